@@ -1,0 +1,351 @@
+"""The programme's geography and its partners: regions, communities, their partnership history,
+partner organisations, safety assessments and support engagements."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Timestamped(models.Model):
+    """Every record carries when it was created and last changed (``updated_at`` drives the
+    API's incremental sync)."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class Country(models.TextChoices):
+    UKRAINE = "UA", _("Ukraine")
+    CZECHIA = "CZ", _("Czech Republic")
+    KAZAKHSTAN = "KZ", _("Kazakhstan")
+    KYRGYZSTAN = "KG", _("Kyrgyzstan")
+    UZBEKISTAN = "UZ", _("Uzbekistan")
+
+
+class Topic(models.TextChoices):
+    """What an outreach event or an engagement is about (DOMAIN.md, programmes 1, 2 and 4)."""
+
+    FEELING_OF_SAFETY = "feeling_of_safety", _("Safety and the feeling of safety")
+    POLICE_COMMUNITY = "police_community", _("Police-community interaction")
+    NEIGHBOURLY_COEXISTENCE = "neighbourly_coexistence", _("Neighbourly coexistence")
+    DOMESTIC_VIOLENCE = "domestic_violence", _("Domestic violence prevention")
+    YOUTH = "youth", _("Youth")
+    ROAD_FIRE_SAFETY = "road_fire_safety", _("Road and fire safety")
+    IDP_INTEGRATION = "idp_integration", _("Integration of IDPs")
+    VETERANS = "veterans", _("Veterans' reintegration")
+    HOUSING = "housing", _("Housing")
+    EDUCATION = "education", _("Education")
+    SOCIAL_SERVICES = "social_services", _("Social services")
+    HEALTH_CARE = "health_care", _("Access to health care")
+    MIGRATION_MINORITIES = "migration_minorities", _("Labour migration, refugees and minorities")
+    NEGOTIATOR_STATUS = "negotiator_status", _("Legal status of social negotiators")
+    OTHER = "other", _("Other")
+
+
+class Region(Timestamped):
+    """An oblast, kraj or province."""
+
+    name = models.CharField(_("name"), max_length=120)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["country", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "name"], name="region_unique_name_per_country"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommunityKind(models.TextChoices):
+    HROMADA = "hromada", _("Hromada (territorial community)")
+    OBEC = "obec", _("Municipality (obec)")
+    MAHALLA = "mahalla", _("Mahalla")
+    CITY = "city", _("City")
+
+
+class Community(Timestamped):
+    """A hromada, obec or mahalla the programme works in. Its name is kept in the local language."""
+
+    name = models.CharField(_("name"), max_length=120, help_text=_("In the local language."))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="communities", verbose_name=_("region"))
+    kind = models.CharField(_("kind"), max_length=16, choices=CommunityKind.choices, default=CommunityKind.HROMADA)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    history = HistoricalRecords(verbose_name=_("historical community"))
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="community_unique_name_per_region"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="community_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="community_longitude_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LeaveReason(models.TextChoices):
+    ELECTIONS = "elections", _("Elections changed the community's leadership")
+    LOW_MOTIVATION = "low_motivation", _("Low motivation")
+    POLICE_STRATEGY = "police_strategy", _("Police strategy changed")
+    FUNDING = "funding", _("Funding ended")
+    PROGRAMME_ENDED = "programme_ended", _("Programme ended")
+    OTHER = "other", _("Other")
+
+
+class Partnership(Timestamped):
+    """One stretch of time a community was a partner of the programme. A community that leaves
+    and later rejoins has two rows; at most one may be open (no ``left_on``)."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="partnerships", verbose_name=_("community")
+    )
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    leave_reason = models.CharField(_("reason for leaving"), max_length=20, choices=LeaveReason.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnership history")
+        ordering = ["community", "joined_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="partnership_left_after_joined",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True, leave_reason="") | Q(left_on__isnull=False) & ~Q(leave_reason=""),
+                name="partnership_reason_iff_left",
+            ),
+            models.UniqueConstraint(
+                fields=["community"], condition=Q(left_on__isnull=True), name="partnership_one_open_per_community"
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "joined_on"], name="partnership_community_joined")]
+
+    def __str__(self) -> str:
+        return f"{self.community} ({self.joined_on} – {self.left_on or '…'})"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.left_on and self.joined_on and self.left_on < self.joined_on:
+            errors["left_on"] = _("A community cannot leave before it joined.")
+        if self.left_on and not self.leave_reason:
+            errors["leave_reason"] = _("Say why the community left.")
+        if self.leave_reason and not self.left_on:
+            errors["left_on"] = _("Give the date the community left, or clear the reason.")
+        if self.community_id and self.joined_on:
+            others = Partnership.objects.filter(community_id=self.community_id).exclude(pk=self.pk)
+            end = self.left_on
+            overlapping = others.filter(Q(left_on__isnull=True) | Q(left_on__gte=self.joined_on))
+            if end is not None:
+                overlapping = overlapping.filter(joined_on__lte=end)
+            if overlapping.exists():
+                errors["joined_on"] = _("This period overlaps another partnership period of the same community.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PartnerOrganisation(Timestamped):
+    """A civil-society organisation of the network. It sees the data of the communities it covers,
+    through the API, and never personal data."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    website = models.URLField(_("website"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    communities = models.ManyToManyField(
+        Community, related_name="partner_organisations", blank=True, verbose_name=_("communities covered")
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="partner_organisations",
+        blank=True,
+        verbose_name=_("member users"),
+        help_text=_("Users who act for this organisation."),
+    )
+
+    class Meta:
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class HalfYear(models.IntegerChoices):
+    H1 = 1, _("January–June")
+    H2 = 2, _("July–December")
+
+
+SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+
+# The fixed dimensions every safety assessment scores, 1 (worst) to 5 (best).
+ASSESSMENT_DIMENSIONS = (
+    "perceived_safety",
+    "trust_in_police",
+    "police_interaction",
+    "cohesion",
+    "stakeholder_communication",
+    "inclusion",
+    "infrastructure_safety",
+)
+
+
+def _score_field(verbose_name):
+    return models.DecimalField(verbose_name, max_digits=3, decimal_places=2, validators=SCORE_VALIDATORS)
+
+
+class SafetyAssessment(Timestamped):
+    """The monitoring of one community's state of safety for one half-year: scores from 1 (worst)
+    to 5 (best) on fixed dimensions, from a survey of residents."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("community")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    half = models.PositiveSmallIntegerField(_("half-year"), choices=HalfYear.choices)
+    assessed_on = models.DateField(_("assessed on"))
+    respondents = models.PositiveIntegerField(_("respondents"))
+    perceived_safety = _score_field(_("perceived safety"))
+    trust_in_police = _score_field(_("trust in police"))
+    police_interaction = _score_field(_("police-community interaction"))
+    cohesion = _score_field(_("community cohesion"))
+    stakeholder_communication = _score_field(_("communication between stakeholders"))
+    inclusion = _score_field(_("inclusion of vulnerable groups"))
+    infrastructure_safety = _score_field(_("infrastructure safety"))
+    identified_risks = models.TextField(_("identified safety risks"), blank=True)
+    safety_resources = models.TextField(_("safety potential and resources"), blank=True)
+
+    class Meta:
+        verbose_name = _("safety assessment")
+        verbose_name_plural = _("safety assessments")
+        ordering = ["-year", "-half", "community"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "year", "half"], name="assessment_one_per_community_period"),
+            models.CheckConstraint(condition=Q(half__in=[1, 2]), name="assessment_half_is_1_or_2"),
+            models.CheckConstraint(condition=Q(respondents__gte=1), name="assessment_has_respondents"),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{dimension}__gte": 1, f"{dimension}__lte": 5}),
+                    name=f"assessment_{dimension}_1_to_5",
+                )
+                for dimension in ASSESSMENT_DIMENSIONS
+            ],
+        ]
+        indexes = [models.Index(fields=["community", "year", "half"], name="assessment_community_period")]
+
+    def __str__(self) -> str:
+        return f"{self.community} {self.year}-H{self.half}"
+
+
+class EngagementMode(models.TextChoices):
+    ACUTE = "acute", _("Acute communication")
+    SYSTEMATIC = "systematic", _("Systematic cooperation")
+
+
+# How long each mode may last, in days (DOMAIN.md, programme 4: acute 1-3 months, systematic up to
+# a year).
+ENGAGEMENT_MAX_DAYS = {EngagementMode.ACUTE: 92, EngagementMode.SYSTEMATIC: 366}
+
+
+class Engagement(Timestamped):
+    """Support to a municipality: acute communication after an incident or tension (1-3 months), or
+    systematic cooperation (up to a year)."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="engagements", verbose_name=_("community")
+    )
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="engagements",
+        verbose_name=_("partner organisation"),
+    )
+    mode = models.CharField(_("mode"), max_length=12, choices=EngagementMode.choices)
+    topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Leave empty while it goes on."))
+    trigger = models.TextField(_("what led to it"), blank=True)
+    line_communication = models.BooleanField(_("communication"), default=False)
+    line_process_mapping = models.BooleanField(_("process mapping"), default=False)
+    line_participation = models.BooleanField(_("participation"), default=False)
+    line_mediation = models.BooleanField(_("mediation"), default=False)
+    outcome = models.TextField(_("outcome"), blank=True)
+
+    class Meta:
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="engagement_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "starts_on"], name="engagement_community_start")]
+
+    def __str__(self) -> str:
+        return f"{self.community}: {self.get_mode_display()} ({self.starts_on})"
+
+    @property
+    def service_lines(self) -> list[str]:
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in ("line_communication", "line_process_mapping", "line_participation", "line_mediation")
+            if getattr(self, name)
+        ]
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on:
+            if self.ends_on < self.starts_on:
+                raise ValidationError({"ends_on": _("The end date is before the start date.")})
+            limit = ENGAGEMENT_MAX_DAYS.get(self.mode)
+            if limit and (self.ends_on - self.starts_on).days > limit:
+                raise ValidationError(
+                    {
+                        "ends_on": _("%(mode)s lasts at most %(days)d days.")
+                        % {"mode": self.get_mode_display(), "days": limit}
+                    }
+                )

@@ -1,0 +1,21 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from communities.roles import role_of
+
+
+@login_required
+def home(request):
+    """The portal's landing page: what this user can open, by role."""
+    return render(request, "portal/home.html", {"role": role_of(request.user)})
+
+
+@never_cache
+def healthz(request):
+    """For load balancers and docker-compose: the process answers and the database is reachable."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,268 @@
+"""Safety incidents (cases) a negotiator works on, their parties and the log of every action.
+
+Status only moves along ``TRANSITIONS`` and only through ``incidents.services``, which writes the
+action log at the same time.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from communities.models import Community, Timestamped
+from negotiators.models import Negotiator
+
+
+class IncidentCategory(models.TextChoices):
+    NEIGHBOUR_DISPUTE = "neighbour_dispute", _("Neighbour dispute")
+    DOMESTIC_CONFLICT = "domestic_conflict", _("Domestic conflict")
+    PUBLIC_ORDER = "public_order", _("Public order")
+    YOUTH = "youth", _("Youth")
+    INTERGROUP_TENSION = "intergroup_tension", _("Interethnic or IDP-host tension")
+    POLICE_COMMUNITY = "police_community", _("Police-community conflict")
+    ROAD_SAFETY = "road_safety", _("Road safety")
+    FIRE_SAFETY = "fire_safety", _("Fire safety")
+    OTHER = "other", _("Other")
+
+
+class Severity(models.IntegerChoices):
+    LOW = 1, _("Low")
+    MEDIUM = 2, _("Medium")
+    HIGH = 3, _("High")
+    CRITICAL = 4, _("Critical")
+
+
+class IncidentStatus(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    REFERRED = "referred", _("Referred to an agency")
+    CLOSED_UNRESOLVED = "closed_unresolved", _("Closed unresolved")
+
+
+CLOSED_STATUSES = (IncidentStatus.RESOLVED, IncidentStatus.REFERRED, IncidentStatus.CLOSED_UNRESOLVED)
+
+# Where each status may move next. A closed case may be reopened (back to in progress).
+TRANSITIONS = {
+    IncidentStatus.REPORTED: (
+        IncidentStatus.IN_PROGRESS,
+        IncidentStatus.REFERRED,
+        IncidentStatus.CLOSED_UNRESOLVED,
+    ),
+    IncidentStatus.IN_PROGRESS: (
+        IncidentStatus.RESOLVED,
+        IncidentStatus.REFERRED,
+        IncidentStatus.CLOSED_UNRESOLVED,
+    ),
+    IncidentStatus.RESOLVED: (IncidentStatus.IN_PROGRESS,),
+    IncidentStatus.REFERRED: (IncidentStatus.IN_PROGRESS,),
+    IncidentStatus.CLOSED_UNRESOLVED: (IncidentStatus.IN_PROGRESS,),
+}
+
+
+# Phones' clocks drift; a report a few minutes "in the future" is a clock, not a mistake.
+CLOCK_SKEW = timedelta(minutes=15)
+
+
+class ResponseMode(models.TextChoices):
+    MEDIATION = "mediation", _("Mediation")
+    ACUTE_COMMUNICATION = "acute_communication", _("Acute communication")
+
+
+class Agency(models.TextChoices):
+    POLICE = "police", _("Police")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    SOCIAL_SERVICES = "social_services", _("Social services")
+    HEALTH_CARE = "health_care", _("Health care")
+    LEGAL_AID = "legal_aid", _("Free legal aid")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
+    EMERGENCY_SERVICE = "emergency_service", _("Emergency service")
+    OTHER = "other", _("Other")
+
+
+class ReportSource(models.TextChoices):
+    RESIDENT = "resident", _("Resident")
+    NEGOTIATOR = "negotiator", _("Negotiator")
+    POLICE = "police", _("Police")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    SCHOOL = "school", _("School")
+    OTHER = "other", _("Other")
+
+
+class Incident(Timestamped):
+    """A safety incident or case in a community.
+
+    ``description``, ``location`` and the coordinates may identify people: they stay inside the
+    NGO. Partners see the category, severity, status and dates, generalised to the community.
+    """
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("community")
+    )
+    category = models.CharField(_("category"), max_length=24, choices=IncidentCategory.choices)
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.MEDIUM)
+    status = models.CharField(
+        _("status"), max_length=20, choices=IncidentStatus.choices, default=IncidentStatus.REPORTED
+    )
+    response_mode = models.CharField(_("response"), max_length=20, choices=ResponseMode.choices, blank=True)
+    referred_to = models.CharField(_("referred to"), max_length=20, choices=Agency.choices, blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("Short and without names: it is shared with partners.")
+    )
+    description = models.TextField(_("what happened"), blank=True)
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    source = models.CharField(
+        _("reported by"), max_length=20, choices=ReportSource.choices, default=ReportSource.RESIDENT
+    )
+    police_involved = models.BooleanField(_("police involved"), default=False)
+    negotiator = models.ForeignKey(
+        Negotiator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("negotiator in charge"),
+    )
+    internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shared outside the NGO."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logged by"),
+    )
+
+    history = HistoricalRecords(verbose_name=_("historical incident"))
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(severity__gte=1, severity__lte=4), name="incident_severity_1_to_4"),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=F("occurred_at")),
+                name="incident_closed_after_occurred",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in CLOSED_STATUSES], closed_at__isnull=False)
+                | ~Q(status__in=[s.value for s in CLOSED_STATUSES]) & Q(closed_at__isnull=True),
+                name="incident_closed_at_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="referred") & ~Q(referred_to="") | ~Q(status="referred"),
+                name="incident_referral_names_agency",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="incident_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="incident_longitude_in_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["community", "occurred_at"], name="incident_community_occurred"),
+            models.Index(fields=["occurred_at"], name="incident_occurred"),
+            models.Index(fields=["status", "occurred_at"], name="incident_status_occurred"),
+            models.Index(fields=["category", "occurred_at"], name="incident_category_occurred"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.occurred_at and self.occurred_at > timezone.now() + CLOCK_SKEW:
+            errors["occurred_at"] = _("An incident cannot have happened in the future.")
+        if self.occurred_at and self.closed_at and self.closed_at < self.occurred_at:
+            errors["closed_at"] = _("A case cannot be closed before it happened.")
+        if self.negotiator_id and self.community_id and self.negotiator.community_id != self.community_id:
+            errors["negotiator"] = _("The negotiator in charge must work in the incident's community.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    def allowed_transitions(self) -> tuple[str, ...]:
+        return TRANSITIONS[IncidentStatus(self.status)]
+
+
+class ActionKind(models.TextChoices):
+    REPORTED = "reported", _("Case reported")
+    STATUS_CHANGE = "status_change", _("Status changed")
+    MEDIATION_MEETING = "mediation_meeting", _("Mediation meeting")
+    POLICE_CONTACT = "police_contact", _("Contact with police")
+    AUTHORITY_CONTACT = "authority_contact", _("Contact with local government")
+    REFERRAL = "referral", _("Referral")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    NOTE = "note", _("Note")
+
+
+class IncidentAction(models.Model):
+    """One entry of an incident's log: who did what, when. Entries are never edited or deleted."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actions", verbose_name=_("incident"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ActionKind.choices)
+    performed_at = models.DateTimeField(_("when"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incident_actions",
+        verbose_name=_("who"),
+    )
+    from_status = models.CharField(_("from status"), max_length=20, choices=IncidentStatus.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20, choices=IncidentStatus.choices, blank=True)
+    description = models.TextField(_("what was done"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("incident action")
+        verbose_name_plural = _("incident actions")
+        ordering = ["performed_at", "id"]
+        indexes = [models.Index(fields=["incident", "performed_at"], name="action_incident_performed")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.performed_at:%Y-%m-%d})"
+
+
+class PartyRole(models.TextChoices):
+    COMPLAINANT = "complainant", _("Complainant")
+    RESPONDENT = "respondent", _("Respondent")
+    AFFECTED = "affected", _("Affected person")
+    WITNESS = "witness", _("Witness")
+    OTHER = "other", _("Other")
+
+
+class IncidentParty(models.Model):
+    """A person involved in an incident. Personal data: never leaves the portal."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="parties", verbose_name=_("incident"))
+    role = models.CharField(_("role"), max_length=12, choices=PartyRole.choices)
+    full_name = models.CharField(_("full name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    is_minor = models.BooleanField(_("minor"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["incident", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.get_role_display()})"

@@ -1,0 +1,179 @@
+"""Writes of incidents: reporting a case, moving it along its workflow and logging actions.
+
+Every change of status goes through :func:`incident_transition`, which also writes the action log,
+so the log always explains the status.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TypedDict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.models import Community
+from communities.selectors import ensure_can_log_in
+from incidents.models import (
+    CLOCK_SKEW,
+    CLOSED_STATUSES,
+    ActionKind,
+    Incident,
+    IncidentAction,
+    IncidentParty,
+    IncidentStatus,
+)
+from negotiators.models import Negotiator
+from negotiators.selectors import acting_negotiator
+
+
+class PartyData(TypedDict, total=False):
+    role: str
+    full_name: str
+    phone: str
+    is_minor: bool
+    notes: str
+
+
+@transaction.atomic
+def incident_report(
+    *,
+    actor,
+    community: Community,
+    category: str,
+    occurred_at: datetime,
+    title: str,
+    severity: int = 2,
+    description: str = "",
+    location: str = "",
+    source: str = "resident",
+    police_involved: bool = False,
+    negotiator: Negotiator | None = None,
+    internal_notes: str = "",
+    parties: Iterable[PartyData] = (),
+    reported_at: datetime | None = None,
+) -> Incident:
+    """Open a case in ``community`` with status *reported* and its first log entry.
+
+    The negotiator in charge defaults to the reporting user when that user is a negotiator of the
+    community.
+    """
+    ensure_can_log_in(actor, community)
+    if negotiator is None:
+        negotiator = acting_negotiator(actor, community)
+    incident = Incident(
+        community=community,
+        category=category,
+        severity=severity,
+        occurred_at=occurred_at,
+        title=title,
+        description=description,
+        location=location,
+        source=source,
+        police_involved=police_involved,
+        negotiator=negotiator,
+        internal_notes=internal_notes,
+    )
+    incident_open(incident=incident, actor=actor, reported_at=reported_at)
+    for party in parties:
+        row = IncidentParty(incident=incident, **party)
+        row.full_clean(exclude=["incident"])
+        row.save()
+    return incident
+
+
+@transaction.atomic
+def incident_open(*, incident: Incident, actor, reported_at: datetime | None = None) -> Incident:
+    """Save a new, unsaved ``incident`` (built by :func:`incident_report` or by a form) as
+    *reported*, with the first entry of its log, dated ``reported_at`` (default: now)."""
+    ensure_can_log_in(actor, incident.community)
+    incident.status = IncidentStatus.REPORTED
+    incident.closed_at = None
+    incident.created_by = actor
+    incident.full_clean()
+    incident._history_user = actor
+    incident.save()
+    IncidentAction.objects.create(
+        incident=incident,
+        kind=ActionKind.REPORTED,
+        performed_at=reported_at or timezone.now(),
+        actor=actor,
+        to_status=IncidentStatus.REPORTED,
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_transition(
+    *,
+    incident: Incident,
+    to_status: str,
+    actor,
+    note: str = "",
+    referred_to: str = "",
+    response_mode: str = "",
+    performed_at: datetime | None = None,
+) -> Incident:
+    """Move ``incident`` to ``to_status`` if the workflow allows it, and log who did it and why.
+
+    Referring a case needs the agency (``referred_to``); closing it stamps ``closed_at``;
+    reopening clears it. Raises ``ValidationError`` for a move the workflow does not allow.
+    """
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    ensure_can_log_in(actor, incident.community)
+    to_status = IncidentStatus(to_status)
+    from_status = IncidentStatus(incident.status)
+    if to_status not in incident.allowed_transitions():
+        raise ValidationError(
+            {
+                "to_status": _("A case that is “%(from)s” cannot move to “%(to)s”.")
+                % {"from": from_status.label, "to": to_status.label}
+            }
+        )
+    if to_status == IncidentStatus.REFERRED and not referred_to:
+        raise ValidationError({"referred_to": _("Say which agency the case was referred to.")})
+    when = performed_at or timezone.now()
+    incident.status = to_status
+    if to_status == IncidentStatus.IN_PROGRESS and response_mode:
+        incident.response_mode = response_mode
+    if to_status == IncidentStatus.REFERRED:
+        incident.referred_to = referred_to
+    incident.closed_at = max(when, incident.occurred_at) if to_status in CLOSED_STATUSES else None
+    incident.full_clean()
+    incident._history_user = actor
+    incident.save()
+    IncidentAction.objects.create(
+        incident=incident,
+        kind=ActionKind.REFERRAL if to_status == IncidentStatus.REFERRED else ActionKind.STATUS_CHANGE,
+        performed_at=when,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        description=note,
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_action_add(
+    *,
+    incident: Incident,
+    kind: str,
+    actor,
+    description: str = "",
+    performed_at: datetime | None = None,
+) -> IncidentAction:
+    """Log an action on ``incident`` that does not change its status (a meeting, a call, a note)."""
+    ensure_can_log_in(actor, incident.community)
+    if kind in (ActionKind.REPORTED, ActionKind.STATUS_CHANGE, ActionKind.REFERRAL):
+        raise ValidationError({"kind": _("Status changes are logged by changing the status.")})
+    when = performed_at or timezone.now()
+    if when > timezone.now() + CLOCK_SKEW:
+        raise ValidationError({"performed_at": _("An action cannot be logged in the future.")})
+    action = IncidentAction(incident=incident, kind=kind, performed_at=when, actor=actor, description=description)
+    action.full_clean()
+    action.save()
+    # The case changed: partners syncing by updated_at should see it again.
+    Incident.objects.filter(pk=incident.pk).update(updated_at=timezone.now())
+    return action

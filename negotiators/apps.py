@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NegotiatorsConfig(AppConfig):
+    name = "negotiators"
+    verbose_name = _("Negotiators and outreach")

@@ -1,0 +1,244 @@
+"""Social negotiators and what they do in public: outreach events and the media that covered them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from communities.models import Community, Timestamped, Topic
+
+
+class Cohort(models.TextChoices):
+    PILOT = "pilot", _("Pilot graduate")
+    NEW = "new", _("New cohort")
+
+
+class NegotiatorStatus(models.TextChoices):
+    """Ordered: each status includes the ones before it. Set by ``training.services`` from the
+    modules a negotiator completed, never typed in."""
+
+    CANDIDATE = "candidate", _("Candidate")
+    TRAINED = "trained", _("Trained")
+    CERTIFIED = "certified", _("Certified")
+    ADVANCED = "advanced", _("Advanced")
+
+
+class Negotiator(Timestamped):
+    """A respected local resident trained to mediate between residents, police and local government.
+
+    This row holds only what may be shared with partners; the person's name and contacts are in
+    :class:`NegotiatorContact`.
+    """
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="negotiators", verbose_name=_("community")
+    )
+    cohort = models.CharField(_("cohort"), max_length=8, choices=Cohort.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=NegotiatorStatus.choices,
+        default=NegotiatorStatus.CANDIDATE,
+        help_text=_("Follows from the modules completed."),
+    )
+    certified_on = models.DateField(
+        _("certified on"),
+        null=True,
+        blank=True,
+        help_text=_("Set automatically when all basic modules are completed; pilot graduates keep their earlier date."),
+    )
+    joined_on = models.DateField(_("joined on"))
+    is_active = models.BooleanField(_("active"), default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="negotiator",
+        verbose_name=_("login"),
+    )
+
+    history = HistoricalRecords(verbose_name=_("historical negotiator"))
+
+    class Meta:
+        verbose_name = _("negotiator")
+        verbose_name_plural = _("negotiators")
+        ordering = ["community", "id"]
+        indexes = [models.Index(fields=["community", "status"], name="negotiator_community_status")]
+
+    def __str__(self) -> str:
+        try:
+            return self.contact.full_name
+        except NegotiatorContact.DoesNotExist:
+            return _("Negotiator #%(id)s") % {"id": self.pk}
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNSPECIFIED = "unspecified", _("Not specified")
+
+
+class NegotiatorContact(models.Model):
+    """Personal data of a negotiator. Never leaves the portal: the API has no serializer for it."""
+
+    negotiator = models.OneToOneField(
+        Negotiator, on_delete=models.CASCADE, primary_key=True, related_name="contact", verbose_name=_("negotiator")
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, default=Gender.UNSPECIFIED)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords(verbose_name=_("historical negotiator contact"))
+
+    class Meta:
+        verbose_name = _("negotiator contact")
+        verbose_name_plural = _("negotiator contacts")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class EventKind(models.TextChoices):
+    INFORMATION_SESSION = "information_session", _("Information session")
+    ROUND_TABLE = "round_table", _("Round table")
+    PUBLIC_MEETING = "public_meeting", _("Public meeting")
+    FORUM = "forum", _("Forum")
+    PRESS_CONFERENCE = "press_conference", _("Press conference")
+    TRAINING = "training", _("Training")
+    WEBINAR = "webinar", _("Webinar")
+    ADVOCACY_ACTION = "advocacy_action", _("Advocacy action")
+
+
+# Participant groups that are each a part of the total (a person may be in several).
+PARTICIPANT_GROUPS = ("participants_youth", "participants_idps", "participants_veterans", "participants_vulnerable")
+
+
+class OutreachEvent(Timestamped):
+    """An information and education event held by negotiators in a community."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="events", verbose_name=_("community")
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=EventKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices)
+    organisers = models.ManyToManyField(
+        Negotiator, related_name="events", blank=True, verbose_name=_("organising negotiators")
+    )
+    participants_total = models.PositiveIntegerField(_("participants"))
+    participants_women = models.PositiveIntegerField(_("women"), default=0)
+    participants_men = models.PositiveIntegerField(_("men"), default=0)
+    participants_youth = models.PositiveIntegerField(_("youth"), default=0)
+    participants_idps = models.PositiveIntegerField(_("IDPs"), default=0)
+    participants_veterans = models.PositiveIntegerField(_("veterans"), default=0)
+    participants_vulnerable = models.PositiveIntegerField(_("other vulnerable groups"), default=0)
+    police_present = models.BooleanField(_("police present"), default=False)
+    local_government_present = models.BooleanField(_("local government present"), default=False)
+    ngos_present = models.BooleanField(_("NGOs present"), default=False)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Shared with partners: no names."))
+    internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shared outside the NGO."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logged by"),
+    )
+
+    class Meta:
+        verbose_name = _("outreach event")
+        verbose_name_plural = _("outreach events")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(participants_total__gte=F("participants_women") + F("participants_men")),
+                name="event_women_and_men_within_total",
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{group}__lte": F("participants_total")}), name=f"event_{group}_within_total"
+                )
+                for group in PARTICIPANT_GROUPS
+            ],
+        ]
+        indexes = [
+            models.Index(fields=["community", "date"], name="event_community_date"),
+            models.Index(fields=["date"], name="event_date"),
+            models.Index(fields=["kind", "date"], name="event_kind_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.title}"
+
+    def clean(self) -> None:
+        errors = {}
+        total = self.participants_total
+        if total is not None:
+            if (self.participants_women or 0) + (self.participants_men or 0) > total:
+                errors["participants_men"] = _("Women and men together cannot exceed the total (%(total)d).") % {
+                    "total": total
+                }
+            for group in PARTICIPANT_GROUPS:
+                if (getattr(self, group) or 0) > total:
+                    errors[group] = _("Cannot exceed the total number of participants (%(total)d).") % {"total": total}
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = _("The event cannot be in the future: log it once it has taken place.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Medium(models.TextChoices):
+    TV = "tv", _("Television")
+    RADIO = "radio", _("Radio")
+    PRINT = "print", _("Print")
+    ONLINE = "online", _("Online")
+    SOCIAL = "social", _("Social media")
+
+
+class MediaMention(Timestamped):
+    """A mention of the programme in the media, with the outlet's estimated audience."""
+
+    outlet = models.CharField(_("outlet"), max_length=200)
+    medium = models.CharField(_("medium"), max_length=8, choices=Medium.choices)
+    published_on = models.DateField(_("published on"))
+    title = models.CharField(_("headline"), max_length=300)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    reach = models.PositiveIntegerField(_("estimated reach"), default=0)
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="media_mentions",
+        verbose_name=_("community"),
+        help_text=_("Leave empty when the mention is about the whole programme."),
+    )
+    event = models.ForeignKey(
+        OutreachEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="media_mentions",
+        verbose_name=_("outreach event"),
+    )
+
+    class Meta:
+        verbose_name = _("media mention")
+        verbose_name_plural = _("media mentions")
+        ordering = ["-published_on", "-id"]
+        indexes = [
+            models.Index(fields=["published_on"], name="mention_published"),
+            models.Index(fields=["community", "published_on"], name="mention_community_published"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outlet}: {self.title}"

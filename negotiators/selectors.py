@@ -1,0 +1,27 @@
+"""Reads of negotiators, outreach events and media mentions, scoped to who is asking."""
+
+from django.db.models import Q, QuerySet
+
+from communities.models import Community
+from communities.selectors import visible_communities
+from negotiators.models import MediaMention, Negotiator, OutreachEvent
+
+
+def visible_negotiators(viewer) -> QuerySet[Negotiator]:
+    return Negotiator.objects.filter(community__in=visible_communities(viewer))
+
+
+def visible_events(viewer) -> QuerySet[OutreachEvent]:
+    return OutreachEvent.objects.filter(community__in=visible_communities(viewer))
+
+
+def visible_media_mentions(viewer) -> QuerySet[MediaMention]:
+    """Mentions about a visible community, and those about the whole programme (no community)."""
+    return MediaMention.objects.filter(Q(community__in=visible_communities(viewer)) | Q(community__isnull=True))
+
+
+def acting_negotiator(user, community: Community) -> Negotiator | None:
+    """The negotiator record of ``user`` in ``community``, if the user is an active negotiator there."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Negotiator.objects.filter(user=user, community=community, is_active=True).first()

@@ -1,0 +1,76 @@
+"""Writes of outreach events: the one path the admin, the API and the field pages share."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from communities.models import Community
+from communities.selectors import ensure_can_log_in
+from negotiators.models import Negotiator, OutreachEvent
+from negotiators.selectors import acting_negotiator
+
+
+@transaction.atomic
+def event_log(
+    *,
+    actor,
+    community: Community,
+    kind: str,
+    title: str,
+    date: date,
+    topic: str,
+    participants_total: int,
+    participants_women: int = 0,
+    participants_men: int = 0,
+    participants_youth: int = 0,
+    participants_idps: int = 0,
+    participants_veterans: int = 0,
+    participants_vulnerable: int = 0,
+    police_present: bool = False,
+    local_government_present: bool = False,
+    ngos_present: bool = False,
+    place: str = "",
+    summary: str = "",
+    internal_notes: str = "",
+    organisers: Iterable[Negotiator] = (),
+) -> OutreachEvent:
+    """Record an outreach event that took place in ``community``.
+
+    Raises ``PermissionDenied`` if ``actor`` may not log in that community and ``ValidationError``
+    (with per-field messages) if the figures break the rules (breakdown within the total, no date
+    in the future). Organisers must be negotiators of the same community.
+    """
+    ensure_can_log_in(actor, community)
+    event = OutreachEvent(
+        community=community,
+        kind=kind,
+        title=title,
+        date=date,
+        topic=topic,
+        participants_total=participants_total,
+        participants_women=participants_women,
+        participants_men=participants_men,
+        participants_youth=participants_youth,
+        participants_idps=participants_idps,
+        participants_veterans=participants_veterans,
+        participants_vulnerable=participants_vulnerable,
+        police_present=police_present,
+        local_government_present=local_government_present,
+        ngos_present=ngos_present,
+        place=place,
+        summary=summary,
+        internal_notes=internal_notes,
+        created_by=actor,
+    )
+    event.full_clean()
+    organisers = list(organisers)
+    if any(negotiator.community_id != community.pk for negotiator in organisers):
+        raise ValidationError({"organisers": _("Organisers must be negotiators of the event's community.")})
+    event.save()
+    if not organisers and (negotiator := acting_negotiator(actor, community)):
+        organisers = [negotiator]
+    event.organisers.set(organisers)
+    return event

@@ -1,0 +1,624 @@
+"""The demo programme: the Institute of Social Negotiators (seed 000) replayed over 2024 and 2025 in
+Khmelnytskyi oblast, plus a Czech municipality supported in both engagement modes (seed 003).
+
+Deterministic (one fixed random seed, every random draw made in the same order whatever is already
+in the database) and idempotent (every row is found by a natural key before it is created), so
+running it twice leaves the same contents. Writes go through the same services as the portal.
+
+It lives in ``reports`` because that app already depends on every other one.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from communities.models import (
+    ASSESSMENT_DIMENSIONS,
+    Community,
+    CommunityKind,
+    Country,
+    Engagement,
+    EngagementMode,
+    LeaveReason,
+    PartnerOrganisation,
+    Partnership,
+    Region,
+    SafetyAssessment,
+    Topic,
+)
+from communities.roles import Role, sync_role_groups
+from incidents.models import Agency, Incident, IncidentCategory, IncidentStatus, PartyRole, ReportSource, ResponseMode
+from incidents.services import incident_action_add, incident_report, incident_transition
+from negotiators.models import (
+    Cohort,
+    EventKind,
+    Gender,
+    MediaMention,
+    Medium,
+    Negotiator,
+    NegotiatorContact,
+    OutreachEvent,
+)
+from negotiators.services import event_log
+from training.models import ModuleLevel, TrainingModule, TrainingSession
+from training.services import attendance_record
+
+SEED = 20240101
+KYIV = ZoneInfo("Europe/Kyiv")
+PRAGUE = ZoneInfo("Europe/Prague")
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: Role
+    description: str
+
+
+LOGINS = (
+    DemoLogin("staff", "zlagoda-staff", Role.STAFF, "NGO programme staff: the admin at /admin/"),
+    DemoLogin("manager", "zlagoda-manager", Role.PROGRAMME_MANAGER, "programme manager: reports"),
+    DemoLogin("negotiator", "zlagoda-negotiator", Role.NEGOTIATOR, "negotiator in Khmelnytska hromada: /field/"),
+    DemoLogin("partner", "zlagoda-partner", Role.PARTNER, "member of a partner organisation: the API"),
+)
+
+# (name, kind, population, latitude, longitude); the first 15 were pilot communities.
+UA_COMMUNITIES = [
+    ("Хмельницька міська громада", CommunityKind.CITY, 284_000, "49.42161", "26.99653"),
+    ("Старокостянтинівська міська громада", CommunityKind.HROMADA, 43_000, "49.75637", "27.20340"),
+    ("Шепетівська міська громада", CommunityKind.HROMADA, 48_000, "50.18481", "27.06345"),
+    ("Кам'янець-Подільська міська громада", CommunityKind.CITY, 105_000, "48.67882", "26.58516"),
+    ("Нетішинська міська громада", CommunityKind.HROMADA, 36_000, "50.33950", "26.64130"),
+    ("Славутська міська громада", CommunityKind.HROMADA, 42_000, "50.30140", "26.86790"),
+    ("Полонська міська громада", CommunityKind.HROMADA, 24_000, "50.11810", "27.51340"),
+    ("Ізяславська міська громада", CommunityKind.HROMADA, 27_000, "50.11920", "26.82050"),
+    ("Красилівська міська громада", CommunityKind.HROMADA, 35_000, "49.65190", "26.97020"),
+    ("Волочиська міська громада", CommunityKind.HROMADA, 38_000, "49.53310", "26.20820"),
+    ("Городоцька міська громада", CommunityKind.HROMADA, 33_000, "49.16700", "26.56930"),
+    ("Деражнянська міська громада", CommunityKind.HROMADA, 22_000, "49.26770", "27.43390"),
+    ("Летичівська селищна громада", CommunityKind.HROMADA, 19_000, "49.38210", "27.62030"),
+    ("Меджибізька селищна громада", CommunityKind.HROMADA, 12_000, "49.43690", "27.41090"),
+    ("Віньковецька селищна громада", CommunityKind.HROMADA, 16_000, "49.05260", "27.22760"),
+    ("Ярмолинецька селищна громада", CommunityKind.HROMADA, 21_000, "49.19440", "26.83790"),
+    ("Новоушицька селищна громада", CommunityKind.HROMADA, 23_000, "48.84310", "27.27130"),
+    ("Дунаєвецька міська громада", CommunityKind.HROMADA, 40_000, "48.88900", "26.85800"),
+    ("Чемеровецька селищна громада", CommunityKind.HROMADA, 20_000, "49.00090", "26.35320"),
+    ("Смотрицька селищна громада", CommunityKind.HROMADA, 9_000, "48.94480", "26.56760"),
+    ("Гуменецька сільська громада", CommunityKind.HROMADA, 11_000, "48.66350", "26.69850"),
+    ("Сатанівська селищна громада", CommunityKind.HROMADA, 10_000, "49.25480", "26.25230"),
+    ("Теофіпольська селищна громада", CommunityKind.HROMADA, 17_000, "49.83760", "26.41830"),
+    ("Білогірська селищна громада", CommunityKind.HROMADA, 18_000, "50.03440", "26.38400"),
+    ("Антонінська селищна громада", CommunityKind.HROMADA, 8_000, "49.80480", "26.84670"),
+]
+PILOT_COUNT = 15
+LEAVING_COMMUNITY = "Сатанівська селищна громада"
+
+FEMALE_NAMES = ["Олена", "Наталія", "Ірина", "Тетяна", "Світлана", "Оксана", "Марія", "Юлія", "Галина", "Людмила"]
+MALE_NAMES = ["Олександр", "Андрій", "Сергій", "Володимир", "Микола", "Петро", "Василь", "Іван", "Богдан", "Юрій"]
+SURNAMES = [
+    ("Ковальчук", "Ковальчук"),
+    ("Мельник", "Мельник"),
+    ("Бондаренко", "Бондаренко"),
+    ("Шевчук", "Шевчук"),
+    ("Поліщук", "Поліщук"),
+    ("Кравчук", "Кравчук"),
+    ("Лисенко", "Лисенко"),
+    ("Гнатюк", "Гнатюк"),
+    ("Савчук", "Савчук"),
+    ("Тимошенко", "Тимошенко"),
+    ("Олійник", "Олійник"),
+    ("Романюк", "Романюк"),
+    ("Вознюк", "Вознюк"),
+    ("Марчук", "Марчук"),
+    ("Дячук", "Дячук"),
+    ("Кучер", "Кучер"),
+    ("Зайченко", "Зайченко"),
+    ("Гуменюк", "Гуменюк"),
+    ("Стасюк", "Стасюк"),
+    ("Білецький", "Білецька"),
+    ("Козловський", "Козловська"),
+    ("Руденко", "Руденко"),
+]
+
+MODULES = [
+    ("Б1", "Основи соціальних перемовин", ModuleLevel.BASIC, 1, 16, date(2024, 2, 20)),
+    ("Б2", "Комунікація та медіація в громаді", ModuleLevel.BASIC, 2, 16, date(2024, 4, 16)),
+    ("Б3", "Безпекові ризики та потенціал громади", ModuleLevel.BASIC, 3, 16, date(2024, 6, 11)),
+    ("Б4", "Взаємодія з поліцією та органами місцевого самоврядування", ModuleLevel.BASIC, 4, 16, date(2024, 9, 17)),
+    ("П1", "Медіація в гострих конфліктах", ModuleLevel.ADVANCED, 1, 12, date(2024, 11, 12)),
+    ("П2", "Адвокація та місцеві програми безпеки", ModuleLevel.ADVANCED, 2, 12, date(2025, 3, 18)),
+]
+
+EVENT_TITLES = {
+    EventKind.INFORMATION_SESSION: "Інформаційна зустріч",
+    EventKind.PUBLIC_MEETING: "Громадські слухання",
+    EventKind.TRAINING: "Тренінг для мешканців",
+    EventKind.WEBINAR: "Вебінар",
+    EventKind.ADVOCACY_ACTION: "Адвокаційна акція",
+}
+TOPIC_TITLES = {
+    Topic.FEELING_OF_SAFETY: "безпека в громаді",
+    Topic.POLICE_COMMUNITY: "взаємодія з поліцією",
+    Topic.NEIGHBOURLY_COEXISTENCE: "добросусідство",
+    Topic.DOMESTIC_VIOLENCE: "запобігання домашньому насильству",
+    Topic.YOUTH: "безпека молоді",
+    Topic.ROAD_FIRE_SAFETY: "дорожня та пожежна безпека",
+    Topic.IDP_INTEGRATION: "інтеграція ВПО",
+    Topic.VETERANS: "підтримка ветеранів",
+}
+
+INCIDENT_TITLES = {
+    IncidentCategory.NEIGHBOUR_DISPUTE: ["Спір через межу ділянки", "Конфлікт через шум у будинку", "Спір щодо худоби"],
+    IncidentCategory.DOMESTIC_CONFLICT: ["Сімейний конфлікт", "Конфлікт між родичами через житло"],
+    IncidentCategory.PUBLIC_ORDER: ["Порушення громадського порядку біля магазину", "Бійка після святкування"],
+    IncidentCategory.YOUTH: ["Конфлікт між підлітками біля школи", "Пошкодження майна молоддю"],
+    IncidentCategory.INTERGROUP_TENSION: ["Напруга між ВПО та місцевими мешканцями", "Суперечка щодо гуртожитку ВПО"],
+    IncidentCategory.POLICE_COMMUNITY: ["Скарга на дії патруля", "Недовіра до дільничного офіцера"],
+    IncidentCategory.ROAD_SAFETY: ["Небезпечний перехід біля школи", "Відсутність освітлення на дорозі"],
+    IncidentCategory.FIRE_SAFETY: ["Підпали сухої трави", "Небезпечна електропроводка в гуртожитку"],
+}
+INCIDENT_WEIGHTS = {
+    IncidentCategory.NEIGHBOUR_DISPUTE: 30,
+    IncidentCategory.DOMESTIC_CONFLICT: 12,
+    IncidentCategory.PUBLIC_ORDER: 16,
+    IncidentCategory.YOUTH: 14,
+    IncidentCategory.INTERGROUP_TENSION: 10,
+    IncidentCategory.POLICE_COMMUNITY: 8,
+    IncidentCategory.ROAD_SAFETY: 6,
+    IncidentCategory.FIRE_SAFETY: 4,
+}
+
+OUTLETS = [
+    ("Суспільне Хмельницький", Medium.TV, 120_000),
+    ("Поділля-центр", Medium.TV, 90_000),
+    ("Є! Хмельницький", Medium.ONLINE, 60_000),
+    ("Проскурів", Medium.PRINT, 25_000),
+    ("Подільські вісті", Medium.PRINT, 30_000),
+    ("Ye.ua", Medium.ONLINE, 50_000),
+    ("Радіо Поділля", Medium.RADIO, 70_000),
+    ("Укрінформ", Medium.ONLINE, 900_000),
+    ("УНІАН", Medium.ONLINE, 1_200_000),
+    ("Суспільне Новини", Medium.TV, 1_500_000),
+    ("Facebook: Поліція Хмельниччини", Medium.SOCIAL, 40_000),
+    ("Газета по-кам'янецьки", Medium.PRINT, 15_000),
+]
+MEDIA_TOTAL_REACH = 10_000_000
+RISKS = "Погане освітлення вулиць; конфлікти між сусідами; недостатня присутність поліції."
+RESOURCES = "Активні ОСББ та старости; співпраця з дільничним офіцером; шкільні ініціативи."
+MEDIA_COUNT = 84
+
+
+def _aware(day: date, hour: int = 10, minute: int = 0, zone=KYIV) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=zone)
+
+
+def _spread_dates(rng: random.Random, start: date, end: date, count: int) -> list[date]:
+    span = (end - start).days
+    return sorted(start + timedelta(days=offset) for offset in rng.sample(range(span + 1), count))
+
+
+class DemoProgramme:
+    def __init__(self):
+        self.rng = random.Random(SEED)
+        self.users = {}
+
+    @transaction.atomic
+    def build(self) -> None:
+        sync_role_groups()
+        self._users()
+        self.staff = self.users["staff"]
+        self._geography()
+        self._partners()
+        self._negotiators()
+        self._training()
+        self._events()
+        self._incidents()
+        self._assessments()
+        self._media()
+        self._czech_engagements()
+
+    # --- people and places ---------------------------------------------------------------------
+    def _users(self) -> None:
+        User = get_user_model()
+        for login in LOGINS:
+            user, created = User.objects.get_or_create(
+                username=login.username,
+                defaults={"is_staff": login.role in (Role.STAFF, Role.PROGRAMME_MANAGER)},
+            )
+            if created:
+                user.set_password(login.password)
+                user.save()
+            user.groups.add(Group.objects.get(name=login.role.value))
+            self.users[login.username] = user
+
+    def _geography(self) -> None:
+        self.oblast, _ = Region.objects.get_or_create(name="Хмельницька область", country=Country.UKRAINE)
+        self.communities = []
+        for index, (name, kind, population, lat, lon) in enumerate(UA_COMMUNITIES):
+            community, _ = Community.objects.get_or_create(
+                name=name,
+                region=self.oblast,
+                defaults={
+                    "kind": kind,
+                    "population": population,
+                    "latitude": Decimal(lat),
+                    "longitude": Decimal(lon),
+                },
+            )
+            joined = date(2023, 3, 1) if index < PILOT_COUNT else date(2024, 1, 15)
+            partnership, _ = Partnership.objects.get_or_create(community=community, joined_on=joined)
+            if name == LEAVING_COMMUNITY and partnership.left_on is None:
+                partnership.left_on = date(2025, 9, 30)
+                partnership.leave_reason = LeaveReason.ELECTIONS
+                partnership.note = "Після зміни керівництва громади нова рада не продовжила угоду про партнерство."
+                partnership.save()
+            self.communities.append(community)
+
+        self.kraj, _ = Region.objects.get_or_create(name="Ústecký kraj", country=Country.CZECHIA)
+        self.obec, _ = Community.objects.get_or_create(
+            name="Obrnice",
+            region=self.kraj,
+            defaults={
+                "kind": CommunityKind.OBEC,
+                "population": 2_100,
+                "latitude": Decimal("50.50510"),
+                "longitude": Decimal("13.69540"),
+            },
+        )
+
+    def _partners(self) -> None:
+        specs = [
+            ("ГО «Подільський центр громадської безпеки»", "ПЦГБ", Country.UKRAINE, self.communities[:13]),
+            ("ГО «Центр медіації Поділля»", "ЦМП", Country.UKRAINE, self.communities[13:]),
+            ("Inkluzivní obec, z. s.", "Inkluzivní obec", Country.CZECHIA, [self.obec]),
+        ]
+        self.partners = []
+        for name, short_name, country, communities in specs:
+            partner, _ = PartnerOrganisation.objects.get_or_create(
+                name=name, defaults={"short_name": short_name, "country": country}
+            )
+            partner.communities.add(*communities)
+            self.partners.append(partner)
+        self.partners[0].members.add(self.users["partner"])
+
+    def _person(self) -> tuple[str, str, str]:
+        gender = self.rng.choice([Gender.FEMALE, Gender.FEMALE, Gender.MALE])
+        first = self.rng.choice(FEMALE_NAMES if gender == Gender.FEMALE else MALE_NAMES)
+        male_surname, female_surname = self.rng.choice(SURNAMES)
+        surname = female_surname if gender == Gender.FEMALE else male_surname
+        phone = f"+380 {self.rng.choice(['67', '68', '96', '97', '50', '66', '63', '73'])} "
+        phone += f"{self.rng.randint(100, 999)} {self.rng.randint(10, 99)} {self.rng.randint(10, 99)}"
+        return f"{surname} {first}", gender, phone
+
+    def _negotiators(self) -> None:
+        """Two negotiators per community: 25 pilot graduates in the 15 pilot communities (two in ten
+        of them), 25 of the new cohort in the rest of the seats."""
+        seats = []
+        for index, community in enumerate(self.communities):
+            if index < 10:
+                seats += [(community, Cohort.PILOT), (community, Cohort.PILOT)]
+            elif index < PILOT_COUNT:
+                seats += [(community, Cohort.PILOT), (community, Cohort.NEW)]
+            else:
+                seats += [(community, Cohort.NEW), (community, Cohort.NEW)]
+        self.negotiators = {Cohort.PILOT: [], Cohort.NEW: []}
+        for community, cohort in seats:
+            full_name, gender, phone = self._person()
+            existing = Negotiator.objects.filter(
+                community=community, contact__full_name=full_name, contact__phone=phone
+            ).first()
+            if existing is None:
+                existing = Negotiator.objects.create(
+                    community=community,
+                    cohort=cohort,
+                    joined_on=date(2023, 3, 1) if cohort == Cohort.PILOT else date(2024, 2, 1),
+                    certified_on=date(2023, 6, 30) if cohort == Cohort.PILOT else None,
+                )
+                NegotiatorContact.objects.create(negotiator=existing, full_name=full_name, gender=gender, phone=phone)
+            self.negotiators[cohort].append(existing)
+        demo = self.negotiators[Cohort.PILOT][0]
+        if demo.user_id is None:
+            demo.user = self.users["negotiator"]
+            demo.save(update_fields=["user", "updated_at"])
+
+    def _training(self) -> None:
+        """Four basic modules for the new cohort in 2024 and two advanced ones for the pilot
+        graduates; a few miss a module, so not everyone ends certified or advanced."""
+        host = self.communities[0]
+        new_missing = set(self.rng.sample(range(25), 3))
+        pilot_missing = set(self.rng.sample(range(25), 2))
+        # The whole catalogue first: certification is judged against every active module.
+        modules = {
+            code: TrainingModule.objects.get_or_create(
+                code=code, defaults={"title": title, "level": level, "order": order, "hours": hours}
+            )[0]
+            for code, title, level, order, hours, _starts_on in MODULES
+        }
+        for code, _title, level, order, _hours, starts_on in MODULES:
+            module = modules[code]
+            session, _ = TrainingSession.objects.get_or_create(
+                module=module,
+                starts_on=starts_on,
+                defaults={
+                    "ends_on": starts_on + timedelta(days=2),
+                    "place": "м. Хмельницький, Будинок громадських ініціатив",
+                    "host_community": host,
+                    "trainers": "Тренерська команда Школи соціальних перемовників",
+                },
+            )
+            cohort = Cohort.NEW if level == ModuleLevel.BASIC else Cohort.PILOT
+            missing = new_missing if cohort == Cohort.NEW else pilot_missing
+            for index, negotiator in enumerate(self.negotiators[cohort]):
+                # Each absent negotiator misses exactly one module: the one matching their index.
+                absent = index in missing and order == 1 + index % (4 if level == ModuleLevel.BASIC else 2)
+                attendance_record(session=session, negotiator=negotiator, present=not absent, completed=not absent)
+
+    # --- activity ------------------------------------------------------------------------------
+    def _active_until(self, community: Community) -> date:
+        return date(2025, 9, 30) if community.name == LEAVING_COMMUNITY else date(2025, 12, 19)
+
+    def _log_event_once(self, *, community: Community, date: date, title: str, **fields) -> None:
+        if OutreachEvent.objects.filter(community=community, date=date, title=title).exists():
+            return
+        event_log(actor=self.staff, community=community, date=date, title=title, **fields)
+
+    def _breakdown(self, total: int) -> dict:
+        women = round(total * self.rng.uniform(0.45, 0.65))
+        known_men = total - women if self.rng.random() < 0.85 else max(0, total - women - self.rng.randint(1, 3))
+        return {
+            "participants_total": total,
+            "participants_women": women,
+            "participants_men": known_men,
+            "participants_youth": round(total * self.rng.uniform(0.05, 0.3)),
+            "participants_idps": round(total * self.rng.uniform(0.0, 0.2)),
+            "participants_veterans": round(total * self.rng.uniform(0.0, 0.1)),
+            "participants_vulnerable": round(total * self.rng.uniform(0.0, 0.1)),
+        }
+
+    def _events(self) -> None:
+        """About 200 events reaching about 1,500 residents: 195 small ones in the communities, plus
+        three press conferences, a round table and the forum of about 100."""
+        kinds = list(EVENT_TITLES)
+        kind_weights = [60, 15, 12, 5, 8]
+        topics = list(TOPIC_TITLES)
+        per_community = [8] * 20 + [7] * 5
+        for community, count in zip(self.communities, per_community, strict=True):
+            organisers = [n for cohort in self.negotiators.values() for n in cohort if n.community_id == community.pk]
+            start = date(2024, 1, 22) if community in self.communities[:PILOT_COUNT] else date(2024, 2, 15)
+            for day in _spread_dates(self.rng, start, self._active_until(community), count):
+                kind = self.rng.choices(kinds, weights=kind_weights)[0]
+                topic = self.rng.choice(topics)
+                total = self.rng.randint(3, 11)
+                self._log_event_once(
+                    community=community,
+                    date=day,
+                    title=f"{EVENT_TITLES[kind]}: {TOPIC_TITLES[topic]}",
+                    kind=kind,
+                    topic=topic,
+                    place=self.rng.choice(
+                        ["Будинок культури", "Центр надання адміністративних послуг", "Школа", "Бібліотека"]
+                    ),
+                    police_present=self.rng.random() < 0.4,
+                    local_government_present=self.rng.random() < 0.5,
+                    ngos_present=self.rng.random() < 0.2,
+                    organisers=self.rng.sample(organisers, self.rng.randint(1, len(organisers))),
+                    summary="Мешканці обговорили безпекові питання громади та домовилися про наступні кроки.",
+                    **self._breakdown(total),
+                )
+        centre = self.communities[0]
+        programme_events = [
+            (
+                date(2024, 2, 19),
+                EventKind.PRESS_CONFERENCE,
+                "Прес-конференція: старт Школи соціальних перемовників",
+                12,
+            ),
+            (date(2024, 12, 10), EventKind.PRESS_CONFERENCE, "Прес-конференція: результати першого року", 11),
+            (date(2025, 11, 27), EventKind.PRESS_CONFERENCE, "Прес-конференція: підсумки проєкту", 13),
+            (
+                date(2025, 5, 15),
+                EventKind.ROUND_TABLE,
+                "Круглий стіл: законодавче закріплення статусу перемовників",
+                24,
+            ),
+            (date(2025, 10, 24), EventKind.FORUM, "Форум соціальних перемовників Хмельниччини", 102),
+        ]
+        for day, kind, title, total in programme_events:
+            self._log_event_once(
+                community=centre,
+                date=day,
+                title=title,
+                kind=kind,
+                topic=Topic.NEGOTIATOR_STATUS,
+                place="м. Хмельницький",
+                police_present=True,
+                local_government_present=True,
+                ngos_present=True,
+                **self._breakdown(total),
+            )
+        obrnice = [
+            (date(2024, 4, 18), EventKind.PUBLIC_MEETING, "Veřejné setkání: soužití v sídlišti", 34),
+            (date(2024, 10, 8), EventKind.INFORMATION_SESSION, "Informační setkání: bydlení a dluhy", 18),
+        ]
+        for day, kind, title, total in obrnice:
+            self._log_event_once(
+                community=self.obec,
+                date=day,
+                title=title,
+                kind=kind,
+                topic=Topic.NEIGHBOURLY_COEXISTENCE if kind == EventKind.PUBLIC_MEETING else Topic.HOUSING,
+                place="Obrnice, sál obecního úřadu",
+                local_government_present=True,
+                ngos_present=True,
+                **self._breakdown(total),
+            )
+
+    def _incidents(self) -> None:
+        """120 cases across categories; older ones are mostly closed, recent ones still open."""
+        categories = list(INCIDENT_WEIGHTS)
+        weights = list(INCIDENT_WEIGHTS.values())
+        agencies = [
+            Agency.SOCIAL_SERVICES,
+            Agency.POLICE,
+            Agency.LEGAL_AID,
+            Agency.PSYCHOSOCIAL,
+            Agency.LOCAL_GOVERNMENT,
+        ]
+        today = date(2025, 12, 31)
+        for number in range(120):
+            community = self.communities[number % len(self.communities)]
+            start = date(2024, 1, 20) if community in self.communities[:PILOT_COUNT] else date(2024, 2, 10)
+            day = _spread_dates(self.rng, start, self._active_until(community), 1)[0]
+            occurred_at = _aware(day, self.rng.randint(7, 21), self.rng.choice([0, 15, 30, 45]))
+            category = self.rng.choices(categories, weights=weights)[0]
+            title = self.rng.choice(INCIDENT_TITLES[category])
+            severity = self.rng.choices([1, 2, 3, 4], weights=[30, 45, 20, 5])[0]
+            police = category in (IncidentCategory.PUBLIC_ORDER, IncidentCategory.POLICE_COMMUNITY) or (
+                self.rng.random() < 0.25
+            )
+            age = (today - day).days
+            outcome = self.rng.choices(
+                ["resolved", "referred", "closed_unresolved", "in_progress", "reported"],
+                weights=[60, 15, 8, 12, 5] if age > 60 else [20, 5, 5, 40, 30],
+            )[0]
+            start_after = timedelta(days=self.rng.randint(0, 4), hours=self.rng.randint(1, 8))
+            close_after = start_after + timedelta(days=self.rng.randint(3, 45))
+            agency = self.rng.choice(agencies)
+            mode = self.rng.choice([ResponseMode.MEDIATION, ResponseMode.MEDIATION, ResponseMode.ACUTE_COMMUNICATION])
+            parties = [
+                {"role": PartyRole.COMPLAINANT, "full_name": self._person()[0], "phone": self._person()[2]},
+                {"role": PartyRole.RESPONDENT, "full_name": self._person()[0]},
+            ]
+            source = self.rng.choice([ReportSource.RESIDENT, ReportSource.NEGOTIATOR, ReportSource.POLICE])
+            if Incident.objects.filter(community=community, occurred_at=occurred_at, title=title).exists():
+                continue
+            negotiator = Negotiator.objects.filter(community=community).order_by("pk").first()
+            incident = incident_report(
+                actor=self.staff,
+                community=community,
+                category=category,
+                severity=severity,
+                occurred_at=occurred_at,
+                title=title,
+                description="Звернення мешканця; деталі записано зі слів заявника.",
+                location="вул. Центральна",
+                source=source,
+                police_involved=police,
+                negotiator=negotiator,
+                parties=parties,
+                reported_at=occurred_at + timedelta(hours=2),
+            )
+            if outcome == "reported":
+                continue
+            incident_transition(
+                incident=incident,
+                to_status=IncidentStatus.IN_PROGRESS,
+                actor=self.staff,
+                response_mode=mode,
+                note="Перемовник зв'язався зі сторонами.",
+                performed_at=occurred_at + start_after,
+            )
+            incident_action_add(
+                incident=incident,
+                kind="mediation_meeting",
+                actor=self.staff,
+                description="Зустріч сторін за участі перемовника.",
+                performed_at=occurred_at + start_after + timedelta(days=1),
+            )
+            if outcome == "in_progress":
+                continue
+            incident_transition(
+                incident=incident,
+                to_status=outcome,
+                actor=self.staff,
+                referred_to=agency if outcome == "referred" else "",
+                note="Сторони дійшли згоди." if outcome == "resolved" else "",
+                performed_at=occurred_at + close_after,
+            )
+
+    def _assessments(self) -> None:
+        """Each community assessed every half-year it was a partner; scores rise slowly."""
+        for community in self.communities:
+            base = {dimension: self.rng.uniform(2.3, 3.3) for dimension in ASSESSMENT_DIMENSIONS}
+            for step, (year, half) in enumerate([(2024, 1), (2024, 2), (2025, 1), (2025, 2)]):
+                gains = {dimension: self.rng.uniform(0.05, 0.25) for dimension in ASSESSMENT_DIMENSIONS}
+                respondents = self.rng.randint(40, 120)
+                if year == 2025 and half == 2 and community.name == LEAVING_COMMUNITY:
+                    continue
+                scores = {
+                    dimension: Decimal(str(round(min(5.0, base[dimension] + step * gains[dimension]), 2)))
+                    for dimension in ASSESSMENT_DIMENSIONS
+                }
+                SafetyAssessment.objects.get_or_create(
+                    community=community,
+                    year=year,
+                    half=half,
+                    defaults={
+                        "assessed_on": date(year, 6, 20) if half == 1 else date(year, 12, 10),
+                        "respondents": respondents,
+                        "identified_risks": RISKS,
+                        "safety_resources": RESOURCES,
+                        **scores,
+                    },
+                )
+
+    def _media(self) -> None:
+        """84 mentions whose estimated reach adds up to 10 million."""
+        draws = []
+        for day in _spread_dates(self.rng, date(2024, 1, 25), date(2025, 12, 15), MEDIA_COUNT):
+            outlet, medium, typical = self.rng.choice(OUTLETS)
+            draws.append((day, outlet, medium, typical * self.rng.uniform(0.5, 1.5), self.rng.choice(self.communities)))
+        scale = MEDIA_TOTAL_REACH / sum(raw for _, _, _, raw, _ in draws)
+        reaches = [round(raw * scale, -2) for _, _, _, raw, _ in draws]
+        reaches[-1] += MEDIA_TOTAL_REACH - sum(reaches)
+        for (day, outlet, medium, _raw, community), reach in zip(draws, reaches, strict=True):
+            MediaMention.objects.get_or_create(
+                outlet=outlet,
+                published_on=day,
+                title=f"Соціальні перемовники: {community.name}",
+                defaults={"medium": medium, "reach": int(reach), "community": community},
+            )
+
+    def _czech_engagements(self) -> None:
+        partner = self.partners[2]
+        Engagement.objects.get_or_create(
+            community=self.obec,
+            mode=EngagementMode.ACUTE,
+            starts_on=date(2024, 4, 8),
+            defaults={
+                "partner": partner,
+                "topic": Topic.NEIGHBOURLY_COEXISTENCE,
+                "ends_on": date(2024, 6, 28),
+                "trigger": "Napětí mezi sousedy po požáru bytového domu a stěhování rodin.",
+                "line_communication": True,
+                "line_mediation": True,
+                "outcome": "Dohoda o pravidlech soužití, pravidelná setkání se starostou.",
+            },
+        )
+        Engagement.objects.get_or_create(
+            community=self.obec,
+            mode=EngagementMode.SYSTEMATIC,
+            starts_on=date(2024, 9, 2),
+            defaults={
+                "partner": partner,
+                "topic": Topic.HOUSING,
+                "ends_on": date(2025, 8, 29),
+                "trigger": "Obec požádala o podporu při tvorbě koncepce sociálního bydlení.",
+                "line_communication": True,
+                "line_process_mapping": True,
+                "line_participation": True,
+                "outcome": "Koncepce sociálního bydlení schválena zastupitelstvem.",
+            },
+        )
+
+
+def seed_demo() -> tuple[DemoLogin, ...]:
+    DemoProgramme().build()
+    return LOGINS

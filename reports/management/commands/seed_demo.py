@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from reports.demo import seed_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the demo programme (25 communities in Khmelnytskyi oblast, 50 negotiators, training, "
+        "events, incidents, assessments, media, a Czech municipality) and the demo logins. "
+        "Deterministic and idempotent: running it again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even when ZLAGODA_ENV=production (creates logins with published passwords).",
+        )
+
+    def handle(self, *args, allow_production=False, **options):
+        if settings.PRODUCTION and not allow_production:
+            raise CommandError(
+                "Refusing to create demo logins with published passwords in production; "
+                "pass --allow-production if you really mean it."
+            )
+        logins = seed_demo()
+        self.stdout.write(self.style.SUCCESS("Demo programme ready. Logins:"))
+        for login in logins:
+            self.stdout.write(f"  {login.username:<11} {login.password:<20} {login.description}")

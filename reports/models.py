@@ -1,0 +1,1 @@
+"""Monitoring reports (semi-annual and annual PDFs) are built in this app."""

@@ -1,0 +1,62 @@
+"""Every model NGO staff keep is in the admin, and every page of it opens."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from communities.roles import DOMAIN_APPS
+
+pytestmark = pytest.mark.django_db
+
+
+def domain_models():
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in DOMAIN_APPS and not model.__name__.startswith("Historical")
+    ]
+
+
+def test_every_domain_model_is_registered():
+    missing = [model._meta.label for model in domain_models() if model not in admin.site._registry]
+    assert missing == []
+
+
+def test_every_admin_page_opens_for_staff_on_the_demo_programme(demo_programme, client):
+    client.login(username="staff", password="zlagoda-staff")
+    failures = []
+    for model in domain_models():
+        info = (model._meta.app_label, model._meta.model_name)
+        urls = [reverse("admin:{}_{}_changelist".format(*info)), reverse("admin:{}_{}_add".format(*info))]
+        obj = model.objects.order_by("pk").first()
+        if obj is not None:
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+            if hasattr(model, "history"):
+                urls.append(reverse("admin:{}_{}_history".format(*info), args=[obj.pk]))
+        for url in urls:
+            status = client.get(url).status_code
+            if status != 200:
+                failures.append((url, status))
+        changelist = reverse("admin:{}_{}_changelist".format(*info))
+        searched = client.get(changelist, {"q": "а"})
+        if searched.status_code != 200:
+            failures.append((changelist + "?q=а", searched.status_code))
+    assert failures == []
+
+
+def test_admin_sends_anonymous_users_to_log_in(client):
+    for model in domain_models():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("admin:login")), url
+
+
+def test_admin_speaks_ukrainian_by_default_and_english_on_request(client, staff_user):
+    client.force_login(staff_user)
+    url = reverse("admin:incidents_incident_changelist")
+    assert "Інциденти" in client.get(url).content.decode()
+    assert "Incidents" in client.get(url, headers={"accept-language": "en"}).content.decode()
+    client.cookies["django_language"] = "cs"
+    assert "Incidenty" in client.get(url).content.decode()

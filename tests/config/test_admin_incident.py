@@ -1,0 +1,75 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents.models import Incident
+from incidents.services import incident_report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def incident(staff_user, community):
+    return incident_report(
+        actor=staff_user,
+        community=community,
+        category="public_order",
+        occurred_at=timezone.now() - timedelta(days=1),
+        title="Порушення порядку",
+    )
+
+
+def change_form(incident, **overrides):
+    local = timezone.localtime(incident.occurred_at)
+    data = {
+        "community": incident.community_id,
+        "title": incident.title,
+        "category": incident.category,
+        "severity": incident.severity,
+        "occurred_at_0": local.strftime("%d.%m.%Y"),
+        "occurred_at_1": local.strftime("%H:%M:%S"),
+        "source": incident.source,
+        "description": "",
+        "location": "",
+        "internal_notes": "",
+        "parties-TOTAL_FORMS": 0,
+        "parties-INITIAL_FORMS": 0,
+        "actions-TOTAL_FORMS": 0,
+        "actions-INITIAL_FORMS": incident.actions.count(),
+    }
+    return data | overrides
+
+
+def test_staff_move_a_case_along_the_workflow_from_the_admin(client, staff_user, incident):
+    client.force_login(staff_user)
+    url = reverse("admin:incidents_incident_change", args=[incident.pk])
+    response = client.post(
+        url,
+        change_form(incident, transition_to="referred", transition_referred_to="police", transition_note="Передано"),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    incident.refresh_from_db()
+    assert (incident.status, incident.referred_to) == ("referred", "police")
+    last = incident.actions.last()
+    assert (last.actor, last.description) == (staff_user, "Передано")
+
+
+def test_admin_refuses_a_referral_without_agency_and_keeps_the_status(client, staff_user, incident):
+    client.force_login(staff_user)
+    url = reverse("admin:incidents_incident_change", args=[incident.pk])
+    response = client.post(url, change_form(incident, transition_to="referred"))
+    assert response.status_code == 200
+    assert "transition_referred_to" in response.context["adminform"].form.errors
+    assert Incident.objects.get(pk=incident.pk).status == "reported"
+
+
+def test_editing_a_case_in_the_admin_is_kept_in_its_history(client, staff_user, incident):
+    client.force_login(staff_user)
+    url = reverse("admin:incidents_incident_change", args=[incident.pk])
+    client.post(url, change_form(incident, title="Порушення порядку біля магазину"))
+    latest = incident.history.latest()
+    assert (latest.title, latest.history_user) == ("Порушення порядку біля магазину", staff_user)
+    history_page = client.get(reverse("admin:incidents_incident_history", args=[incident.pk]))
+    assert "Порушення порядку біля магазину" in history_page.content.decode()

@@ -1,0 +1,60 @@
+import pytest
+
+from communities.roles import Role
+from tests.communities.factories import CommunityFactory, PartnerOrganisationFactory, UserFactory
+from tests.negotiators.factories import NegotiatorFactory
+
+
+@pytest.fixture
+def community(db):
+    return CommunityFactory()
+
+
+@pytest.fixture
+def other_community(db):
+    return CommunityFactory()
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(username="staff-user", role=Role.STAFF)
+
+
+@pytest.fixture
+def manager_user(db):
+    return UserFactory(username="manager-user", role=Role.PROGRAMME_MANAGER)
+
+
+@pytest.fixture
+def negotiator_user(db, community):
+    user = UserFactory(username="negotiator-user", role=Role.NEGOTIATOR)
+    NegotiatorFactory(community=community, user=user)
+    return user
+
+
+@pytest.fixture
+def partner(db, community):
+    return PartnerOrganisationFactory(communities=[community])
+
+
+@pytest.fixture
+def partner_user(db, partner):
+    user = UserFactory(username="partner-user", role=Role.PARTNER)
+    partner.members.add(user)
+    return user
+
+
+@pytest.fixture(scope="module")
+def demo_programme(django_db_setup, django_db_blocker):
+    """The demo programme, seeded once per test module and rolled back after it; each test still
+    runs in its own transaction on top of it."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)

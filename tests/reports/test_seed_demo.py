@@ -1,0 +1,101 @@
+"""`seed_demo` builds the Institute of Social Negotiators programme (seed 000) over 2024-2025,
+the same every time."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db.models import Count, Sum
+
+from communities.models import Community, Engagement, PartnerOrganisation, Partnership
+from communities.roles import DOMAIN_APPS
+from incidents.models import Incident
+from negotiators.models import MediaMention, Negotiator, OutreachEvent
+from training.models import TrainingModule, TrainingSession
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    counts = {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in (*DOMAIN_APPS, "auth")
+    }
+    counts["participants"] = OutreachEvent.objects.aggregate(total=Sum("participants_total"))["total"]
+    counts["statuses"] = sorted(Incident.objects.values_list("status", flat=True))
+    counts["event_dates"] = sorted(OutreachEvent.objects.values_list("date", flat=True))
+    return counts
+
+
+@pytest.fixture
+def seeded(demo_programme):
+    return demo_programme
+
+
+def test_seeding_twice_leaves_the_same_contents(seeded):
+    first = snapshot()
+    call_command("seed_demo", stdout=StringIO())
+    assert snapshot() == first
+
+
+def test_demo_mirrors_the_institute_of_social_negotiators(seeded):
+    ukrainian = Community.objects.filter(region__name="Хмельницька область")
+    assert ukrainian.count() == 25
+    assert Negotiator.objects.count() == 50
+    assert Negotiator.objects.filter(cohort="pilot").count() == 25
+    assert dict(TrainingModule.objects.values_list("level").annotate(n=Count("id"))) == {"basic": 4, "advanced": 2}
+    assert TrainingSession.objects.count() == 6
+    events = OutreachEvent.objects.filter(community__in=ukrainian)
+    assert 190 <= events.count() <= 210
+    assert 1400 <= events.aggregate(total=Sum("participants_total"))["total"] <= 1600
+    assert events.filter(kind="press_conference").count() == 3
+    assert events.filter(kind="round_table").count() == 1
+    forum = events.get(kind="forum")
+    assert 90 <= forum.participants_total <= 110
+    assert MediaMention.objects.count() >= 80
+    assert 9_500_000 <= MediaMention.objects.aggregate(reach=Sum("reach"))["reach"] <= 10_500_000
+    assert set(Incident.objects.values_list("status", flat=True)) == {
+        "reported",
+        "in_progress",
+        "resolved",
+        "referred",
+        "closed_unresolved",
+    }
+    assert Incident.objects.values("category").distinct().count() >= 6
+
+
+def test_one_community_left_after_elections(seeded):
+    left = Partnership.objects.get(left_on__isnull=False)
+    assert left.leave_reason == "elections"
+    assert date(2024, 1, 1) <= left.left_on <= date(2025, 12, 31)
+
+
+def test_every_community_is_assessed_each_half_year_it_was_a_partner(seeded):
+    for community in Community.objects.filter(region__name="Хмельницька область"):
+        periods = set(community.assessments.values_list("year", "half"))
+        expected = {(2024, 1), (2024, 2), (2025, 1), (2025, 2)}
+        if community.partnerships.filter(left_on__isnull=False).exists():
+            expected.discard((2025, 2))
+        assert periods == expected, community.name
+
+
+def test_czech_municipality_has_acute_and_systematic_engagements(seeded):
+    modes = set(Engagement.objects.filter(community__region__country="CZ").values_list("mode", flat=True))
+    assert modes == {"acute", "systematic"}
+
+
+def test_demo_logins_work_and_are_printed(seeded, client):
+    for username, password in [
+        ("staff", "zlagoda-staff"),
+        ("manager", "zlagoda-manager"),
+        ("negotiator", "zlagoda-negotiator"),
+        ("partner", "zlagoda-partner"),
+    ]:
+        assert f"{username} " in seeded
+        assert password in seeded
+        assert client.login(username=username, password=password)
+    assert Negotiator.objects.get(user__username="negotiator").community.name == "Хмельницька міська громада"
+    assert PartnerOrganisation.objects.filter(members__username="partner").count() == 1

@@ -1,0 +1,26 @@
+from datetime import date, timedelta
+
+import factory
+
+from training.models import ModuleLevel, TrainingModule, TrainingSession
+
+
+class TrainingModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingModule
+
+    code = factory.Sequence(lambda n: f"M{n}")
+    title = factory.Sequence(lambda n: f"Модуль {n}")
+    level = ModuleLevel.BASIC
+    order = factory.Sequence(lambda n: n + 1)
+    hours = 16
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingSession
+
+    module = factory.SubFactory(TrainingModuleFactory)
+    starts_on = date(2024, 3, 1)
+    ends_on = factory.LazyAttribute(lambda session: session.starts_on + timedelta(days=2))
+    place = "Хмельницький"
