@@ -42,7 +42,7 @@ lock: $(VENV)/.installed-dev
 
 # Extract new strings into the catalogues, then compile them (translate the empty ones in between).
 messages: $(VENV)/.installed-dev
-	for lang in uk en cs ru; do $(PY) manage.py makemessages -l $$lang --no-location --ignore=.venv --ignore=tests --ignore=staticfiles; done
+	for lang in uk en cs ru; do $(PY) manage.py makemessages -l $$lang --no-location --no-wrap --ignore=.venv --ignore=tests --ignore=staticfiles; done
 	$(PY) manage.py compilemessages --ignore=.venv
 
 worker: $(VENV)/.installed-run

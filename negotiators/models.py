@@ -242,3 +242,26 @@ class MediaMention(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.outlet}: {self.title}"
+
+
+class IdempotencyKey(models.Model):
+    """A key a client sends with a write (``Idempotency-Key``), so that a retried or double-tapped
+    submission returns the first result instead of writing twice. Kept with the response it got."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    key = models.CharField(_("key"), max_length=128)
+    scope = models.CharField(_("scope"), max_length=128, help_text=_("What the key was used for, e.g. a URL."))
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, help_text=_("SHA-256 of the submitted data."))
+    status_code = models.PositiveSmallIntegerField(_("status code"))
+    response = models.JSONField(_("response"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")]
+
+    def __str__(self) -> str:
+        return self.key
