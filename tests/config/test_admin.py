@@ -66,3 +66,10 @@ def test_admin_speaks_ukrainian_by_default_and_english_on_request(client, staff_
     assert "Incidents" in client.get(url, headers={"accept-language": "en"}).content.decode()
     client.cookies["django_language"] = "cs"
     assert "Incidenty" in client.get(url).content.decode()
+
+
+def test_admin_offers_the_language_switch(client, staff_user):
+    client.force_login(staff_user)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert reverse("set_language") in page
+    assert 'value="en"' in page

@@ -73,3 +73,23 @@ def test_editing_a_case_in_the_admin_is_kept_in_its_history(client, staff_user, 
     assert (latest.title, latest.history_user) == ("Порушення порядку біля магазину", staff_user)
     history_page = client.get(reverse("admin:incidents_incident_history", args=[incident.pk]))
     assert "Порушення порядку біля магазину" in history_page.content.decode()
+
+
+def test_staff_log_an_action_on_the_case_page(client, staff_user, incident):
+    client.force_login(staff_user)
+    url = reverse("admin:incidents_incident_change", args=[incident.pk])
+    now = timezone.localtime()
+    form = change_form(incident) | {
+        "actions-TOTAL_FORMS": incident.actions.count() + 1,
+        "actions-0-id": incident.actions.get().pk,
+        "actions-0-incident": incident.pk,
+        "actions-1-incident": incident.pk,
+        "actions-1-kind": "police_contact",
+        "actions-1-performed_at_0": now.strftime("%d.%m.%Y"),
+        "actions-1-performed_at_1": now.strftime("%H:%M:%S"),
+        "actions-1-description": "Дзвінок дільничному",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302
+    logged = incident.actions.get(kind="police_contact")
+    assert (logged.actor, logged.description) == (staff_user, "Дзвінок дільничному")
