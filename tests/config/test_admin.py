@@ -73,3 +73,17 @@ def test_admin_offers_the_language_switch(client, staff_user):
     page = client.get(reverse("admin:index")).content.decode()
     assert reverse("set_language") in page
     assert 'value="en"' in page
+
+
+def test_programme_managers_browse_the_admin_read_only(client, manager_user):
+    client.force_login(manager_user)
+    assert client.get(reverse("admin:incidents_incident_changelist")).status_code == 200
+    assert client.get(reverse("admin:incidents_incident_add")).status_code == 403
+
+
+@pytest.mark.parametrize("user_fixture", ["negotiator_user", "partner_user"])
+def test_negotiators_and_partners_stay_out_of_the_admin(client, request, user_fixture):
+    client.force_login(request.getfixturevalue(user_fixture))
+    response = client.get(reverse("admin:incidents_incident_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
