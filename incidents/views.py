@@ -5,6 +5,7 @@ its workflow and log what was done. Writes go through ``incidents.services``, re
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -147,13 +148,18 @@ def incident_action(request, pk):
         if not form.is_valid():
             raise FormRejected
         data = form.cleaned_data
+        # Left at the form's "now" (to the minute): log the exact moment, so the action sorts
+        # after what happened earlier within that minute.
+        performed_at = data["performed_at"]
+        if performed_at == timezone.localtime().replace(second=0, microsecond=0):
+            performed_at = None
         try:
             action = incident_action_add(
                 incident=incident,
                 kind=data["kind"],
                 actor=request.user,
                 description=data["description"],
-                performed_at=data["performed_at"],
+                performed_at=performed_at,
             )
         except ValidationError as error:
             apply_errors(form, error)

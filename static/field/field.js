@@ -313,7 +313,7 @@
       var li = el("li", { "data-entry": item.id });
       li.appendChild(el("b", {}, item.label));
       var note = item.user !== user ? T.otherUser
-        : item.state === "rejected" ? item.message
+        : item.state === "rejected" ? (Object.keys(item.errors || {}).length ? T.rejected : item.message)
         : item.note === "login" ? T.login : item.note === "retry" ? T.retry : T.waitingOne;
       li.appendChild(el("span", { "class": "meta" }, fill(T.savedAt, { time: new Date(item.saved).toLocaleString(document.documentElement.lang) }) + " · " + note));
       if (item.state === "rejected" && item.user === user) {
