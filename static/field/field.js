@@ -356,7 +356,22 @@
       navigator.serviceWorker.controller.postMessage({ forget: true });
     }
   }, true);
-  window.addEventListener("online", function () { connection(); flush(); });
+  window.addEventListener("online", function () {
+    connection();
+    // The offline page stands in for the page asked for: with a connection, show the real one.
+    if ($("[data-reload-online]")) location.reload();
+    else flush();
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    // Back to a form already sent (from the back-forward cache): usable again, with the same key,
+    // so sending it unchanged shows the first record and sending it changed is a conflict to see.
+    $$("form[data-queue]").forEach(function (form) {
+      delete form.dataset.busy;
+      $$("button[type=submit]", form).forEach(function (button) { button.disabled = false; });
+    });
+    flush();
+  });
   window.addEventListener("offline", connection);
   window.addEventListener("hashchange", openFix);
   // A page kept from earlier may carry an old CSRF token; the cookie has the current one.

@@ -35,8 +35,11 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 PASSWORD = "secret-password"
 
 
+PHONE = {"viewport": {"width": 360, "height": 640}, "has_touch": True, "is_mobile": True, "locale": "en-GB"}
+
+
 @pytest.fixture(scope="module")
-def browser():
+def playwright():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test does it)")
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
@@ -46,9 +49,7 @@ def browser():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
+            yield playwright
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -56,10 +57,15 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+@pytest.fixture(scope="module")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
 def new_phone(browser, **options):
-    context = browser.new_context(
-        viewport={"width": 360, "height": 640}, has_touch=True, is_mobile=True, locale="en-GB", **options
-    )
+    context = browser.new_context(**PHONE, **options)
     context.set_default_timeout(20_000)
     return context
 
@@ -249,6 +255,36 @@ def test_an_event_logged_offline_is_kept_and_arrives_once_when_back_online(phone
     assert OutreachEvent.objects.count() == 1
 
 
+def test_an_event_kept_offline_survives_closing_the_browser(playwright, live_server, negotiator, tmp_path):
+    def open_phone():
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, **PHONE
+        )
+        context.set_default_timeout(20_000)
+        return context
+
+    context = open_phone()
+    page = context.pages[0] if context.pages else context.new_page()
+    log_in(page, live_server, "olena")
+    wait_until_kept_offline(page, "/field/", "/field/events/new/")
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/field/events/new/")
+    fill_event(page, title="Пережила перезапуск")
+    page.click("form[data-queue] button[type=submit]")
+    expect(page.locator("[data-outbox]")).to_have_text("1 waiting to send")
+    context.close()  # the phone's browser is closed (or killed) with the entry still waiting
+    assert not OutreachEvent.objects.exists()
+
+    context = open_phone()
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        page.goto(f"{live_server.url}/field/")
+        expect(page.locator("[data-status]")).to_contain_text("Sent: Outreach event: Пережила перезапуск")
+        assert OutreachEvent.objects.get().title == "Пережила перезапуск"
+    finally:
+        context.close()
+
+
 def test_a_submission_whose_answer_was_lost_is_retried_and_creates_one_event(browser, live_server, negotiator):
     # Without the service worker, so that Playwright sees (and can cut) the page's own request.
     context = new_phone(browser, service_workers="block")
@@ -374,9 +410,12 @@ def test_a_negotiator_cannot_open_a_record_of_another_community(phone, live_serv
     expect(page.locator("main")).not_to_contain_text("Чужий випадок")
 
 
-def test_training_progress_page(phone, live_server, negotiator):
+def test_training_progress_and_the_language_switch(phone, live_server, negotiator):
     page = phone.new_page()
     log_in(page, live_server, "olena")
     page.click('a[href="/field/training/"]')
     expect(page.locator("h1")).to_have_text("My training")
     shot(page, "training")
+    page.click('footer button[value="uk"]')
+    expect(page.locator("h1")).to_have_text("Моє навчання")
+    expect(page.locator("html")).to_have_attribute("lang", "uk")
