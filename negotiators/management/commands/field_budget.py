@@ -13,10 +13,14 @@ requests):
 
 Prints one line per page and exits non-zero when a budget is broken. ``--url`` measures a portal
 that is already running instead (give ``--username``/``--password`` of a negotiator there).
+``--lighthouse "npx lighthouse"`` also runs Lighthouse's mobile preset on each page (performance
+and accessibility, target 95) with the same Chromium.
 """
 
+import json
 import os
 import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -37,6 +41,7 @@ KIB = 1024
 FIRST_LOAD_BUDGET = 50 * KIB
 FIRST_LOAD_JS_BUDGET = 15 * KIB
 REPEAT_VISIT_BUDGET = 5 * KIB
+LIGHTHOUSE_TARGET = 95
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -74,10 +79,15 @@ class Measure:
     path: str
     first: Visit
     repeat: Visit
+    lighthouse: dict[str, int] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[str]:
-        problems = []
+        problems = [
+            f"Lighthouse {category} {score} < {LIGHTHOUSE_TARGET}"
+            for category, score in self.lighthouse.items()
+            if score < LIGHTHOUSE_TARGET
+        ]
         if self.first.total > FIRST_LOAD_BUDGET:
             problems.append(f"first load {kib(self.first.total)} > {kib(FIRST_LOAD_BUDGET)}")
         if self.first.javascript > FIRST_LOAD_JS_BUDGET:
@@ -101,26 +111,45 @@ class Command(BaseCommand):
         parser.add_argument("--username", default="negotiator")
         parser.add_argument("--password", default="zlagoda-negotiator")
         parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, logs)")
+        parser.add_argument(
+            "--lighthouse", metavar="COMMAND", help='also score each page with Lighthouse, e.g. "npx lighthouse"'
+        )
 
-    def handle(self, *args, url=None, username, password, keep, **options):
+    def handle(self, *args, url=None, username, password, keep, lighthouse=None, **options):
         if not Path(CHROMIUM).exists():
             raise CommandError(f"{CHROMIUM} is missing: apt-get install chromium")
+
+        def run(base_url):
+            measures, cookie = measure(base_url, username, password, self.stdout, options["verbosity"])
+            if lighthouse:
+                for item in measures:
+                    needs_login = item.path != "/field/login/"
+                    item.lighthouse = lighthouse_scores(lighthouse, base_url + item.path, cookie if needs_login else "")
+                    self.stdout.write(f"Lighthouse {item.name}: {item.lighthouse}")
+            return measures
+
         if url:
-            measures = measure(url.rstrip("/"), username, password, self.stdout, options["verbosity"])
+            measures = run(url.rstrip("/"))
         else:
             with production_portal(keep=keep, log=self.stdout) as base_url:
-                measures = measure(base_url, username, password, self.stdout, options["verbosity"])
+                measures = run(base_url)
         self.report(measures)
 
     def report(self, measures: list[Measure]) -> None:
         self.stdout.write("")
-        self.stdout.write(f"{'page':<20} {'first load':>11} {'of it JS':>10} {'requests':>9} {'repeat visit':>13}")
+        scores = any(item.lighthouse for item in measures)
+        self.stdout.write(
+            f"{'page':<20} {'first load':>11} {'of it JS':>10} {'requests':>9} {'repeat visit':>13}"
+            + (f" {'perf.':>6} {'a11y':>5}" if scores else "")
+        )
         failed = False
         for item in measures:
             line = (
                 f"{item.name:<20} {kib(item.first.total):>11} {kib(item.first.javascript):>10} "
                 f"{item.first.requests:>9} {kib(item.repeat.total):>13}"
             )
+            if scores:
+                line += f" {item.lighthouse.get('performance', '-'):>6} {item.lighthouse.get('accessibility', '-'):>5}"
             problems = item.problems
             failed = failed or bool(problems)
             self.stdout.write(line + ("  OVER BUDGET: " + "; ".join(problems) if problems else "  ok"))
@@ -196,7 +225,8 @@ def production_portal(*, keep: bool, log):
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def measure(base_url: str, username: str, password: str, log, verbosity: int = 1) -> list[Measure]:
+def measure(base_url: str, username: str, password: str, log, verbosity: int = 1) -> tuple[list[Measure], str]:
+    """Each page's two visits, and the signed-in negotiator's cookies (as a ``Cookie`` header)."""
     from playwright.sync_api import sync_playwright
 
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
@@ -220,7 +250,8 @@ def measure(base_url: str, username: str, password: str, log, verbosity: int = 1
                         for line in visit.detail:
                             log.write(f"    {line}")
                 measures.append(Measure(name, path, first, repeat))
-            return measures
+            cookie = "; ".join(f"{cookie['name']}={cookie['value']}" for cookie in signed_in["cookies"])
+            return measures, cookie
         finally:
             browser.close()
 
@@ -332,3 +363,28 @@ def settle(page) -> None:
             raise CommandError(f"the service worker did not keep {kept} for offline use")
         time.sleep(0.2)
     page.wait_for_load_state("networkidle")
+
+
+def lighthouse_scores(command: str, url: str, cookie: str) -> dict[str, int]:
+    """Lighthouse's mobile preset (its default) on ``url``: performance and accessibility, 0-100."""
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report.json"
+        args = [
+            *shlex.split(command),
+            url,
+            "--only-categories=performance,accessibility",
+            "--form-factor=mobile",
+            "--output=json",
+            f"--output-path={report}",
+            "--quiet",
+            '--chrome-flags=--headless=new --no-sandbox --disable-gpu --host-resolver-rules="MAP localhost 127.0.0.1"',
+        ]
+        if cookie:
+            args.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
+        result = subprocess.run(
+            args, env=os.environ | {"CHROME_PATH": CHROMIUM}, capture_output=True, text=True, timeout=300
+        )
+        if result.returncode or not report.exists():
+            raise CommandError(f"Lighthouse failed on {url}:\n{result.stderr[-2000:]}")
+        categories = json.loads(report.read_text())["categories"]
+    return {name: round(category["score"] * 100) for name, category in categories.items()}
