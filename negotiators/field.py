@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from communities.models import Community
 from communities.roles import Role, role_of
-from communities.selectors import visible_communities, writable_communities
+from communities.selectors import writable_communities
 from negotiators.idempotency import IdempotencyConflict, Outcome, run_once
 from negotiators.models import Negotiator
 
@@ -36,7 +36,6 @@ class FieldAccess:
 
     role: Role
     negotiator: Negotiator | None
-    visible: QuerySet[Community]
     writable: QuerySet[Community]
 
     @property
@@ -62,9 +61,7 @@ def field_access(user) -> FieldAccess | None:
     negotiator = None
     if role == Role.NEGOTIATOR:
         negotiator = Negotiator.objects.filter(user=user, is_active=True).select_related("community").first()
-    return FieldAccess(
-        role=role, negotiator=negotiator, visible=visible_communities(user), writable=writable_communities(user)
-    )
+    return FieldAccess(role=role, negotiator=negotiator, writable=writable_communities(user))
 
 
 def wants_json(request: HttpRequest) -> bool:

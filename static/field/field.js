@@ -9,6 +9,7 @@
   var T = JSON.parse(document.getElementById("field-strings").textContent);
   var SKIP = ["csrfmiddlewaretoken", "idempotency_key"];
   var LOCK = "zlagoda-outbox";
+  var SEND_TIMEOUT_MS = 30000;
   var loginNeeded = false;
   var sent = [];
 
@@ -60,12 +61,18 @@
     var data = new URLSearchParams();
     item.fields.forEach(function (pair) { data.append(pair[0], pair[1]); });
     data.append("idempotency_key", item.id);
+    // A connection that dies silently would leave the form waiting for minutes: give up, keep the
+    // entry, and let its key make the retry safe even if the server did get this one.
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller && setTimeout(function () { controller.abort(); }, SEND_TIMEOUT_MS);
     return fetch(item.url, {
       method: "POST",
       body: data,
       credentials: "same-origin",
+      signal: controller ? controller.signal : undefined,
       headers: { "Accept": "application/json", "X-CSRFToken": csrf(), "Idempotency-Key": item.id }
     }).then(function (response) {
+      clearTimeout(timer);
       var type = response.headers.get("Content-Type") || "";
       var parse = type.indexOf("json") >= 0 ? response.json().catch(function () { return {}; }) : Promise.resolve({});
       return parse.then(function (data) {
@@ -77,6 +84,9 @@
         if (response.status === 404 && !data.message) data.message = T.notFound;
         return result;
       });
+    }, function (error) {
+      clearTimeout(timer);
+      throw error;
     });
   }
 
