@@ -1,16 +1,20 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from communities.roles import role_of
+from communities.roles import Role, role_of
 
 
 @login_required
 def home(request):
-    """The portal's landing page: what this user can open, by role."""
-    return render(request, "portal/home.html", {"role": role_of(request.user)})
+    """The portal's landing page: what this user can open, by role. Negotiators work in the field
+    app, so they land there."""
+    role = role_of(request.user)
+    if role == Role.NEGOTIATOR:
+        return redirect("field:home")
+    return render(request, "portal/home.html", {"role": role})
 
 
 @never_cache

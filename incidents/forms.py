@@ -1,0 +1,121 @@
+"""Forms of the field app's incident pages: report a case (with the people involved), move it along
+its workflow, log an action. The workflow's rules stay in ``incidents.services``."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from incidents.models import (
+    ActionKind,
+    Agency,
+    Incident,
+    IncidentCategory,
+    IncidentStatus,
+    PartyRole,
+    ReportSource,
+    ResponseMode,
+    Severity,
+)
+from negotiators.field import FieldAccess
+from negotiators.forms import SplitDateTimeField, Textarea, community_field
+
+BLANK = [("", "—")]
+
+
+def now_to_the_minute():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+class IncidentForm(forms.Form):
+    community = forms.ModelChoiceField(queryset=None, label=_("Community"), empty_label=_("Choose the community"))
+    category = forms.ChoiceField(label=_("Category"), choices=IncidentCategory.choices)
+    severity = forms.TypedChoiceField(
+        label=_("Severity"), choices=Severity.choices, coerce=int, initial=Severity.MEDIUM, widget=forms.RadioSelect
+    )
+    occurred_at = SplitDateTimeField(label=_("When did it happen?"))
+    location = forms.CharField(label=_("Where"), max_length=200, required=False)
+    description = forms.CharField(label=_("What happened"), required=False, widget=Textarea(attrs={"rows": 4}))
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional; without names, it is shared with partners."),
+    )
+    source = forms.ChoiceField(label=_("Who reported it"), choices=ReportSource.choices, initial=ReportSource.RESIDENT)
+    police_involved = forms.BooleanField(label=_("Police involved"), required=False)
+
+    def __init__(self, *args, access: FieldAccess, community=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        community_field(access, self.fields["community"], initial=community)
+        self.fields["occurred_at"].initial = now_to_the_minute
+
+    def service_kwargs(self) -> dict:
+        """The arguments of ``incident_report`` (without the actor and the parties)."""
+        data = dict(self.cleaned_data)
+        if not data["title"]:
+            data["title"] = str(IncidentCategory(data["category"]).label)
+        return data
+
+
+class PartyForm(forms.Form):
+    """A person involved. Personal data: it stays inside the NGO."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=BLANK + PartyRole.choices, required=False)
+    full_name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=32, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    is_minor = forms.BooleanField(label=_("Under 18"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("full_name") and not cleaned.get("role"):
+            self.add_error("role", _("Say how this person is involved."))
+        if not cleaned.get("full_name") and (cleaned.get("role") or cleaned.get("phone") or cleaned.get("is_minor")):
+            self.add_error("full_name", _("Enter the name, or leave the whole row empty."))
+        return cleaned
+
+    def party(self) -> dict | None:
+        if not self.cleaned_data.get("full_name"):
+            return None
+        return {key: self.cleaned_data[key] for key in ("role", "full_name", "phone", "is_minor")}
+
+
+PartyFormSet = forms.formset_factory(PartyForm, extra=2, max_num=10, validate_max=True)
+
+
+class TransitionForm(forms.Form):
+    """Move the case on: only the moves the workflow allows from its current status are offered."""
+
+    prefix = "status"
+
+    to_status = forms.ChoiceField(label=_("New status"), choices=(), widget=forms.RadioSelect)
+    response_mode = forms.ChoiceField(label=_("How you respond"), choices=BLANK + ResponseMode.choices, required=False)
+    referred_to = forms.ChoiceField(label=_("Referred to"), choices=BLANK + Agency.choices, required=False)
+    note = forms.CharField(label=_("What was done, and why"), required=False, widget=Textarea())
+
+    def __init__(self, *args, incident: Incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [
+            (status, IncidentStatus(status).label) for status in incident.allowed_transitions()
+        ]
+
+
+# Kinds a person logs by hand; status changes and referrals are logged by moving the status.
+MANUAL_ACTION_KINDS = [
+    (kind.value, kind.label)
+    for kind in ActionKind
+    if kind not in (ActionKind.REPORTED, ActionKind.STATUS_CHANGE, ActionKind.REFERRAL)
+]
+
+
+class ActionForm(forms.Form):
+    prefix = "action"
+
+    kind = forms.ChoiceField(label=_("What was done"), choices=MANUAL_ACTION_KINDS)
+    performed_at = SplitDateTimeField(label=_("When"))
+    description = forms.CharField(label=_("Details"), required=False, widget=Textarea())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["performed_at"].initial = now_to_the_minute

@@ -1,0 +1,173 @@
+"""The field app's incident pages (``/field/incidents/``): report a case, follow it, move it along
+its workflow and log what was done. Writes go through ``incidents.services``, reads through
+``incidents.selectors`` (a case of another community is "not found")."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from incidents.forms import ActionForm, IncidentForm, PartyFormSet, TransitionForm
+from incidents.models import CLOSED_STATUSES, IncidentStatus
+from incidents.selectors import visible_incident_actions, visible_incidents
+from incidents.services import incident_action_add, incident_report, incident_transition
+from negotiators.field import FormRejected, apply_errors, field_view, new_idempotency_key, read_only_response, submit
+
+PAGE_SIZE = 30
+
+
+@field_view
+def incident_list(request):
+    incidents = visible_incidents(request.user).select_related("community")
+    show_closed = request.GET.get("closed") == "1"
+    if not show_closed:
+        incidents = incidents.exclude(status__in=CLOSED_STATUSES)
+    return render(request, "field/incident_list.html", {"incidents": incidents[:PAGE_SIZE], "show_closed": show_closed})
+
+
+@field_view
+@require_http_methods(["GET", "POST"])
+def incident_new(request):
+    access = request.field
+    if not access.can_write:
+        return read_only_response(request)
+    if request.method == "POST":
+        form = IncidentForm(request.POST, access=access)
+        parties = PartyFormSet(request.POST, prefix="party")
+
+        def write():
+            forms_valid = form.is_valid()
+            if not (parties.is_valid() and forms_valid):
+                raise FormRejected
+            try:
+                incident = incident_report(
+                    actor=request.user,
+                    parties=[party for party in (f.party() for f in parties.forms) if party],
+                    **form.service_kwargs(),
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+                raise FormRejected from error
+            request.session["field_community"] = incident.community_id
+            message = _("Incident “%(title)s” reported.") % {"title": incident.title}
+            url = reverse("field:incident_detail", args=[incident.pk])
+            return 201, {"id": incident.pk, "url": url, "message": message}
+
+        def rejected(status, message):
+            return render_incident_form(request, form, parties, status=status, message=message)
+
+        return submit(request, write=write, rejected=rejected, forms=[form, parties])
+    community = request.GET.get("community") or request.session.get("field_community")
+    return render_incident_form(request, IncidentForm(access=access, community=community), PartyFormSet(prefix="party"))
+
+
+def render_incident_form(request, form, parties, *, status=200, message=""):
+    context = {
+        "form": form,
+        "parties": parties,
+        "idempotency_key": request.POST.get("idempotency_key") if status == 400 else new_idempotency_key(),
+        "message": message,
+    }
+    return render(request, "field/incident_form.html", context, status=status)
+
+
+def scoped_incident(request, pk):
+    queryset = visible_incidents(request.user).select_related("community", "negotiator__contact")
+    return get_object_or_404(queryset, pk=pk)
+
+
+@field_view
+def incident_detail(request, pk):
+    incident = scoped_incident(request, pk)
+    return render_incident_page(request, incident)
+
+
+def render_incident_page(request, incident, *, transition=None, action=None, status=200, message=""):
+    can_write = request.field.writable.filter(pk=incident.community_id).exists()
+    context = {
+        "incident": incident,
+        "actions": visible_incident_actions(request.user).filter(incident=incident).select_related("actor"),
+        "parties": incident.parties.all(),
+        "can_write": can_write,
+        "message": message,
+        "transition_key": new_idempotency_key(),
+        "action_key": new_idempotency_key(),
+    }
+    if can_write:
+        context["transition"] = transition or TransitionForm(incident=incident)
+        context["action"] = action or ActionForm()
+    return render(request, "field/incident_detail.html", context, status=status)
+
+
+@field_view
+@require_POST
+def incident_status(request, pk):
+    """Move the case to another status (only along the workflow); referral names the agency."""
+    incident = scoped_incident(request, pk)
+    if not request.field.writable.filter(pk=incident.community_id).exists():
+        return read_only_response(request)
+    form = TransitionForm(request.POST, incident=incident)
+
+    def write():
+        if not form.is_valid():
+            raise FormRejected
+        data = form.cleaned_data
+        try:
+            moved = incident_transition(
+                incident=incident,
+                to_status=data["to_status"],
+                actor=request.user,
+                note=data["note"],
+                referred_to=data["referred_to"],
+                response_mode=data["response_mode"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            raise FormRejected from error
+        message = _("The case is now “%(status)s”.") % {"status": IncidentStatus(moved.status).label}
+        return 200, {"id": moved.pk, "url": reverse("field:incident_detail", args=[moved.pk]), "message": message}
+
+    def rejected(status, message):
+        return render_incident_page(request, incident, transition=form, status=status, message=message)
+
+    return submit(request, write=write, rejected=rejected, forms=[form])
+
+
+@field_view
+@require_POST
+def incident_action(request, pk):
+    """Log what was done on the case (a meeting, a call, a follow-up) without changing its status."""
+    incident = scoped_incident(request, pk)
+    if not request.field.writable.filter(pk=incident.community_id).exists():
+        return read_only_response(request)
+    form = ActionForm(request.POST)
+
+    def write():
+        if not form.is_valid():
+            raise FormRejected
+        data = form.cleaned_data
+        # Left at the form's "now" (to the minute): log the exact moment, so the action sorts
+        # after what happened earlier within that minute.
+        performed_at = data["performed_at"]
+        if performed_at == timezone.localtime().replace(second=0, microsecond=0):
+            performed_at = None
+        try:
+            action = incident_action_add(
+                incident=incident,
+                kind=data["kind"],
+                actor=request.user,
+                description=data["description"],
+                performed_at=performed_at,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            raise FormRejected from error
+        message = _("“%(kind)s” added to the case.") % {"kind": action.get_kind_display()}
+        return 201, {"id": action.pk, "url": reverse("field:incident_detail", args=[pk]), "message": message}
+
+    def rejected(status, message):
+        return render_incident_page(request, incident, action=form, status=status, message=message)
+
+    return submit(request, write=write, rejected=rejected, forms=[form])

@@ -1,0 +1,196 @@
+"""Plumbing the field app's pages share (``/field/``: negotiators, incidents and training pages).
+
+Who may use the field app and how (:class:`FieldAccess`), the login check that answers scripts
+with JSON instead of a redirect, and :func:`submit`, the one way a field form is written: exactly
+once per ``Idempotency-Key``, with errors as JSON for the offline queue or as a re-rendered page.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property, wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from communities.models import Community
+from communities.roles import Role, role_of
+from communities.selectors import writable_communities
+from negotiators.idempotency import IdempotencyConflict, Outcome, run_once
+from negotiators.models import Negotiator
+
+FIELD_ROLES = (Role.STAFF, Role.PROGRAMME_MANAGER, Role.NEGOTIATOR)
+# What the browser adds to a form post that is not part of the submission itself.
+NOT_SUBMITTED = ("csrfmiddlewaretoken", "idempotency_key")
+
+
+@dataclass(frozen=True)
+class FieldAccess:
+    """What the signed-in user may do in the field app."""
+
+    role: Role
+    negotiator: Negotiator | None
+    writable: QuerySet[Community]
+
+    @property
+    def community(self) -> Community | None:
+        """The negotiator's own community (staff and managers have none)."""
+        return self.negotiator.community if self.negotiator else None
+
+    @cached_property
+    def can_write(self) -> bool:
+        return self.writable.exists()
+
+    @property
+    def chooses_community(self) -> bool:
+        """Staff pick the community on each form; a negotiator always logs in their own."""
+        return self.role == Role.STAFF
+
+
+def field_access(user) -> FieldAccess | None:
+    """``None`` for users the field app is not for (partners, users without a role)."""
+    role = role_of(user)
+    if role not in FIELD_ROLES:
+        return None
+    negotiator = None
+    if role == Role.NEGOTIATOR:
+        negotiator = Negotiator.objects.filter(user=user, is_active=True).select_related("community").first()
+    return FieldAccess(role=role, negotiator=negotiator, writable=writable_communities(user))
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """The field app's script asks for JSON; a browser without it posts the form and gets pages."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def field_view(view: Callable) -> Callable:
+    """Signed in with a field role, else: scripts get 401/403 JSON (a queued submission must learn
+    it needs a new login rather than follow a redirect), browsers the login page or a 403 page.
+    Sets ``request.field`` to the user's :class:`FieldAccess`."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        login_url = reverse("field:login")
+        if not request.user.is_authenticated:
+            if wants_json(request):
+                return JsonResponse(
+                    {"message": _("You were logged out. Log in again to send this."), "login_url": login_url},
+                    status=401,
+                )
+            return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
+        access = field_access(request.user)
+        if access is None:
+            message = _("The field app is for negotiators and programme staff.")
+            if wants_json(request):
+                return JsonResponse({"message": message}, status=403)
+            return render(request, "field/message.html", {"message": message}, status=403)
+        request.field = access
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def read_only_response(request: HttpRequest) -> HttpResponse:
+    message = _("Programme managers can read the field pages but not log records.")
+    if request.field.role == Role.NEGOTIATOR:
+        message = _("Your login is not linked to a community yet. Ask the programme staff.")
+    if wants_json(request):
+        return JsonResponse({"message": message}, status=403)
+    return render(request, "field/message.html", {"message": message}, status=403)
+
+
+def new_idempotency_key() -> str:
+    return str(uuid.uuid4())
+
+
+def posted_idempotency_key(request: HttpRequest) -> str:
+    return request.headers.get("Idempotency-Key") or request.POST.get("idempotency_key", "")
+
+
+def submitted_data(request: HttpRequest) -> dict[str, list[str]]:
+    return {name: request.POST.getlist(name) for name in sorted(request.POST) if name not in NOT_SUBMITTED}
+
+
+class FormRejected(Exception):
+    """The submission did not validate; the form (or forms) now carry the errors."""
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` next to the form's fields (model field names are the
+    form's field names); what has no field becomes an error of the whole form."""
+    if hasattr(error, "error_dict"):
+        for name, messages_ in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def form_errors(*forms) -> dict[str, list[str]]:
+    """Errors keyed by the posted field names (with prefixes), as the page's script shows them."""
+    errors: dict[str, list[str]] = {}
+    for form in forms:
+        if form is None:
+            continue
+        if hasattr(form, "forms"):  # a formset
+            errors.update(form_errors(*form.forms))
+            if form.non_form_errors():
+                errors.setdefault("__all__", []).extend(form.non_form_errors())
+            continue
+        for name, messages_ in form.errors.items():
+            key = "__all__" if name == "__all__" else form.add_prefix(name)
+            errors.setdefault(key, []).extend(messages_)
+    return errors
+
+
+def submit(
+    request: HttpRequest,
+    *,
+    write: Callable[[], tuple[int, dict]],
+    rejected: Callable[[int, str], HttpResponse],
+    forms=(),
+) -> HttpResponse:
+    """Run ``write`` once per ``Idempotency-Key`` (header, or the form's hidden field).
+
+    ``write`` validates and calls a service, returning ``(status, {"id", "url", "message"})`` or
+    raising :class:`FormRejected`. Scripts get that JSON (or 400 with ``errors``, 409 on a reused
+    key); browsers are redirected to ``url`` or get ``rejected(status, message)``, the page again
+    with everything typed and the errors next to the fields.
+    """
+    key = posted_idempotency_key(request)
+    try:
+        if key:
+            outcome = run_once(
+                user=request.user, key=key, scope=request.path, data=submitted_data(request), write=write
+            )
+        else:
+            outcome = Outcome(*write(), replayed=False)
+    except FormRejected:
+        message = _("Please correct the errors below.")
+        if wants_json(request):
+            return JsonResponse({"message": message, "errors": form_errors(*forms)}, status=400)
+        return rejected(400, message)
+    except IdempotencyConflict:
+        message = _(
+            "This form was already sent with different content. Nothing new was saved: "
+            "check the records, then send it again as a new entry if it is missing."
+        )
+        if wants_json(request):
+            return JsonResponse({"message": message}, status=409)
+        return rejected(409, message)
+    except ValueError as error:  # an unusable Idempotency-Key
+        if wants_json(request):
+            return JsonResponse({"message": str(error)}, status=400)
+        return rejected(400, str(error))
+    if wants_json(request):
+        response = JsonResponse(outcome.response, status=outcome.status_code)
+        if outcome.replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
+    messages.success(request, outcome.response["message"])
+    return redirect(outcome.response["url"])

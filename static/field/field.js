@@ -1,0 +1,409 @@
+/* Zlagoda field app: sends forms as JSON requests, keeps what cannot be sent in IndexedDB (the
+   outbox) and sends it again on every page load and when the connection returns. Each entry
+   carries its own Idempotency-Key, so a retry or a double tap creates one record. Nothing is
+   dropped without the user choosing to. Messages come translated from the page (#field-strings). */
+(function () {
+  "use strict";
+  var body = document.body;
+  var user = body.dataset.user;
+  var T = JSON.parse(document.getElementById("field-strings").textContent);
+  var SKIP = ["csrfmiddlewaretoken", "idempotency_key"];
+  var LOCK = "zlagoda-outbox";
+  var SEND_TIMEOUT_MS = 30000;
+  var loginNeeded = false;
+  var sent = [];
+
+  function $(selector, root) { return (root || document).querySelector(selector); }
+  function $$(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (_, name) { return values[name]; });
+  }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
+    if (text) node.textContent = text;
+    return node;
+  }
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
+  }
+  function csrf() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  /* ---- the outbox (IndexedDB: survives closing the browser) ---- */
+  function store(mode, run) {
+    return new Promise(function (resolve, reject) {
+      var open = indexedDB.open("zlagoda-field", 1);
+      open.onupgradeneeded = function () { open.result.createObjectStore("outbox", { keyPath: "id" }); };
+      open.onerror = function () { reject(open.error); };
+      open.onsuccess = function () {
+        var db = open.result;
+        var tx = db.transaction("outbox", mode);
+        var request = run(tx.objectStore("outbox"));
+        tx.oncomplete = function () { db.close(); resolve(request && request.result); };
+        tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
+      };
+    });
+  }
+  function all() { return store("readonly", function (s) { return s.getAll(); }).then(function (items) { return items || []; }); }
+  function get(id) { return store("readonly", function (s) { return s.get(id); }); }
+  function put(item) { return store("readwrite", function (s) { return s.put(item); }); }
+  function drop(id) { return store("readwrite", function (s) { return s.delete(id); }); }
+  function locked(run) {
+    return navigator.locks ? navigator.locks.request(LOCK, run) : run();
+  }
+
+  /* ---- talking to the server ---- */
+  function post(item) {
+    var data = new URLSearchParams();
+    item.fields.forEach(function (pair) { data.append(pair[0], pair[1]); });
+    data.append("idempotency_key", item.id);
+    // A connection that dies silently would leave the form waiting for minutes: give up, keep the
+    // entry, and let its key make the retry safe even if the server did get this one.
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller && setTimeout(function () { controller.abort(); }, SEND_TIMEOUT_MS);
+    return fetch(item.url, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      signal: controller ? controller.signal : undefined,
+      headers: { "Accept": "application/json", "X-CSRFToken": csrf(), "Idempotency-Key": item.id }
+    }).then(function (response) {
+      clearTimeout(timer);
+      var type = response.headers.get("Content-Type") || "";
+      var parse = type.indexOf("json") >= 0 ? response.json().catch(function () { return {}; }) : Promise.resolve({});
+      return parse.then(function (data) {
+        var result = { status: response.status, data: data };
+        if (response.ok) result.kind = "sent";
+        else if (response.status === 401 || (response.status === 403 && !data.message)) result.kind = "login";
+        else if (response.status >= 500 || response.status === 429 || response.status === 408) result.kind = "retry";
+        else result.kind = "rejected";
+        if (response.status === 404 && !data.message) data.message = T.notFound;
+        return result;
+      });
+    }, function (error) {
+      clearTimeout(timer);
+      throw error;
+    });
+  }
+
+  /* Send what waits, oldest first; stop at the first sign of no connection or no login. */
+  var flushing = null;
+  function flush() {
+    if (!flushing) flushing = locked(sendWaiting).catch(function () {}).then(function () { flushing = null; return render(); });
+    return flushing;
+  }
+  function sendWaiting() {
+    if (!user || !navigator.onLine) return Promise.resolve();
+    return all().then(function (items) {
+      var queue = items.filter(function (i) { return i.user === user && i.state === "waiting"; })
+        .sort(function (a, b) { return a.saved - b.saved; });
+      function next() {
+        var item = queue.shift();
+        if (!item) return;
+        return post(item).then(function (result) {
+          return settle(item, result).then(function () { return result.kind === "login" ? null : next(); });
+        }, function () { return null; });  // no connection: try again later
+      }
+      return next();
+    });
+  }
+  function settle(item, result) {
+    if (result.kind === "sent") {
+      loginNeeded = false;
+      sent.push({ label: item.label, url: result.data.url });
+      return drop(item.id);
+    }
+    if (result.kind === "login") { loginNeeded = true; return put(Object.assign(item, { note: "login" })); }
+    if (result.kind === "retry") return put(Object.assign(item, { note: "retry", tries: (item.tries || 0) + 1 }));
+    return put(Object.assign(item, {
+      state: "rejected", status: result.status, errors: result.data.errors || {},
+      message: result.data.message || T.rejected, note: ""
+    }));
+  }
+
+  /* ---- forms ---- */
+  function fieldsOf(form) {
+    var pairs = [];
+    new FormData(form).forEach(function (value, name) {
+      if (SKIP.indexOf(name) < 0 && typeof value === "string") pairs.push([name, value]);
+    });
+    return pairs;
+  }
+  function labelOf(form) {
+    var parts = (form.dataset.summary || "").split(" ").map(function (name) {
+      var inputs = $$("[name]", form).filter(function (input) { return input.name === name; });
+      var input = inputs.filter(function (i) { return i.type !== "radio" || i.checked; })[0];
+      if (!input) return "";
+      if (input.type === "radio") return input.parentNode.textContent.trim();
+      if (input.tagName === "SELECT") return input.selectedIndex >= 0 ? input.options[input.selectedIndex].text : "";
+      return input.value;
+    }).filter(Boolean);
+    return form.dataset.label + (parts.length ? ": " + parts.join(", ") : "");
+  }
+  function clearErrors(form) {
+    $$(".js-error", form).forEach(function (node) { node.remove(); });
+    $$(".invalid", form).forEach(function (node) { node.classList.remove("invalid"); });
+    var top = $("[data-form-message]", form);
+    if (top) top.textContent = "";
+  }
+  function showErrors(form, message, errors) {
+    clearErrors(form);
+    var top = $("[data-form-message]", form) || form;
+    var first = null;
+    top.appendChild(el("p", { "class": "error js-error", role: "alert" }, message || T.correct));
+    Object.keys(errors || {}).forEach(function (name) {
+      var box = $('[data-field="' + name + '"]', form);
+      errors[name].forEach(function (text) {
+        (box || top).appendChild(el("p", { "class": "error js-error" }, text));
+      });
+      if (box) {
+        box.classList.add("invalid");
+        first = first || $("input,select,textarea", box);
+      }
+    });
+    (first || top).scrollIntoView({ block: "center" });
+    if (first) first.focus({ preventScroll: true });
+  }
+  function missingRequired(form) {
+    var errors = {};
+    $$("[required]", form).forEach(function (input) {
+      var name = input.name;
+      if (input.type === "radio" ? !form.querySelector('[name="' + name + '"]:checked') : !input.value.trim()) {
+        var box = input.closest("[data-field]");
+        errors[box ? box.dataset.field : name] = [T.required];
+      }
+    });
+    return Object.keys(errors).length ? errors : null;
+  }
+  function setDefaults(form) {
+    var now = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    var today = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
+    $$("input[type=date]", form).forEach(function (input) {
+      if (input.defaultValue) { input.value = today; input.max = input.max ? today : ""; }
+    });
+    $$("input[type=time]", form).forEach(function (input) {
+      if (input.defaultValue) input.value = pad(now.getHours()) + ":" + pad(now.getMinutes());
+    });
+  }
+
+  function onSubmit(event) {
+    var form = event.target;
+    if (form.hasAttribute("data-online") && !navigator.onLine) {
+      event.preventDefault();
+      return status(T.needsConnection, "error");
+    }
+    if (!form.hasAttribute("data-queue")) return;
+    event.preventDefault();
+    if (form.dataset.busy) return;
+    var button = $("button[type=submit]", form);
+    var item = {
+      id: form.dataset.key || newKey(), user: user, url: form.getAttribute("action"), page: location.pathname,
+      label: labelOf(form), fields: fieldsOf(form), saved: Date.now(), state: "waiting"
+    };
+    form.dataset.key = item.id;  // the same key if this very submission is tried again
+    form.dataset.busy = "1";
+    if (button) button.disabled = true;
+    var done = function () { delete form.dataset.busy; if (button) button.disabled = false; };
+    var attempt = navigator.onLine ? post(item) : Promise.reject(new Error("offline"));
+    attempt.then(function (result) {
+      if (result.kind === "sent") {
+        var finish = form.dataset.fix ? drop(form.dataset.fix) : Promise.resolve();
+        return finish.then(function () {
+          sessionStorage.setItem("zlagoda-flash", result.data.message || "");
+          location.assign(result.data.url);
+        });
+      }
+      if (result.kind === "rejected") {
+        if (result.status === 409) delete form.dataset.key;  // sending it again makes a new entry
+        showErrors(form, result.data.message, result.data.errors);
+        if (form.dataset.fix) {
+          var stale = form.dataset.fix !== item.id ? drop(form.dataset.fix) : Promise.resolve();
+          form.dataset.fix = item.id;
+          return stale.then(function () { return settle(item, result); }).then(render).then(done);
+        }
+        return done();
+      }
+      if (result.kind === "login") loginNeeded = true;
+      return keep(form, item, result.kind === "login" ? "login" : "retry").then(done);
+    }, function () {
+      var missing = missingRequired(form);
+      if (missing) { showErrors(form, T.correct, missing); return done(); }
+      return keep(form, item, "").then(done);
+    }).catch(function () { done(); status(T.notKept, "error"); });
+  }
+  function keep(form, item, note) {
+    item.note = note;
+    var previous = form.dataset.fix && form.dataset.fix !== item.id ? drop(form.dataset.fix) : Promise.resolve();
+    return previous.then(function () { return put(item); }).then(function () {
+      if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
+      delete form.dataset.key;
+      delete form.dataset.fix;
+      clearErrors(form);
+      form.reset();
+      setDefaults(form);
+      toggles(form);
+      if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+      status(note === "login" ? T.login : T.queued, note === "login" ? "error" : "ok");
+      return render();
+    });
+  }
+
+  /* An entry the server did not accept, opened from the outbox (#fix=<id>) to correct it. */
+  function openFix() {
+    var match = location.hash.match(/^#fix=(.+)$/);
+    if (!match) return Promise.resolve();
+    return get(decodeURIComponent(match[1])).then(function (item) {
+      if (!item) return;
+      var form = $$("form[data-queue]").filter(function (f) { return f.getAttribute("action") === item.url; })[0];
+      if (!form) return;
+      $$("input[type=checkbox],input[type=radio]", form).forEach(function (input) { input.checked = false; });
+      item.fields.forEach(function (pair) {
+        $$("[name]", form).filter(function (input) { return input.name === pair[0]; }).forEach(function (input) {
+          if (input.type === "checkbox" || input.type === "radio") { if (input.value === pair[1]) input.checked = true; }
+          else input.value = pair[1];
+        });
+      });
+      form.dataset.fix = item.id;
+      form.dataset.key = item.status === 409 ? newKey() : item.id;
+      toggles(form);
+      showErrors(form, T.fixing + " " + (item.message || ""), item.errors);
+    });
+  }
+
+  /* ---- what the page shows ---- */
+  function status(text, kind) {
+    var box = $("[data-status]");
+    if (!box) return;
+    box.textContent = "";
+    box.appendChild(el("p", { "class": kind || "" }, text));
+  }
+  function render() {
+    return all().then(function (items) {
+      var mine = items.filter(function (i) { return user && i.user === user; });
+      var waiting = mine.filter(function (i) { return i.state === "waiting"; }).length;
+      var toFix = mine.length - waiting;
+      var badge = $("[data-outbox]");
+      if (badge) {
+        badge.hidden = !(waiting || toFix || (!user && items.length));
+        badge.classList.toggle("bad", !!toFix);
+        badge.textContent = !user ? fill(T.loggedOut, { count: items.length })
+          : waiting ? fill(T.waiting, { count: waiting }) : fill(T.toFix, { count: toFix });
+      }
+      if (loginNeeded && waiting) {
+        status(T.login, "error");
+        var box = $("[data-status] p");
+        var link = el("a", { href: body.dataset.login + "?next=" + encodeURIComponent(location.pathname) }, T.loginLink);
+        box.appendChild(document.createTextNode(" "));
+        box.appendChild(link);
+      }
+      if (sent.length) {
+        var done = $("[data-status]");
+        sent.splice(0).forEach(function (entry) {
+          var line = el("p", { "class": "ok" });
+          line.appendChild(el("a", { href: entry.url }, fill(T.sent, { label: entry.label })));
+          done.appendChild(line);
+        });
+      }
+      renderList(items);
+    });
+  }
+  function renderList(items) {
+    var section = $("[data-outbox-list]");
+    if (!section) return;
+    var list = $("ul", section);
+    list.textContent = "";
+    section.hidden = !items.length;
+    $("[data-flush]", section).hidden = !user || !items.some(function (i) { return i.user === user && i.state === "waiting"; });
+    items.sort(function (a, b) { return a.saved - b.saved; }).forEach(function (item) {
+      var li = el("li", { "data-entry": item.id });
+      li.appendChild(el("b", {}, item.label));
+      var note = item.user !== user ? T.otherUser
+        : item.state === "rejected" ? (Object.keys(item.errors || {}).length ? T.rejected : item.message)
+        : item.note === "login" ? T.login : item.note === "retry" ? T.retry : T.waitingOne;
+      li.appendChild(el("span", { "class": "meta" }, fill(T.savedAt, { time: new Date(item.saved).toLocaleString(document.documentElement.lang) }) + " · " + note));
+      if (item.state === "rejected" && item.user === user) {
+        Object.keys(item.errors || {}).forEach(function (name) {
+          item.errors[name].forEach(function (text) { li.appendChild(el("span", { "class": "error meta" }, text)); });
+        });
+        li.appendChild(el("a", { "class": "button", href: item.page + "#fix=" + encodeURIComponent(item.id) }, T.fix));
+        var discard = el("button", { type: "button", "class": "secondary", "data-discard": item.id }, T.discard);
+        li.appendChild(discard);
+      }
+      list.appendChild(li);
+    });
+  }
+
+  /* Fields shown only for one choice (the agency, for a referral). */
+  function toggles(root) {
+    $$("[data-show-when]", root).forEach(function (box) {
+      var rule = box.dataset.showWhen.split("=");
+      var chosen = $$('[name="' + rule[0] + '"]', box.closest("form")).filter(function (i) { return i.checked || i.tagName === "SELECT"; })[0];
+      box.hidden = !(chosen && chosen.value === rule[1]);
+    });
+  }
+
+  function connection() {
+    var note = $("[data-offline]");
+    if (note) note.hidden = navigator.onLine;
+  }
+
+  /* ---- start ---- */
+  document.addEventListener("submit", onSubmit);
+  document.addEventListener("change", function (event) { if (event.target.form) toggles(event.target.form); });
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target.matches("[data-flush]")) flush();
+    if (target.matches("[data-discard]") && confirm(T.confirmDiscard)) drop(target.dataset.discard).then(render);
+  });
+  document.addEventListener("submit", function (event) {
+    // Logging out: forget the pages kept for this user (the outbox stays; it knows whose it is).
+    if (event.target.hasAttribute("data-logout") && navigator.onLine && navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({ forget: true });
+    }
+  }, true);
+  window.addEventListener("online", function () {
+    connection();
+    // The offline page stands in for the page asked for: with a connection, show the real one.
+    if ($("[data-reload-online]")) location.reload();
+    else flush();
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    // Back to a form already sent (from the back-forward cache): usable again, with the same key,
+    // so sending it unchanged shows the first record and sending it changed is a conflict to see.
+    $$("form[data-queue]").forEach(function (form) {
+      delete form.dataset.busy;
+      $$("button[type=submit]", form).forEach(function (button) { button.disabled = false; });
+    });
+    flush();
+  });
+  window.addEventListener("offline", connection);
+  window.addEventListener("hashchange", openFix);
+  // A page kept from earlier may carry an old CSRF token; the cookie has the current one.
+  $$("input[name=csrfmiddlewaretoken]").forEach(function (input) { if (csrf()) input.value = csrf(); });
+  $$("form[data-queue]").forEach(function (form) {
+    if (!$(".error", form)) setDefaults(form);
+    toggles(form);
+  });
+  connection();
+  var flash = sessionStorage.getItem("zlagoda-flash");
+  if (flash) { sessionStorage.removeItem("zlagoda-flash"); status(flash, "ok"); }
+  if ($("[data-login-form]") && navigator.serviceWorker && navigator.serviceWorker.controller) {
+    navigator.serviceWorker.controller.postMessage({ forget: true });
+  }
+  openFix().then(flush);
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(body.dataset.sw, { scope: body.dataset.scope }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      if (user && navigator.onLine && registration.active) {
+        registration.active.postMessage({ keep: body.dataset.keep.split(" ") });
+      }
+    }).catch(function () {});
+  }
+})();
