@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from communities.models import Community, PartnerOrganisation, Partnership
+from communities.models import Community, Engagement, PartnerOrganisation, Partnership, Region, SafetyAssessment
 from communities.roles import Role, role_of
 
 
@@ -34,6 +34,22 @@ def visible_communities(viewer) -> QuerySet[Community]:
             partner_organisations__members=viewer, partner_organisations__is_active=True
         ).distinct()
     return communities.none()
+
+
+def visible_regions(viewer) -> QuerySet[Region]:
+    """Every region for staff and programme managers; otherwise the regions of the visible
+    communities."""
+    if not isinstance(viewer, PartnerOrganisation) and role_of(viewer) in (Role.STAFF, Role.PROGRAMME_MANAGER):
+        return Region.objects.all()
+    return Region.objects.filter(pk__in=visible_communities(viewer).values("region_id"))
+
+
+def visible_assessments(viewer) -> QuerySet[SafetyAssessment]:
+    return SafetyAssessment.objects.filter(community__in=visible_communities(viewer))
+
+
+def visible_engagements(viewer) -> QuerySet[Engagement]:
+    return Engagement.objects.filter(community__in=visible_communities(viewer))
 
 
 def visible_partners(viewer) -> QuerySet[PartnerOrganisation]:
