@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 
 from communities.api.principal import principal_for
 from communities.api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
-from communities.api.viewsets import ReadOnlyCollection, stable_order
+from communities.api.viewsets import ReadOnlyCollection, stable_order, with_community
 from communities.models import Community
 from communities.roles import Role
 from communities.selectors import writable_communities
@@ -181,7 +181,7 @@ class IncidentViewSet(ReadOnlyCollection):
         return IncidentSerializer
 
     def optimise(self, queryset):
-        return queryset.select_related("community")
+        return with_community(queryset)
 
     def _read(self, serializer_class, instance, **kwargs):
         return serializer_class(instance, context=self.get_serializer_context(), **kwargs).data

@@ -4,13 +4,14 @@ Negotiators' names and contacts (``NegotiatorContact``) have no serializer here:
 leave the portal. Events are logged through ``negotiators.services.event_log``.
 """
 
-from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from collections import defaultdict
+
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 
 from communities.api.principal import principal_for
 from communities.api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
-from communities.api.viewsets import ReadOnlyCollection
+from communities.api.viewsets import ReadOnlyCollection, with_community
 from communities.models import Community, Topic
 from communities.roles import Role
 from communities.selectors import writable_communities
@@ -60,9 +61,7 @@ PARTICIPANT_FIELDS = (
 class OutreachEventSerializer(AudienceSerializer):
     community_name = CommunityNameField()
     region = RegionIdField()
-    organisers = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True, help_text="Ids of the organising negotiators."
-    )
+    organisers = serializers.SerializerMethodField(help_text="Ids of the organising negotiators.")
 
     class Meta:
         model = OutreachEvent
@@ -87,6 +86,23 @@ class OutreachEventSerializer(AudienceSerializer):
             *TIMESTAMPS,
         )
         partner_fields = tuple(name for name in fields if name not in ("internal_notes", "created_by"))
+
+    @extend_schema_field({"type": "array", "items": {"type": "integer"}})
+    def get_organisers(self, event) -> list[int]:
+        ids = getattr(event, "organiser_ids", None)
+        return ids if ids is not None else sorted(event.organisers.values_list("pk", flat=True))
+
+
+def attach_organiser_ids(events: list) -> list:
+    """``organiser_ids`` on each event, in one query of the link table (what prefetch_related
+    would do with a negotiator object and a manager per row, at twice the cost of the page)."""
+    organisers = defaultdict(list)
+    links = OutreachEvent.organisers.through.objects.filter(outreachevent_id__in=[event.pk for event in events])
+    for event_id, negotiator_id in links.order_by("negotiator_id").values_list("outreachevent_id", "negotiator_id"):
+        organisers[event_id].append(negotiator_id)
+    for event in events:
+        event.organiser_ids = organisers[event.pk]
+    return events
 
 
 class EventLogSerializer(serializers.Serializer):
@@ -135,7 +151,7 @@ class NegotiatorViewSet(ReadOnlyCollection):
     filterset_class = NegotiatorFilter
 
     def optimise(self, queryset):
-        return queryset.select_related("community")
+        return with_community(queryset)
 
 
 class OutreachEventViewSet(ReadOnlyCollection):
@@ -151,9 +167,10 @@ class OutreachEventViewSet(ReadOnlyCollection):
         return EventLogSerializer if self.action == "create" else OutreachEventSerializer
 
     def optimise(self, queryset):
-        return queryset.select_related("community").prefetch_related(
-            Prefetch("organisers", queryset=Negotiator.objects.only("id"))
-        )
+        return with_community(queryset)
+
+    def attach(self, events):
+        return attach_organiser_ids(events)
 
     @extend_schema(request=EventLogSerializer, responses={201: OutreachEventSerializer})
     def create(self, request, *args, **kwargs):
@@ -197,4 +214,4 @@ class MediaMentionViewSet(ReadOnlyCollection):
     filterset_class = MediaMentionFilter
 
     def optimise(self, queryset):
-        return queryset.select_related("community")
+        return with_community(queryset)

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from communities.api.principal import Audience, principal_for
 from communities.api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
-from communities.api.viewsets import ReadOnlyCollection
+from communities.api.viewsets import ReadOnlyCollection, with_community
 from communities.filters import (
     CommunityFilter,
     EngagementFilter,
@@ -186,7 +186,7 @@ class SafetyAssessmentViewSet(ReadOnlyCollection):
     filterset_class = SafetyAssessmentFilter
 
     def optimise(self, queryset):
-        return queryset.select_related("community")
+        return with_community(queryset)
 
 
 class EngagementViewSet(ReadOnlyCollection):
@@ -197,4 +197,4 @@ class EngagementViewSet(ReadOnlyCollection):
     filterset_class = EngagementFilter
 
     def optimise(self, queryset):
-        return queryset.select_related("community")
+        return with_community(queryset)

@@ -23,6 +23,14 @@ def stable_order(queryset: QuerySet) -> QuerySet:
     return queryset.order_by(*ordering)
 
 
+def with_community(queryset: QuerySet) -> QuerySet:
+    """The rows with their community in the same query, without the community's columns no
+    serializer shows (SQLite parses every date it loads: two per row on a 100-row page)."""
+    return queryset.select_related("community").defer(
+        "community__created_at", "community__updated_at", "community__population", "community__kind"
+    )
+
+
 class ScopedViewSet(viewsets.GenericViewSet):
     """A collection whose rows come from a selector, so whatever is out of the caller's scope is
     simply not there (404).
@@ -51,6 +59,18 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def optimise(self, queryset: QuerySet) -> QuerySet:
         return queryset
+
+    def attach(self, rows: list) -> list:
+        """Add to the rows of a page (or to one record) what one query for all of them can fetch
+        more cheaply than ``prefetch_related``, e.g. many-to-many ids."""
+        return rows
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else self.attach(list(page))
+
+    def get_object(self):
+        return self.attach([super().get_object()])[0]
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         return stable_order(super().filter_queryset(queryset))
