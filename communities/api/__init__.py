@@ -13,7 +13,14 @@ common, so a new collection is a selector, a serializer, a filter set and one li
 - ``viewsets``: :class:`ScopedViewSet` (queryset from a selector, so out of scope is 404) and the
   ``Idempotency-Key`` handling of POSTs; ``serializers``: :class:`AudienceSerializer` (partners get
   only the fields a serializer lists in ``Meta.partner_fields``);
-- ``filtering``, ``pagination``, ``renderers`` (``?format=csv``), ``errors`` (one JSON error shape
-  for every status), ``middleware`` (JSON instead of HTML under ``/api/`` and the request log),
-  ``schema`` (OpenAPI extensions).
+- ``filtering``, ``pagination``, ``renderers`` (``?format=csv``), ``negotiation`` (unknown
+  ``?format=`` is a 406), ``errors`` (one JSON error shape for every status), ``middleware`` (JSON
+  instead of HTML under ``/api/``, and the request log), ``schema`` (OpenAPI extensions),
+  ``views`` (the 404 catch-all), ``resources`` (this app's own collections).
+
+Adding a collection: a selector in the owning app, an ``AudienceSerializer`` with
+``Meta.partner_fields``, an ``ApiFilterSet``, a ``ReadOnlyCollection`` (plus ``write_roles`` and
+a ``create``/``@action`` that validates an input serializer and calls a service through
+``respond_once`` if it takes writes), one line in ``config/api_urls.py``, and its rows in
+``tests/communities/test_api_permissions.py``.
 """

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db.models import prefetch_related_objects
+
 from communities.models import ApiKey, PartnerOrganisation
 from communities.roles import Role, role_of
 
@@ -68,4 +70,6 @@ def _resolve(request) -> Principal:
         return Principal(role=Role.PARTNER, viewer=user.partner, user=None, api_key=api_key)
     if not getattr(user, "is_authenticated", False):
         return Principal(role=None, viewer=user, user=None)
+    # Every selector asks role_of(viewer) again: load the groups once for the whole request.
+    prefetch_related_objects([user], "groups")
     return Principal(role=role_of(user), viewer=user, user=user, api_key=api_key)

@@ -37,12 +37,17 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     Subclasses set ``selector`` (viewer -> queryset), ``serializer_class`` (an
     :class:`~communities.api.serializers.AudienceSerializer`), ``filterset_class``, and may
-    override :meth:`optimise` (``select_related``/``prefetch_related``) and list the roles that
-    may write in ``write_roles``.
+    override :meth:`optimise` (``select_related``/``prefetch_related``) and :meth:`attach`, and
+    list the roles that may write in ``write_roles``. A write action validates an input
+    serializer, then hands a ``write()`` that calls the service and returns ``(status, body)`` to
+    :meth:`respond_once` (see ``incidents.api.IncidentViewSet.create``).
     """
 
     selector: Callable[[object], QuerySet]
     write_roles: frozenset = frozenset()
+    # The model of the rows, for the schema; by default the serializer's (set it when the
+    # serializer is not a ModelSerializer, e.g. computed figures).
+    model = None
 
     @cached_property
     def principal(self) -> Principal:
@@ -54,7 +59,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self) -> QuerySet:
         if self.is_schema_view:
-            return type(self).serializer_class.Meta.model.objects.none()
+            return (self.model or type(self).serializer_class.Meta.model).objects.none()
         return self.optimise(type(self).selector(self.principal.viewer))
 
     def optimise(self, queryset: QuerySet) -> QuerySet:
