@@ -1,5 +1,6 @@
 """The collections of this app: regions, communities, partners, assessments, engagements."""
 
+from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -142,10 +143,14 @@ class EngagementSerializer(AudienceSerializer):
     @extend_schema_field({"type": "integer", "nullable": True})
     def get_partner(self, engagement) -> int | None:
         # Partners see nothing of each other: another organisation's engagement shows no partner.
-        if self.context.get("audience") == Audience.PARTNER:
-            viewer = principal_for(self.context["request"]).viewer
-            return engagement.partner_id if engagement.partner_id == viewer.pk else None
-        return engagement.partner_id
+        if self.context.get("audience") != Audience.PARTNER:
+            return engagement.partner_id
+        return engagement.partner_id if engagement.partner_id in self._own_partner_ids else None
+
+    @cached_property
+    def _own_partner_ids(self) -> set[int]:
+        # The organisation of the key, or those the session user is a member of: once a request.
+        return set(visible_partners(principal_for(self.context["request"]).viewer).values_list("pk", flat=True))
 
 
 class RegionViewSet(ReadOnlyCollection):

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
 
 from communities.models import PartnerOrganisation, Partnership
 from config.api_urls import COLLECTIONS
@@ -99,9 +100,14 @@ def csv_columns(text: str) -> set[str]:
     return {column.split(".")[-1] for column in header}
 
 
-def test_partner_walk_finds_no_personal_data_in_any_route(secrets_in_the_demo):
+@pytest.mark.parametrize("credentials", ["api key", "member's session"])
+def test_partner_walk_finds_no_personal_data_in_any_route(secrets_in_the_demo, credentials):
     partner, personal_values = secrets_in_the_demo
-    client = key_client(issue_key(partner))
+    if credentials == "api key":
+        client = key_client(issue_key(partner))
+    else:
+        client = APIClient()
+        client.force_login(partner.members.get(username="partner"))
     problems = []
     visited = 0
 

@@ -68,6 +68,13 @@ def test_an_engagement_led_by_another_partner_does_not_name_it(partner, communit
     assert [row["partner"] for row in rows] == [None]
 
 
+def test_a_partner_members_session_sees_its_own_organisations_engagements(api_as, partner, community, theirs):
+    own = EngagementFactory(community=community, partner=partner)
+    led_by_them = EngagementFactory(community=community, partner=theirs["partners"])
+    rows = api_as("partner_session").get("/api/v1/engagements/").json()["results"]
+    assert {row["id"]: row["partner"] for row in rows} == {own.pk: partner.pk, led_by_them.pk: None}
+
+
 def test_staff_see_who_led_every_engagement(api_as_staff, community, theirs):
     EngagementFactory(community=community, partner=theirs["partners"])
     rows = api_as_staff.get("/api/v1/engagements/").json()["results"]
