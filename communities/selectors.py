@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from communities.models import Community, PartnerOrganisation, Partnership
+from communities.models import Community, Engagement, PartnerOrganisation, Partnership, Region, SafetyAssessment
 from communities.roles import Role, role_of
 
 
@@ -34,6 +34,38 @@ def visible_communities(viewer) -> QuerySet[Community]:
             partner_organisations__members=viewer, partner_organisations__is_active=True
         ).distinct()
     return communities.none()
+
+
+def sees_every_community(viewer) -> bool:
+    return not isinstance(viewer, PartnerOrganisation) and role_of(viewer) in (Role.STAFF, Role.PROGRAMME_MANAGER)
+
+
+def in_visible_communities(queryset: QuerySet, viewer, field: str = "community") -> QuerySet:
+    """``queryset`` restricted to rows whose ``field`` is a community ``viewer`` may see.
+
+    For viewers who see every community the queryset comes back unfiltered: the same rows, without
+    an ``IN (SELECT id FROM community)`` semi-join that PostgreSQL cannot drop and that made counting
+    100,000 incidents three times slower.
+    """
+    if sees_every_community(viewer):
+        return queryset
+    return queryset.filter(**{f"{field}__in": visible_communities(viewer)})
+
+
+def visible_regions(viewer) -> QuerySet[Region]:
+    """Every region for staff and programme managers; otherwise the regions of the visible
+    communities."""
+    if sees_every_community(viewer):
+        return Region.objects.all()
+    return Region.objects.filter(pk__in=visible_communities(viewer).values("region_id"))
+
+
+def visible_assessments(viewer) -> QuerySet[SafetyAssessment]:
+    return in_visible_communities(SafetyAssessment.objects.all(), viewer)
+
+
+def visible_engagements(viewer) -> QuerySet[Engagement]:
+    return in_visible_communities(Engagement.objects.all(), viewer)
 
 
 def visible_partners(viewer) -> QuerySet[PartnerOrganisation]:

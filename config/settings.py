@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Innermost, so that its JSON error bodies are still in the request's language.
+    "communities.api.middleware.ApiMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -213,3 +215,63 @@ LOGGING = {
 
 # --- Change history -------------------------------------------------------------------------
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- Partner REST API (/api/v1/) ------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that a request without credentials gets 401 with a Bearer challenge.
+        "communities.api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["communities.api.permissions.ApiAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["communities.api.throttling.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "communities.api.pagination.ApiPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON and CSV only: no browsable API, so no HTML ever comes back from /api/v1/.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "communities.api.renderers.CsvRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "communities.api.negotiation.ApiContentNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "communities.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "communities.api.errors.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "ORDERING_PARAM": "ordering",
+}
+# Requests per key (partner and staff keys), per session user, and per address for the public
+# schema and docs; e.g. API_THROTTLE_KEY=1000/hour.
+API_THROTTLE_RATES = {
+    "key": env("API_THROTTLE_KEY", "120/minute"),
+    "user": env("API_THROTTLE_USER", "120/minute"),
+    "anon": env("API_THROTTLE_ANON", "60/minute"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Zlagoda API",
+    "DESCRIPTION": (
+        "Data of the community-safety programme for partner organisations and the NGO's own tools. "
+        "Authenticate with `Authorization: Bearer <key>` (a key issued to your organisation); partners "
+        "see only the communities they work with and never personal data. Lists are paginated "
+        "(`page`, `page_size` up to 500) and filterable; `?format=csv` gives the same rows as CSV. Every "
+        'error is `{"error": {"code", "message", "fields"}}`.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs work offline: Swagger UI comes from drf-spectacular-sidecar's static files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
+    "ENUM_NAME_OVERRIDES": {
+        "CommunityKindEnum": "communities.models.CommunityKind",
+        "EventKindEnum": "negotiators.models.EventKind",
+        "NegotiatorStatusEnum": "negotiators.models.NegotiatorStatus",
+        "IncidentStatusEnum": "incidents.models.IncidentStatus",
+        "ActionKindEnum": "incidents.models.ActionKind",
+        "LoggableActionKindEnum": "incidents.api.LOGGABLE_ACTION_KINDS",
+    },
+}

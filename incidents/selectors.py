@@ -2,13 +2,13 @@
 
 from django.db.models import QuerySet
 
-from communities.selectors import visible_communities
+from communities.selectors import in_visible_communities
 from incidents.models import Incident, IncidentAction
 
 
 def visible_incidents(viewer) -> QuerySet[Incident]:
-    return Incident.objects.filter(community__in=visible_communities(viewer))
+    return in_visible_communities(Incident.objects.all(), viewer)
 
 
 def visible_incident_actions(viewer) -> QuerySet[IncidentAction]:
-    return IncidentAction.objects.filter(incident__community__in=visible_communities(viewer))
+    return in_visible_communities(IncidentAction.objects.all(), viewer, field="incident__community")

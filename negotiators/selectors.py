@@ -3,20 +3,22 @@
 from django.db.models import Q, QuerySet
 
 from communities.models import Community
-from communities.selectors import visible_communities
+from communities.selectors import in_visible_communities, sees_every_community, visible_communities
 from negotiators.models import MediaMention, Negotiator, OutreachEvent
 
 
 def visible_negotiators(viewer) -> QuerySet[Negotiator]:
-    return Negotiator.objects.filter(community__in=visible_communities(viewer))
+    return in_visible_communities(Negotiator.objects.all(), viewer)
 
 
 def visible_events(viewer) -> QuerySet[OutreachEvent]:
-    return OutreachEvent.objects.filter(community__in=visible_communities(viewer))
+    return in_visible_communities(OutreachEvent.objects.all(), viewer)
 
 
 def visible_media_mentions(viewer) -> QuerySet[MediaMention]:
     """Mentions about a visible community, and those about the whole programme (no community)."""
+    if sees_every_community(viewer):
+        return MediaMention.objects.all()
     return MediaMention.objects.filter(Q(community__in=visible_communities(viewer)) | Q(community__isnull=True))
 
 

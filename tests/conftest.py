@@ -4,6 +4,9 @@ from communities.roles import Role
 from tests.communities.factories import CommunityFactory, PartnerOrganisationFactory, UserFactory
 from tests.negotiators.factories import NegotiatorFactory
 
+# The API tests' clients, keys and records (tests/communities/api_support.py).
+pytest_plugins = ["tests.communities.api_support"]
+
 
 @pytest.fixture
 def community(db):

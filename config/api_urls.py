@@ -1,0 +1,45 @@
+"""The API's URLs, version 1, mounted at ``/api/v1/`` by ``config/urls.py``.
+
+``COLLECTIONS`` is the contract partners' scripts rely on: adding a collection is one line here
+(its viewset lives in the owning app's ``api.py``); the permission-matrix and personal-data tests
+read this table, so a new line without its rows there fails the suite.
+"""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+import communities.api.schema  # noqa: F401  (registers the Bearer scheme with drf-spectacular)
+from communities.api import resources as communities_api
+from communities.api.views import UnknownApiUrl
+from incidents import api as incidents_api
+from negotiators import api as negotiators_api
+from training import api as training_api
+
+# (URL prefix, viewset, basename)
+COLLECTIONS = [
+    ("regions", communities_api.RegionViewSet, "regions"),
+    ("communities", communities_api.CommunityViewSet, "communities"),
+    ("partners", communities_api.PartnerOrganisationViewSet, "partners"),
+    ("negotiators", negotiators_api.NegotiatorViewSet, "negotiators"),
+    ("training/modules", training_api.TrainingModuleViewSet, "training-modules"),
+    ("training/sessions", training_api.TrainingSessionViewSet, "training-sessions"),
+    ("events", negotiators_api.OutreachEventViewSet, "events"),
+    ("incidents", incidents_api.IncidentViewSet, "incidents"),
+    ("assessments", communities_api.SafetyAssessmentViewSet, "assessments"),
+    ("engagements", communities_api.EngagementViewSet, "engagements"),
+    ("media-mentions", negotiators_api.MediaMentionViewSet, "media-mentions"),
+]
+
+router = SimpleRouter()
+for prefix, viewset, basename in COLLECTIONS:
+    router.register(prefix, viewset, basename=basename)
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+    # Last: anything else under /api/v1/ is a 404 in the API's error shape.
+    re_path(r"^.*$", UnknownApiUrl.as_view(), name="unknown"),
+]

@@ -1,0 +1,230 @@
+"""The API's collection of incidents, with their action log and workflow.
+
+Parties (``IncidentParty``) have no read serializer: they never leave the portal. For partner
+organisations an incident is generalised to its community: no description, place or coordinates,
+only the community's own location. Writes go through ``incidents.services``.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+
+from communities.api.principal import principal_for
+from communities.api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
+from communities.api.viewsets import ReadOnlyCollection, stable_order, with_community
+from communities.models import Community
+from communities.roles import Role
+from communities.selectors import writable_communities
+from incidents.filters import IncidentFilter
+from incidents.models import (
+    CLOCK_SKEW,
+    ActionKind,
+    Agency,
+    Incident,
+    IncidentAction,
+    IncidentCategory,
+    IncidentStatus,
+    PartyRole,
+    ReportSource,
+    ResponseMode,
+    Severity,
+)
+from incidents.selectors import visible_incidents
+from incidents.services import incident_action_add, incident_report, incident_transition
+from negotiators.models import Negotiator
+from negotiators.selectors import visible_negotiators
+
+TIMESTAMPS = ("created_at", "updated_at")
+INTERNAL_FIELDS = ("description", "location", "latitude", "longitude", "internal_notes", "created_by")
+
+
+class IncidentSerializer(AudienceSerializer):
+    community_name = CommunityNameField()
+    region = RegionIdField()
+    community_latitude = serializers.FloatField(
+        source="community.latitude",
+        read_only=True,
+        allow_null=True,
+        help_text="Where it happened, generalised to the community.",
+    )
+    community_longitude = serializers.FloatField(source="community.longitude", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Incident
+        fields = (
+            "id",
+            "community",
+            "community_name",
+            "region",
+            "community_latitude",
+            "community_longitude",
+            "category",
+            "severity",
+            "status",
+            "response_mode",
+            "referred_to",
+            "occurred_at",
+            "closed_at",
+            "title",
+            "source",
+            "police_involved",
+            "negotiator",
+            *INTERNAL_FIELDS,
+            *TIMESTAMPS,
+        )
+        partner_fields = tuple(name for name in fields if name not in INTERNAL_FIELDS)
+
+
+class IncidentActionSerializer(AudienceSerializer):
+    class Meta:
+        model = IncidentAction
+        fields = ("id", "incident", "kind", "performed_at", "from_status", "to_status", "description", "actor")
+        # What was done may name people; who did it is a user account.
+        partner_fields = ("id", "incident", "kind", "performed_at", "from_status", "to_status")
+
+
+class PartySerializer(serializers.Serializer):
+    """A person involved. Write-only: parties are personal data and never come back out."""
+
+    role = serializers.ChoiceField(choices=PartyRole.choices)
+    full_name = serializers.CharField(max_length=200)
+    phone = serializers.CharField(max_length=32, allow_blank=True, default="")
+    is_minor = serializers.BooleanField(default=False)
+    notes = serializers.CharField(allow_blank=True, default="")
+
+
+class IncidentReportSerializer(serializers.Serializer):
+    """A new case, reported in a community the caller may log in."""
+
+    community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.none())
+    category = serializers.ChoiceField(choices=IncidentCategory.choices)
+    occurred_at = serializers.DateTimeField()
+    title = serializers.CharField(max_length=200, help_text="Short and without names: it is shared with partners.")
+    severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.MEDIUM)
+    description = serializers.CharField(allow_blank=True, default="")
+    location = serializers.CharField(max_length=200, allow_blank=True, default="")
+    source = serializers.ChoiceField(choices=ReportSource.choices, default=ReportSource.RESIDENT)
+    police_involved = serializers.BooleanField(default=False)
+    negotiator = serializers.PrimaryKeyRelatedField(
+        queryset=Negotiator.objects.none(),
+        allow_null=True,
+        default=None,
+        help_text="The negotiator in charge; default: you, if you are a negotiator of the community.",
+    )
+    internal_notes = serializers.CharField(allow_blank=True, default="")
+    parties = PartySerializer(many=True, default=list)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = principal_for(request).user if request is not None else None
+        if user is not None:
+            self.fields["community"].queryset = writable_communities(user)
+            self.fields["negotiator"].queryset = visible_negotiators(user)
+
+
+# The kinds a caller logs directly; status changes are logged by the transition itself.
+LOGGABLE_ACTION_KINDS = [
+    (kind.value, kind.label)
+    for kind in ActionKind
+    if kind not in (ActionKind.REPORTED, ActionKind.STATUS_CHANGE, ActionKind.REFERRAL)
+]
+
+
+def not_in_the_future(value):
+    if value is not None and value > timezone.now() + CLOCK_SKEW:
+        raise serializers.ValidationError(_("This cannot be in the future."))
+
+
+class IncidentActionAddSerializer(serializers.Serializer):
+    """Something done on a case that does not change its status: a meeting, a call, a note."""
+
+    kind = serializers.ChoiceField(choices=LOGGABLE_ACTION_KINDS)
+    description = serializers.CharField(allow_blank=True, default="")
+    performed_at = serializers.DateTimeField(allow_null=True, default=None, help_text="Default: now.")
+
+
+class IncidentTransitionSerializer(serializers.Serializer):
+    """Move a case along its workflow: reported → in progress → resolved, referred or closed
+    unresolved; a closed case may be reopened (back to in progress)."""
+
+    to_status = serializers.ChoiceField(choices=IncidentStatus.choices)
+    note = serializers.CharField(allow_blank=True, default="")
+    referred_to = serializers.ChoiceField(
+        choices=Agency.choices, allow_blank=True, default="", help_text="Required when referring the case."
+    )
+    response_mode = serializers.ChoiceField(choices=ResponseMode.choices, allow_blank=True, default="")
+    performed_at = serializers.DateTimeField(
+        allow_null=True, default=None, validators=[not_in_the_future], help_text="Default: now."
+    )
+
+
+class IncidentViewSet(ReadOnlyCollection):
+    """Safety incidents (cases) with their workflow. For partner organisations they are
+    generalised to the community: no description, place, coordinates or notes. Negotiators (in
+    their community) and staff report cases, log actions and move them along the workflow."""
+
+    selector = visible_incidents
+    serializer_class = IncidentSerializer
+    filterset_class = IncidentFilter
+    write_roles = frozenset({Role.STAFF, Role.NEGOTIATOR})
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return IncidentReportSerializer
+        if self.action == "transition":
+            return IncidentTransitionSerializer
+        if self.action == "actions":
+            return IncidentActionAddSerializer if self.request.method == "POST" else IncidentActionSerializer
+        return IncidentSerializer
+
+    def optimise(self, queryset):
+        return with_community(queryset)
+
+    def _read(self, serializer_class, instance, **kwargs):
+        return serializer_class(instance, context=self.get_serializer_context(), **kwargs).data
+
+    @extend_schema(request=IncidentReportSerializer, responses={201: IncidentSerializer})
+    def create(self, request, *args, **kwargs):
+        form = self.get_serializer(data=request.data)
+        form.is_valid(raise_exception=True)
+
+        def write():
+            incident = incident_report(actor=self.principal.user, **form.validated_data)
+            return 201, self._read(IncidentSerializer, incident)
+
+        return self.respond_once(request, write)
+
+    @extend_schema(methods=["GET"], responses=IncidentActionSerializer(many=True), filters=False)
+    @extend_schema(methods=["POST"], request=IncidentActionAddSerializer, responses={201: IncidentActionSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def actions(self, request, *args, **kwargs):
+        """The case's log (GET), or log an action that does not change its status (POST)."""
+        incident = self.get_object()
+        if request.method == "GET":
+            page = self.paginate_queryset(stable_order(incident.actions.all()))
+            return self.get_paginated_response(self._read(IncidentActionSerializer, page, many=True))
+        form = self.get_serializer(data=request.data)
+        form.is_valid(raise_exception=True)
+
+        def write():
+            logged = incident_action_add(incident=incident, actor=self.principal.user, **form.validated_data)
+            return 201, self._read(IncidentActionSerializer, logged)
+
+        return self.respond_once(request, write)
+
+    @extend_schema(request=IncidentTransitionSerializer, responses={200: IncidentSerializer})
+    @action(detail=True, methods=["post"])
+    def transition(self, request, *args, **kwargs):
+        """Move the case to another status; the log records who did it and why."""
+        incident = self.get_object()
+        form = self.get_serializer(data=request.data)
+        form.is_valid(raise_exception=True)
+
+        def write():
+            moved = incident_transition(incident=incident, actor=self.principal.user, **form.validated_data)
+            return 200, self._read(IncidentSerializer, moved)
+
+        return self.respond_once(request, write)

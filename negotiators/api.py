@@ -1,0 +1,217 @@
+"""The API's collections of negotiators, outreach events and media mentions.
+
+Negotiators' names and contacts (``NegotiatorContact``) have no serializer here: they never
+leave the portal. Events are logged through ``negotiators.services.event_log``.
+"""
+
+from collections import defaultdict
+
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+
+from communities.api.principal import principal_for
+from communities.api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
+from communities.api.viewsets import ReadOnlyCollection, with_community
+from communities.models import Community, Topic
+from communities.roles import Role
+from communities.selectors import writable_communities
+from negotiators.filters import MediaMentionFilter, NegotiatorFilter, OutreachEventFilter
+from negotiators.models import EventKind, MediaMention, Negotiator, OutreachEvent
+from negotiators.selectors import visible_events, visible_media_mentions, visible_negotiators
+from negotiators.services import event_log
+
+TIMESTAMPS = ("created_at", "updated_at")
+# PostgreSQL's integer: a larger count is a 400, not a database error.
+MAX_COUNT = 2_147_483_647
+
+
+class NegotiatorSerializer(AudienceSerializer):
+    community_name = CommunityNameField()
+    region = RegionIdField()
+
+    class Meta:
+        model = Negotiator
+        fields = (
+            "id",
+            "community",
+            "community_name",
+            "region",
+            "cohort",
+            "status",
+            "certified_on",
+            "joined_on",
+            "is_active",
+            "user",
+            *TIMESTAMPS,
+        )
+        partner_fields = tuple(name for name in fields if name != "user")
+
+
+PARTICIPANT_FIELDS = (
+    "participants_total",
+    "participants_women",
+    "participants_men",
+    "participants_youth",
+    "participants_idps",
+    "participants_veterans",
+    "participants_vulnerable",
+)
+
+
+class OutreachEventSerializer(AudienceSerializer):
+    community_name = CommunityNameField()
+    region = RegionIdField()
+    organisers = serializers.SerializerMethodField(help_text="Ids of the organising negotiators.")
+
+    class Meta:
+        model = OutreachEvent
+        fields = (
+            "id",
+            "community",
+            "community_name",
+            "region",
+            "kind",
+            "title",
+            "date",
+            "place",
+            "topic",
+            "organisers",
+            *PARTICIPANT_FIELDS,
+            "police_present",
+            "local_government_present",
+            "ngos_present",
+            "summary",
+            "internal_notes",
+            "created_by",
+            *TIMESTAMPS,
+        )
+        partner_fields = tuple(name for name in fields if name not in ("internal_notes", "created_by"))
+
+    @extend_schema_field({"type": "array", "items": {"type": "integer"}})
+    def get_organisers(self, event) -> list[int]:
+        ids = getattr(event, "organiser_ids", None)
+        return ids if ids is not None else sorted(event.organisers.values_list("pk", flat=True))
+
+
+def attach_organiser_ids(events: list) -> list:
+    """``organiser_ids`` on each event, in one query of the link table (what prefetch_related
+    would do with a negotiator object and a manager per row, at twice the cost of the page)."""
+    organisers = defaultdict(list)
+    links = OutreachEvent.organisers.through.objects.filter(outreachevent_id__in=[event.pk for event in events])
+    for event_id, negotiator_id in links.order_by("negotiator_id").values_list("outreachevent_id", "negotiator_id"):
+        organisers[event_id].append(negotiator_id)
+    for event in events:
+        event.organiser_ids = organisers[event.pk]
+    return events
+
+
+class EventLogSerializer(serializers.Serializer):
+    """An outreach event that took place, as a negotiator (in their community) or staff log it."""
+
+    community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.none())
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    title = serializers.CharField(max_length=200)
+    date = serializers.DateField(help_text="Not in the future: log an event once it has taken place.")
+    topic = serializers.ChoiceField(choices=Topic.choices)
+    participants_total = serializers.IntegerField(min_value=0, max_value=MAX_COUNT)
+    participants_women = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
+    participants_men = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
+    participants_youth = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
+    participants_idps = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
+    participants_veterans = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
+    participants_vulnerable = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
+    police_present = serializers.BooleanField(default=False)
+    local_government_present = serializers.BooleanField(default=False)
+    ngos_present = serializers.BooleanField(default=False)
+    place = serializers.CharField(max_length=200, allow_blank=True, default="")
+    summary = serializers.CharField(allow_blank=True, default="", help_text="Shared with partners: no names.")
+    internal_notes = serializers.CharField(allow_blank=True, default="", help_text="Never shared outside the NGO.")
+    organisers = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=Negotiator.objects.none(),
+        default=list,
+        help_text="Ids of negotiators of the event's community; default: you, if you are one.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = principal_for(request).user if request is not None else None
+        # Communities outside the caller's reach do not exist as far as this form is concerned.
+        if user is not None:
+            self.fields["community"].queryset = writable_communities(user)
+            self.fields["organisers"].child_relation.queryset = visible_negotiators(user)
+
+
+class NegotiatorViewSet(ReadOnlyCollection):
+    """Social negotiators: cohort, status and community; never their names or contacts."""
+
+    selector = visible_negotiators
+    serializer_class = NegotiatorSerializer
+    filterset_class = NegotiatorFilter
+
+    def optimise(self, queryset):
+        return with_community(queryset)
+
+
+class OutreachEventViewSet(ReadOnlyCollection):
+    """Outreach events held by negotiators. Negotiators (in their community) and staff log new
+    ones with POST."""
+
+    selector = visible_events
+    serializer_class = OutreachEventSerializer
+    filterset_class = OutreachEventFilter
+    write_roles = frozenset({Role.STAFF, Role.NEGOTIATOR})
+
+    def get_serializer_class(self):
+        return EventLogSerializer if self.action == "create" else OutreachEventSerializer
+
+    def optimise(self, queryset):
+        return with_community(queryset)
+
+    def attach(self, events):
+        return attach_organiser_ids(events)
+
+    @extend_schema(request=EventLogSerializer, responses={201: OutreachEventSerializer})
+    def create(self, request, *args, **kwargs):
+        form = self.get_serializer(data=request.data)
+        form.is_valid(raise_exception=True)
+
+        def write():
+            event = event_log(actor=self.principal.user, **form.validated_data)
+            return 201, OutreachEventSerializer(event, context=self.get_serializer_context()).data
+
+        return self.respond_once(request, write)
+
+
+class MediaMentionSerializer(AudienceSerializer):
+    community_name = CommunityNameField(allow_null=True)
+
+    class Meta:
+        model = MediaMention
+        fields = (
+            "id",
+            "outlet",
+            "medium",
+            "published_on",
+            "title",
+            "url",
+            "reach",
+            "community",
+            "community_name",
+            "event",
+            *TIMESTAMPS,
+        )
+        partner_fields = fields
+
+
+class MediaMentionViewSet(ReadOnlyCollection):
+    """Mentions of the programme in the media, with estimated reach; those without a community
+    are about the whole programme."""
+
+    selector = visible_media_mentions
+    serializer_class = MediaMentionSerializer
+    filterset_class = MediaMentionFilter
+
+    def optimise(self, queryset):
+        return with_community(queryset)

@@ -1,0 +1,47 @@
+"""Filters of the API's collections of negotiators, outreach events and media mentions."""
+
+import django_filters
+
+from communities.api.filtering import ApiFilterSet, community_filter, date_range, ordering, region_filter
+from communities.models import Topic
+from negotiators.models import Cohort, EventKind, MediaMention, Medium, Negotiator, NegotiatorStatus, OutreachEvent
+
+
+class NegotiatorFilter(ApiFilterSet):
+    community = community_filter()
+    region = region_filter()
+    status = django_filters.ChoiceFilter(choices=NegotiatorStatus.choices)
+    cohort = django_filters.ChoiceFilter(choices=Cohort.choices)
+    is_active = django_filters.BooleanFilter()
+    date_after, date_before = date_range("joined_on")
+    ordering = ordering("joined_on", "certified_on", "community", "updated_at")
+
+    class Meta:
+        model = Negotiator
+        fields = []
+
+
+class OutreachEventFilter(ApiFilterSet):
+    community = community_filter()
+    region = region_filter()
+    kind = django_filters.ChoiceFilter(choices=EventKind.choices)
+    topic = django_filters.ChoiceFilter(choices=Topic.choices)
+    police_present = django_filters.BooleanFilter()
+    date_after, date_before = date_range("date")
+    ordering = ordering("date", "participants_total", "community", "updated_at")
+
+    class Meta:
+        model = OutreachEvent
+        fields = []
+
+
+class MediaMentionFilter(ApiFilterSet):
+    community = community_filter()
+    region = region_filter()
+    medium = django_filters.ChoiceFilter(choices=Medium.choices)
+    date_after, date_before = date_range("published_on")
+    ordering = ordering("published_on", "reach", "updated_at")
+
+    class Meta:
+        model = MediaMention
+        fields = []

@@ -1,0 +1,150 @@
+"""Fixtures and helpers shared by the API tests (a pytest plugin loaded by ``tests/conftest.py``).
+
+API test modules say ``pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("api_settings")]``;
+``api_as(role)`` gives a client acting as one of ``ROLES``; ``programme_records`` builds one record
+of every collection in ``community`` (covered by ``partner``, home of ``negotiator_user``).
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from rest_framework.test import APIClient
+
+from communities.models import EngagementMode, Topic
+from communities.services import api_key_issue
+from incidents.services import incident_report
+from tests.communities.factories import (
+    EngagementFactory,
+    PartnerOrganisationFactory,
+    SafetyAssessmentFactory,
+    UserFactory,
+)
+from tests.negotiators.factories import OutreachEventFactory
+from tests.training.factories import TrainingModuleFactory, TrainingSessionFactory
+
+KYIV = ZoneInfo("Europe/Kyiv")
+
+ROLES = ("anonymous", "no_role", "partner_key", "partner_session", "negotiator", "manager", "staff", "staff_key")
+
+
+@pytest.fixture
+def api_settings(settings):
+    """API tests make many requests with one key or user; the throttling tests set real rates.
+    They also create many users: a fast password hash keeps them from dominating the run."""
+    settings.API_THROTTLE_RATES = {"key": None, "user": None, "anon": None}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def issue_key(owner, **kwargs) -> str:
+    field = "user" if hasattr(owner, "username") else "partner"
+    return api_key_issue(actor=None, **{field: owner}, **kwargs).token
+
+
+def key_client(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+@pytest.fixture
+def partner_key(partner) -> str:
+    return issue_key(partner)
+
+
+@pytest.fixture
+def api_as(request, db):
+    """``api_as("negotiator")`` -> a client acting in that role (fixtures created on demand)."""
+
+    def make(role: str) -> APIClient:
+        if role == "anonymous":
+            return APIClient()
+        if role in ("partner_key", "staff_key"):
+            owner = request.getfixturevalue("partner" if role == "partner_key" else "staff_user")
+            return key_client(issue_key(owner))
+        user = {
+            "no_role": lambda: UserFactory(username="no-role-user"),
+            "partner_session": lambda: request.getfixturevalue("partner_user"),
+            "negotiator": lambda: request.getfixturevalue("negotiator_user"),
+            "manager": lambda: request.getfixturevalue("manager_user"),
+            "staff": lambda: request.getfixturevalue("staff_user"),
+        }[role]()
+        client = APIClient()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+def records_in(community, *, partner, negotiator, actor) -> dict:
+    """One record of every collection in ``community``, keyed by collection prefix."""
+    module = TrainingModuleFactory()
+    incident = incident_report(
+        actor=actor,
+        community=community,
+        category="neighbour_dispute",
+        occurred_at=datetime(2025, 3, 10, 14, 0, tzinfo=KYIV),
+        title="Спір сусідів",
+    )
+    return {
+        "regions": community.region,
+        "communities": community,
+        "partners": partner,
+        "negotiators": negotiator,
+        "training/modules": module,
+        "training/sessions": TrainingSessionFactory(module=module, host_community=community),
+        "events": OutreachEventFactory(community=community),
+        "incidents": incident,
+        "assessments": SafetyAssessmentFactory(community=community),
+        "engagements": EngagementFactory(
+            community=community, partner=partner, mode=EngagementMode.ACUTE, topic=Topic.HOUSING
+        ),
+        "media-mentions": _media_mention(community),
+    }
+
+
+@pytest.fixture
+def programme_records(db, community, partner, negotiator_user, staff_user):
+    """One record of every collection in ``community`` (the partner's and the negotiator's)."""
+    return records_in(community, partner=partner, negotiator=negotiator_user.negotiator, actor=staff_user)
+
+
+def _media_mention(community):
+    from negotiators.models import MediaMention
+
+    return MediaMention.objects.create(
+        outlet="Суспільне",
+        medium="tv",
+        published_on=date(2025, 3, 1),
+        title="Перемовники",
+        reach=1000,
+        community=community,
+    )
+
+
+def event_body(community, **overrides) -> dict:
+    return {
+        "community": community.pk,
+        "kind": "information_session",
+        "title": "Зустріч про безпеку",
+        "date": "2025-03-14",
+        "topic": "youth",
+        "participants_total": 12,
+        "participants_women": 7,
+        "participants_men": 5,
+        **overrides,
+    }
+
+
+def incident_body(community, **overrides) -> dict:
+    return {
+        "community": community.pk,
+        "category": "public_order",
+        "occurred_at": "2025-04-02T18:30:00+03:00",
+        "title": "Бійка біля магазину",
+        **overrides,
+    }
+
+
+def other_partner(*communities):
+    return PartnerOrganisationFactory(communities=list(communities))

@@ -1,0 +1,116 @@
+"""Who may do what, as a table: role x route x method -> status (pretix's test_permissions).
+
+Every route the router serves must have its rows: a collection added to ``config/api_urls.py``
+without them fails ``test_every_route_of_the_api_has_rows_in_the_matrix``.
+"""
+
+import pytest
+from django.db import transaction
+
+from config.api_urls import COLLECTIONS
+from tests.communities.api_support import (
+    ROLES,
+    event_body,
+    incident_body,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("api_settings")]
+
+# Routes: "<prefix>/" (list), "<prefix>/{id}/" (detail), "<prefix>/{id}/<action>/" (extra actions).
+# Statuses per role, in the order of ROLES:
+#   anonymous, no_role, partner_key, partner_session, negotiator, manager, staff, staff_key
+READ = (401, 403, 200, 200, 200, 200, 200, 200)
+# Partners and negotiators see no other partner organisation: the demo partner is their own.
+NO_WRITE_ROUTE = (401, 403, 405, 405, 405, 405, 405, 405)
+WRITE = (401, 403, 403, 403, 201, 403, 201, 201)
+TRANSITION = (401, 403, 403, 403, 200, 403, 200, 200)
+
+MATRIX = {
+    ("regions/", "GET"): READ,
+    ("regions/", "POST"): NO_WRITE_ROUTE,
+    ("regions/{id}/", "GET"): READ,
+    ("communities/", "GET"): READ,
+    ("communities/", "POST"): NO_WRITE_ROUTE,
+    ("communities/{id}/", "GET"): READ,
+    ("partners/", "GET"): READ,
+    ("partners/", "POST"): NO_WRITE_ROUTE,
+    # A negotiator sees no partner organisation at all.
+    ("partners/{id}/", "GET"): (401, 403, 200, 200, 404, 200, 200, 200),
+    ("negotiators/", "GET"): READ,
+    ("negotiators/", "POST"): NO_WRITE_ROUTE,
+    ("negotiators/{id}/", "GET"): READ,
+    ("training/modules/", "GET"): READ,
+    ("training/modules/", "POST"): NO_WRITE_ROUTE,
+    ("training/modules/{id}/", "GET"): READ,
+    ("training/sessions/", "GET"): READ,
+    ("training/sessions/", "POST"): NO_WRITE_ROUTE,
+    ("training/sessions/{id}/", "GET"): READ,
+    ("events/", "GET"): READ,
+    ("events/", "POST"): WRITE,
+    ("events/{id}/", "GET"): READ,
+    ("incidents/", "GET"): READ,
+    ("incidents/", "POST"): WRITE,
+    ("incidents/{id}/", "GET"): READ,
+    ("incidents/{id}/actions/", "GET"): READ,
+    ("incidents/{id}/actions/", "POST"): WRITE,
+    ("incidents/{id}/transition/", "GET"): NO_WRITE_ROUTE,
+    ("incidents/{id}/transition/", "POST"): TRANSITION,
+    ("assessments/", "GET"): READ,
+    ("assessments/", "POST"): NO_WRITE_ROUTE,
+    ("assessments/{id}/", "GET"): READ,
+    ("engagements/", "GET"): READ,
+    ("engagements/", "POST"): NO_WRITE_ROUTE,
+    ("engagements/{id}/", "GET"): READ,
+    ("media-mentions/", "GET"): READ,
+    ("media-mentions/", "POST"): NO_WRITE_ROUTE,
+    ("media-mentions/{id}/", "GET"): READ,
+}
+# No record can be replaced, edited or deleted through the API (staff do that in the admin).
+for prefix, _viewset, _basename in COLLECTIONS:
+    for method in ("PUT", "PATCH", "DELETE"):
+        MATRIX.setdefault((f"{prefix}/{{id}}/", method), NO_WRITE_ROUTE)
+
+
+def body_for(route: str, records: dict) -> dict:
+    community = records["communities"]
+    if route == "events/":
+        return event_body(community)
+    if route == "incidents/":
+        return incident_body(community)
+    if route.endswith("/actions/"):
+        return {"kind": "mediation_meeting", "description": "Зустріч сторін"}
+    if route.endswith("/transition/"):
+        return {"to_status": "in_progress", "response_mode": "mediation"}
+    return {}
+
+
+def routes_of_the_api() -> set[tuple[str, str]]:
+    routes = set()
+    for prefix, viewset, _basename in COLLECTIONS:
+        routes |= {(f"{prefix}/", "GET"), (f"{prefix}/", "POST"), (f"{prefix}/{{id}}/", "GET")}
+        routes |= {(f"{prefix}/{{id}}/", method) for method in ("PUT", "PATCH", "DELETE")}
+        for extra in viewset.get_extra_actions():
+            route = f"{prefix}/{{id}}/{extra.url_path}/" if extra.detail else f"{prefix}/{extra.url_path}/"
+            routes |= {(route, method) for method in ("GET", "POST")}
+    return routes
+
+
+def test_every_route_of_the_api_has_rows_in_the_matrix():
+    assert routes_of_the_api() - set(MATRIX) == set()
+    assert set(MATRIX) - routes_of_the_api() == set()
+
+
+@pytest.mark.parametrize(("route", "method"), sorted(MATRIX), ids=lambda value: str(value))
+def test_permission_matrix(route, method, api_as, programme_records):
+    prefix = route.split("/{id}/")[0].rstrip("/")
+    url = "/api/v1/" + route.replace("{id}", str(programme_records[prefix].pk))
+    actual = {}
+    for role in ROLES:
+        client = api_as(role)
+        # Each role starts from the same data: a write by one does not change what the next sees.
+        with transaction.atomic():
+            response = getattr(client, method.lower())(url, body_for(route, programme_records), format="json")
+            transaction.set_rollback(True)
+        actual[role] = response.status_code
+        assert response["Content-Type"].startswith("application/json"), (role, response.content[:200])
+    assert actual == dict(zip(ROLES, MATRIX[route, method], strict=True))

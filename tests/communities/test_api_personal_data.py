@@ -1,0 +1,141 @@
+"""No personal or internal data ever reaches a partner organisation: a walk over every route of
+the API, in JSON and CSV, list and detail, as the demo partner's key, on the demo programme plus a
+few records whose internal fields hold values that must never come out."""
+
+import csv
+import io
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+
+from communities.models import PartnerOrganisation, Partnership
+from config.api_urls import COLLECTIONS
+from incidents.models import IncidentParty
+from incidents.services import incident_report
+from negotiators.models import NegotiatorContact, OutreachEvent
+from tests.communities.api_support import KYIV, issue_key, key_client
+from training.models import TrainingSession
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("api_settings")]
+
+# Field names that never appear in a partner's response, wherever they are.
+FORBIDDEN_EVERYWHERE = {
+    "full_name",
+    "phone",
+    "email",
+    "gender",
+    "notes",
+    "internal_notes",
+    "note",
+    "trainers",
+    "created_by",
+    "user",
+    "actor",
+    "members",
+    "parties",
+    "contact",
+    "location",
+}
+# And per collection, names that are fine elsewhere (a module's description, a community's
+# coordinates) but personal or internal here.
+FORBIDDEN_IN = {
+    "incidents": {"description", "latitude", "longitude"},
+    "incidents/actions": {"description"},
+}
+
+
+@pytest.fixture
+def secrets_in_the_demo(demo_programme):
+    """Internal values in the partner's own communities, so the walk would see them if they leaked."""
+    partner = PartnerOrganisation.objects.order_by("pk").first()
+    home = partner.communities.order_by("pk").first()
+    staff = get_user_model().objects.get(username="staff")
+    incident = incident_report(
+        actor=staff,
+        community=home,
+        category="domestic_conflict",
+        occurred_at=datetime(2025, 5, 5, 20, 0, tzinfo=KYIV),
+        title="Конфлікт у родині",
+        description="СЕКРЕТ-опис: Петренко Іван погрожував сусідці",
+        location="СЕКРЕТ-адреса вул. Шевченка 12, кв. 5",
+        internal_notes="СЕКРЕТ-нотатка слідчого",
+        parties=[{"role": "complainant", "full_name": "Сидоренко Марина Петрівна", "phone": "+380 99 111 22 33"}],
+    )
+    incident.latitude, incident.longitude = Decimal("49.11111"), Decimal("27.22222")
+    incident.save()
+    event = OutreachEvent.objects.filter(community__in=partner.communities.all()).order_by("pk").first()
+    event.internal_notes = "СЕКРЕТ-внутрішня нотатка події"
+    event.save()
+    TrainingSession.objects.update(trainers="СЕКРЕТ-тренерка Яремчук Ольга", notes="СЕКРЕТ-нотатки сесії")
+    Partnership.objects.filter(community=home).update(note="СЕКРЕТ-примітка партнерства")
+    for index, contact in enumerate(NegotiatorContact.objects.order_by("pk")):
+        contact.email = f"negotiator.private.{index}@example.org"
+        contact.notes = f"СЕКРЕТ-контакт {index}"
+        contact.save()
+    values = {"СЕКРЕТ", "49.11111", "27.22222", "Яремчук"}
+    for contact in NegotiatorContact.objects.all():
+        values |= {contact.full_name, contact.phone, contact.email} - {""}
+    for party in IncidentParty.objects.all():
+        values |= {party.full_name, party.phone} - {""}
+    return partner, values
+
+
+def json_keys(value, found=None) -> set[str]:
+    found = set() if found is None else found
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.add(key)
+            json_keys(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            json_keys(item, found)
+    return found
+
+
+def csv_columns(text: str) -> set[str]:
+    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
+    return {column.split(".")[-1] for column in header}
+
+
+@pytest.mark.parametrize("credentials", ["api key", "member's session"])
+def test_partner_walk_finds_no_personal_data_in_any_route(secrets_in_the_demo, credentials):
+    partner, personal_values = secrets_in_the_demo
+    if credentials == "api key":
+        client = key_client(issue_key(partner))
+    else:
+        client = APIClient()
+        client.force_login(partner.members.get(username="partner"))
+    problems = []
+    visited = 0
+
+    def check(url: str, collection: str):
+        nonlocal visited
+        for fmt in ("json", "csv"):
+            response = client.get(url, {"format": fmt, "page_size": 500})
+            visited += 1
+            if response.status_code != 200:
+                problems.append((url, fmt, response.status_code))
+                continue
+            text = response.content.decode("utf-8")
+            names = json_keys(response.json()) if fmt == "json" else csv_columns(text)
+            forbidden = names & (FORBIDDEN_EVERYWHERE | FORBIDDEN_IN.get(collection, set()))
+            if forbidden:
+                problems.append((url, fmt, "fields", sorted(forbidden)))
+            leaked = {value for value in personal_values if value in text}
+            if leaked:
+                problems.append((url, fmt, "values", sorted(leaked)))
+
+    for prefix, _viewset, _basename in COLLECTIONS:
+        listing = client.get(f"/api/v1/{prefix}/", {"page_size": 500})
+        assert listing.status_code == 200, prefix
+        rows = listing.json()["results"]
+        check(f"/api/v1/{prefix}/", prefix)
+        for row in rows:
+            check(f"/api/v1/{prefix}/{row['id']}/", prefix)
+            if prefix == "incidents":
+                check(f"/api/v1/incidents/{row['id']}/actions/", "incidents/actions")
+    assert problems == []
+    assert visited > 500  # the walk really went through the demo programme

@@ -1,0 +1,94 @@
+"""A partner organisation sees its own communities and nothing of the others: another partner's
+records are absent from every list and answer 404 (not 403) by id, so ids reveal nothing."""
+
+import pytest
+
+from config.api_urls import COLLECTIONS
+from tests.communities.api_support import (
+    issue_key,
+    key_client,
+    other_partner,
+    records_in,
+)
+from tests.communities.factories import EngagementFactory, RegionFactory
+from tests.negotiators.factories import NegotiatorFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("api_settings")]
+
+# Shared by every partner: the School's catalogue and sessions are programme-wide.
+PROGRAMME_WIDE = {"training/modules", "training/sessions"}
+
+
+@pytest.fixture
+def theirs(other_community, staff_user):
+    other_community.region = RegionFactory(name="Інша область")
+    other_community.save()
+    return records_in(
+        other_community,
+        partner=other_partner(other_community),
+        negotiator=NegotiatorFactory(community=other_community),
+        actor=staff_user,
+    )
+
+
+@pytest.mark.parametrize("prefix", [prefix for prefix, _viewset, _basename in COLLECTIONS])
+def test_another_partners_records_are_not_found(prefix, partner, programme_records, theirs):
+    client = key_client(issue_key(partner))
+    listed = {row["id"] for row in client.get(f"/api/v1/{prefix}/", {"page_size": 500}).json()["results"]}
+    mine, other = programme_records[prefix], theirs[prefix]
+    assert mine.pk in listed
+    detail = client.get(f"/api/v1/{prefix}/{other.pk}/")
+    if prefix in PROGRAMME_WIDE:
+        assert detail.status_code == 200
+        return
+    assert other.pk not in listed
+    assert detail.status_code == 404
+    assert detail.json()["error"]["code"] == "not_found"
+    # The same answer as for an id that does not exist at all.
+    missing = client.get(f"/api/v1/{prefix}/999999/")
+    assert (missing.status_code, missing.json()) == (404, detail.json())
+
+
+def test_another_partners_incident_log_is_not_found(partner, theirs):
+    client = key_client(issue_key(partner))
+    assert client.get(f"/api/v1/incidents/{theirs['incidents'].pk}/actions/").status_code == 404
+
+
+def test_filtering_by_another_partners_community_finds_nothing(partner, programme_records, theirs):
+    client = key_client(issue_key(partner))
+    response = client.get("/api/v1/incidents/", {"community": theirs["communities"].pk})
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+
+
+def test_an_engagement_led_by_another_partner_does_not_name_it(partner, community, theirs):
+    EngagementFactory(community=community, partner=theirs["partners"])
+    client = key_client(issue_key(partner))
+    rows = client.get("/api/v1/engagements/").json()["results"]
+    assert [row["partner"] for row in rows] == [None]
+
+
+def test_a_partner_members_session_sees_its_own_organisations_engagements(api_as, partner, community, theirs):
+    own = EngagementFactory(community=community, partner=partner)
+    led_by_them = EngagementFactory(community=community, partner=theirs["partners"])
+    rows = api_as("partner_session").get("/api/v1/engagements/").json()["results"]
+    assert {row["id"]: row["partner"] for row in rows} == {own.pk: partner.pk, led_by_them.pk: None}
+
+
+def test_staff_see_who_led_every_engagement(api_as_staff, community, theirs):
+    EngagementFactory(community=community, partner=theirs["partners"])
+    rows = api_as_staff.get("/api/v1/engagements/").json()["results"]
+    assert theirs["partners"].pk in [row["partner"] for row in rows]
+
+
+def test_a_deactivated_partners_key_stops_working(partner, programme_records):
+    client = key_client(issue_key(partner))
+    partner.is_active = False
+    partner.save()
+    response = client.get("/api/v1/incidents/")
+    assert response.status_code == 401
+
+
+@pytest.fixture
+def api_as_staff(api_as):
+    return api_as("staff")
