@@ -213,3 +213,28 @@ LOGGING = {
 
 # --- Change history -------------------------------------------------------------------------
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- Monitoring reports ---------------------------------------------------------------------
+from celery.schedules import crontab  # noqa: E402
+
+# Languages of the reports Celery beat generates for the whole programme after each period.
+REPORTS_SCHEDULED_LANGUAGES = env_list("REPORTS_SCHEDULED_LANGUAGES", ["uk", "en"])
+if not set(REPORTS_SCHEDULED_LANGUAGES) <= {code for code, _name in LANGUAGES}:
+    raise ImproperlyConfigured("REPORTS_SCHEDULED_LANGUAGES must list languages of LANGUAGES (uk, en, cs, ru)")
+# A report queued or running for longer than this was lost (broker or worker restart): re-queue it.
+REPORTS_STUCK_AFTER_SECONDS = int(env("REPORTS_STUCK_AFTER_SECONDS", "900"))
+REPORTS_MAX_ATTEMPTS = int(env("REPORTS_MAX_ATTEMPTS", "5"))
+REPORTS_BUILD_SOFT_TIME_LIMIT = int(env("REPORTS_BUILD_SOFT_TIME_LIMIT", "600"))
+# Above this many communities, the per-community pages become an annex of tables.
+REPORTS_COMMUNITY_PAGES_LIMIT = int(env("REPORTS_COMMUNITY_PAGES_LIMIT", "60"))
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reports-watchdog": {"task": "reports.watchdog", "schedule": 300.0},
+        # 1 July: the first half-year; 1 January: the second half-year and the year.
+        "reports-after-each-half-year": {
+            "task": "reports.generate_scheduled_reports",
+            "schedule": crontab(minute=0, hour=3, day_of_month="1", month_of_year="1,7"),
+        },
+    }
+)
