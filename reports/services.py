@@ -73,7 +73,8 @@ def report_period(report: MonitoringReport) -> Period:
     return Period.parse(report.period_code)
 
 
-def _is_programme_side(actor) -> bool:
+def is_programme_side(actor) -> bool:
+    """Programme staff and managers (not a partner organisation or its members)."""
     return not isinstance(actor, PartnerOrganisation) and role_of(actor) in (Role.STAFF, Role.PROGRAMME_MANAGER)
 
 
@@ -82,7 +83,7 @@ def _check_permission(actor, scope: str, partner: PartnerOrganisation | None) ->
         return
     if not can_request_reports(actor):
         raise PermissionDenied(_("You cannot request monitoring reports."))
-    if _is_programme_side(actor):
+    if is_programme_side(actor):
         return
     own = partner is not None and requestable_partners(actor).filter(pk=partner.pk).exists()
     if scope != ReportScope.PARTNER or not own:
@@ -104,6 +105,48 @@ def report_enqueue(*, report_id: int) -> None:
         logger.exception("Could not queue the build of report %s; the watchdog will retry", report_id)
 
 
+def report_check_request(
+    *,
+    actor,
+    kind: str,
+    year,
+    half: int | None = None,
+    scope: str = ReportScope.PROGRAMME,
+    region: Region | None = None,
+    partner: PartnerOrganisation | None = None,
+    language: str = "uk",
+    today: date | None = None,
+) -> str:
+    """Check a report request without recording it (forms call it to show errors next to their
+    fields). Returns the :class:`ReportKind` to store; raises ``ValidationError`` with per-field
+    messages in the active language, or ``PermissionDenied``."""
+    errors = {}
+    try:
+        stored_kind = report_kind_for(kind, half)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        stored_kind = None
+    if scope not in ReportScope.values:
+        errors["scope"] = [_("The scope must be the whole programme, a region or a partner organisation.")]
+    elif scope == ReportScope.REGION and region is None:
+        errors["region"] = [_("Choose the region.")]
+    elif scope == ReportScope.PARTNER and partner is None:
+        errors["partner"] = [_("Choose the partner organisation.")]
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose one of the portal's languages.")]
+    try:
+        period = Period(int(year), None if stored_kind in (None, ReportKind.ANNUAL) else int(stored_kind[1]))
+    except (TypeError, ValueError):
+        errors["year"] = [_("The year must be between 2000 and 2100.")]
+    else:
+        if period.start > (today or timezone.localdate()):
+            errors["year"] = [_("This period has not started yet.")]
+    if errors:
+        raise ValidationError(errors)
+    _check_permission(actor, scope, partner)
+    return stored_kind
+
+
 @transaction.atomic
 def report_request(
     *,
@@ -122,51 +165,36 @@ def report_request(
 ) -> MonitoringReport:
     """Record a request for a monitoring report and queue its build once the transaction commits.
 
-    ``kind`` is ``"semiannual"`` (with ``half`` 1 or 2) or ``"annual"``; ``scope`` is
-    ``"programme"``, ``"region"`` (with ``region``) or ``"partner"`` (with ``partner``);
-    ``language`` one of ``settings.LANGUAGES``. ``actor`` is the user or
-    :class:`PartnerOrganisation` asking (``None`` for the system): staff and programme managers may
-    request any scope, a partner organisation or its member only its own ``partner`` scope.
+    ``kind`` is ``"semiannual"`` (with ``half`` 1 or 2) or ``"annual"`` (the stored ``"h1"`` and
+    ``"h2"`` are accepted too); ``scope`` is ``"programme"``, ``"region"`` (with ``region``) or
+    ``"partner"`` (with ``partner``); ``language`` one of ``settings.LANGUAGES``; ``note`` is
+    printed on the cover as typed. ``actor`` is the user or :class:`PartnerOrganisation` asking
+    (``None`` for the system): staff and programme managers may request any scope, a partner
+    organisation or its member only its own ``partner`` scope.
 
     Raises ``PermissionDenied``, or ``ValidationError`` with per-field messages in the active
-    language (unknown kind or language, missing half-year, a period that has not started yet, a
-    scope without its region or partner). ``enqueue=False`` leaves the build to the caller (the
-    command's ``--sync``).
+    language (see :func:`report_check_request`). ``enqueue=False`` leaves the build to the caller
+    (the command's ``--sync``).
     """
-    errors = {}
-    try:
-        stored_kind = report_kind_for(kind, half)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-        stored_kind = None
-    if scope not in ReportScope.values:
-        errors["scope"] = [_("The scope must be the whole programme, a region or a partner organisation.")]
-    elif scope == ReportScope.REGION and region is None:
-        errors["region"] = [_("Choose the region.")]
-    elif scope == ReportScope.PARTNER and partner is None:
-        errors["partner"] = [_("Choose the partner organisation.")]
-    if language not in dict(settings.LANGUAGES):
-        errors["language"] = [_("Choose one of the portal's languages.")]
-    try:
-        year = int(year)
-        period = Period(year, None if stored_kind in (None, ReportKind.ANNUAL) else int(stored_kind[1]))
-    except (TypeError, ValueError):
-        errors["year"] = [_("The year must be between 2000 and 2100.")]
-        period = None
-    if period is not None and period.start > (today or timezone.localdate()):
-        errors["year"] = [_("This period has not started yet.")]
-    if errors:
-        raise ValidationError(errors)
-    _check_permission(actor, scope, partner)
-
+    stored_kind = report_check_request(
+        actor=actor,
+        kind=kind,
+        year=year,
+        half=half,
+        scope=scope,
+        region=region,
+        partner=partner,
+        language=language,
+        today=today,
+    )
     report = MonitoringReport(
         kind=stored_kind,
-        year=year,
+        year=int(year),
         scope=scope,
         region=region if scope == ReportScope.REGION else None,
         partner=partner if scope == ReportScope.PARTNER else None,
         language=language,
-        note=note.strip(),
+        note=(note or "").strip(),
         requested_by=actor if isinstance(actor, get_user_model()) else None,
         scheduled=scheduled,
         enqueued_at=timezone.now(),
@@ -391,3 +419,12 @@ def reports_schedule_due(*, today: date | None = None) -> list[MonitoringReport]
             except (IntegrityError, ValidationError):  # another beat got there first
                 continue
     return created
+
+
+@transaction.atomic
+def report_delete(*, report: MonitoringReport, actor) -> None:
+    """Delete ``report`` and, once that commits, its file."""
+    name = report.file.name
+    report.delete()
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
