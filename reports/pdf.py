@@ -27,7 +27,7 @@ from communities.models import ASSESSMENT_DIMENSIONS, EngagementMode, LeaveReaso
 from incidents.models import Agency, IncidentCategory, IncidentStatus, Severity
 from negotiators.models import Cohort, EventKind, Medium, NegotiatorStatus, OutreachEvent
 from reports import charts
-from reports.indicators import PARTICIPANT_BREAKDOWN
+from reports.indicators import MOMENTS, PARTICIPANT_BREAKDOWN
 from reports.models import ReportKind, ReportScope
 from training.models import ModuleLevel
 
@@ -253,6 +253,126 @@ def _nonzero(rows: list[dict], figures: dict) -> list[dict]:
     ]
 
 
+def _community_page(row: dict, names: dict) -> dict:
+    assessment = row["assessment"]
+    figures = row["figures"]
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "region": row["region"],
+        "population": fmt_number(row["population"]) if row["population"] else "–",
+        "partnership": partnership_text(row["partnership"], names),
+        "partnership_status": row["partnership"]["status"],
+        "figures": [
+            figure_row(_("Outreach events"), figures["events"]),
+            figure_row(_("Participants"), figures["participants"]),
+            figure_row(_("Events held jointly with the police"), figures["joint_events"]),
+            figure_row(_("Incidents reported"), figures["incidents"]),
+            figure_row(_("Incidents with police involvement"), figures["police_involved"]),
+            figure_row(_("Incidents resolved"), figures["resolved"]),
+            figure_row(_("Media mentions"), figures["media_mentions"]),
+            figure_row(_("Active negotiators"), figures["negotiators"]),
+            figure_row(_("Certified negotiators"), figures["certified"]),
+        ],
+        "assessed": assessment["assessed"] if assessment else None,
+        "respondents": fmt_number(assessment["respondents"]) if assessment else "–",
+        "scores": [score_row(names["dimension"][name], score) for name, score in assessment["scores"].items()]
+        if assessment and any(assessment["scores"]["overall"][moment] is not None for moment in MOMENTS)
+        else [],
+        "negotiators": [
+            {
+                "number": negotiator["number"],
+                "cohort": names["cohort"].get(negotiator["cohort"], ""),
+                "status": names["negotiator_status"].get(negotiator["status"], ""),
+                "active": negotiator["is_active"],
+                "events": fmt_number(negotiator["events_organised"]),
+                "events_to_date": fmt_number(negotiator["events_organised_to_date"]),
+                "incidents": fmt_number(negotiator["incidents_in_charge"]),
+                "incidents_to_date": fmt_number(negotiator["incidents_in_charge_to_date"]),
+            }
+            for negotiator in row["negotiators"]
+        ],
+    }
+
+
+def _scores_of(row: dict) -> dict | None:
+    assessment = row["assessment"]
+    return assessment["scores"] if assessment and assessment["assessed"] else None
+
+
+def _annex_row(row: dict) -> dict:
+    figures, scores = row["figures"], _scores_of(row)
+    score, change = FORMATS["score"]
+    return {
+        "name": row["name"],
+        "status": {"active": _("partner"), "left": _("left"), "never": "–"}[row["partnership"]["status"]],
+        "events": fmt_number(figures["events"]["current"]),
+        "events_to_date": fmt_number(figures["events"]["to_date"]),
+        "participants": fmt_number(figures["participants"]["current"]),
+        "participants_to_date": fmt_number(figures["participants"]["to_date"]),
+        "incidents": fmt_number(figures["incidents"]["current"]),
+        "resolved": fmt_number(figures["resolved"]["current"]),
+        "negotiators": fmt_number(figures["negotiators"]["current"]),
+        "overall": score(scores["overall"]["current"]) if scores else "–",
+        "overall_change": change(scores["overall"]["change"]) if scores else "–",
+        "scores": [score(scores[dimension]["current"]) if scores else "–" for dimension in ASSESSMENT_DIMENSIONS],
+    }
+
+
+ANNEX_NAME_WIDTH = 32
+
+
+def _fit(text: str, width: int) -> str:
+    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+
+
+def _annex_text(rows: list[dict], names: dict) -> dict:
+    """The annex at national scale: one fixed-width line per community (a table in a monospaced
+    font costs a fraction of an HTML table to lay out), grouped by region, with numbered columns
+    explained in a legend."""
+    score, change = FORMATS["score"]
+    figure_columns = [
+        (_("outreach events in the period"), lambda f, s: fmt_number(f["events"]["current"])),
+        (_("outreach events to date"), lambda f, s: fmt_number(f["events"]["to_date"])),
+        (_("participants in the period"), lambda f, s: fmt_number(f["participants"]["current"])),
+        (_("participants to date"), lambda f, s: fmt_number(f["participants"]["to_date"])),
+        (_("incidents reported in the period"), lambda f, s: fmt_number(f["incidents"]["current"])),
+        (_("incidents resolved in the period"), lambda f, s: fmt_number(f["resolved"]["current"])),
+        (_("active negotiators"), lambda f, s: fmt_number(f["negotiators"]["current"])),
+        (_("overall safety score"), lambda f, s: score(s["overall"]["current"]) if s else "–"),
+        (_("its change"), lambda f, s: change(s["overall"]["change"]) if s else "–"),
+    ]
+    score_columns = [names["dimension"][name] for name in (*ASSESSMENT_DIMENSIONS, "overall")]
+
+    def table(columns, width, cells):
+        lines = ["".ljust(ANNEX_NAME_WIDTH) + "".join(f"({number})".rjust(width) for number in range(1, columns + 1))]
+        region = None
+        for row in rows:
+            if row["region"] != region:
+                region = row["region"]
+                lines += ["", f"— {region} —"]
+            lines.append(_fit(row["name"], ANNEX_NAME_WIDTH) + "".join(cell.rjust(width) for cell in cells(row)))
+        return "\n".join(lines)
+
+    return {
+        "figures_legend": [label for label, _cell in figure_columns],
+        "figures": table(
+            len(figure_columns),
+            9,
+            lambda row: [cell(row["figures"], _scores_of(row)) for _label, cell in figure_columns],
+        ),
+        "scores_legend": score_columns,
+        "scores": table(
+            len(score_columns),
+            7,
+            lambda row: [
+                score((_scores_of(row) or {}).get(name, {}).get("current"))
+                for name in (*ASSESSMENT_DIMENSIONS, "overall")
+            ],
+        ),
+    }
+
+
 def build_context(document: dict, *, community_pages_limit: int | None = None) -> dict:
     """The template context for ``document``, in the active language."""
     report, data = document["report"], document["indicators"]
@@ -289,73 +409,10 @@ def build_context(document: dict, *, community_pages_limit: int | None = None) -
         for category, statuses in incidents["by_category_status_now"].items()
         if incidents["by_category"][category]["current"]
     ]
-    community_pages = [
-        {
-            "id": row["id"],
-            "name": row["name"],
-            "region": row["region"],
-            "population": fmt_number(row["population"]) if row["population"] else "–",
-            "partnership": partnership_text(row["partnership"], names),
-            "partnership_status": row["partnership"]["status"],
-            "figures": [
-                figure_row(_("Outreach events"), row["figures"]["events"]),
-                figure_row(_("Participants"), row["figures"]["participants"]),
-                figure_row(_("Events held jointly with the police"), row["figures"]["joint_events"]),
-                figure_row(_("Incidents reported"), row["figures"]["incidents"]),
-                figure_row(_("Incidents with police involvement"), row["figures"]["police_involved"]),
-                figure_row(_("Incidents resolved"), row["figures"]["resolved"]),
-                figure_row(_("Media mentions"), row["figures"]["media_mentions"]),
-                figure_row(_("Active negotiators"), row["figures"]["negotiators"]),
-                figure_row(_("Certified negotiators"), row["figures"]["certified"]),
-            ],
-            "assessed": row["assessment"]["assessed"] if row["assessment"] else None,
-            "respondents": fmt_number(row["assessment"]["respondents"]) if row["assessment"] else "–",
-            "scores": [
-                score_row(names["dimension"][name], score) for name, score in row["assessment"]["scores"].items()
-            ]
-            if row["assessment"]
-            else [],
-            "negotiators": [
-                {
-                    "number": negotiator["number"],
-                    "cohort": names["cohort"].get(negotiator["cohort"], ""),
-                    "status": names["negotiator_status"].get(negotiator["status"], ""),
-                    "active": negotiator["is_active"],
-                    "events": fmt_number(negotiator["events_organised"]),
-                    "events_to_date": fmt_number(negotiator["events_organised_to_date"]),
-                    "incidents": fmt_number(negotiator["incidents_in_charge"]),
-                    "incidents_to_date": fmt_number(negotiator["incidents_in_charge_to_date"]),
-                }
-                for negotiator in row["negotiators"]
-            ],
-        }
-        for row in rows
-    ]
-    annex_communities = [
-        {
-            "name": page["name"],
-            "region": row["region"],
-            "status": {"active": _("partner"), "left": _("left"), "never": "–"}[row["partnership"]["status"]],
-            "events": fmt_number(row["figures"]["events"]["current"]),
-            "events_to_date": fmt_number(row["figures"]["events"]["to_date"]),
-            "participants": fmt_number(row["figures"]["participants"]["current"]),
-            "participants_to_date": fmt_number(row["figures"]["participants"]["to_date"]),
-            "incidents": fmt_number(row["figures"]["incidents"]["current"]),
-            "resolved": fmt_number(row["figures"]["resolved"]["current"]),
-            "negotiators": fmt_number(row["figures"]["negotiators"]["current"]),
-            "overall": FORMATS["score"][0](row["assessment"]["scores"]["overall"]["current"])
-            if row["assessment"]
-            else "–",
-            "overall_change": FORMATS["score"][1](row["assessment"]["scores"]["overall"]["change"])
-            if row["assessment"]
-            else "–",
-            "scores": [
-                FORMATS["score"][0](row["assessment"]["scores"][dimension]["current"]) if row["assessment"] else "–"
-                for dimension in ASSESSMENT_DIMENSIONS
-            ],
-        }
-        for row, page in zip(rows, community_pages, strict=True)
-    ]
+    pages_mode = len(rows) <= limit
+    community_pages = [_community_page(row, names) for row in rows] if pages_mode else []
+    annex_communities = [_annex_row(row) for row in rows] if pages_mode else []
+    annex_text = {} if pages_mode else _annex_text(rows, names)
 
     by_kind = {kind: figures["events"] for kind, figures in events["by_kind"].items()}
     by_kind_participants = {kind: figures["participants"] for kind, figures in events["by_kind"].items()}
@@ -489,9 +546,10 @@ def build_context(document: dict, *, community_pages_limit: int | None = None) -
             {"number": index, "label": names["dimension"][dimension]}
             for index, dimension in enumerate(ASSESSMENT_DIMENSIONS, start=1)
         ],
-        "community_pages": community_pages if len(rows) <= limit else [],
-        "communities_in_annex_only": len(rows) > limit,
+        "community_pages": community_pages,
+        "communities_in_annex_only": not pages_mode,
         "annex_communities": annex_communities,
+        "annex_text": annex_text,
         "charts": {
             "by_community": charts.paired_bar_chart(
                 [
