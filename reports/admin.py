@@ -5,7 +5,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from reports import services
 from reports.models import MonitoringReport, ReportStatus
@@ -128,7 +128,7 @@ class MonitoringReportAdmin(admin.ModelAdmin):
     def period(self, obj):
         return obj.period_code
 
-    @admin.display(description=_("scope"), ordering="scope")
+    @admin.display(description=pgettext_lazy("report", "scope"), ordering="scope")
     def scope_display(self, obj):
         return obj.scope_label
 

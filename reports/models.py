@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.models import PartnerOrganisation, Region
 
@@ -53,7 +54,9 @@ class MonitoringReport(models.Model):
 
     kind = models.CharField(_("kind"), max_length=8, choices=ReportKind.choices)
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    scope = models.CharField(_("scope"), max_length=12, choices=ReportScope.choices, default=ReportScope.PROGRAMME)
+    scope = models.CharField(
+        pgettext_lazy("report", "scope"), max_length=12, choices=ReportScope.choices, default=ReportScope.PROGRAMME
+    )
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
     )

@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communities.models import PartnerOrganisation, Region
@@ -298,9 +298,16 @@ def report_build(*, report_id: int) -> MonitoringReport:
     Transient errors (database or broker away) propagate so the caller can retry; any other error
     marks the report failed with a readable message and returns it.
     """
+    report, token = _claim(report_id)
+    # Messages stored on the report (an error) are in the report's language.
+    with translation.override(report.language):
+        return _build(report, token)
+
+
+def _build(report: MonitoringReport, token: str) -> MonitoringReport:
     from reports.pdf import render_report_pdf
 
-    report, token = _claim(report_id)
+    report_id = report.pk
     try:
         document = report_document(report)
         _set_progress(report_id, token, 40)

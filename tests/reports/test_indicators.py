@@ -59,6 +59,14 @@ def test_period_rejects_anything_else_with_a_message(text):
         Period.parse(text)
 
 
+def test_period_message_is_translated():
+    from django.utils import translation
+
+    with translation.override("uk"), pytest.raises(ValueError, match="2025-H1") as error:
+        Period.parse("2025-H3")
+    assert "період" in str(error.value)
+
+
 # --- a small world, computed by hand ------------------------------------------------------------------
 
 
