@@ -5,11 +5,12 @@ from io import BytesIO
 
 
 def pdf_text(content: bytes) -> str:
-    """The text of a PDF with runs of (also non-breaking) spaces made one space."""
+    """The text of a PDF with every run of white space (also non-breaking, also line ends) made one
+    space."""
     from pypdf import PdfReader
 
     text = "\n".join(page.extract_text() or "" for page in PdfReader(BytesIO(content)).pages)
-    return re.sub(r"[ \u00a0\u202f\u2009]+", " ", text)
+    return re.sub(r"[\s\u00a0\u202f\u2009]+", " ", text)
 
 
 def grouped(number: int, language: str) -> str:
@@ -31,9 +32,10 @@ def signed(number, language: str, places: int = 0) -> str:
 
 def values_after(text: str, label: str, values: list[str], within: int = 160) -> bool:
     """Whether ``values`` follow, in order and separated by white space only, somewhere in the
-    ``within`` characters after an occurrence of ``label`` (a label may wrap onto another line)."""
+    ``within`` characters after an occurrence of ``label``. Only the label's first 24 characters
+    are looked for: a long label wraps, and its second line may come after the figures."""
     pattern = r"\s+".join(re.escape(value) for value in values)
-    for match in re.finditer(re.escape(label), text):
+    for match in re.finditer(re.escape(label[:24]), text):
         if re.search(pattern, text[match.end() : match.end() + within]):
             return True
     return False
