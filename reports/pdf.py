@@ -22,6 +22,9 @@ from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
 
 from communities.models import ASSESSMENT_DIMENSIONS, EngagementMode, LeaveReason, SafetyAssessment, Topic
 from incidents.models import Agency, IncidentCategory, IncidentStatus, Severity
@@ -49,8 +52,6 @@ def font_directory() -> Path:
 
 
 def _local_fonts_only():
-    from weasyprint.urls import URLFetcher
-
     class FontsOnly(URLFetcher):
         """Fetch the shipped fonts and nothing else: no network, no other files."""
 
@@ -306,8 +307,8 @@ def _annex_row(row: dict) -> dict:
     return {
         "name": row["name"],
         "status": {"active": _("partner"), "left": _("left"), "never": "–"}[row["partnership"]["status"]],
+        "left": row["partnership"]["status"] == "left",
         "events": fmt_number(figures["events"]["current"]),
-        "events_to_date": fmt_number(figures["events"]["to_date"]),
         "participants": fmt_number(figures["participants"]["current"]),
         "participants_to_date": fmt_number(figures["participants"]["to_date"]),
         "incidents": fmt_number(figures["incidents"]["current"]),
@@ -610,9 +611,6 @@ def render_report_html(document: dict, *, community_pages_limit: int | None = No
 def render_report_pdf(document: dict, *, community_pages_limit: int | None = None) -> bytes:
     """The report as PDF bytes. Raises on a template or data error (a missing key, a broken
     template): the caller marks the report failed."""
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
     html = render_report_html(document, community_pages_limit=community_pages_limit)
     font_config = FontConfiguration()
     return HTML(string=html, base_url=font_directory().as_uri() + "/", url_fetcher=_local_fonts_only()).write_pdf(
