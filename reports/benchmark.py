@@ -182,10 +182,21 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
+def cpu_reference_seconds() -> float:
+    """How long this machine takes for a fixed piece of pure Python work (10 million additions):
+    about 0.4 s on an idle recent laptop; more on a slow or busy machine. Printed next to the
+    figures so that they can be compared across machines."""
+    started = time.process_time()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return round(time.process_time() - started, 2)
+
+
 def measure(*, year: int = 2025, language: str = "uk") -> dict:
     """Build the annual report of ``year`` for the whole programme in this process, timing the
     figures and the PDF separately (wall clock and CPU) and reading the peak memory after each."""
-    from reports.pdf import render_report_pdf
+    from reports.pdf import render_report_pdf  # imports WeasyPrint once, as a worker process does
 
     baseline = _peak_rss_mb()
     report = services.report_request(
@@ -215,4 +226,5 @@ def measure(*, year: int = 2025, language: str = "uk") -> dict:
         "rss_before_mb": round(baseline),
         "rss_peak_after_figures_mb": round(after_figures),
         "rss_peak_mb": round(_peak_rss_mb()),
+        "cpu_reference_seconds": cpu_reference_seconds(),
     }
