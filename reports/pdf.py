@@ -301,25 +301,6 @@ def _scores_of(row: dict) -> dict | None:
     return assessment["scores"] if assessment and assessment["assessed"] else None
 
 
-def _annex_row(row: dict) -> dict:
-    figures, scores = row["figures"], _scores_of(row)
-    score, change = FORMATS["score"]
-    return {
-        "name": row["name"],
-        "status": {"active": _("partner"), "left": _("left"), "never": "–"}[row["partnership"]["status"]],
-        "left": row["partnership"]["status"] == "left",
-        "events": fmt_number(figures["events"]["current"]),
-        "participants": fmt_number(figures["participants"]["current"]),
-        "participants_to_date": fmt_number(figures["participants"]["to_date"]),
-        "incidents": fmt_number(figures["incidents"]["current"]),
-        "resolved": fmt_number(figures["resolved"]["current"]),
-        "negotiators": fmt_number(figures["negotiators"]["current"]),
-        "overall": score(scores["overall"]["current"]) if scores else "–",
-        "overall_change": change(scores["overall"]["change"]) if scores else "–",
-        "scores": [score(scores[dimension]["current"]) if scores else "–" for dimension in ASSESSMENT_DIMENSIONS],
-    }
-
-
 ANNEX_NAME_WIDTH = 32
 
 
@@ -328,9 +309,9 @@ def _fit(text: str, width: int) -> str:
 
 
 def _annex_text(rows: list[dict], names: dict) -> dict:
-    """The annex at national scale: one fixed-width line per community (a table in a monospaced
-    font costs a fraction of an HTML table to lay out), grouped by region, with numbered columns
-    explained in a legend."""
+    """The annex: one fixed-width line per community, grouped by region, with numbered columns
+    explained in a legend. A table in a monospaced font costs a fraction of an HTML table to lay
+    out, which keeps a national-scale report (1,500 communities) fast."""
     score, change = FORMATS["score"]
     figure_columns = [
         (_("outreach events in the period"), lambda f, s: fmt_number(f["events"]["current"])),
@@ -412,8 +393,7 @@ def build_context(document: dict, *, community_pages_limit: int | None = None) -
     ]
     pages_mode = len(rows) <= limit
     community_pages = [_community_page(row, names) for row in rows] if pages_mode else []
-    annex_communities = [_annex_row(row) for row in rows] if pages_mode else []
-    annex_text = {} if pages_mode else _annex_text(rows, names)
+    annex = _annex_text(rows, names)
 
     by_kind = {kind: figures["events"] for kind, figures in events["by_kind"].items()}
     by_kind_participants = {kind: figures["participants"] for kind, figures in events["by_kind"].items()}
@@ -543,14 +523,9 @@ def build_context(document: dict, *, community_pages_limit: int | None = None) -
             )
             if opened["to_date"] or closed["to_date"]
         ],
-        "dimension_keys": [
-            {"number": index, "label": names["dimension"][dimension]}
-            for index, dimension in enumerate(ASSESSMENT_DIMENSIONS, start=1)
-        ],
         "community_pages": community_pages,
         "communities_in_annex_only": not pages_mode,
-        "annex_communities": annex_communities,
-        "annex_text": annex_text,
+        "annex": annex,
         "charts": {
             "by_community": charts.paired_bar_chart(
                 [
