@@ -31,6 +31,21 @@ def _svg(width: int, height: int, body: list[str], title: str) -> SafeString:
     )
 
 
+class _Bars:
+    """Bars collected per colour and drawn as one path each: WeasyPrint draws one SVG node much
+    faster than dozens of rectangles."""
+
+    def __init__(self):
+        self.paths: dict[str, list[str]] = {}
+
+    def add(self, x: float, y: float, width: float, height: float, colour: str) -> None:
+        if width > 0:
+            self.paths.setdefault(colour, []).append(f"M{x:.1f} {y:.1f}h{width:.1f}v{height:.1f}h{-width:.1f}z")
+
+    def svg(self) -> list[str]:
+        return [f'<path d="{"".join(parts)}" fill="{colour}"/>' for colour, parts in self.paths.items()]
+
+
 def _text(x, y, text, *, anchor="start", weight="normal", fill=INK, size=11) -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-weight="{weight}" fill="{fill}" '
@@ -65,14 +80,14 @@ def bar_chart(
     height = top + len(rows) * (bar_height + gap) + 4
     largest = max((value or 0 for _label, value in rows), default=0) or 1
     span = width - label_width - 70
-    body = []
+    body, bars = [], _Bars()
     for index, (label, value) in enumerate(rows):
         y = top + index * (bar_height + gap)
         length = span * (value or 0) / largest
         body.append(_text(label_width - 8, y + 12, _shorten(label, 38), anchor="end"))
-        body.append(f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" fill="{colour}"/>')
+        bars.add(label_width, y, length, bar_height, colour)
         body.append(_text(label_width + length + 6, y + 12, fmt(value), fill=MUTED))
-    return _svg(width, height, body, title)
+    return _svg(width, height, bars.svg() + body, title)
 
 
 def paired_bar_chart(
@@ -90,6 +105,7 @@ def paired_bar_chart(
     height = top + len(rows) * (bar_height + gap) + 4
     half = (width - label_width - 20) / 2
     largest = [max((row[i] or 0 for row in rows), default=0) or 1 for i in (1, 2)]
+    bars = _Bars()
     body = [
         _text(label_width, 12, series[0], weight="bold", fill=PALETTE[0], size=10),
         _text(label_width + half + 10, 12, series[1], weight="bold", fill=PALETTE[1], size=10),
@@ -100,11 +116,9 @@ def paired_bar_chart(
         for column, value in enumerate((first, second)):
             x = label_width + column * (half + 10)
             length = (half - 40) * (value or 0) / largest[column]
-            body.append(
-                f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="{bar_height}" fill="{PALETTE[column]}"/>'
-            )
+            bars.add(x, y, length, bar_height, PALETTE[column])
             body.append(_text(x + length + 4, y + 10, fmt(value), fill=MUTED, size=10))
-    return _svg(width, height, body, title)
+    return _svg(width, height, bars.svg() + body, title)
 
 
 def stacked_bar_chart(
@@ -122,21 +136,19 @@ def stacked_bar_chart(
     totals = [sum(value or 0 for value in values) for _label, values in rows]
     largest = max(totals, default=0) or 1
     span = width - label_width - 60
-    body = []
+    body, bars = [], _Bars()
     for index, ((label, values), total) in enumerate(zip(rows, totals, strict=True)):
         y = top + index * (bar_height + gap)
         body.append(_text(label_width - 8, y + 12, _shorten(label, 38), anchor="end"))
         x = float(label_width)
         for position, value in enumerate(values):
             length = span * (value or 0) / largest
-            if length > 0:
-                colour = PALETTE[position % len(PALETTE)]
-                body.append(f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="{bar_height}" fill="{colour}"/>')
+            bars.add(x, y, length, bar_height, PALETTE[position % len(PALETTE)])
             x += length
         body.append(_text(x + 6, y + 12, fmt(total), fill=MUTED))
     legend_y = top + len(rows) * (bar_height + gap) + 14
     body += _legend([(name, PALETTE[i % len(PALETTE)]) for i, name in enumerate(series)], label_width, legend_y)
-    return _svg(width, legend_y + 8, body, title)
+    return _svg(width, legend_y + 8, bars.svg() + body, title)
 
 
 def score_chart(
@@ -154,10 +166,10 @@ def score_chart(
     bar_height, gap, top = 10, 10, 8
     span = width - label_width - 50
     height = top + len(rows) * (2 * bar_height + gap) + 40
-    body = []
+    body, bars, grid = [], _Bars(), []
     for tick in range(int(low), int(high) + 1):
         x = label_width + span * (tick - low) / (high - low)
-        body.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 30}" stroke="{GRID}"/>')
+        grid.append(f"M{x:.1f} {top - 4}V{height - 30}")
         body.append(_text(x, height - 18, str(tick), anchor="middle", fill=MUTED, size=9))
     for index, (label, before, now) in enumerate(rows):
         y = top + index * (2 * bar_height + gap)
@@ -167,9 +179,8 @@ def score_chart(
                 continue
             length = span * (max(low, min(high, value)) - low) / (high - low)
             bar_y = y + position * bar_height
-            body.append(
-                f'<rect x="{label_width}" y="{bar_y}" width="{length:.1f}" height="{bar_height - 1}" fill="{colour}"/>'
-            )
+            bars.add(label_width, bar_y, length, bar_height - 1, colour)
             body.append(_text(label_width + length + 4, bar_y + 8, fmt(value), fill=MUTED, size=9))
     body += _legend([(series[0], PALETTE[7]), (series[1], PALETTE[0])], label_width, height - 4)
-    return _svg(width, height, body, title)
+    lines = f'<path d="{"".join(grid)}" stroke="{GRID}" fill="none"/>'
+    return _svg(width, height, [lines, *bars.svg(), *body], title)
