@@ -1,7 +1,12 @@
 """Reads of monitoring reports and of the communities a report (or an indicators request) covers,
 always scoped to who is asking."""
 
+import hashlib
+
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from communities.models import Community, PartnerOrganisation, Region
 from communities.roles import Role, role_of
@@ -39,6 +44,47 @@ def scope_communities(
     if viewer is not None:
         communities = communities.filter(pk__in=visible_communities(viewer).values("pk"))
     return communities
+
+
+def indicator_scope(viewer, *, community: int | None = None, region: int | None = None) -> tuple[QuerySet, bool]:
+    """The communities and the ``programme_wide`` flag to pass to
+    :func:`reports.indicators.compute_indicators` for ``viewer`` (a user or a
+    :class:`PartnerOrganisation`), optionally narrowed to one community or one region by id.
+
+    Without a filter, programme staff and managers get the whole programme (programme-wide, as the
+    programme report), a partner organisation its covered communities (as its partner report).
+    Raises ``Http404`` when the community or region asked for is not among those ``viewer`` sees.
+    """
+    communities = visible_communities(viewer)
+    if community is not None:
+        communities = communities.filter(pk=community)
+        if not communities.exists():
+            raise Http404(_("No such community."))
+    if region is not None:
+        communities = communities.filter(region_id=region)
+        if not communities.exists():
+            raise Http404(_("No such region."))
+    sees_everything = not isinstance(viewer, PartnerOrganisation) and role_of(viewer) in (
+        Role.STAFF,
+        Role.PROGRAMME_MANAGER,
+    )
+    return communities, sees_everything and community is None and region is None
+
+
+def report_pdf_content(report: MonitoringReport) -> bytes:
+    """The PDF of ``report`` (already checked visible to the caller), read from storage and
+    verified against its size and checksum. Raises ``Http404`` with a reason when the report is not
+    done or its file is missing or damaged: nothing half-written is ever served."""
+    if not report.is_downloadable:
+        raise Http404(_("This report is not ready."))
+    try:
+        with default_storage.open(report.file.name, "rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        raise Http404(_("The report's file is missing; build the report again.")) from None
+    if len(content) != report.file_size or hashlib.sha256(content).hexdigest() != report.checksum:
+        raise Http404(_("The report's file is damaged; build the report again."))
+    return content
 
 
 def report_communities(report: MonitoringReport) -> QuerySet[Community]:

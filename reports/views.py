@@ -1,13 +1,11 @@
 """The Reports page of the portal: the list with status and progress, the request form and the
 authenticated download. Partners' members see only reports of their own organisation's scope."""
 
-import hashlib
 import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from reports import services
 from reports.forms import ReportRequestForm
-from reports.selectors import can_request_reports, visible_reports
+from reports.selectors import can_request_reports, report_pdf_content, visible_reports
 
 logger = logging.getLogger(__name__)
 
@@ -66,17 +64,12 @@ def report_table(request):
 def report_download(request, pk: int):
     """The PDF, to those who may see the report; only a complete file whose checksum matches."""
     report = get_object_or_404(visible_reports(request.user), pk=pk)
-    if not report.is_downloadable:
-        raise Http404(_("This report is not ready."))
     try:
-        with default_storage.open(report.file.name, "rb") as handle:
-            content = handle.read()
-    except FileNotFoundError:
-        logger.error("The file of report %s is missing: %s", report.pk, report.file.name)
-        raise Http404(_("The report's file is missing; build the report again.")) from None
-    if len(content) != report.file_size or hashlib.sha256(content).hexdigest() != report.checksum:
-        logger.error("The file of report %s does not match its checksum", report.pk)
-        raise Http404(_("The report's file is damaged; build the report again."))
+        content = report_pdf_content(report)
+    except Http404:
+        if report.is_downloadable:
+            logger.error("The file of report %s is missing or damaged: %s", report.pk, report.file.name)
+        raise
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report.download_name}"'
     response["Cache-Control"] = "private, no-store"

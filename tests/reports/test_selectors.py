@@ -80,3 +80,29 @@ def test_an_inactive_partner_sees_no_reports(partner, partner_user, reports):
     partner.refresh_from_db()
     assert not visible_reports(partner).exists()
     assert not visible_reports(partner_user).exists()
+
+
+def test_indicator_scope_for_programme_staff_is_the_whole_programme(geography, manager_user):
+    from reports.selectors import indicator_scope
+
+    communities, programme_wide = indicator_scope(manager_user)
+    assert (set(communities), programme_wide) == ({geography["a"], geography["b"], geography["c"]}, True)
+    communities, programme_wide = indicator_scope(manager_user, region=geography["north"].pk)
+    assert (set(communities), programme_wide) == ({geography["a"], geography["b"]}, False)
+    communities, programme_wide = indicator_scope(manager_user, community=geography["c"].pk)
+    assert (list(communities), programme_wide) == ([geography["c"]], False)
+
+
+def test_indicator_scope_for_a_partner_is_its_communities_and_hides_the_rest(geography):
+    from django.http import Http404
+
+    from reports.selectors import indicator_scope
+
+    partner = geography["partner"]
+    communities, programme_wide = indicator_scope(partner)
+    assert (set(communities), programme_wide) == ({geography["a"], geography["c"]}, False)
+    assert list(indicator_scope(partner, region=geography["north"].pk)[0]) == [geography["a"]]
+    with pytest.raises(Http404):
+        indicator_scope(partner, community=geography["b"].pk)
+    with pytest.raises(Http404):
+        indicator_scope(UserFactory(role=Role.NEGOTIATOR), region=geography["north"].pk)

@@ -218,3 +218,18 @@ def test_staff_request_a_report_from_the_admin(
     response = client.post(url, form | {"scope": "region"})
     assert response.status_code == 200
     assert MonitoringReport.objects.count() == 1
+
+
+def test_report_pdf_content_refuses_what_is_not_complete(reports):
+    from django.http import Http404
+
+    from reports.selectors import report_pdf_content
+
+    report = reports["programme"]
+    assert report_pdf_content(report) == PDF
+    report.checksum = "0" * 64
+    with pytest.raises(Http404, match="пошкоджено"):
+        report_pdf_content(report)
+    default_storage.delete(report.file.name)
+    with pytest.raises(Http404, match="відсутній"):
+        report_pdf_content(report)
