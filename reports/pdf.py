@@ -10,7 +10,6 @@ nothing else. Every text that users typed reaches the page through the template'
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -38,9 +37,6 @@ TEMPLATE = "reports/pdf/report.html"
 # The most communities the "events and participants by community" chart shows.
 CHART_COMMUNITIES = 30
 MINUS = "\u2212"
-
-# WeasyPrint tells every layout step at INFO; its warnings (e.g. unsupported CSS) still show.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 @cache
