@@ -4,14 +4,15 @@ keys partner organisations use."""
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.models import ApiKey, Community, LeaveReason, PartnerOrganisation, Partnership
+from communities.models import ApiKey, ApiRequest, Community, LeaveReason, PartnerOrganisation, Partnership
 from communities.roles import Role, role_of
 
 
@@ -115,3 +116,10 @@ def api_key_revoke(*, api_key: ApiKey, actor) -> ApiKey:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
     return api_key
+
+
+def api_requests_prune(*, now: datetime | None = None) -> int:
+    """Forget API requests older than ``settings.API_REQUEST_LOG_DAYS``; returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.API_REQUEST_LOG_DAYS)
+    deleted, _details = ApiRequest.objects.filter(requested_at__lt=cutoff).delete()
+    return deleted

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -144,6 +145,22 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Kyiv"
+CELERY_BEAT_SCHEDULE = {
+    # Re-queue reports whose message or worker was lost (see reports.tasks).
+    "reports-watchdog": {"task": "reports.watchdog", "schedule": 300.0},
+    # 1 July: the first half-year; 1 January: the second half-year and the year.
+    "reports-after-each-half-year": {
+        "task": "reports.generate_scheduled_reports",
+        "schedule": crontab(minute=0, hour=3, day_of_month="1", month_of_year="1,7"),
+    },
+    "forget-old-idempotency-keys": {
+        "task": "negotiators.prune_idempotency_keys",
+        "schedule": crontab(minute=30, hour=2),
+    },
+    "forget-old-api-requests": {"task": "communities.prune_api_requests", "schedule": crontab(minute=40, hour=2)},
+}
+# How long the log of partners' API requests is kept.
+API_REQUEST_LOG_DAYS = int(env("API_REQUEST_LOG_DAYS", "365"))
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -275,3 +292,14 @@ SPECTACULAR_SETTINGS = {
         "LoggableActionKindEnum": "incidents.api.LOGGABLE_ACTION_KINDS",
     },
 }
+# --- Monitoring reports ---------------------------------------------------------------------
+# Languages of the reports Celery beat generates for the whole programme after each period.
+REPORTS_SCHEDULED_LANGUAGES = env_list("REPORTS_SCHEDULED_LANGUAGES", ["uk", "en"])
+if not set(REPORTS_SCHEDULED_LANGUAGES) <= {code for code, _name in LANGUAGES}:
+    raise ImproperlyConfigured("REPORTS_SCHEDULED_LANGUAGES must list languages of LANGUAGES (uk, en, cs, ru)")
+# A report queued or running for longer than this was lost (broker or worker restart): re-queue it.
+REPORTS_STUCK_AFTER_SECONDS = int(env("REPORTS_STUCK_AFTER_SECONDS", "900"))
+REPORTS_MAX_ATTEMPTS = int(env("REPORTS_MAX_ATTEMPTS", "5"))
+REPORTS_BUILD_SOFT_TIME_LIMIT = int(env("REPORTS_BUILD_SOFT_TIME_LIMIT", "600"))
+# Above this many communities, the per-community pages become an annex of tables.
+REPORTS_COMMUNITY_PAGES_LIMIT = int(env("REPORTS_COMMUNITY_PAGES_LIMIT", "60"))

@@ -13,4 +13,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("field/", include("negotiators.urls")),
     path("api/v1/", include("config.api_urls")),
+    path("reports/", include("reports.urls")),
 ]

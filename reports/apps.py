@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Monitoring reports")
+
+    def ready(self):
+        # WeasyPrint announces every rendering step at INFO (some as soon as it is imported); its
+        # warnings about the document still show.
+        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)

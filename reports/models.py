@@ -1,1 +1,177 @@
-"""Monitoring reports (semi-annual and annual PDFs) are built in this app."""
+"""Monitoring reports (semi-annual and annual PDFs) are built in this app.
+
+A :class:`MonitoringReport` row is a request and its outcome: what period, scope and language was
+asked for, by whom, how far the build has got, and the finished PDF with its size and checksum.
+The figures come from :mod:`reports.indicators`, the PDF from :mod:`reports.pdf`, and the build
+runs in Celery (:mod:`reports.tasks`) through :mod:`reports.services`.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from communities.models import PartnerOrganisation, Region
+
+REPORT_LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+class ReportKind(models.TextChoices):
+    H1 = "h1", _("Semi-annual, January–June")
+    H2 = "h2", _("Semi-annual, July–December")
+    ANNUAL = "annual", _("Annual")
+
+
+class ReportScope(models.TextChoices):
+    PROGRAMME = "programme", _("Whole programme")
+    REGION = "region", _("One region")
+    PARTNER = "partner", _("One partner organisation's communities")
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_STATUSES = (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+
+def report_upload_to(report: "MonitoringReport", filename: str) -> str:
+    return f"reports/{report.year}/{filename}"
+
+
+class MonitoringReport(models.Model):
+    """A semi-annual or annual monitoring report for the whole programme, a region or a partner
+    organisation's communities, in one language.
+
+    The row is only ``done`` once its PDF is completely written: ``file``, ``file_size`` and
+    ``checksum`` (SHA-256 of the bytes) are set together with the status, in one transaction.
+    """
+
+    kind = models.CharField(_("kind"), max_length=8, choices=ReportKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    scope = models.CharField(
+        pgettext_lazy("report", "scope"), max_length=12, choices=ReportScope.choices, default=ReportScope.PROGRAMME
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("partner organisation"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="uk")
+    note = models.TextField(
+        _("note"), blank=True, max_length=2000, help_text=_("Printed on the cover as written, e.g. who it is for.")
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress, %"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    file = models.FileField(_("PDF file"), upload_to=report_upload_to, max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField(_("file size, bytes"), null=True, blank=True)
+    checksum = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    scheduled = models.BooleanField(
+        _("scheduled"), default=False, help_text=_("Generated automatically after the period ended.")
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
+    enqueued_at = models.DateTimeField(_("last queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # A fresh token per build: when two builds of the same report overlap (a watchdog re-queue of a
+    # slow build), only the latest one may store its file.
+    build_token = models.CharField(_("build token"), max_length=32, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("monitoring report")
+        verbose_name_plural = _("monitoring reports")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ReportKind.values), name="report_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="report_status_valid"),
+            models.CheckConstraint(condition=Q(language__in=REPORT_LANGUAGES), name="report_language_valid"),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="report_year_in_range"),
+            models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="report_progress_0_to_100"),
+            models.CheckConstraint(
+                condition=Q(scope=ReportScope.PROGRAMME, region__isnull=True, partner__isnull=True)
+                | Q(scope=ReportScope.REGION, region__isnull=False, partner__isnull=True)
+                | Q(scope=ReportScope.PARTNER, region__isnull=True, partner__isnull=False),
+                name="report_scope_matches_its_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReportStatus.DONE)
+                | Q(file__gt="", file_size__isnull=False, checksum__regex=r"^[0-9a-f]{64}$", finished_at__isnull=False),
+                name="report_done_has_its_file",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReportStatus.FAILED) | Q(error__gt="", finished_at__isnull=False),
+                name="report_failed_says_why",
+            ),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True)
+                | Q(started_at__isnull=True)
+                | Q(finished_at__gte=models.F("started_at")),
+                name="report_finished_after_started",
+            ),
+            # Celery beat may fire twice (a restart, two beat processes): one scheduled report per
+            # period and language, whatever happens.
+            models.UniqueConstraint(
+                fields=["kind", "year", "language"],
+                condition=Q(scheduled=True),
+                name="report_one_scheduled_per_period_language",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "enqueued_at"], name="report_status_enqueued")]
+
+    def __str__(self) -> str:
+        return f"{self.period_code} · {self.scope_label} · {self.language}"
+
+    @property
+    def period_code(self) -> str:
+        """``2025-H1``, ``2025-H2`` or ``2025``: the form :class:`reports.indicators.Period` parses."""
+        if self.kind == ReportKind.ANNUAL:
+            return str(self.year)
+        return f"{self.year}-{self.kind.upper()}"
+
+    @property
+    def scope_label(self) -> str:
+        if self.scope == ReportScope.REGION and self.region_id:
+            return str(self.region)
+        if self.scope == ReportScope.PARTNER and self.partner_id:
+            return str(self.partner)
+        return str(ReportScope.PROGRAMME.label)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_downloadable(self) -> bool:
+        return self.status == ReportStatus.DONE and bool(self.file)
+
+    @property
+    def download_name(self) -> str:
+        scope = (
+            self.scope if self.scope == ReportScope.PROGRAMME else f"{self.scope}-{self.region_id or self.partner_id}"
+        )
+        return f"zlagoda-report-{self.period_code}-{scope}-{self.language}.pdf"

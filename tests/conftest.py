@@ -8,6 +8,18 @@ from tests.negotiators.factories import NegotiatorFactory
 pytest_plugins = ["tests.communities.api_support"]
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's language: a request handled by an earlier test leaves its
+    language active in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def community(db):
     return CommunityFactory()

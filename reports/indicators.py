@@ -1,0 +1,855 @@
+"""The one source of monitoring figures: the PDF reports and the API's ``indicators/`` endpoint both
+call :func:`compute_indicators`, so they can never disagree.
+
+Every figure is computed by the database (``aggregate``/``annotate`` with ``filter=Q(...)``,
+correlated subqueries, window functions); Python only arranges the few result rows into the
+returned dictionary. Each figure is computed three times with the same code: for the period, for
+the previous period (so every figure shows its change) and *to date* (cumulative from the earliest
+record up to the period's end).
+
+The returned dictionary holds only JSON types (str, int, float, None, lists, dicts) under stable
+keys; see :func:`compute_indicators` for its shape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.utils.translation import gettext as _
+
+from communities.models import (
+    ASSESSMENT_DIMENSIONS,
+    Community,
+    Engagement,
+    EngagementMode,
+    LeaveReason,
+    Partnership,
+    SafetyAssessment,
+    Topic,
+)
+from incidents.models import Agency, Incident, IncidentCategory, IncidentStatus, Severity
+from negotiators.models import EventKind, MediaMention, Medium, Negotiator, OutreachEvent
+from training.models import Attendance, ModuleLevel, TrainingModule, TrainingSession
+
+# --- periods --------------------------------------------------------------------------------------
+
+PERIOD_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-H(?P<half>[12]))?$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A reporting period: a half-year (``half`` 1 or 2) or a whole year (``half`` None)."""
+
+    year: int
+    half: int | None = None
+
+    def __post_init__(self):
+        if not 2000 <= self.year <= 2100:
+            raise ValueError(_("The year must be between 2000 and 2100."))
+        if self.half not in (None, 1, 2):
+            raise ValueError(_("The half-year must be 1 or 2."))
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """Read ``2025-H1``, ``2025-H2`` or ``2025`` (case-insensitive). Raises ``ValueError`` with a
+        translated message for anything else."""
+        match = PERIOD_PATTERN.match(str(text).strip().upper())
+        if match is None:
+            raise ValueError(
+                _("“%(value)s” is not a period: write 2025-H1, 2025-H2 or 2025.") % {"value": str(text)[:20]}
+            )
+        half = match.group("half")
+        return cls(year=int(match.group("year")), half=int(half) if half else None)
+
+    @property
+    def code(self) -> str:
+        return f"{self.year}-H{self.half}" if self.half else str(self.year)
+
+    @property
+    def is_annual(self) -> bool:
+        return self.half is None
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 7 if self.half == 2 else 1, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, 6, 30) if self.half == 1 else date(self.year, 12, 31)
+
+    @property
+    def last_half(self) -> int:
+        """The last half-year the period contains (the one whose assessments describe its end)."""
+        return self.half or 2
+
+    def previous(self) -> Period:
+        """The period of the same length just before: H1 -> the previous year's H2, H2 -> H1, a
+        year -> the year before."""
+        if self.half is None:
+            return Period(self.year - 1)
+        if self.half == 2:
+            return Period(self.year, 1)
+        return Period(self.year - 1, 2)
+
+    def assessment_q(self) -> Q:
+        """The safety assessments carried out in this period."""
+        return Q(year=self.year) if self.half is None else Q(year=self.year, half=self.half)
+
+    def __str__(self) -> str:
+        return self.code
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+# --- database helpers -----------------------------------------------------------------------------
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=_zone())
+
+
+def _date_window(field: str, start: date | None, end: date) -> Q:
+    q = Q(**{f"{field}__lte": end})
+    return q & Q(**{f"{field}__gte": start}) if start else q
+
+
+def _moment_window(field: str, start: date | None, end: date) -> Q:
+    """Timestamps within the local calendar days ``start``..``end`` (index-friendly bounds)."""
+    q = Q(**{f"{field}__lt": _day_start(end + timedelta(days=1))})
+    return q & Q(**{f"{field}__gte": _day_start(start)}) if start else q
+
+
+def _sum(field: str, **kwargs) -> Coalesce:
+    return Coalesce(Sum(field, **kwargs), 0)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+class _PercentileCont(Aggregate):
+    """PostgreSQL's exact median, ``PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY ...)``."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+class _EpochDays(Func):
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) / 86400.0)"
+    output_field = FloatField()
+
+
+def _resolution_duration() -> ExpressionWrapper:
+    return ExpressionWrapper(F("closed_at") - F("occurred_at"), output_field=DurationField())
+
+
+def median_days_portable(incidents: QuerySet[Incident]) -> float | None:
+    """Median of ``closed_at - occurred_at`` in days, on any database with window functions: the
+    database numbers the ordered durations and returns only the middle one or two rows."""
+    middle = (
+        incidents.filter(closed_at__isnull=False)
+        .annotate(
+            duration=_resolution_duration(),
+            position=Window(RowNumber(), order_by=[F("duration").asc(), F("pk").asc()]),
+            total=Window(Count("pk")),
+        )
+        .filter(position__gte=(F("total") + 1) / 2, position__lte=(F("total") + 2) / 2)
+        .values_list("duration", flat=True)
+    )
+    durations = list(middle)
+    if not durations:
+        return None
+    return round(sum(d.total_seconds() for d in durations) / len(durations) / 86400, 1)
+
+
+def median_days_postgresql(incidents: QuerySet[Incident]) -> float | None:
+    value = incidents.filter(closed_at__isnull=False).aggregate(
+        median=_PercentileCont(_EpochDays(_resolution_duration()))
+    )["median"]
+    return None if value is None else round(value, 1)
+
+
+def median_days_to_resolution(incidents: QuerySet[Incident]) -> float | None:
+    """The median number of days from occurrence to closing of ``incidents`` (PostgreSQL computes
+    it with PERCENTILE_CONT; other databases with the portable window-function query)."""
+    if connection.vendor == "postgresql":
+        return median_days_postgresql(incidents)
+    return median_days_portable(incidents)
+
+
+# --- one snapshot of the flow figures -------------------------------------------------------------
+
+
+def _keyed(aggregates: dict, prefix: str, keys) -> dict:
+    return {str(key): aggregates[f"{prefix}{key}"] for key in keys}
+
+
+def _community_figures(communities, start, end) -> dict:
+    partnerships = Partnership.objects.filter(community__in=communities)
+    open_at_end = Q(joined_on__lte=end) & (Q(left_on__isnull=True) | Q(left_on__gt=end))
+    overlapping = Q(joined_on__lte=end) & (Q(left_on__isnull=True) | Q(left_on__gte=start) if start else Q())
+    left = _date_window("left_on", start, end)
+    figures = partnerships.aggregate(
+        active=Count("community", distinct=True, filter=overlapping),
+        partners_at_end=Count("community", distinct=True, filter=open_at_end),
+        joined=Count("community", distinct=True, filter=_date_window("joined_on", start, end)),
+        left=Count("community", distinct=True, filter=left),
+        **{
+            f"left_{reason}": Count("community", distinct=True, filter=left & Q(leave_reason=reason))
+            for reason in LeaveReason.values
+        },
+    )
+    return {
+        "active": figures["active"],
+        "partners_at_end": figures["partners_at_end"],
+        "joined": figures["joined"],
+        "left": figures["left"],
+        "left_by_reason": _keyed(figures, "left_", LeaveReason.values),
+    }
+
+
+def _negotiator_figures(communities, start, end) -> dict:
+    negotiators = Negotiator.objects.filter(community__in=communities)
+    completed_in_window = Q(completed=True) & _date_window("session__ends_on", start, end)
+    counts = negotiators.aggregate(
+        registered_at_end=Count("pk", filter=Q(joined_on__lte=end, is_active=True)),
+        joined=Count("pk", filter=_date_window("joined_on", start, end)),
+        certified=Count("pk", filter=_date_window("certified_on", start, end)),
+        **{f"cohort_{cohort}": Count("pk", filter=Q(cohort=cohort, joined_on__lte=end)) for cohort in ("pilot", "new")},
+    )
+    trained = Attendance.objects.filter(completed_in_window, negotiator__in=negotiators).aggregate(
+        n=Count("negotiator", distinct=True)
+    )["n"]
+    # Advanced: now advanced, and the last advanced module was completed within the window.
+    advanced = (
+        negotiators.filter(status="advanced")
+        .annotate(
+            advanced_on=Max(
+                "attendances__session__ends_on",
+                filter=Q(attendances__completed=True, attendances__session__module__level=ModuleLevel.ADVANCED),
+            )
+        )
+        .filter(_date_window("advanced_on", start, end))
+        .count()
+    )
+    return {
+        "registered_at_end": counts["registered_at_end"],
+        "joined": counts["joined"],
+        "trained": trained,
+        "certified": counts["certified"],
+        "advanced": advanced,
+        "by_cohort": {"pilot": counts["cohort_pilot"], "new": counts["cohort_new"]},
+    }
+
+
+def _training_figures(communities, start, end, programme_wide, module_codes) -> dict:
+    sessions = TrainingSession.objects.filter(_date_window("starts_on", start, end))
+    if not programme_wide:
+        sessions = sessions.filter(
+            Q(host_community__in=communities)
+            | Exists(Attendance.objects.filter(session=OuterRef("pk"), negotiator__community__in=communities))
+        )
+    totals = sessions.aggregate(
+        sessions=Count("pk"),
+        modules_delivered=Count("module", distinct=True),
+        hours=_sum("module__hours"),
+        **{f"sessions_{code}": Count("pk", filter=Q(module__code=code)) for code in module_codes},
+    )
+    attendance = Attendance.objects.filter(session__in=sessions, negotiator__community__in=communities)
+    people = attendance.aggregate(
+        total_enrolled=Count("pk"),
+        total_present=Count("pk", filter=Q(present=True)),
+        total_completed=Count("pk", filter=Q(completed=True)),
+        **{
+            f"{measure}_{code}": Count("pk", filter=Q(session__module__code=code, **condition))
+            for code in module_codes
+            for measure, condition in (("present", {"present": True}), ("completed", {"completed": True}))
+        },
+    )
+    return {
+        "sessions": totals["sessions"],
+        "modules_delivered": totals["modules_delivered"],
+        "hours": totals["hours"],
+        "enrolled": people["total_enrolled"],
+        "present": people["total_present"],
+        "completed": people["total_completed"],
+        "attendance_rate": _rate(people["total_present"], people["total_enrolled"]),
+        "by_module": {
+            code: {
+                "sessions": totals[f"sessions_{code}"],
+                "present": people[f"present_{code}"],
+                "completed": people[f"completed_{code}"],
+            }
+            for code in module_codes
+        },
+    }
+
+
+PARTICIPANT_BREAKDOWN = ("women", "men", "youth", "idps", "veterans", "vulnerable")
+
+
+def _event_figures(communities, start, end) -> dict:
+    events = OutreachEvent.objects.filter(_date_window("date", start, end), community__in=communities)
+    figures = events.aggregate(
+        count=Count("pk"),
+        participants=_sum("participants_total"),
+        communities_reached=Count("community", distinct=True),
+        with_police=Count("pk", filter=Q(police_present=True)),
+        participants_with_police=_sum("participants_total", filter=Q(police_present=True)),
+        with_local_government=Count("pk", filter=Q(local_government_present=True)),
+        with_ngos=Count("pk", filter=Q(ngos_present=True)),
+        **{f"group_{group}": _sum(f"participants_{group}") for group in PARTICIPANT_BREAKDOWN},
+        **{f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in EventKind.values},
+        **{f"kindp_{kind}": _sum("participants_total", filter=Q(kind=kind)) for kind in EventKind.values},
+        **{f"topic_{topic}": Count("pk", filter=Q(topic=topic)) for topic in Topic.values},
+    )
+    return {
+        "count": figures["count"],
+        "participants": figures["participants"],
+        "participant_breakdown": _keyed(figures, "group_", PARTICIPANT_BREAKDOWN),
+        "communities_reached": figures["communities_reached"],
+        "with_police": figures["with_police"],
+        "participants_with_police": figures["participants_with_police"],
+        "with_local_government": figures["with_local_government"],
+        "with_ngos": figures["with_ngos"],
+        "by_kind": {
+            kind: {"events": figures[f"kind_{kind}"], "participants": figures[f"kindp_{kind}"]}
+            for kind in EventKind.values
+        },
+        "by_topic": _keyed(figures, "topic_", Topic.values),
+    }
+
+
+def _incident_figures(communities, start, end) -> dict:
+    incidents = Incident.objects.filter(community__in=communities)
+    reported = incidents.filter(_moment_window("occurred_at", start, end))
+    figures = reported.aggregate(
+        reported=Count("pk"),
+        with_police=Count("pk", filter=Q(police_involved=True)),
+        police_community=Count("pk", filter=Q(category=IncidentCategory.POLICE_COMMUNITY)),
+        **{f"category_{category}": Count("pk", filter=Q(category=category)) for category in IncidentCategory.values},
+        **{f"severity_{severity}": Count("pk", filter=Q(severity=severity)) for severity in Severity.values},
+        **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in IncidentStatus.values},
+        **{
+            f"cross_{category}_{status}": Count("pk", filter=Q(category=category, status=status))
+            for category in IncidentCategory.values
+            for status in IncidentStatus.values
+        },
+    )
+    closed = incidents.filter(_moment_window("closed_at", start, end))
+    resolved = closed.filter(status=IncidentStatus.RESOLVED)
+    closing = closed.aggregate(
+        closed=Count("pk"),
+        resolved=Count("pk", filter=Q(status=IncidentStatus.RESOLVED)),
+        referred=Count("pk", filter=Q(status=IncidentStatus.REFERRED)),
+        closed_unresolved=Count("pk", filter=Q(status=IncidentStatus.CLOSED_UNRESOLVED)),
+        **{
+            f"agency_{agency}": Count("pk", filter=Q(status=IncidentStatus.REFERRED, referred_to=agency))
+            for agency in Agency.values
+        },
+    )
+    end_moment = _day_start(end + timedelta(days=1))
+    open_at_end = incidents.filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=end_moment), occurred_at__lt=end_moment
+    ).count()
+    return {
+        "reported": figures["reported"],
+        "by_category": _keyed(figures, "category_", IncidentCategory.values),
+        "by_severity": _keyed(figures, "severity_", Severity.values),
+        "by_status_now": _keyed(figures, "status_", IncidentStatus.values),
+        "by_category_status_now": {
+            category: _keyed(figures, f"cross_{category}_", IncidentStatus.values)
+            for category in IncidentCategory.values
+        },
+        "police_involved": figures["with_police"],
+        "police_community": figures["police_community"],
+        "closed": closing["closed"],
+        "resolved": closing["resolved"],
+        "referred": closing["referred"],
+        "closed_unresolved": closing["closed_unresolved"],
+        "resolution_rate": _rate(closing["resolved"], closing["closed"]),
+        "median_days_to_resolution": median_days_to_resolution(resolved),
+        "referrals_by_agency": _keyed(closing, "agency_", Agency.values),
+        "open_at_end": open_at_end,
+    }
+
+
+def _media_figures(communities, start, end, programme_wide) -> dict:
+    about = Q(community__in=communities)
+    if programme_wide:
+        about |= Q(community__isnull=True)
+    figures = MediaMention.objects.filter(about, _date_window("published_on", start, end)).aggregate(
+        mentions=Count("pk"),
+        total_reach=_sum("reach"),
+        **{f"medium_{medium}": Count("pk", filter=Q(medium=medium)) for medium in Medium.values},
+        **{f"mediumr_{medium}": _sum("reach", filter=Q(medium=medium)) for medium in Medium.values},
+    )
+    return {
+        "mentions": figures["mentions"],
+        "reach": figures["total_reach"],
+        "by_medium": {
+            medium: {"mentions": figures[f"medium_{medium}"], "reach": figures[f"mediumr_{medium}"]}
+            for medium in Medium.values
+        },
+    }
+
+
+def _engagement_figures(communities, start, end) -> dict:
+    engagements = Engagement.objects.filter(community__in=communities)
+    opened = _date_window("starts_on", start, end)
+    closed = _date_window("ends_on", start, end)
+    running = Q(starts_on__lte=end) & (Q(ends_on__isnull=True) | Q(ends_on__gte=start) if start else Q())
+    figures = engagements.aggregate(
+        opened=Count("pk", filter=opened),
+        closed=Count("pk", filter=closed),
+        running=Count("pk", filter=running),
+        **{f"mode_{mode}": Count("pk", filter=opened & Q(mode=mode)) for mode in EngagementMode.values},
+        **{f"opened_{topic}": Count("pk", filter=opened & Q(topic=topic)) for topic in Topic.values},
+        **{f"closed_{topic}": Count("pk", filter=closed & Q(topic=topic)) for topic in Topic.values},
+    )
+    return {
+        "opened": figures["opened"],
+        "closed": figures["closed"],
+        "running": figures["running"],
+        "opened_by_mode": _keyed(figures, "mode_", EngagementMode.values),
+        "opened_by_topic": _keyed(figures, "opened_", Topic.values),
+        "closed_by_topic": _keyed(figures, "closed_", Topic.values),
+    }
+
+
+def _per_community_figures(communities, start, end) -> dict:
+    """One row per community in scope (zeros included), computed with one grouped query each for
+    events, incidents, media and negotiators."""
+    event_window = _date_window("events__date", start, end)
+    incident_window = _moment_window("incidents__occurred_at", start, end)
+    closed_window = _moment_window("incidents__closed_at", start, end)
+
+    def counted(queryset, **annotations):
+        # Prefixed: the figures' names ("events", "incidents") are also relations of Community.
+        prefixed = {f"figure_{name}": expression for name, expression in annotations.items()}
+        return {
+            row["pk"]: {name: row[f"figure_{name}"] for name in annotations}
+            for row in queryset.annotate(**prefixed).values("pk", *prefixed)
+        }
+
+    scope = Community.objects.filter(pk__in=communities.values("pk")).order_by()
+    events = counted(
+        scope,
+        events=Count("events", filter=event_window),
+        participants=_sum("events__participants_total", filter=event_window),
+        joint_events=Count("events", filter=event_window & Q(events__police_present=True)),
+    )
+    incidents = counted(
+        scope,
+        incidents=Count("incidents", filter=incident_window),
+        police_involved=Count("incidents", filter=incident_window & Q(incidents__police_involved=True)),
+        resolved=Count("incidents", filter=closed_window & Q(incidents__status=IncidentStatus.RESOLVED)),
+    )
+    media = counted(
+        scope, media_mentions=Count("media_mentions", filter=_date_window("media_mentions__published_on", start, end))
+    )
+    negotiators = counted(
+        scope,
+        negotiators=Count("negotiators", filter=Q(negotiators__joined_on__lte=end, negotiators__is_active=True)),
+        certified=Count("negotiators", filter=Q(negotiators__certified_on__lte=end)),
+    )
+    return {str(pk): events[pk] | incidents[pk] | media[pk] | negotiators[pk] for pk in events}
+
+
+def _snapshot(communities, start: date | None, end: date, programme_wide: bool, module_codes) -> dict:
+    return {
+        "communities": _community_figures(communities, start, end),
+        "negotiators": _negotiator_figures(communities, start, end),
+        "training": _training_figures(communities, start, end, programme_wide, module_codes),
+        "events": _event_figures(communities, start, end),
+        "incidents": _incident_figures(communities, start, end),
+        "media": _media_figures(communities, start, end, programme_wide),
+        "engagements": _engagement_figures(communities, start, end),
+        "by_community": _per_community_figures(communities, start, end),
+    }
+
+
+# --- putting current, previous and to-date side by side ------------------------------------------
+
+
+def _change(current, previous):
+    if current is None or previous is None:
+        return None
+    change = current - previous
+    return round(change, 4) if isinstance(change, float) else change
+
+
+def figure(current, previous, to_date) -> dict:
+    """The shape of every figure: ``{"current", "previous", "change", "to_date"}``."""
+    return {"current": current, "previous": previous, "change": _change(current, previous), "to_date": to_date}
+
+
+def _merge(current, previous, to_date):
+    if isinstance(current, dict):
+        return {key: _merge(value, previous.get(key), to_date.get(key)) for key, value in current.items()}
+    return figure(current, previous, to_date)
+
+
+# --- safety assessments ---------------------------------------------------------------------------
+
+SCORES = (*ASSESSMENT_DIMENSIONS, "overall")
+MOMENTS = ("current", "previous", "baseline")
+
+
+def _overall_score():
+    """The mean of a row's dimension scores."""
+    total = Cast(ASSESSMENT_DIMENSIONS[0], FloatField())
+    for dimension in ASSESSMENT_DIMENSIONS[1:]:
+        total = total + Cast(dimension, FloatField())
+    return ExpressionWrapper(total / Value(float(len(ASSESSMENT_DIMENSIONS))), output_field=FloatField())
+
+
+def _score_expression(name: str):
+    return _overall_score() if name == "overall" else Cast(name, FloatField())
+
+
+def _assessment_windows(period: Period) -> dict[str, tuple[Q, bool]]:
+    """Which assessment stands for each moment: each community's latest in the period (current),
+    its latest in the previous period (previous) and its first up to the period's end (baseline)."""
+    up_to_end = Q(year__lt=period.year) | Q(year=period.year, half__lte=period.last_half)
+    return {
+        "current": (period.assessment_q(), False),
+        "previous": (period.previous().assessment_q(), False),
+        "baseline": (up_to_end, True),
+    }
+
+
+def _picked_assessments(communities, within: Q, earliest: bool) -> QuerySet[SafetyAssessment]:
+    order = ["year", "half"] if earliest else ["-year", "-half"]
+    pick = SafetyAssessment.objects.filter(within, community=OuterRef("community")).order_by(*order).values("pk")[:1]
+    return SafetyAssessment.objects.filter(within, community__in=communities, pk=Subquery(pick))
+
+
+def _round_score(value):
+    return None if value is None else round(value, 2)
+
+
+def _score_row(values: dict) -> dict:
+    current, previous, baseline = (_round_score(values[moment]) for moment in MOMENTS)
+    return {
+        "current": current,
+        "previous": previous,
+        "change": _change(current, previous),
+        "baseline": baseline,
+        "change_since_baseline": _change(current, baseline),
+    }
+
+
+def _assessments(communities, period: Period) -> dict:
+    """Scores from 1 to 5 per dimension (and their mean, ``overall``) as the mean over the
+    communities assessed, now, before and at the baseline; and the same per community."""
+    windows = _assessment_windows(period)
+    means = {}
+    for moment, (within, earliest) in windows.items():
+        aggregates = _picked_assessments(communities, within, earliest).aggregate(
+            assessed=Count("pk"),
+            total_respondents=_sum("respondents"),
+            **{f"mean_{name}": Avg(_score_expression(name)) for name in SCORES},
+        )
+        means[moment] = {"communities": aggregates["assessed"], "respondents": aggregates["total_respondents"]}
+        means[moment] |= {name: aggregates[f"mean_{name}"] for name in SCORES}
+
+    annotations = {}
+    for moment, (within, earliest) in windows.items():
+        order = ["year", "half"] if earliest else ["-year", "-half"]
+        picked = SafetyAssessment.objects.filter(within, community=OuterRef("pk")).order_by(*order)
+        for name in SCORES:
+            annotations[f"{moment}__{name}"] = Subquery(
+                picked.annotate(score=_score_expression(name)).values("score")[:1], output_field=FloatField()
+            )
+        if moment == "current":
+            annotations["assessed_year"] = Subquery(picked.values("year")[:1])
+            annotations["assessed_half"] = Subquery(picked.values("half")[:1])
+            annotations["assessed_respondents"] = Subquery(picked.values("respondents")[:1])
+    rows = Community.objects.filter(pk__in=communities.values("pk")).order_by().annotate(**annotations)
+    by_community = {
+        str(row["pk"]): {
+            "assessed": f"{row['assessed_year']}-H{row['assessed_half']}" if row["assessed_year"] else None,
+            "respondents": row["assessed_respondents"],
+            "scores": {name: _score_row({moment: row[f"{moment}__{name}"] for moment in MOMENTS}) for name in SCORES},
+        }
+        for row in rows.values("pk", *annotations)
+    }
+    return {
+        "communities_assessed": {moment: means[moment]["communities"] for moment in MOMENTS},
+        "respondents": {moment: means[moment]["respondents"] for moment in MOMENTS},
+        "dimensions": {name: _score_row({moment: means[moment][name] for moment in MOMENTS}) for name in SCORES},
+        "by_community": by_community,
+    }
+
+
+# --- communities, their partnership and their negotiators -----------------------------------------
+
+
+def _community_rows(communities, period: Period) -> list[dict]:
+    """Name, region and partnership status at the period's end of every community in scope."""
+    latest = Partnership.objects.filter(community=OuterRef("pk"), joined_on__lte=period.end).order_by("-joined_on")
+    rows = (
+        Community.objects.filter(pk__in=communities.values("pk"))
+        .annotate(
+            joined_on=Subquery(latest.values("joined_on")[:1]),
+            left_on=Subquery(latest.values("left_on")[:1]),
+            leave_reason=Subquery(latest.values("leave_reason")[:1]),
+        )
+        .order_by("region__name", "name", "pk")
+        .values(
+            "pk",
+            "name",
+            "region__name",
+            "region__country",
+            "kind",
+            "population",
+            "joined_on",
+            "left_on",
+            "leave_reason",
+        )
+    )
+    result = []
+    for row in rows:
+        if row["joined_on"] is None:
+            status = "never"
+        elif row["left_on"] is not None and row["left_on"] <= period.end:
+            status = "left"
+        else:
+            status = "active"
+        result.append(
+            {
+                "id": row["pk"],
+                "name": row["name"],
+                "region": row["region__name"],
+                "country": row["region__country"],
+                "kind": row["kind"],
+                "population": row["population"],
+                "partnership": {
+                    "status": status,
+                    "joined_on": row["joined_on"].isoformat() if row["joined_on"] else None,
+                    "left_on": row["left_on"].isoformat() if status == "left" else None,
+                    "leave_reason": row["leave_reason"] if status == "left" else "",
+                },
+            }
+        )
+    return result
+
+
+def _negotiator_activity(communities, period: Period) -> dict[str, list[dict]]:
+    """Per community, its negotiators without names (numbered within the community): cohort,
+    status, events organised and incidents in charge in the period and to date.
+
+    Each count is one GROUP BY over its table (a correlated subquery per negotiator is much slower
+    on a million incidents); the rows are then put together by negotiator."""
+    negotiators = Negotiator.objects.filter(community__in=communities, joined_on__lte=period.end)
+    Organising = OutreachEvent.organisers.through
+    events = _by_key(
+        Organising.objects.filter(negotiator__in=negotiators, outreachevent__date__lte=period.end)
+        .values("negotiator_id")
+        .annotate(
+            events_organised=Count("pk", filter=Q(outreachevent__date__gte=period.start)),
+            events_organised_to_date=Count("pk"),
+        ),
+        "negotiator_id",
+    )
+    incidents = _by_key(
+        Incident.objects.filter(_moment_window("occurred_at", None, period.end), negotiator__in=negotiators)
+        .values("negotiator_id")
+        .annotate(
+            incidents_in_charge=Count("pk", filter=_moment_window("occurred_at", period.start, period.end)),
+            incidents_in_charge_to_date=Count("pk"),
+        ),
+        "negotiator_id",
+    )
+    rows = (
+        negotiators.annotate(number=Window(RowNumber(), partition_by=[F("community_id")], order_by=[F("pk").asc()]))
+        .order_by("community_id", "pk")
+        .values("pk", "community_id", "number", "cohort", "status", "is_active")
+    )
+    zero_events = {"events_organised": 0, "events_organised_to_date": 0}
+    zero_incidents = {"incidents_in_charge": 0, "incidents_in_charge_to_date": 0}
+    activity: dict[str, list[dict]] = {}
+    for row in rows:
+        negotiator = row.pop("pk")
+        row |= events.get(negotiator, zero_events) | incidents.get(negotiator, zero_incidents)
+        activity.setdefault(str(row.pop("community_id")), []).append(row)
+    return activity
+
+
+def _by_key(rows, key: str) -> dict:
+    return {row.pop(key): row for row in rows}
+
+
+def _earliest_record(communities, programme_wide: bool) -> date | None:
+    dates = [
+        Partnership.objects.filter(community__in=communities).aggregate(d=Min("joined_on"))["d"],
+        Negotiator.objects.filter(community__in=communities).aggregate(d=Min("joined_on"))["d"],
+        OutreachEvent.objects.filter(community__in=communities).aggregate(d=Min("date"))["d"],
+    ]
+    first_incident = Incident.objects.filter(community__in=communities).aggregate(d=Min("occurred_at"))["d"]
+    if first_incident is not None:
+        dates.append(first_incident.astimezone(_zone()).date())
+    if programme_wide:
+        dates.append(TrainingSession.objects.aggregate(d=Min("starts_on"))["d"])
+    dates = [day for day in dates if day is not None]
+    return min(dates) if dates else None
+
+
+# Basic modules first, then advanced, each in their order.
+MODULE_ORDER = (Case(When(level=ModuleLevel.BASIC, then=Value(0)), default=Value(1)), "order", "code")
+
+# --- the public entry point -----------------------------------------------------------------------
+
+# The figures a summary shows first: (key, section, figure).
+HEADLINE = (
+    ("communities_active", "communities", "active"),
+    ("negotiators", "negotiators", "registered_at_end"),
+    ("negotiators_certified", "negotiators", "certified"),
+    ("negotiators_advanced", "negotiators", "advanced"),
+    ("modules_delivered", "training", "modules_delivered"),
+    ("training_sessions", "training", "sessions"),
+    ("events", "events", "count"),
+    ("participants", "events", "participants"),
+    ("joint_events_with_police", "events", "with_police"),
+    ("incidents_reported", "incidents", "reported"),
+    ("incidents_resolved", "incidents", "resolved"),
+    ("resolution_rate", "incidents", "resolution_rate"),
+    ("median_days_to_resolution", "incidents", "median_days_to_resolution"),
+    ("media_mentions", "media", "mentions"),
+    ("media_reach", "media", "reach"),
+    ("engagements_opened", "engagements", "opened"),
+)
+
+
+def compute_indicators(*, period: Period, communities: QuerySet[Community], programme_wide: bool = False) -> dict:
+    """All monitoring indicators of ``communities`` for ``period``.
+
+    ``communities`` is any queryset of communities (already scoped to who asks, e.g. from
+    :func:`reports.selectors.scope_communities`). ``programme_wide`` adds what belongs to the whole
+    programme rather than to a community: media mentions without a community and every School
+    session (otherwise only sessions hosted in, or attended from, the communities count).
+
+    Returns a JSON-serialisable dict::
+
+        {
+          "period": {"code": "2025", "start": "2025-01-01", "end": "2025-12-31"},
+          "previous_period": {"code": "2024", ...},
+          "to_date": {"start": "2023-03-01" | None, "end": "2025-12-31"},
+          "scope": {"communities": 26, "programme_wide": True},
+          "modules": [{"code", "title", "level", "hours"}, ...],
+          "headline": [{"key": "events", "current", "previous", "change", "to_date"}, ...],
+          "communities": {"active", "partners_at_end", "joined", "left", "left_by_reason": {reason: F}},
+          "negotiators": {"registered_at_end", "joined", "trained", "certified", "advanced",
+                          "by_cohort": {"pilot": F, "new": F}},
+          "training": {"sessions", "modules_delivered", "hours", "enrolled", "present", "completed",
+                       "attendance_rate", "by_module": {code: {"sessions", "present", "completed"}}},
+          "events": {"count", "participants", "participant_breakdown": {women|men|youth|idps|veterans|
+                     vulnerable: F}, "communities_reached", "with_police", "participants_with_police",
+                     "with_local_government", "with_ngos",
+                     "by_kind": {kind: {"events": F, "participants": F}}, "by_topic": {topic: F}},
+          "incidents": {"reported", "by_category": {category: F}, "by_severity": {"1".."4": F},
+                        "by_status_now": {status: F}, "by_category_status_now": {category: {status: F}},
+                        "police_involved", "police_community", "closed", "resolved", "referred",
+                        "closed_unresolved", "resolution_rate",
+                        "median_days_to_resolution", "referrals_by_agency": {agency: F}, "open_at_end"},
+          "media": {"mentions", "reach", "by_medium": {medium: {"mentions": F, "reach": F}}},
+          "engagements": {"opened", "closed", "running", "opened_by_mode": {mode: F},
+                          "opened_by_topic": {topic: F}, "closed_by_topic": {topic: F}},
+          "police": {"joint_events", "joint_event_participants", "incidents_police_involved",
+                     "police_community_incidents", "referrals_to_police", "trust_in_police": S,
+                     "police_interaction": S},
+          "assessments": {"communities_assessed": {"current", "previous", "baseline"},
+                          "respondents": {...same...}, "dimensions": {dimension|"overall": S}},
+          "community_rows": [{"id", "name", "region", "country", "kind", "population",
+                              "partnership": {"status": "active"|"left"|"never", "joined_on",
+                                              "left_on", "leave_reason"},
+                              "figures": {"events", "participants", "joint_events", "incidents",
+                                          "police_involved", "resolved", "media_mentions",
+                                          "negotiators", "certified": F},
+                              "assessment": {"assessed": "2025-H2"|None, "respondents",
+                                             "scores": {dimension|"overall": S}},
+                              "negotiators": [{"number", "cohort", "status", "is_active",
+                                               "events_organised", "events_organised_to_date",
+                                               "incidents_in_charge", "incidents_in_charge_to_date"}]}],
+        }
+
+    where every ``F`` is ``{"current", "previous", "change", "to_date"}`` (the period, the previous
+    period, current minus previous, and cumulative from the earliest record to the period's end;
+    stock figures such as ``registered_at_end`` are the same in ``current`` and ``to_date``) and
+    every ``S`` is a score ``{"current", "previous", "change", "baseline", "change_since_baseline"}``.
+    Rates are fractions (0..1), medians days, scores 1..5; a figure without data is ``None``.
+    """
+    previous = period.previous()
+    module_codes = list(TrainingModule.objects.order_by(*MODULE_ORDER).values_list("code", flat=True))
+    windows = [(period.start, period.end), (previous.start, previous.end), (None, period.end)]
+    snapshots = [_snapshot(communities, start, end, programme_wide, module_codes) for start, end in windows]
+    merged = _merge(*snapshots)
+    by_community = merged.pop("by_community")
+    assessments = _assessments(communities, period)
+    activity = _negotiator_activity(communities, period)
+    community_rows = _community_rows(communities, period)
+    for row in community_rows:
+        key = str(row["id"])
+        row["figures"] = by_community[key]
+        row["assessment"] = assessments["by_community"].get(key)
+        row["negotiators"] = activity.get(key, [])
+    del assessments["by_community"]
+    earliest = _earliest_record(communities, programme_wide)
+    events, incidents = merged["events"], merged["incidents"]
+    police = {
+        "joint_events": dict(events["with_police"]),
+        "joint_event_participants": dict(events["participants_with_police"]),
+        "incidents_police_involved": dict(incidents["police_involved"]),
+        "police_community_incidents": dict(incidents["police_community"]),
+        "referrals_to_police": dict(incidents["referrals_by_agency"][Agency.POLICE.value]),
+        "trust_in_police": dict(assessments["dimensions"]["trust_in_police"]),
+        "police_interaction": dict(assessments["dimensions"]["police_interaction"]),
+    }
+    modules = list(TrainingModule.objects.order_by(*MODULE_ORDER).values("code", "title", "level", "hours"))
+    return {
+        "period": period.as_dict(),
+        "previous_period": previous.as_dict(),
+        "to_date": {"start": earliest.isoformat() if earliest else None, "end": period.end.isoformat()},
+        "scope": {"communities": len(community_rows), "programme_wide": programme_wide},
+        "modules": modules,
+        "headline": [{"key": key, **merged[section][name]} for key, section, name in HEADLINE],
+        **merged,
+        "police": police,
+        "assessments": assessments,
+        "community_rows": community_rows,
+    }

@@ -1,0 +1,163 @@
+"""Benchmark of the monitoring reports: the annual report at demo scale and at national scale,
+each in a dedicated database that this command creates, fills and drops."""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from reports import benchmark
+
+ROOT = Path(settings.BASE_DIR)
+TARGETS = {"demo": {"seconds": 5, "mb": None}, "national": {"seconds": 60, "mb": 1024}}
+
+
+def _postgres_url(name: str) -> str:
+    db = settings.DATABASES["default"]
+    credentials = quote(db.get("USER") or "", safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{credentials}@{host}:{port}/{name}"
+
+
+class Command(BaseCommand):
+    help = (
+        "Time the building of the annual monitoring report (figures and PDF separately) and report the "
+        "peak memory, at demo scale (the demo programme, 25 communities) and at national scale (1,500 "
+        "communities, 1,000,000 incidents, 200,000 events; needs DATABASE_URL on PostgreSQL). Each scale "
+        "runs in its own database, created here and dropped afterwards, and is measured in a fresh process."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=["demo", "national", "all"], default="all")
+        parser.add_argument("--communities", type=int, default=1500)
+        parser.add_argument("--incidents", type=int, default=1_000_000)
+        parser.add_argument("--events", type=int, default=200_000)
+        parser.add_argument("--language", default="uk", choices=[code for code, _name in settings.LANGUAGES])
+        parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
+        # What the child processes run inside a benchmark database.
+        parser.add_argument("--fill", choices=["demo", "national"], help=argparse_suppress())
+        parser.add_argument("--measure", action="store_true", help=argparse_suppress())
+
+    def handle(self, *args, scale, fill, measure, **options):
+        if fill == "demo":
+            call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+            return
+        if fill == "national":
+            benchmark.fill_national(
+                communities=options["communities"], incidents=options["incidents"], events=options["events"]
+            )
+            return
+        if measure:
+            self.stdout.write(json.dumps(benchmark.measure(language=options["language"])))
+            return
+        scales = ["demo", "national"] if scale == "all" else [scale]
+        results = []
+        for name in scales:
+            if name == "national" and connection.vendor != "postgresql":
+                self.stderr.write("National scale needs PostgreSQL: run with DATABASE_URL=postgres://... (skipped).")
+                continue
+            results.append(self._run(name, options))
+        self._print(results)
+
+    def _run(self, scale: str, options) -> dict:
+        self.stdout.write(f"== {scale} scale: creating the benchmark database", ending="\n")
+        self.stdout.flush()
+        with self._database(scale, keep=options["keep"]) as url:
+            env = {**os.environ, "DATABASE_URL": url, "CELERY_TASK_ALWAYS_EAGER": "true"}
+            env.pop("REDIS_URL", None)
+            self._child(["migrate", "--noinput", "-v0"], env)
+            started = time.perf_counter()
+            fill = ["bench_reports", "--fill", scale]
+            if scale == "national":
+                fill += ["--communities", str(options["communities"]), "--incidents", str(options["incidents"])]
+                fill += ["--events", str(options["events"])]
+            self._child(fill, env)
+            filled = time.perf_counter() - started
+            self.stdout.write(f"   filled in {filled:.1f} s; building the annual report in a fresh process")
+            output = self._child(["bench_reports", "--measure", "--language", options["language"]], env)
+            result = json.loads(output.strip().splitlines()[-1])
+            return {"scale": scale, "database": "PostgreSQL" if url.startswith("postgres") else "SQLite",
+                    "fill_seconds": round(filled, 1), **result}  # fmt: skip
+
+    def _child(self, arguments: list[str], env: dict) -> str:
+        completed = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *arguments], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        if completed.returncode != 0:
+            raise CommandError(f"{' '.join(arguments)} failed:\n{completed.stderr[-3000:]}")
+        return completed.stdout
+
+    def _database(self, scale: str, keep: bool):
+        command = self
+
+        class Database:
+            def __enter__(self):
+                if connection.vendor == "postgresql":
+                    self.name = f"{settings.DATABASES['default']['NAME']}_bench_{scale}"[:63]
+                    command._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+                    command._execute(f'CREATE DATABASE "{self.name}"')
+                    return _postgres_url(self.name)
+                handle, self.path = tempfile.mkstemp(prefix=f"zlagoda-bench-{scale}-", suffix=".sqlite3")
+                os.close(handle)
+                return f"sqlite:///{self.path}"
+
+            def __exit__(self, *exc_info):
+                if keep:
+                    command.stdout.write(f"   kept {getattr(self, 'name', None) or self.path}")
+                elif connection.vendor == "postgresql":
+                    command._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+                else:
+                    Path(self.path).unlink(missing_ok=True)
+                return False
+
+        return Database()
+
+    def _execute(self, sql: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+    def _print(self, results: list[dict]) -> None:
+        self.stdout.write("")
+        header = (
+            f"{'scale':<9} {'db':<10} {'communities':>11} {'incidents':>9} {'events':>7} {'figures s':>9} "
+            f"{'PDF s':>7} {'total s':>7} {'pages':>5} {'peak MB':>7}  target"
+        )
+        self.stdout.write(header)
+        for row in results:
+            target = TARGETS[row["scale"]]
+            verdict = "ok" if row["total_seconds"] < target["seconds"] else "SLOW"
+            if target["mb"] and row["rss_peak_mb"] >= target["mb"]:
+                verdict = "TOO MUCH MEMORY"
+            limits = f"< {target['seconds']} s" + (f", < {target['mb']} MB" if target["mb"] else "")
+            self.stdout.write(
+                f"{row['scale']:<9} {row['database']:<10} {row['communities']:>11} {row['incidents_to_date']:>9} "
+                f"{row['events_to_date']:>7} {row['figures_seconds']:>9} {row['render_seconds']:>7} "
+                f"{row['total_seconds']:>7} {row['pages']:>5} {row['rss_peak_mb']:>7}  {limits}: {verdict}"
+            )
+        self.stdout.write("")
+        self.stdout.write("(CPU seconds, figures / PDF: " + "; ".join(
+            f"{row['scale']} {row['figures_cpu_seconds']} / {row['render_cpu_seconds']}" for row in results
+        ) + ")")  # fmt: skip
+        if results:
+            reference = max(row["cpu_reference_seconds"] for row in results)
+            self.stdout.write(
+                f"(machine speed: 10 million Python additions took {reference} s; about 0.4 s on an idle recent laptop)"
+            )
+
+
+def argparse_suppress():
+    import argparse
+
+    return argparse.SUPPRESS

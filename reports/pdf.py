@@ -1,0 +1,589 @@
+"""The PDF of a monitoring report: a pure renderer, data in, bytes out.
+
+:func:`render_report_pdf` takes the document built by :func:`reports.services.report_document`
+(plain data: the report's details and :func:`reports.indicators.compute_indicators`) and returns
+the PDF. It renders the Django template ``reports/pdf/report.html`` in the report's language and
+lays it out with WeasyPrint, using only the fonts shipped in ``static/reports/fonts`` and fetching
+nothing else. Every text that users typed reaches the page through the template's autoescaping or
+:mod:`reports.charts`, which escapes too.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from communities.models import ASSESSMENT_DIMENSIONS, EngagementMode, LeaveReason, SafetyAssessment, Topic
+from incidents.models import Agency, IncidentCategory, IncidentStatus, Severity
+from negotiators.models import Cohort, EventKind, Medium, NegotiatorStatus, OutreachEvent
+from reports import charts
+from reports.indicators import MOMENTS, PARTICIPANT_BREAKDOWN
+from reports.models import ReportKind, ReportScope
+from training.models import ModuleLevel
+
+TEMPLATE = "reports/pdf/report.html"
+# The most communities the "events and participants by community" chart shows.
+CHART_COMMUNITIES = 30
+MINUS = "\u2212"
+
+
+@cache
+def font_directory() -> Path:
+    found = finders.find("reports/fonts/DejaVuSans.ttf")
+    if not found:  # pragma: no cover - a broken checkout
+        raise FileNotFoundError("static/reports/fonts/DejaVuSans.ttf is missing")
+    return Path(found).resolve().parent
+
+
+def _local_fonts_only():
+    class FontsOnly(URLFetcher):
+        """Fetch the shipped fonts and nothing else: no network, no other files."""
+
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if font_directory() in path.parents:
+                    return super().fetch(url, headers)
+            raise ValueError(f"monitoring reports load only their own fonts, not {url[:80]}")
+
+    return FontsOnly(allowed_protocols=["file"])
+
+
+# --- formatting in the active language ------------------------------------------------------------
+
+
+def fmt_number(value, decimals: int = 0) -> str:
+    if value is None:
+        return "–"
+    return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def fmt_percent(value) -> str:
+    if value is None:
+        return "–"
+    return _("%(number)s%%") % {"number": fmt_number(value * 100, 1)}
+
+
+def fmt_signed(value, decimals: int = 0, percent: bool = False) -> str:
+    if value is None:
+        return "–"
+    number = value * 100 if percent else value
+    if round(number, decimals) == 0:
+        text = fmt_number(0, decimals)
+    else:
+        text = ("+" if number > 0 else MINUS) + fmt_number(abs(number), decimals)
+    return _("%(number)s pp") % {"number": text} if percent else text
+
+
+def fmt_date(value) -> str:
+    if not value:
+        return "–"
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+FORMATS = {
+    "count": (lambda v: fmt_number(v), lambda v: fmt_signed(v)),
+    "days": (lambda v: fmt_number(v, 1), lambda v: fmt_signed(v, 1)),
+    "score": (lambda v: fmt_number(v, 2), lambda v: fmt_signed(v, 2)),
+    "rate": (fmt_percent, lambda v: fmt_signed(v, 1, percent=True)),
+}
+
+
+def figure_row(label: str, figure: dict, kind: str = "count", **extra) -> dict:
+    """A figure ``{"current", "previous", "change", "to_date"}`` formatted for a table row."""
+    value, change = FORMATS[kind]
+    return {
+        "label": label,
+        "current": value(figure["current"]),
+        "previous": value(figure["previous"]),
+        "change": change(figure["change"]),
+        "to_date": value(figure["to_date"]),
+        "trend": _trend(figure["change"]),
+        **extra,
+    }
+
+
+def score_row(label: str, score: dict, **extra) -> dict:
+    value, change = FORMATS["score"]
+    return {
+        "label": label,
+        "current": value(score["current"]),
+        "previous": value(score["previous"]),
+        "change": change(score["change"]),
+        "baseline": value(score["baseline"]),
+        "change_since_baseline": change(score["change_since_baseline"]),
+        "trend": _trend(score["change"]),
+        **extra,
+    }
+
+
+def _trend(change) -> str:
+    if change is None or change == 0:
+        return "flat"
+    return "up" if change > 0 else "down"
+
+
+# --- labels in the active language ----------------------------------------------------------------
+
+
+def _choices(enum) -> dict[str, str]:
+    return {str(value): str(label) for value, label in enum.choices}
+
+
+def labels() -> dict[str, dict[str, str]]:
+    participant_fields = {group: f"participants_{group}" for group in PARTICIPANT_BREAKDOWN}
+    return {
+        "event_kind": _choices(EventKind),
+        "topic": _choices(Topic),
+        "category": _choices(IncidentCategory),
+        "status": _choices(IncidentStatus),
+        "severity": _choices(Severity),
+        "agency": _choices(Agency),
+        "medium": _choices(Medium),
+        "leave_reason": _choices(LeaveReason),
+        "mode": _choices(EngagementMode),
+        "cohort": _choices(Cohort),
+        "negotiator_status": _choices(NegotiatorStatus),
+        "level": _choices(ModuleLevel),
+        "dimension": {
+            **{
+                dimension: str(SafetyAssessment._meta.get_field(dimension).verbose_name).capitalize()
+                for dimension in ASSESSMENT_DIMENSIONS
+            },
+            "overall": _("Overall score (mean of the dimensions)"),
+        },
+        "participants": {
+            group: str(OutreachEvent._meta.get_field(field).verbose_name).capitalize()
+            for group, field in participant_fields.items()
+        },
+    }
+
+
+def headline_labels() -> dict[str, str]:
+    return {
+        "communities_active": _("Communities in partnership during the period"),
+        "negotiators": _("Active negotiators at the end of the period"),
+        "negotiators_certified": _("Negotiators certified"),
+        "negotiators_advanced": _("Negotiators who completed the advanced modules"),
+        "modules_delivered": _("Training modules delivered"),
+        "training_sessions": _("Training sessions"),
+        "events": _("Outreach events"),
+        "participants": _("Residents reached by outreach events"),
+        "joint_events_with_police": _("Events held jointly with the police"),
+        "incidents_reported": _("Incidents reported"),
+        "incidents_resolved": _("Incidents resolved"),
+        "resolution_rate": _("Resolution rate of closed incidents"),
+        "median_days_to_resolution": _("Median days to resolution"),
+        "media_mentions": _("Media mentions"),
+        "media_reach": _("Estimated media audience"),
+        "engagements_opened": _("Support engagements opened"),
+    }
+
+
+HEADLINE_KINDS = {"resolution_rate": "rate", "median_days_to_resolution": "days"}
+
+
+def period_title(report: dict) -> str:
+    if report["kind"] == ReportKind.ANNUAL:
+        return _("Annual report %(year)s") % {"year": report["year"]}
+    if report["kind"] == ReportKind.H1:
+        return _("Semi-annual report, January–June %(year)s") % {"year": report["year"]}
+    return _("Semi-annual report, July–December %(year)s") % {"year": report["year"]}
+
+
+def period_name(period: dict) -> str:
+    code = period["code"]
+    if code.endswith("-H1"):
+        return _("January–June %(year)s") % {"year": code[:4]}
+    if code.endswith("-H2"):
+        return _("July–December %(year)s") % {"year": code[:4]}
+    return code
+
+
+def scope_title(report: dict) -> str:
+    if report["scope"] == ReportScope.REGION:
+        return _("Region: %(name)s") % {"name": report["scope_name"]}
+    if report["scope"] == ReportScope.PARTNER:
+        return _("Communities of the partner organisation %(name)s") % {"name": report["scope_name"]}
+    return _("Whole programme")
+
+
+def partnership_text(partnership: dict, names: dict) -> str:
+    if partnership["status"] == "active":
+        return _("In partnership since %(date)s") % {"date": fmt_date(partnership["joined_on"])}
+    if partnership["status"] == "left":
+        return _("Left the partnership on %(date)s: %(reason)s") % {
+            "date": fmt_date(partnership["left_on"]),
+            "reason": names["leave_reason"].get(partnership["leave_reason"], partnership["leave_reason"]),
+        }
+    return _("Not a partner community during the period")
+
+
+# --- the template's context -----------------------------------------------------------------------
+
+
+def _breakdown_rows(figures: dict, names: dict[str, str], kind: str = "count") -> list[dict]:
+    return [figure_row(names.get(key, key), figure, kind) for key, figure in figures.items()]
+
+
+def _nonzero(rows: list[dict], figures: dict) -> list[dict]:
+    """Rows of a breakdown with something in the period, before or to date."""
+    return [
+        row
+        for row, figure in zip(rows, figures.values(), strict=True)
+        if any(figure[moment] for moment in ("current", "previous", "to_date"))
+    ]
+
+
+def _community_page(row: dict, names: dict) -> dict:
+    assessment = row["assessment"]
+    figures = row["figures"]
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "region": row["region"],
+        "population": fmt_number(row["population"]) if row["population"] else "–",
+        "partnership": partnership_text(row["partnership"], names),
+        "partnership_status": row["partnership"]["status"],
+        "figures": [
+            figure_row(_("Outreach events"), figures["events"]),
+            figure_row(_("Participants"), figures["participants"]),
+            figure_row(_("Events held jointly with the police"), figures["joint_events"]),
+            figure_row(_("Incidents reported"), figures["incidents"]),
+            figure_row(_("Incidents with police involvement"), figures["police_involved"]),
+            figure_row(_("Incidents resolved"), figures["resolved"]),
+            figure_row(_("Media mentions"), figures["media_mentions"]),
+            figure_row(_("Active negotiators"), figures["negotiators"]),
+            figure_row(_("Certified negotiators"), figures["certified"]),
+        ],
+        "assessed": assessment["assessed"] if assessment else None,
+        "respondents": fmt_number(assessment["respondents"]) if assessment else "–",
+        "scores": [score_row(names["dimension"][name], score) for name, score in assessment["scores"].items()]
+        if assessment and any(assessment["scores"]["overall"][moment] is not None for moment in MOMENTS)
+        else [],
+        "negotiators": [
+            {
+                "number": negotiator["number"],
+                "cohort": names["cohort"].get(negotiator["cohort"], ""),
+                "status": names["negotiator_status"].get(negotiator["status"], ""),
+                "active": negotiator["is_active"],
+                "events": fmt_number(negotiator["events_organised"]),
+                "events_to_date": fmt_number(negotiator["events_organised_to_date"]),
+                "incidents": fmt_number(negotiator["incidents_in_charge"]),
+                "incidents_to_date": fmt_number(negotiator["incidents_in_charge_to_date"]),
+            }
+            for negotiator in row["negotiators"]
+        ],
+    }
+
+
+def _scores_of(row: dict) -> dict | None:
+    assessment = row["assessment"]
+    return assessment["scores"] if assessment and assessment["assessed"] else None
+
+
+ANNEX_NAME_WIDTH = 32
+
+
+def _fit(text: str, width: int) -> str:
+    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+
+
+def _annex_text(rows: list[dict], names: dict) -> dict:
+    """The annex: one fixed-width line per community, grouped by region, with numbered columns
+    explained in a legend. A table in a monospaced font costs a fraction of an HTML table to lay
+    out, which keeps a national-scale report (1,500 communities) fast."""
+    score, change = FORMATS["score"]
+    figure_columns = [
+        (_("outreach events in the period"), lambda f, s: fmt_number(f["events"]["current"])),
+        (_("outreach events to date"), lambda f, s: fmt_number(f["events"]["to_date"])),
+        (_("participants in the period"), lambda f, s: fmt_number(f["participants"]["current"])),
+        (_("participants to date"), lambda f, s: fmt_number(f["participants"]["to_date"])),
+        (_("incidents reported in the period"), lambda f, s: fmt_number(f["incidents"]["current"])),
+        (_("incidents resolved in the period"), lambda f, s: fmt_number(f["resolved"]["current"])),
+        (_("active negotiators"), lambda f, s: fmt_number(f["negotiators"]["current"])),
+        (_("overall safety score"), lambda f, s: score(s["overall"]["current"]) if s else "–"),
+        (_("its change"), lambda f, s: change(s["overall"]["change"]) if s else "–"),
+    ]
+    score_columns = [names["dimension"][name] for name in (*ASSESSMENT_DIMENSIONS, "overall")]
+
+    def table(columns, width, cells):
+        lines = ["".ljust(ANNEX_NAME_WIDTH) + "".join(f"({number})".rjust(width) for number in range(1, columns + 1))]
+        region = None
+        for row in rows:
+            if row["region"] != region:
+                region = row["region"]
+                lines += ["", f"— {region} —"]
+            lines.append(_fit(row["name"], ANNEX_NAME_WIDTH) + "".join(cell.rjust(width) for cell in cells(row)))
+        return "\n".join(lines)
+
+    return {
+        "figures_legend": [label for label, _cell in figure_columns],
+        "figures": table(
+            len(figure_columns),
+            9,
+            lambda row: [cell(row["figures"], _scores_of(row)) for _label, cell in figure_columns],
+        ),
+        "scores_legend": score_columns,
+        "scores": table(
+            len(score_columns),
+            7,
+            lambda row: [
+                score((_scores_of(row) or {}).get(name, {}).get("current"))
+                for name in (*ASSESSMENT_DIMENSIONS, "overall")
+            ],
+        ),
+    }
+
+
+def build_context(document: dict, *, community_pages_limit: int | None = None) -> dict:
+    """The template context for ``document``, in the active language."""
+    report, data = document["report"], document["indicators"]
+    names = labels()
+    limit = settings.REPORTS_COMMUNITY_PAGES_LIMIT if community_pages_limit is None else community_pages_limit
+    headline_names = headline_labels()
+    summary = [
+        figure_row(headline_names[row["key"]], row, HEADLINE_KINDS.get(row["key"], "count")) for row in data["headline"]
+    ]
+    overall = data["assessments"]["dimensions"]["overall"]
+    dimensions = data["assessments"]["dimensions"]
+
+    events, incidents, training = data["events"], data["incidents"], data["training"]
+    modules = {module["code"]: module for module in data["modules"]}
+    module_rows = [
+        {
+            "code": code,
+            "title": modules[code]["title"],
+            "level": names["level"].get(modules[code]["level"], ""),
+            "hours": modules[code]["hours"],
+            "sessions": figure_row("", figures["sessions"]),
+            "present": figure_row("", figures["present"]),
+            "completed": figure_row("", figures["completed"]),
+        }
+        for code, figures in training["by_module"].items()
+    ]
+
+    rows = data["community_rows"]
+    by_participants = sorted(rows, key=lambda row: (-row["figures"]["participants"]["current"], row["name"]))
+    chart_rows = [row for row in by_participants if row["figures"]["events"]["current"]][:CHART_COMMUNITIES]
+    status_keys = list(IncidentStatus.values)
+    category_rows = [
+        (names["category"][category], [statuses[status]["current"] for status in status_keys])
+        for category, statuses in incidents["by_category_status_now"].items()
+        if incidents["by_category"][category]["current"]
+    ]
+    pages_mode = len(rows) <= limit
+    community_pages = [_community_page(row, names) for row in rows] if pages_mode else []
+    annex = _annex_text(rows, names)
+
+    by_kind = {kind: figures["events"] for kind, figures in events["by_kind"].items()}
+    by_kind_participants = {kind: figures["participants"] for kind, figures in events["by_kind"].items()}
+    kind_rows = [
+        {**figure_row(names["event_kind"][kind], figure), "participants": figure_row("", by_kind_participants[kind])}
+        for kind, figure in by_kind.items()
+        if any(figure[moment] for moment in ("current", "previous", "to_date"))
+    ]
+    breakdown = events["participant_breakdown"]
+    total_participants = events["participants"]["current"] or 0
+
+    context = {
+        "report": report,
+        "language": report["language"],
+        "title": _("Monitoring report"),
+        "subtitle": _("The state of safety and police–community interaction in the partner communities"),
+        "period_title": period_title(report),
+        "scope_title": scope_title(report),
+        "period": data["period"],
+        "period_name": period_name(data["period"]),
+        "previous_name": period_name(data["previous_period"]),
+        "period_start": fmt_date(data["period"]["start"]),
+        "period_end": fmt_date(data["period"]["end"]),
+        "previous_start": fmt_date(data["previous_period"]["start"]),
+        "previous_end": fmt_date(data["previous_period"]["end"]),
+        "to_date_start": fmt_date(data["to_date"]["start"]),
+        "to_date_end": fmt_date(data["to_date"]["end"]),
+        "generated_at": formats.date_format(datetime.fromisoformat(report["generated_at"]), "DATETIME_FORMAT"),
+        "community_count": fmt_number(data["scope"]["communities"]),
+        "summary": summary,
+        "overall": score_row(names["dimension"]["overall"], overall),
+        "communities": [
+            figure_row(_("Communities in partnership during the period"), data["communities"]["active"]),
+            figure_row(_("Partner communities at the end of the period"), data["communities"]["partners_at_end"]),
+            figure_row(_("Communities that joined"), data["communities"]["joined"]),
+            figure_row(_("Communities that left"), data["communities"]["left"]),
+            *[
+                figure_row(_("left: %(reason)s") % {"reason": names["leave_reason"][reason]}, figure, indent=True)
+                for reason, figure in data["communities"]["left_by_reason"].items()
+                if figure["to_date"]
+            ],
+        ],
+        "negotiators": [
+            figure_row(_("Active negotiators at the end of the period"), data["negotiators"]["registered_at_end"]),
+            figure_row(_("pilot graduates"), data["negotiators"]["by_cohort"]["pilot"], indent=True),
+            figure_row(_("new cohort"), data["negotiators"]["by_cohort"]["new"], indent=True),
+            figure_row(_("Negotiators who joined"), data["negotiators"]["joined"]),
+            figure_row(_("Negotiators trained (completed at least one module)"), data["negotiators"]["trained"]),
+            figure_row(_("Negotiators certified"), data["negotiators"]["certified"]),
+            figure_row(_("Negotiators who completed the advanced modules"), data["negotiators"]["advanced"]),
+        ],
+        "training": [
+            figure_row(_("Training sessions"), training["sessions"]),
+            figure_row(_("Training modules delivered"), training["modules_delivered"]),
+            figure_row(_("Training hours delivered"), training["hours"]),
+            figure_row(_("Places taken at sessions"), training["enrolled"]),
+            figure_row(_("Present"), training["present"]),
+            figure_row(_("Completed the module"), training["completed"]),
+            figure_row(_("Attendance rate"), training["attendance_rate"], "rate"),
+        ],
+        "modules": module_rows,
+        "events": [
+            figure_row(_("Outreach events"), events["count"]),
+            figure_row(_("Participants"), events["participants"]),
+            figure_row(_("Communities where events were held"), events["communities_reached"]),
+            figure_row(_("Events held jointly with the police"), events["with_police"]),
+            figure_row(_("Events with local government"), events["with_local_government"]),
+            figure_row(_("Events with NGOs"), events["with_ngos"]),
+        ],
+        "event_kinds": kind_rows,
+        "participant_rows": _breakdown_rows(breakdown, names["participants"]),
+        "event_topics": _nonzero(_breakdown_rows(events["by_topic"], names["topic"]), events["by_topic"]),
+        "incidents": [
+            figure_row(_("Incidents reported"), incidents["reported"]),
+            figure_row(_("Incidents closed"), incidents["closed"]),
+            figure_row(_("resolved"), incidents["resolved"], indent=True),
+            figure_row(_("referred to an agency"), incidents["referred"], indent=True),
+            figure_row(_("closed unresolved"), incidents["closed_unresolved"], indent=True),
+            figure_row(_("Resolution rate of closed incidents"), incidents["resolution_rate"], "rate"),
+            figure_row(_("Median days to resolution"), incidents["median_days_to_resolution"], "days"),
+            figure_row(_("Open at the end of the period"), incidents["open_at_end"]),
+        ],
+        "incident_categories": _breakdown_rows(incidents["by_category"], names["category"]),
+        "incident_severities": _breakdown_rows(incidents["by_severity"], names["severity"]),
+        "incident_statuses": _breakdown_rows(incidents["by_status_now"], names["status"]),
+        "referrals": _nonzero(
+            _breakdown_rows(incidents["referrals_by_agency"], names["agency"]), incidents["referrals_by_agency"]
+        ),
+        "dimension_rows": [score_row(names["dimension"][name], score) for name, score in dimensions.items()],
+        "assessed": data["assessments"]["communities_assessed"],
+        "respondents": {key: fmt_number(value) for key, value in data["assessments"]["respondents"].items()},
+        "police": [
+            figure_row(_("Events held jointly with the police"), data["police"]["joint_events"]),
+            figure_row(_("Participants of joint events"), data["police"]["joint_event_participants"]),
+            figure_row(_("Incidents with police involvement"), data["police"]["incidents_police_involved"]),
+            figure_row(_("Police-community conflicts"), data["police"]["police_community_incidents"]),
+            figure_row(_("Incidents referred to the police"), data["police"]["referrals_to_police"]),
+        ],
+        "police_scores": [
+            score_row(names["dimension"]["trust_in_police"], data["police"]["trust_in_police"]),
+            score_row(names["dimension"]["police_interaction"], data["police"]["police_interaction"]),
+        ],
+        "media": [
+            figure_row(_("Media mentions"), data["media"]["mentions"]),
+            figure_row(_("Estimated media audience"), data["media"]["reach"]),
+        ],
+        "media_rows": [
+            {
+                **figure_row(names["medium"][medium], figures["mentions"]),
+                "reach": figure_row("", figures["reach"]),
+            }
+            for medium, figures in data["media"]["by_medium"].items()
+            if figures["mentions"]["to_date"]
+        ],
+        "engagements": [
+            figure_row(_("Engagements opened"), data["engagements"]["opened"]),
+            figure_row(_("Engagements closed"), data["engagements"]["closed"]),
+            figure_row(_("Engagements running during the period"), data["engagements"]["running"]),
+            *_breakdown_rows(data["engagements"]["opened_by_mode"], names["mode"]),
+        ],
+        "engagement_topics": [
+            {**figure_row(names["topic"][topic], opened), "closed": figure_row("", closed)}
+            for (topic, opened), closed in zip(
+                data["engagements"]["opened_by_topic"].items(),
+                data["engagements"]["closed_by_topic"].values(),
+                strict=True,
+            )
+            if opened["to_date"] or closed["to_date"]
+        ],
+        "community_pages": community_pages,
+        "communities_in_annex_only": not pages_mode,
+        "annex": annex,
+        "charts": {
+            "by_community": charts.paired_bar_chart(
+                [
+                    (row["name"], row["figures"]["events"]["current"], row["figures"]["participants"]["current"])
+                    for row in chart_rows
+                ],
+                title=_("Events and participants by community"),
+                series=(_("Events"), _("Participants")),
+                fmt=fmt_number,
+            )
+            if chart_rows
+            else "",
+            "chart_is_partial": len([row for row in rows if row["figures"]["events"]["current"]]) > len(chart_rows),
+            "incidents": charts.stacked_bar_chart(
+                category_rows,
+                title=_("Incidents by category and status"),
+                series=[names["status"][status] for status in status_keys],
+                fmt=fmt_number,
+            )
+            if category_rows
+            else "",
+            "assessments": charts.score_chart(
+                [(names["dimension"][name], score["previous"], score["current"]) for name, score in dimensions.items()],
+                title=_("Safety assessment: now and in the previous period"),
+                series=(data["previous_period"]["code"], data["period"]["code"]),
+                fmt=lambda value: fmt_number(value, 2),
+            )
+            if any(score["current"] is not None for score in dimensions.values())
+            else "",
+            "participants": charts.bar_chart(
+                [(names["participants"][group], breakdown[group]["current"]) for group in PARTICIPANT_BREAKDOWN],
+                title=_("Participants by group"),
+                fmt=lambda value: (
+                    f"{fmt_number(value)} ({fmt_percent(value / total_participants)})"
+                    if total_participants
+                    else fmt_number(value)
+                ),
+            )
+            if total_participants
+            else "",
+        },
+    }
+    context["chart_limit"] = CHART_COMMUNITIES
+    context["header_title"] = f"{context['title']} · {context['period_title']}"
+    context["page_label"] = pgettext("page number", "Page")
+    context["of_label"] = pgettext("page number", "of")
+    return context
+
+
+def render_report_html(document: dict, *, community_pages_limit: int | None = None) -> str:
+    """The report as HTML in its language (what WeasyPrint lays out)."""
+    with translation.override(document["report"]["language"]):
+        context = build_context(document, community_pages_limit=community_pages_limit)
+        context["font_url"] = font_directory().as_uri()
+        return render_to_string(TEMPLATE, context)
+
+
+def render_report_pdf(document: dict, *, community_pages_limit: int | None = None) -> bytes:
+    """The report as PDF bytes. Raises on a template or data error (a missing key, a broken
+    template): the caller marks the report failed."""
+    html = render_report_html(document, community_pages_limit=community_pages_limit)
+    font_config = FontConfiguration()
+    return HTML(string=html, base_url=font_directory().as_uri() + "/", url_fetcher=_local_fonts_only()).write_pdf(
+        font_config=font_config
+    )

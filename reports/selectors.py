@@ -1,0 +1,128 @@
+"""Reads of monitoring reports and of the communities a report (or an indicators request) covers,
+always scoped to who is asking."""
+
+import hashlib
+
+from django.core.files.storage import default_storage
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from communities.models import Community, PartnerOrganisation, Region
+from communities.roles import Role, role_of
+from communities.selectors import visible_communities, visible_partners
+from reports.models import MonitoringReport, ReportScope
+
+
+def scope_communities(
+    *,
+    scope: str,
+    region: Region | None = None,
+    partner: PartnerOrganisation | None = None,
+    viewer=None,
+) -> QuerySet[Community]:
+    """The communities a report of ``scope`` covers: every community (``programme``), those of
+    ``region`` (``region``) or those ``partner`` covers (``partner``).
+
+    With ``viewer`` (a user or a :class:`PartnerOrganisation`), the result is also limited to
+    what that viewer may see (:func:`communities.selectors.visible_communities`), so an API view
+    can pass its caller. Without it, the scope is taken as a whole: a report is built by the system
+    for whoever is allowed to download it.
+    """
+    if scope == ReportScope.PROGRAMME:
+        communities = Community.objects.all()
+    elif scope == ReportScope.REGION:
+        if region is None:
+            raise ValueError("a region scope needs a region")
+        communities = Community.objects.filter(region=region)
+    elif scope == ReportScope.PARTNER:
+        if partner is None:
+            raise ValueError("a partner scope needs a partner organisation")
+        communities = Community.objects.filter(partner_organisations=partner)
+    else:
+        raise ValueError(f"unknown scope {scope!r}")
+    if viewer is not None:
+        communities = communities.filter(pk__in=visible_communities(viewer).values("pk"))
+    return communities
+
+
+def indicator_scope(viewer, *, community: int | None = None, region: int | None = None) -> tuple[QuerySet, bool]:
+    """The communities and the ``programme_wide`` flag to pass to
+    :func:`reports.indicators.compute_indicators` for ``viewer`` (a user or a
+    :class:`PartnerOrganisation`), optionally narrowed to one community or one region by id.
+
+    Without a filter, programme staff and managers get the whole programme (programme-wide, as the
+    programme report), a partner organisation its covered communities (as its partner report).
+    Raises ``Http404`` when the community or region asked for is not among those ``viewer`` sees.
+    """
+    communities = visible_communities(viewer)
+    if community is not None:
+        communities = communities.filter(pk=community)
+        if not communities.exists():
+            raise Http404(_("No such community."))
+    if region is not None:
+        communities = communities.filter(region_id=region)
+        if not communities.exists():
+            raise Http404(_("No such region."))
+    sees_everything = not isinstance(viewer, PartnerOrganisation) and role_of(viewer) in (
+        Role.STAFF,
+        Role.PROGRAMME_MANAGER,
+    )
+    return communities, sees_everything and community is None and region is None
+
+
+def report_pdf_content(report: MonitoringReport) -> bytes:
+    """The PDF of ``report`` (already checked visible to the caller), read from storage and
+    verified against its size and checksum. Raises ``Http404`` with a reason when the report is not
+    done or its file is missing or damaged: nothing half-written is ever served."""
+    if not report.is_downloadable:
+        raise Http404(_("This report is not ready."))
+    try:
+        with default_storage.open(report.file.name, "rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        raise Http404(_("The report's file is missing; build the report again.")) from None
+    if len(content) != report.file_size or hashlib.sha256(content).hexdigest() != report.checksum:
+        raise Http404(_("The report's file is damaged; build the report again."))
+    return content
+
+
+def report_communities(report: MonitoringReport) -> QuerySet[Community]:
+    """The communities ``report`` covers."""
+    return scope_communities(scope=report.scope, region=report.region, partner=report.partner)
+
+
+def is_programme_wide(scope: str) -> bool:
+    """Whether figures of ``scope`` include what belongs to no community (see
+    :func:`reports.indicators.compute_indicators`)."""
+    return scope == ReportScope.PROGRAMME
+
+
+def can_request_reports(viewer) -> bool:
+    """Staff and programme managers request reports of any scope; a partner organisation (or its
+    member) only of its own communities."""
+    if isinstance(viewer, PartnerOrganisation):
+        return viewer.is_active
+    return role_of(viewer) in (Role.STAFF, Role.PROGRAMME_MANAGER, Role.PARTNER)
+
+
+def requestable_partners(viewer) -> QuerySet[PartnerOrganisation]:
+    """The partner organisations whose scope ``viewer`` may request a report of."""
+    return visible_partners(viewer).filter(is_active=True)
+
+
+def visible_reports(viewer) -> QuerySet[MonitoringReport]:
+    """The reports ``viewer`` may see and download: staff and programme managers all; a partner
+    organisation, or a member of one, only reports whose scope is that (active) organisation;
+    anyone else (negotiators included) none."""
+    reports = MonitoringReport.objects.select_related("region", "partner", "requested_by")
+    if isinstance(viewer, PartnerOrganisation):
+        if not viewer.is_active:
+            return reports.none()
+        return reports.filter(scope=ReportScope.PARTNER, partner=viewer)
+    role = role_of(viewer)
+    if role in (Role.STAFF, Role.PROGRAMME_MANAGER):
+        return reports
+    if role == Role.PARTNER:
+        return reports.filter(scope=ReportScope.PARTNER, partner__members=viewer, partner__is_active=True).distinct()
+    return reports.none()

@@ -1,0 +1,437 @@
+"""Writes of monitoring reports: requesting one, building it (called by the Celery task and by
+``generate_report --sync``), failing it, re-queuing stuck ones and the half-yearly schedule.
+
+The portal page, the admin, the command, Celery beat and (later) the API all request reports
+through :func:`report_request`.
+"""
+
+import hashlib
+import logging
+import uuid
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from communities.models import PartnerOrganisation, Region
+from communities.roles import Role, role_of
+from reports.indicators import Period, compute_indicators
+from reports.models import MonitoringReport, ReportKind, ReportScope, ReportStatus, report_upload_to
+from reports.selectors import can_request_reports, is_programme_wide, report_communities, requestable_partners
+
+logger = logging.getLogger(__name__)
+
+# Errors worth retrying: the database or the broker was briefly away. Anything else (a template or
+# data error) fails the report with its message.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+try:  # the broker's own connection errors, when Celery's transport is installed
+    import kombu.exceptions
+    import redis.exceptions
+
+    TRANSIENT_ERRORS += (
+        kombu.exceptions.OperationalError,
+        redis.exceptions.ConnectionError,
+        redis.exceptions.TimeoutError,
+    )
+except ImportError:  # pragma: no cover
+    pass
+
+REQUEST_KINDS = ("semiannual", "annual")
+ERROR_MAX_LENGTH = 2000
+
+
+class ReportBuildError(Exception):
+    """The build produced something that must not be stored (e.g. an incomplete PDF)."""
+
+
+def report_kind_for(kind: str, half: int | None) -> str:
+    """Map the request's ``kind`` (``semiannual`` with ``half`` 1 or 2, or ``annual``; the stored
+    ``h1``/``h2`` are accepted too) to :class:`ReportKind`. Raises ``ValidationError``."""
+    if kind in (ReportKind.H1, ReportKind.H2):
+        if half not in (None, int(kind[1])):
+            raise ValidationError({"half": _("The half-year does not match the kind of report.")})
+        return kind
+    if kind == "semiannual":
+        if half not in (1, 2):
+            raise ValidationError({"half": _("Choose the half-year (1 or 2) of a semi-annual report.")})
+        return ReportKind.H1 if half == 1 else ReportKind.H2
+    if kind == ReportKind.ANNUAL:
+        if half is not None:
+            raise ValidationError({"half": _("An annual report covers the whole year: leave the half-year empty.")})
+        return ReportKind.ANNUAL
+    raise ValidationError({"kind": _("The kind of report must be semi-annual or annual.")})
+
+
+def report_period(report: MonitoringReport) -> Period:
+    return Period.parse(report.period_code)
+
+
+def is_programme_side(actor) -> bool:
+    """Programme staff and managers (not a partner organisation or its members)."""
+    return not isinstance(actor, PartnerOrganisation) and role_of(actor) in (Role.STAFF, Role.PROGRAMME_MANAGER)
+
+
+def _check_permission(actor, scope: str, partner: PartnerOrganisation | None) -> None:
+    if actor is None:  # the system: the command line, Celery beat
+        return
+    if not can_request_reports(actor):
+        raise PermissionDenied(_("You cannot request monitoring reports."))
+    if is_programme_side(actor):
+        return
+    own = partner is not None and requestable_partners(actor).filter(pk=partner.pk).exists()
+    if scope != ReportScope.PARTNER or not own:
+        raise PermissionDenied(_("A partner organisation can request reports only on its own communities."))
+
+
+def _enqueue_after_commit(report_id: int) -> None:
+    transaction.on_commit(lambda: report_enqueue(report_id=report_id))
+
+
+def report_enqueue(*, report_id: int) -> None:
+    """Send the build of ``report_id`` to Celery. A broker that is down is logged, not raised: the
+    report stays queued and the watchdog sends it again."""
+    from reports.tasks import build_report
+
+    try:
+        build_report.delay(report_id)
+    except TRANSIENT_ERRORS:
+        logger.exception("Could not queue the build of report %s; the watchdog will retry", report_id)
+
+
+def report_check_request(
+    *,
+    actor,
+    kind: str,
+    year,
+    half: int | None = None,
+    scope: str = ReportScope.PROGRAMME,
+    region: Region | None = None,
+    partner: PartnerOrganisation | None = None,
+    language: str = "uk",
+    today: date | None = None,
+) -> str:
+    """Check a report request without recording it (forms call it to show errors next to their
+    fields). Returns the :class:`ReportKind` to store; raises ``ValidationError`` with per-field
+    messages in the active language, or ``PermissionDenied``."""
+    errors = {}
+    try:
+        stored_kind = report_kind_for(kind, half)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        stored_kind = None
+    if scope not in ReportScope.values:
+        errors["scope"] = [_("The scope must be the whole programme, a region or a partner organisation.")]
+    elif scope == ReportScope.REGION and region is None:
+        errors["region"] = [_("Choose the region.")]
+    elif scope == ReportScope.PARTNER and partner is None:
+        errors["partner"] = [_("Choose the partner organisation.")]
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose one of the portal's languages.")]
+    try:
+        period = Period(int(year), None if stored_kind in (None, ReportKind.ANNUAL) else int(stored_kind[1]))
+    except (TypeError, ValueError):
+        errors["year"] = [_("The year must be between 2000 and 2100.")]
+    else:
+        if period.start > (today or timezone.localdate()):
+            errors["year"] = [_("This period has not started yet.")]
+    if errors:
+        raise ValidationError(errors)
+    _check_permission(actor, scope, partner)
+    return stored_kind
+
+
+@transaction.atomic
+def report_request(
+    *,
+    actor,
+    kind: str,
+    year: int,
+    half: int | None = None,
+    scope: str = ReportScope.PROGRAMME,
+    region: Region | None = None,
+    partner: PartnerOrganisation | None = None,
+    language: str = "uk",
+    note: str = "",
+    scheduled: bool = False,
+    enqueue: bool = True,
+    today: date | None = None,
+) -> MonitoringReport:
+    """Record a request for a monitoring report and queue its build once the transaction commits.
+
+    ``kind`` is ``"semiannual"`` (with ``half`` 1 or 2) or ``"annual"`` (the stored ``"h1"`` and
+    ``"h2"`` are accepted too); ``scope`` is ``"programme"``, ``"region"`` (with ``region``) or
+    ``"partner"`` (with ``partner``); ``language`` one of ``settings.LANGUAGES``; ``note`` is
+    printed on the cover as typed. ``actor`` is the user or :class:`PartnerOrganisation` asking
+    (``None`` for the system): staff and programme managers may request any scope, a partner
+    organisation or its member only its own ``partner`` scope.
+
+    Raises ``PermissionDenied``, or ``ValidationError`` with per-field messages in the active
+    language (see :func:`report_check_request`). ``enqueue=False`` leaves the build to the caller
+    (the command's ``--sync``).
+    """
+    stored_kind = report_check_request(
+        actor=actor,
+        kind=kind,
+        year=year,
+        half=half,
+        scope=scope,
+        region=region,
+        partner=partner,
+        language=language,
+        today=today,
+    )
+    report = MonitoringReport(
+        kind=stored_kind,
+        year=int(year),
+        scope=scope,
+        region=region if scope == ReportScope.REGION else None,
+        partner=partner if scope == ReportScope.PARTNER else None,
+        language=language,
+        note=(note or "").strip(),
+        requested_by=actor if isinstance(actor, get_user_model()) else None,
+        scheduled=scheduled,
+        enqueued_at=timezone.now(),
+    )
+    report.full_clean()
+    report.save()
+    if enqueue:
+        _enqueue_after_commit(report.pk)
+    return report
+
+
+def report_document(report: MonitoringReport) -> dict:
+    """Everything the PDF shows, as plain data: the report's own details and the indicators of
+    its period and scope (:func:`reports.indicators.compute_indicators`)."""
+    period = report_period(report)
+    return {
+        "report": {
+            "id": report.pk,
+            "kind": report.kind,
+            "period": period.code,
+            "year": report.year,
+            "half": period.half,
+            "scope": report.scope,
+            "scope_name": report.region.name
+            if report.region_id
+            else (report.partner.name if report.partner_id else ""),
+            "language": report.language,
+            "note": report.note,
+            "generated_at": timezone.localtime().isoformat(timespec="minutes"),
+        },
+        "indicators": compute_indicators(
+            period=period,
+            communities=report_communities(report),
+            programme_wide=is_programme_wide(report.scope),
+        ),
+    }
+
+
+def _set_progress(report_id: int, token: str, progress: int) -> None:
+    MonitoringReport.objects.filter(pk=report_id, build_token=token).update(progress=progress)
+
+
+def _claim(report_id: int) -> tuple[MonitoringReport, str]:
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        report = MonitoringReport.objects.select_for_update().get(pk=report_id)
+        report.status = ReportStatus.RUNNING
+        report.started_at = timezone.now()
+        report.finished_at = None
+        report.progress = 5
+        report.error = ""
+        report.attempts += 1
+        report.build_token = token
+        report.save(
+            update_fields=["status", "started_at", "finished_at", "progress", "error", "attempts", "build_token"]
+        )
+    return report, token
+
+
+def _check_pdf(content: bytes) -> None:
+    if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-1024:]:
+        raise ReportBuildError(_("The renderer did not produce a complete PDF."))
+
+
+def _store(report: MonitoringReport, token: str, content: bytes) -> MonitoringReport:
+    """Write the PDF under a new name, then point the row at it in one transaction; the file the row
+    pointed at before is removed only after that commits. A build that was superseded by a newer
+    one (another token) discards its file."""
+    checksum = hashlib.sha256(content).hexdigest()
+    name = default_storage.save(
+        report_upload_to(report, f"report-{report.pk}-{checksum[:16]}-{token[:8]}.pdf"), ContentFile(content)
+    )
+    try:
+        with transaction.atomic():
+            current = MonitoringReport.objects.select_for_update().get(pk=report.pk)
+            if current.build_token != token:
+                logger.info("Report %s was rebuilt meanwhile; dropping this build's file", report.pk)
+                transaction.on_commit(lambda: default_storage.delete(name))
+                return current
+            previous_name = current.file.name
+            current.file.name = name
+            current.file_size = len(content)
+            current.checksum = checksum
+            current.status = ReportStatus.DONE
+            current.progress = 100
+            current.error = ""
+            current.finished_at = timezone.now()
+            current.save()
+            if previous_name and previous_name != name:
+                transaction.on_commit(lambda: default_storage.delete(previous_name))
+            return current
+    except BaseException:
+        default_storage.delete(name)
+        raise
+
+
+def report_build(*, report_id: int) -> MonitoringReport:
+    """Build report ``report_id`` now, in this process: compute its figures, render the PDF, store
+    it and mark the report done. Safe to run again (the new file replaces the old one).
+
+    Transient errors (database or broker away) propagate so the caller can retry; any other error
+    marks the report failed with a readable message and returns it.
+    """
+    report, token = _claim(report_id)
+    # Messages stored on the report (an error) are in the report's language.
+    with translation.override(report.language):
+        return _build(report, token)
+
+
+def _build(report: MonitoringReport, token: str) -> MonitoringReport:
+    from reports.pdf import render_report_pdf
+
+    report_id = report.pk
+    try:
+        document = report_document(report)
+        _set_progress(report_id, token, 40)
+        content = render_report_pdf(document)
+        _set_progress(report_id, token, 85)
+        _check_pdf(content)
+        return _store(report, token, content)
+    except TRANSIENT_ERRORS:
+        MonitoringReport.objects.filter(pk=report_id, build_token=token).update(
+            status=ReportStatus.QUEUED, enqueued_at=timezone.now(), progress=0
+        )
+        raise
+    except Exception as error:
+        logger.exception("Report %s failed", report_id)
+        return report_fail(report_id=report_id, message=describe_error(error), token=token)
+
+
+def describe_error(error: BaseException) -> str:
+    message = str(error).strip() or error.__class__.__name__
+    return f"{error.__class__.__name__}: {message}"[:ERROR_MAX_LENGTH]
+
+
+@transaction.atomic
+def report_fail(*, report_id: int, message: str, token: str | None = None) -> MonitoringReport:
+    """Mark report ``report_id`` failed with ``message``; its file, if it had one, is removed. With
+    ``token``, only if that build is still the current one."""
+    report = MonitoringReport.objects.select_for_update().get(pk=report_id)
+    if token is not None and report.build_token != token:
+        return report
+    previous_name = report.file.name
+    report.status = ReportStatus.FAILED
+    report.error = (message or _("Unknown error."))[:ERROR_MAX_LENGTH]
+    report.finished_at = timezone.now()
+    if report.started_at is None or report.started_at > report.finished_at:
+        report.started_at = report.finished_at
+    report.file.name = ""
+    report.file_size = None
+    report.checksum = ""
+    report.save()
+    if previous_name:
+        transaction.on_commit(lambda: default_storage.delete(previous_name))
+    return report
+
+
+@transaction.atomic
+def report_rebuild(*, report: MonitoringReport, actor) -> MonitoringReport:
+    """Queue ``report`` to be built again (e.g. after a failure or a data correction)."""
+    _check_permission(actor, report.scope, report.partner)
+    MonitoringReport.objects.filter(pk=report.pk).update(
+        status=ReportStatus.QUEUED, progress=0, enqueued_at=timezone.now(), build_token=""
+    )
+    _enqueue_after_commit(report.pk)
+    report.refresh_from_db()
+    return report
+
+
+def reports_requeue_stuck(*, now=None) -> list[int]:
+    """Send again the reports stuck queued or running for longer than
+    ``settings.REPORTS_STUCK_AFTER_SECONDS`` (the message or the worker was lost); fail those that
+    already had ``settings.REPORTS_MAX_ATTEMPTS`` attempts. Returns the ids sent again."""
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=settings.REPORTS_STUCK_AFTER_SECONDS)
+    stuck = MonitoringReport.objects.filter(
+        Q(status=ReportStatus.QUEUED, enqueued_at__lt=limit)
+        | Q(status=ReportStatus.QUEUED, enqueued_at__isnull=True, requested_at__lt=limit)
+        | Q(status=ReportStatus.RUNNING, started_at__lt=limit)
+    )
+    requeued = []
+    with transaction.atomic():
+        for report in stuck.select_for_update(skip_locked=True).order_by("pk"):
+            if report.attempts >= settings.REPORTS_MAX_ATTEMPTS:
+                report_fail(
+                    report_id=report.pk,
+                    message=_("Gave up after %(attempts)d attempts: the build never finished.")
+                    % {"attempts": report.attempts},
+                )
+                continue
+            # A new empty token: a build still running somewhere can no longer store its file.
+            MonitoringReport.objects.filter(pk=report.pk).update(
+                status=ReportStatus.QUEUED, progress=0, enqueued_at=now, build_token=""
+            )
+            _enqueue_after_commit(report.pk)
+            requeued.append(report.pk)
+    return requeued
+
+
+def periods_due(today: date) -> list[Period]:
+    """The periods whose scheduled reports are due on ``today``: the first half-year from July, the
+    second half-year and the whole of last year from January."""
+    if today.month >= 7:
+        return [Period(today.year, 1)]
+    return [Period(today.year - 1, 2), Period(today.year - 1)]
+
+
+def reports_schedule_due(*, today: date | None = None) -> list[MonitoringReport]:
+    """Request the scheduled whole-programme reports of the periods that ended last
+    (:func:`periods_due`), in each of ``settings.REPORTS_SCHEDULED_LANGUAGES``, unless they exist."""
+    today = today or timezone.localdate()
+    created = []
+    for period in periods_due(today):
+        kind = ReportKind.ANNUAL if period.is_annual else ("h1" if period.half == 1 else "h2")
+        for language in settings.REPORTS_SCHEDULED_LANGUAGES:
+            if MonitoringReport.objects.filter(scheduled=True, kind=kind, year=period.year, language=language).exists():
+                continue
+            try:
+                created.append(
+                    report_request(
+                        actor=None,
+                        kind=kind,
+                        year=period.year,
+                        language=language,
+                        scheduled=True,
+                        today=today,
+                    )
+                )
+            except (IntegrityError, ValidationError):  # another beat got there first
+                continue
+    return created
+
+
+@transaction.atomic
+def report_delete(*, report: MonitoringReport, actor) -> None:
+    """Delete ``report`` and, once that commits, its file."""
+    name = report.file.name
+    report.delete()
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
