@@ -53,16 +53,27 @@ def _text(x, y, text, *, anchor="start", weight="normal", fill=INK, size=11) -> 
     )
 
 
-def _legend(items: Sequence[tuple[str, str]], x: float, y: float) -> list[str]:
-    parts = []
+def _legend(items: Sequence[tuple[str, str]], x: float, y: float, width: float) -> tuple[list[str], float]:
+    """Colour keys from ``(x, y)``, wrapping onto a new line before ``width``; returns the markup
+    and the baseline of the last line."""
+    parts, left, line_height = [], x, 14
     for label, colour in items:
+        item_width = 24 + 10 * CHARACTER_WIDTH_EM * len(label)
+        if x > left and x + item_width > width:
+            x, y = left, y + line_height
         parts.append(f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" fill="{colour}"/>')
         parts.append(_text(x + 14, y, label, fill=MUTED, size=10))
-        x += 24 + 6.2 * len(label)
-    return parts
+        x += item_width
+    return parts, y
 
 
-def _shorten(label: str, limit: int) -> str:
+# DejaVu Sans averages about 0.62 em a character in Cyrillic and Latin text.
+CHARACTER_WIDTH_EM = 0.62
+
+
+def _shorten(label: str, width: float, size: int = 11) -> str:
+    """``label``, cut with an ellipsis so that it fits ``width`` user units at font ``size``."""
+    limit = max(4, int(width / (size * CHARACTER_WIDTH_EM)))
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
@@ -84,7 +95,7 @@ def bar_chart(
     for index, (label, value) in enumerate(rows):
         y = top + index * (bar_height + gap)
         length = span * (value or 0) / largest
-        body.append(_text(label_width - 8, y + 12, _shorten(label, 38), anchor="end"))
+        body.append(_text(label_width - 8, y + 12, _shorten(label, label_width - 12), anchor="end"))
         bars.add(label_width, y, length, bar_height, colour)
         body.append(_text(label_width + length + 6, y + 12, fmt(value), fill=MUTED))
     return _svg(width, height, bars.svg() + body, title)
@@ -112,7 +123,7 @@ def paired_bar_chart(
     ]
     for index, (label, first, second) in enumerate(rows):
         y = top + index * (bar_height + gap)
-        body.append(_text(label_width - 8, y + 10, _shorten(label, 34), anchor="end", size=10))
+        body.append(_text(label_width - 8, y + 10, _shorten(label, label_width - 12, size=10), anchor="end", size=10))
         for column, value in enumerate((first, second)):
             x = label_width + column * (half + 10)
             length = (half - 40) * (value or 0) / largest[column]
@@ -139,16 +150,20 @@ def stacked_bar_chart(
     body, bars = [], _Bars()
     for index, ((label, values), total) in enumerate(zip(rows, totals, strict=True)):
         y = top + index * (bar_height + gap)
-        body.append(_text(label_width - 8, y + 12, _shorten(label, 38), anchor="end"))
+        body.append(_text(label_width - 8, y + 12, _shorten(label, label_width - 12), anchor="end"))
         x = float(label_width)
         for position, value in enumerate(values):
             length = span * (value or 0) / largest
             bars.add(x, y, length, bar_height, PALETTE[position % len(PALETTE)])
             x += length
         body.append(_text(x + 6, y + 12, fmt(total), fill=MUTED))
-    legend_y = top + len(rows) * (bar_height + gap) + 14
-    body += _legend([(name, PALETTE[i % len(PALETTE)]) for i, name in enumerate(series)], label_width, legend_y)
-    return _svg(width, legend_y + 8, bars.svg() + body, title)
+    legend, bottom = _legend(
+        [(name, PALETTE[i % len(PALETTE)]) for i, name in enumerate(series)],
+        8,
+        top + len(rows) * (bar_height + gap) + 14,
+        width,
+    )
+    return _svg(width, int(bottom) + 8, bars.svg() + body + legend, title)
 
 
 def score_chart(
@@ -173,7 +188,11 @@ def score_chart(
         body.append(_text(x, height - 18, str(tick), anchor="middle", fill=MUTED, size=9))
     for index, (label, before, now) in enumerate(rows):
         y = top + index * (2 * bar_height + gap)
-        body.append(_text(label_width - 8, y + bar_height + 4, _shorten(label, 44), anchor="end", size=10))
+        body.append(
+            _text(
+                label_width - 8, y + bar_height + 4, _shorten(label, label_width - 12, size=10), anchor="end", size=10
+            )
+        )
         for position, (value, colour) in enumerate(((before, PALETTE[7]), (now, PALETTE[0]))):
             if value is None:
                 continue
@@ -181,6 +200,6 @@ def score_chart(
             bar_y = y + position * bar_height
             bars.add(label_width, bar_y, length, bar_height - 1, colour)
             body.append(_text(label_width + length + 4, bar_y + 8, fmt(value), fill=MUTED, size=9))
-    body += _legend([(series[0], PALETTE[7]), (series[1], PALETTE[0])], label_width, height - 4)
+    body += _legend([(series[0], PALETTE[7]), (series[1], PALETTE[0])], label_width, height - 4, width)[0]
     lines = f'<path d="{"".join(grid)}" stroke="{GRID}" fill="none"/>'
     return _svg(width, height, [lines, *bars.svg(), *body], title)
