@@ -189,6 +189,8 @@ OUTLETS = [
     ("Facebook: Поліція Хмельниччини", Medium.SOCIAL, 40_000),
     ("Газета по-кам'янецьки", Medium.PRINT, 15_000),
 ]
+# Incident numbers (every 25th falls in the first community) whose case stays open.
+OPEN_IN_FIRST_COMMUNITY = {75: "in_progress", 100: "reported"}
 MEDIA_TOTAL_REACH = 10_000_000
 RISKS = "Погане освітлення вулиць; конфлікти між сусідами; недостатня присутність поліції."
 RESOURCES = "Активні ОСББ та старости; співпраця з дільничним офіцером; шкільні ініціативи."
@@ -488,6 +490,8 @@ class DemoProgramme:
                 ["resolved", "referred", "closed_unresolved", "in_progress", "reported"],
                 weights=[60, 15, 8, 12, 5] if age > 60 else [20, 5, 5, 40, 30],
             )[0]
+            # The demo negotiator's community keeps two cases open, to work on in the field app.
+            outcome = OPEN_IN_FIRST_COMMUNITY.get(number, outcome)
             start_after = timedelta(days=self.rng.randint(0, 4), hours=self.rng.randint(1, 8))
             close_after = start_after + timedelta(days=self.rng.randint(3, 45))
             agency = self.rng.choice(agencies)
