@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from communities.roles import Role
 from incidents.models import ActionKind, Incident, IncidentStatus
+from negotiators.management.commands.field_budget import CHROMIUM, CHROMIUM_ARGS
 from negotiators.models import OutreachEvent
 from tests.communities.factories import CommunityFactory, UserFactory
 from tests.incidents.factories import IncidentFactory
@@ -22,15 +23,6 @@ from tests.negotiators.factories import NegotiatorFactory, OutreachEventFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "secret-password"
 
