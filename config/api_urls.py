@@ -14,6 +14,7 @@ from communities.api import resources as communities_api
 from communities.api.views import UnknownApiUrl
 from incidents import api as incidents_api
 from negotiators import api as negotiators_api
+from reports import api as reports_api
 from training import api as training_api
 
 # (URL prefix, viewset, basename)
@@ -29,6 +30,8 @@ COLLECTIONS = [
     ("assessments", communities_api.SafetyAssessmentViewSet, "assessments"),
     ("engagements", communities_api.EngagementViewSet, "engagements"),
     ("media-mentions", negotiators_api.MediaMentionViewSet, "media-mentions"),
+    ("indicators", reports_api.IndicatorsViewSet, "indicators"),
+    ("reports", reports_api.MonitoringReportViewSet, "reports"),
 ]
 
 router = SimpleRouter()

@@ -166,7 +166,7 @@ def submit(
     try:
         if key:
             outcome = run_once(
-                user=request.user, key=key, scope=request.path, data=submitted_data(request), write=write
+                owner=request.user, key=key, scope=request.path, data=submitted_data(request), write=write
             )
         else:
             outcome = Outcome(*write(), replayed=False)

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities.models import PartnerOrganisation
 from negotiators.models import IdempotencyKey
 
 MAX_KEY_LENGTH = 128
@@ -51,8 +52,14 @@ def validate_key(key: str) -> str:
     return key
 
 
-def run_once(*, user, key: str, scope: str, data: object, write: Callable[[], tuple[int, object]]) -> Outcome:
-    """Run ``write`` (which returns ``(status_code, json_response)``) once per ``(user, key)``.
+def _owned_by(owner) -> dict:
+    """The key's owner as model fields: a user, or a partner organisation writing with its API key."""
+    return {"partner": owner} if isinstance(owner, PartnerOrganisation) else {"user": owner}
+
+
+def run_once(*, owner, key: str, scope: str, data: object, write: Callable[[], tuple[int, object]]) -> Outcome:
+    """Run ``write`` (which returns ``(status_code, json_response)``) once per ``(owner, key)``;
+    ``owner`` is the user writing, or the :class:`PartnerOrganisation` of the API key writing.
 
     A repeat with the same ``scope`` and ``data`` returns the stored outcome without calling
     ``write``; a repeat with different data or scope raises :class:`IdempotencyConflict`.
@@ -60,8 +67,9 @@ def run_once(*, user, key: str, scope: str, data: object, write: Callable[[], tu
     """
     key = validate_key(key)
     digest = fingerprint(data)
+    owned = _owned_by(owner)
     for _attempt in range(2):
-        existing = IdempotencyKey.objects.filter(user=user, key=key).first()
+        existing = IdempotencyKey.objects.filter(**owned, key=key).first()
         if existing is not None:
             if existing.fingerprint != digest or existing.scope != scope:
                 raise IdempotencyConflict()
@@ -70,12 +78,12 @@ def run_once(*, user, key: str, scope: str, data: object, write: Callable[[], tu
             with transaction.atomic():
                 status_code, response = write()
                 IdempotencyKey.objects.create(
-                    user=user, key=key, scope=scope, fingerprint=digest, status_code=status_code, response=response
+                    **owned, key=key, scope=scope, fingerprint=digest, status_code=status_code, response=response
                 )
             return Outcome(status_code, response, replayed=False)
         except IntegrityError:
             # Another request with the same key committed first (a double tap): replay its result.
-            if not IdempotencyKey.objects.filter(user=user, key=key).exists():
+            if not IdempotencyKey.objects.filter(**owned, key=key).exists():
                 raise
     raise IdempotencyConflict()
 

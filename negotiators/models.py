@@ -246,10 +246,26 @@ class MediaMention(Timestamped):
 
 class IdempotencyKey(models.Model):
     """A key a client sends with a write (``Idempotency-Key``), so that a retried or double-tapped
-    submission returns the first result instead of writing twice. Kept with the response it got."""
+    submission returns the first result instead of writing twice. Kept with the response it got.
+
+    Keys belong to whoever wrote: a user, or a partner organisation writing with its API key (it
+    has no user); two owners may use the same key without meeting."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    partner = models.ForeignKey(
+        "communities.PartnerOrganisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner organisation"),
     )
     key = models.CharField(_("key"), max_length=128)
     scope = models.CharField(_("scope"), max_length=128, help_text=_("What the key was used for, e.g. a URL."))
@@ -261,7 +277,20 @@ class IdempotencyKey(models.Model):
     class Meta:
         verbose_name = _("idempotency key")
         verbose_name_plural = _("idempotency keys")
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, partner__isnull=True) | Q(user__isnull=True, partner__isnull=False),
+                name="idempotency_key_has_one_owner",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=Q(user__isnull=False), name="idempotency_key_unique_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["partner", "key"],
+                condition=Q(partner__isnull=False),
+                name="idempotency_key_unique_per_partner",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.key

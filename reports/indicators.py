@@ -853,3 +853,47 @@ def compute_indicators(*, period: Period, communities: QuerySet[Community], prog
         "assessments": assessments,
         "community_rows": community_rows,
     }
+
+
+# --- the same figures as rows, for spreadsheets ---------------------------------------------------
+
+# What is not a figure: the document's own details and the negotiators' list of each community.
+NOT_FIGURES = ("period", "previous_period", "to_date", "scope", "modules", "headline", "community_rows")
+ROW_VALUES = ("current", "previous", "change", "to_date", "baseline")
+
+
+def _is_figure(value) -> bool:
+    return isinstance(value, dict) and {"current", "previous", "change"} <= value.keys()
+
+
+def _walk_figures(value, path: str):
+    if _is_figure(value):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk_figures(item, f"{path}.{key}" if path else str(key))
+
+
+def figure_rows(document: dict) -> list[dict]:
+    """The figures of a :func:`compute_indicators` document, one row each: the programme's (no
+    community) first, then each community's, named by their dotted path (``events.participants``,
+    ``assessments.dimensions.trust_in_police``)."""
+    period = document["period"]["code"]
+
+    def rows(tree: dict, community: dict | None) -> list[dict]:
+        return [
+            {
+                "period": period,
+                "community": community["id"] if community else None,
+                "community_name": community["name"] if community else "",
+                "indicator": path,
+                **{name: value.get(name) for name in ROW_VALUES},
+            }
+            for path, value in _walk_figures(tree, "")
+        ]
+
+    found = rows({key: value for key, value in document.items() if key not in NOT_FIGURES}, None)
+    for community in document["community_rows"]:
+        scores = (community["assessment"] or {}).get("scores", {})
+        found += rows({"figures": community["figures"], "assessment": scores}, community)
+    return found

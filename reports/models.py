@@ -98,6 +98,9 @@ class MonitoringReport(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Every change of status or progress moves it (the services' queryset updates set it too), so
+    # API clients can poll with ``updated_since``.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     # A fresh token per build: when two builds of the same report overlap (a watchdog re-queue of a
     # slow build), only the latest one may store its file.
     build_token = models.CharField(_("build token"), max_length=32, blank=True, editable=False)

@@ -234,7 +234,9 @@ def report_document(report: MonitoringReport) -> dict:
 
 
 def _set_progress(report_id: int, token: str, progress: int) -> None:
-    MonitoringReport.objects.filter(pk=report_id, build_token=token).update(progress=progress)
+    MonitoringReport.objects.filter(pk=report_id, build_token=token).update(
+        progress=progress, updated_at=timezone.now()
+    )
 
 
 def _claim(report_id: int) -> tuple[MonitoringReport, str]:
@@ -249,7 +251,16 @@ def _claim(report_id: int) -> tuple[MonitoringReport, str]:
         report.attempts += 1
         report.build_token = token
         report.save(
-            update_fields=["status", "started_at", "finished_at", "progress", "error", "attempts", "build_token"]
+            update_fields=[
+                "status",
+                "started_at",
+                "finished_at",
+                "progress",
+                "error",
+                "attempts",
+                "build_token",
+                "updated_at",
+            ]
         )
     return report, token
 
@@ -317,7 +328,7 @@ def _build(report: MonitoringReport, token: str) -> MonitoringReport:
         return _store(report, token, content)
     except TRANSIENT_ERRORS:
         MonitoringReport.objects.filter(pk=report_id, build_token=token).update(
-            status=ReportStatus.QUEUED, enqueued_at=timezone.now(), progress=0
+            status=ReportStatus.QUEUED, enqueued_at=timezone.now(), progress=0, updated_at=timezone.now()
         )
         raise
     except Exception as error:
@@ -357,7 +368,7 @@ def report_rebuild(*, report: MonitoringReport, actor) -> MonitoringReport:
     """Queue ``report`` to be built again (e.g. after a failure or a data correction)."""
     _check_permission(actor, report.scope, report.partner)
     MonitoringReport.objects.filter(pk=report.pk).update(
-        status=ReportStatus.QUEUED, progress=0, enqueued_at=timezone.now(), build_token=""
+        status=ReportStatus.QUEUED, progress=0, enqueued_at=timezone.now(), build_token="", updated_at=timezone.now()
     )
     _enqueue_after_commit(report.pk)
     report.refresh_from_db()
@@ -387,7 +398,7 @@ def reports_requeue_stuck(*, now=None) -> list[int]:
                 continue
             # A new empty token: a build still running somewhere can no longer store its file.
             MonitoringReport.objects.filter(pk=report.pk).update(
-                status=ReportStatus.QUEUED, progress=0, enqueued_at=now, build_token=""
+                status=ReportStatus.QUEUED, progress=0, enqueued_at=now, build_token="", updated_at=now
             )
             _enqueue_after_commit(report.pk)
             requeued.append(report.pk)

@@ -21,6 +21,13 @@ def _default_language():
 
 
 @pytest.fixture
+def media_root(settings, tmp_path):
+    """Files (report PDFs) go to a temporary folder (the storage follows the setting's change signal)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def community(db):
     return CommunityFactory()
 

@@ -90,3 +90,16 @@ class CsvRenderer(BaseRenderer):
             name = getattr(view, "basename", None) or "data"
             response["Content-Disposition"] = f'attachment; filename="zlagoda-{name}.csv"'
         return buffer.getvalue().encode(self.charset)
+
+
+class PdfRenderer(BaseRenderer):
+    """Lets ``Accept: application/pdf`` through content negotiation on routes that answer with a
+    file; the view returns the bytes itself, errors are still JSON."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        return data if isinstance(data, bytes) else b""

@@ -109,7 +109,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
             return Response(body, status=status_code)
         try:
             outcome = run_once(
-                user=self.principal.user,
+                owner=self.principal.user or self.principal.viewer,
                 key=key,
                 scope=f"{request.method} {request.path}"[:128],
                 data=request.data,

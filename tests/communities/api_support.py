@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from communities.models import EngagementMode, Topic
 from communities.services import api_key_issue
 from incidents.services import incident_report
+from reports.models import ReportScope
 from tests.communities.factories import (
     EngagementFactory,
     PartnerOrganisationFactory,
@@ -21,9 +22,20 @@ from tests.communities.factories import (
     UserFactory,
 )
 from tests.negotiators.factories import OutreachEventFactory
+from tests.reports.factories import done_report
 from tests.training.factories import TrainingModuleFactory, TrainingSessionFactory
 
 KYIV = ZoneInfo("Europe/Kyiv")
+
+# The query string a collection needs on every read (indicators are the figures of a period).
+COLLECTION_QUERY = {"indicators": {"period": "2025"}}
+
+
+def listed_ids(prefix: str, body: dict) -> list[int]:
+    """The ids a collection's list answered with (indicators: the communities it covers)."""
+    rows = body["community_rows"] if prefix == "indicators" else body["results"]
+    return [row["id"] for row in rows]
+
 
 ROLES = ("anonymous", "no_role", "partner_key", "partner_session", "negotiator", "manager", "staff", "staff_key")
 
@@ -77,7 +89,8 @@ def api_as(request, db):
 
 
 def records_in(community, *, partner, negotiator, actor) -> dict:
-    """One record of every collection in ``community``, keyed by collection prefix."""
+    """One record of every collection in ``community``, keyed by collection prefix (for ``indicators``
+    the community itself, for ``reports`` a finished report of ``partner``'s communities)."""
     module = TrainingModuleFactory()
     incident = incident_report(
         actor=actor,
@@ -100,11 +113,13 @@ def records_in(community, *, partner, negotiator, actor) -> dict:
             community=community, partner=partner, mode=EngagementMode.ACUTE, topic=Topic.HOUSING
         ),
         "media-mentions": _media_mention(community),
+        "indicators": community,
+        "reports": done_report(scope=ReportScope.PARTNER, partner=partner),
     }
 
 
 @pytest.fixture
-def programme_records(db, community, partner, negotiator_user, staff_user):
+def programme_records(db, media_root, community, partner, negotiator_user, staff_user):
     """One record of every collection in ``community`` (the partner's and the negotiator's)."""
     return records_in(community, partner=partner, negotiator=negotiator_user.negotiator, actor=staff_user)
 

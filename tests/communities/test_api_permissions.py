@@ -4,11 +4,14 @@ Every route the router serves must have its rows: a collection added to ``config
 without them fails ``test_every_route_of_the_api_has_rows_in_the_matrix``.
 """
 
+from urllib.parse import urlencode
+
 import pytest
 from django.db import transaction
 
 from config.api_urls import COLLECTIONS
 from tests.communities.api_support import (
+    COLLECTION_QUERY,
     ROLES,
     event_body,
     incident_body,
@@ -24,6 +27,10 @@ READ = (401, 403, 200, 200, 200, 200, 200, 200)
 NO_WRITE_ROUTE = (401, 403, 405, 405, 405, 405, 405, 405)
 WRITE = (401, 403, 403, 403, 201, 403, 201, 201)
 TRANSITION = (401, 403, 403, 403, 200, 403, 200, 200)
+# Reports: programme staff and managers see all; a partner organisation its own; negotiators none.
+REPORT_READ = (401, 403, 200, 200, 404, 200, 200, 200)
+# Requesting one is queued (202): partners for their own communities, the programme side for any.
+REPORT_REQUEST = (401, 403, 202, 202, 403, 202, 202, 202)
 
 MATRIX = {
     ("regions/", "GET"): READ,
@@ -64,6 +71,15 @@ MATRIX = {
     ("media-mentions/", "GET"): READ,
     ("media-mentions/", "POST"): NO_WRITE_ROUTE,
     ("media-mentions/{id}/", "GET"): READ,
+    ("indicators/", "GET"): READ,
+    ("indicators/", "POST"): NO_WRITE_ROUTE,
+    ("indicators/{id}/", "GET"): READ,
+    # Everyone sees the list; a negotiator's is empty.
+    ("reports/", "GET"): READ,
+    ("reports/", "POST"): REPORT_REQUEST,
+    ("reports/{id}/", "GET"): REPORT_READ,
+    ("reports/{id}/pdf/", "GET"): REPORT_READ,
+    ("reports/{id}/pdf/", "POST"): NO_WRITE_ROUTE,
 }
 # No record can be replaced, edited or deleted through the API (staff do that in the admin).
 for prefix, _viewset, _basename in COLLECTIONS:
@@ -81,7 +97,13 @@ def body_for(route: str, records: dict) -> dict:
         return {"kind": "mediation_meeting", "description": "Зустріч сторін"}
     if route.endswith("/transition/"):
         return {"to_status": "in_progress", "response_mode": "mediation"}
+    if route == "reports/":
+        return {"kind": "annual", "year": 2025}
     return {}
+
+
+def query_for(route: str, method: str) -> dict:
+    return COLLECTION_QUERY.get(route.split("/{id}/")[0].rstrip("/"), {}) if method == "GET" else {}
 
 
 def routes_of_the_api() -> set[tuple[str, str]]:
@@ -104,6 +126,9 @@ def test_every_route_of_the_api_has_rows_in_the_matrix():
 def test_permission_matrix(route, method, api_as, programme_records):
     prefix = route.split("/{id}/")[0].rstrip("/")
     url = "/api/v1/" + route.replace("{id}", str(programme_records[prefix].pk))
+    query = query_for(route, method)
+    if query:
+        url += "?" + urlencode(query)
     actual = {}
     for role in ROLES:
         client = api_as(role)
@@ -112,5 +137,8 @@ def test_permission_matrix(route, method, api_as, programme_records):
             response = getattr(client, method.lower())(url, body_for(route, programme_records), format="json")
             transaction.set_rollback(True)
         actual[role] = response.status_code
-        assert response["Content-Type"].startswith("application/json"), (role, response.content[:200])
+        expected_type = (
+            "application/pdf" if route.endswith("/pdf/") and response.status_code == 200 else "application/json"
+        )
+        assert response["Content-Type"].startswith(expected_type), (role, response.content[:200])
     assert actual == dict(zip(ROLES, MATRIX[route, method], strict=True))

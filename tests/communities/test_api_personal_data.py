@@ -16,7 +16,9 @@ from config.api_urls import COLLECTIONS
 from incidents.models import IncidentParty
 from incidents.services import incident_report
 from negotiators.models import NegotiatorContact, OutreachEvent
-from tests.communities.api_support import KYIV, issue_key, key_client
+from reports.models import ReportScope
+from tests.communities.api_support import COLLECTION_QUERY, KYIV, issue_key, key_client, listed_ids
+from tests.reports.factories import MonitoringReportFactory
 from training.models import TrainingSession
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("api_settings")]
@@ -38,6 +40,7 @@ FORBIDDEN_EVERYWHERE = {
     "parties",
     "contact",
     "location",
+    "requested_by",
 }
 # And per collection, names that are fine elsewhere (a module's description, a community's
 # coordinates) but personal or internal here.
@@ -75,6 +78,9 @@ def secrets_in_the_demo(demo_programme):
         contact.email = f"negotiator.private.{index}@example.org"
         contact.notes = f"СЕКРЕТ-контакт {index}"
         contact.save()
+    MonitoringReportFactory(
+        scope=ReportScope.PARTNER, partner=partner, note="СЕКРЕТ-примітка звіту", requested_by=staff
+    )
     values = {"СЕКРЕТ", "49.11111", "27.22222", "Яремчук"}
     for contact in NegotiatorContact.objects.all():
         values |= {contact.full_name, contact.phone, contact.email} - {""}
@@ -111,10 +117,10 @@ def test_partner_walk_finds_no_personal_data_in_any_route(secrets_in_the_demo, c
     problems = []
     visited = 0
 
-    def check(url: str, collection: str):
+    def check(url: str, collection: str, query: dict):
         nonlocal visited
         for fmt in ("json", "csv"):
-            response = client.get(url, {"format": fmt, "page_size": 500})
+            response = client.get(url, {"format": fmt, "page_size": 500, **query})
             visited += 1
             if response.status_code != 200:
                 problems.append((url, fmt, response.status_code))
@@ -129,13 +135,13 @@ def test_partner_walk_finds_no_personal_data_in_any_route(secrets_in_the_demo, c
                 problems.append((url, fmt, "values", sorted(leaked)))
 
     for prefix, _viewset, _basename in COLLECTIONS:
-        listing = client.get(f"/api/v1/{prefix}/", {"page_size": 500})
+        query = COLLECTION_QUERY.get(prefix, {})
+        listing = client.get(f"/api/v1/{prefix}/", {"page_size": 500, **query})
         assert listing.status_code == 200, prefix
-        rows = listing.json()["results"]
-        check(f"/api/v1/{prefix}/", prefix)
-        for row in rows:
-            check(f"/api/v1/{prefix}/{row['id']}/", prefix)
+        check(f"/api/v1/{prefix}/", prefix, query)
+        for record in listed_ids(prefix, listing.json()):
+            check(f"/api/v1/{prefix}/{record}/", prefix, query)
             if prefix == "incidents":
-                check(f"/api/v1/incidents/{row['id']}/actions/", "incidents/actions")
+                check(f"/api/v1/incidents/{record}/actions/", "incidents/actions", {})
     assert problems == []
     assert visited > 500  # the walk really went through the demo programme

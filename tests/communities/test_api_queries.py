@@ -20,6 +20,11 @@ MAX_QUERIES = 12
 
 @pytest.fixture
 def many_records(programme_records, partner, staff_user):
+    add_communities(partner, staff_user)
+    return programme_records
+
+
+def add_communities(partner, staff_user):
     """Several rows in every collection, in several communities of the partner, with the related
     rows a list shows (organisers, partnerships, covered communities, attendance)."""
     for _ in range(4):
@@ -32,18 +37,21 @@ def many_records(programme_records, partner, staff_user):
         records["events"].organisers.set(negotiators)
         for negotiator in negotiators:
             Attendance.objects.create(session=records["training/sessions"], negotiator=negotiator, completed=True)
-    return programme_records
 
 
-def count_queries(client, url: str) -> tuple[int, int]:
+# indicators/ is one document of figures, not a list of rows: see the last test.
+PAGED = [prefix for prefix, _viewset, _basename in COLLECTIONS if prefix != "indicators"]
+
+
+def count_queries(client, url: str, rows: str = "results") -> tuple[int, int]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, response.content[:300]
-    return len(queries), len(response.json()["results"])
+    return len(queries), len(response.json()[rows])
 
 
 @pytest.mark.parametrize("role", ["partner_key", "staff"])
-@pytest.mark.parametrize("prefix", [prefix for prefix, _viewset, _basename in COLLECTIONS])
+@pytest.mark.parametrize("prefix", PAGED)
 def test_lists_make_the_same_queries_for_1_or_500_rows(
     role, prefix, api_as, many_records, django_assert_max_num_queries
 ):
@@ -65,3 +73,15 @@ def test_the_incident_log_makes_the_same_queries_for_1_or_500_rows(api_as, progr
     small, _ = count_queries(client, f"/api/v1/incidents/{incident.pk}/actions/?page_size=1")
     large, rows = count_queries(client, f"/api/v1/incidents/{incident.pk}/actions/?page_size=500")
     assert (rows, large) == (4, small)
+
+
+@pytest.mark.parametrize("role", ["partner_key", "staff"])
+def test_indicators_make_the_same_queries_for_1_or_5_communities(role, api_as, programme_records, partner, staff_user):
+    client = api_as(role)
+    url = "/api/v1/indicators/?period=2025"
+    client.get(url)
+    one, one_community = count_queries(client, url, rows="community_rows")
+    add_communities(partner, staff_user)
+    five, five_communities = count_queries(client, url, rows="community_rows")
+    assert (one_community, five_communities) == (1, 5)
+    assert five == one

@@ -5,8 +5,10 @@ import pytest
 
 from config.api_urls import COLLECTIONS
 from tests.communities.api_support import (
+    COLLECTION_QUERY,
     issue_key,
     key_client,
+    listed_ids,
     other_partner,
     records_in,
 )
@@ -34,10 +36,11 @@ def theirs(other_community, staff_user):
 @pytest.mark.parametrize("prefix", [prefix for prefix, _viewset, _basename in COLLECTIONS])
 def test_another_partners_records_are_not_found(prefix, partner, programme_records, theirs):
     client = key_client(issue_key(partner))
-    listed = {row["id"] for row in client.get(f"/api/v1/{prefix}/", {"page_size": 500}).json()["results"]}
+    query = COLLECTION_QUERY.get(prefix, {})
+    listed = set(listed_ids(prefix, client.get(f"/api/v1/{prefix}/", {"page_size": 500, **query}).json()))
     mine, other = programme_records[prefix], theirs[prefix]
     assert mine.pk in listed
-    detail = client.get(f"/api/v1/{prefix}/{other.pk}/")
+    detail = client.get(f"/api/v1/{prefix}/{other.pk}/", query)
     if prefix in PROGRAMME_WIDE:
         assert detail.status_code == 200
         return
@@ -45,7 +48,7 @@ def test_another_partners_records_are_not_found(prefix, partner, programme_recor
     assert detail.status_code == 404
     assert detail.json()["error"]["code"] == "not_found"
     # The same answer as for an id that does not exist at all.
-    missing = client.get(f"/api/v1/{prefix}/999999/")
+    missing = client.get(f"/api/v1/{prefix}/999999/", query)
     assert (missing.status_code, missing.json()) == (404, detail.json())
 
 

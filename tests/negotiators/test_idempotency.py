@@ -28,7 +28,7 @@ def submit(user, community, key, participants=10):
         )
         return 201, {"id": event.pk}
 
-    return run_once(user=user, key=key, scope="events", data=data, write=write)
+    return run_once(owner=user, key=key, scope="events", data=data, write=write)
 
 
 def test_a_retried_submission_writes_once_and_replays_the_first_result(negotiator_user, community):

@@ -1,33 +1,17 @@
 """The Reports page: who may open what, requesting through the form, and the download."""
 
-import hashlib
 from datetime import date
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import MonitoringReport, ReportScope, ReportStatus
 from tests.communities.factories import PartnerOrganisationFactory, PartnershipFactory
-from tests.reports.factories import MonitoringReportFactory
+from tests.reports.factories import PDF, MonitoringReportFactory, done_report
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.7\n% a tiny stand-in\n%%EOF\n"
-
-
-def done_report(**fields):
-    report = MonitoringReportFactory(**fields)
-    report.file.name = default_storage.save(f"reports/2025/test-{report.pk}.pdf", ContentFile(PDF))
-    report.file_size = len(PDF)
-    report.checksum = hashlib.sha256(PDF).hexdigest()
-    report.status = ReportStatus.DONE
-    report.progress = 100
-    report.started_at = report.finished_at = timezone.now()
-    report.save()
-    return report
 
 
 @pytest.fixture

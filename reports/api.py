@@ -1,0 +1,339 @@
+"""The API's monitoring figures (``indicators/``) and monitoring reports (``reports/``).
+
+``indicators/`` answers with :func:`reports.indicators.compute_indicators`, the very function the
+PDF reports are built from, so the API and a report of the same scope and period can never
+disagree. ``reports/`` lists the reports the caller may download, requests new ones (staff and
+programme managers of any scope, a partner organisation of its own communities) and serves their
+PDF through ``reports/<id>/pdf/``, checked against its size and checksum.
+"""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from communities.api.principal import principal_for
+from communities.api.renderers import CsvRenderer, PdfRenderer
+from communities.api.schema import ErrorSerializer
+from communities.api.serializers import AudienceSerializer
+from communities.api.viewsets import ReadOnlyCollection, ScopedViewSet
+from communities.models import Community, PartnerOrganisation, Region
+from communities.roles import Role
+from communities.selectors import visible_communities
+from reports import services
+from reports.filters import MonitoringReportFilter
+from reports.indicators import Period, compute_indicators, figure_rows
+from reports.models import MonitoringReport, ReportKind, ReportScope
+from reports.selectors import indicator_scope, report_pdf_content, requestable_partners, visible_reports
+
+# --- indicators -----------------------------------------------------------------------------------
+
+
+class PeriodField(serializers.CharField):
+    """``2025-H1``, ``2025-H2`` or ``2025``, read into a :class:`Period`."""
+
+    def run_validation(self, data=serializers.empty):
+        try:
+            return Period.parse(super().run_validation(data))
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from None
+
+
+def id_field(help_text: str) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, help_text=help_text)
+
+
+class PeriodQuerySerializer(serializers.Serializer):
+    period = PeriodField(max_length=7, help_text="The period: a half-year (2025-H1, 2025-H2) or a year (2025).")
+
+
+class IndicatorQuerySerializer(PeriodQuerySerializer):
+    community = id_field("Only this community (its id).")
+    region = id_field("Only the communities of this region (its id).")
+
+
+class PeriodSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class ToDateSerializer(serializers.Serializer):
+    start = serializers.DateField(allow_null=True, help_text="The earliest record in scope.")
+    end = serializers.DateField()
+
+
+class IndicatorScopeSerializer(serializers.Serializer):
+    communities = serializers.IntegerField()
+    programme_wide = serializers.BooleanField(
+        help_text="Whether figures that belong to no community (media, School sessions) are included."
+    )
+
+
+class HeadlineFigureSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    current = serializers.FloatField(allow_null=True)
+    previous = serializers.FloatField(allow_null=True)
+    change = serializers.FloatField(allow_null=True)
+    to_date = serializers.FloatField(allow_null=True)
+
+
+def section(help_text: str) -> serializers.DictField:
+    return serializers.DictField(help_text=help_text)
+
+
+class IndicatorsSerializer(serializers.Serializer):
+    """The monitoring indicators of the programme (DOMAIN.md) for a period and a scope. Every
+    figure is ``{"current", "previous", "change", "to_date"}``: the period, the period before it,
+    their difference and the total from the earliest record to the period's end; every score is
+    ``{"current", "previous", "change", "baseline", "change_since_baseline"}`` on 1..5. Rates are
+    fractions (0..1), durations days; a figure without data is null."""
+
+    period = PeriodSerializer()
+    previous_period = PeriodSerializer()
+    to_date = ToDateSerializer()
+    scope = IndicatorScopeSerializer()
+    modules = serializers.ListField(child=serializers.DictField(), help_text="The School's modules, in order.")
+    headline = HeadlineFigureSerializer(many=True)
+    communities = section("Partner communities: active, joined, left (and why).")
+    negotiators = section("Negotiators: registered, joined, trained, certified, advanced, by cohort.")
+    training = section("The School: sessions, modules delivered, hours, attendance, completion by module.")
+    events = section("Outreach events: count, participants and their breakdown, with police, by kind and topic.")
+    incidents = section("Incidents: reported, by category, severity and status, resolved, referred, median days.")
+    media = section("Media mentions and their reach, by medium.")
+    engagements = section("Municipal engagements: opened, closed, running, by mode and topic.")
+    police = section("Police-population interaction: joint events, police involvement, trust and interaction.")
+    assessments = section("Safety assessments: communities assessed, respondents, scores by dimension.")
+    community_rows = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="One entry per community: partnership, figures, assessment scores, negotiators' activity.",
+    )
+
+
+class FigureRowSerializer(serializers.Serializer):
+    """One figure per CSV line (``?format=csv``), the way spreadsheets want them."""
+
+    period = serializers.CharField()
+    community = serializers.IntegerField(allow_null=True)
+    community_name = serializers.CharField()
+    indicator = serializers.CharField(help_text="Dotted path of the figure, e.g. events.participants.")
+    current = serializers.FloatField(allow_null=True)
+    previous = serializers.FloatField(allow_null=True)
+    change = serializers.FloatField(allow_null=True)
+    to_date = serializers.FloatField(allow_null=True)
+    baseline = serializers.FloatField(allow_null=True)
+
+
+INDICATOR_RESPONSES = {
+    (200, "application/json"): IndicatorsSerializer,
+    (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One figure per line (FigureRow)."),
+}
+
+
+class IndicatorsViewSet(ScopedViewSet):
+    """Monitoring indicators, computed by the same code as the PDF reports. ``indicators/`` covers
+    what the caller sees (the whole programme for staff and managers, a partner organisation's
+    communities for it, a negotiator's own community), optionally narrowed to one ``community`` or
+    ``region``; ``indicators/<community id>/`` covers one community."""
+
+    selector = visible_communities
+    model = Community
+    serializer_class = IndicatorsSerializer
+    pagination_class = None
+    filter_backends = []
+    renderer_classes = [JSONRenderer, CsvRenderer]
+
+    def _query(self, serializer_class) -> dict:
+        form = serializer_class(data=self.request.query_params)
+        form.is_valid(raise_exception=True)
+        return form.validated_data
+
+    def _respond(self, request, period: Period, communities, programme_wide: bool) -> Response:
+        document = compute_indicators(period=period, communities=communities, programme_wide=programme_wide)
+        if request.accepted_renderer.format == "csv":
+            return Response(figure_rows(document))
+        return Response(document)
+
+    @extend_schema(parameters=[IndicatorQuerySerializer], responses=INDICATOR_RESPONSES)
+    def list(self, request, *args, **kwargs):
+        query = self._query(IndicatorQuerySerializer)
+        communities, programme_wide = indicator_scope(
+            self.principal.viewer, community=query.get("community"), region=query.get("region")
+        )
+        return self._respond(request, query["period"], communities, programme_wide)
+
+    @extend_schema(
+        parameters=[PeriodQuerySerializer],
+        responses={**INDICATOR_RESPONSES, 400: OpenApiResponse(ErrorSerializer, description="A bad period.")},
+    )
+    def retrieve(self, request, *args, **kwargs):
+        community = self.get_object()
+        period = self._query(PeriodQuerySerializer)["period"]
+        return self._respond(request, period, Community.objects.filter(pk=community.pk), False)
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+
+class MonitoringReportSerializer(AudienceSerializer):
+    """A monitoring report: what it covers, where its build stands, and where its PDF is."""
+
+    period = serializers.CharField(source="period_code", read_only=True, help_text="2025-H1, 2025-H2 or 2025.")
+    url = serializers.SerializerMethodField(help_text="This report in the API.")
+    pdf = serializers.SerializerMethodField(help_text="The PDF, once the report is done; null before.")
+
+    class Meta:
+        model = MonitoringReport
+        fields = (
+            "id",
+            "url",
+            "kind",
+            "year",
+            "period",
+            "scope",
+            "region",
+            "partner",
+            "language",
+            "status",
+            "progress",
+            "error",
+            "pdf",
+            "file_size",
+            "checksum",
+            "scheduled",
+            "requested_at",
+            "started_at",
+            "finished_at",
+            "updated_at",
+            "note",
+            "requested_by",
+        )
+        # The note and who asked are the programme's own business.
+        partner_fields = fields[:-2]
+
+    def _url(self, name: str, report: MonitoringReport) -> str:
+        # Django's reverse, not DRF's: DRF's would carry the request's ?format=csv into the link.
+        path = reverse(name, kwargs={"pk": report.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def get_url(self, report: MonitoringReport) -> str:
+        return self._url("api:reports-detail", report)
+
+    def get_pdf(self, report: MonitoringReport) -> str | None:
+        return self._url("api:reports-pdf", report) if report.is_downloadable else None
+
+
+KIND_CHOICES = [
+    ("semiannual", "semiannual"),
+    (ReportKind.ANNUAL.value, ReportKind.ANNUAL.value),
+    (ReportKind.H1.value, ReportKind.H1.value),
+    (ReportKind.H2.value, ReportKind.H2.value),
+]
+
+
+class ReportRequestSerializer(serializers.Serializer):
+    """Ask for a report: ``{"kind": "semiannual", "half": 1, "year": 2025}`` or ``{"kind": "annual",
+    "year": 2025}``. Staff and programme managers may ask for any scope (default: the whole
+    programme); a partner organisation for its own communities (the default for it)."""
+
+    kind = serializers.ChoiceField(choices=KIND_CHOICES, help_text="semiannual (with half), annual, h1 or h2.")
+    half = serializers.ChoiceField(choices=[1, 2], allow_null=True, default=None)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    scope = serializers.ChoiceField(choices=ReportScope.choices, required=False)
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), allow_null=True, default=None)
+    partner = serializers.PrimaryKeyRelatedField(
+        queryset=PartnerOrganisation.objects.all(), allow_null=True, default=None
+    )
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, required=False, help_text="Default: the language of the request."
+    )
+    note = serializers.CharField(allow_blank=True, default="", max_length=2000, help_text="Printed on the cover.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Another organisation's id is as unknown as one that does not exist.
+            principal = principal_for(request)
+            self.fields["partner"].queryset = requestable_partners(principal.user or principal.viewer)
+
+
+class ReportNotReady(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This report is not ready: wait until its status is done.")
+    default_code = "report_not_ready"
+
+
+class MonitoringReportViewSet(mixins.CreateModelMixin, ReadOnlyCollection):
+    """Monitoring reports (PDF) the caller may download: all for staff and programme managers, a
+    partner organisation's own for it, none for negotiators. A POST queues a new report (202);
+    poll it until ``status`` is ``done``, then fetch ``pdf``."""
+
+    selector = visible_reports
+    serializer_class = MonitoringReportSerializer
+    filterset_class = MonitoringReportFilter
+    write_roles = frozenset({Role.STAFF, Role.PROGRAMME_MANAGER, Role.PARTNER})
+
+    def get_serializer_class(self):
+        return ReportRequestSerializer if self.action == "create" else MonitoringReportSerializer
+
+    @property
+    def _actor(self):
+        return self.principal.user or self.principal.viewer
+
+    def _defaults(self, data: dict) -> dict:
+        """Fill what the caller left out: the scope (a partner's own communities, else the whole
+        programme), the partner of a partner scope when the caller has only one, the language."""
+        actor = self._actor
+        if "scope" not in data:
+            data["scope"] = ReportScope.PROGRAMME if services.is_programme_side(actor) else ReportScope.PARTNER
+        if data["scope"] == ReportScope.PARTNER and data["partner"] is None:
+            own = list(requestable_partners(actor)[:2])
+            if len(own) == 1 and not services.is_programme_side(actor):
+                data["partner"] = own[0]
+        data.setdefault("language", translation.get_language())
+        return data
+
+    @extend_schema(
+        request=ReportRequestSerializer,
+        responses={202: OpenApiResponse(MonitoringReportSerializer, description="Queued; poll its url.")},
+    )
+    def create(self, request, *args, **kwargs):
+        form = self.get_serializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        arguments = self._defaults(dict(form.validated_data))
+
+        def write():
+            report = services.report_request(actor=self._actor, **arguments)
+            body = MonitoringReportSerializer(report, context=self.get_serializer_context()).data
+            return status.HTTP_202_ACCEPTED, body
+
+        response = self.respond_once(request, write)
+        response["Location"] = response.data["url"]
+        return response
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The report's PDF."),
+            409: OpenApiResponse(ErrorSerializer, description="The report is not done yet."),
+        },
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], url_path="pdf", renderer_classes=[PdfRenderer, JSONRenderer])
+    def pdf(self, request, *args, **kwargs):
+        """The report's PDF, once it is done; verified against its size and checksum."""
+        report = self.get_object()
+        if not report.is_downloadable:
+            raise ReportNotReady()
+        response = HttpResponse(report_pdf_content(report), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{report.download_name}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
