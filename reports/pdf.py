@@ -11,6 +11,7 @@ nothing else. Every text that users typed reaches the page through the template'
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import formats, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from weasyprint import HTML
@@ -68,7 +70,10 @@ def _local_fonts_only():
 def fmt_number(value, decimals: int = 0) -> str:
     if value is None:
         return "–"
-    return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    # Django's number_format cuts the digits past decimal_pos (66.67 -> "66.6"); a report rounds,
+    # so that it reads the same as the API's figure.
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return formats.number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
 def fmt_percent(value) -> str:
@@ -162,13 +167,13 @@ def labels() -> dict[str, dict[str, str]]:
         "level": _choices(ModuleLevel),
         "dimension": {
             **{
-                dimension: str(SafetyAssessment._meta.get_field(dimension).verbose_name).capitalize()
+                dimension: str(capfirst(SafetyAssessment._meta.get_field(dimension).verbose_name))
                 for dimension in ASSESSMENT_DIMENSIONS
             },
             "overall": _("Overall score (mean of the dimensions)"),
         },
         "participants": {
-            group: str(OutreachEvent._meta.get_field(field).verbose_name).capitalize()
+            group: str(capfirst(OutreachEvent._meta.get_field(field).verbose_name))
             for group, field in participant_fields.items()
         },
     }

@@ -133,3 +133,25 @@ def test_fonts_are_shipped_not_taken_from_the_system(document, tmp_path):
     text = pdf_text(content)
     assert "Аналітична довідка" in text
     assert "příliš žluťoučký kůň" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "rate", "score", "change", "expected"),
+    [
+        ("en", 0.6667, 3.185, -0.015, ("66.7%", "3.19", "−0.02")),
+        ("uk", 0.6667, 3.185, -0.015, ("66,7 %", "3,19", "−0,02")),
+    ],
+)
+def test_figures_are_rounded_as_the_api_gives_them_not_cut(language, rate, score, change, expected):
+    from django.utils import translation
+
+    from reports.pdf import fmt_number, fmt_percent, fmt_signed
+
+    with translation.override(language):
+        assert (fmt_percent(rate), fmt_number(score, 2), fmt_signed(change, 2)) == expected
+
+
+def test_group_names_keep_their_capitals(document):
+    html = render_report_html(document("en"))
+    assert "IDPs" in html
+    assert "Idps" not in html
