@@ -12,6 +12,9 @@
   var SEND_TIMEOUT_MS = 30000;
   var loginNeeded = false;
   var sent = [];
+  // Marks the entries this page is sending itself; one marked by a page that is gone (closed or
+  // killed mid-send) is sent again like any waiting entry.
+  var PAGE = newKey();
 
   function $(selector, root) { return (root || document).querySelector(selector); }
   function $$(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
@@ -90,6 +93,9 @@
     });
   }
 
+  function waiting(item) { return item.state === "waiting" || item.state === "sending"; }
+  function stale(item) { return item.state === "sending" && item.sender !== PAGE; }
+
   /* Send what waits, oldest first; stop at the first sign of no connection or no login. */
   var flushing = null;
   function flush() {
@@ -99,7 +105,7 @@
   function sendWaiting() {
     if (!user || !navigator.onLine) return Promise.resolve();
     return all().then(function (items) {
-      var queue = items.filter(function (i) { return i.user === user && i.state === "waiting"; })
+      var queue = items.filter(function (i) { return i.user === user && (i.state === "waiting" || stale(i)); })
         .sort(function (a, b) { return a.saved - b.saved; });
       function next() {
         var item = queue.shift();
@@ -117,8 +123,10 @@
       sent.push({ label: item.label, url: result.data.url });
       return drop(item.id);
     }
-    if (result.kind === "login") { loginNeeded = true; return put(Object.assign(item, { note: "login" })); }
-    if (result.kind === "retry") return put(Object.assign(item, { note: "retry", tries: (item.tries || 0) + 1 }));
+    if (result.kind === "login") { loginNeeded = true; return put(Object.assign(item, { state: "waiting", note: "login" })); }
+    if (result.kind === "retry") {
+      return put(Object.assign(item, { state: "waiting", note: "retry", tries: (item.tries || 0) + 1 }));
+    }
     return put(Object.assign(item, {
       state: "rejected", status: result.status, errors: result.data.errors || {},
       message: result.data.message || T.rejected, note: ""
@@ -203,16 +211,20 @@
     var button = $("button[type=submit]", form);
     var item = {
       id: form.dataset.key || newKey(), user: user, url: form.getAttribute("action"), page: location.pathname,
-      label: labelOf(form), fields: fieldsOf(form), saved: Date.now(), state: "waiting"
+      label: labelOf(form), fields: fieldsOf(form), saved: Date.now(), state: "sending", sender: PAGE
     };
     form.dataset.key = item.id;  // the same key if this very submission is tried again
     form.dataset.busy = "1";
     if (button) button.disabled = true;
     var done = function () { delete form.dataset.busy; if (button) button.disabled = false; };
-    var attempt = navigator.onLine ? post(item) : Promise.reject(new Error("offline"));
+    // Written to the outbox before it is sent: a page closed while the answer is still on its way
+    // leaves the entry waiting, and its key makes sending it again safe.
+    var attempt = navigator.onLine
+      ? put(item).catch(function () {}).then(function () { return post(item); })
+      : Promise.reject(new Error("offline"));
     attempt.then(function (result) {
       if (result.kind === "sent") {
-        var finish = form.dataset.fix ? drop(form.dataset.fix) : Promise.resolve();
+        var finish = drop(item.id).then(function () { return form.dataset.fix ? drop(form.dataset.fix) : null; });
         return finish.then(function () {
           sessionStorage.setItem("zlagoda-flash", result.data.message || "");
           location.assign(result.data.url);
@@ -226,18 +238,26 @@
           form.dataset.fix = item.id;
           return stale.then(function () { return settle(item, result); }).then(render).then(done);
         }
-        return done();
+        return drop(item.id).then(done);  // the form on the screen still holds all of it
       }
       if (result.kind === "login") loginNeeded = true;
       return keep(form, item, result.kind === "login" ? "login" : "retry").then(done);
     }, function () {
       var missing = missingRequired(form);
-      if (missing) { showErrors(form, T.correct, missing); return done(); }
+      if (missing) {
+        showErrors(form, T.correct, missing);
+        // Nothing to send while a required field is empty; an entry being fixed stays to be fixed.
+        var kept = form.dataset.fix === item.id
+          ? put(Object.assign(item, { state: "rejected", errors: missing, message: T.correct }))
+          : drop(item.id);
+        return kept.then(render).then(done);
+      }
       return keep(form, item, "").then(done);
     }).catch(function () { done(); status(T.notKept, "error"); });
   }
   function keep(form, item, note) {
     item.note = note;
+    item.state = "waiting";
     var previous = form.dataset.fix && form.dataset.fix !== item.id ? drop(form.dataset.fix) : Promise.resolve();
     return previous.then(function () { return put(item); }).then(function () {
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
@@ -285,16 +305,16 @@
   function render() {
     return all().then(function (items) {
       var mine = items.filter(function (i) { return user && i.user === user; });
-      var waiting = mine.filter(function (i) { return i.state === "waiting"; }).length;
-      var toFix = mine.length - waiting;
+      var waitingCount = mine.filter(waiting).length;
+      var toFix = mine.length - waitingCount;
       var badge = $("[data-outbox]");
       if (badge) {
-        badge.hidden = !(waiting || toFix || (!user && items.length));
+        badge.hidden = !(waitingCount || toFix || (!user && items.length));
         badge.classList.toggle("bad", !!toFix);
         badge.textContent = !user ? fill(T.loggedOut, { count: items.length })
-          : waiting ? fill(T.waiting, { count: waiting }) : fill(T.toFix, { count: toFix });
+          : waitingCount ? fill(T.waiting, { count: waitingCount }) : fill(T.toFix, { count: toFix });
       }
-      if (loginNeeded && waiting) {
+      if (loginNeeded && waitingCount) {
         status(T.login, "error");
         var box = $("[data-status] p");
         var link = el("a", { href: body.dataset.login + "?next=" + encodeURIComponent(location.pathname) }, T.loginLink);
@@ -318,7 +338,7 @@
     var list = $("ul", section);
     list.textContent = "";
     section.hidden = !items.length;
-    $("[data-flush]", section).hidden = !user || !items.some(function (i) { return i.user === user && i.state === "waiting"; });
+    $("[data-flush]", section).hidden = !user || !items.some(function (i) { return i.user === user && waiting(i); });
     items.sort(function (a, b) { return a.saved - b.saved; }).forEach(function (item) {
       var li = el("li", { "data-entry": item.id });
       li.appendChild(el("b", {}, item.label));

@@ -26,10 +26,10 @@ function keepable(request, response) {
     NOT_KEPT.indexOf(new URL(request.url).pathname) < 0;
 }
 
+// Only the very page asked for: a page with another query (another negotiator's training, closed
+// cases too) is another page, and showing the kept one in its place would mislead.
 function kept(cache, request) {
-  return cache.match(request, { ignoreVary: true }).then(function (found) {
-    return found || cache.match(request, { ignoreVary: true, ignoreSearch: true });
-  });
+  return cache.match(request, { ignoreVary: true });
 }
 
 function networkFirst(request) {

@@ -304,6 +304,34 @@ def test_a_submission_whose_answer_was_lost_is_retried_and_creates_one_event(bro
         context.close()
 
 
+def test_a_page_closed_while_its_submission_is_on_the_way_loses_nothing(browser, live_server, negotiator):
+    context = new_phone(browser, service_workers="block")
+    try:
+        page = context.new_page()
+        log_in(page, live_server, "olena")
+        page.goto(f"{live_server.url}/field/events/new/")
+
+        def reaches_the_server_but_the_answer_never_comes(route):
+            route.fetch()  # and no answer: the phone is put away, the tab closed
+
+        page.route("**/field/events/new/", reaches_the_server_but_the_answer_never_comes)
+        fill_event(page, title="Вкладку закрили")
+        page.click("form[data-queue] button[type=submit]")
+        deadline = time.monotonic() + 20
+        while not OutreachEvent.objects.exists():
+            assert time.monotonic() < deadline, "the submission never reached the server"
+            time.sleep(0.2)
+        page.close()
+
+        page = context.new_page()
+        page.goto(f"{live_server.url}/field/")  # the entry was kept before it was sent
+        expect(page.locator("[data-status]")).to_contain_text("Sent: Outreach event: Вкладку закрили")
+        expect(page.locator("[data-outbox]")).to_be_hidden()
+        assert OutreachEvent.objects.get().title == "Вкладку закрили"
+    finally:
+        context.close()
+
+
 def test_a_double_tap_creates_one_event(phone, live_server, negotiator):
     page = phone.new_page()
     log_in(page, live_server, "olena")
