@@ -2,7 +2,7 @@
 
 With nothing set, the portal runs on the *embedded default*: SQLite in the project folder, Celery
 tasks run eagerly in-process, an in-memory cache. ``ZLAGODA_ENV=production`` switches on the
-production mode, which refuses to start without ``SECRET_KEY`` and ``ALLOWED_HOSTS`` and passes
+production mode, which refuses to start without ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``REDIS_URL`` and passes
 ``manage.py check --deploy`` with no warnings.
 """
 
@@ -139,6 +139,12 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+if PRODUCTION and not REDIS_URL and not (CELERY_TASK_ALWAYS_EAGER and env("CELERY_TASK_ALWAYS_EAGER")):
+    # In production, reports are built by workers and beat keeps the schedule and the watchdog; a
+    # missing broker would quietly build them inside web requests instead.
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when ZLAGODA_ENV=production (or CELERY_TASK_ALWAYS_EAGER=true, on purpose)"
+    )
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -148,10 +154,11 @@ CELERY_TIMEZONE = "Europe/Kyiv"
 CELERY_BEAT_SCHEDULE = {
     # Re-queue reports whose message or worker was lost (see reports.tasks).
     "reports-watchdog": {"task": "reports.watchdog", "schedule": 300.0},
-    # 1 July: the first half-year; 1 January: the second half-year and the year.
+    # Daily: from 1 July the first half-year's reports, from 1 January the second half-year's and
+    # the year's, each once (a day beat missed is made up the next day).
     "reports-after-each-half-year": {
         "task": "reports.generate_scheduled_reports",
-        "schedule": crontab(minute=0, hour=3, day_of_month="1", month_of_year="1,7"),
+        "schedule": crontab(minute=0, hour=3),
     },
     "forget-old-idempotency-keys": {
         "task": "negotiators.prune_idempotency_keys",
@@ -293,7 +300,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 # --- Monitoring reports ---------------------------------------------------------------------
-# Languages of the reports Celery beat generates for the whole programme after each period.
+# Languages of the reports Celery beat generates after each period (programme and partner reports).
 REPORTS_SCHEDULED_LANGUAGES = env_list("REPORTS_SCHEDULED_LANGUAGES", ["uk", "en"])
 if not set(REPORTS_SCHEDULED_LANGUAGES) <= {code for code, _name in LANGUAGES}:
     raise ImproperlyConfigured("REPORTS_SCHEDULED_LANGUAGES must list languages of LANGUAGES (uk, en, cs, ru)")

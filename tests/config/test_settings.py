@@ -52,21 +52,32 @@ def test_database_and_redis_urls_switch_to_the_real_servers():
     assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
-def test_production_refuses_to_start_without_its_secrets(missing):
-    env = {"ZLAGODA_ENV": "production", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "portal.example.org"}
-    del env[missing]
+PRODUCTION = {
+    "ZLAGODA_ENV": "production",
+    "SECRET_KEY": "x" * 60,
+    "ALLOWED_HOSTS": "portal.example.org",
+    "REDIS_URL": "redis://cache:6379/0",
+}
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL"])
+def test_production_refuses_to_start_without_its_secrets_and_its_broker(missing):
+    env = {name: value for name, value in PRODUCTION.items() if name != missing}
     result = run(["-c", PROBE], **env)
     assert result.returncode != 0
     assert missing in result.stderr
 
 
+def test_production_runs_tasks_in_process_only_when_told_to():
+    env = {name: value for name, value in PRODUCTION.items() if name != "REDIS_URL"}
+    assert settings_with(**env, CELERY_TASK_ALWAYS_EAGER="true")["eager"] is True
+    assert run(["-c", PROBE], **env, CELERY_TASK_ALWAYS_EAGER="false").returncode != 0
+
+
 def test_production_mode_passes_the_deployment_checks_without_warnings():
     result = run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        ZLAGODA_ENV="production",
-        SECRET_KEY="a-long-random-production-secret-" + "q8Zr3vX1mN5bT7yW" * 3,
-        ALLOWED_HOSTS="portal.example.org",
+        **PRODUCTION | {"SECRET_KEY": "a-long-random-production-secret-" + "q8Zr3vX1mN5bT7yW" * 3},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

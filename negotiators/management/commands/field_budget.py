@@ -178,6 +178,8 @@ def production_portal(*, keep: bool, log):
         "ALLOWED_HOSTS": "localhost,127.0.0.1",
         # Plain HTTP on localhost (a secure context for the service worker); no TLS proxy here.
         "SECURE_SSL_REDIRECT": "false",
+        # No broker for a measurement: the field pages queue no task.
+        "CELERY_TASK_ALWAYS_EAGER": "true",
         "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
         "STATIC_ROOT": str(folder / "static"),
         "MEDIA_ROOT": str(folder / "media"),
