@@ -19,12 +19,11 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from communities.api.principal import principal_for
 from communities.api.renderers import CsvRenderer, PdfRenderer
 from communities.api.schema import ErrorSerializer
 from communities.api.serializers import AudienceSerializer
 from communities.api.viewsets import ReadOnlyCollection, ScopedViewSet
-from communities.models import Community, PartnerOrganisation, Region
+from communities.models import Community, Region
 from communities.roles import Role
 from communities.selectors import visible_communities
 from reports import services
@@ -241,29 +240,19 @@ KIND_CHOICES = [
 
 class ReportRequestSerializer(serializers.Serializer):
     """Ask for a report: ``{"kind": "semiannual", "half": 1, "year": 2025}`` or ``{"kind": "annual",
-    "year": 2025}``. Staff and programme managers may ask for any scope (default: the whole
-    programme); a partner organisation for its own communities (the default for it)."""
+    "year": 2025}``, for the whole programme unless ``scope`` says otherwise. Programme staff and
+    managers ask; partner organisations only read."""
 
     kind = serializers.ChoiceField(choices=KIND_CHOICES, help_text="semiannual (with half), annual, h1 or h2.")
     half = serializers.ChoiceField(choices=[1, 2], allow_null=True, default=None)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     scope = serializers.ChoiceField(choices=ReportScope.choices, required=False)
     region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), allow_null=True, default=None)
-    partner = serializers.PrimaryKeyRelatedField(
-        queryset=PartnerOrganisation.objects.all(), allow_null=True, default=None
-    )
+    partner = serializers.PrimaryKeyRelatedField(queryset=requestable_partners(), allow_null=True, default=None)
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES, required=False, help_text="Default: the language of the request."
     )
     note = serializers.CharField(allow_blank=True, default="", max_length=2000, help_text="Printed on the cover.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            # Another organisation's id is as unknown as one that does not exist.
-            principal = principal_for(request)
-            self.fields["partner"].queryset = requestable_partners(principal.user or principal.viewer)
 
 
 class ReportNotReady(exceptions.APIException):
@@ -274,13 +263,13 @@ class ReportNotReady(exceptions.APIException):
 
 class MonitoringReportViewSet(mixins.CreateModelMixin, ReadOnlyCollection):
     """Monitoring reports (PDF) the caller may download: all for staff and programme managers, a
-    partner organisation's own for it, none for negotiators. A POST queues a new report (202);
-    poll it until ``status`` is ``done``, then fetch ``pdf``."""
+    partner organisation's own for it, none for negotiators. A POST (staff and programme managers)
+    queues a new report (202); poll it until ``status`` is ``done``, then fetch ``pdf``."""
 
     selector = visible_reports
     serializer_class = MonitoringReportSerializer
     filterset_class = MonitoringReportFilter
-    write_roles = frozenset({Role.STAFF, Role.PROGRAMME_MANAGER, Role.PARTNER})
+    write_roles = frozenset({Role.STAFF, Role.PROGRAMME_MANAGER})
 
     def get_serializer_class(self):
         return ReportRequestSerializer if self.action == "create" else MonitoringReportSerializer
@@ -289,16 +278,10 @@ class MonitoringReportViewSet(mixins.CreateModelMixin, ReadOnlyCollection):
     def _actor(self):
         return self.principal.user or self.principal.viewer
 
-    def _defaults(self, data: dict) -> dict:
-        """Fill what the caller left out: the scope (a partner's own communities, else the whole
-        programme), the partner of a partner scope when the caller has only one, the language."""
-        actor = self._actor
-        if "scope" not in data:
-            data["scope"] = ReportScope.PROGRAMME if services.is_programme_side(actor) else ReportScope.PARTNER
-        if data["scope"] == ReportScope.PARTNER and data["partner"] is None:
-            own = list(requestable_partners(actor)[:2])
-            if len(own) == 1 and not services.is_programme_side(actor):
-                data["partner"] = own[0]
+    @staticmethod
+    def _defaults(data: dict) -> dict:
+        """Fill what the caller left out: the whole programme, the request's language."""
+        data.setdefault("scope", ReportScope.PROGRAMME)
         data.setdefault("language", translation.get_language())
         return data
 

@@ -14,13 +14,12 @@ FIELD_FOR_ERROR = {"kind": "kind", "half": "kind", "year": "year", "scope": "sco
 
 
 class ReportRequestForm(forms.Form):
-    """Request a monitoring report from the portal. Programme staff and managers choose any scope;
-    a partner organisation's member only the communities of their organisation."""
+    """Request a monitoring report from the portal (programme staff and managers, any scope)."""
 
     kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices, initial=ReportKind.ANNUAL)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     scope = forms.ChoiceField(label=_("Scope"), choices=ReportScope.choices, initial=ReportScope.PROGRAMME)
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False)
     partner = forms.ModelChoiceField(label=_("Partner organisation"), queryset=None, required=False)
     language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
     note = forms.CharField(
@@ -36,13 +35,7 @@ class ReportRequestForm(forms.Form):
         self.user = user
         self.fields["year"].initial = timezone.localdate().year - 1
         self.fields["language"].initial = translation.get_language()
-        self.fields["partner"].queryset = requestable_partners(user)
-        if services.is_programme_side(user):
-            self.fields["region"].queryset = Region.objects.all()
-        else:
-            self.fields["scope"].choices = [(ReportScope.PARTNER.value, ReportScope.PARTNER.label)]
-            self.fields["scope"].initial = ReportScope.PARTNER
-            del self.fields["region"]
+        self.fields["partner"].queryset = requestable_partners()
 
     def clean(self):
         data = super().clean()

@@ -137,11 +137,16 @@ class MonitoringReport(models.Model):
                 name="report_finished_after_started",
             ),
             # Celery beat may fire twice (a restart, two beat processes): one scheduled report per
-            # period and language, whatever happens.
+            # period, language and scope (the programme, each partner organisation), whatever happens.
             models.UniqueConstraint(
                 fields=["kind", "year", "language"],
-                condition=Q(scheduled=True),
+                condition=Q(scheduled=True, scope=ReportScope.PROGRAMME),
                 name="report_one_scheduled_per_period_language",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "year", "language", "partner"],
+                condition=Q(scheduled=True, scope=ReportScope.PARTNER),
+                name="report_one_scheduled_per_partner_period_language",
             ),
         ]
         indexes = [models.Index(fields=["status", "enqueued_at"], name="report_status_enqueued")]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from communities.models import Community, PartnerOrganisation, Region
 from communities.roles import Role, role_of
-from communities.selectors import visible_communities, visible_partners
+from communities.selectors import visible_communities
 from reports.models import MonitoringReport, ReportScope
 
 
@@ -98,17 +98,23 @@ def is_programme_wide(scope: str) -> bool:
     return scope == ReportScope.PROGRAMME
 
 
-def can_request_reports(viewer) -> bool:
-    """Staff and programme managers request reports of any scope; a partner organisation (or its
-    member) only of its own communities."""
+def can_see_reports(viewer) -> bool:
+    """Staff, programme managers and partner organisations (or their members) have reports; see
+    :func:`visible_reports` for which."""
     if isinstance(viewer, PartnerOrganisation):
         return viewer.is_active
     return role_of(viewer) in (Role.STAFF, Role.PROGRAMME_MANAGER, Role.PARTNER)
 
 
-def requestable_partners(viewer) -> QuerySet[PartnerOrganisation]:
-    """The partner organisations whose scope ``viewer`` may request a report of."""
-    return visible_partners(viewer).filter(is_active=True)
+def can_request_reports(viewer) -> bool:
+    """Programme staff and managers request reports, of any scope. Partner organisations only read:
+    their reports are requested for them or built by the schedule."""
+    return not isinstance(viewer, PartnerOrganisation) and role_of(viewer) in (Role.STAFF, Role.PROGRAMME_MANAGER)
+
+
+def requestable_partners() -> QuerySet[PartnerOrganisation]:
+    """The partner organisations a report can be requested for."""
+    return PartnerOrganisation.objects.filter(is_active=True)
 
 
 def visible_reports(viewer) -> QuerySet[MonitoringReport]:

@@ -1,7 +1,7 @@
 """Writes of monitoring reports: requesting one, building it (called by the Celery task and by
 ``generate_report --sync``), failing it, re-queuing stuck ones and the half-yearly schedule.
 
-The portal page, the admin, the command, Celery beat and (later) the API all request reports
+The portal page, the admin, the command, Celery beat and the API all request reports
 through :func:`report_request`.
 """
 
@@ -21,7 +21,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communities.models import PartnerOrganisation, Region
-from communities.roles import Role, role_of
 from reports.indicators import Period, compute_indicators
 from reports.models import MonitoringReport, ReportKind, ReportScope, ReportStatus, report_upload_to
 from reports.selectors import can_request_reports, is_programme_wide, report_communities, requestable_partners
@@ -73,21 +72,9 @@ def report_period(report: MonitoringReport) -> Period:
     return Period.parse(report.period_code)
 
 
-def is_programme_side(actor) -> bool:
-    """Programme staff and managers (not a partner organisation or its members)."""
-    return not isinstance(actor, PartnerOrganisation) and role_of(actor) in (Role.STAFF, Role.PROGRAMME_MANAGER)
-
-
-def _check_permission(actor, scope: str, partner: PartnerOrganisation | None) -> None:
-    if actor is None:  # the system: the command line, Celery beat
-        return
-    if not can_request_reports(actor):
+def _check_permission(actor) -> None:
+    if actor is not None and not can_request_reports(actor):  # None: the command line, Celery beat
         raise PermissionDenied(_("You cannot request monitoring reports."))
-    if is_programme_side(actor):
-        return
-    own = partner is not None and requestable_partners(actor).filter(pk=partner.pk).exists()
-    if scope != ReportScope.PARTNER or not own:
-        raise PermissionDenied(_("A partner organisation can request reports only on its own communities."))
 
 
 def _enqueue_after_commit(report_id: int) -> None:
@@ -143,7 +130,7 @@ def report_check_request(
             errors["year"] = [_("This period has not started yet.")]
     if errors:
         raise ValidationError(errors)
-    _check_permission(actor, scope, partner)
+    _check_permission(actor)
     return stored_kind
 
 
@@ -168,9 +155,8 @@ def report_request(
     ``kind`` is ``"semiannual"`` (with ``half`` 1 or 2) or ``"annual"`` (the stored ``"h1"`` and
     ``"h2"`` are accepted too); ``scope`` is ``"programme"``, ``"region"`` (with ``region``) or
     ``"partner"`` (with ``partner``); ``language`` one of ``settings.LANGUAGES``; ``note`` is
-    printed on the cover as typed. ``actor`` is the user or :class:`PartnerOrganisation` asking
-    (``None`` for the system): staff and programme managers may request any scope, a partner
-    organisation or its member only its own ``partner`` scope.
+    printed on the cover as typed. ``actor`` is the user asking (``None`` for the system): programme
+    staff and managers, who may request any scope (partner organisations only read reports).
 
     Raises ``PermissionDenied``, or ``ValidationError`` with per-field messages in the active
     language (see :func:`report_check_request`). ``enqueue=False`` leaves the build to the caller
@@ -239,10 +225,13 @@ def _set_progress(report_id: int, token: str, progress: int) -> None:
     )
 
 
-def _claim(report_id: int) -> tuple[MonitoringReport, str]:
+def _claim(report_id: int) -> tuple[MonitoringReport, str | None]:
+    """Mark the report running under a new build token; no token for a report already finished."""
     token = uuid.uuid4().hex
     with transaction.atomic():
         report = MonitoringReport.objects.select_for_update().get(pk=report_id)
+        if report.status in (ReportStatus.DONE, ReportStatus.FAILED):
+            return report, None
         report.status = ReportStatus.RUNNING
         report.started_at = timezone.now()
         report.finished_at = None
@@ -304,12 +293,17 @@ def _store(report: MonitoringReport, token: str, content: bytes) -> MonitoringRe
 
 def report_build(*, report_id: int) -> MonitoringReport:
     """Build report ``report_id`` now, in this process: compute its figures, render the PDF, store
-    it and mark the report done. Safe to run again (the new file replaces the old one).
+    it and mark the report done. Safe to run twice: a report already done or failed is returned as
+    it is (a duplicate message: a rebuild, the watchdog and a retry queue it again first), and two
+    builds that overlap store one file, the later one's.
 
     Transient errors (database or broker away) propagate so the caller can retry; any other error
     marks the report failed with a readable message and returns it.
     """
     report, token = _claim(report_id)
+    if token is None:
+        logger.info("Report %s is already %s; nothing to build", report_id, report.status)
+        return report
     # Messages stored on the report (an error) are in the report's language.
     with translation.override(report.language):
         return _build(report, token)
@@ -366,7 +360,7 @@ def report_fail(*, report_id: int, message: str, token: str | None = None) -> Mo
 @transaction.atomic
 def report_rebuild(*, report: MonitoringReport, actor) -> MonitoringReport:
     """Queue ``report`` to be built again (e.g. after a failure or a data correction)."""
-    _check_permission(actor, report.scope, report.partner)
+    _check_permission(actor)
     MonitoringReport.objects.filter(pk=report.pk).update(
         status=ReportStatus.QUEUED, progress=0, enqueued_at=timezone.now(), build_token="", updated_at=timezone.now()
     )
@@ -405,37 +399,50 @@ def reports_requeue_stuck(*, now=None) -> list[int]:
     return requeued
 
 
+# Beat asks every day: a day it missed (beat or Redis down on the 1st) is made up within this time.
+SCHEDULE_CATCH_UP = timedelta(days=31)
+
+
 def periods_due(today: date) -> list[Period]:
-    """The periods whose scheduled reports are due on ``today``: the first half-year from July, the
-    second half-year and the whole of last year from January."""
-    if today.month >= 7:
-        return [Period(today.year, 1)]
-    return [Period(today.year - 1, 2), Period(today.year - 1)]
+    """The periods whose scheduled reports are due on ``today``: the first half-year in July, the
+    second half-year and the whole of last year in January (up to :data:`SCHEDULE_CATCH_UP` after
+    the period's end)."""
+    ended = [Period(today.year, 1)] if today.month >= 7 else [Period(today.year - 1, 2), Period(today.year - 1)]
+    return [period for period in ended if today - period.end <= SCHEDULE_CATCH_UP]
 
 
 def reports_schedule_due(*, today: date | None = None) -> list[MonitoringReport]:
-    """Request the scheduled whole-programme reports of the periods that ended last
-    (:func:`periods_due`), in each of ``settings.REPORTS_SCHEDULED_LANGUAGES``, unless they exist."""
+    """Request the scheduled reports of the periods that ended last (:func:`periods_due`) in each of
+    ``settings.REPORTS_SCHEDULED_LANGUAGES``: one for the whole programme and one for each active
+    partner organisation that covers a community (its own report, which partners cannot request
+    themselves). A report already there is not asked again."""
     today = today or timezone.localdate()
+    partners = list(requestable_partners().filter(communities__isnull=False).distinct().order_by("pk"))
+    scopes = [(ReportScope.PROGRAMME, None)] + [(ReportScope.PARTNER, partner) for partner in partners]
     created = []
     for period in periods_due(today):
         kind = ReportKind.ANNUAL if period.is_annual else ("h1" if period.half == 1 else "h2")
         for language in settings.REPORTS_SCHEDULED_LANGUAGES:
-            if MonitoringReport.objects.filter(scheduled=True, kind=kind, year=period.year, language=language).exists():
-                continue
-            try:
-                created.append(
-                    report_request(
+            for scope, partner in scopes:
+                existing = MonitoringReport.objects.filter(
+                    scheduled=True, kind=kind, year=period.year, language=language, scope=scope, partner=partner
+                )
+                if existing.exists():
+                    continue
+                try:
+                    report = report_request(
                         actor=None,
                         kind=kind,
                         year=period.year,
+                        scope=scope,
+                        partner=partner,
                         language=language,
                         scheduled=True,
                         today=today,
                     )
-                )
-            except (IntegrityError, ValidationError):  # another beat got there first
-                continue
+                except (IntegrityError, ValidationError):  # another beat got there first
+                    continue
+                created.append(report)
     return created
 
 

@@ -63,6 +63,6 @@ def watchdog() -> list[int]:
 
 @shared_task(name="reports.generate_scheduled_reports")
 def generate_scheduled_reports() -> list[int]:
-    """Request the whole-programme reports of the half-year (and year) that just ended (from Celery
-    beat on 1 January and 1 July)."""
+    """Request the reports of the half-year (and year) that just ended, for the whole programme and
+    each partner organisation, those not requested yet (from Celery beat, daily)."""
     return [report.pk for report in services.reports_schedule_due()]

@@ -1,5 +1,6 @@
-"""The Reports page of the portal: the list with status and progress, the request form and the
-authenticated download. Partners' members see only reports of their own organisation's scope."""
+"""The Reports page of the portal: the list with status and progress, the request form (programme
+staff and managers) and the authenticated download. Partners' members see only reports of their
+own organisation's scope, and request none."""
 
 import logging
 
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from reports import services
 from reports.forms import ReportRequestForm
-from reports.selectors import can_request_reports, report_pdf_content, visible_reports
+from reports.selectors import can_request_reports, can_see_reports, report_pdf_content, visible_reports
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ PAGE_SIZE = 50
 
 
 def _ensure_reports_user(user) -> None:
-    if not can_request_reports(user):
+    if not can_see_reports(user):
         raise PermissionDenied(_("Monitoring reports are for programme staff, managers and partner organisations."))
 
 
@@ -31,7 +32,7 @@ def _table_context(user) -> dict:
     return {
         "reports": reports,
         "any_active": any(report.is_active for report in reports),
-        "can_rebuild": services.is_programme_side(user),
+        "can_rebuild": can_request_reports(user),
     }
 
 
@@ -40,7 +41,9 @@ def _table_context(user) -> dict:
 @require_http_methods(["GET", "POST"])
 def report_list(request):
     _ensure_reports_user(request.user)
-    form = ReportRequestForm(request.POST or None, user=request.user)
+    form = ReportRequestForm(request.POST or None, user=request.user) if can_request_reports(request.user) else None
+    if request.method == "POST" and form is None:
+        raise PermissionDenied(_("You cannot request monitoring reports."))
     if request.method == "POST" and form.is_valid():
         report = services.report_request(actor=request.user, note=form.cleaned_data["note"], **form.request_arguments())
         messages.success(
@@ -80,7 +83,7 @@ def report_download(request, pk: int):
 @require_POST
 def report_rebuild(request, pk: int):
     report = get_object_or_404(visible_reports(request.user), pk=pk)
-    if not services.is_programme_side(request.user):
+    if not can_request_reports(request.user):
         raise PermissionDenied
     services.report_rebuild(report=report, actor=request.user)
     messages.success(request, _("Report %(period)s queued to be built again.") % {"period": report.period_code})

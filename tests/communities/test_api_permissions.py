@@ -29,8 +29,8 @@ WRITE = (401, 403, 403, 403, 201, 403, 201, 201)
 TRANSITION = (401, 403, 403, 403, 200, 403, 200, 200)
 # Reports: programme staff and managers see all; a partner organisation its own; negotiators none.
 REPORT_READ = (401, 403, 200, 200, 404, 200, 200, 200)
-# Requesting one is queued (202): partners for their own communities, the programme side for any.
-REPORT_REQUEST = (401, 403, 202, 202, 403, 202, 202, 202)
+# Requesting one is queued (202): programme staff and managers only; partners only read.
+REPORT_REQUEST = (401, 403, 403, 403, 403, 202, 202, 202)
 
 MATRIX = {
     ("regions/", "GET"): READ,
