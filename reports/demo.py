@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from communities.models import (
     ASSESSMENT_DIMENSIONS,
@@ -59,14 +60,14 @@ class DemoLogin:
     username: str
     password: str
     role: Role
-    description: str
+    description: str  # lazy: translated when printed
 
 
 LOGINS = (
-    DemoLogin("staff", "zlagoda-staff", Role.STAFF, "NGO programme staff: the admin at /admin/"),
-    DemoLogin("manager", "zlagoda-manager", Role.PROGRAMME_MANAGER, "programme manager: reports"),
-    DemoLogin("negotiator", "zlagoda-negotiator", Role.NEGOTIATOR, "negotiator in Khmelnytska hromada: /field/"),
-    DemoLogin("partner", "zlagoda-partner", Role.PARTNER, "member of a partner organisation: the API"),
+    DemoLogin("staff", "zlagoda-staff", Role.STAFF, _("NGO programme staff: the admin at /admin/")),
+    DemoLogin("manager", "zlagoda-manager", Role.PROGRAMME_MANAGER, _("programme manager: reports")),
+    DemoLogin("negotiator", "zlagoda-negotiator", Role.NEGOTIATOR, _("negotiator in Khmelnytska hromada: /field/")),
+    DemoLogin("partner", "zlagoda-partner", Role.PARTNER, _("member of a partner organisation: the API")),
 )
 
 # (name, kind, population, latitude, longitude); the first 15 were pilot communities.

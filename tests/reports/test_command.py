@@ -68,6 +68,16 @@ def test_bad_arguments_say_what_is_wrong(settings, arguments, message):
     assert not MonitoringReport.objects.exists()
 
 
-def test_command_errors_come_in_the_portals_language():
-    with pytest.raises(CommandError, match="Оберіть півріччя"):
-        generate("--kind", "semiannual", "--year", "2025")
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("--kind", "semiannual", "--year", "2025"), "Оберіть півріччя"),
+        (("--kind", "annual", "--year", "2025", "--scope", "oblast:1"), "--scope має бути programme"),
+        (("--kind", "annual", "--year", "2025", "--scope", "region:999999"), "Регіону з id 999999 немає."),
+        (("--kind", "annual", "--year", "2025", "--scope", "partner:999999"), "Партнерської організації з id 999999"),
+    ],
+)
+def test_command_errors_come_in_the_portals_language(arguments, message):
+    with pytest.raises(CommandError, match=message):
+        generate(*arguments)
+    assert not MonitoringReport.objects.exists()

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from communities.models import PartnerOrganisation, Region
 from reports import services
@@ -16,11 +17,18 @@ def parse_scope(value: str) -> dict:
     kind, _sep, identifier = value.partition(":")
     model = {"region": Region, "partner": PartnerOrganisation}.get(kind)
     if model is None or not identifier.isdigit():
-        raise CommandError(f"--scope must be programme, region:<id> or partner:<id>, not {value!r}")
+        raise CommandError(
+            _("--scope must be programme, region:<id> or partner:<id>, not %(value)s") % {"value": repr(value)}
+        )
     try:
         target = model.objects.get(pk=int(identifier))
     except model.DoesNotExist:
-        raise CommandError(f"There is no {kind} with id {identifier}.") from None
+        missing = (
+            _("There is no region with id %(id)s.")
+            if model is Region
+            else _("There is no partner organisation with id %(id)s.")
+        )
+        raise CommandError(missing % {"id": identifier}) from None
     return {"scope": kind, kind: target}
 
 
@@ -66,5 +74,5 @@ class Command(BaseCommand):
             return
         report = services.report_build(report_id=report.pk)
         if report.status != ReportStatus.DONE:
-            raise CommandError(f"Report {report.pk} failed: {report.error}")
+            raise CommandError(_("Report %(id)s failed: %(error)s") % {"id": report.pk, "error": report.error})
         self.stdout.write(default_storage.path(report.file.name))

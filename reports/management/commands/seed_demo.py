@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from reports.demo import seed_demo
 
@@ -19,12 +21,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, allow_production=False, **options):
-        if settings.PRODUCTION and not allow_production:
-            raise CommandError(
-                "Refusing to create demo logins with published passwords in production; "
-                "pass --allow-production if you really mean it."
-            )
-        logins = seed_demo()
-        self.stdout.write(self.style.SUCCESS("Demo programme ready. Logins:"))
-        for login in logins:
-            self.stdout.write(f"  {login.username:<11} {login.password:<20} {login.description}")
+        with translation.override(settings.LANGUAGE_CODE):  # messages in the portal's language
+            if settings.PRODUCTION and not allow_production:
+                raise CommandError(
+                    _(
+                        "Refusing to create demo logins with published passwords in production; "
+                        "pass --allow-production if you really mean it."
+                    )
+                )
+            logins = seed_demo()
+            self.stdout.write(self.style.SUCCESS(_("Demo programme ready. Logins:")))
+            for login in logins:
+                self.stdout.write(f"  {login.username:<11} {login.password:<20} {login.description}")
