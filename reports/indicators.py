@@ -152,6 +152,22 @@ def _moment_window(field: str, start: date | None, end: date) -> Q:
     return q & Q(**{f"{field}__gte": _day_start(start)}) if start else q
 
 
+def _negotiators_as_at(negotiators: QuerySet, end: date) -> QuerySet:
+    """``negotiators`` annotated with ``active_at_end``: whether each was active at the end of the
+    day ``end`` as its change history recorded it then, so that a past period's figures do not
+    change when a negotiator leaves later. For a row recorded only after that day (entered late)
+    its first recorded state stands in; for a row without history (bulk-loaded), its state now."""
+    history = Negotiator.history.model.objects.filter(id=OuterRef("pk")).values("is_active")
+    until_end = history.filter(history_date__lt=_day_start(end + timedelta(days=1)))
+    return negotiators.annotate(
+        active_at_end=Coalesce(
+            Subquery(until_end.order_by("-history_date", "-history_id")[:1]),
+            Subquery(history.order_by("history_date", "history_id")[:1]),
+            F("is_active"),
+        )
+    )
+
+
 def _sum(field: str, **kwargs) -> Coalesce:
     return Coalesce(Sum(field, **kwargs), 0)
 
@@ -245,8 +261,8 @@ def _community_figures(communities, start, end) -> dict:
 def _negotiator_figures(communities, start, end) -> dict:
     negotiators = Negotiator.objects.filter(community__in=communities)
     completed_in_window = Q(completed=True) & _date_window("session__ends_on", start, end)
-    counts = negotiators.aggregate(
-        registered_at_end=Count("pk", filter=Q(joined_on__lte=end, is_active=True)),
+    counts = _negotiators_as_at(negotiators, end).aggregate(
+        registered_at_end=Count("pk", filter=Q(joined_on__lte=end, active_at_end=True)),
         joined=Count("pk", filter=_date_window("joined_on", start, end)),
         certified=Count("pk", filter=_date_window("certified_on", start, end)),
         **{f"cohort_{cohort}": Count("pk", filter=Q(cohort=cohort, joined_on__lte=end)) for cohort in ("pilot", "new")},
@@ -482,11 +498,16 @@ def _per_community_figures(communities, start, end) -> dict:
     media = counted(
         scope, media_mentions=Count("media_mentions", filter=_date_window("media_mentions__published_on", start, end))
     )
-    negotiators = counted(
-        scope,
-        negotiators=Count("negotiators", filter=Q(negotiators__joined_on__lte=end, negotiators__is_active=True)),
-        certified=Count("negotiators", filter=Q(negotiators__certified_on__lte=end)),
-    )
+    negotiators = {pk: {"negotiators": 0, "certified": 0} for pk in events} | {
+        row.pop("community_id"): row
+        for row in _negotiators_as_at(Negotiator.objects.filter(community__in=scope), end)
+        .values("community_id")
+        .annotate(
+            negotiators=Count("pk", filter=Q(joined_on__lte=end, active_at_end=True)),
+            certified=Count("pk", filter=Q(certified_on__lte=end)),
+        )
+        .order_by()
+    }
     return {str(pk): events[pk] | incidents[pk] | media[pk] | negotiators[pk] for pk in events}
 
 
@@ -697,15 +718,17 @@ def _negotiator_activity(communities, period: Period) -> dict[str, list[dict]]:
         "negotiator_id",
     )
     rows = (
-        negotiators.annotate(number=Window(RowNumber(), partition_by=[F("community_id")], order_by=[F("pk").asc()]))
+        _negotiators_as_at(negotiators, period.end)
+        .annotate(number=Window(RowNumber(), partition_by=[F("community_id")], order_by=[F("pk").asc()]))
         .order_by("community_id", "pk")
-        .values("pk", "community_id", "number", "cohort", "status", "is_active")
+        .values("pk", "community_id", "number", "cohort", "status", "active_at_end")
     )
     zero_events = {"events_organised": 0, "events_organised_to_date": 0}
     zero_incidents = {"incidents_in_charge": 0, "incidents_in_charge_to_date": 0}
     activity: dict[str, list[dict]] = {}
     for row in rows:
         negotiator = row.pop("pk")
+        row["is_active"] = row.pop("active_at_end")
         row |= events.get(negotiator, zero_events) | incidents.get(negotiator, zero_incidents)
         activity.setdefault(str(row.pop("community_id")), []).append(row)
     return activity

@@ -183,6 +183,24 @@ def test_negotiators_trained_certified_advanced(h1):
     assert negotiators["by_cohort"]["pilot"]["current"] == 1
 
 
+def test_a_negotiator_who_leaves_later_still_counts_at_the_end_of_a_past_period(world):
+    communities = scope_communities(scope="region", region=world["region"])
+    # Entered in good time: the history holds their state during 2025.
+    world["na1"].history.update(history_date=at(2025, 1, 15, 12))
+    for negotiator in (world["na1"], world["na2"]):  # both leave now, long after the half-year
+        negotiator.is_active = False
+        negotiator.save()
+
+    def active(period):
+        figures = compute_indicators(period=Period.parse(period), communities=communities)
+        row = next(row for row in figures["community_rows"] if row["name"] == "А-громада")
+        flags = [negotiator["is_active"] for negotiator in row["negotiators"]]
+        return figures["negotiators"]["registered_at_end"]["current"], row["figures"]["negotiators"]["current"], flags
+
+    assert active("2025-H1") == (2, 2, [True, True])
+    assert active("2026-H2") == (0, 0, [False, False])
+
+
 def test_training_sessions_by_module_and_attendance(h1):
     training = h1["training"]
     assert triple(training["sessions"]) == (1, 1, 0, 2)
