@@ -2,7 +2,11 @@
 service is there and that what it runs exists in the project."""
 
 import importlib
+import os
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -61,9 +65,28 @@ def test_app_services_share_the_media_volume_and_point_at_db_and_redis(compose):
     assert "media" in compose["volumes"]
 
 
-@pytest.mark.parametrize("name", ["web", "worker", "db", "redis"])
+@pytest.mark.parametrize("name", ["web", "worker", "beat", "db", "redis"])
 def test_long_running_services_have_health_checks(compose, name):
     assert compose["services"][name]["healthcheck"]["test"]
+
+
+def test_beat_health_check_watches_beats_own_schedule_file(compose, tmp_path):
+    beat = compose["services"]["beat"]
+    schedule = beat["command"][beat["command"].index("--schedule") + 1]
+    probe = beat["healthcheck"]["test"][-1]
+    assert f"glob.glob('{schedule}*')" in probe
+    local = probe.replace(schedule, str(tmp_path / "celerybeat-schedule"))
+
+    def healthy() -> bool:
+        return subprocess.run([sys.executable, "-c", local], timeout=30).returncode == 0
+
+    assert not healthy()  # beat never started
+    written = tmp_path / "celerybeat-schedule.dat"
+    written.write_bytes(b"schedule")
+    assert healthy()
+    stale = time.time() - 20 * 60
+    os.utime(written, (stale, stale))
+    assert not healthy()  # beat stopped sending its tasks
 
 
 @pytest.mark.django_db
