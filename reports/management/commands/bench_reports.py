@@ -125,7 +125,8 @@ class Command(BaseCommand):
         return Database()
 
     def _execute(self, sql: str) -> None:
-        with connection.cursor() as cursor:
+        # On the server's maintenance database: the configured one need not exist (as bench_api).
+        with connection._nodb_cursor() as cursor:
             cursor.execute(sql)
 
     def _print(self, results: list[dict]) -> None:
