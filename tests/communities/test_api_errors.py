@@ -65,6 +65,20 @@ def test_400_for_a_bad_filter_value(negotiator_api):
     assert set(error["fields"]) == {"date_after"}
 
 
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/incidents/", {"date_after": "0001-01-01"}),
+        ("/api/v1/incidents/", {"updated_since": "0001-01-01T00:00:00"}),
+        ("/api/v1/events/", {"updated_since": "9999-12-31T23:59:59-05:00"}),
+    ],
+)
+def test_400_for_a_date_filter_beyond_what_a_moment_can_hold(negotiator_api, path, params):
+    negotiator_api.raise_request_exception = False
+    error = assert_error(negotiator_api.get(path, params, HTTP_ACCEPT_LANGUAGE="en"), 400, "invalid")
+    assert set(error["fields"]) == set(params)
+
+
 def test_400_for_a_period_that_ends_before_it_starts(negotiator_api):
     response = negotiator_api.get("/api/v1/incidents/", {"date_after": "2025-07-01", "date_before": "2025-06-30"})
     assert set(assert_error(response, 400, "invalid")["fields"]) == {"date_before"}
