@@ -84,6 +84,17 @@ def test_400_for_a_period_that_ends_before_it_starts(negotiator_api):
     assert set(assert_error(response, 400, "invalid")["fields"]) == {"date_before"}
 
 
+def test_400_for_a_host_not_allowed_is_json_under_the_api():
+    client = APIClient(HTTP_HOST="portal.attacker.example")
+    assert_error(client.get("/api/v1/incidents/", HTTP_ACCEPT_LANGUAGE="en"), 400, "bad_request")
+
+
+def test_400_for_a_host_not_allowed_stays_djangos_page_outside_the_api():
+    response = Client(HTTP_HOST="portal.attacker.example").get("/accounts/login/")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
 def test_401_without_credentials_challenges_for_a_bearer_key():
     response = APIClient().get("/api/v1/incidents/", HTTP_ACCEPT_LANGUAGE="en")
     error = assert_error(response, 401, "not_authenticated")
@@ -143,6 +154,18 @@ def test_406_for_an_unknown_format(negotiator_api):
         "csv"
         in assert_error(negotiator_api.get("/api/v1/incidents/", {"format": "xml"}), 406, "not_acceptable")["message"]
     )
+
+
+@pytest.mark.parametrize("path", ["/api/v1/schema/", "/api/v1/docs/"])
+def test_406_from_the_schema_and_the_docs_is_not_acceptable(path):
+    assert_error(APIClient().get(path, {"format": "xml"}), 406, "not_acceptable")
+
+
+def test_406_from_the_schema_names_the_formats_it_has():
+    message = assert_error(
+        APIClient().get("/api/v1/schema/", {"format": "xml"}, HTTP_ACCEPT_LANGUAGE="en"), 406, "not_acceptable"
+    )["message"]
+    assert message == "Unknown format “xml”; use one of: yaml, json."
 
 
 def test_413_for_an_oversized_body(negotiator_api, community, settings):
