@@ -188,11 +188,8 @@ class IncidentViewSet(ReadOnlyCollection):
 
     @extend_schema(request=IncidentReportSerializer, responses={201: IncidentSerializer})
     def create(self, request, *args, **kwargs):
-        form = self.get_serializer(data=request.data)
-        form.is_valid(raise_exception=True)
-
-        def write():
-            incident = incident_report(actor=self.principal.user, **form.validated_data)
+        def write(data):
+            incident = incident_report(actor=self.principal.user, **data)
             return 201, self._read(IncidentSerializer, incident)
 
         return self.respond_once(request, write)
@@ -206,11 +203,9 @@ class IncidentViewSet(ReadOnlyCollection):
         if request.method == "GET":
             page = self.paginate_queryset(stable_order(incident.actions.all()))
             return self.get_paginated_response(self._read(IncidentActionSerializer, page, many=True))
-        form = self.get_serializer(data=request.data)
-        form.is_valid(raise_exception=True)
 
-        def write():
-            logged = incident_action_add(incident=incident, actor=self.principal.user, **form.validated_data)
+        def write(data):
+            logged = incident_action_add(incident=incident, actor=self.principal.user, **data)
             return 201, self._read(IncidentActionSerializer, logged)
 
         return self.respond_once(request, write)
@@ -220,11 +215,9 @@ class IncidentViewSet(ReadOnlyCollection):
     def transition(self, request, *args, **kwargs):
         """Move the case to another status; the log records who did it and why."""
         incident = self.get_object()
-        form = self.get_serializer(data=request.data)
-        form.is_valid(raise_exception=True)
 
-        def write():
-            moved = incident_transition(incident=incident, actor=self.principal.user, **form.validated_data)
+        def write(data):
+            moved = incident_transition(incident=incident, actor=self.principal.user, **data)
             return 200, self._read(IncidentSerializer, moved)
 
         return self.respond_once(request, write)

@@ -68,6 +68,23 @@ def test_a_retried_report_opens_one_case(negotiator_api, community):
     assert Incident.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("path", "first", "invalid"),
+    [
+        ("", None, {"category": "no-such-category"}),
+        ("actions/", {"kind": "mediation_meeting"}, {"kind": "status_change"}),
+        ("transition/", {"to_status": "in_progress"}, {"to_status": "no-such-status"}),
+    ],
+)
+def test_a_key_reused_with_another_invalid_body_is_a_conflict(negotiator_api, community, case, path, first, invalid):
+    url = f"/api/v1/incidents/{case.pk}/{path}" if path else "/api/v1/incidents/"
+    first = incident_body(community) if first is None else first
+    headers = {"HTTP_IDEMPOTENCY_KEY": f"reused-{path}"}
+    assert negotiator_api.post(url, first, format="json", **headers).status_code in (200, 201)
+    response = negotiator_api.post(url, {**first, **invalid}, format="json", **headers)
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "idempotency_conflict")
+
+
 def test_a_case_in_the_future_is_refused(negotiator_api, community):
     response = negotiator_api.post(
         "/api/v1/incidents/", incident_body(community, occurred_at="2999-01-01T00:00:00Z"), format="json"
