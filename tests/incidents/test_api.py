@@ -103,6 +103,30 @@ def test_negotiator_logs_an_action_on_a_case_of_own_community(negotiator_api, ca
     assert [row["kind"] for row in log["results"]] == ["reported", "mediation_meeting"]
 
 
+def test_an_action_dated_before_the_case_is_refused_in_the_callers_language(negotiator_api, case):
+    response = negotiator_api.post(
+        f"/api/v1/incidents/{case.pk}/actions/",
+        {"kind": "note", "performed_at": "1990-01-01T00:00:00Z"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "performed_at": ["An action cannot be dated before the incident happened."]
+    }
+    assert case.actions.count() == 1
+
+
+def test_a_change_of_status_dated_before_the_case_is_refused(negotiator_api, case):
+    response = negotiator_api.post(
+        f"/api/v1/incidents/{case.pk}/transition/",
+        {"to_status": "in_progress", "performed_at": "1990-01-01T00:00:00Z"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"performed_at"}
+
+
 def test_status_changes_cannot_be_logged_as_actions(negotiator_api, case):
     response = negotiator_api.post(f"/api/v1/incidents/{case.pk}/actions/", {"kind": "status_change"}, format="json")
     assert response.status_code == 400
