@@ -21,7 +21,14 @@ from communities.models import (
     periods_overlap,
 )
 from communities.selectors import with_partnership_state
-from communities.services import api_key_check_owner, api_key_issue, api_key_revoke
+from communities.services import (
+    api_key_check_owner,
+    api_key_issue,
+    api_key_revoke,
+    community_touch,
+    partnership_delete,
+    partnership_save,
+)
 
 admin.site.site_header = _("Zlagoda: programme administration")
 admin.site.site_title = _("Zlagoda")
@@ -92,6 +99,12 @@ class CommunityAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return with_partnership_state(super().get_queryset(request))
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Partnership:
+            # The API shows a community's partnerships as part of it.
+            community_touch(community_ids=[form.instance.pk])
+
     @admin.display(description=_("partner now"), boolean=True, ordering="is_partner")
     def is_partner(self, obj):
         return obj.is_partner
@@ -105,6 +118,15 @@ class PartnershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["community"]
     date_hierarchy = "joined_on"
     list_select_related = ["community"]
+
+    def save_model(self, request, obj, form, change):
+        partnership_save(partnership=obj)
+
+    def delete_model(self, request, obj):
+        partnership_delete(partnerships=Partnership.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        partnership_delete(partnerships=queryset)
 
 
 @admin.register(PartnerOrganisation)

@@ -1,11 +1,12 @@
 """The community page of the staff admin: its partnership periods are checked together."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
 
-from communities.models import Partnership
+from communities.models import Community, Partnership
+from communities.services import partnership_start
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +73,52 @@ def test_periods_one_after_another_are_saved(client, staff_user, community):
         (date(2023, 3, 1), date(2024, 9, 30)),
         (date(2024, 10, 1), None),
     ]
+
+
+LONG_AGO = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def partnership(community):
+    partnership = partnership_start(community=community, joined_on=date(2023, 3, 1))
+    Community.objects.filter(pk=community.pk).update(updated_at=LONG_AGO)
+    return partnership
+
+
+def updated_at(community):
+    community.refresh_from_db()
+    return community.updated_at
+
+
+def test_a_partnership_edited_in_its_admin_counts_as_a_change_of_the_community(
+    client, staff_user, community, partnership
+):
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:communities_partnership_change", args=[partnership.pk]),
+        {"community": community.pk, "joined_on": "01.03.2023", "left_on": "30.09.2025", "leave_reason": "elections"},
+    )
+    assert response.status_code == 302
+    assert updated_at(community) > LONG_AGO
+
+
+def test_a_partnership_deleted_in_its_admin_counts_as_a_change_of_the_community(
+    client, staff_user, community, partnership
+):
+    client.force_login(staff_user)
+    response = client.post(reverse("admin:communities_partnership_delete", args=[partnership.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Partnership.objects.exists()
+    assert updated_at(community) > LONG_AGO
+
+
+def test_partnerships_bulk_deleted_in_their_admin_count_as_a_change_of_the_community(
+    client, staff_user, community, partnership
+):
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:communities_partnership_changelist"),
+        {"action": "delete_selected", "_selected_action": [partnership.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert updated_at(community) > LONG_AGO
