@@ -18,9 +18,17 @@ from communities.models import (
     Partnership,
     Region,
     SafetyAssessment,
+    periods_overlap,
 )
 from communities.selectors import with_partnership_state
-from communities.services import api_key_check_owner, api_key_issue, api_key_revoke
+from communities.services import (
+    api_key_check_owner,
+    api_key_issue,
+    api_key_revoke,
+    community_touch,
+    partnership_delete,
+    partnership_save,
+)
 
 admin.site.site_header = _("Zlagoda: programme administration")
 admin.site.site_title = _("Zlagoda")
@@ -41,8 +49,40 @@ class RegionAdmin(admin.ModelAdmin):
         return obj.community_count
 
 
+class PartnershipFormSet(forms.BaseInlineFormSet):
+    """The community's periods as typed, checked together: ``Partnership.clean`` compares a row
+    only with the saved ones, and formsets skip conditional unique constraints, so two new open
+    periods would reach the database (IntegrityError) and two new overlapping ones be saved."""
+
+    def clean(self):
+        super().clean()
+        periods = []
+        for form in self.forms:
+            if not form.has_changed() and form.instance.pk is None:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            joined_on = getattr(form, "cleaned_data", {}).get("joined_on")
+            if joined_on is None:
+                continue
+            periods.append((joined_on, form.cleaned_data.get("left_on"), form))
+        periods.sort(key=lambda period: period[0])
+        open_seen = False
+        for index, (joined_on, left_on, form) in enumerate(periods):
+            if left_on is None:
+                if open_seen:
+                    form.add_error(
+                        "left_on", _("Only one partnership period of a community can be open (without a leaving date).")
+                    )
+                    continue
+                open_seen = True
+            if any(periods_overlap((joined_on, left_on), (other[0], other[1])) for other in periods[:index]):
+                form.add_error("joined_on", _("This period overlaps another partnership period of the same community."))
+
+
 class PartnershipInline(admin.TabularInline):
     model = Partnership
+    formset = PartnershipFormSet
     extra = 0
     fields = ["joined_on", "left_on", "leave_reason", "note"]
 
@@ -59,6 +99,12 @@ class CommunityAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return with_partnership_state(super().get_queryset(request))
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Partnership:
+            # The API shows a community's partnerships as part of it.
+            community_touch(community_ids=[form.instance.pk])
+
     @admin.display(description=_("partner now"), boolean=True, ordering="is_partner")
     def is_partner(self, obj):
         return obj.is_partner
@@ -72,6 +118,15 @@ class PartnershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["community"]
     date_hierarchy = "joined_on"
     list_select_related = ["community"]
+
+    def save_model(self, request, obj, form, change):
+        partnership_save(partnership=obj)
+
+    def delete_model(self, request, obj):
+        partnership_delete(partnerships=Partnership.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        partnership_delete(partnerships=queryset)
 
 
 @admin.register(PartnerOrganisation)

@@ -2,6 +2,8 @@
 partner organisations (with their API keys and the log of what they pulled), safety assessments
 and support engagements."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -129,6 +131,12 @@ class LeaveReason(models.TextChoices):
     FUNDING = "funding", _("Funding ended")
     PROGRAMME_ENDED = "programme_ended", _("Programme ended")
     OTHER = "other", _("Other")
+
+
+def periods_overlap(first: tuple[date, date | None], second: tuple[date, date | None]) -> bool:
+    """Whether two ``(joined_on, left_on)`` periods share a day (``left_on`` ``None``: still open)."""
+    (first_start, first_end), (second_start, second_end) = first, second
+    return (first_end is None or second_start <= first_end) and (second_end is None or first_start <= second_end)
 
 
 class Partnership(Timestamped):

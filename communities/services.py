@@ -3,17 +3,27 @@ keys partner organisations use."""
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.models import ApiKey, ApiRequest, Community, LeaveReason, PartnerOrganisation, Partnership
 from communities.roles import Role, role_of
+
+
+def community_touch(*, community_ids: Iterable[int]) -> None:
+    """Count the communities as changed for the API's incremental sync (``updated_at``) when what
+    the API shows of them changes without a change of their own row: their partnerships (the
+    ``partnerships`` and ``is_partner`` of ``communities/``). No history entry: nothing of the
+    community itself changed."""
+    Community.objects.filter(pk__in=set(community_ids) - {None}).update(updated_at=timezone.now())
 
 
 @transaction.atomic
@@ -23,6 +33,7 @@ def partnership_start(*, community: Community, joined_on: date, note: str = "") 
     partnership = Partnership(community=community, joined_on=joined_on, note=note)
     partnership.full_clean()
     partnership.save()
+    community_touch(community_ids=[community.pk])
     return partnership
 
 
@@ -38,7 +49,27 @@ def partnership_end(*, community: Community, left_on: date, reason: LeaveReason,
         partnership.note = f"{partnership.note}\n{note}".strip()
     partnership.full_clean()
     partnership.save()
+    community_touch(community_ids=[community.pk])
     return partnership
+
+
+@transaction.atomic
+def partnership_save(*, partnership: Partnership) -> Partnership:
+    """Save a partnership period as edited (the admin's form has validated it); its community,
+    and the one it was moved from, count as changed."""
+    previous = Partnership.objects.filter(pk=partnership.pk).values_list("community_id", flat=True).first()
+    partnership.save()
+    community_touch(community_ids=[partnership.community_id, previous])
+    return partnership
+
+
+@transaction.atomic
+def partnership_delete(*, partnerships: QuerySet[Partnership]) -> int:
+    """Delete partnership periods; their communities count as changed."""
+    rows = list(partnerships.values_list("pk", "community_id"))
+    deleted, _details = Partnership.objects.filter(pk__in=[pk for pk, _community in rows]).delete()
+    community_touch(community_ids=[community for _pk, community in rows])
+    return deleted
 
 
 # --- API keys -----------------------------------------------------------------------------------

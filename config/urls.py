@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from communities import views as portal_views
+from communities.api import views as api_views
 
 urlpatterns = [
     path("", portal_views.home, name="home"),
@@ -15,3 +16,5 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("reports/", include("reports.urls")),
 ]
+
+handler400 = api_views.bad_request

@@ -15,7 +15,7 @@ from incidents.models import (
     IncidentStatus,
     ResponseMode,
 )
-from incidents.services import incident_action_add, incident_open, incident_transition
+from incidents.services import ensure_action_moment, incident_action_add, incident_open, incident_transition
 
 # Kinds staff log by hand; the others are written by the status workflow.
 MANUAL_ACTION_KINDS = [
@@ -42,6 +42,19 @@ class IncidentActionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "performed_at" in self.fields:
             self.fields["performed_at"].initial = timezone.now
+
+    def clean(self):
+        # The service's own rule, here so that a wrong date is an error on the form (with
+        # everything typed kept) rather than an exception when the admin saves. The incident is
+        # the chosen one (action admin) or the case being edited (inline, with the typed date).
+        cleaned = super().clean()
+        incident = cleaned.get("incident")
+        if self.instance.pk is None and incident is not None:
+            try:
+                ensure_action_moment(incident=incident, performed_at=cleaned.get("performed_at"))
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
 
 
 class IncidentActionInline(admin.TabularInline):

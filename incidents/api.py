@@ -5,8 +5,6 @@ organisations an incident is generalised to its community: no description, place
 only the community's own location. Writes go through ``incidents.services``.
 """
 
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -19,7 +17,6 @@ from communities.roles import Role
 from communities.selectors import writable_communities
 from incidents.filters import IncidentFilter
 from incidents.models import (
-    CLOCK_SKEW,
     ActionKind,
     Agency,
     Incident,
@@ -125,6 +122,8 @@ class IncidentReportSerializer(serializers.Serializer):
             self.fields["negotiator"].queryset = visible_negotiators(user)
 
 
+PERFORMED_AT_HELP = "Default: now. Neither before the incident happened nor in the future."
+
 # The kinds a caller logs directly; status changes are logged by the transition itself.
 LOGGABLE_ACTION_KINDS = [
     (kind.value, kind.label)
@@ -133,17 +132,12 @@ LOGGABLE_ACTION_KINDS = [
 ]
 
 
-def not_in_the_future(value):
-    if value is not None and value > timezone.now() + CLOCK_SKEW:
-        raise serializers.ValidationError(_("This cannot be in the future."))
-
-
 class IncidentActionAddSerializer(serializers.Serializer):
     """Something done on a case that does not change its status: a meeting, a call, a note."""
 
     kind = serializers.ChoiceField(choices=LOGGABLE_ACTION_KINDS)
     description = serializers.CharField(allow_blank=True, default="")
-    performed_at = serializers.DateTimeField(allow_null=True, default=None, help_text="Default: now.")
+    performed_at = serializers.DateTimeField(allow_null=True, default=None, help_text=PERFORMED_AT_HELP)
 
 
 class IncidentTransitionSerializer(serializers.Serializer):
@@ -156,9 +150,7 @@ class IncidentTransitionSerializer(serializers.Serializer):
         choices=Agency.choices, allow_blank=True, default="", help_text="Required when referring the case."
     )
     response_mode = serializers.ChoiceField(choices=ResponseMode.choices, allow_blank=True, default="")
-    performed_at = serializers.DateTimeField(
-        allow_null=True, default=None, validators=[not_in_the_future], help_text="Default: now."
-    )
+    performed_at = serializers.DateTimeField(allow_null=True, default=None, help_text=PERFORMED_AT_HELP)
 
 
 class IncidentViewSet(ReadOnlyCollection):
@@ -188,11 +180,8 @@ class IncidentViewSet(ReadOnlyCollection):
 
     @extend_schema(request=IncidentReportSerializer, responses={201: IncidentSerializer})
     def create(self, request, *args, **kwargs):
-        form = self.get_serializer(data=request.data)
-        form.is_valid(raise_exception=True)
-
-        def write():
-            incident = incident_report(actor=self.principal.user, **form.validated_data)
+        def write(data):
+            incident = incident_report(actor=self.principal.user, **data)
             return 201, self._read(IncidentSerializer, incident)
 
         return self.respond_once(request, write)
@@ -206,11 +195,9 @@ class IncidentViewSet(ReadOnlyCollection):
         if request.method == "GET":
             page = self.paginate_queryset(stable_order(incident.actions.all()))
             return self.get_paginated_response(self._read(IncidentActionSerializer, page, many=True))
-        form = self.get_serializer(data=request.data)
-        form.is_valid(raise_exception=True)
 
-        def write():
-            logged = incident_action_add(incident=incident, actor=self.principal.user, **form.validated_data)
+        def write(data):
+            logged = incident_action_add(incident=incident, actor=self.principal.user, **data)
             return 201, self._read(IncidentActionSerializer, logged)
 
         return self.respond_once(request, write)
@@ -220,11 +207,9 @@ class IncidentViewSet(ReadOnlyCollection):
     def transition(self, request, *args, **kwargs):
         """Move the case to another status; the log records who did it and why."""
         incident = self.get_object()
-        form = self.get_serializer(data=request.data)
-        form.is_valid(raise_exception=True)
 
-        def write():
-            moved = incident_transition(incident=incident, actor=self.principal.user, **form.validated_data)
+        def write(data):
+            moved = incident_transition(incident=incident, actor=self.principal.user, **data)
             return 200, self._read(IncidentSerializer, moved)
 
         return self.respond_once(request, write)

@@ -36,6 +36,18 @@ class PartyData(TypedDict, total=False):
     notes: str
 
 
+def ensure_action_moment(*, incident: Incident, performed_at: datetime | None) -> None:
+    """Refuse a date for an entry of ``incident``'s log (an action, a change of status) that is
+    before the incident happened or in the future; ``None`` (now) is always fine. Forms that
+    take such a date (the admin's) call this in their ``clean`` so the error shows on the form."""
+    if performed_at is None:
+        return
+    if performed_at > timezone.now() + CLOCK_SKEW:
+        raise ValidationError({"performed_at": _("An action cannot be logged in the future.")})
+    if incident.occurred_at and performed_at < incident.occurred_at:
+        raise ValidationError({"performed_at": _("An action cannot be dated before the incident happened.")})
+
+
 @transaction.atomic
 def incident_report(
     *,
@@ -118,10 +130,12 @@ def incident_transition(
     """Move ``incident`` to ``to_status`` if the workflow allows it, and log who did it and why.
 
     Referring a case needs the agency (``referred_to``); closing it stamps ``closed_at``;
-    reopening clears it. Raises ``ValidationError`` for a move the workflow does not allow.
+    reopening clears it. Raises ``ValidationError`` for a move the workflow does not allow, or
+    for a ``performed_at`` before the incident happened or in the future.
     """
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     ensure_can_log_in(actor, incident.community)
+    ensure_action_moment(incident=incident, performed_at=performed_at)
     to_status = IncidentStatus(to_status)
     from_status = IncidentStatus(incident.status)
     if to_status not in incident.allowed_transitions():
@@ -164,13 +178,13 @@ def incident_action_add(
     description: str = "",
     performed_at: datetime | None = None,
 ) -> IncidentAction:
-    """Log an action on ``incident`` that does not change its status (a meeting, a call, a note)."""
+    """Log an action on ``incident`` that does not change its status (a meeting, a call, a note),
+    dated ``performed_at`` (default: now; never before the incident happened nor in the future)."""
     ensure_can_log_in(actor, incident.community)
     if kind in (ActionKind.REPORTED, ActionKind.STATUS_CHANGE, ActionKind.REFERRAL):
         raise ValidationError({"kind": _("Status changes are logged by changing the status.")})
+    ensure_action_moment(incident=incident, performed_at=performed_at)
     when = performed_at or timezone.now()
-    if when > timezone.now() + CLOCK_SKEW:
-        raise ValidationError({"performed_at": _("An action cannot be logged in the future.")})
     action = IncidentAction(incident=incident, kind=kind, performed_at=when, actor=actor, description=description)
     action.full_clean()
     action.save()

@@ -174,11 +174,8 @@ class OutreachEventViewSet(ReadOnlyCollection):
 
     @extend_schema(request=EventLogSerializer, responses={201: OutreachEventSerializer})
     def create(self, request, *args, **kwargs):
-        form = self.get_serializer(data=request.data)
-        form.is_valid(raise_exception=True)
-
-        def write():
-            event = event_log(actor=self.principal.user, **form.validated_data)
+        def write(data):
+            event = event_log(actor=self.principal.user, **data)
             return 201, OutreachEventSerializer(event, context=self.get_serializer_context()).data
 
         return self.respond_once(request, write)

@@ -290,12 +290,8 @@ class MonitoringReportViewSet(mixins.CreateModelMixin, ReadOnlyCollection):
         responses={202: OpenApiResponse(MonitoringReportSerializer, description="Queued; poll its url.")},
     )
     def create(self, request, *args, **kwargs):
-        form = self.get_serializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        arguments = self._defaults(dict(form.validated_data))
-
-        def write():
-            report = services.report_request(actor=self._actor, **arguments)
+        def write(data):
+            report = services.report_request(actor=self._actor, **self._defaults(dict(data)))
             body = MonitoringReportSerializer(report, context=self.get_serializer_context()).data
             return status.HTTP_202_ACCEPTED, body
 

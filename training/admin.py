@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from negotiators.models import Negotiator
 from training.models import Attendance, TrainingModule, TrainingSession
-from training.services import negotiator_refresh_status
+from training.services import attendance_change, attendance_delete, session_delete
 
 
 @admin.register(TrainingModule)
@@ -28,15 +27,8 @@ class AttendanceInline(admin.TabularInline):
     autocomplete_fields = ["negotiator"]
 
 
-class _RefreshesNegotiatorStatus:
-    """Attendance decides certification: after it changes, recompute the negotiators' status."""
-
-    def _refresh(self, negotiator_ids):
-        negotiator_refresh_status(negotiators=Negotiator.objects.filter(pk__in=negotiator_ids))
-
-
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(_RefreshesNegotiatorStatus, admin.ModelAdmin):
+class TrainingSessionAdmin(admin.ModelAdmin):
     list_display = ["module", "starts_on", "ends_on", "place", "host_community", "present_count", "completed_count"]
     list_filter = ["module__level", "module", "host_community__region"]
     search_fields = ["module__code", "module__title", "place", "trainers"]
@@ -64,14 +56,25 @@ class TrainingSessionAdmin(_RefreshesNegotiatorStatus, admin.ModelAdmin):
         return obj.completed_count
 
     def save_related(self, request, form, formsets, change):
-        before = set(Attendance.objects.filter(session=form.instance).values_list("negotiator_id", flat=True))
-        super().save_related(request, form, formsets, change)
-        after = set(Attendance.objects.filter(session=form.instance).values_list("negotiator_id", flat=True))
-        self._refresh(before | after)
+        # Attendance decides certification: the inline's changes go through the training service.
+        def attendees() -> set[int]:
+            return set(Attendance.objects.filter(session=form.instance).values_list("negotiator_id", flat=True))
+
+        with attendance_change(
+            negotiator_ids=attendees(), session_ids=[form.instance.pk], actor=request.user
+        ) as changed:
+            super().save_related(request, form, formsets, change)
+            changed.negotiator_ids |= attendees()
+
+    def delete_model(self, request, obj):
+        session_delete(sessions=TrainingSession.objects.filter(pk=obj.pk), actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        session_delete(sessions=queryset, actor=request.user)
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(_RefreshesNegotiatorStatus, admin.ModelAdmin):
+class AttendanceAdmin(admin.ModelAdmin):
     list_display = ["negotiator", "session", "present", "completed"]
     list_filter = ["present", "completed", "session__module"]
     search_fields = ["negotiator__contact__full_name", "session__module__code"]
@@ -79,16 +82,19 @@ class AttendanceAdmin(_RefreshesNegotiatorStatus, admin.ModelAdmin):
     list_select_related = ["negotiator__contact", "session__module"]
 
     def save_model(self, request, obj, form, change):
-        previous = Attendance.objects.filter(pk=obj.pk).values_list("negotiator_id", flat=True).first()
-        super().save_model(request, obj, form, change)
-        self._refresh({obj.negotiator_id, previous} - {None})
+        # Through the training service, so the session(s) and the certification follow; the
+        # row's session or negotiator may have been changed, so the previous ones too.
+        previous = Attendance.objects.filter(pk=obj.pk).values_list("negotiator_id", "session_id").first()
+        previous_negotiator, previous_session = previous or (None, None)
+        with attendance_change(
+            negotiator_ids={obj.negotiator_id, previous_negotiator},
+            session_ids={obj.session_id, previous_session},
+            actor=request.user,
+        ):
+            super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
-        negotiator_id = obj.negotiator_id
-        super().delete_model(request, obj)
-        self._refresh({negotiator_id})
+        attendance_delete(attendances=Attendance.objects.filter(pk=obj.pk), actor=request.user)
 
     def delete_queryset(self, request, queryset):
-        negotiator_ids = set(queryset.values_list("negotiator_id", flat=True))
-        super().delete_queryset(request, queryset)
-        self._refresh(negotiator_ids)
+        attendance_delete(attendances=queryset, actor=request.user)

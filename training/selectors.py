@@ -1,10 +1,13 @@
-"""Reads of the School. The module catalogue and the sessions are programme-wide: every role sees
-them; attendance is visible only where the negotiator is."""
+"""Reads of the School. The module catalogue is programme-wide: every role sees it. A session is
+seen by staff and programme managers everywhere, by the others where it touches their communities
+(hosted there, or attended by their negotiators); attendance only where the negotiator is."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from communities.models import PartnerOrganisation
-from communities.roles import role_of
+from communities.roles import Role, role_of
+from communities.selectors import sees_every_community, visible_communities
 from negotiators.selectors import visible_negotiators
 from training.models import Attendance, TrainingModule, TrainingSession
 
@@ -21,8 +24,23 @@ def visible_modules(viewer) -> QuerySet[TrainingModule]:
 
 
 def visible_sessions(viewer) -> QuerySet[TrainingSession]:
+    """Every session for staff and programme managers. A partner organisation (or its member)
+    sees the sessions hosted in its communities or attended by their negotiators: another
+    community's session (its place, its attendance) is not found. A negotiator sees the same for
+    their community, and also every session not yet over: the School's schedule, which they may
+    join wherever it is held (the field app lists it)."""
     sessions = TrainingSession.objects.all()
-    return sessions if _has_a_role(viewer) else sessions.none()
+    if sees_every_community(viewer):
+        return sessions
+    if not _has_a_role(viewer):
+        return sessions.none()
+    communities = visible_communities(viewer)
+    # Exists, not a join on attendances: the collection counts attendances per session.
+    attended = Exists(Attendance.objects.filter(session=OuterRef("pk"), negotiator__community__in=communities))
+    scope = Q(host_community__in=communities) | Q(attended)
+    if not isinstance(viewer, PartnerOrganisation) and role_of(viewer) == Role.NEGOTIATOR:
+        scope |= Q(ends_on__gte=timezone.localdate())
+    return sessions.filter(scope)
 
 
 def visible_attendance(viewer) -> QuerySet[Attendance]:

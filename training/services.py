@@ -4,21 +4,29 @@ The rule, written once here: a negotiator is *certified* once they have complete
 basic module (or was certified before, as pilot graduates were), *advanced* once certified and
 every active advanced module is completed, *trained* with at least one module completed, and a
 *candidate* otherwise.
+
+Every change of attendance (recorded, corrected, deleted with its session, or edited in the
+admin) goes through :func:`attendance_change`, so the sessions count as changed for the API's
+incremental sync and a certification that attendance had earned is earned again or withdrawn.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
+from django.utils import timezone
 
 from negotiators.models import Negotiator, NegotiatorStatus
 from training.models import Attendance, ModuleLevel, TrainingModule, TrainingSession
 
 
-def _status_for(negotiator: Negotiator, completed_module_ids: set[int], module_levels: dict[int, str]) -> str:
+def _status_for(certified_on: date | None, completed_module_ids: set[int], module_levels: dict[int, str]) -> str:
     basic = {pk for pk, level in module_levels.items() if level == ModuleLevel.BASIC}
     advanced = {pk for pk, level in module_levels.items() if level == ModuleLevel.ADVANCED}
-    certified = negotiator.certified_on is not None or (basic and basic <= completed_module_ids)
+    certified = certified_on is not None or (basic and basic <= completed_module_ids)
     if certified and advanced and advanced <= completed_module_ids:
         return NegotiatorStatus.ADVANCED
     if certified:
@@ -28,48 +36,137 @@ def _status_for(negotiator: Negotiator, completed_module_ids: set[int], module_l
     return NegotiatorStatus.CANDIDATE
 
 
-@transaction.atomic
-def negotiator_refresh_status(*, negotiators: Iterable[Negotiator]) -> None:
-    """Recompute the status (and certification date) of ``negotiators`` from their completed
-    modules, in a fixed number of queries."""
-    negotiators = list(negotiators)
-    if not negotiators:
-        return
-    module_levels = dict(TrainingModule.objects.filter(is_active=True).values_list("pk", "level"))
-    completions = (
+def _active_module_levels() -> dict[int, str]:
+    return dict(TrainingModule.objects.filter(is_active=True).values_list("pk", "level"))
+
+
+def _completions(negotiators: list[Negotiator]) -> dict[int, dict[int, date]]:
+    """For each negotiator, the active modules they completed and the last session's end."""
+    rows = (
         Attendance.objects.filter(negotiator__in=negotiators, completed=True, session__module__is_active=True)
         .values("negotiator_id", "session__module_id")
         .annotate(completed_on=Max("session__ends_on"))
     )
-    completed: dict[int, dict[int, object]] = {}
-    for row in completions:
+    completed: dict[int, dict[int, date]] = {}
+    for row in rows:
         completed.setdefault(row["negotiator_id"], {})[row["session__module_id"]] = row["completed_on"]
+    return completed
+
+
+def _earned_on(done: dict[int, date], basic: list[int]) -> date | None:
+    """The certification date the completed modules give: the end of the last basic one."""
+    if basic and set(basic) <= set(done):
+        return max(done[pk] for pk in basic)
+    return None
+
+
+def certifications_earned_by_attendance(*, negotiators: Iterable[Negotiator]) -> set[int]:
+    """The ids of ``negotiators`` whose certification date is the one their recorded attendance
+    gives (rather than an earlier one kept from before, as pilot graduates have)."""
+    negotiators = [negotiator for negotiator in negotiators if negotiator.certified_on is not None]
+    if not negotiators:
+        return set()
+    basic = [pk for pk, level in _active_module_levels().items() if level == ModuleLevel.BASIC]
+    completed = _completions(negotiators)
+    return {
+        negotiator.pk
+        for negotiator in negotiators
+        if _earned_on(completed.get(negotiator.pk, {}), basic) == negotiator.certified_on
+    }
+
+
+@transaction.atomic
+def negotiator_refresh_status(
+    *, negotiators: Iterable[Negotiator], earned_by_attendance: Iterable[int] = (), actor=None
+) -> None:
+    """Recompute the status (and certification date) of ``negotiators`` from their completed
+    modules, in a fixed number of queries. A negotiator in ``earned_by_attendance`` (ids, from
+    :func:`certifications_earned_by_attendance` before attendance changed) keeps a certification
+    only if the attendance recorded now still earns it."""
+    negotiators = list(negotiators)
+    if not negotiators:
+        return
+    reconsidered = set(earned_by_attendance)
+    module_levels = _active_module_levels()
+    completed = _completions(negotiators)
     basic = [pk for pk, level in module_levels.items() if level == ModuleLevel.BASIC]
     for negotiator in negotiators:
         done = completed.get(negotiator.pk, {})
-        status = _status_for(negotiator, set(done), module_levels)
-        certified_on = negotiator.certified_on
-        if certified_on is None and basic and set(basic) <= set(done):
-            certified_on = max(done[pk] for pk in basic)
+        kept = None if negotiator.pk in reconsidered else negotiator.certified_on
+        certified_on = kept or _earned_on(done, basic)
+        status = _status_for(certified_on, set(done), module_levels)
         if status != negotiator.status or certified_on != negotiator.certified_on:
             negotiator.status = status
             negotiator.certified_on = certified_on
+            if actor is not None:
+                negotiator._history_user = actor
             negotiator.save(update_fields=["status", "certified_on", "updated_at"])
+
+
+@dataclass
+class AttendanceChange:
+    """What a change of attendance touches; add what is only known after the change."""
+
+    negotiator_ids: set[int] = field(default_factory=set)
+    session_ids: set[int] = field(default_factory=set)
+
+
+@contextmanager
+def attendance_change(
+    *, negotiator_ids: Iterable[int], session_ids: Iterable[int] = (), actor=None
+) -> Iterator[AttendanceChange]:
+    """Around any change of attendance rows: afterwards the sessions count as changed
+    (``updated_at``: their attendees and completions are part of them in the API) and the
+    negotiators' status is recomputed, a certification their attendance had earned included."""
+    with transaction.atomic():
+        change = AttendanceChange(set(negotiator_ids) - {None}, set(session_ids) - {None})
+        earned = certifications_earned_by_attendance(
+            negotiators=Negotiator.objects.filter(pk__in=change.negotiator_ids)
+        )
+        yield change
+        if change.session_ids:
+            TrainingSession.objects.filter(pk__in=change.session_ids).update(updated_at=timezone.now())
+        negotiator_refresh_status(
+            negotiators=Negotiator.objects.filter(pk__in=change.negotiator_ids),
+            earned_by_attendance=earned,
+            actor=actor,
+        )
 
 
 @transaction.atomic
 def attendance_record(
-    *, session: TrainingSession, negotiator: Negotiator, present: bool = True, completed: bool = False
+    *, session: TrainingSession, negotiator: Negotiator, present: bool = True, completed: bool = False, actor=None
 ) -> Attendance:
     """Record (or correct) whether ``negotiator`` attended ``session`` and completed its module,
     then update their status."""
     attendance = Attendance.objects.filter(session=session, negotiator=negotiator).first()
     if attendance is not None and (attendance.present, attendance.completed) == (present, completed):
         return attendance
-    attendance = attendance or Attendance(session=session, negotiator=negotiator)
-    attendance.present = present
-    attendance.completed = completed
-    attendance.full_clean()
-    attendance.save()
-    negotiator_refresh_status(negotiators=[negotiator])
+    with attendance_change(negotiator_ids=[negotiator.pk], session_ids=[session.pk], actor=actor):
+        attendance = attendance or Attendance(session=session, negotiator=negotiator)
+        attendance.present = present
+        attendance.completed = completed
+        attendance.full_clean()
+        attendance.save()
+    negotiator.refresh_from_db(fields=["status", "certified_on", "updated_at"])
     return attendance
+
+
+@transaction.atomic
+def attendance_delete(*, attendances: QuerySet[Attendance], actor) -> int:
+    """Delete attendance rows; their negotiators' status follows from what is left."""
+    rows = list(attendances.values_list("pk", "negotiator_id", "session_id"))
+    with attendance_change(negotiator_ids=[row[1] for row in rows], session_ids=[row[2] for row in rows], actor=actor):
+        deleted, _details = Attendance.objects.filter(pk__in=[row[0] for row in rows]).delete()
+    return deleted
+
+
+@transaction.atomic
+def session_delete(*, sessions: QuerySet[TrainingSession], actor) -> int:
+    """Delete training sessions with their attendance; the negotiators who attended them keep
+    only the status their remaining attendance gives."""
+    session_ids = list(sessions.values_list("pk", flat=True))
+    negotiator_ids = set(Attendance.objects.filter(session_id__in=session_ids).values_list("negotiator_id", flat=True))
+    with attendance_change(negotiator_ids=negotiator_ids, actor=actor):
+        deleted, _details = TrainingSession.objects.filter(pk__in=session_ids).delete()
+    return deleted

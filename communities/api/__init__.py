@@ -20,7 +20,7 @@ common, so a new collection is a selector, a serializer, a filter set and one li
 
 Adding a collection: a selector in the owning app, an ``AudienceSerializer`` with
 ``Meta.partner_fields``, an ``ApiFilterSet``, a ``ReadOnlyCollection`` (plus ``write_roles`` and
-a ``create``/``@action`` that validates an input serializer and calls a service through
-``respond_once`` if it takes writes), one line in ``config/api_urls.py``, and its rows in
+a ``create``/``@action`` that hands ``respond_once`` a ``write(data)`` calling a service with the
+input serializer's validated data, if it takes writes), one line in ``config/api_urls.py``, and its rows in
 ``tests/communities/test_api_permissions.py``.
 """

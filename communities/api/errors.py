@@ -7,10 +7,12 @@
 ``parties.0.full_name``) to its messages and is empty when no field is to blame.
 """
 
+import json
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
@@ -46,6 +48,7 @@ STATUS_ERRORS = {
     403: (exceptions.PermissionDenied.default_code, exceptions.PermissionDenied.default_detail),
     404: (exceptions.NotFound.default_code, exceptions.NotFound.default_detail),
     405: ("method_not_allowed", _("This method is not allowed here.")),
+    406: (exceptions.NotAcceptable.default_code, exceptions.NotAcceptable.default_detail),
     413: (RequestTooLarge.default_code, RequestTooLarge.default_detail),
     415: ("unsupported_media_type", _("Send the request body as JSON (Content-Type: application/json).")),
     429: (exceptions.Throttled.default_code, exceptions.Throttled.default_detail),
@@ -60,6 +63,15 @@ def error_body(code: str, message, fields: dict | None = None) -> dict:
 def error_body_for_status(status_code: int) -> dict:
     code, message = STATUS_ERRORS.get(status_code) or STATUS_ERRORS[500 if status_code >= 500 else 400]
     return error_body(code, message)
+
+
+def json_error_response(status_code: int, body: dict | None = None) -> HttpResponse:
+    """The error body (by default the one of ``status_code``) as a JSON response."""
+    return HttpResponse(
+        json.dumps(body or error_body_for_status(status_code), ensure_ascii=False),
+        status=status_code,
+        content_type="application/json",
+    )
 
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:

@@ -45,13 +45,40 @@ class MomentFilter(django_filters.IsoDateTimeFilter):
     field_class = MomentField
 
 
-class DayStartFilter(django_filters.DateFilter):
-    """A date compared with a date-and-time field: whole days in the portal's time zone, as the
-    field's index can serve (``__date`` lookups cannot use it)."""
+def day_start(day: date) -> datetime:
+    """The first moment of ``day`` in the portal's time zone, in UTC (``OverflowError`` if that
+    moment does not fit: 0001-01-01 in Kyiv begins on 31 December of year 0 in UTC)."""
+    return timezone.make_aware(datetime.combine(day, time.min)).astimezone(UTC)
+
+
+class DayField(forms.DateField):
+    """A date whose day (for ``until``, the day after it) begins at a moment that fits in UTC, so
+    that a far-off date is a 400 naming the parameter rather than a crash in the query."""
 
     def __init__(self, *args, until: bool = False, **kwargs):
         self.until = until
         super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day is None or (self.until and day == date.max):
+            return day
+        try:
+            day_start(day + timedelta(days=1) if self.until else day)
+        except OverflowError:
+            raise forms.ValidationError(_("This date is out of range."), code="invalid") from None
+        return day
+
+
+class DayStartFilter(django_filters.DateFilter):
+    """A date compared with a date-and-time field: whole days in the portal's time zone, as the
+    field's index can serve (``__date`` lookups cannot use it)."""
+
+    field_class = DayField
+
+    def __init__(self, *args, until: bool = False, **kwargs):
+        self.until = until
+        super().__init__(*args, until=until, **kwargs)
 
     def filter(self, qs, value):
         if value in django_filters.constants.EMPTY_VALUES:
@@ -60,9 +87,8 @@ class DayStartFilter(django_filters.DateFilter):
             if value == date.max:
                 return qs
             value += timedelta(days=1)
-        moment = timezone.make_aware(datetime.combine(value, time.min))
         lookup = "lt" if self.until else "gte"
-        return self.get_method(qs)(**{f"{self.field_name}__{lookup}": moment})
+        return self.get_method(qs)(**{f"{self.field_name}__{lookup}": day_start(value)})
 
 
 def date_range(field_name: str, *, moment: bool = False) -> tuple[django_filters.Filter, django_filters.Filter]:

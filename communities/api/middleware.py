@@ -6,14 +6,12 @@
   status, time), so staff can see who pulled what.
 """
 
-import json
 import time
 
 from django.db import connection, transaction
-from django.http import HttpResponse
 from django.utils import timezone
 
-from communities.api.errors import error_body_for_status
+from communities.api.errors import json_error_response
 from communities.models import ApiKey, ApiRequest
 
 API_PREFIX = "/api/"
@@ -58,11 +56,12 @@ class ApiMiddleware:
             entry.save()
 
     def _json_error(self, response):
-        replacement = HttpResponse(
-            json.dumps(error_body_for_status(response.status_code), ensure_ascii=False),
-            status=response.status_code,
-            content_type="application/json",
-        )
+        # A DRF view whose renderers cannot write JSON (the schema's YAML, the docs' HTML) still
+        # holds the API's own error body, with its precise message: keep that one.
+        body = getattr(response, "data", None)
+        if not (isinstance(body, dict) and set(body) == {"error"}):
+            body = None
+        replacement = json_error_response(response.status_code, body)
         for header in ("Allow", "Retry-After", "WWW-Authenticate"):
             if header in response:
                 replacement[header] = response[header]

@@ -12,6 +12,6 @@ class ApiContentNegotiation(DefaultContentNegotiation):
         if not matching:
             raise exceptions.NotAcceptable(
                 _("Unknown format “%(format)s”; use one of: %(formats)s.")
-                % {"format": format, "formats": ", ".join(renderer.format for renderer in renderers)}
+                % {"format": format, "formats": ", ".join(dict.fromkeys(renderer.format for renderer in renderers))}
             )
         return matching

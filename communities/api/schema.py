@@ -33,6 +33,7 @@ ERROR_DESCRIPTIONS = {
     "401": "No credentials, or an invalid, expired or revoked API key.",
     "403": "Authenticated, but this role may not do this (partners are read-only).",
     "404": "No such record (or it is outside your communities), or no such page of a list.",
+    "405": "This URL does not take this method (e.g. DELETE on a record): the Allow header lists those it takes.",
     "406": "Unknown ?format= (use json or csv) or unsatisfiable Accept header.",
     "413": "The request body is too large.",
     "415": "The request body must be JSON.",
@@ -68,7 +69,9 @@ class ApiAutoSchema(AutoSchema):
         return parameters
 
     def _error_statuses(self) -> list[str]:
-        statuses = ["401", "403", "406", "429"]
+        # 405: every route refuses some methods (none takes DELETE), and OpenAPI has no place for
+        # the methods a path lacks, so each operation of the path documents it.
+        statuses = ["401", "403", "405", "406", "429"]
         is_list = self.method == "GET" and self._is_list_view()
         if is_list or self.method == "POST":
             statuses.append("400")
@@ -84,6 +87,13 @@ class ApiAutoSchema(AutoSchema):
             if status not in responses:
                 response = self._get_response_for_code(ErrorSerializer, status, media_types=["application/json"])
                 response["description"] = ERROR_DESCRIPTIONS[status]
+                if status == "405":
+                    response["headers"] = {
+                        "Allow": {
+                            "schema": {"type": "string"},
+                            "description": "The methods this URL takes, e.g. GET, HEAD, OPTIONS.",
+                        }
+                    }
                 responses[status] = response
         return responses
 

@@ -1,12 +1,25 @@
-"""The API's own pages: the catch-all that answers unknown URLs under ``/api/v1/``."""
+"""The API's own pages: the catch-all that answers unknown URLs under ``/api/v1/``, and the
+400 page that answers in the API's error shape under ``/api/``."""
 
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+from django.views import defaults
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.views import APIView
 
+from communities.api.errors import json_error_response
+from communities.api.middleware import API_PREFIX
 from communities.api.permissions import ApiAccess
+
+
+def bad_request(request, exception, template_name=defaults.ERROR_400_TEMPLATE_NAME):
+    """``handler400``: a request Django refuses before any view (a Host header not in
+    ALLOWED_HOSTS, another suspicious operation) never reaches the API middleware, which sits
+    inside the middleware that raised; under /api/ it is still JSON, elsewhere Django's page."""
+    if request.path.startswith(API_PREFIX):
+        return json_error_response(400)
+    return defaults.bad_request(request, exception, template_name)
 
 
 @extend_schema(exclude=True)

@@ -38,9 +38,9 @@ class ScopedViewSet(viewsets.GenericViewSet):
     Subclasses set ``selector`` (viewer -> queryset), ``serializer_class`` (an
     :class:`~communities.api.serializers.AudienceSerializer`), ``filterset_class``, and may
     override :meth:`optimise` (``select_related``/``prefetch_related``) and :meth:`attach`, and
-    list the roles that may write in ``write_roles``. A write action validates an input
-    serializer, then hands a ``write()`` that calls the service and returns ``(status, body)`` to
-    :meth:`respond_once` (see ``incidents.api.IncidentViewSet.create``).
+    list the roles that may write in ``write_roles``. A write action hands :meth:`respond_once` a
+    ``write(data)`` that calls the service with the input serializer's validated data and returns
+    ``(status, body)`` (see ``incidents.api.IncidentViewSet.create``).
     """
 
     selector: Callable[[object], QuerySet]
@@ -99,13 +99,22 @@ class ScopedViewSet(viewsets.GenericViewSet):
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
-    def respond_once(self, request, write: Callable[[], tuple[int, object]]) -> Response:
-        """Run ``write`` (returns ``(status, body)``) at most once per ``Idempotency-Key``: a
-        retry with the same body gets the first response again (header ``Idempotency-Replayed:
-        true``), the same key with another body is a 422. Without the header, ``write`` just runs."""
+    def respond_once(self, request, write: Callable[[dict], tuple[int, object]]) -> Response:
+        """Validate the body with the action's input serializer, then run ``write`` (given the
+        validated data, returns ``(status, body)``) at most once per ``Idempotency-Key``: a retry
+        with the same body gets the first response again (header ``Idempotency-Replayed: true``),
+        the same key with another body is a 422, valid or not. The body is validated inside
+        :func:`run_once`, after the key is looked up, so a body refused with a 400 leaves its key
+        unused. Without the header, the body is validated and ``write`` just runs."""
+        form = self.get_serializer(data=request.data)
+
+        def validated_write():
+            form.is_valid(raise_exception=True)
+            return write(form.validated_data)
+
         key = request.headers.get("Idempotency-Key")
         if key is None:
-            status_code, body = write()
+            status_code, body = validated_write()
             return Response(body, status=status_code)
         try:
             outcome = run_once(
@@ -113,7 +122,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
                 key=key,
                 scope=f"{request.method} {request.path}"[:128],
                 data=request.data,
-                write=write,
+                write=validated_write,
             )
         except ValueError as exc:
             raise InvalidIdempotencyKey(str(exc)) from exc

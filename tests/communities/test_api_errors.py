@@ -65,9 +65,34 @@ def test_400_for_a_bad_filter_value(negotiator_api):
     assert set(error["fields"]) == {"date_after"}
 
 
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/incidents/", {"date_after": "0001-01-01"}),
+        ("/api/v1/incidents/", {"updated_since": "0001-01-01T00:00:00"}),
+        ("/api/v1/events/", {"updated_since": "9999-12-31T23:59:59-05:00"}),
+    ],
+)
+def test_400_for_a_date_filter_beyond_what_a_moment_can_hold(negotiator_api, path, params):
+    negotiator_api.raise_request_exception = False
+    error = assert_error(negotiator_api.get(path, params, HTTP_ACCEPT_LANGUAGE="en"), 400, "invalid")
+    assert set(error["fields"]) == set(params)
+
+
 def test_400_for_a_period_that_ends_before_it_starts(negotiator_api):
     response = negotiator_api.get("/api/v1/incidents/", {"date_after": "2025-07-01", "date_before": "2025-06-30"})
     assert set(assert_error(response, 400, "invalid")["fields"]) == {"date_before"}
+
+
+def test_400_for_a_host_not_allowed_is_json_under_the_api():
+    client = APIClient(HTTP_HOST="portal.attacker.example")
+    assert_error(client.get("/api/v1/incidents/", HTTP_ACCEPT_LANGUAGE="en"), 400, "bad_request")
+
+
+def test_400_for_a_host_not_allowed_stays_djangos_page_outside_the_api():
+    response = Client(HTTP_HOST="portal.attacker.example").get("/accounts/login/")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
 
 
 def test_401_without_credentials_challenges_for_a_bearer_key():
@@ -129,6 +154,18 @@ def test_406_for_an_unknown_format(negotiator_api):
         "csv"
         in assert_error(negotiator_api.get("/api/v1/incidents/", {"format": "xml"}), 406, "not_acceptable")["message"]
     )
+
+
+@pytest.mark.parametrize("path", ["/api/v1/schema/", "/api/v1/docs/"])
+def test_406_from_the_schema_and_the_docs_is_not_acceptable(path):
+    assert_error(APIClient().get(path, {"format": "xml"}), 406, "not_acceptable")
+
+
+def test_406_from_the_schema_names_the_formats_it_has():
+    message = assert_error(
+        APIClient().get("/api/v1/schema/", {"format": "xml"}, HTTP_ACCEPT_LANGUAGE="en"), 406, "not_acceptable"
+    )["message"]
+    assert message == "Unknown format “xml”; use one of: yaml, json."
 
 
 def test_413_for_an_oversized_body(negotiator_api, community, settings):

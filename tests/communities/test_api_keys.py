@@ -52,6 +52,27 @@ def test_issue_api_key_refuses_an_unknown_partner_and_names_the_known_ones(partn
     assert not ApiKey.objects.exists()
 
 
+@pytest.mark.parametrize("days", ["0", "3651", "100000000"])
+def test_issue_api_key_refuses_an_expiry_outside_one_day_to_ten_years_in_the_portals_language(partner, days):
+    with pytest.raises(CommandError, match="--expires-days має бути від 1 до 3650"):
+        call_command("issue_api_key", "--partner", partner.name, "--expires-days", days, stdout=StringIO())
+    assert not ApiKey.objects.exists()
+
+
+def test_issue_api_key_accepts_ten_years(partner):
+    call_command(
+        "issue_api_key", "--partner", partner.name, "--expires-days", "3650", stdout=StringIO(), stderr=StringIO()
+    )
+    assert ApiKey.objects.get().expires_at > timezone.now() + timedelta(days=3649)
+
+
+def test_issue_api_key_speaks_the_portals_language(partner):
+    with pytest.raises(CommandError, match="Немає партнерської організації з назвою «Nobody»"):
+        call_command("issue_api_key", "--partner", "Nobody", stdout=StringIO())
+    with translation.override("en"), pytest.raises(CommandError, match="No user is called “nobody”"):
+        call_command("issue_api_key", "--user", "nobody", stdout=StringIO())
+
+
 def test_issue_api_key_for_staff_only(staff_user, negotiator_user):
     out = StringIO()
     call_command("issue_api_key", "--user", staff_user.username, stdout=out, stderr=StringIO())

@@ -75,6 +75,22 @@ def test_the_schema_documents_auth_filters_pagination_csv_and_errors(schema):
     assert set(paginated["properties"]) == {"count", "next", "previous", "results"}
 
 
+def test_every_operation_documents_the_405_its_url_answers_to_other_methods(schema):
+    methods = {"get", "post", "put", "patch", "delete"}
+    operations = [
+        (path, method, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if method in methods
+    ]
+    undocumented = [f"{method} {path}" for path, method, operation in operations if "405" not in operation["responses"]]
+    assert operations
+    assert undocumented == []
+    response = schema["paths"]["/api/v1/communities/{id}/"]["get"]["responses"]["405"]
+    assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert "Allow" in response["headers"]
+
+
 def test_fields_partners_never_get_are_optional_and_named(schema):
     incident = schema["components"]["schemas"]["Incident"]
     assert "description" in incident["properties"]

@@ -17,8 +17,8 @@ from tests.negotiators.factories import NegotiatorFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("api_settings")]
 
-# Shared by every partner: the School's catalogue and sessions are programme-wide.
-PROGRAMME_WIDE = {"training/modules", "training/sessions"}
+# Shared by every partner: the School's module catalogue is programme-wide.
+PROGRAMME_WIDE = {"training/modules"}
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -40,3 +40,21 @@ def test_leaving_before_joining_is_refused(community):
     with pytest.raises(ValidationError) as error:
         partnership_end(community=community, left_on=date(2024, 2, 1), reason="other")
     assert "left_on" in error.value.message_dict
+
+
+LONG_AGO = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def test_ending_a_partnership_brings_the_community_back_into_an_incremental_sync(community, api_as):
+    partnership_start(community=community, joined_on=date(2023, 3, 1))
+    Community.objects.filter(pk=community.pk).update(updated_at=LONG_AGO)
+    partnership_end(community=community, left_on=date(2025, 9, 30), reason="elections")
+    rows = api_as("staff").get("/api/v1/communities/", {"updated_since": "2024-06-01T00:00:00Z"}).json()["results"]
+    assert [(row["id"], row["is_partner"]) for row in rows] == [(community.pk, False)]
+
+
+def test_starting_a_partnership_counts_as_a_change_of_the_community(community):
+    Community.objects.filter(pk=community.pk).update(updated_at=LONG_AGO)
+    partnership_start(community=community, joined_on=date(2023, 3, 1))
+    community.refresh_from_db()
+    assert community.updated_at > LONG_AGO

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.models import Incident
+from incidents.models import Incident, IncidentAction
 from incidents.services import incident_report
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +93,68 @@ def test_staff_log_an_action_on_the_case_page(client, staff_user, incident):
     assert response.status_code == 302
     logged = incident.actions.get(kind="police_contact")
     assert (logged.actor, logged.description) == (staff_user, "Дзвінок дільничному")
+
+
+def inline_action(incident, when, **overrides) -> dict:
+    local = timezone.localtime(when)
+    return (
+        change_form(incident)
+        | {
+            "actions-TOTAL_FORMS": incident.actions.count() + 1,
+            "actions-0-id": incident.actions.get().pk,
+            "actions-0-incident": incident.pk,
+            "actions-1-incident": incident.pk,
+            "actions-1-kind": "police_contact",
+            "actions-1-performed_at_0": local.strftime("%d.%m.%Y"),
+            "actions-1-performed_at_1": local.strftime("%H:%M:%S"),
+            "actions-1-description": "Дзвінок дільничному",
+        }
+        | overrides
+    )
+
+
+@pytest.mark.parametrize("offset", [timedelta(days=3), -timedelta(days=30)], ids=["future", "before-the-incident"])
+def test_a_wrongly_dated_action_on_the_case_page_is_a_form_error(client, staff_user, incident, offset):
+    client.force_login(staff_user)
+    url = reverse("admin:incidents_incident_change", args=[incident.pk])
+    response = client.post(url, inline_action(incident, timezone.now() + offset))
+    assert response.status_code == 200
+    (formset,) = [
+        inline.formset for inline in response.context["inline_admin_formsets"] if inline.formset.prefix == "actions"
+    ]
+    assert "performed_at" in formset.forms[1].errors
+    assert formset.forms[1]["description"].value() == "Дзвінок дільничному"
+    assert incident.actions.count() == 1
+
+
+def action_add_form(incident, when) -> dict:
+    local = timezone.localtime(when)
+    return {
+        "incident": incident.pk,
+        "kind": "police_contact",
+        "performed_at_0": local.strftime("%d.%m.%Y"),
+        "performed_at_1": local.strftime("%H:%M:%S"),
+        "description": "Дзвінок дільничному",
+    }
+
+
+@pytest.mark.parametrize("offset", [timedelta(days=3), -timedelta(days=30)], ids=["future", "before-the-incident"])
+def test_a_wrongly_dated_action_in_the_action_admin_is_a_form_error(client, staff_user, incident, offset):
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:incidents_incidentaction_add"), action_add_form(incident, timezone.now() + offset)
+    )
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "performed_at" in form.errors
+    assert form["description"].value() == "Дзвінок дільничному"
+    assert IncidentAction.objects.filter(incident=incident).count() == 1
+
+
+def test_the_action_admin_logs_a_rightly_dated_action(client, staff_user, incident):
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:incidents_incidentaction_add"), action_add_form(incident, timezone.now() - timedelta(hours=1))
+    )
+    assert response.status_code == 302
+    assert incident.actions.get(kind="police_contact").actor == staff_user

@@ -68,6 +68,23 @@ def test_a_retried_report_opens_one_case(negotiator_api, community):
     assert Incident.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("path", "first", "invalid"),
+    [
+        ("", None, {"category": "no-such-category"}),
+        ("actions/", {"kind": "mediation_meeting"}, {"kind": "status_change"}),
+        ("transition/", {"to_status": "in_progress"}, {"to_status": "no-such-status"}),
+    ],
+)
+def test_a_key_reused_with_another_invalid_body_is_a_conflict(negotiator_api, community, case, path, first, invalid):
+    url = f"/api/v1/incidents/{case.pk}/{path}" if path else "/api/v1/incidents/"
+    first = incident_body(community) if first is None else first
+    headers = {"HTTP_IDEMPOTENCY_KEY": f"reused-{path}"}
+    assert negotiator_api.post(url, first, format="json", **headers).status_code in (200, 201)
+    response = negotiator_api.post(url, {**first, **invalid}, format="json", **headers)
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "idempotency_conflict")
+
+
 def test_a_case_in_the_future_is_refused(negotiator_api, community):
     response = negotiator_api.post(
         "/api/v1/incidents/", incident_body(community, occurred_at="2999-01-01T00:00:00Z"), format="json"
@@ -84,6 +101,30 @@ def test_negotiator_logs_an_action_on_a_case_of_own_community(negotiator_api, ca
     assert case.actions.filter(kind=ActionKind.MEDIATION_MEETING).count() == 1
     log = negotiator_api.get(f"/api/v1/incidents/{case.pk}/actions/").json()
     assert [row["kind"] for row in log["results"]] == ["reported", "mediation_meeting"]
+
+
+def test_an_action_dated_before_the_case_is_refused_in_the_callers_language(negotiator_api, case):
+    response = negotiator_api.post(
+        f"/api/v1/incidents/{case.pk}/actions/",
+        {"kind": "note", "performed_at": "1990-01-01T00:00:00Z"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "performed_at": ["An action cannot be dated before the incident happened."]
+    }
+    assert case.actions.count() == 1
+
+
+def test_a_change_of_status_dated_before_the_case_is_refused(negotiator_api, case):
+    response = negotiator_api.post(
+        f"/api/v1/incidents/{case.pk}/transition/",
+        {"to_status": "in_progress", "performed_at": "1990-01-01T00:00:00Z"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"performed_at"}
 
 
 def test_status_changes_cannot_be_logged_as_actions(negotiator_api, case):

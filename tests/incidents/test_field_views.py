@@ -220,6 +220,23 @@ def test_a_negotiator_adds_an_action_to_the_case(negotiator_client, negotiator_u
     assert (action.actor, action.description) == (negotiator_user, "Перша зустріч сторін")
 
 
+def test_an_action_dated_before_the_incident_is_refused_next_to_its_date(negotiator_client, incident):
+    when = timezone.localtime(incident.occurred_at) - timedelta(days=2)
+    response = negotiator_client.post(
+        reverse("field:incident_action", args=[incident.pk]),
+        {
+            "action-kind": "note",
+            "action-performed_at_0": when.date().isoformat(),
+            "action-performed_at_1": when.strftime("%H:%M"),
+            "action-description": "Запис заднім числом",
+        },
+        **JSON,
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"action-performed_at"}
+    assert IncidentAction.objects.filter(incident=incident).count() == 0
+
+
 def test_status_kinds_cannot_be_logged_as_actions(negotiator_client, incident):
     response = negotiator_client.post(
         reverse("field:incident_action", args=[incident.pk]), {"action-kind": "status_change"}, **JSON

@@ -96,6 +96,42 @@ def test_action_without_status_change_is_logged_and_touches_the_case(negotiator_
     assert IncidentAction.objects.filter(incident=incident).count() == 2
 
 
+def test_an_action_dated_before_the_incident_happened_is_refused(staff_user, community):
+    incident = report(staff_user, community)
+    with pytest.raises(ValidationError) as refused:
+        incident_action_add(
+            incident=incident, kind="note", actor=staff_user, performed_at=incident.occurred_at - timedelta(days=1)
+        )
+    assert set(refused.value.message_dict) == {"performed_at"}
+    assert IncidentAction.objects.filter(incident=incident).count() == 1
+
+
+def test_a_change_of_status_dated_before_the_incident_happened_is_refused(staff_user, community):
+    incident = report(staff_user, community)
+    with pytest.raises(ValidationError) as refused:
+        incident_transition(
+            incident=incident,
+            to_status="in_progress",
+            actor=staff_user,
+            performed_at=incident.occurred_at - timedelta(minutes=1),
+        )
+    assert set(refused.value.message_dict) == {"performed_at"}
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.REPORTED
+
+
+def test_a_change_of_status_dated_in_the_future_is_refused(staff_user, community):
+    incident = report(staff_user, community)
+    with pytest.raises(ValidationError) as refused:
+        incident_transition(
+            incident=incident,
+            to_status="in_progress",
+            actor=staff_user,
+            performed_at=timezone.now() + timedelta(days=1),
+        )
+    assert set(refused.value.message_dict) == {"performed_at"}
+
+
 def test_status_kinds_cannot_be_logged_as_plain_actions(staff_user, community):
     incident = report(staff_user, community)
     with pytest.raises(ValidationError):

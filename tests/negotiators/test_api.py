@@ -101,6 +101,15 @@ def test_the_same_key_with_another_body_is_refused(negotiator_api, community):
     assert OutreachEvent.objects.count() == 1
 
 
+def test_the_same_key_with_another_body_that_is_also_invalid_is_a_conflict(negotiator_api, community):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "reused-badly"}
+    negotiator_api.post("/api/v1/events/", event_body(community), format="json", **headers)
+    response = negotiator_api.post(
+        "/api/v1/events/", event_body(community, kind="no-such-kind"), format="json", **headers
+    )
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "idempotency_conflict")
+
+
 def test_without_a_key_each_post_is_a_new_event(negotiator_api, community):
     for _ in range(2):
         assert negotiator_api.post("/api/v1/events/", event_body(community), format="json").status_code == 201
@@ -114,6 +123,13 @@ def test_a_refused_submission_leaves_its_key_free_for_the_corrected_one(negotiat
     good = negotiator_api.post("/api/v1/events/", event_body(community), format="json", **headers)
     assert good.status_code == 201
     assert IdempotencyKey.objects.filter(key="fix-me").count() == 1
+
+
+def test_a_body_the_input_check_refuses_leaves_its_key_free_too(negotiator_api, community):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "fix-the-kind"}
+    bad = negotiator_api.post("/api/v1/events/", event_body(community, kind="no-such-kind"), format="json", **headers)
+    assert bad.status_code == 400
+    assert negotiator_api.post("/api/v1/events/", event_body(community), format="json", **headers).status_code == 201
 
 
 def test_an_unusable_idempotency_key_is_a_400(negotiator_api, community):

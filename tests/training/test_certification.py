@@ -1,11 +1,12 @@
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from negotiators.models import NegotiatorStatus
 from tests.negotiators.factories import NegotiatorFactory
 from tests.training.factories import TrainingModuleFactory, TrainingSessionFactory
-from training.services import attendance_record
+from training.models import TrainingSession
+from training.services import attendance_record, session_delete
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +81,40 @@ def test_inactive_module_does_not_block_certification(school):
     negotiator.refresh_from_db()
     assert not extra.is_active
     assert negotiator.status == NegotiatorStatus.CERTIFIED
+
+
+def test_deleting_a_session_withdraws_the_certification_it_earned(school, staff_user):
+    basic, _advanced, sessions = school
+    negotiator = NegotiatorFactory()
+    complete(negotiator, basic, sessions)
+    session_delete(sessions=TrainingSession.objects.filter(pk=sessions[basic[-1].pk].pk), actor=staff_user)
+    negotiator.refresh_from_db()
+    assert (negotiator.status, negotiator.certified_on) == (NegotiatorStatus.TRAINED, None)
+
+
+def test_deleting_a_session_leaves_a_pilot_graduates_earlier_certification(school, staff_user):
+    _basic, advanced, sessions = school
+    negotiator = NegotiatorFactory(cohort="pilot", certified_on=date(2023, 6, 30))
+    complete(negotiator, advanced, sessions)
+    session_delete(sessions=TrainingSession.objects.filter(pk=sessions[advanced[0].pk].pk), actor=staff_user)
+    negotiator.refresh_from_db()
+    assert (negotiator.status, negotiator.certified_on) == (NegotiatorStatus.CERTIFIED, date(2023, 6, 30))
+
+
+def test_a_completion_corrected_to_not_completed_withdraws_the_certification(school):
+    basic, _advanced, sessions = school
+    negotiator = NegotiatorFactory()
+    complete(negotiator, basic, sessions)
+    attendance_record(session=sessions[basic[0].pk], negotiator=negotiator, present=True, completed=False)
+    negotiator.refresh_from_db()
+    assert (negotiator.status, negotiator.certified_on) == (NegotiatorStatus.TRAINED, None)
+
+
+def test_recording_attendance_counts_as_a_change_of_the_session(school):
+    basic, _advanced, sessions = school
+    session = sessions[basic[0].pk]
+    long_ago = datetime(2024, 1, 1, tzinfo=UTC)
+    TrainingSession.objects.filter(pk=session.pk).update(updated_at=long_ago)
+    attendance_record(session=session, negotiator=NegotiatorFactory(), present=True, completed=True)
+    session.refresh_from_db()
+    assert session.updated_at > long_ago
