@@ -55,16 +55,25 @@ class TrainingSessionAdmin(admin.ModelAdmin):
     def completed_count(self, obj):
         return obj.completed_count
 
-    def save_related(self, request, form, formsets, change):
-        # Attendance decides certification: the inline's changes go through the training service.
-        def attendees() -> set[int]:
-            return set(Attendance.objects.filter(session=form.instance).values_list("negotiator_id", flat=True))
+    def save_model(self, request, obj, form, change):
+        """Saved in :meth:`save_related`, together with its attendance."""
 
-        with attendance_change(
-            negotiator_ids=attendees(), session_ids=[form.instance.pk], actor=request.user
-        ) as changed:
+    def save_related(self, request, form, formsets, change):
+        # The session's module and dates decide what its attendance earns, as its attendance rows
+        # do: both are saved inside the training service's change, so a certification read from
+        # them before is reconsidered after.
+        session = form.instance
+
+        def attendees() -> set[int]:
+            if session.pk is None:
+                return set()
+            return set(Attendance.objects.filter(session=session).values_list("negotiator_id", flat=True))
+
+        with attendance_change(negotiator_ids=attendees(), actor=request.user) as changed:
+            super().save_model(request, session, form, change)
             super().save_related(request, form, formsets, change)
             changed.negotiator_ids |= attendees()
+            changed.session_ids.add(session.pk)
 
     def delete_model(self, request, obj):
         session_delete(sessions=TrainingSession.objects.filter(pk=obj.pk), actor=request.user)

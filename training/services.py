@@ -6,8 +6,9 @@ every active advanced module is completed, *trained* with at least one module co
 *candidate* otherwise.
 
 Every change of attendance (recorded, corrected, deleted with its session, or edited in the
-admin) goes through :func:`attendance_change`, so the sessions count as changed for the API's
-incremental sync and a certification that attendance had earned is earned again or withdrawn.
+admin), and every edit of a session's module or dates, goes through :func:`attendance_change`, so
+the sessions count as changed for the API's incremental sync and a certification that attendance
+had earned is earned again or withdrawn.
 """
 
 from collections.abc import Iterable, Iterator

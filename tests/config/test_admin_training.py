@@ -1,7 +1,7 @@
 """The School in the staff admin: whatever staff delete or change there, the negotiators' status
 and the sessions' sync date follow."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
@@ -92,3 +92,85 @@ def test_attendance_added_in_the_admin_counts_as_a_change_of_its_session(staff_c
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.updated_at > LONG_AGO
+
+
+def session_form(session, **changes):
+    """The session's change form as staff would post it, its attendance inline untouched."""
+    attendances = list(session.attendances.order_by("pk"))
+    data = {
+        "module": session.module_id,
+        "starts_on": session.starts_on.isoformat(),
+        "ends_on": session.ends_on.isoformat(),
+        "place": session.place,
+        "attendances-TOTAL_FORMS": len(attendances),
+        "attendances-INITIAL_FORMS": len(attendances),
+        "attendances-MIN_NUM_FORMS": 0,
+        "attendances-MAX_NUM_FORMS": 1000,
+    }
+    for n, attendance in enumerate(attendances):
+        data |= {
+            f"attendances-{n}-id": attendance.pk,
+            f"attendances-{n}-session": session.pk,
+            f"attendances-{n}-negotiator": attendance.negotiator_id,
+            f"attendances-{n}-present": "on" if attendance.present else "",
+            f"attendances-{n}-completed": "on" if attendance.completed else "",
+        }
+    return data | changes
+
+
+def test_moving_the_last_basic_sessions_dates_moves_the_certification_date(staff_client, certified):
+    negotiator, sessions = certified
+    last = max(sessions, key=lambda session: session.ends_on)
+    response = staff_client.post(
+        reverse("admin:training_trainingsession_change", args=[last.pk]),
+        session_form(last, starts_on="2024-05-06", ends_on="2024-05-08"),
+    )
+    assert response.status_code == 302
+    assert status_of(negotiator) == (NegotiatorStatus.CERTIFIED, date(2024, 5, 8))
+
+
+def test_moving_a_session_to_another_module_withdraws_the_certification_it_earned(staff_client, certified):
+    negotiator, sessions = certified
+    advanced = TrainingModuleFactory(level="advanced", order=1)
+    response = staff_client.post(
+        reverse("admin:training_trainingsession_change", args=[sessions[0].pk]),
+        session_form(sessions[0], module=advanced.pk),
+    )
+    assert response.status_code == 302
+    assert status_of(negotiator) == (NegotiatorStatus.TRAINED, None)
+
+
+def test_editing_a_session_keeps_a_pilot_graduates_earlier_certification(staff_client, certified):
+    negotiator, sessions = certified
+    negotiator.certified_on = date(2019, 6, 1)
+    negotiator.save()
+    response = staff_client.post(
+        reverse("admin:training_trainingsession_change", args=[sessions[0].pk]),
+        session_form(sessions[0], starts_on="2024-05-06", ends_on="2024-05-08"),
+    )
+    assert response.status_code == 302
+    assert status_of(negotiator) == (NegotiatorStatus.CERTIFIED, date(2019, 6, 1))
+
+
+def test_a_session_added_with_its_attendance_certifies_who_completed_it(staff_client):
+    negotiator = NegotiatorFactory()
+    first, second = (TrainingModuleFactory(level="basic", order=n) for n in (1, 2))
+    attendance_record(session=TrainingSessionFactory(module=first), negotiator=negotiator, completed=True)
+    response = staff_client.post(
+        reverse("admin:training_trainingsession_add"),
+        {
+            "module": second.pk,
+            "starts_on": "2024-09-02",
+            "ends_on": "2024-09-03",
+            "place": "Хмельницький",
+            "attendances-TOTAL_FORMS": 1,
+            "attendances-INITIAL_FORMS": 0,
+            "attendances-MIN_NUM_FORMS": 0,
+            "attendances-MAX_NUM_FORMS": 1000,
+            "attendances-0-negotiator": negotiator.pk,
+            "attendances-0-present": "on",
+            "attendances-0-completed": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert status_of(negotiator) == (NegotiatorStatus.CERTIFIED, date(2024, 9, 3))
