@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from training.models import Attendance, TrainingModule, TrainingSession
-from training.services import attendance_change, attendance_delete, session_delete
+from training.services import attendance_change, attendance_delete, module_delete, module_save, session_delete
 
 
 @admin.register(TrainingModule)
@@ -18,6 +18,15 @@ class TrainingModuleAdmin(admin.ModelAdmin):
     @admin.display(description=_("sessions"), ordering="session_count")
     def session_count(self, obj):
         return obj.session_count
+
+    def save_model(self, request, obj, form, change):
+        module_save(module=obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        module_delete(modules=TrainingModule.objects.filter(pk=obj.pk), actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        module_delete(modules=queryset, actor=request.user)
 
 
 class AttendanceInline(admin.TabularInline):

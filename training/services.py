@@ -8,7 +8,8 @@ every active advanced module is completed, *trained* with at least one module co
 Every change of attendance (recorded, corrected, deleted with its session, or edited in the
 admin), and every edit of a session's module or dates, goes through :func:`attendance_change`, so
 the sessions count as changed for the API's incremental sync and a certification that attendance
-had earned is earned again or withdrawn.
+had earned is earned again or withdrawn. A change of the catalogue (:func:`module_save`,
+:func:`module_delete`) recomputes everyone's status, keeping the certifications already given.
 """
 
 from collections.abc import Iterable, Iterator
@@ -170,4 +171,30 @@ def session_delete(*, sessions: QuerySet[TrainingSession], actor) -> int:
     negotiator_ids = set(Attendance.objects.filter(session_id__in=session_ids).values_list("negotiator_id", flat=True))
     with attendance_change(negotiator_ids=negotiator_ids, actor=actor):
         deleted, _details = TrainingSession.objects.filter(pk__in=session_ids).delete()
+    return deleted
+
+
+def _catalogue(modules: QuerySet[TrainingModule]) -> set[tuple[int, str, bool]]:
+    return set(modules.values_list("pk", "level", "is_active"))
+
+
+@transaction.atomic
+def module_save(*, module: TrainingModule, actor) -> TrainingModule:
+    """Save a module of the School's catalogue. When it is new or changes level or activity,
+    every negotiator's status follows the catalogue as it now is; a certification already given
+    is kept (a module added later does not take it back)."""
+    before = _catalogue(TrainingModule.objects.filter(pk=module.pk))
+    module.save()
+    if before != _catalogue(TrainingModule.objects.filter(pk=module.pk)):
+        negotiator_refresh_status(negotiators=Negotiator.objects.all(), actor=actor)
+    return module
+
+
+@transaction.atomic
+def module_delete(*, modules: QuerySet[TrainingModule], actor) -> int:
+    """Delete modules of the catalogue (only those without sessions can go); every negotiator's
+    status then follows the modules that are left."""
+    deleted, _details = TrainingModule.objects.filter(pk__in=list(modules.values_list("pk", flat=True))).delete()
+    if deleted:
+        negotiator_refresh_status(negotiators=Negotiator.objects.all(), actor=actor)
     return deleted

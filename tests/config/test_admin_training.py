@@ -174,3 +174,61 @@ def test_a_session_added_with_its_attendance_certifies_who_completed_it(staff_cl
     )
     assert response.status_code == 302
     assert status_of(negotiator) == (NegotiatorStatus.CERTIFIED, date(2024, 9, 3))
+
+
+def module_form(module, **changes):
+    return {
+        "code": module.code,
+        "title": module.title,
+        "level": module.level,
+        "order": module.order,
+        "hours": module.hours,
+        "is_active": "on" if module.is_active else "",
+    } | changes
+
+
+def test_deactivating_the_basic_module_a_negotiator_lacks_certifies_them(staff_client):
+    negotiator = NegotiatorFactory()
+    first, second = (TrainingModuleFactory(level="basic", order=n) for n in (1, 2))
+    attendance_record(
+        session=TrainingSessionFactory(module=first, starts_on=date(2024, 4, 1)), negotiator=negotiator, completed=True
+    )
+    assert status_of(negotiator) == (NegotiatorStatus.TRAINED, None)
+    response = staff_client.post(
+        reverse("admin:training_trainingmodule_change", args=[second.pk]), module_form(second, is_active="")
+    )
+    assert response.status_code == 302
+    assert status_of(negotiator) == (NegotiatorStatus.CERTIFIED, date(2024, 4, 3))
+
+
+def test_a_new_advanced_module_keeps_certifications_and_asks_advanced_negotiators_for_it(staff_client, certified):
+    negotiator, _sessions = certified
+    advanced = TrainingModuleFactory(level="advanced", order=1)
+    attendance_record(session=TrainingSessionFactory(module=advanced), negotiator=negotiator, completed=True)
+    certified_on = negotiator.certified_on
+    assert status_of(negotiator) == (NegotiatorStatus.ADVANCED, certified_on)
+    response = staff_client.post(
+        reverse("admin:training_trainingmodule_add"),
+        module_form(TrainingModuleFactory.build(level="advanced", order=2)),
+    )
+    assert response.status_code == 302
+    assert status_of(negotiator) == (NegotiatorStatus.CERTIFIED, certified_on)
+
+
+def test_a_new_basic_module_keeps_the_certifications_already_given(staff_client, certified):
+    negotiator, _sessions = certified
+    certified_on = negotiator.certified_on
+    response = staff_client.post(
+        reverse("admin:training_trainingmodule_add"), module_form(TrainingModuleFactory.build(level="basic", order=3))
+    )
+    assert response.status_code == 302
+    assert status_of(negotiator) == (NegotiatorStatus.CERTIFIED, certified_on)
+
+
+def test_deleting_the_basic_module_a_negotiator_lacks_certifies_them(staff_client):
+    negotiator = NegotiatorFactory()
+    first, second = (TrainingModuleFactory(level="basic", order=n) for n in (1, 2))
+    attendance_record(session=TrainingSessionFactory(module=first), negotiator=negotiator, completed=True)
+    response = staff_client.post(reverse("admin:training_trainingmodule_delete", args=[second.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert status_of(negotiator)[0] == NegotiatorStatus.CERTIFIED
