@@ -11,7 +11,9 @@
   var LOCK = "zlagoda-outbox";
   var SEND_TIMEOUT_MS = 30000;
   var loginNeeded = false;
-  var sent = [];
+  // What was sent, until a page of this tab shows it: the page that sent an entry may be left
+  // (reloaded, navigated away) before it could say so.
+  var SENT = "zlagoda-sent";
   // Marks the entries this page is sending itself; one marked by a page that is gone (closed or
   // killed mid-send) is sent again like any waiting entry.
   var PAGE = newKey();
@@ -120,7 +122,8 @@
   function settle(item, result) {
     if (result.kind === "sent") {
       loginNeeded = false;
-      sent.push({ label: item.label, url: result.data.url });
+      var sent = JSON.parse(sessionStorage.getItem(SENT) || "[]");
+      sessionStorage.setItem(SENT, JSON.stringify(sent.concat([{ label: item.label, url: result.data.url }])));
       return drop(item.id);
     }
     if (result.kind === "login") { loginNeeded = true; return put(Object.assign(item, { state: "waiting", note: "login" })); }
@@ -321,9 +324,11 @@
         box.appendChild(document.createTextNode(" "));
         box.appendChild(link);
       }
+      var done = $("[data-status]");
+      var sent = done ? JSON.parse(sessionStorage.getItem(SENT) || "[]") : [];
       if (sent.length) {
-        var done = $("[data-status]");
-        sent.splice(0).forEach(function (entry) {
+        sessionStorage.removeItem(SENT);
+        sent.forEach(function (entry) {
           var line = el("p", { "class": "ok" });
           line.appendChild(el("a", { href: entry.url }, fill(T.sent, { label: entry.label })));
           done.appendChild(line);
