@@ -170,6 +170,17 @@ def fill_event(page: Page, *, title: str, total: str = "12", women: str = "7", m
     page.fill("#id_summary", "Поговорили про освітлення вулиць.")
 
 
+def keep_an_event_offline(page: Page, context, live_server, **event) -> None:
+    """Signed in with the pages kept for offline use, the network off: an event logged waits on the phone."""
+    log_in(page, live_server, "olena")
+    wait_until_kept_offline(page, "/field/", "/field/events/new/")
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/field/events/new/")
+    fill_event(page, **event)
+    page.click("form[data-queue] button[type=submit]")
+    expect(page.locator("[data-outbox]")).to_have_text("1 waiting to send")
+
+
 def test_a_negotiator_logs_an_event_and_sees_it_at_home_and_staff_see_it_in_the_admin(
     browser, phone, live_server, negotiator, community, staff_user
 ):
@@ -306,13 +317,7 @@ def test_an_event_logged_offline_is_kept_and_arrives_once_when_back_online(phone
 
 def test_what_a_page_sent_but_could_not_show_is_shown_by_the_next_page(phone, live_server, negotiator):
     page = phone.new_page()
-    log_in(page, live_server, "olena")
-    wait_until_kept_offline(page, "/field/", "/field/events/new/")
-    phone.set_offline(True)
-    page.goto(f"{live_server.url}/field/events/new/")
-    fill_event(page, title="Сказано на наступній сторінці")
-    page.click("form[data-queue] button[type=submit]")
-    expect(page.locator("[data-outbox]")).to_have_text("1 waiting to send")
+    keep_an_event_offline(page, phone, live_server, title="Сказано на наступній сторінці")
     # The page is being left as the connection returns: it has nowhere left to say what it sent.
     page.evaluate("() => document.querySelector('[data-status]').remove()")
     phone.set_offline(False)
@@ -335,13 +340,7 @@ def test_an_event_kept_offline_survives_closing_the_browser(playwright, live_ser
 
     context = open_phone()
     page = context.pages[0] if context.pages else context.new_page()
-    log_in(page, live_server, "olena")
-    wait_until_kept_offline(page, "/field/", "/field/events/new/")
-    context.set_offline(True)
-    page.goto(f"{live_server.url}/field/events/new/")
-    fill_event(page, title="Пережила перезапуск")
-    page.click("form[data-queue] button[type=submit]")
-    expect(page.locator("[data-outbox]")).to_have_text("1 waiting to send")
+    keep_an_event_offline(page, context, live_server, title="Пережила перезапуск")
     context.close()  # the phone's browser is closed (or killed) with the entry still waiting
     assert not OutreachEvent.objects.exists()
 
@@ -449,13 +448,7 @@ def test_an_entry_the_server_rejects_after_the_connection_returns_is_shown_fixed
     phone, live_server, negotiator
 ):
     page = phone.new_page()
-    log_in(page, live_server, "olena")
-    wait_until_kept_offline(page, "/field/", "/field/events/new/")
-    phone.set_offline(True)
-    page.goto(f"{live_server.url}/field/events/new/")
-    fill_event(page, title="Помилка в цифрах", total="10", women="8", men="5")
-    page.click("form[data-queue] button[type=submit]")
-    expect(page.locator("[data-outbox]")).to_have_text("1 waiting to send")
+    keep_an_event_offline(page, phone, live_server, title="Помилка в цифрах", total="10", women="8", men="5")
     page.goto(f"{live_server.url}/field/")
     phone.set_offline(False)
 
