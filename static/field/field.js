@@ -14,6 +14,7 @@
   // What was sent, until a page of this tab shows it: the page that sent an entry may be left
   // (reloaded, navigated away) before it could say so.
   var SENT = "zlagoda-sent";
+  function sentNotices() { return JSON.parse(sessionStorage.getItem(SENT) || "[]"); }
   // Marks the entries this page is sending itself; one marked by a page that is gone (closed or
   // killed mid-send) is sent again like any waiting entry.
   var PAGE = newKey();
@@ -122,8 +123,7 @@
   function settle(item, result) {
     if (result.kind === "sent") {
       loginNeeded = false;
-      var sent = JSON.parse(sessionStorage.getItem(SENT) || "[]");
-      sessionStorage.setItem(SENT, JSON.stringify(sent.concat([{ label: item.label, url: result.data.url }])));
+      sessionStorage.setItem(SENT, JSON.stringify(sentNotices().concat([{ label: item.label, url: result.data.url }])));
       return drop(item.id);
     }
     if (result.kind === "login") { loginNeeded = true; return put(Object.assign(item, { state: "waiting", note: "login" })); }
@@ -325,7 +325,7 @@
         box.appendChild(link);
       }
       var done = $("[data-status]");
-      var sent = done ? JSON.parse(sessionStorage.getItem(SENT) || "[]") : [];
+      var sent = done ? sentNotices() : [];
       if (sent.length) {
         sessionStorage.removeItem(SENT);
         sent.forEach(function (entry) {
