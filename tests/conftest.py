@@ -8,6 +8,16 @@ from tests.negotiators.factories import NegotiatorFactory
 pytest_plugins = ["tests.communities.api_support"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """Every test hashes passwords with MD5: PBKDF2's deliberate slowness (~1.6 s a user on these
+    machines) proves nothing here and made most of the suite's time."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the portal's language: a request handled by an earlier test leaves its

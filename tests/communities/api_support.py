@@ -42,10 +42,8 @@ ROLES = ("anonymous", "no_role", "partner_key", "partner_session", "negotiator",
 
 @pytest.fixture
 def api_settings(settings):
-    """API tests make many requests with one key or user; the throttling tests set real rates.
-    They also create many users: a fast password hash keeps them from dominating the run."""
+    """API tests make many requests with one key or user; the throttling tests set real rates."""
     settings.API_THROTTLE_RATES = {"key": None, "user": None, "anon": None}
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def issue_key(owner, **kwargs) -> str:
