@@ -1,17 +1,10 @@
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models import Count
-from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from communities.models import (
-    ApiKey,
-    ApiRequest,
     Community,
     Engagement,
     PartnerOrganisation,
@@ -22,9 +15,6 @@ from communities.models import (
 )
 from communities.selectors import with_partnership_state
 from communities.services import (
-    api_key_check_owner,
-    api_key_issue,
-    api_key_revoke,
     community_touch,
     partnership_delete,
     partnership_save,
@@ -193,113 +183,3 @@ class EngagementAdmin(admin.ModelAdmin):
         ),
         (_("Outcome"), {"fields": ["outcome"]}),
     ]
-
-
-class ApiKeyForm(forms.ModelForm):
-    class Meta:
-        model = ApiKey
-        fields = ["partner", "user", "name", "expires_at"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk is None:
-            try:
-                api_key_check_owner(
-                    partner=cleaned.get("partner"), user=cleaned.get("user"), expires_at=cleaned.get("expires_at")
-                )
-            except ValidationError as error:
-                self.add_error(None, error)
-        return cleaned
-
-
-@admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
-    """Issue keys (the key is shown once, on the page after saving) and revoke them. A key is never
-    deleted, so the request log keeps saying who pulled what."""
-
-    form = ApiKeyForm
-    list_display = ["__str__", "partner", "user", "state", "created_at", "expires_at", "last_used_at"]
-    list_filter = ["partner", ("revoked_at", admin.EmptyFieldListFilter)]
-    search_fields = ["prefix", "name", "partner__name", "partner__short_name", "user__username"]
-    autocomplete_fields = ["partner", "user"]
-    list_select_related = ["partner", "user"]
-    actions = ["revoke"]
-    readonly_fields = ["prefix", "created_at", "created_by", "last_used_at", "revoked_at", "request_log"]
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ["partner", "user", "name", "expires_at"]
-        return ["partner", "user", "name", "prefix", "expires_at", *self.readonly_fields[1:]]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*self.readonly_fields, "partner", "user"] if obj is not None else []
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("state"))
-    def state(self, obj):
-        if obj.is_revoked:
-            return _("revoked")
-        if obj.is_expired():
-            return _("expired")
-        return _("active")
-
-    @admin.display(description=_("requests"))
-    def request_log(self, obj):
-        url = reverse("admin:communities_apirequest_changelist") + f"?api_key__id__exact={obj.pk}"
-        return format_html('<a href="{}">{}</a>', url, _("Requests made with this key"))
-
-    @admin.action(description=_("Revoke the selected API keys"), permissions=["change"])
-    def revoke(self, request, queryset):
-        for api_key in queryset:
-            api_key_revoke(api_key=api_key, actor=request.user)
-        self.message_user(request, _("Revoked %(count)d API keys.") % {"count": queryset.count()}, messages.SUCCESS)
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            return super().save_model(request, obj, form, change)
-        issued = api_key_issue(
-            actor=request.user, partner=obj.partner, user=obj.user, name=obj.name, expires_at=obj.expires_at
-        )
-        # The admin goes on with `obj` (history entry, redirect): make it the saved row.
-        obj.__dict__.update({k: v for k, v in issued.api_key.__dict__.items() if not k.startswith("_")})
-        request.zlagoda_issued_token = issued.token
-
-    def response_add(self, request, obj, post_url_continue=None):
-        """Show the new key once, on this response only: it is neither stored nor put in a message
-        (which would keep it in a cookie or the session)."""
-        token = getattr(request, "zlagoda_issued_token", None)
-        if token is None:
-            return super().response_add(request, obj, post_url_continue)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "api_key": obj,
-            "token": token,
-            "title": _("API key issued"),
-            "changelist_url": reverse("admin:communities_apikey_changelist"),
-        }
-        response = TemplateResponse(request, "admin/communities/apikey/issued.html", context)
-        add_never_cache_headers(response)
-        return response
-
-
-@admin.register(ApiRequest)
-class ApiRequestAdmin(admin.ModelAdmin):
-    """Who pulled what: every request made with an API key. Read-only."""
-
-    list_display = ["requested_at", "api_key", "method", "path", "query", "status_code", "duration_ms"]
-    list_filter = ["status_code", "method", "api_key__partner", "api_key"]
-    search_fields = ["path", "query", "api_key__prefix", "api_key__partner__name"]
-    date_hierarchy = "requested_at"
-    list_select_related = ["api_key__partner", "api_key__user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,7 +4,7 @@ engagements."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from communities.api.filtering import (
+from api.filtering import (
     ApiFilterSet,
     IdFilter,
     IntegerFilter,

@@ -4,43 +4,45 @@ Every other app's selectors start from :func:`visible_communities`, so the rule 
 community" is written once.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from access.capabilities import Capability
+from access.viewer import Viewer
 from communities.models import Community, Engagement, PartnerOrganisation, Partnership, Region, SafetyAssessment
-from communities.roles import Role, role_of
 
 
-def visible_communities(viewer) -> QuerySet[Community]:
-    """The communities ``viewer`` may see.
+def partner_scope(viewer: Viewer, relation: str) -> dict[str, Any]:
+    """The filter that keeps the rows of ``relation`` (a path to ``PartnerOrganisation``) that are
+    the partner viewer's own: its key's organisation, or the active organisations the user is a
+    member of."""
+    if viewer.partner is not None:
+        return {relation: viewer.partner}
+    return {f"{relation}__members": viewer.user, f"{relation}__is_active": True}
 
-    ``viewer`` is a user (staff and programme managers see all; a negotiator sees their own
-    community; a partner organisation's member sees the communities it covers) or a
-    :class:`PartnerOrganisation` acting through an API key. Anyone else sees none.
-    """
+
+def visible_communities(viewer: Viewer) -> QuerySet[Community]:
+    """The communities ``viewer`` may see: staff and programme managers all; a negotiator their own
+    community; a partner organisation (through its key, or its members) the communities it covers.
+    Anyone else sees none."""
     communities = Community.objects.all()
-    if isinstance(viewer, PartnerOrganisation):
-        if not viewer.is_active:
-            return communities.none()
-        return communities.filter(partner_organisations=viewer)
-    role = role_of(viewer)
-    if role in (Role.STAFF, Role.PROGRAMME_MANAGER):
+    if viewer.can(Capability.SEES_EVERY_COMMUNITY):
         return communities
-    if role == Role.NEGOTIATOR:
-        return communities.filter(negotiators__user=viewer, negotiators__is_active=True).distinct()
-    if role == Role.PARTNER:
-        return communities.filter(
-            partner_organisations__members=viewer, partner_organisations__is_active=True
-        ).distinct()
+    if viewer.can(Capability.SEES_OWN_COMMUNITY):
+        return communities.filter(negotiators__user=viewer.user, negotiators__is_active=True).distinct()
+    if viewer.can(Capability.SEES_COVERED_COMMUNITIES):
+        return communities.filter(**partner_scope(viewer, "partner_organisations")).distinct()
     return communities.none()
 
 
-def sees_every_community(viewer) -> bool:
-    return not isinstance(viewer, PartnerOrganisation) and role_of(viewer) in (Role.STAFF, Role.PROGRAMME_MANAGER)
+def sees_every_community(viewer: Viewer) -> bool:
+    return viewer.can(Capability.SEES_EVERY_COMMUNITY)
 
 
-def in_visible_communities(queryset: QuerySet, viewer, field: str = "community") -> QuerySet:
+def in_visible_communities(queryset: QuerySet, viewer: Viewer, field: str = "community") -> QuerySet:
     """``queryset`` restricted to rows whose ``field`` is a community ``viewer`` may see.
 
     For viewers who see every community the queryset comes back unfiltered: the same rows, without
@@ -52,7 +54,7 @@ def in_visible_communities(queryset: QuerySet, viewer, field: str = "community")
     return queryset.filter(**{f"{field}__in": visible_communities(viewer)})
 
 
-def visible_regions(viewer) -> QuerySet[Region]:
+def visible_regions(viewer: Viewer) -> QuerySet[Region]:
     """Every region for staff and programme managers; otherwise the regions of the visible
     communities."""
     if sees_every_community(viewer):
@@ -60,23 +62,22 @@ def visible_regions(viewer) -> QuerySet[Region]:
     return Region.objects.filter(pk__in=visible_communities(viewer).values("region_id"))
 
 
-def visible_assessments(viewer) -> QuerySet[SafetyAssessment]:
+def visible_assessments(viewer: Viewer) -> QuerySet[SafetyAssessment]:
     return in_visible_communities(SafetyAssessment.objects.all(), viewer)
 
 
-def visible_engagements(viewer) -> QuerySet[Engagement]:
+def visible_engagements(viewer: Viewer) -> QuerySet[Engagement]:
     return in_visible_communities(Engagement.objects.all(), viewer)
 
 
-def visible_partners(viewer) -> QuerySet[PartnerOrganisation]:
+def visible_partners(viewer: Viewer) -> QuerySet[PartnerOrganisation]:
     partners = PartnerOrganisation.objects.all()
-    if isinstance(viewer, PartnerOrganisation):
-        return partners.filter(pk=viewer.pk)
-    role = role_of(viewer)
-    if role in (Role.STAFF, Role.PROGRAMME_MANAGER):
+    if viewer.can(Capability.SEES_EVERY_COMMUNITY):
         return partners
-    if role == Role.PARTNER:
-        return partners.filter(members=viewer)
+    if viewer.partner is not None:
+        return partners.filter(pk=viewer.partner.pk)
+    if viewer.can(Capability.SEES_COVERED_COMMUNITIES):
+        return partners.filter(members=viewer.user)
     return partners.none()
 
 
@@ -92,17 +93,16 @@ def partnerships_overlapping(start, end) -> QuerySet[Partnership]:
     return Partnership.objects.filter(Q(left_on__isnull=True) | Q(left_on__gte=start), joined_on__lte=end)
 
 
-def writable_communities(user) -> QuerySet[Community]:
-    """The communities ``user`` may log records in: staff anywhere, a negotiator in their own."""
-    role = role_of(user)
-    if role == Role.STAFF:
+def writable_communities(viewer: Viewer) -> QuerySet[Community]:
+    """The communities ``viewer`` may log records in: staff anywhere, a negotiator in their own."""
+    if not viewer.can(Capability.LOGS_RECORDS):
+        return Community.objects.none()
+    if viewer.can(Capability.LOGS_IN_ANY_COMMUNITY):
         return Community.objects.all()
-    if role == Role.NEGOTIATOR:
-        return visible_communities(user)
-    return Community.objects.none()
+    return visible_communities(viewer)
 
 
-def ensure_can_log_in(user, community: Community) -> None:
-    """Raise ``PermissionDenied`` unless ``user`` may log records in ``community``."""
-    if not writable_communities(user).filter(pk=community.pk).exists():
+def ensure_can_log_in(viewer: Viewer, community: Community) -> None:
+    """Raise ``PermissionDenied`` unless ``viewer`` may log records in ``community``."""
+    if not writable_communities(viewer).filter(pk=community.pk).exists():
         raise PermissionDenied(_("You cannot log records in this community."))

@@ -4,17 +4,18 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from communities.roles import Role, role_of
+from access.capabilities import Capability
+from access.viewer import request_viewer
 
 
 @login_required
 def home(request):
     """The portal's landing page: what this user can open, by role. Negotiators work in the field
     app, so they land there."""
-    role = role_of(request.user)
-    if role == Role.NEGOTIATOR:
+    viewer = request_viewer(request)
+    if viewer.can(Capability.WORKS_FROM_FIELD_APP):
         return redirect("field:home")
-    return render(request, "portal/home.html", {"role": role})
+    return render(request, "portal/home.html", {"role": viewer.role})
 
 
 @never_cache

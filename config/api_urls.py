@@ -9,9 +9,9 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-import communities.api.schema  # noqa: F401  (registers the Bearer scheme with drf-spectacular)
-from communities.api import resources as communities_api
-from communities.api.views import UnknownApiUrl
+import api.schema  # noqa: F401  (registers the Bearer scheme with drf-spectacular)
+from api.views import UnknownApiUrl
+from communities import api as communities_api
 from incidents import api as incidents_api
 from negotiators import api as negotiators_api
 from reports import api as reports_api

@@ -76,11 +76,16 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    # Bottom first: the shared machinery (who may do what, the REST API's), then the domains.
+    "access",
+    "api",
     "communities",
     "negotiators",
     "training",
     "incidents",
     "reports",
+    # The edges: the field app's shell mounts the domains' pages.
+    "field",
 ]
 
 MIDDLEWARE = [
@@ -96,7 +101,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Innermost, so that its JSON error bodies are still in the request's language.
-    "communities.api.middleware.ApiMiddleware",
+    "api.middleware.ApiMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -244,22 +249,22 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so that a request without credentials gets 401 with a Bearer challenge.
-        "communities.api.authentication.ApiKeyAuthentication",
+        "api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["communities.api.permissions.ApiAccess"],
-    "DEFAULT_THROTTLE_CLASSES": ["communities.api.throttling.ApiRateThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "communities.api.pagination.ApiPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ApiAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON and CSV only: no browsable API, so no HTML ever comes back from /api/v1/.
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "communities.api.renderers.CsvRenderer",
+        "api.renderers.CsvRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "communities.api.negotiation.ApiContentNegotiation",
-    "DEFAULT_SCHEMA_CLASS": "communities.api.schema.ApiAutoSchema",
-    "EXCEPTION_HANDLER": "communities.api.errors.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ApiContentNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "COERCE_DECIMAL_TO_STRING": False,
     "ORDERING_PARAM": "ordering",
 }

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api import views as api_views
 from communities import views as portal_views
-from communities.api import views as api_views
 
 urlpatterns = [
     path("", portal_views.home, name="home"),
@@ -12,7 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("field/", include("negotiators.urls")),
+    path("field/", include("field.urls")),
     path("api/v1/", include("config.api_urls")),
     path("reports/", include("reports.urls")),
 ]

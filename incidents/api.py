@@ -9,11 +9,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from communities.api.principal import principal_for
-from communities.api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
-from communities.api.viewsets import ReadOnlyCollection, stable_order, with_community
+from access.capabilities import Capability
+from api.principal import viewer_for
+from api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
+from api.viewsets import ReadOnlyCollection, stable_order, with_community
 from communities.models import Community
-from communities.roles import Role
 from communities.selectors import writable_communities
 from incidents.filters import IncidentFilter
 from incidents.models import (
@@ -116,10 +116,10 @@ class IncidentReportSerializer(serializers.Serializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        user = principal_for(request).user if request is not None else None
-        if user is not None:
-            self.fields["community"].queryset = writable_communities(user)
-            self.fields["negotiator"].queryset = visible_negotiators(user)
+        viewer = viewer_for(request) if request is not None else None
+        if viewer is not None:
+            self.fields["community"].queryset = writable_communities(viewer)
+            self.fields["negotiator"].queryset = visible_negotiators(viewer)
 
 
 PERFORMED_AT_HELP = "Default: now. Neither before the incident happened nor in the future."
@@ -161,7 +161,7 @@ class IncidentViewSet(ReadOnlyCollection):
     selector = visible_incidents
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilter
-    write_roles = frozenset({Role.STAFF, Role.NEGOTIATOR})
+    write_capability = Capability.LOGS_RECORDS
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -181,7 +181,7 @@ class IncidentViewSet(ReadOnlyCollection):
     @extend_schema(request=IncidentReportSerializer, responses={201: IncidentSerializer})
     def create(self, request, *args, **kwargs):
         def write(data):
-            incident = incident_report(actor=self.principal.user, **data)
+            incident = incident_report(actor=self.viewer.user, **data)
             return 201, self._read(IncidentSerializer, incident)
 
         return self.respond_once(request, write)
@@ -197,7 +197,7 @@ class IncidentViewSet(ReadOnlyCollection):
             return self.get_paginated_response(self._read(IncidentActionSerializer, page, many=True))
 
         def write(data):
-            logged = incident_action_add(incident=incident, actor=self.principal.user, **data)
+            logged = incident_action_add(incident=incident, actor=self.viewer.user, **data)
             return 201, self._read(IncidentActionSerializer, logged)
 
         return self.respond_once(request, write)
@@ -209,7 +209,7 @@ class IncidentViewSet(ReadOnlyCollection):
         incident = self.get_object()
 
         def write(data):
-            moved = incident_transition(incident=incident, actor=self.principal.user, **data)
+            moved = incident_transition(incident=incident, actor=self.viewer.user, **data)
             return 200, self._read(IncidentSerializer, moved)
 
         return self.respond_once(request, write)

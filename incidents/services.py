@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.viewer import Viewer
 from communities.models import Community
 from communities.selectors import ensure_can_log_in
 from incidents.models import (
@@ -71,7 +72,7 @@ def incident_report(
     The negotiator in charge defaults to the reporting user when that user is a negotiator of the
     community.
     """
-    ensure_can_log_in(actor, community)
+    ensure_can_log_in(Viewer.for_user(actor), community)
     if negotiator is None:
         negotiator = acting_negotiator(actor, community)
     incident = Incident(
@@ -99,7 +100,7 @@ def incident_report(
 def incident_open(*, incident: Incident, actor, reported_at: datetime | None = None) -> Incident:
     """Save a new, unsaved ``incident`` (built by :func:`incident_report` or by a form) as
     *reported*, with the first entry of its log, dated ``reported_at`` (default: now)."""
-    ensure_can_log_in(actor, incident.community)
+    ensure_can_log_in(Viewer.for_user(actor), incident.community)
     incident.status = IncidentStatus.REPORTED
     incident.closed_at = None
     incident.created_by = actor
@@ -134,7 +135,7 @@ def incident_transition(
     for a ``performed_at`` before the incident happened or in the future.
     """
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    ensure_can_log_in(actor, incident.community)
+    ensure_can_log_in(Viewer.for_user(actor), incident.community)
     ensure_action_moment(incident=incident, performed_at=performed_at)
     to_status = IncidentStatus(to_status)
     from_status = IncidentStatus(incident.status)
@@ -180,7 +181,7 @@ def incident_action_add(
 ) -> IncidentAction:
     """Log an action on ``incident`` that does not change its status (a meeting, a call, a note),
     dated ``performed_at`` (default: now; never before the incident happened nor in the future)."""
-    ensure_can_log_in(actor, incident.community)
+    ensure_can_log_in(Viewer.for_user(actor), incident.community)
     if kind in (ActionKind.REPORTED, ActionKind.STATUS_CHANGE, ActionKind.REFERRAL):
         raise ValidationError({"kind": _("Status changes are logged by changing the status.")})
     ensure_action_moment(incident=incident, performed_at=performed_at)

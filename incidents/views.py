@@ -20,7 +20,7 @@ PAGE_SIZE = 30
 
 @field_view
 def incident_list(request):
-    incidents = visible_incidents(request.user).select_related("community")
+    incidents = visible_incidents(request.field.viewer).select_related("community")
     show_closed = request.GET.get("closed") == "1"
     if not show_closed:
         incidents = incidents.exclude(status__in=CLOSED_STATUSES)
@@ -74,7 +74,7 @@ def render_incident_form(request, form, parties, *, status=200, message=""):
 
 
 def scoped_incident(request, pk):
-    queryset = visible_incidents(request.user).select_related("community", "negotiator__contact")
+    queryset = visible_incidents(request.field.viewer).select_related("community", "negotiator__contact")
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -88,7 +88,7 @@ def render_incident_page(request, incident, *, transition=None, action=None, sta
     can_write = request.field.writable.filter(pk=incident.community_id).exists()
     context = {
         "incident": incident,
-        "actions": visible_incident_actions(request.user).filter(incident=incident).select_related("actor"),
+        "actions": visible_incident_actions(request.field.viewer).filter(incident=incident).select_related("actor"),
         "parties": incident.parties.all(),
         "can_write": can_write,
         "message": message,

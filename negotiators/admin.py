@@ -5,8 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from negotiators.models import MediaMention, Negotiator, NegotiatorContact, OutreachEvent
-from training.models import Attendance
-from training.services import negotiator_refresh_status
 
 
 class NegotiatorContactInline(admin.StackedInline):
@@ -16,18 +14,6 @@ class NegotiatorContactInline(admin.StackedInline):
     fields = ["full_name", "gender", "phone", "email", "notes"]
 
 
-class AttendanceInline(admin.TabularInline):
-    model = Attendance
-    extra = 0
-    fields = ["session", "present", "completed"]
-    readonly_fields = ["session", "present", "completed"]
-    can_delete = False
-    verbose_name_plural = _("training attended (edit it on the session)")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Negotiator)
 class NegotiatorAdmin(SimpleHistoryAdmin):
     list_display = ["full_name", "community", "cohort", "status", "certified_on", "is_active", "event_count"]
@@ -35,7 +21,7 @@ class NegotiatorAdmin(SimpleHistoryAdmin):
     search_fields = ["contact__full_name", "contact__phone", "contact__email", "community__name"]
     autocomplete_fields = ["community", "user"]
     readonly_fields = ["status"]
-    inlines = [NegotiatorContactInline, AttendanceInline]
+    inlines = [NegotiatorContactInline]
     list_select_related = ["community", "contact"]
     date_hierarchy = "joined_on"
     fields = ["community", "cohort", "status", "certified_on", "joined_on", "is_active", "user"]
@@ -50,11 +36,6 @@ class NegotiatorAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("events organised"), ordering="event_count")
     def event_count(self, obj):
         return obj.event_count
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # A certification date typed in (pilot graduates) changes the status that follows from it.
-        negotiator_refresh_status(negotiators=[form.instance])
 
 
 @admin.register(NegotiatorContact)

@@ -9,11 +9,11 @@ from collections import defaultdict
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 
-from communities.api.principal import principal_for
-from communities.api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
-from communities.api.viewsets import ReadOnlyCollection, with_community
+from access.capabilities import Capability
+from api.principal import viewer_for
+from api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
+from api.viewsets import ReadOnlyCollection, with_community
 from communities.models import Community, Topic
-from communities.roles import Role
 from communities.selectors import writable_communities
 from negotiators.filters import MediaMentionFilter, NegotiatorFilter, OutreachEventFilter
 from negotiators.models import EventKind, MediaMention, Negotiator, OutreachEvent
@@ -136,11 +136,11 @@ class EventLogSerializer(serializers.Serializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        user = principal_for(request).user if request is not None else None
+        viewer = viewer_for(request) if request is not None else None
         # Communities outside the caller's reach do not exist as far as this form is concerned.
-        if user is not None:
-            self.fields["community"].queryset = writable_communities(user)
-            self.fields["organisers"].child_relation.queryset = visible_negotiators(user)
+        if viewer is not None:
+            self.fields["community"].queryset = writable_communities(viewer)
+            self.fields["organisers"].child_relation.queryset = visible_negotiators(viewer)
 
 
 class NegotiatorViewSet(ReadOnlyCollection):
@@ -161,7 +161,7 @@ class OutreachEventViewSet(ReadOnlyCollection):
     selector = visible_events
     serializer_class = OutreachEventSerializer
     filterset_class = OutreachEventFilter
-    write_roles = frozenset({Role.STAFF, Role.NEGOTIATOR})
+    write_capability = Capability.LOGS_RECORDS
 
     def get_serializer_class(self):
         return EventLogSerializer if self.action == "create" else OutreachEventSerializer
@@ -175,7 +175,7 @@ class OutreachEventViewSet(ReadOnlyCollection):
     @extend_schema(request=EventLogSerializer, responses={201: OutreachEventSerializer})
     def create(self, request, *args, **kwargs):
         def write(data):
-            event = event_log(actor=self.principal.user, **data)
+            event = event_log(actor=self.viewer.user, **data)
             return 201, OutreachEventSerializer(event, context=self.get_serializer_context()).data
 
         return self.respond_once(request, write)

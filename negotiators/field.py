@@ -1,6 +1,6 @@
 """Plumbing the field app's pages share (``/field/``: negotiators, incidents and training pages).
 
-Who may use the field app and how (:class:`FieldAccess`), the login check that answers scripts
+What the signed-in viewer may do in the field app (:class:`FieldAccess`), the login check that answers scripts
 with JSON instead of a redirect, and :func:`submit`, the one way a field form is written: exactly
 once per ``Idempotency-Key``, with errors as JSON for the offline queue or as a re-rendered page.
 """
@@ -19,24 +19,40 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from access.capabilities import Capability
+from access.roles import Role
+from access.viewer import Viewer, request_viewer
+from api.idempotency import (
+    CONFLICT_CODE,
+    CONFLICT_STATUS,
+    REPLAYED_HEADER,
+    IdempotencyConflict,
+    InvalidIdempotencyKey,
+    Outcome,
+    run_once,
+)
 from communities.models import Community
-from communities.roles import Role, role_of
 from communities.selectors import writable_communities
-from negotiators.idempotency import IdempotencyConflict, Outcome, run_once
 from negotiators.models import Negotiator
 
-FIELD_ROLES = (Role.STAFF, Role.PROGRAMME_MANAGER, Role.NEGOTIATOR)
 # What the browser adds to a form post that is not part of the submission itself.
 NOT_SUBMITTED = ("csrfmiddlewaretoken", "idempotency_key")
 
 
 @dataclass(frozen=True)
 class FieldAccess:
-    """What the signed-in user may do in the field app."""
+    """The request's :class:`Viewer` as the field app sees it: with the communities it may log in."""
 
-    role: Role
-    negotiator: Negotiator | None
+    viewer: Viewer
     writable: QuerySet[Community]
+
+    @property
+    def role(self) -> Role | None:
+        return self.viewer.role
+
+    @property
+    def negotiator(self) -> Negotiator | None:
+        return self.viewer.negotiator
 
     @property
     def community(self) -> Community | None:
@@ -50,18 +66,14 @@ class FieldAccess:
     @property
     def chooses_community(self) -> bool:
         """Staff pick the community on each form; a negotiator always logs in their own."""
-        return self.role == Role.STAFF
+        return self.viewer.can(Capability.LOGS_IN_ANY_COMMUNITY)
 
 
-def field_access(user) -> FieldAccess | None:
-    """``None`` for users the field app is not for (partners, users without a role)."""
-    role = role_of(user)
-    if role not in FIELD_ROLES:
+def field_access(viewer: Viewer) -> FieldAccess | None:
+    """``None`` for viewers the field app is not for (partners, users without a role)."""
+    if not viewer.can(Capability.USES_FIELD_APP):
         return None
-    negotiator = None
-    if role == Role.NEGOTIATOR:
-        negotiator = Negotiator.objects.filter(user=user, is_active=True).select_related("community").first()
-    return FieldAccess(role=role, negotiator=negotiator, writable=writable_communities(user))
+    return FieldAccess(viewer=viewer, writable=writable_communities(viewer))
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -84,7 +96,7 @@ def field_view(view: Callable) -> Callable:
                     status=401,
                 )
             return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
-        access = field_access(request.user)
+        access = field_access(request_viewer(request))
         if access is None:
             message = _("The field app is for negotiators and programme staff.")
             if wants_json(request):
@@ -98,7 +110,7 @@ def field_view(view: Callable) -> Callable:
 
 def read_only_response(request: HttpRequest) -> HttpResponse:
     message = _("Programme managers can read the field pages but not log records.")
-    if request.field.role == Role.NEGOTIATOR:
+    if request.field.viewer.can(Capability.LOGS_RECORDS):
         message = _("Your login is not linked to a community yet. Ask the programme staff.")
     if wants_json(request):
         return JsonResponse({"message": message}, status=403)
@@ -158,15 +170,16 @@ def submit(
     """Run ``write`` once per ``Idempotency-Key`` (header, or the form's hidden field).
 
     ``write`` validates and calls a service, returning ``(status, {"id", "url", "message"})`` or
-    raising :class:`FormRejected`. Scripts get that JSON (or 400 with ``errors``, 409 on a reused
-    key); browsers are redirected to ``url`` or get ``rejected(status, message)``, the page again
-    with everything typed and the errors next to the fields.
+    raising :class:`FormRejected`. Scripts get that JSON (or 400 with ``errors``, 422
+    ``idempotency_conflict`` on a key reused with other data, as the API answers); browsers are
+    redirected to ``url`` or get ``rejected(status, message)``, the page again with everything
+    typed and the errors next to the fields.
     """
     key = posted_idempotency_key(request)
     try:
         if key:
             outcome = run_once(
-                owner=request.user, key=key, scope=request.path, data=submitted_data(request), write=write
+                owner=request.field.viewer, key=key, scope=request.path, data=submitted_data(request), write=write
             )
         else:
             outcome = Outcome(*write(), replayed=False)
@@ -181,16 +194,16 @@ def submit(
             "check the records, then send it again as a new entry if it is missing."
         )
         if wants_json(request):
-            return JsonResponse({"message": message}, status=409)
-        return rejected(409, message)
-    except ValueError as error:  # an unusable Idempotency-Key
+            return JsonResponse({"message": message, "code": CONFLICT_CODE}, status=CONFLICT_STATUS)
+        return rejected(CONFLICT_STATUS, message)
+    except InvalidIdempotencyKey as error:
         if wants_json(request):
             return JsonResponse({"message": str(error)}, status=400)
         return rejected(400, str(error))
     if wants_json(request):
         response = JsonResponse(outcome.response, status=outcome.status_code)
         if outcome.replayed:
-            response["Idempotent-Replayed"] = "true"
+            response[REPLAYED_HEADER] = "true"
         return response
     messages.success(request, outcome.response["message"])
     return redirect(outcome.response["url"])

@@ -2,7 +2,7 @@
 
 import django_filters
 
-from communities.api.filtering import ApiFilterSet, community_filter, date_range, ordering, region_filter
+from api.filtering import ApiFilterSet, community_filter, date_range, ordering, region_filter
 from communities.models import Topic
 from negotiators.models import Cohort, EventKind, MediaMention, Medium, Negotiator, NegotiatorStatus, OutreachEvent
 

@@ -2,20 +2,21 @@
 
 from django.db.models import Q, QuerySet
 
+from access.viewer import Viewer
 from communities.models import Community
 from communities.selectors import in_visible_communities, sees_every_community, visible_communities
 from negotiators.models import MediaMention, Negotiator, OutreachEvent
 
 
-def visible_negotiators(viewer) -> QuerySet[Negotiator]:
+def visible_negotiators(viewer: Viewer) -> QuerySet[Negotiator]:
     return in_visible_communities(Negotiator.objects.all(), viewer)
 
 
-def visible_events(viewer) -> QuerySet[OutreachEvent]:
+def visible_events(viewer: Viewer) -> QuerySet[OutreachEvent]:
     return in_visible_communities(OutreachEvent.objects.all(), viewer)
 
 
-def visible_media_mentions(viewer) -> QuerySet[MediaMention]:
+def visible_media_mentions(viewer: Viewer) -> QuerySet[MediaMention]:
     """Mentions about a visible community, and those about the whole programme (no community)."""
     if sees_every_community(viewer):
         return MediaMention.objects.all()

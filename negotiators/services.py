@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from access.viewer import Viewer
 from communities.models import Community
 from communities.selectors import ensure_can_log_in
 from negotiators.models import Negotiator, OutreachEvent
@@ -43,7 +44,7 @@ def event_log(
     (with per-field messages) if the figures break the rules (breakdown within the total, no date
     in the future). Organisers must be negotiators of the same community.
     """
-    ensure_can_log_in(actor, community)
+    ensure_can_log_in(Viewer.for_user(actor), community)
     event = OutreachEvent(
         community=community,
         kind=kind,

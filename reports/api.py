@@ -19,12 +19,12 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from communities.api.renderers import CsvRenderer, PdfRenderer
-from communities.api.schema import ErrorSerializer
-from communities.api.serializers import AudienceSerializer
-from communities.api.viewsets import ReadOnlyCollection, ScopedViewSet
+from access.capabilities import Capability
+from api.renderers import CsvRenderer, PdfRenderer
+from api.schema import ErrorSerializer
+from api.serializers import AudienceSerializer
+from api.viewsets import ReadOnlyCollection, ScopedViewSet
 from communities.models import Community, Region
-from communities.roles import Role
 from communities.selectors import visible_communities
 from reports import services
 from reports.filters import MonitoringReportFilter
@@ -164,7 +164,7 @@ class IndicatorsViewSet(ScopedViewSet):
     def list(self, request, *args, **kwargs):
         query = self._query(IndicatorQuerySerializer)
         communities, programme_wide = indicator_scope(
-            self.principal.viewer, community=query.get("community"), region=query.get("region")
+            self.viewer, community=query.get("community"), region=query.get("region")
         )
         return self._respond(request, query["period"], communities, programme_wide)
 
@@ -269,14 +269,10 @@ class MonitoringReportViewSet(mixins.CreateModelMixin, ReadOnlyCollection):
     selector = visible_reports
     serializer_class = MonitoringReportSerializer
     filterset_class = MonitoringReportFilter
-    write_roles = frozenset({Role.STAFF, Role.PROGRAMME_MANAGER})
+    write_capability = Capability.REQUESTS_REPORTS
 
     def get_serializer_class(self):
         return ReportRequestSerializer if self.action == "create" else MonitoringReportSerializer
-
-    @property
-    def _actor(self):
-        return self.principal.user or self.principal.viewer
 
     @staticmethod
     def _defaults(data: dict) -> dict:
@@ -291,7 +287,7 @@ class MonitoringReportViewSet(mixins.CreateModelMixin, ReadOnlyCollection):
     )
     def create(self, request, *args, **kwargs):
         def write(data):
-            report = services.report_request(actor=self._actor, **self._defaults(dict(data)))
+            report = services.report_request(actor=self.viewer.user, **self._defaults(dict(data)))
             body = MonitoringReportSerializer(report, context=self.get_serializer_context()).data
             return status.HTTP_202_ACCEPTED, body
 

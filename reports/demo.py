@@ -19,6 +19,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from access.capabilities import Capability, role_can
+from access.roles import Role, sync_role_groups
 from communities.models import (
     ASSESSMENT_DIMENSIONS,
     Community,
@@ -33,7 +35,6 @@ from communities.models import (
     SafetyAssessment,
     Topic,
 )
-from communities.roles import Role, sync_role_groups
 from incidents.models import Agency, Incident, IncidentCategory, IncidentStatus, PartyRole, ReportSource, ResponseMode
 from incidents.services import incident_action_add, incident_report, incident_transition
 from negotiators.models import (
@@ -233,7 +234,7 @@ class DemoProgramme:
         for login in LOGINS:
             user, created = User.objects.get_or_create(
                 username=login.username,
-                defaults={"is_staff": login.role in (Role.STAFF, Role.PROGRAMME_MANAGER)},
+                defaults={"is_staff": role_can(login.role, Capability.USES_ADMIN)},
             )
             if created:
                 user.set_password(login.password)

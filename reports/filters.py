@@ -3,7 +3,7 @@
 import django_filters
 from django.conf import settings
 
-from communities.api.filtering import ApiFilterSet, IdFilter, IntegerFilter, ordering
+from api.filtering import ApiFilterSet, IdFilter, IntegerFilter, ordering
 from reports.models import MonitoringReport, ReportKind, ReportScope, ReportStatus
 
 

@@ -8,9 +8,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from access.capabilities import Capability
+from access.viewer import Viewer
 from communities.models import Community, PartnerOrganisation, Region
-from communities.roles import Role, role_of
-from communities.selectors import visible_communities
+from communities.selectors import partner_scope, visible_communities
 from reports.models import MonitoringReport, ReportScope
 
 
@@ -46,7 +47,9 @@ def scope_communities(
     return communities
 
 
-def indicator_scope(viewer, *, community: int | None = None, region: int | None = None) -> tuple[QuerySet, bool]:
+def indicator_scope(
+    viewer: Viewer, *, community: int | None = None, region: int | None = None
+) -> tuple[QuerySet, bool]:
     """The communities and the ``programme_wide`` flag to pass to
     :func:`reports.indicators.compute_indicators` for ``viewer`` (a user or a
     :class:`PartnerOrganisation`), optionally narrowed to one community or one region by id.
@@ -64,10 +67,7 @@ def indicator_scope(viewer, *, community: int | None = None, region: int | None 
         communities = communities.filter(region_id=region)
         if not communities.exists():
             raise Http404(_("No such region."))
-    sees_everything = not isinstance(viewer, PartnerOrganisation) and role_of(viewer) in (
-        Role.STAFF,
-        Role.PROGRAMME_MANAGER,
-    )
+    sees_everything = viewer.can(Capability.SEES_EVERY_COMMUNITY)
     return communities, sees_everything and community is None and region is None
 
 
@@ -98,18 +98,16 @@ def is_programme_wide(scope: str) -> bool:
     return scope == ReportScope.PROGRAMME
 
 
-def can_see_reports(viewer) -> bool:
+def can_see_reports(viewer: Viewer) -> bool:
     """Staff, programme managers and partner organisations (or their members) have reports; see
     :func:`visible_reports` for which."""
-    if isinstance(viewer, PartnerOrganisation):
-        return viewer.is_active
-    return role_of(viewer) in (Role.STAFF, Role.PROGRAMME_MANAGER, Role.PARTNER)
+    return viewer.can(Capability.READS_REPORTS)
 
 
-def can_request_reports(viewer) -> bool:
+def can_request_reports(viewer: Viewer) -> bool:
     """Programme staff and managers request reports, of any scope. Partner organisations only read:
     their reports are requested for them or built by the schedule."""
-    return not isinstance(viewer, PartnerOrganisation) and role_of(viewer) in (Role.STAFF, Role.PROGRAMME_MANAGER)
+    return viewer.can(Capability.REQUESTS_REPORTS)
 
 
 def requestable_partners() -> QuerySet[PartnerOrganisation]:
@@ -117,18 +115,13 @@ def requestable_partners() -> QuerySet[PartnerOrganisation]:
     return PartnerOrganisation.objects.filter(is_active=True)
 
 
-def visible_reports(viewer) -> QuerySet[MonitoringReport]:
+def visible_reports(viewer: Viewer) -> QuerySet[MonitoringReport]:
     """The reports ``viewer`` may see and download: staff and programme managers all; a partner
     organisation, or a member of one, only reports whose scope is that (active) organisation;
     anyone else (negotiators included) none."""
     reports = MonitoringReport.objects.select_related("region", "partner", "requested_by")
-    if isinstance(viewer, PartnerOrganisation):
-        if not viewer.is_active:
-            return reports.none()
-        return reports.filter(scope=ReportScope.PARTNER, partner=viewer)
-    role = role_of(viewer)
-    if role in (Role.STAFF, Role.PROGRAMME_MANAGER):
+    if viewer.can(Capability.SEES_EVERY_COMMUNITY):
         return reports
-    if role == Role.PARTNER:
-        return reports.filter(scope=ReportScope.PARTNER, partner__members=viewer, partner__is_active=True).distinct()
+    if viewer.can(Capability.SEES_COVERED_COMMUNITIES):
+        return reports.filter(scope=ReportScope.PARTNER, **partner_scope(viewer, "partner")).distinct()
     return reports.none()

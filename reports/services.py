@@ -11,7 +11,6 @@ import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -20,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from access.viewer import Viewer
 from communities.models import PartnerOrganisation, Region
 from reports.indicators import Period, compute_indicators
 from reports.models import MonitoringReport, ReportKind, ReportScope, ReportStatus, report_upload_to
@@ -73,7 +73,8 @@ def report_period(report: MonitoringReport) -> Period:
 
 
 def _check_permission(actor) -> None:
-    if actor is not None and not can_request_reports(actor):  # None: the command line, Celery beat
+    # No actor: the command line, Celery beat.
+    if actor is not None and not can_request_reports(Viewer.for_user(actor)):
         raise PermissionDenied(_("You cannot request monitoring reports."))
 
 
@@ -181,7 +182,7 @@ def report_request(
         partner=partner if scope == ReportScope.PARTNER else None,
         language=language,
         note=(note or "").strip(),
-        requested_by=actor if isinstance(actor, get_user_model()) else None,
+        requested_by=actor,
         scheduled=scheduled,
         enqueued_at=timezone.now(),
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from access.viewer import Viewer, request_viewer
 from reports import services
 from reports.forms import ReportRequestForm
 from reports.selectors import can_request_reports, can_see_reports, report_pdf_content, visible_reports
@@ -22,17 +23,17 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 50
 
 
-def _ensure_reports_user(user) -> None:
-    if not can_see_reports(user):
+def _ensure_reports_user(viewer: Viewer) -> None:
+    if not can_see_reports(viewer):
         raise PermissionDenied(_("Monitoring reports are for programme staff, managers and partner organisations."))
 
 
-def _table_context(user) -> dict:
-    reports = list(visible_reports(user)[:PAGE_SIZE])
+def _table_context(viewer: Viewer) -> dict:
+    reports = list(visible_reports(viewer)[:PAGE_SIZE])
     return {
         "reports": reports,
         "any_active": any(report.is_active for report in reports),
-        "can_rebuild": can_request_reports(user),
+        "can_rebuild": can_request_reports(viewer),
     }
 
 
@@ -40,8 +41,9 @@ def _table_context(user) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_list(request):
-    _ensure_reports_user(request.user)
-    form = ReportRequestForm(request.POST or None, user=request.user) if can_request_reports(request.user) else None
+    viewer = request_viewer(request)
+    _ensure_reports_user(viewer)
+    form = ReportRequestForm(request.POST or None, user=request.user) if can_request_reports(viewer) else None
     if request.method == "POST" and form is None:
         raise PermissionDenied(_("You cannot request monitoring reports."))
     if request.method == "POST" and form.is_valid():
@@ -51,22 +53,22 @@ def report_list(request):
             _("Report %(period)s requested; it appears below when it is ready.") % {"period": report.period_code},
         )
         return redirect("reports:list")
-    return render(request, "reports/report_list.html", {"form": form, **_table_context(request.user)})
+    return render(request, "reports/report_list.html", {"form": form, **_table_context(viewer)})
 
 
 @never_cache
 @login_required
 def report_table(request):
     """The list's rows alone, which the page fetches every few seconds while a report is being built."""
-    _ensure_reports_user(request.user)
-    return render(request, "reports/report_table.html", _table_context(request.user))
+    _ensure_reports_user(request_viewer(request))
+    return render(request, "reports/report_table.html", _table_context(request_viewer(request)))
 
 
 @never_cache
 @login_required
 def report_download(request, pk: int):
     """The PDF, to those who may see the report; only a complete file whose checksum matches."""
-    report = get_object_or_404(visible_reports(request.user), pk=pk)
+    report = get_object_or_404(visible_reports(request_viewer(request)), pk=pk)
     try:
         content = report_pdf_content(report)
     except Http404:
@@ -82,8 +84,8 @@ def report_download(request, pk: int):
 @login_required
 @require_POST
 def report_rebuild(request, pk: int):
-    report = get_object_or_404(visible_reports(request.user), pk=pk)
-    if not can_request_reports(request.user):
+    report = get_object_or_404(visible_reports(request_viewer(request)), pk=pk)
+    if not can_request_reports(request_viewer(request)):
         raise PermissionDenied
     services.report_rebuild(report=report, actor=request.user)
     messages.success(request, _("Report %(period)s queued to be built again.") % {"period": report.period_code})

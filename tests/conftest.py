@@ -1,6 +1,6 @@
 import pytest
 
-from communities.roles import Role
+from access.roles import Role
 from tests.communities.factories import CommunityFactory, PartnerOrganisationFactory, UserFactory
 from tests.negotiators.factories import NegotiatorFactory
 

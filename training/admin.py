@@ -2,8 +2,17 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from negotiators import admin as negotiators_admin
+from negotiators.models import Negotiator
 from training.models import Attendance, TrainingModule, TrainingSession
-from training.services import attendance_change, attendance_delete, module_delete, module_save, session_delete
+from training.services import (
+    attendance_change,
+    attendance_delete,
+    module_delete,
+    module_save,
+    negotiator_refresh_status,
+    session_delete,
+)
 
 
 @admin.register(TrainingModule)
@@ -116,3 +125,31 @@ class AttendanceAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         attendance_delete(attendances=queryset, actor=request.user)
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fields = ["session", "present", "completed"]
+    readonly_fields = ["session", "present", "completed"]
+    can_delete = False
+    verbose_name_plural = _("training attended (edit it on the session)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class NegotiatorAdmin(negotiators_admin.NegotiatorAdmin):
+    """The negotiator's page with the training attended: the School is above negotiators, so it
+    adds its part to their page."""
+
+    inlines = [*negotiators_admin.NegotiatorAdmin.inlines, AttendanceInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A certification date typed in (pilot graduates) changes the status that follows from it.
+        negotiator_refresh_status(negotiators=[form.instance])
+
+
+admin.site.unregister(Negotiator)
+admin.site.register(Negotiator, NegotiatorAdmin)

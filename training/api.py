@@ -4,8 +4,8 @@ Trainers' names and session notes stay inside the NGO."""
 from django.db.models import Count, Q
 from rest_framework import serializers
 
-from communities.api.serializers import AudienceSerializer
-from communities.api.viewsets import ReadOnlyCollection
+from api.serializers import AudienceSerializer
+from api.viewsets import ReadOnlyCollection
 from training.filters import TrainingModuleFilter, TrainingSessionFilter
 from training.models import TrainingModule, TrainingSession
 from training.selectors import visible_modules, visible_sessions

@@ -2,7 +2,7 @@
 
 import django_filters
 
-from communities.api.filtering import ApiFilterSet, IdFilter, community_filter, date_range, ordering, region_filter
+from api.filtering import ApiFilterSet, IdFilter, community_filter, date_range, ordering, region_filter
 from training.models import ModuleLevel, TrainingModule, TrainingSession
 
 

@@ -5,25 +5,19 @@ seen by staff and programme managers everywhere, by the others where it touches 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from communities.models import PartnerOrganisation
-from communities.roles import Role, role_of
+from access.capabilities import Capability
+from access.viewer import Viewer
 from communities.selectors import sees_every_community, visible_communities
 from negotiators.selectors import visible_negotiators
 from training.models import Attendance, TrainingModule, TrainingSession
 
 
-def _has_a_role(viewer) -> bool:
-    if isinstance(viewer, PartnerOrganisation):
-        return viewer.is_active
-    return role_of(viewer) is not None
-
-
-def visible_modules(viewer) -> QuerySet[TrainingModule]:
+def visible_modules(viewer: Viewer) -> QuerySet[TrainingModule]:
     modules = TrainingModule.objects.all()
-    return modules if _has_a_role(viewer) else modules.none()
+    return modules if viewer.role is not None else modules.none()
 
 
-def visible_sessions(viewer) -> QuerySet[TrainingSession]:
+def visible_sessions(viewer: Viewer) -> QuerySet[TrainingSession]:
     """Every session for staff and programme managers. A partner organisation (or its member)
     sees the sessions hosted in its communities or attended by their negotiators: another
     community's session (its place, its attendance) is not found. A negotiator sees the same for
@@ -32,16 +26,16 @@ def visible_sessions(viewer) -> QuerySet[TrainingSession]:
     sessions = TrainingSession.objects.all()
     if sees_every_community(viewer):
         return sessions
-    if not _has_a_role(viewer):
+    if viewer.role is None:
         return sessions.none()
     communities = visible_communities(viewer)
     # Exists, not a join on attendances: the collection counts attendances per session.
     attended = Exists(Attendance.objects.filter(session=OuterRef("pk"), negotiator__community__in=communities))
     scope = Q(host_community__in=communities) | Q(attended)
-    if not isinstance(viewer, PartnerOrganisation) and role_of(viewer) == Role.NEGOTIATOR:
+    if viewer.can(Capability.SEES_OWN_COMMUNITY):
         scope |= Q(ends_on__gte=timezone.localdate())
     return sessions.filter(scope)
 
 
-def visible_attendance(viewer) -> QuerySet[Attendance]:
+def visible_attendance(viewer: Viewer) -> QuerySet[Attendance]:
     return Attendance.objects.filter(negotiator__in=visible_negotiators(viewer))

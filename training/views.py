@@ -15,7 +15,9 @@ SESSIONS_AHEAD = 10
 @field_view
 def training_progress(request):
     """A negotiator sees their own progress; staff and managers pick a negotiator first."""
-    negotiators = visible_negotiators(request.user).filter(is_active=True).select_related("community", "contact")
+    negotiators = (
+        visible_negotiators(request.field.viewer).filter(is_active=True).select_related("community", "contact")
+    )
     negotiator = request.field.negotiator
     if negotiator is None and request.GET.get("negotiator", "").isdigit():
         negotiator = get_object_or_404(negotiators, pk=request.GET["negotiator"])
@@ -25,13 +27,13 @@ def training_progress(request):
     completed_on: dict[int, object] = {}
     attended: set[int] = set()
     for attendance in (
-        visible_attendance(request.user).filter(negotiator=negotiator, present=True).select_related("session")
+        visible_attendance(request.field.viewer).filter(negotiator=negotiator, present=True).select_related("session")
     ):
         module_id, ends_on = attendance.session.module_id, attendance.session.ends_on
         attended.add(module_id)
         if attendance.completed and (module_id not in completed_on or ends_on > completed_on[module_id]):
             completed_on[module_id] = ends_on
-    modules = list(visible_modules(request.user).filter(is_active=True))
+    modules = list(visible_modules(request.field.viewer).filter(is_active=True))
     rows = [
         {"module": module, "completed_on": completed_on.get(module.pk), "attended": module.pk in attended}
         for module in modules
@@ -46,7 +48,7 @@ def training_progress(request):
     today = timezone.localdate()
     sessions = [
         {"session": session, "needed": session.module_id not in completed_on}
-        for session in visible_sessions(request.user)
+        for session in visible_sessions(request.field.viewer)
         .filter(ends_on__gte=today, module__is_active=True)
         .select_related("module", "host_community")
         .order_by("starts_on")[:SESSIONS_AHEAD]

@@ -34,6 +34,9 @@
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
   }
+  // The key was already used for other content (422, as the API answers; 409 from entries kept
+  // before the field app spoke the API's contract): sending again needs a new key.
+  function isConflict(status) { return status === 422 || status === 409; }
   function csrf() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return match ? decodeURIComponent(match[1]) : "";
@@ -234,7 +237,7 @@
         });
       }
       if (result.kind === "rejected") {
-        if (result.status === 409) delete form.dataset.key;  // sending it again makes a new entry
+        if (isConflict(result.status)) delete form.dataset.key;  // sending it again makes a new entry
         showErrors(form, result.data.message, result.data.errors);
         if (form.dataset.fix) {
           var stale = form.dataset.fix !== item.id ? drop(form.dataset.fix) : Promise.resolve();
@@ -292,7 +295,7 @@
         });
       });
       form.dataset.fix = item.id;
-      form.dataset.key = item.status === 409 ? newKey() : item.id;
+      form.dataset.key = isConflict(item.status) ? newKey() : item.id;
       toggles(form);
       showErrors(form, T.fixing + " " + (item.message || ""), item.errors);
     });

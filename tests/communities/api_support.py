@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from rest_framework.test import APIClient
 
+from api.keys import api_key_issue
 from communities.models import EngagementMode, Topic
-from communities.services import api_key_issue
 from incidents.services import incident_report
 from reports.models import ReportScope
 from tests.communities.factories import (

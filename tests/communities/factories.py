@@ -5,6 +5,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from access.roles import Role
+from access.viewer import Viewer
 from communities.models import (
     Community,
     Country,
@@ -16,7 +18,6 @@ from communities.models import (
     SafetyAssessment,
     Topic,
 )
-from communities.roles import Role
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -105,3 +106,10 @@ class EngagementFactory(factory.django.DjangoModelFactory):
     topic = Topic.HOUSING
     starts_on = date(2025, 3, 1)
     ends_on = date(2025, 5, 1)
+
+
+def viewer_of(who) -> Viewer:
+    """The viewer a selector is given for a user, or for a partner organisation's API key."""
+    if isinstance(who, PartnerOrganisation):
+        return Viewer.for_partner(who)
+    return Viewer.for_user(who)

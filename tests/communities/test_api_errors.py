@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
-from communities.api.throttling import ApiRateThrottle
+from api.throttling import ApiRateThrottle
 from tests.communities.api_support import (
     event_body,
     issue_key,

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from communities.models import ApiKey, ApiRequest
-from communities.services import api_key_hash, api_key_issue, api_key_revoke
+from api.keys import api_key_hash, api_key_issue, api_key_revoke
+from api.models import ApiKey, ApiRequest
 from tests.communities.api_support import issue_key, key_client
 from tests.communities.factories import PartnerOrganisationFactory, UserFactory
 
@@ -166,7 +166,7 @@ def test_session_requests_are_not_in_the_key_log(client, staff_user):
 def test_staff_issue_a_key_in_the_admin_and_see_it_once(client, staff_user, partner):
     client.force_login(staff_user)
     response = client.post(
-        reverse("admin:communities_apikey_add"),
+        reverse("admin:api_apikey_add"),
         {"partner": partner.pk, "name": "M&E", "expires_at_0": "", "expires_at_1": ""},
     )
     assert response.status_code == 200, response.content[:500]
@@ -177,14 +177,14 @@ def test_staff_issue_a_key_in_the_admin_and_see_it_once(client, staff_user, part
     assert (api_key.partner, api_key.created_by, api_key.name) == (partner, staff_user, "M&E")
     assert key_client(token).get("/api/v1/communities/").status_code == 200
     # The change page afterwards shows the prefix, never the key.
-    page = client.get(reverse("admin:communities_apikey_change", args=[api_key.pk])).content.decode()
+    page = client.get(reverse("admin:api_apikey_change", args=[api_key.pk])).content.decode()
     assert api_key.prefix in page
     assert token not in page
 
 
 def test_the_admin_refuses_a_key_for_nobody_or_for_a_non_staff_user(client, staff_user, negotiator_user):
     client.force_login(staff_user)
-    url = reverse("admin:communities_apikey_add")
+    url = reverse("admin:api_apikey_add")
     assert client.post(url, {"name": "x"}).status_code == 200
     assert client.post(url, {"user": negotiator_user.pk}).status_code == 200
     assert not ApiKey.objects.exists()
@@ -194,7 +194,7 @@ def test_staff_revoke_keys_in_the_admin(client, staff_user, partner):
     token = issue_key(partner)
     client.force_login(staff_user)
     response = client.post(
-        reverse("admin:communities_apikey_changelist"),
+        reverse("admin:api_apikey_changelist"),
         {"action": "revoke", "_selected_action": [ApiKey.objects.get().pk]},
     )
     assert response.status_code == 302
@@ -205,15 +205,15 @@ def test_staff_revoke_keys_in_the_admin(client, staff_user, partner):
 def test_staff_browse_the_request_log(client, staff_user, partner):
     key_client(issue_key(partner)).get("/api/v1/incidents/", {"status": "resolved"})
     client.force_login(staff_user)
-    page = client.get(reverse("admin:communities_apirequest_changelist"), {"api_key__partner__id__exact": partner.pk})
+    page = client.get(reverse("admin:api_apirequest_changelist"), {"api_key__partner__id__exact": partner.pk})
     assert page.status_code == 200
     assert "status=resolved" in page.content.decode()
-    assert client.get(reverse("admin:communities_apirequest_add")).status_code == 403
+    assert client.get(reverse("admin:api_apirequest_add")).status_code == 403
 
 
 def test_managers_cannot_issue_keys(client, manager_user, partner):
     client.force_login(manager_user)
-    assert client.get(reverse("admin:communities_apikey_add")).status_code == 403
+    assert client.get(reverse("admin:api_apikey_add")).status_code == 403
 
 
 def test_another_partners_key_is_another_scope():

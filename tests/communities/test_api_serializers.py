@@ -7,10 +7,10 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
-from communities.api.principal import Audience, Principal
-from communities.api.serializers import AudienceSerializer
+from access.viewer import Viewer
+from api.principal import Audience
+from api.serializers import AudienceSerializer
 from communities.models import PartnerOrganisation
-from communities.roles import Role
 from config.api_urls import COLLECTIONS
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +34,8 @@ def test_partner_fields_are_fields_of_the_serializer(serializer_class):
 def test_the_fast_rendering_is_drfs_rendering(demo_programme):
     partner = PartnerOrganisation.objects.order_by("pk").first()
     request = APIRequestFactory().get("/api/v1/")
-    request._zlagoda_principal = Principal(role=Role.PARTNER, viewer=partner, user=None)
-    staff = get_user_model().objects.get(username="staff")
+    request._zlagoda_viewer = Viewer.for_partner(partner)
+    staff = Viewer.for_user(get_user_model().objects.get(username="staff"))
     # The querysets the API itself reads (with their annotations and prefetches), else all rows.
     querysets = {
         viewset.serializer_class: viewset().optimise(viewset.selector(staff)) for _prefix, viewset, _ in COLLECTIONS

@@ -5,15 +5,15 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from communities.roles import DOMAIN_APPS
+from access.roles import DOMAIN_APPS
 
 pytestmark = pytest.mark.django_db
 
 
 # Bookkeeping of the machinery, not data staff keep.
-NOT_IN_ADMIN = {"negotiators.IdempotencyKey"}
+NOT_IN_ADMIN = {"api.IdempotencyKey"}
 # Logs staff read but never write: no add page.
-READ_ONLY_IN_ADMIN = {"communities.ApiRequest"}
+READ_ONLY_IN_ADMIN = {"api.ApiRequest"}
 
 
 def domain_models():

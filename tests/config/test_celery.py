@@ -4,8 +4,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from communities.models import ApiRequest
-from communities.tasks import prune_api_requests
+from api.models import ApiRequest
+from api.tasks import prune_api_requests
 from config import celery_app
 from tests.communities.factories import PartnerOrganisationFactory
 
@@ -19,7 +19,7 @@ def test_every_scheduled_task_exists():
 
 @pytest.mark.django_db
 def test_api_request_log_forgets_what_is_older_than_its_retention(settings):
-    from communities.services import api_key_issue
+    from api.keys import api_key_issue
 
     settings.API_REQUEST_LOG_DAYS = 30
     issued = api_key_issue(partner=PartnerOrganisationFactory(), user=None, actor=None, name="test")

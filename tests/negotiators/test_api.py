@@ -11,7 +11,8 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from negotiators.models import IdempotencyKey, OutreachEvent
+from api.models import IdempotencyKey
+from negotiators.models import OutreachEvent
 from tests.communities.api_support import (
     event_body,
 )

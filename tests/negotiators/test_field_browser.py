@@ -15,7 +15,7 @@ import pytest
 from django.core.signals import request_finished, request_started
 from playwright.sync_api import Page, expect, sync_playwright
 
-from communities.roles import Role
+from access.roles import Role
 from incidents.models import ActionKind, Incident, IncidentStatus
 from negotiators.management.commands.field_budget import CHROMIUM, CHROMIUM_ARGS
 from negotiators.models import OutreachEvent

@@ -21,7 +21,7 @@ def test_the_service_worker_is_served_under_field_so_its_scope_covers_the_field_
 
 
 def test_the_service_worker_changes_when_a_shell_asset_changes(settings, tmp_path, client):
-    from negotiators.views import _shell_version
+    from field.views import _shell_version
 
     before = _shell_version()
     asset = tmp_path / "field" / "field.css"

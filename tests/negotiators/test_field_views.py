@@ -8,8 +8,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from communities.roles import Role
-from negotiators.models import IdempotencyKey, OutreachEvent
+from access.roles import Role
+from api.models import IdempotencyKey
+from negotiators.models import OutreachEvent
 from tests.communities.factories import UserFactory
 from tests.negotiators.factories import NegotiatorFactory, OutreachEventFactory
 
@@ -233,7 +234,7 @@ def test_a_queued_event_sent_twice_is_created_once_and_replayed(negotiator_clien
     assert OutreachEvent.objects.count() == 1
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
-    assert again["Idempotent-Replayed"] == "true"
+    assert again["Idempotency-Replayed"] == "true"
     event = OutreachEvent.objects.get()
     assert first.json()["url"] == reverse("field:event_detail", args=[event.pk])
 
@@ -241,7 +242,9 @@ def test_a_queued_event_sent_twice_is_created_once_and_replayed(negotiator_clien
 def test_the_same_key_with_different_data_is_a_conflict_the_user_sees(negotiator_client, community):
     post_json(negotiator_client, community, "key-1")
     response = post_json(negotiator_client, community, "key-1", participants_total="21")
-    assert response.status_code == 409
+    # The API's answer to the same mistake.
+    assert response.status_code == 422
+    assert response.json()["code"] == "idempotency_conflict"
     assert response.json()["message"]
     assert OutreachEvent.objects.count() == 1
 

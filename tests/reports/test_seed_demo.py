@@ -9,8 +9,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Count, Sum
 
+from access.roles import DOMAIN_APPS
 from communities.models import Community, Engagement, PartnerOrganisation, Partnership
-from communities.roles import DOMAIN_APPS
 from incidents.models import Incident
 from negotiators.models import MediaMention, Negotiator, OutreachEvent
 from training.models import TrainingModule, TrainingSession

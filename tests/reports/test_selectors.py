@@ -2,11 +2,17 @@
 
 import pytest
 
+from access.roles import Role
 from communities.models import PartnerOrganisation
-from communities.roles import Role
 from reports.models import ReportScope
 from reports.selectors import scope_communities, visible_reports
-from tests.communities.factories import CommunityFactory, PartnerOrganisationFactory, RegionFactory, UserFactory
+from tests.communities.factories import (
+    CommunityFactory,
+    PartnerOrganisationFactory,
+    RegionFactory,
+    UserFactory,
+    viewer_of,
+)
 from tests.reports.factories import MonitoringReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,25 +77,25 @@ def reports(partner):
 )
 def test_visible_reports_by_viewer(request, reports, viewer, visible):
     who = UserFactory(username="nobody") if viewer == "no_role" else request.getfixturevalue(viewer)
-    names = {name for name, report in reports.items() if visible_reports(who).filter(pk=report.pk).exists()}
+    names = {name for name, report in reports.items() if visible_reports(viewer_of(who)).filter(pk=report.pk).exists()}
     assert names == visible
 
 
 def test_an_inactive_partner_sees_no_reports(partner, partner_user, reports):
     PartnerOrganisation.objects.filter(pk=partner.pk).update(is_active=False)
     partner.refresh_from_db()
-    assert not visible_reports(partner).exists()
-    assert not visible_reports(partner_user).exists()
+    assert not visible_reports(viewer_of(partner)).exists()
+    assert not visible_reports(viewer_of(partner_user)).exists()
 
 
 def test_indicator_scope_for_programme_staff_is_the_whole_programme(geography, manager_user):
     from reports.selectors import indicator_scope
 
-    communities, programme_wide = indicator_scope(manager_user)
+    communities, programme_wide = indicator_scope(viewer_of(manager_user))
     assert (set(communities), programme_wide) == ({geography["a"], geography["b"], geography["c"]}, True)
-    communities, programme_wide = indicator_scope(manager_user, region=geography["north"].pk)
+    communities, programme_wide = indicator_scope(viewer_of(manager_user), region=geography["north"].pk)
     assert (set(communities), programme_wide) == ({geography["a"], geography["b"]}, False)
-    communities, programme_wide = indicator_scope(manager_user, community=geography["c"].pk)
+    communities, programme_wide = indicator_scope(viewer_of(manager_user), community=geography["c"].pk)
     assert (list(communities), programme_wide) == ([geography["c"]], False)
 
 
@@ -99,10 +105,10 @@ def test_indicator_scope_for_a_partner_is_its_communities_and_hides_the_rest(geo
     from reports.selectors import indicator_scope
 
     partner = geography["partner"]
-    communities, programme_wide = indicator_scope(partner)
+    communities, programme_wide = indicator_scope(viewer_of(partner))
     assert (set(communities), programme_wide) == ({geography["a"], geography["c"]}, False)
-    assert list(indicator_scope(partner, region=geography["north"].pk)[0]) == [geography["a"]]
+    assert list(indicator_scope(viewer_of(partner), region=geography["north"].pk)[0]) == [geography["a"]]
     with pytest.raises(Http404):
-        indicator_scope(partner, community=geography["b"].pk)
+        indicator_scope(viewer_of(partner), community=geography["b"].pk)
     with pytest.raises(Http404):
-        indicator_scope(UserFactory(role=Role.NEGOTIATOR), region=geography["north"].pk)
+        indicator_scope(viewer_of(UserFactory(role=Role.NEGOTIATOR)), region=geography["north"].pk)

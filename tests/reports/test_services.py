@@ -11,7 +11,7 @@ from django.db import OperationalError
 from django.template import TemplateSyntaxError
 from django.utils import timezone
 
-from communities.roles import Role
+from access.roles import Role
 from reports import services
 from reports.models import MonitoringReport, ReportKind, ReportScope, ReportStatus
 from reports.tasks import build_report

@@ -133,9 +133,9 @@ class Command(BaseCommand):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
+        from access.roles import Role
+        from api.keys import api_key_issue
         from communities.models import Community, Country, PartnerOrganisation, Region
-        from communities.roles import Role
-        from communities.services import api_key_issue
         from incidents.models import CLOSED_STATUSES, Incident, IncidentCategory, IncidentStatus
         from negotiators.models import EventKind, Negotiator, OutreachEvent
 

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api.keys import api_key_issue
 from communities.models import PartnerOrganisation
-from communities.services import api_key_issue
 
 # Ten years: a longer-lived key is better issued again; far larger numbers do not fit a date.
 MAX_EXPIRES_DAYS = 3650

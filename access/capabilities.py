@@ -1,0 +1,83 @@
+"""What each role may do, written once.
+
+Views, the field app, the API's permissions and the services ask a :class:`~access.viewer.Viewer`
+``viewer.can(Capability.X)``; *which* rows a viewer sees is the selectors' business
+(``communities.selectors.visible_communities`` and the selectors built on it).
+"""
+
+from enum import StrEnum
+
+from access.roles import Role
+
+
+class Capability(StrEnum):
+    SEES_EVERY_COMMUNITY = "sees_every_community"
+    """Every community and what belongs to it, with no scope filter."""
+    SEES_OWN_COMMUNITY = "sees_own_community"
+    """The community of their own negotiator record, and what belongs to it."""
+    SEES_COVERED_COMMUNITIES = "sees_covered_communities"
+    """The communities their partner organisation covers, without personal data."""
+    LOGS_RECORDS = "logs_records"
+    """Logs events and incidents and works cases (a negotiator in their own community)."""
+    LOGS_IN_ANY_COMMUNITY = "logs_in_any_community"
+    """Chooses the community of each record they log."""
+    REQUESTS_REPORTS = "requests_reports"
+    """Requests, rebuilds and deletes monitoring reports of any scope."""
+    READS_REPORTS = "reads_reports"
+    """Downloads monitoring reports (a partner only its own organisation's)."""
+    READS_PERSONAL_DATA = "reads_personal_data"
+    """Sees personal and internal fields (names, phones, notes); partners never do."""
+    USES_FIELD_APP = "uses_field_app"
+    """Opens the field app's pages (``/field/``)."""
+    WORKS_FROM_FIELD_APP = "works_from_field_app"
+    """Lands in the field app rather than on the portal's home page."""
+    USES_ADMIN = "uses_admin"
+    """Signs in to the staff admin (``/admin/``)."""
+    HOLDS_PERSONAL_API_KEY = "holds_personal_api_key"
+    """Gets an API key of their own (partners get their organisation's)."""
+
+
+CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.STAFF: frozenset(
+        {
+            Capability.SEES_EVERY_COMMUNITY,
+            Capability.LOGS_RECORDS,
+            Capability.LOGS_IN_ANY_COMMUNITY,
+            Capability.REQUESTS_REPORTS,
+            Capability.READS_REPORTS,
+            Capability.READS_PERSONAL_DATA,
+            Capability.USES_FIELD_APP,
+            Capability.USES_ADMIN,
+            Capability.HOLDS_PERSONAL_API_KEY,
+        }
+    ),
+    Role.PROGRAMME_MANAGER: frozenset(
+        {
+            Capability.SEES_EVERY_COMMUNITY,
+            Capability.REQUESTS_REPORTS,
+            Capability.READS_REPORTS,
+            Capability.READS_PERSONAL_DATA,
+            Capability.USES_FIELD_APP,
+            Capability.USES_ADMIN,
+        }
+    ),
+    Role.NEGOTIATOR: frozenset(
+        {
+            Capability.SEES_OWN_COMMUNITY,
+            Capability.LOGS_RECORDS,
+            Capability.READS_PERSONAL_DATA,
+            Capability.USES_FIELD_APP,
+            Capability.WORKS_FROM_FIELD_APP,
+        }
+    ),
+    Role.PARTNER: frozenset({Capability.SEES_COVERED_COMMUNITIES, Capability.READS_REPORTS}),
+}
+
+
+def role_can(role: Role | None, capability: Capability) -> bool:
+    return role is not None and capability in CAPABILITIES[role]
+
+
+def roles_with(capability: Capability) -> frozenset[Role]:
+    """The roles that have ``capability`` (the API's write roles, the demo's admin logins)."""
+    return frozenset(role for role, capabilities in CAPABILITIES.items() if capability in capabilities)

@@ -1,0 +1,69 @@
+"""The four roles of the portal, kept as Django groups with their model permissions.
+
+The groups are (re)created after every ``migrate`` and by ``manage.py sync_roles``; what a role may
+*see* (which communities) is decided by ``communities.selectors``, not by these permissions.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# The apps whose models the roles' permissions cover (the API's keys and logs among them).
+DOMAIN_APPS = ("api", "communities", "negotiators", "training", "incidents", "reports")
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
+    NEGOTIATOR = "negotiator", _("Negotiator")
+    PARTNER = "partner", _("Partner")
+
+
+def _role_permissions() -> dict[str, Q]:
+    domain = Q(content_type__app_label__in=DOMAIN_APPS)
+    return {
+        Role.STAFF: domain | Q(content_type__app_label="auth", codename="view_user"),
+        Role.PROGRAMME_MANAGER: domain & Q(codename__startswith="view_") | Q(content_type__app_label="reports"),
+        Role.NEGOTIATOR: Q(
+            content_type__app_label="negotiators", codename__in=["view_outreachevent", "add_outreachevent"]
+        )
+        | Q(content_type__app_label="incidents", codename__in=["view_incident", "add_incident", "add_incidentaction"])
+        | Q(content_type__app_label="training", codename__startswith="view_"),
+        Role.PARTNER: Q(pk__in=[]),
+    }
+
+
+def sync_role_groups() -> None:
+    """Create the role groups and set exactly their permissions. Safe to run any number of times."""
+    for role, permissions in _role_permissions().items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(Permission.objects.filter(permissions))
+
+
+def sync_role_groups_after_migrate(sender, app_config=None, using="default", **kwargs) -> None:
+    # post_migrate fires once per app, after that app's permissions exist; syncing after each domain
+    # app is cheap and leaves every group complete once the last one has run.
+    if app_config is not None and app_config.label in DOMAIN_APPS:
+        sync_role_groups()
+
+
+def has_role(user, role: Role) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return role == Role.STAFF
+    return any(group.name == role.value for group in user.groups.all())
+
+
+def role_of(user) -> Role | None:
+    """The user's strongest role: staff, then programme manager, negotiator, partner."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.STAFF
+    names = {group.name for group in user.groups.all()}
+    for role in Role:
+        if role.value in names:
+            return role
+    return None

@@ -1,0 +1,134 @@
+"""What the OpenAPI schema says beyond what drf-spectacular finds by itself: the Bearer scheme,
+the error body on every status an operation can answer, the ``Idempotency-Key`` and
+``Accept-Language`` headers, CSV bodies, and which fields partner organisations never receive."""
+
+import inspect
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+from api.idempotency import MAX_KEY_LENGTH
+from api.serializers import AudienceSerializer
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, for programs: e.g. invalid, not_found, throttled.")
+    message = serializers.CharField(help_text="For people, in the language of Accept-Language.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per offending field (dotted paths for nested fields); empty if none.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input: see error.fields.",
+    "401": "No credentials, or an invalid, expired or revoked API key.",
+    "403": "Authenticated, but this role may not do this (partners are read-only).",
+    "404": "No such record (or it is outside your communities), or no such page of a list.",
+    "405": "This URL does not take this method (e.g. DELETE on a record): the Allow header lists those it takes.",
+    "406": "Unknown ?format= (use json or csv) or unsatisfiable Accept header.",
+    "413": "The request body is too large.",
+    "415": "The request body must be JSON.",
+    "422": "This Idempotency-Key was used before with a different body.",
+    "429": "Too many requests: wait for Retry-After seconds.",
+}
+
+
+class ApiAutoSchema(AutoSchema):
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        parameters.append(
+            OpenApiParameter(
+                "Accept-Language",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Language of error messages: uk (default), en, cs or ru.",
+            )
+        )
+        if self.method == "POST":
+            parameters.append(
+                OpenApiParameter(
+                    "Idempotency-Key",
+                    {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": r"^[\x20-\x7e]+$"},
+                    OpenApiParameter.HEADER,
+                    description=(
+                        "Any unique string per submission (e.g. a UUID). A retry with the same key and body "
+                        "returns the first response (header Idempotency-Replayed: true) and creates nothing; "
+                        "the same key with another body is a 422."
+                    ),
+                )
+            )
+        return parameters
+
+    def _error_statuses(self) -> list[str]:
+        # 405: every route refuses some methods (none takes DELETE), and OpenAPI has no place for
+        # the methods a path lacks, so each operation of the path documents it.
+        statuses = ["401", "403", "405", "406", "429"]
+        is_list = self.method == "GET" and self._is_list_view()
+        if is_list or self.method == "POST":
+            statuses.append("400")
+        if is_list or "{id}" in self.path:
+            statuses.append("404")
+        if self.method == "POST":
+            statuses += ["413", "415", "422"]
+        return sorted(statuses)
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for status in self._error_statuses():
+            if status not in responses:
+                response = self._get_response_for_code(ErrorSerializer, status, media_types=["application/json"])
+                response["description"] = ERROR_DESCRIPTIONS[status]
+                if status == "405":
+                    response["headers"] = {
+                        "Allow": {
+                            "schema": {"type": "string"},
+                            "description": "The methods this URL takes, e.g. GET, HEAD, OPTIONS.",
+                        }
+                    }
+                responses[status] = response
+        return responses
+
+    def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
+        response = super()._get_response_for_code(serializer, status_code, media_types, direction)
+        csv = response.get("content", {}).get("text/csv")
+        if csv is not None:
+            csv["schema"] = {**build_basic_type(OpenApiTypes.STR), "description": "The same rows as CSV."}
+        return response
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and isinstance(serializer, AudienceSerializer):
+            shared = set(serializer.Meta.partner_fields)
+            required = [name for name in schema.get("required", []) if name in shared]
+            if required:
+                schema["required"] = required
+            else:
+                schema.pop("required", None)
+            note = "Partner organisations receive only: " + ", ".join(
+                name for name in schema["properties"] if name in shared
+            )
+            # The class's own docstring, not the one inherited from AudienceSerializer.
+            own = inspect.cleandoc(type(serializer).__dict__.get("__doc__") or "")
+            schema["description"] = f"{own}\n\n{note}.".strip()
+        return schema
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.ApiKeyAuthentication"
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key issued to your organisation: Authorization: Bearer zlg_xxxxxxxx_…",
+        }

@@ -1,0 +1,132 @@
+"""The base of every collection of the API."""
+
+from collections.abc import Callable
+
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+from rest_framework import mixins, viewsets
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from access.capabilities import Capability
+from access.viewer import Viewer
+from api.idempotency import REPLAYED_HEADER, run_once
+from api.principal import audience_of, viewer_for
+
+
+def stable_order(queryset: QuerySet) -> QuerySet:
+    """Append the primary key to the ordering, so that pages never repeat or skip a row when
+    several rows share the sort value (same date, same name)."""
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    if not any(str(term).lstrip("-") in ("pk", "id") for term in ordering):
+        ordering.append("pk")
+    return queryset.order_by(*ordering)
+
+
+def with_community(queryset: QuerySet) -> QuerySet:
+    """The rows with their community in the same query, without the community's columns no
+    serializer shows (SQLite parses every date it loads: two per row on a 100-row page)."""
+    return queryset.select_related("community").defer(
+        "community__created_at", "community__updated_at", "community__population", "community__kind"
+    )
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """A collection whose rows come from a selector, so whatever is out of the caller's scope is
+    simply not there (404).
+
+    Subclasses set ``selector`` (viewer -> queryset), ``serializer_class`` (an
+    :class:`~api.serializers.AudienceSerializer`), ``filterset_class``, and may
+    override :meth:`optimise` (``select_related``/``prefetch_related``) and :meth:`attach`, and
+    name the capability that may write in ``write_capability``. A write action hands :meth:`respond_once` a
+    ``write(data)`` that calls the service with the input serializer's validated data and returns
+    ``(status, body)`` (see ``incidents.api.IncidentViewSet.create``).
+    """
+
+    selector: Callable[[Viewer], QuerySet]
+    write_capability: Capability | None = None
+    # The model of the rows, for the schema; by default the serializer's (set it when the
+    # serializer is not a ModelSerializer, e.g. computed figures).
+    model = None
+
+    @cached_property
+    def viewer(self) -> Viewer:
+        return viewer_for(self.request)
+
+    @property
+    def is_schema_view(self) -> bool:
+        return getattr(self, "swagger_fake_view", False)
+
+    def get_queryset(self) -> QuerySet:
+        if self.is_schema_view:
+            return (self.model or type(self).serializer_class.Meta.model).objects.none()
+        return self.optimise(type(self).selector(self.viewer))
+
+    def optimise(self, queryset: QuerySet) -> QuerySet:
+        return queryset
+
+    def attach(self, rows: list) -> list:
+        """Add to the rows of a page (or to one record) what one query for all of them can fetch
+        more cheaply than ``prefetch_related``, e.g. many-to-many ids."""
+        return rows
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else self.attach(list(page))
+
+    def get_object(self):
+        return self.attach([super().get_object()])[0]
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        return stable_order(super().filter_queryset(queryset))
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        if not self.is_schema_view:
+            context["audience"] = audience_of(self.viewer)
+        return context
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method not in SAFE_METHODS:
+            # Reading the body through Django enforces DATA_UPLOAD_MAX_MEMORY_SIZE (413), which
+            # DRF's parsers, reading the stream themselves, would not.
+            request._request.body  # noqa: B018
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400 and not isinstance(getattr(request, "accepted_renderer", None), JSONRenderer):
+            # Errors are always JSON, even for ?format=csv.
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def respond_once(self, request, write: Callable[[dict], tuple[int, object]]) -> Response:
+        """Validate the body with the action's input serializer, then run ``write`` (given the
+        validated data, returns ``(status, body)``) at most once per ``Idempotency-Key``: a retry
+        with the same body gets the first response again (header ``Idempotency-Replayed: true``),
+        the same key with another body is a 422, valid or not. The body is validated inside
+        :func:`run_once`, after the key is looked up, so a body refused with a 400 leaves its key
+        unused. Without the header, the body is validated and ``write`` just runs."""
+        form = self.get_serializer(data=request.data)
+
+        def validated_write():
+            form.is_valid(raise_exception=True)
+            return write(form.validated_data)
+
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            status_code, body = validated_write()
+            return Response(body, status=status_code)
+        outcome = run_once(
+            owner=self.viewer,
+            key=key,
+            scope=f"{request.method} {request.path}"[:128],
+            data=request.data,
+            write=validated_write,
+        )
+        headers = {REPLAYED_HEADER: "true"} if outcome.replayed else {}
+        return Response(outcome.response, status=outcome.status_code, headers=headers)
+
+
+class ReadOnlyCollection(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """``GET <collection>/`` (paginated, filtered, ``?format=csv``) and ``GET <collection>/<id>/``."""

@@ -1,0 +1,205 @@
+"""The collections of this app: regions, communities, partners, assessments, engagements."""
+
+from django.utils.functional import cached_property
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.principal import Audience, viewer_for
+from api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
+from api.viewsets import ReadOnlyCollection, with_community
+from communities.filters import (
+    CommunityFilter,
+    EngagementFilter,
+    PartnerOrganisationFilter,
+    RegionFilter,
+    SafetyAssessmentFilter,
+)
+from communities.models import (
+    ASSESSMENT_DIMENSIONS,
+    Community,
+    Engagement,
+    PartnerOrganisation,
+    Partnership,
+    Region,
+    SafetyAssessment,
+)
+from communities.selectors import (
+    visible_assessments,
+    visible_communities,
+    visible_engagements,
+    visible_partners,
+    visible_regions,
+    with_partnership_state,
+)
+
+TIMESTAMPS = ("created_at", "updated_at")
+
+
+class RegionSerializer(AudienceSerializer):
+    class Meta:
+        model = Region
+        fields = ("id", "name", "country", *TIMESTAMPS)
+        partner_fields = fields
+
+
+class PartnershipSerializer(AudienceSerializer):
+    class Meta:
+        model = Partnership
+        fields = ("joined_on", "left_on", "leave_reason", "note")
+        partner_fields = ("joined_on", "left_on", "leave_reason")
+
+
+class CommunitySerializer(AudienceSerializer):
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    country = serializers.CharField(source="region.country", read_only=True)
+    is_partner = serializers.BooleanField(read_only=True, help_text="Has an open partnership today.")
+    partnerships = PartnershipSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Community
+        fields = (
+            "id",
+            "name",
+            "region",
+            "region_name",
+            "country",
+            "kind",
+            "population",
+            "latitude",
+            "longitude",
+            "is_partner",
+            "partnerships",
+            *TIMESTAMPS,
+        )
+        partner_fields = fields
+
+
+class PartnerOrganisationSerializer(AudienceSerializer):
+    communities = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Communities covered.")
+
+    class Meta:
+        model = PartnerOrganisation
+        fields = ("id", "name", "short_name", "country", "website", "is_active", "communities", *TIMESTAMPS)
+        partner_fields = fields
+
+
+class SafetyAssessmentSerializer(AudienceSerializer):
+    community_name = CommunityNameField()
+    region = RegionIdField()
+    period = serializers.SerializerMethodField(help_text="The half-year assessed, e.g. 2025-H1.")
+
+    class Meta:
+        model = SafetyAssessment
+        fields = (
+            "id",
+            "community",
+            "community_name",
+            "region",
+            "year",
+            "half",
+            "period",
+            "assessed_on",
+            "respondents",
+            *ASSESSMENT_DIMENSIONS,
+            "identified_risks",
+            "safety_resources",
+            *TIMESTAMPS,
+        )
+        partner_fields = fields
+
+    def get_period(self, assessment) -> str:
+        return f"{assessment.year}-H{assessment.half}"
+
+
+class EngagementSerializer(AudienceSerializer):
+    community_name = CommunityNameField()
+    region = RegionIdField()
+    partner = serializers.SerializerMethodField(
+        help_text="The partner organisation that led it; for partners, only when it is their own."
+    )
+
+    class Meta:
+        model = Engagement
+        fields = (
+            "id",
+            "community",
+            "community_name",
+            "region",
+            "partner",
+            "mode",
+            "topic",
+            "starts_on",
+            "ends_on",
+            "trigger",
+            "line_communication",
+            "line_process_mapping",
+            "line_participation",
+            "line_mediation",
+            "outcome",
+            *TIMESTAMPS,
+        )
+        partner_fields = fields
+
+    @extend_schema_field({"type": "integer", "nullable": True})
+    def get_partner(self, engagement) -> int | None:
+        # Partners see nothing of each other: another organisation's engagement shows no partner.
+        if self.context.get("audience") != Audience.PARTNER:
+            return engagement.partner_id
+        return engagement.partner_id if engagement.partner_id in self._own_partner_ids else None
+
+    @cached_property
+    def _own_partner_ids(self) -> set[int]:
+        # The organisation of the key, or those the session user is a member of: once a request.
+        return set(visible_partners(viewer_for(self.context["request"])).values_list("pk", flat=True))
+
+
+class RegionViewSet(ReadOnlyCollection):
+    """Regions (oblast, kraj, province) of the communities you can see."""
+
+    selector = visible_regions
+    serializer_class = RegionSerializer
+    filterset_class = RegionFilter
+
+
+class CommunityViewSet(ReadOnlyCollection):
+    """Communities (hromada, obec, mahalla) with their partnership history."""
+
+    selector = visible_communities
+    serializer_class = CommunitySerializer
+    filterset_class = CommunityFilter
+
+    def optimise(self, queryset):
+        return with_partnership_state(queryset).select_related("region").prefetch_related("partnerships")
+
+
+class PartnerOrganisationViewSet(ReadOnlyCollection):
+    """Partner organisations of the network; a partner sees only itself."""
+
+    selector = visible_partners
+    serializer_class = PartnerOrganisationSerializer
+    filterset_class = PartnerOrganisationFilter
+
+    def optimise(self, queryset):
+        return queryset.prefetch_related("communities")
+
+
+class SafetyAssessmentViewSet(ReadOnlyCollection):
+    """Half-yearly safety assessments: scores from 1 (worst) to 5 (best) per dimension."""
+
+    selector = visible_assessments
+    serializer_class = SafetyAssessmentSerializer
+    filterset_class = SafetyAssessmentFilter
+
+    def optimise(self, queryset):
+        return with_community(queryset)
+
+
+class EngagementViewSet(ReadOnlyCollection):
+    """Support engagements with municipalities: acute communication or systematic cooperation."""
+
+    selector = visible_engagements
+    serializer_class = EngagementSerializer
+    filterset_class = EngagementFilter
+
+    def optimise(self, queryset):
+        return with_community(queryset)

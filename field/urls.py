@@ -1,0 +1,27 @@
+"""The field app, mounted at ``/field/`` with the ``field`` namespace: its shell from here, the
+pages of events, incidents and training from their own apps."""
+
+from django.urls import path
+
+from field import views
+from incidents import views as incidents
+from negotiators import views as events
+from training import views as training
+
+app_name = "field"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("offline/", views.offline, name="offline"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("events/new/", events.event_new, name="event_new"),
+    path("events/<int:pk>/", events.event_detail, name="event_detail"),
+    path("incidents/", incidents.incident_list, name="incident_list"),
+    path("incidents/new/", incidents.incident_new, name="incident_new"),
+    path("incidents/<int:pk>/", incidents.incident_detail, name="incident_detail"),
+    path("incidents/<int:pk>/status/", incidents.incident_status, name="incident_status"),
+    path("incidents/<int:pk>/actions/", incidents.incident_action, name="incident_action"),
+    path("training/", training.training_progress, name="training"),
+]

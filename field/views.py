@@ -1,0 +1,131 @@
+"""The field app's shell (``/field/``): home, login, offline page, web app manifest and service
+worker. The domain pages it mounts (events, incidents, training) live in their own apps."""
+
+import hashlib
+import json
+from functools import lru_cache
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from incidents.models import CLOSED_STATUSES
+from incidents.selectors import visible_incidents
+from negotiators.field import field_view
+from negotiators.selectors import visible_events
+
+# What the service worker keeps so the field pages open with no connection.
+SHELL_ASSETS = ("field/field.css", "field/field.js", "field/icon.svg")
+# Pages a negotiator needs offline even if they never opened them online: the page script asks
+# the service worker to keep them once signed in.
+OFFLINE_PAGES = ("field:home", "field:incident_list", "field:training")
+OFFLINE_FORMS = ("field:event_new", "field:incident_new")
+RECENT = 5
+
+
+@field_view
+def home(request):
+    """My community, what I logged lately, open cases, what waits on this phone, quick buttons."""
+    events = visible_events(request.field.viewer).select_related("community")
+    incidents = visible_incidents(request.field.viewer).select_related("community")
+    open_incidents = incidents.exclude(status__in=CLOSED_STATUSES)
+    my_events = list(events.filter(created_by=request.user)[:RECENT])
+    context = {
+        "my_events": my_events,
+        # Nothing logged yet (or staff reading): what others logged, so the page is never empty.
+        "other_events": [] if my_events else list(events[:RECENT]),
+        "my_incidents": list(incidents.filter(created_by=request.user)[:RECENT]),
+        "open_incidents": list(open_incidents[:RECENT]),
+        "open_count": open_incidents.count(),
+    }
+    return render(request, "field/home.html", context)
+
+
+class LoginView(auth_views.LoginView):
+    """The portal's login in the field app's light layout; negotiators land on ``/field/``."""
+
+    template_name = "field/login.html"
+    redirect_authenticated_user = True
+    next_page = reverse_lazy("field:home")
+
+
+def offline(request):
+    """What the service worker shows for a page it has not kept yet."""
+    # Kept by the service worker for anyone on this phone: it must not carry who was signed in.
+    return render(request, "field/offline.html", {"user": AnonymousUser()})
+
+
+def manifest(request):
+    data = {
+        "name": _("Zlagoda field app"),
+        "short_name": _("Zlagoda"),
+        "description": _("Log outreach events and incidents from the field, even offline."),
+        "lang": request.LANGUAGE_CODE,
+        "start_url": reverse("field:home"),
+        "scope": reverse("field:home"),
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#1f5fa8",
+        "icons": [
+            {"src": static("field/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            {"src": static("field/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("field/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any maskable"},
+        ],
+    }
+    return JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+
+
+@never_cache
+def service_worker(request):
+    """The service worker, served from ``/field/`` so that its scope is the field app."""
+    assets = [static(name) for name in SHELL_ASSETS]
+    script = render_to_string(
+        "field/sw.js",
+        {
+            "version": shell_version(),
+            "scope": reverse("field:home"),
+            "static_url": settings.STATIC_URL,
+            "login_url": reverse("field:login"),
+            "precache": json.dumps([reverse("field:offline"), *assets]),
+            "offline_url": json.dumps(reverse("field:offline")),
+        },
+    )
+    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("field:home")
+    return response
+
+
+def shell_version() -> str:
+    """Changes whenever an asset of the shell changes, so browsers install the new worker and drop
+    the pages kept with the old assets."""
+    if settings.DEBUG:
+        return _shell_version()
+    return _cached_shell_version()
+
+
+@lru_cache(maxsize=1)
+def _cached_shell_version() -> str:
+    return _shell_version()
+
+
+def _shell_version() -> str:
+    digest = hashlib.sha256()
+    for name in SHELL_ASSETS:
+        digest.update(static(name).encode())
+        path = finders.find(name)
+        if path is None and staticfiles_storage.exists(name):
+            path = staticfiles_storage.path(name)
+        if path:
+            with open(path, "rb") as asset:
+                digest.update(asset.read())
+    digest.update(render_to_string("field/sw.js", {}).encode())
+    return digest.hexdigest()[:12]

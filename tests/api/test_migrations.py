@@ -1,0 +1,81 @@
+"""The API's models moved from ``communities`` and ``negotiators`` to ``api`` with their tables:
+a database of the old layout keeps every key, log entry and idempotency key."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from api.models import ApiKey, ApiRequest, IdempotencyKey
+
+OLD_LAYOUT = [
+    ("communities", "0002_api_keys"),
+    ("negotiators", "0003_idempotency_key_owner"),
+    ("api", None),
+]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    executor = MigrationExecutor(connection)
+    return executor.loader.project_state([target for target in targets if target[1] is not None]).apps
+
+
+def latest():
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes()
+
+
+def _content_type_exists(app_label, model):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM django_content_type WHERE app_label = %s AND model = %s", [app_label, model])
+        return cursor.fetchone() is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_a_database_of_the_old_layout_keeps_every_row():
+    try:
+        old = migrate(OLD_LAYOUT)
+        user = old.get_model("auth", "User").objects.create(username="old-staff")
+        region = old.get_model("communities", "Region").objects.create(name="Old region", country="UA")
+        community = old.get_model("communities", "Community").objects.create(
+            name="Old community", region=region, kind="hromada"
+        )
+        partner = old.get_model("communities", "PartnerOrganisation").objects.create(name="Old partner", country="UA")
+        partner.communities.add(community)
+        partner_key = old.get_model("communities", "ApiKey").objects.create(
+            partner=partner, prefix="aaaa1111", hashed_key="a" * 64, name="M&E sync"
+        )
+        staff_key = old.get_model("communities", "ApiKey").objects.create(
+            user=user, prefix="bbbb2222", hashed_key="b" * 64
+        )
+        for api_key in (partner_key, staff_key):
+            old.get_model("communities", "ApiRequest").objects.create(
+                api_key=api_key, method="GET", path="/api/v1/incidents/", status_code=200, requested_at=timezone.now()
+            )
+        old_keys = old.get_model("negotiators", "IdempotencyKey").objects
+        old_keys.create(user=user, key="k-user", scope="events", fingerprint="f" * 64, status_code=201, response={})
+        old_keys.create(partner=partner, key="k-partner", scope="x", fingerprint="e" * 64, status_code=201, response=[])
+        # The content type (and so the permissions the groups hold) went back with the model.
+        assert _content_type_exists("communities", "apikey")
+
+        migrate(latest())
+
+        assert set(ApiKey.objects.values_list("prefix", "partner__name", "user__username")) == {
+            ("aaaa1111", "Old partner", None),
+            ("bbbb2222", None, "old-staff"),
+        }
+        assert ApiRequest.objects.count() == 2
+        assert set(ApiRequest.objects.values_list("api_key__prefix", flat=True)) == {"aaaa1111", "bbbb2222"}
+        assert set(IdempotencyKey.objects.values_list("key", "user__username", "partner__name")) == {
+            ("k-user", "old-staff", None),
+            ("k-partner", None, "Old partner"),
+        }
+        ContentType.objects.clear_cache()
+        assert ContentType.objects.filter(app_label="api", model="apikey").count() == 1
+        assert not ContentType.objects.filter(app_label="communities", model="apikey").exists()
+    finally:
+        migrate(latest())
