@@ -11,20 +11,13 @@ import polib
 import pytest
 from django.conf import settings
 
+from tests.test_layering import LAYERS
+
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 CATALOGUES = sorted((ROOT / "locale").glob("*/LC_MESSAGES/*.po"))
-SOURCES = [
-    "manage.py",
-    "config",
-    "communities",
-    "negotiators",
-    "training",
-    "incidents",
-    "reports",
-    "templates",
-    "static",
-]
+# The product's code (every layer of tests/test_layering.py), its templates and scripts.
+SOURCES = ["manage.py", *sorted(set().union(*LAYERS)), "templates", "static"]
 
 
 def catalogue_id(path):
