@@ -17,11 +17,11 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from access.roles import Role
 from incidents.models import ActionKind, Incident, IncidentStatus
-from negotiators.management.commands.field_budget import CHROMIUM, CHROMIUM_ARGS
 from negotiators.models import OutreachEvent
 from tests.communities.factories import CommunityFactory, UserFactory
 from tests.incidents.factories import IncidentFactory
 from tests.negotiators.factories import NegotiatorFactory, OutreachEventFactory
+from tools import chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,13 +29,13 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 PASSWORD = "secret-password"
 
 
-PHONE = {"viewport": {"width": 360, "height": 640}, "has_touch": True, "is_mobile": True, "locale": "en-GB"}
+PHONE = {**chromium.PHONE, "locale": "en-GB"}
 
 
 @pytest.fixture(scope="module")
 def playwright():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test does it)")
+    if not chromium.installed():
+        pytest.fail(f"{chromium.CHROMIUM_PATH} is missing: apt-get install chromium (make test does it)")
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
     # between browser steps are still plain synchronous ones.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
@@ -103,7 +103,7 @@ def _server_finishes_before_the_database_is_emptied(live_server):
 
 @pytest.fixture(scope="module")
 def browser(playwright):
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    browser = playwright.chromium.launch(**chromium.launch_options())
     yield browser
     browser.close()
 
@@ -333,7 +333,7 @@ def test_what_a_page_sent_but_could_not_show_is_shown_by_the_next_page(phone, li
 def test_an_event_kept_offline_survives_closing_the_browser(playwright, live_server, negotiator, tmp_path):
     def open_phone():
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, **PHONE
+            str(tmp_path / "profile"), **chromium.launch_options(), **PHONE
         )
         context.set_default_timeout(20_000)
         return context

@@ -1,6 +1,11 @@
 """Benchmark of the monitoring reports: the annual report at demo scale and at national scale,
-each in a dedicated database that this command creates, fills and drops."""
+each in a dedicated database that this tool creates, fills and drops.
 
+Run from the repository root: ``python -m tools.bench_reports`` (or ``python tools/bench_reports.py``),
+``--help`` for the options. The data and the measurement are in ``tools/bench_reports_data.py``.
+"""
+
+import argparse
 import json
 import os
 import subprocess
@@ -10,15 +15,19 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+if not __package__:  # run as a script: import from the repository root, not from tools/
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from reports import benchmark
+from tools import ROOT, setup_django
 
-ROOT = Path(settings.BASE_DIR)
 TARGETS = {"demo": {"seconds": 5, "mb": None}, "national": {"seconds": 60, "mb": 1024}}
+# What fills and measures a benchmark database: this tool again, in a fresh process.
+SELF = [sys.executable, "-m", "tools.bench_reports"]
+MANAGE = [sys.executable, str(ROOT / "manage.py")]
 
 
 def _postgres_url(name: str) -> str:
@@ -31,26 +40,39 @@ def _postgres_url(name: str) -> str:
     return f"postgres://{credentials}@{host}:{port}/{name}"
 
 
-class Command(BaseCommand):
-    help = (
-        "Time the building of the annual monitoring report (figures and PDF separately) and report the "
-        "peak memory, at demo scale (the demo programme, 25 communities) and at national scale (1,500 "
-        "communities, 1,000,000 incidents, 200,000 events; needs DATABASE_URL on PostgreSQL). Each scale "
-        "runs in its own database, created here and dropped afterwards, and is measured in a fresh process."
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.bench_reports",
+        description=(
+            "Time the building of the annual monitoring report (figures and PDF separately) and report the "
+            "peak memory, at demo scale (the demo programme, 25 communities) and at national scale (1,500 "
+            "communities, 1,000,000 incidents, 200,000 events; needs DATABASE_URL on PostgreSQL). Each scale "
+            "runs in its own database, created here and dropped afterwards, and is measured in a fresh process."
+        ),
     )
+    parser.add_argument("--scale", choices=["demo", "national", "all"], default="all")
+    parser.add_argument("--communities", type=int, default=1500)
+    parser.add_argument("--incidents", type=int, default=1_000_000)
+    parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument("--language", default="uk", choices=[code for code, _name in settings.LANGUAGES])
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
+    # What the child processes run inside a benchmark database.
+    parser.add_argument("--fill", choices=["demo", "national"], help=argparse.SUPPRESS)
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    return parser
 
-    def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=["demo", "national", "all"], default="all")
-        parser.add_argument("--communities", type=int, default=1500)
-        parser.add_argument("--incidents", type=int, default=1_000_000)
-        parser.add_argument("--events", type=int, default=200_000)
-        parser.add_argument("--language", default="uk", choices=[code for code, _name in settings.LANGUAGES])
-        parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
-        # What the child processes run inside a benchmark database.
-        parser.add_argument("--fill", choices=["demo", "national"], help=argparse_suppress())
-        parser.add_argument("--measure", action="store_true", help=argparse_suppress())
 
-    def handle(self, *args, scale, fill, measure, **options):
+def main(argv: list[str] | None = None) -> int:
+    setup_django()
+    options = vars(parser().parse_args(argv))
+    Benchmark().run(**options)
+    return 0
+
+
+class Benchmark:
+    def run(self, *, scale, fill, measure, **options):
+        from tools import bench_reports_data as benchmark  # imports the portal's models: once Django is set up
+
         if fill == "demo":
             call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
             return
@@ -60,54 +82,53 @@ class Command(BaseCommand):
             )
             return
         if measure:
-            self.stdout.write(json.dumps(benchmark.measure(language=options["language"])))
+            print(json.dumps(benchmark.measure(language=options["language"])))
             return
         scales = ["demo", "national"] if scale == "all" else [scale]
         results = []
         for name in scales:
             if name == "national" and connection.vendor != "postgresql":
-                self.stderr.write("National scale needs PostgreSQL: run with DATABASE_URL=postgres://... (skipped).")
+                print(
+                    "National scale needs PostgreSQL: run with DATABASE_URL=postgres://... (skipped).", file=sys.stderr
+                )
                 continue
             results.append(self._run(name, options))
         self._print(results)
 
     def _run(self, scale: str, options) -> dict:
-        self.stdout.write(f"== {scale} scale: creating the benchmark database", ending="\n")
-        self.stdout.flush()
+        print(f"== {scale} scale: creating the benchmark database", flush=True)
         with self._database(scale, keep=options["keep"]) as url:
             env = {**os.environ, "DATABASE_URL": url, "CELERY_TASK_ALWAYS_EAGER": "true"}
             env.pop("REDIS_URL", None)
-            self._child(["migrate", "--noinput", "-v0"], env)
+            self._child([*MANAGE, "migrate", "--noinput", "-v0"], env)
             started = time.perf_counter()
-            fill = ["bench_reports", "--fill", scale]
+            fill = [*SELF, "--fill", scale]
             if scale == "national":
                 fill += ["--communities", str(options["communities"]), "--incidents", str(options["incidents"])]
                 fill += ["--events", str(options["events"])]
             self._child(fill, env)
             filled = time.perf_counter() - started
-            self.stdout.write(f"   filled in {filled:.1f} s; building the annual report in a fresh process")
-            output = self._child(["bench_reports", "--measure", "--language", options["language"]], env)
+            print(f"   filled in {filled:.1f} s; building the annual report in a fresh process")
+            output = self._child([*SELF, "--measure", "--language", options["language"]], env)
             result = json.loads(output.strip().splitlines()[-1])
             return {"scale": scale, "database": "PostgreSQL" if url.startswith("postgres") else "SQLite",
                     "fill_seconds": round(filled, 1), **result}  # fmt: skip
 
-    def _child(self, arguments: list[str], env: dict) -> str:
-        completed = subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), *arguments], env=env, cwd=ROOT, capture_output=True, text=True
-        )
+    def _child(self, command: list[str], env: dict) -> str:
+        completed = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
         if completed.returncode != 0:
-            raise CommandError(f"{' '.join(arguments)} failed:\n{completed.stderr[-3000:]}")
+            raise SystemExit(f"{' '.join(command[2:])} failed:\n{completed.stderr[-3000:]}")
         return completed.stdout
 
     def _database(self, scale: str, keep: bool):
-        command = self
+        benchmark = self
 
         class Database:
             def __enter__(self):
                 if connection.vendor == "postgresql":
                     self.name = f"{settings.DATABASES['default']['NAME']}_bench_{scale}"[:63]
-                    command._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-                    command._execute(f'CREATE DATABASE "{self.name}"')
+                    benchmark._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+                    benchmark._execute(f'CREATE DATABASE "{self.name}"')
                     return _postgres_url(self.name)
                 handle, self.path = tempfile.mkstemp(prefix=f"zlagoda-bench-{scale}-", suffix=".sqlite3")
                 os.close(handle)
@@ -115,9 +136,9 @@ class Command(BaseCommand):
 
             def __exit__(self, *exc_info):
                 if keep:
-                    command.stdout.write(f"   kept {getattr(self, 'name', None) or self.path}")
+                    print(f"   kept {getattr(self, 'name', None) or self.path}")
                 elif connection.vendor == "postgresql":
-                    command._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+                    benchmark._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
                 else:
                     Path(self.path).unlink(missing_ok=True)
                 return False
@@ -130,35 +151,33 @@ class Command(BaseCommand):
             cursor.execute(sql)
 
     def _print(self, results: list[dict]) -> None:
-        self.stdout.write("")
+        print()
         header = (
             f"{'scale':<9} {'db':<10} {'communities':>11} {'incidents':>9} {'events':>7} {'figures s':>9} "
             f"{'PDF s':>7} {'total s':>7} {'pages':>5} {'peak MB':>7}  target"
         )
-        self.stdout.write(header)
+        print(header)
         for row in results:
             target = TARGETS[row["scale"]]
             verdict = "ok" if row["total_seconds"] < target["seconds"] else "SLOW"
             if target["mb"] and row["rss_peak_mb"] >= target["mb"]:
                 verdict = "TOO MUCH MEMORY"
             limits = f"< {target['seconds']} s" + (f", < {target['mb']} MB" if target["mb"] else "")
-            self.stdout.write(
+            print(
                 f"{row['scale']:<9} {row['database']:<10} {row['communities']:>11} {row['incidents_to_date']:>9} "
                 f"{row['events_to_date']:>7} {row['figures_seconds']:>9} {row['render_seconds']:>7} "
                 f"{row['total_seconds']:>7} {row['pages']:>5} {row['rss_peak_mb']:>7}  {limits}: {verdict}"
             )
-        self.stdout.write("")
-        self.stdout.write("(CPU seconds, figures / PDF: " + "; ".join(
+        print()
+        print("(CPU seconds, figures / PDF: " + "; ".join(
             f"{row['scale']} {row['figures_cpu_seconds']} / {row['render_cpu_seconds']}" for row in results
         ) + ")")  # fmt: skip
         if results:
             reference = max(row["cpu_reference_seconds"] for row in results)
-            self.stdout.write(
+            print(
                 f"(machine speed: 10 million Python additions took {reference} s; about 0.4 s on an idle recent laptop)"
             )
 
 
-def argparse_suppress():
-    import argparse
-
-    return argparse.SUPPRESS
+if __name__ == "__main__":
+    raise SystemExit(main())

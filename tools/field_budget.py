@@ -1,4 +1,5 @@
-"""Measure what each field page costs a phone: ``python manage.py field_budget``.
+"""Measure what each field page costs a phone: ``python -m tools.field_budget`` (or
+``python tools/field_budget.py``) from the repository root, ``--help`` for the options.
 
 Serves the portal as in production (``ZLAGODA_ENV=production``, gunicorn, static files collected
 and compressed by WhiteNoise, HTML gzipped by ``GZipMiddleware``) on a throwaway SQLite database
@@ -14,9 +15,10 @@ requests):
 Prints one line per page and exits non-zero when a budget is broken. ``--url`` measures a portal
 that is already running instead (give ``--username``/``--password`` of a negotiator there).
 ``--lighthouse "npx lighthouse"`` also runs Lighthouse's mobile preset on each page (performance
-and accessibility, target 95) with the same Chromium.
+and accessibility, target 95) with the same Chromium (see ``tools/chromium.py``).
 """
 
+import argparse
 import json
 import os
 import secrets
@@ -34,23 +36,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+if not __package__:  # run as a script: import from the repository root, not from tools/
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+
+from tools import chromium, setup_django
 
 KIB = 1024
 FIRST_LOAD_BUDGET = 50 * KIB
 FIRST_LOAD_JS_BUDGET = 15 * KIB
 REPEAT_VISIT_BUDGET = 5 * KIB
 LIGHTHOUSE_TARGET = 95
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Pages of the demo negotiator; "{incident}" and "{event}" are filled with records of their community.
 PAGES = [
     ("login", "/field/login/", False),
@@ -103,42 +100,61 @@ def kib(size: int) -> str:
     return f"{size / KIB:.1f} KiB"
 
 
-class Command(BaseCommand):
-    help = "Measure the field pages' transfer sizes in Chromium against the portal served as in production."
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.field_budget",
+        description="Measure the field pages' transfer sizes in Chromium against the portal served as in production.",
+    )
+    parser.add_argument("--url", help="measure this running portal instead of starting one")
+    parser.add_argument("--username", default="negotiator")
+    parser.add_argument("--password", default="zlagoda-negotiator")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, logs)")
+    parser.add_argument(
+        "--lighthouse", metavar="COMMAND", help='also score each page with Lighthouse, e.g. "npx lighthouse"'
+    )
+    parser.add_argument(
+        "-v",
+        "--verbosity",
+        default=1,
+        type=int,
+        choices=[0, 1, 2, 3],
+        help="verbosity level (0-3); 2 or more also lists the requests of each page",
+    )
+    return parser
 
-    def add_arguments(self, parser):
-        parser.add_argument("--url", help="measure this running portal instead of starting one")
-        parser.add_argument("--username", default="negotiator")
-        parser.add_argument("--password", default="zlagoda-negotiator")
-        parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, logs)")
-        parser.add_argument(
-            "--lighthouse", metavar="COMMAND", help='also score each page with Lighthouse, e.g. "npx lighthouse"'
-        )
 
-    def handle(self, *args, url=None, username, password, keep, lighthouse=None, **options):
-        if not Path(CHROMIUM).exists():
-            raise CommandError(f"{CHROMIUM} is missing: apt-get install chromium")
+def main(argv: list[str] | None = None) -> int:
+    setup_django()
+    options = vars(parser().parse_args(argv))
+    Budget().run(**options)
+    return 0
+
+
+class Budget:
+    def run(self, *, url=None, username, password, keep, lighthouse=None, **options):
+        if not chromium.installed():
+            raise SystemExit(f"{chromium.CHROMIUM_PATH} is missing: apt-get install chromium")
 
         def run(base_url):
-            measures, cookie = measure(base_url, username, password, self.stdout, options["verbosity"])
+            measures, cookie = measure(base_url, username, password, print, options["verbosity"])
             if lighthouse:
                 for item in measures:
                     needs_login = item.path != "/field/login/"
                     item.lighthouse = lighthouse_scores(lighthouse, base_url + item.path, cookie if needs_login else "")
-                    self.stdout.write(f"Lighthouse {item.name}: {item.lighthouse}")
+                    print(f"Lighthouse {item.name}: {item.lighthouse}")
             return measures
 
         if url:
             measures = run(url.rstrip("/"))
         else:
-            with production_portal(keep=keep, log=self.stdout) as base_url:
+            with production_portal(keep=keep, log=print) as base_url:
                 measures = run(base_url)
         self.report(measures)
 
     def report(self, measures: list[Measure]) -> None:
-        self.stdout.write("")
+        print()
         scores = any(item.lighthouse for item in measures)
-        self.stdout.write(
+        print(
             f"{'page':<20} {'first load':>11} {'of it JS':>10} {'requests':>9} {'repeat visit':>13}"
             + (f" {'perf.':>6} {'a11y':>5}" if scores else "")
         )
@@ -152,13 +168,13 @@ class Command(BaseCommand):
                 line += f" {item.lighthouse.get('performance', '-'):>6} {item.lighthouse.get('accessibility', '-'):>5}"
             problems = item.problems
             failed = failed or bool(problems)
-            self.stdout.write(line + ("  OVER BUDGET: " + "; ".join(problems) if problems else "  ok"))
-        self.stdout.write(
+            print(line + ("  OVER BUDGET: " + "; ".join(problems) if problems else "  ok"))
+        print(
             f"budgets: first load <= {kib(FIRST_LOAD_BUDGET)} (JavaScript <= {kib(FIRST_LOAD_JS_BUDGET)}), "
             f"repeat visit <= {kib(REPEAT_VISIT_BUDGET)}, no request outside the portal's origin"
         )
         if failed:
-            raise CommandError("a field page is over its budget")
+            raise SystemExit("a field page is over its budget")
 
 
 def free_port() -> int:
@@ -186,7 +202,7 @@ def production_portal(*, keep: bool, log):
         "LOG_LEVEL": "WARNING",
     }
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-    log.write(f"serving the portal as in production from {folder} ...")
+    log(f"serving the portal as in production from {folder} ...")
     # A throwaway database on this machine: the demo logins' published passwords harm no one.
     steps = (
         ["migrate", "--noinput", "-v0"],
@@ -197,7 +213,7 @@ def production_portal(*, keep: bool, log):
         result = subprocess.run([*manage, *step], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True)
         if result.returncode:
             shutil.rmtree(folder, ignore_errors=True)
-            raise CommandError(f"manage.py {step[0]} failed:\n{result.stderr[-2000:]}")
+            raise SystemExit(f"manage.py {step[0]} failed:\n{result.stderr[-2000:]}")
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [str(gunicorn), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
@@ -215,14 +231,14 @@ def production_portal(*, keep: bool, log):
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise CommandError(f"gunicorn did not start: see {folder / 'gunicorn.log'}") from None
+                    raise SystemExit(f"gunicorn did not start: see {folder / 'gunicorn.log'}") from None
                 time.sleep(0.3)
         yield base_url
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         if keep:
-            log.write(f"kept {folder}")
+            log(f"kept {folder}")
         else:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -233,11 +249,8 @@ def measure(base_url: str, username: str, password: str, log, verbosity: int = 1
 
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            # The portal listens on 127.0.0.1; "localhost" keeps the page a secure context.
-            args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP localhost 127.0.0.1"],
-        )
+        # The portal listens on 127.0.0.1; "localhost" keeps the page a secure context.
+        browser = playwright.chromium.launch(**chromium.launch_options(chromium.LOCALHOST_RULE))
         try:
             signed_in = sign_in(browser, base_url, username, password)
             paths = record_paths(browser, base_url, signed_in)
@@ -245,12 +258,12 @@ def measure(base_url: str, username: str, password: str, log, verbosity: int = 1
             for name, path, needs_login in PAGES:
                 path = path.format(**paths)
                 first, repeat = visit_twice(browser, origin, base_url + path, signed_in if needs_login else None)
-                log.write(f"measured {name} ({path})")
+                log(f"measured {name} ({path})")
                 if verbosity > 1:
                     for label, visit in (("first load", first), ("repeat visit", repeat)):
-                        log.write(f"  {label}:")
+                        log(f"  {label}:")
                         for line in visit.detail:
-                            log.write(f"    {line}")
+                            log(f"    {line}")
                 measures.append(Measure(name, path, first, repeat))
             cookie = "; ".join(f"{cookie['name']}={cookie['value']}" for cookie in signed_in["cookies"])
             return measures, cookie
@@ -259,13 +272,7 @@ def measure(base_url: str, username: str, password: str, log, verbosity: int = 1
 
 
 def new_context(browser, storage_state=None):
-    context = browser.new_context(
-        viewport={"width": 360, "height": 640},
-        has_touch=True,
-        is_mobile=True,
-        locale="uk-UA",
-        storage_state=storage_state,
-    )
+    context = browser.new_context(**chromium.PHONE, locale="uk-UA", storage_state=storage_state)
     context.set_default_timeout(30_000)
     return context
 
@@ -362,7 +369,7 @@ def settle(page) -> None:
     deadline = time.monotonic() + 30
     while not page.evaluate(script, kept):
         if time.monotonic() > deadline:
-            raise CommandError(f"the service worker did not keep {kept} for offline use")
+            raise SystemExit(f"the service worker did not keep {kept} for offline use")
         time.sleep(0.2)
     page.wait_for_load_state("networkidle")
 
@@ -379,14 +386,18 @@ def lighthouse_scores(command: str, url: str, cookie: str) -> dict[str, int]:
             "--output=json",
             f"--output-path={report}",
             "--quiet",
-            '--chrome-flags=--headless=new --no-sandbox --disable-gpu --host-resolver-rules="MAP localhost 127.0.0.1"',
+            f"--chrome-flags={chromium.LIGHTHOUSE_FLAGS}",
         ]
         if cookie:
             args.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
         result = subprocess.run(
-            args, env=os.environ | {"CHROME_PATH": CHROMIUM}, capture_output=True, text=True, timeout=300
+            args, env=os.environ | {"CHROME_PATH": chromium.CHROMIUM_PATH}, capture_output=True, text=True, timeout=300
         )
         if result.returncode or not report.exists():
-            raise CommandError(f"Lighthouse failed on {url}:\n{result.stderr[-2000:]}")
+            raise SystemExit(f"Lighthouse failed on {url}:\n{result.stderr[-2000:]}")
         categories = json.loads(report.read_text())["categories"]
     return {name: round(category["score"] * 100) for name, category in categories.items()}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -6,11 +6,16 @@ measures the median in-process time of a 100-row page of ``incidents/`` and ``ev
 without filters, as a staff key and as a partner key) and of the equivalent raw SQL plus JSON
 encoding, and the time of ``count`` on a filtered list. Drops the database at the end unless
 ``--keep``. Prints figures; the targets are checked by reading them, not by a test.
+
+Run from the repository root: ``python -m tools.bench_api`` (or ``python tools/bench_api.py``),
+``--help`` for the options.
 """
 
+import argparse
 import json
 import random
 import statistics
+import sys
 import tempfile
 import time
 import warnings
@@ -19,13 +24,17 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+if not __package__:  # run as a script: import from the repository root, not from tools/
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
+
+from tools import setup_django
 
 SEED = 20250630
 PERIOD_START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -35,22 +44,39 @@ INCIDENT_FILTER = {"status": "resolved", "date_after": "2025-01-01", "date_befor
 EVENT_FILTER = {"kind": "information_session", "date_after": "2025-01-01", "date_before": "2025-06-30"}
 
 
-class Command(BaseCommand):
-    help = (
-        "Fill a fresh benchmark database (1,000 communities, 100,000 incidents, 100,000 events by default) "
-        "and compare the API's list pages with hand-written SQL + JSON on the same data. Drops it afterwards."
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.bench_api",
+        description=(
+            "Fill a fresh benchmark database (1,000 communities, 100,000 incidents, 100,000 events by default) "
+            "and compare the API's list pages with hand-written SQL + JSON on the same data. Drops it afterwards."
+        ),
     )
+    parser.add_argument("--communities", type=int, default=1_000)
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=40, help="Timed runs per measurement (median).")
+    parser.add_argument("--keep", action="store_true", help="Keep the benchmark database afterwards.")
+    return parser
 
-    def add_arguments(self, parser):
-        parser.add_argument("--communities", type=int, default=1_000)
-        parser.add_argument("--incidents", type=int, default=100_000)
-        parser.add_argument("--events", type=int, default=100_000)
-        parser.add_argument("--repeat", type=int, default=40, help="Timed runs per measurement (median).")
-        parser.add_argument("--keep", action="store_true", help="Keep the benchmark database afterwards.")
 
-    def handle(self, *args, communities, incidents, events, repeat, keep, **options):
+def main(argv: list[str] | None = None) -> int:
+    setup_django()
+    options = parser().parse_args(argv)
+    Benchmark().run(
+        communities=options.communities,
+        incidents=options.incidents,
+        events=options.events,
+        repeat=options.repeat,
+        keep=options.keep,
+    )
+    return 0
+
+
+class Benchmark:
+    def run(self, *, communities: int, incidents: int, events: int, repeat: int, keep: bool) -> None:
         if settings.PRODUCTION:
-            raise CommandError("The benchmark creates and drops a database: not in production.")
+            raise SystemExit("The benchmark creates and drops a database: not in production.")
         self.repeat = repeat
         # WhiteNoise warns about a missing collectstatic folder on every new handler; irrelevant here.
         warnings.filterwarnings("ignore", message="No directory at")
@@ -58,11 +84,11 @@ class Command(BaseCommand):
         with self.bench_database(keep=keep):
             started = time.perf_counter()
             where = f"{connection.vendor}: {connection.settings_dict['NAME']}"
-            self.stderr.write(f"Migrating the benchmark database ({where})…")
+            print(f"Migrating the benchmark database ({where})…", file=sys.stderr)
             call_command("migrate", verbosity=0, interactive=False)
-            self.stderr.write("Filling it…")
+            print("Filling it…", file=sys.stderr)
             self.fill(communities, incidents, events)
-            self.stderr.write(f"Ready in {time.perf_counter() - started:.0f} s. Measuring…")
+            print(f"Ready in {time.perf_counter() - started:.0f} s. Measuring…", file=sys.stderr)
             self.measure()
 
     # --- the database ----------------------------------------------------------------------------
@@ -70,7 +96,7 @@ class Command(BaseCommand):
     @contextmanager
     def bench_database(self, *, keep: bool):
         if connection.in_atomic_block:
-            raise CommandError("The benchmark switches databases: run it outside a transaction.")
+            raise SystemExit("The benchmark switches databases: run it outside a transaction.")
         original = connection.settings_dict["NAME"]
         if connection.vendor == "postgresql":
             name = f"{original}_bench"
@@ -79,7 +105,7 @@ class Command(BaseCommand):
         elif connection.vendor == "sqlite":
             name = str(Path(tempfile.mkdtemp(prefix="zlagoda-bench-")) / "bench.sqlite3")
         else:
-            raise CommandError(f"No benchmark support for {connection.vendor}.")
+            raise SystemExit(f"No benchmark support for {connection.vendor}.")
         # The open connection is set aside, not closed (an in-memory SQLite database would vanish
         # with it); the next query connects to the benchmark database.
         saved = connection.connection
@@ -92,7 +118,7 @@ class Command(BaseCommand):
             self._rename(original)
             connection.connection = saved
             if keep:
-                self.stderr.write(f"Kept the benchmark database {name}.")
+                print(f"Kept the benchmark database {name}.", file=sys.stderr)
             elif connection.vendor == "postgresql":
                 self._postgres(f'DROP DATABASE IF EXISTS "{name}"')
             else:
@@ -347,16 +373,16 @@ class Command(BaseCommand):
                     rows = filtered.count()
                     counts.append((viewer, name, rows, self.timed(lambda qs=filtered: qs.all().count())[0]))
 
-        self.stdout.write(f"\nZlagoda API benchmark on {connection.vendor} ({self.repeat} runs per figure, median)\n")
-        self.stdout.write(f"{'caller':<12} {'page of 100':<22} {'API ms':>8} {'raw ms':>8} {'ratio':>6}")
+        print(f"\nZlagoda API benchmark on {connection.vendor} ({self.repeat} runs per figure, median)\n")
+        print(f"{'caller':<12} {'page of 100':<22} {'API ms':>8} {'raw ms':>8} {'ratio':>6}")
         for viewer, label, api, baseline in results:
             ratio = api / baseline
             flag = "" if ratio <= 3 else "  > 3x"
-            self.stdout.write(f"{viewer:<12} {label:<22} {api:8.1f} {baseline:8.1f} {ratio:6.2f}{flag}")
-        self.stdout.write(f"\n{'caller':<12} {'count of filtered list':<22} {'rows':>8} {'ms':>8}")
+            print(f"{viewer:<12} {label:<22} {api:8.1f} {baseline:8.1f} {ratio:6.2f}{flag}")
+        print(f"\n{'caller':<12} {'count of filtered list':<22} {'rows':>8} {'ms':>8}")
         for viewer, name, rows, elapsed in counts:
             flag = "" if elapsed <= 50 else "  > 50 ms"
-            self.stdout.write(f"{viewer:<12} {name:<22} {rows:8d} {elapsed:8.1f}{flag}")
+            print(f"{viewer:<12} {name:<22} {rows:8d} {elapsed:8.1f}{flag}")
 
     def _staff_user(self):
         from django.contrib.auth import get_user_model
@@ -463,3 +489,7 @@ def _aware(value):
     if timezone.is_naive(value):
         value = value.replace(tzinfo=UTC)
     return timezone.localtime(value)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

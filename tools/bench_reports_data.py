@@ -1,4 +1,4 @@
-"""Data and measurements for ``manage.py bench_reports``.
+"""Data and measurements for ``python -m tools.bench_reports``.
 
 :func:`fill_national` fills an empty PostgreSQL database (migrated, nothing else) with a programme
 at national scale in a handful of ``INSERT ... SELECT FROM generate_series`` statements, so the

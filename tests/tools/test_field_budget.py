@@ -1,9 +1,9 @@
-"""The field budget command's verdicts (the measuring itself drives a browser against a production
-server: run ``python manage.py field_budget``)."""
+"""The field budget's verdicts (the measuring itself drives a browser against a production
+server: run ``python -m tools.field_budget``)."""
 
 import pytest
 
-from negotiators.management.commands.field_budget import KIB, Measure, Visit
+from tools.field_budget import KIB, Measure, Visit
 
 
 def measure(first_total=30 * KIB, first_js=6 * KIB, repeat_total=3 * KIB, foreign=()):
