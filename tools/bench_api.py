@@ -334,6 +334,7 @@ class Benchmark:
         return call
 
     def measure(self) -> None:
+        from access.viewer import Viewer
         from communities.models import PartnerOrganisation
         from incidents.filters import IncidentFilter
         from incidents.selectors import visible_incidents
@@ -363,12 +364,16 @@ class Benchmark:
 
             counts = []
             for viewer in ("staff", "partner"):
-                who = PartnerOrganisation.objects.get(pk=self.partner.pk) if viewer == "partner" else None
+                who = (
+                    Viewer.for_partner(PartnerOrganisation.objects.get(pk=self.partner.pk))
+                    if viewer == "partner"
+                    else Viewer.for_user(self._staff_user())
+                )
                 for name, selector, filterset, params in (
                     ("incidents", visible_incidents, IncidentFilter, INCIDENT_FILTER),
                     ("events", visible_events, OutreachEventFilter, EVENT_FILTER),
                 ):
-                    queryset = selector(who or self._staff_user())
+                    queryset = selector(who)
                     filtered = filterset(params, queryset=queryset).qs
                     rows = filtered.count()
                     counts.append((viewer, name, rows, self.timed(lambda qs=filtered: qs.all().count())[0]))
