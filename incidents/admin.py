@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from incidents.models import (
+    MANUAL_ACTION_KINDS,
     TRANSITIONS,
-    ActionKind,
     Agency,
     Incident,
     IncidentAction,
@@ -15,14 +15,13 @@ from incidents.models import (
     IncidentStatus,
     ResponseMode,
 )
-from incidents.services import ensure_action_moment, incident_action_add, incident_open, incident_transition
-
-# Kinds staff log by hand; the others are written by the status workflow.
-MANUAL_ACTION_KINDS = [
-    (kind.value, kind.label)
-    for kind in ActionKind
-    if kind not in (ActionKind.REPORTED, ActionKind.STATUS_CHANGE, ActionKind.REFERRAL)
-]
+from incidents.services import (
+    ensure_action_moment,
+    ensure_referral_names_agency,
+    incident_action_add,
+    incident_open,
+    incident_transition,
+)
 
 
 class IncidentPartyInline(admin.TabularInline):
@@ -115,8 +114,12 @@ class IncidentAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("transition_to") == IncidentStatus.REFERRED and not cleaned.get("transition_referred_to"):
-            self.add_error("transition_referred_to", _("Say which agency the case was referred to."))
+        try:
+            ensure_referral_names_agency(
+                to_status=cleaned.get("transition_to"), referred_to=cleaned.get("transition_referred_to")
+            )
+        except ValidationError as error:
+            self.add_error("transition_referred_to", error.message_dict["referred_to"])
         return cleaned
 
 

@@ -17,7 +17,7 @@ from communities.models import Community
 from communities.selectors import writable_communities
 from incidents.filters import IncidentFilter
 from incidents.models import (
-    ActionKind,
+    MANUAL_ACTION_KINDS,
     Agency,
     Incident,
     IncidentAction,
@@ -124,18 +124,11 @@ class IncidentReportSerializer(serializers.Serializer):
 
 PERFORMED_AT_HELP = "Default: now. Neither before the incident happened nor in the future."
 
-# The kinds a caller logs directly; status changes are logged by the transition itself.
-LOGGABLE_ACTION_KINDS = [
-    (kind.value, kind.label)
-    for kind in ActionKind
-    if kind not in (ActionKind.REPORTED, ActionKind.STATUS_CHANGE, ActionKind.REFERRAL)
-]
-
 
 class IncidentActionAddSerializer(serializers.Serializer):
     """Something done on a case that does not change its status: a meeting, a call, a note."""
 
-    kind = serializers.ChoiceField(choices=LOGGABLE_ACTION_KINDS)
+    kind = serializers.ChoiceField(choices=MANUAL_ACTION_KINDS)
     description = serializers.CharField(allow_blank=True, default="")
     performed_at = serializers.DateTimeField(allow_null=True, default=None, help_text=PERFORMED_AT_HELP)
 

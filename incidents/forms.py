@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import (
-    ActionKind,
+    MANUAL_ACTION_KINDS,
     Agency,
     Incident,
     IncidentCategory,
@@ -99,14 +99,6 @@ class TransitionForm(forms.Form):
         self.fields["to_status"].choices = [
             (status, IncidentStatus(status).label) for status in incident.allowed_transitions()
         ]
-
-
-# Kinds a person logs by hand; status changes and referrals are logged by moving the status.
-MANUAL_ACTION_KINDS = [
-    (kind.value, kind.label)
-    for kind in ActionKind
-    if kind not in (ActionKind.REPORTED, ActionKind.STATUS_CHANGE, ActionKind.REFERRAL)
-]
 
 
 class ActionForm(forms.Form):

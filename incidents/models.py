@@ -212,6 +212,12 @@ class ActionKind(models.TextChoices):
     NOTE = "note", _("Note")
 
 
+# Written by the workflow itself (reporting the case, moving its status, referring it), never by hand.
+WORKFLOW_ACTION_KINDS = frozenset({ActionKind.REPORTED, ActionKind.STATUS_CHANGE, ActionKind.REFERRAL})
+# What a person logs directly, in every form (the field app, the API, the admin).
+MANUAL_ACTION_KINDS = [(kind.value, kind.label) for kind in ActionKind if kind not in WORKFLOW_ACTION_KINDS]
+
+
 class IncidentAction(models.Model):
     """One entry of an incident's log: who did what, when. Entries are never edited or deleted."""
 

@@ -19,6 +19,7 @@ from communities.selectors import ensure_can_log_in
 from incidents.models import (
     CLOCK_SKEW,
     CLOSED_STATUSES,
+    WORKFLOW_ACTION_KINDS,
     ActionKind,
     Incident,
     IncidentAction,
@@ -146,8 +147,7 @@ def incident_transition(
                 % {"from": from_status.label, "to": to_status.label}
             }
         )
-    if to_status == IncidentStatus.REFERRED and not referred_to:
-        raise ValidationError({"referred_to": _("Say which agency the case was referred to.")})
+    ensure_referral_names_agency(to_status=to_status, referred_to=referred_to)
     when = performed_at or timezone.now()
     incident.status = to_status
     if to_status == IncidentStatus.IN_PROGRESS and response_mode:
@@ -170,6 +170,12 @@ def incident_transition(
     return incident
 
 
+def ensure_referral_names_agency(*, to_status: str | None, referred_to: str) -> None:
+    """A case referred to an agency says which (the admin's form checks it before saving)."""
+    if to_status == IncidentStatus.REFERRED and not referred_to:
+        raise ValidationError({"referred_to": _("Say which agency the case was referred to.")})
+
+
 @transaction.atomic
 def incident_action_add(
     *,
@@ -182,7 +188,7 @@ def incident_action_add(
     """Log an action on ``incident`` that does not change its status (a meeting, a call, a note),
     dated ``performed_at`` (default: now; never before the incident happened nor in the future)."""
     ensure_can_log_in(Viewer.for_user(actor), incident.community)
-    if kind in (ActionKind.REPORTED, ActionKind.STATUS_CHANGE, ActionKind.REFERRAL):
+    if kind in WORKFLOW_ACTION_KINDS:
         raise ValidationError({"kind": _("Status changes are logged by changing the status.")})
     ensure_action_moment(incident=incident, performed_at=performed_at)
     when = performed_at or timezone.now()

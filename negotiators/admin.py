@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from negotiators.models import MediaMention, Negotiator, NegotiatorContact, OutreachEvent
+from negotiators.services import ensure_organisers_of, event_update
 
 
 class NegotiatorContactInline(admin.StackedInline):
@@ -78,10 +80,10 @@ class OutreachEventForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        community = cleaned.get("community")
-        organisers = cleaned.get("organisers") or []
-        if community and any(negotiator.community_id != community.pk for negotiator in organisers):
-            self.add_error("organisers", _("Organisers must be negotiators of the event's community."))
+        try:
+            ensure_organisers_of(community=cleaned.get("community"), organisers=cleaned.get("organisers") or [])
+        except ValidationError as error:
+            self.add_error("organisers", error.message_dict["organisers"])
         return cleaned
 
 
@@ -122,8 +124,10 @@ class OutreachEventAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
+        if change:
+            event_update(event=obj, actor=request.user, organisers=form.cleaned_data.get("organisers"))
+            return
+        obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
 

@@ -68,10 +68,30 @@ def event_log(
     )
     event.full_clean()
     organisers = list(organisers)
-    if any(negotiator.community_id != community.pk for negotiator in organisers):
-        raise ValidationError({"organisers": _("Organisers must be negotiators of the event's community.")})
+    ensure_organisers_of(community=community, organisers=organisers)
     event.save()
     if not organisers and (negotiator := acting_negotiator(actor, community)):
         organisers = [negotiator]
     event.organisers.set(organisers)
+    return event
+
+
+def ensure_organisers_of(*, community: Community | None, organisers: Iterable[Negotiator]) -> None:
+    """Organisers of an event are negotiators of the event's community."""
+    if community is not None and any(negotiator.community_id != community.pk for negotiator in organisers):
+        raise ValidationError({"organisers": _("Organisers must be negotiators of the event's community.")})
+
+
+@transaction.atomic
+def event_update(*, event: OutreachEvent, actor, organisers: Iterable[Negotiator] | None = None) -> OutreachEvent:
+    """Save the changes made to ``event`` (and its ``organisers``, when given) under the rules of
+    :func:`event_log`: the same figures, and organisers from the event's community."""
+    ensure_can_log_in(Viewer.for_user(actor), event.community)
+    event.full_clean()
+    if organisers is not None:
+        organisers = list(organisers)
+        ensure_organisers_of(community=event.community, organisers=organisers)
+    event.save()
+    if organisers is not None:
+        event.organisers.set(organisers)
     return event
