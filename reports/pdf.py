@@ -356,57 +356,21 @@ def _annex_text(rows: list[dict], names: dict) -> dict:
     }
 
 
-def build_context(document: dict, *, community_pages_limit: int | None = None) -> dict:
-    """The template context for ``document``, in the active language."""
-    report, data = document["report"], document["indicators"]
-    names = labels()
-    limit = settings.REPORTS_COMMUNITY_PAGES_LIMIT if community_pages_limit is None else community_pages_limit
-    headline_names = headline_labels()
-    summary = [
-        figure_row(headline_names[row["key"]], row, HEADLINE_KINDS.get(row["key"], "count")) for row in data["headline"]
-    ]
-    overall = data["assessments"]["dimensions"]["overall"]
-    dimensions = data["assessments"]["dimensions"]
+# One builder per chapter of ``reports/pdf/report.html``, in the template's order; each returns the
+# context keys its chapter reads, its charts under "charts".
 
-    events, incidents, training = data["events"], data["incidents"], data["training"]
-    modules = {module["code"]: module for module in data["modules"]}
-    module_rows = [
-        {
-            "code": code,
-            "title": modules[code]["title"],
-            "level": names["level"].get(modules[code]["level"], ""),
-            "hours": modules[code]["hours"],
-            "sessions": figure_row("", figures["sessions"]),
-            "present": figure_row("", figures["present"]),
-            "completed": figure_row("", figures["completed"]),
-        }
-        for code, figures in training["by_module"].items()
-    ]
 
-    rows = data["community_rows"]
-    by_participants = sorted(rows, key=lambda row: (-row["figures"]["participants"]["current"], row["name"]))
-    chart_rows = [row for row in by_participants if row["figures"]["events"]["current"]][:CHART_COMMUNITIES]
-    status_keys = list(IncidentStatus.values)
-    category_rows = [
-        (names["category"][category], [statuses[status]["current"] for status in status_keys])
-        for category, statuses in incidents["by_category_status_now"].items()
-        if incidents["by_category"][category]["current"]
-    ]
-    pages_mode = len(rows) <= limit
-    community_pages = [_community_page(row, names) for row in rows] if pages_mode else []
-    annex = _annex_text(rows, names)
+def _running_titles(report: dict) -> dict:
+    """The page headers and footers (the running strings before the cover)."""
+    return {
+        "header_title": f"{_('Monitoring report')} · {period_title(report)}",
+        "page_label": pgettext("page number", "Page"),
+        "of_label": pgettext("page number", "of"),
+    }
 
-    by_kind = {kind: figures["events"] for kind, figures in events["by_kind"].items()}
-    by_kind_participants = {kind: figures["participants"] for kind, figures in events["by_kind"].items()}
-    kind_rows = [
-        {**figure_row(names["event_kind"][kind], figure), "participants": figure_row("", by_kind_participants[kind])}
-        for kind, figure in by_kind.items()
-        if any(figure[moment] for moment in ("current", "previous", "to_date"))
-    ]
-    breakdown = events["participant_breakdown"]
-    total_participants = events["participants"]["current"] or 0
 
-    context = {
+def _cover(report: dict, data: dict) -> dict:
+    return {
         "report": report,
         "language": report["language"],
         "title": _("Monitoring report"),
@@ -424,28 +388,70 @@ def build_context(document: dict, *, community_pages_limit: int | None = None) -
         "to_date_end": fmt_date(data["to_date"]["end"]),
         "generated_at": formats.date_format(datetime.fromisoformat(report["generated_at"]), "DATETIME_FORMAT"),
         "community_count": fmt_number(data["scope"]["communities"]),
-        "summary": summary,
-        "overall": score_row(names["dimension"]["overall"], overall),
+    }
+
+
+def _summary(data: dict, names: dict) -> dict:
+    headline_names = headline_labels()
+    rows = data["community_rows"]
+    by_participants = sorted(rows, key=lambda row: (-row["figures"]["participants"]["current"], row["name"]))
+    chart_rows = [row for row in by_participants if row["figures"]["events"]["current"]][:CHART_COMMUNITIES]
+    return {
+        "summary": [
+            figure_row(headline_names[row["key"]], row, HEADLINE_KINDS.get(row["key"], "count"))
+            for row in data["headline"]
+        ],
+        "overall": score_row(names["dimension"]["overall"], data["assessments"]["dimensions"]["overall"]),
+        "chart_limit": CHART_COMMUNITIES,
+        "charts": {
+            "by_community": charts.paired_bar_chart(
+                [
+                    (row["name"], row["figures"]["events"]["current"], row["figures"]["participants"]["current"])
+                    for row in chart_rows
+                ],
+                title=_("Events and participants by community"),
+                series=(_("Events"), _("Participants")),
+                fmt=fmt_number,
+            )
+            if chart_rows
+            else "",
+            "chart_is_partial": len([row for row in rows if row["figures"]["events"]["current"]]) > len(chart_rows),
+        },
+    }
+
+
+def _communities(data: dict, names: dict) -> dict:
+    """The chapter "Communities and negotiators"."""
+    communities, negotiators = data["communities"], data["negotiators"]
+    return {
         "communities": [
-            figure_row(_("Communities in partnership during the period"), data["communities"]["active"]),
-            figure_row(_("Partner communities at the end of the period"), data["communities"]["partners_at_end"]),
-            figure_row(_("Communities that joined"), data["communities"]["joined"]),
-            figure_row(_("Communities that left"), data["communities"]["left"]),
+            figure_row(_("Communities in partnership during the period"), communities["active"]),
+            figure_row(_("Partner communities at the end of the period"), communities["partners_at_end"]),
+            figure_row(_("Communities that joined"), communities["joined"]),
+            figure_row(_("Communities that left"), communities["left"]),
             *[
                 figure_row(_("left: %(reason)s") % {"reason": names["leave_reason"][reason]}, figure, indent=True)
-                for reason, figure in data["communities"]["left_by_reason"].items()
+                for reason, figure in communities["left_by_reason"].items()
                 if figure["to_date"]
             ],
         ],
         "negotiators": [
-            figure_row(_("Active negotiators at the end of the period"), data["negotiators"]["registered_at_end"]),
-            figure_row(_("pilot graduates"), data["negotiators"]["by_cohort"]["pilot"], indent=True),
-            figure_row(_("new cohort"), data["negotiators"]["by_cohort"]["new"], indent=True),
-            figure_row(_("Negotiators who joined"), data["negotiators"]["joined"]),
-            figure_row(_("Negotiators trained (completed at least one module)"), data["negotiators"]["trained"]),
-            figure_row(_("Negotiators certified"), data["negotiators"]["certified"]),
-            figure_row(_("Negotiators who completed the advanced modules"), data["negotiators"]["advanced"]),
+            figure_row(_("Active negotiators at the end of the period"), negotiators["registered_at_end"]),
+            figure_row(_("pilot graduates"), negotiators["by_cohort"]["pilot"], indent=True),
+            figure_row(_("new cohort"), negotiators["by_cohort"]["new"], indent=True),
+            figure_row(_("Negotiators who joined"), negotiators["joined"]),
+            figure_row(_("Negotiators trained (completed at least one module)"), negotiators["trained"]),
+            figure_row(_("Negotiators certified"), negotiators["certified"]),
+            figure_row(_("Negotiators who completed the advanced modules"), negotiators["advanced"]),
         ],
+    }
+
+
+def _training(data: dict, names: dict) -> dict:
+    """The chapter "The School: training"."""
+    training = data["training"]
+    modules = {module["code"]: module for module in data["modules"]}
+    return {
         "training": [
             figure_row(_("Training sessions"), training["sessions"]),
             figure_row(_("Training modules delivered"), training["modules_delivered"]),
@@ -455,7 +461,26 @@ def build_context(document: dict, *, community_pages_limit: int | None = None) -
             figure_row(_("Completed the module"), training["completed"]),
             figure_row(_("Attendance rate"), training["attendance_rate"], "rate"),
         ],
-        "modules": module_rows,
+        "modules": [
+            {
+                "code": code,
+                "title": modules[code]["title"],
+                "level": names["level"].get(modules[code]["level"], ""),
+                "hours": modules[code]["hours"],
+                "sessions": figure_row("", figures["sessions"]),
+                "present": figure_row("", figures["present"]),
+                "completed": figure_row("", figures["completed"]),
+            }
+            for code, figures in training["by_module"].items()
+        ],
+    }
+
+
+def _outreach(events: dict, names: dict) -> dict:
+    """The chapter "Outreach events"."""
+    breakdown = events["participant_breakdown"]
+    total_participants = events["participants"]["current"] or 0
+    return {
         "events": [
             figure_row(_("Outreach events"), events["count"]),
             figure_row(_("Participants"), events["participants"]),
@@ -464,9 +489,41 @@ def build_context(document: dict, *, community_pages_limit: int | None = None) -
             figure_row(_("Events with local government"), events["with_local_government"]),
             figure_row(_("Events with NGOs"), events["with_ngos"]),
         ],
-        "event_kinds": kind_rows,
+        "event_kinds": [
+            {
+                **figure_row(names["event_kind"][kind], figures["events"]),
+                "participants": figure_row("", figures["participants"]),
+            }
+            for kind, figures in events["by_kind"].items()
+            if any(figures["events"][moment] for moment in ("current", "previous", "to_date"))
+        ],
         "participant_rows": _breakdown_rows(breakdown, names["participants"]),
         "event_topics": _nonzero(_breakdown_rows(events["by_topic"], names["topic"]), events["by_topic"]),
+        "charts": {
+            "participants": charts.bar_chart(
+                [(names["participants"][group], breakdown[group]["current"]) for group in PARTICIPANT_BREAKDOWN],
+                title=_("Participants by group"),
+                fmt=lambda value: (
+                    f"{fmt_number(value)} ({fmt_percent(value / total_participants)})"
+                    if total_participants
+                    else fmt_number(value)
+                ),
+            )
+            if total_participants
+            else "",
+        },
+    }
+
+
+def _incidents(incidents: dict, names: dict) -> dict:
+    """The chapter "Safety incidents"."""
+    status_keys = list(IncidentStatus.values)
+    category_rows = [
+        (names["category"][category], [statuses[status]["current"] for status in status_keys])
+        for category, statuses in incidents["by_category_status_now"].items()
+        if incidents["by_category"][category]["current"]
+    ]
+    return {
         "incidents": [
             figure_row(_("Incidents reported"), incidents["reported"]),
             figure_row(_("Incidents closed"), incidents["closed"]),
@@ -483,63 +540,7 @@ def build_context(document: dict, *, community_pages_limit: int | None = None) -
         "referrals": _nonzero(
             _breakdown_rows(incidents["referrals_by_agency"], names["agency"]), incidents["referrals_by_agency"]
         ),
-        "dimension_rows": [score_row(names["dimension"][name], score) for name, score in dimensions.items()],
-        "assessed": data["assessments"]["communities_assessed"],
-        "respondents": {key: fmt_number(value) for key, value in data["assessments"]["respondents"].items()},
-        "police": [
-            figure_row(_("Events held jointly with the police"), data["police"]["joint_events"]),
-            figure_row(_("Participants of joint events"), data["police"]["joint_event_participants"]),
-            figure_row(_("Incidents with police involvement"), data["police"]["incidents_police_involved"]),
-            figure_row(_("Police-community conflicts"), data["police"]["police_community_incidents"]),
-            figure_row(_("Incidents referred to the police"), data["police"]["referrals_to_police"]),
-        ],
-        "police_scores": [
-            score_row(names["dimension"]["trust_in_police"], data["police"]["trust_in_police"]),
-            score_row(names["dimension"]["police_interaction"], data["police"]["police_interaction"]),
-        ],
-        "media": [
-            figure_row(_("Media mentions"), data["media"]["mentions"]),
-            figure_row(_("Estimated media audience"), data["media"]["reach"]),
-        ],
-        "media_rows": [
-            {
-                **figure_row(names["medium"][medium], figures["mentions"]),
-                "reach": figure_row("", figures["reach"]),
-            }
-            for medium, figures in data["media"]["by_medium"].items()
-            if figures["mentions"]["to_date"]
-        ],
-        "engagements": [
-            figure_row(_("Engagements opened"), data["engagements"]["opened"]),
-            figure_row(_("Engagements closed"), data["engagements"]["closed"]),
-            figure_row(_("Engagements running during the period"), data["engagements"]["running"]),
-            *_breakdown_rows(data["engagements"]["opened_by_mode"], names["mode"]),
-        ],
-        "engagement_topics": [
-            {**figure_row(names["topic"][topic], opened), "closed": figure_row("", closed)}
-            for (topic, opened), closed in zip(
-                data["engagements"]["opened_by_topic"].items(),
-                data["engagements"]["closed_by_topic"].values(),
-                strict=True,
-            )
-            if opened["to_date"] or closed["to_date"]
-        ],
-        "community_pages": community_pages,
-        "communities_in_annex_only": not pages_mode,
-        "annex": annex,
         "charts": {
-            "by_community": charts.paired_bar_chart(
-                [
-                    (row["name"], row["figures"]["events"]["current"], row["figures"]["participants"]["current"])
-                    for row in chart_rows
-                ],
-                title=_("Events and participants by community"),
-                series=(_("Events"), _("Participants")),
-                fmt=fmt_number,
-            )
-            if chart_rows
-            else "",
-            "chart_is_partial": len([row for row in rows if row["figures"]["events"]["current"]]) > len(chart_rows),
             "incidents": charts.stacked_bar_chart(
                 category_rows,
                 title=_("Incidents by category and status"),
@@ -548,6 +549,19 @@ def build_context(document: dict, *, community_pages_limit: int | None = None) -
             )
             if category_rows
             else "",
+        },
+    }
+
+
+def _assessments(data: dict, names: dict) -> dict:
+    """The chapter "Safety assessments"."""
+    assessments = data["assessments"]
+    dimensions = assessments["dimensions"]
+    return {
+        "dimension_rows": [score_row(names["dimension"][name], score) for name, score in dimensions.items()],
+        "assessed": assessments["communities_assessed"],
+        "respondents": {key: fmt_number(value) for key, value in assessments["respondents"].items()},
+        "charts": {
             "assessments": charts.score_chart(
                 [(names["dimension"][name], score["previous"], score["current"]) for name, score in dimensions.items()],
                 title=_("Safety assessment: now and in the previous period"),
@@ -556,23 +570,91 @@ def build_context(document: dict, *, community_pages_limit: int | None = None) -
             )
             if any(score["current"] is not None for score in dimensions.values())
             else "",
-            "participants": charts.bar_chart(
-                [(names["participants"][group], breakdown[group]["current"]) for group in PARTICIPANT_BREAKDOWN],
-                title=_("Participants by group"),
-                fmt=lambda value: (
-                    f"{fmt_number(value)} ({fmt_percent(value / total_participants)})"
-                    if total_participants
-                    else fmt_number(value)
-                ),
-            )
-            if total_participants
-            else "",
         },
     }
-    context["chart_limit"] = CHART_COMMUNITIES
-    context["header_title"] = f"{context['title']} · {context['period_title']}"
-    context["page_label"] = pgettext("page number", "Page")
-    context["of_label"] = pgettext("page number", "of")
+
+
+def _police(police: dict, names: dict) -> dict:
+    """The chapter "Police–community interaction"."""
+    return {
+        "police": [
+            figure_row(_("Events held jointly with the police"), police["joint_events"]),
+            figure_row(_("Participants of joint events"), police["joint_event_participants"]),
+            figure_row(_("Incidents with police involvement"), police["incidents_police_involved"]),
+            figure_row(_("Police-community conflicts"), police["police_community_incidents"]),
+            figure_row(_("Incidents referred to the police"), police["referrals_to_police"]),
+        ],
+        "police_scores": [
+            score_row(names["dimension"]["trust_in_police"], police["trust_in_police"]),
+            score_row(names["dimension"]["police_interaction"], police["police_interaction"]),
+        ],
+    }
+
+
+def _media(media: dict, engagements: dict, names: dict) -> dict:
+    """The chapter "Media and support engagements"."""
+    return {
+        "media": [
+            figure_row(_("Media mentions"), media["mentions"]),
+            figure_row(_("Estimated media audience"), media["reach"]),
+        ],
+        "media_rows": [
+            {**figure_row(names["medium"][medium], figures["mentions"]), "reach": figure_row("", figures["reach"])}
+            for medium, figures in media["by_medium"].items()
+            if figures["mentions"]["to_date"]
+        ],
+        "engagements": [
+            figure_row(_("Engagements opened"), engagements["opened"]),
+            figure_row(_("Engagements closed"), engagements["closed"]),
+            figure_row(_("Engagements running during the period"), engagements["running"]),
+            *_breakdown_rows(engagements["opened_by_mode"], names["mode"]),
+        ],
+        "engagement_topics": [
+            {**figure_row(names["topic"][topic], opened), "closed": figure_row("", closed)}
+            for (topic, opened), closed in zip(
+                engagements["opened_by_topic"].items(), engagements["closed_by_topic"].values(), strict=True
+            )
+            if opened["to_date"] or closed["to_date"]
+        ],
+    }
+
+
+def _community_pages(rows: list[dict], names: dict, with_pages: bool) -> dict:
+    """The chapter "The communities one by one": a page each, unless there are too many."""
+    return {"community_pages": [_community_page(row, names) for row in rows] if with_pages else []}
+
+
+def _annex(rows: list[dict], names: dict, with_pages: bool) -> dict:
+    """The chapter "Annex: tables"."""
+    return {"communities_in_annex_only": not with_pages, "annex": _annex_text(rows, names)}
+
+
+def build_context(document: dict, *, community_pages_limit: int | None = None) -> dict:
+    """The template context for ``document``, in the active language: the chapters' contexts put
+    together, their charts under ``charts``."""
+    report, data = document["report"], document["indicators"]
+    names = labels()
+    limit = settings.REPORTS_COMMUNITY_PAGES_LIMIT if community_pages_limit is None else community_pages_limit
+    rows = data["community_rows"]
+    with_pages = len(rows) <= limit
+    chapters = (
+        _running_titles(report),
+        _cover(report, data),
+        _summary(data, names),
+        _communities(data, names),
+        _training(data, names),
+        _outreach(data["events"], names),
+        _incidents(data["incidents"], names),
+        _assessments(data, names),
+        _police(data["police"], names),
+        _media(data["media"], data["engagements"], names),
+        _community_pages(rows, names, with_pages),
+        _annex(rows, names, with_pages),
+    )
+    context: dict = {"charts": {}}
+    for chapter in chapters:
+        context["charts"] |= chapter.pop("charts", {})
+        context |= chapter
     return context
 
 
