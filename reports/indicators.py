@@ -14,8 +14,10 @@ keys; see :func:`compute_indicators` for its shape.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any, Literal, TypeGuard, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -42,6 +44,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
@@ -57,7 +60,12 @@ from communities.models import (
 )
 from incidents.models import Agency, Incident, IncidentCategory, IncidentStatus, Severity
 from negotiators.models import EventKind, MediaMention, Medium, Negotiator, OutreachEvent
+from reports.figures import CommunityRow, IndicatorsDocument, Score
 from training.models import Attendance, ModuleLevel, TrainingModule, TrainingSession
+
+# The communities in scope, and the untyped dictionaries the figures are first gathered in.
+ScopedCommunities = QuerySet[Community]
+Raw = dict[str, Any]
 
 # --- periods --------------------------------------------------------------------------------------
 
@@ -71,7 +79,7 @@ class Period:
     year: int
     half: int | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not 2000 <= self.year <= 2100:
             raise ValueError(_("The year must be between 2000 and 2100."))
         if self.half not in (None, 1, 2):
@@ -126,7 +134,7 @@ class Period:
     def __str__(self) -> str:
         return self.code
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "start": self.start.isoformat(), "end": self.end.isoformat()}
 
 
@@ -134,7 +142,7 @@ class Period:
 
 
 def _zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
+    return ZoneInfo(str(settings.TIME_ZONE))
 
 
 def _day_start(day: date) -> datetime:
@@ -152,7 +160,7 @@ def _moment_window(field: str, start: date | None, end: date) -> Q:
     return q & Q(**{f"{field}__gte": _day_start(start)}) if start else q
 
 
-def _negotiators_as_at(negotiators: QuerySet, end: date) -> QuerySet:
+def _negotiators_as_at(negotiators: QuerySet[Negotiator], end: date) -> QuerySet[Negotiator]:
     """``negotiators`` annotated with ``active_at_end``: whether each was active at the end of the
     day ``end`` as its change history recorded it then, so that a past period's figures do not
     change when a negotiator leaves later. For a row recorded only after that day (entered late)
@@ -168,7 +176,7 @@ def _negotiators_as_at(negotiators: QuerySet, end: date) -> QuerySet:
     )
 
 
-def _sum(field: str, **kwargs) -> Coalesce:
+def _sum(field: str, **kwargs: Any) -> Coalesce:
     return Coalesce(Sum(field, **kwargs), 0)
 
 
@@ -189,7 +197,7 @@ class _EpochDays(Func):
     output_field = FloatField()
 
 
-def _resolution_duration() -> ExpressionWrapper:
+def _resolution_duration() -> ExpressionWrapper[CombinedExpression]:
     return ExpressionWrapper(F("closed_at") - F("occurred_at"), output_field=DurationField())
 
 
@@ -209,11 +217,12 @@ def median_days_portable(incidents: QuerySet[Incident]) -> float | None:
     durations = list(middle)
     if not durations:
         return None
-    return round(sum(d.total_seconds() for d in durations) / len(durations) / 86400, 1)
+    seconds: float = sum(d.total_seconds() for d in durations)
+    return round(seconds / len(durations) / 86400, 1)
 
 
 def median_days_postgresql(incidents: QuerySet[Incident]) -> float | None:
-    value = incidents.filter(closed_at__isnull=False).aggregate(
+    value: float | None = incidents.filter(closed_at__isnull=False).aggregate(
         median=_PercentileCont(_EpochDays(_resolution_duration()))
     )["median"]
     return None if value is None else round(value, 1)
@@ -230,11 +239,11 @@ def median_days_to_resolution(incidents: QuerySet[Incident]) -> float | None:
 # --- one snapshot of the flow figures -------------------------------------------------------------
 
 
-def _keyed(aggregates: dict, prefix: str, keys) -> dict:
+def _keyed(aggregates: Raw, prefix: str, keys: Iterable[object]) -> Raw:
     return {str(key): aggregates[f"{prefix}{key}"] for key in keys}
 
 
-def _community_figures(communities, start, end) -> dict:
+def _community_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
     partnerships = Partnership.objects.filter(community__in=communities)
     open_at_end = Q(joined_on__lte=end) & (Q(left_on__isnull=True) | Q(left_on__gt=end))
     overlapping = Q(joined_on__lte=end) & (Q(left_on__isnull=True) | Q(left_on__gte=start) if start else Q())
@@ -258,7 +267,7 @@ def _community_figures(communities, start, end) -> dict:
     }
 
 
-def _negotiator_figures(communities, start, end) -> dict:
+def _negotiator_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
     negotiators = Negotiator.objects.filter(community__in=communities)
     completed_in_window = Q(completed=True) & _date_window("session__ends_on", start, end)
     counts = _negotiators_as_at(negotiators, end).aggregate(
@@ -292,7 +301,9 @@ def _negotiator_figures(communities, start, end) -> dict:
     }
 
 
-def _training_figures(communities, start, end, programme_wide, module_codes) -> dict:
+def _training_figures(
+    communities: ScopedCommunities, start: date | None, end: date, programme_wide: bool, module_codes: list[str]
+) -> Raw:
     sessions = TrainingSession.objects.filter(_date_window("starts_on", start, end))
     if not programme_wide:
         sessions = sessions.filter(
@@ -338,7 +349,7 @@ def _training_figures(communities, start, end, programme_wide, module_codes) -> 
 PARTICIPANT_BREAKDOWN = ("women", "men", "youth", "idps", "veterans", "vulnerable")
 
 
-def _event_figures(communities, start, end) -> dict:
+def _event_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
     events = OutreachEvent.objects.filter(_date_window("date", start, end), community__in=communities)
     figures = events.aggregate(
         count=Count("pk"),
@@ -370,7 +381,7 @@ def _event_figures(communities, start, end) -> dict:
     }
 
 
-def _incident_figures(communities, start, end) -> dict:
+def _incident_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
     incidents = Incident.objects.filter(community__in=communities)
     reported = incidents.filter(_moment_window("occurred_at", start, end))
     figures = reported.aggregate(
@@ -424,7 +435,7 @@ def _incident_figures(communities, start, end) -> dict:
     }
 
 
-def _media_figures(communities, start, end, programme_wide) -> dict:
+def _media_figures(communities: ScopedCommunities, start: date | None, end: date, programme_wide: bool) -> Raw:
     about = Q(community__in=communities)
     if programme_wide:
         about |= Q(community__isnull=True)
@@ -444,7 +455,7 @@ def _media_figures(communities, start, end, programme_wide) -> dict:
     }
 
 
-def _engagement_figures(communities, start, end) -> dict:
+def _engagement_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
     engagements = Engagement.objects.filter(community__in=communities)
     opened = _date_window("starts_on", start, end)
     closed = _date_window("ends_on", start, end)
@@ -467,14 +478,14 @@ def _engagement_figures(communities, start, end) -> dict:
     }
 
 
-def _per_community_figures(communities, start, end) -> dict:
+def _per_community_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
     """One row per community in scope (zeros included), computed with one grouped query each for
     events, incidents, media and negotiators."""
     event_window = _date_window("events__date", start, end)
     incident_window = _moment_window("incidents__occurred_at", start, end)
     closed_window = _moment_window("incidents__closed_at", start, end)
 
-    def counted(queryset, **annotations):
+    def counted(queryset: QuerySet[Community], **annotations: Any) -> dict[int, Raw]:
         # Prefixed: the figures' names ("events", "incidents") are also relations of Community.
         prefixed = {f"figure_{name}": expression for name, expression in annotations.items()}
         return {
@@ -498,20 +509,22 @@ def _per_community_figures(communities, start, end) -> dict:
     media = counted(
         scope, media_mentions=Count("media_mentions", filter=_date_window("media_mentions__published_on", start, end))
     )
-    negotiators = {pk: {"negotiators": 0, "certified": 0} for pk in events} | {
-        row.pop("community_id"): row
-        for row in _negotiators_as_at(Negotiator.objects.filter(community__in=scope), end)
+    negotiators = {pk: {"negotiators": 0, "certified": 0} for pk in events} | _by_key(
+        _negotiators_as_at(Negotiator.objects.filter(community__in=scope), end)
         .values("community_id")
         .annotate(
             negotiators=Count("pk", filter=Q(joined_on__lte=end, active_at_end=True)),
             certified=Count("pk", filter=Q(certified_on__lte=end)),
         )
-        .order_by()
-    }
+        .order_by(),
+        "community_id",
+    )
     return {str(pk): events[pk] | incidents[pk] | media[pk] | negotiators[pk] for pk in events}
 
 
-def _snapshot(communities, start: date | None, end: date, programme_wide: bool, module_codes) -> dict:
+def _snapshot(
+    communities: ScopedCommunities, start: date | None, end: date, programme_wide: bool, module_codes: list[str]
+) -> Raw:
     return {
         "communities": _community_figures(communities, start, end),
         "negotiators": _negotiator_figures(communities, start, end),
@@ -527,19 +540,19 @@ def _snapshot(communities, start: date | None, end: date, programme_wide: bool, 
 # --- putting current, previous and to-date side by side ------------------------------------------
 
 
-def _change(current, previous):
+def _change(current: Any, previous: Any) -> Any:
     if current is None or previous is None:
         return None
     change = current - previous
     return round(change, 4) if isinstance(change, float) else change
 
 
-def figure(current, previous, to_date) -> dict:
+def figure(current: Any, previous: Any, to_date: Any) -> Raw:
     """The shape of every figure: ``{"current", "previous", "change", "to_date"}``."""
     return {"current": current, "previous": previous, "change": _change(current, previous), "to_date": to_date}
 
 
-def _merge(current, previous, to_date):
+def _merge(current: Any, previous: Any, to_date: Any) -> Any:
     if isinstance(current, dict):
         return {key: _merge(value, previous.get(key), to_date.get(key)) for key, value in current.items()}
     return figure(current, previous, to_date)
@@ -548,18 +561,19 @@ def _merge(current, previous, to_date):
 # --- safety assessments ---------------------------------------------------------------------------
 
 SCORES = (*ASSESSMENT_DIMENSIONS, "overall")
-MOMENTS = ("current", "previous", "baseline")
+Moment = Literal["current", "previous", "baseline"]
+MOMENTS: tuple[Moment, ...] = ("current", "previous", "baseline")
 
 
-def _overall_score():
+def _overall_score() -> ExpressionWrapper[CombinedExpression]:
     """The mean of a row's dimension scores."""
-    total = Cast(ASSESSMENT_DIMENSIONS[0], FloatField())
+    total: Cast | CombinedExpression = Cast(ASSESSMENT_DIMENSIONS[0], FloatField())
     for dimension in ASSESSMENT_DIMENSIONS[1:]:
         total = total + Cast(dimension, FloatField())
     return ExpressionWrapper(total / Value(float(len(ASSESSMENT_DIMENSIONS))), output_field=FloatField())
 
 
-def _score_expression(name: str):
+def _score_expression(name: str) -> ExpressionWrapper[CombinedExpression] | Cast:
     return _overall_score() if name == "overall" else Cast(name, FloatField())
 
 
@@ -574,17 +588,17 @@ def _assessment_windows(period: Period) -> dict[str, tuple[Q, bool]]:
     }
 
 
-def _picked_assessments(communities, within: Q, earliest: bool) -> QuerySet[SafetyAssessment]:
+def _picked_assessments(communities: ScopedCommunities, within: Q, earliest: bool) -> QuerySet[SafetyAssessment]:
     order = ["year", "half"] if earliest else ["-year", "-half"]
     pick = SafetyAssessment.objects.filter(within, community=OuterRef("community")).order_by(*order).values("pk")[:1]
     return SafetyAssessment.objects.filter(within, community__in=communities, pk=Subquery(pick))
 
 
-def _round_score(value):
+def _round_score(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def _score_row(values: dict) -> dict:
+def _score_row(values: dict[str, float | None]) -> Score:
     current, previous, baseline = (_round_score(values[moment]) for moment in MOMENTS)
     return {
         "current": current,
@@ -595,7 +609,7 @@ def _score_row(values: dict) -> dict:
     }
 
 
-def _assessments(communities, period: Period) -> dict:
+def _assessments(communities: ScopedCommunities, period: Period) -> Raw:
     """Scores from 1 to 5 per dimension (and their mean, ``overall``) as the mean over the
     communities assessed, now, before and at the baseline; and the same per community."""
     windows = _assessment_windows(period)
@@ -641,7 +655,7 @@ def _assessments(communities, period: Period) -> dict:
 # --- communities, their partnership and their negotiators -----------------------------------------
 
 
-def _community_rows(communities, period: Period) -> list[dict]:
+def _community_rows(communities: ScopedCommunities, period: Period) -> list[Raw]:
     """Name, region and partnership status at the period's end of every community in scope."""
     latest = Partnership.objects.filter(community=OuterRef("pk"), joined_on__lte=period.end).order_by("-joined_on")
     rows = (
@@ -691,7 +705,7 @@ def _community_rows(communities, period: Period) -> list[dict]:
     return result
 
 
-def _negotiator_activity(communities, period: Period) -> dict[str, list[dict]]:
+def _negotiator_activity(communities: ScopedCommunities, period: Period) -> dict[str, list[Raw]]:
     """Per community, its negotiators without names (numbered within the community): cohort,
     status, events organised and incidents in charge in the period and to date.
 
@@ -725,8 +739,8 @@ def _negotiator_activity(communities, period: Period) -> dict[str, list[dict]]:
     )
     zero_events = {"events_organised": 0, "events_organised_to_date": 0}
     zero_incidents = {"incidents_in_charge": 0, "incidents_in_charge_to_date": 0}
-    activity: dict[str, list[dict]] = {}
-    for row in rows:
+    activity: dict[str, list[Raw]] = {}
+    for row in cast("Iterable[Raw]", rows):
         negotiator = row.pop("pk")
         row["is_active"] = row.pop("active_at_end")
         row |= events.get(negotiator, zero_events) | incidents.get(negotiator, zero_incidents)
@@ -734,11 +748,11 @@ def _negotiator_activity(communities, period: Period) -> dict[str, list[dict]]:
     return activity
 
 
-def _by_key(rows, key: str) -> dict:
+def _by_key(rows: Iterable[Any], key: str) -> dict[int, Raw]:
     return {row.pop(key): row for row in rows}
 
 
-def _earliest_record(communities, programme_wide: bool) -> date | None:
+def _earliest_record(communities: ScopedCommunities, programme_wide: bool) -> date | None:
     dates = [
         Partnership.objects.filter(community__in=communities).aggregate(d=Min("joined_on"))["d"],
         Negotiator.objects.filter(community__in=communities).aggregate(d=Min("joined_on"))["d"],
@@ -779,7 +793,9 @@ HEADLINE = (
 )
 
 
-def compute_indicators(*, period: Period, communities: QuerySet[Community], programme_wide: bool = False) -> dict:
+def compute_indicators(
+    *, period: Period, communities: QuerySet[Community], programme_wide: bool = False
+) -> IndicatorsDocument:
     """All monitoring indicators of ``communities`` for ``period``.
 
     ``communities`` is any queryset of communities (already scoped to who asks, e.g. from
@@ -864,7 +880,8 @@ def compute_indicators(*, period: Period, communities: QuerySet[Community], prog
         "police_interaction": dict(assessments["dimensions"]["police_interaction"]),
     }
     modules = list(TrainingModule.objects.order_by(*MODULE_ORDER).values("code", "title", "level", "hours"))
-    return {
+    # Gathered generically (three snapshots merged key by key); reports.figures describes the result.
+    document: Raw = {
         "period": period.as_dict(),
         "previous_period": previous.as_dict(),
         "to_date": {"start": earliest.isoformat() if earliest else None, "end": period.end.isoformat()},
@@ -876,6 +893,7 @@ def compute_indicators(*, period: Period, communities: QuerySet[Community], prog
         "assessments": assessments,
         "community_rows": community_rows,
     }
+    return cast(IndicatorsDocument, document)
 
 
 # --- the same figures as rows, for spreadsheets ---------------------------------------------------
@@ -885,11 +903,11 @@ NOT_FIGURES = ("period", "previous_period", "to_date", "scope", "modules", "head
 ROW_VALUES = ("current", "previous", "change", "to_date", "baseline")
 
 
-def _is_figure(value) -> bool:
+def _is_figure(value: object) -> TypeGuard[Raw]:
     return isinstance(value, dict) and {"current", "previous", "change"} <= value.keys()
 
 
-def _walk_figures(value, path: str):
+def _walk_figures(value: object, path: str) -> Iterator[tuple[str, Raw]]:
     if _is_figure(value):
         yield path, value
     elif isinstance(value, dict):
@@ -897,13 +915,13 @@ def _walk_figures(value, path: str):
             yield from _walk_figures(item, f"{path}.{key}" if path else str(key))
 
 
-def figure_rows(document: dict) -> list[dict]:
+def figure_rows(document: IndicatorsDocument) -> list[Raw]:
     """The figures of a :func:`compute_indicators` document, one row each: the programme's (no
     community) first, then each community's, named by their dotted path (``events.participants``,
     ``assessments.dimensions.trust_in_police``)."""
     period = document["period"]["code"]
 
-    def rows(tree: dict, community: dict | None) -> list[dict]:
+    def rows(tree: Raw, community: CommunityRow | None) -> list[Raw]:
         return [
             {
                 "period": period,
@@ -917,6 +935,6 @@ def figure_rows(document: dict) -> list[dict]:
 
     found = rows({key: value for key, value in document.items() if key not in NOT_FIGURES}, None)
     for community in document["community_rows"]:
-        scores = (community["assessment"] or {}).get("scores", {})
+        scores = community["assessment"]["scores"] if community["assessment"] else {}
         found += rows({"figures": community["figures"], "assessment": scores}, community)
     return found

@@ -10,14 +10,17 @@ nothing else. Every text that users typed reaches the page through the template'
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import unquote, urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.db.models import Choices, Field, Model
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.text import capfirst
@@ -31,6 +34,22 @@ from communities.models import ASSESSMENT_DIMENSIONS, EngagementMode, LeaveReaso
 from incidents.models import Agency, IncidentCategory, IncidentStatus, Severity
 from negotiators.models import Cohort, EventKind, Medium, NegotiatorStatus, OutreachEvent
 from reports import charts
+from reports.figures import (
+    CommunityFigures,
+    CommunityRow,
+    Engagements,
+    Events,
+    Figure,
+    Incidents,
+    IndicatorsDocument,
+    Media,
+    Partnership,
+    PeriodDates,
+    Police,
+    ReportDetails,
+    ReportDocument,
+    Score,
+)
 from reports.indicators import MOMENTS, PARTICIPANT_BREAKDOWN
 from reports.models import ReportKind, ReportScope
 from training.models import ModuleLevel
@@ -39,6 +58,15 @@ TEMPLATE = "reports/pdf/report.html"
 # The most communities the "events and participants by community" chart shows.
 CHART_COMMUNITIES = 30
 MINUS = "\u2212"
+
+# What the template reads: a chapter's keys, a table row.
+Context = dict[str, Any]
+Row = dict[str, Any]
+# Translated labels by kind ("topic", "status"...), then by stored value.
+Names = dict[str, dict[str, str]]
+# Any figure: counts, rates, medians (and a headline figure, which also has its key).
+AnyFigure = Figure[Any]
+Formatter = Callable[[Any], str]
 
 
 @cache
@@ -49,11 +77,11 @@ def font_directory() -> Path:
     return Path(found).resolve().parent
 
 
-def _local_fonts_only():
+def _local_fonts_only() -> URLFetcher:
     class FontsOnly(URLFetcher):
         """Fetch the shipped fonts and nothing else: no network, no other files."""
 
-        def fetch(self, url, headers=None):
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
             parsed = urlparse(url)
             if parsed.scheme == "file":
                 path = Path(unquote(parsed.path)).resolve()
@@ -67,7 +95,7 @@ def _local_fonts_only():
 # --- formatting in the active language ------------------------------------------------------------
 
 
-def fmt_number(value, decimals: int = 0) -> str:
+def fmt_number(value: float | None, decimals: int = 0) -> str:
     if value is None:
         return "–"
     # Django's number_format cuts the digits past decimal_pos (66.67 -> "66.6"); a report rounds,
@@ -76,13 +104,13 @@ def fmt_number(value, decimals: int = 0) -> str:
     return formats.number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
-def fmt_percent(value) -> str:
+def fmt_percent(value: float | None) -> str:
     if value is None:
         return "–"
     return _("%(number)s%%") % {"number": fmt_number(value * 100, 1)}
 
 
-def fmt_signed(value, decimals: int = 0, percent: bool = False) -> str:
+def fmt_signed(value: float | None, decimals: int = 0, percent: bool = False) -> str:
     if value is None:
         return "–"
     number = value * 100 if percent else value
@@ -93,7 +121,7 @@ def fmt_signed(value, decimals: int = 0, percent: bool = False) -> str:
     return _("%(number)s pp") % {"number": text} if percent else text
 
 
-def fmt_date(value) -> str:
+def fmt_date(value: str | date | None) -> str:
     if not value:
         return "–"
     if isinstance(value, str):
@@ -101,7 +129,7 @@ def fmt_date(value) -> str:
     return formats.date_format(value, "DATE_FORMAT")
 
 
-FORMATS = {
+FORMATS: dict[str, tuple[Formatter, Formatter]] = {
     "count": (lambda v: fmt_number(v), lambda v: fmt_signed(v)),
     "days": (lambda v: fmt_number(v, 1), lambda v: fmt_signed(v, 1)),
     "score": (lambda v: fmt_number(v, 2), lambda v: fmt_signed(v, 2)),
@@ -109,7 +137,7 @@ FORMATS = {
 }
 
 
-def figure_row(label: str, figure: dict, kind: str = "count", **extra) -> dict:
+def figure_row(label: str, figure: AnyFigure, kind: str = "count", **extra: Any) -> Row:
     """A figure ``{"current", "previous", "change", "to_date"}`` formatted for a table row."""
     value, change = FORMATS[kind]
     return {
@@ -123,7 +151,7 @@ def figure_row(label: str, figure: dict, kind: str = "count", **extra) -> dict:
     }
 
 
-def score_row(label: str, score: dict, **extra) -> dict:
+def score_row(label: str, score: Score, **extra: Any) -> Row:
     value, change = FORMATS["score"]
     return {
         "label": label,
@@ -137,7 +165,7 @@ def score_row(label: str, score: dict, **extra) -> dict:
     }
 
 
-def _trend(change) -> str:
+def _trend(change: float | None) -> str:
     if change is None or change == 0:
         return "flat"
     return "up" if change > 0 else "down"
@@ -146,11 +174,15 @@ def _trend(change) -> str:
 # --- labels in the active language ----------------------------------------------------------------
 
 
-def _choices(enum) -> dict[str, str]:
+def _choices(enum: type[Choices]) -> dict[str, str]:
     return {str(value): str(label) for value, label in enum.choices}
 
 
-def labels() -> dict[str, dict[str, str]]:
+def _field_label(model: type[Model], name: str) -> str:
+    return str(capfirst(cast("Field[Any, Any]", model._meta.get_field(name)).verbose_name))
+
+
+def labels() -> Names:
     participant_fields = {group: f"participants_{group}" for group in PARTICIPANT_BREAKDOWN}
     return {
         "event_kind": _choices(EventKind),
@@ -166,16 +198,10 @@ def labels() -> dict[str, dict[str, str]]:
         "negotiator_status": _choices(NegotiatorStatus),
         "level": _choices(ModuleLevel),
         "dimension": {
-            **{
-                dimension: str(capfirst(SafetyAssessment._meta.get_field(dimension).verbose_name))
-                for dimension in ASSESSMENT_DIMENSIONS
-            },
+            **{dimension: _field_label(SafetyAssessment, dimension) for dimension in ASSESSMENT_DIMENSIONS},
             "overall": _("Overall score (mean of the dimensions)"),
         },
-        "participants": {
-            group: str(capfirst(OutreachEvent._meta.get_field(field).verbose_name))
-            for group, field in participant_fields.items()
-        },
+        "participants": {group: _field_label(OutreachEvent, field) for group, field in participant_fields.items()},
     }
 
 
@@ -203,7 +229,7 @@ def headline_labels() -> dict[str, str]:
 HEADLINE_KINDS = {"resolution_rate": "rate", "median_days_to_resolution": "days"}
 
 
-def period_title(report: dict) -> str:
+def period_title(report: ReportDetails) -> str:
     if report["kind"] == ReportKind.ANNUAL:
         return _("Annual report %(year)s") % {"year": report["year"]}
     if report["kind"] == ReportKind.H1:
@@ -211,7 +237,7 @@ def period_title(report: dict) -> str:
     return _("Semi-annual report, July–December %(year)s") % {"year": report["year"]}
 
 
-def period_name(period: dict) -> str:
+def period_name(period: PeriodDates) -> str:
     code = period["code"]
     if code.endswith("-H1"):
         return _("January–June %(year)s") % {"year": code[:4]}
@@ -220,7 +246,7 @@ def period_name(period: dict) -> str:
     return code
 
 
-def scope_title(report: dict) -> str:
+def scope_title(report: ReportDetails) -> str:
     if report["scope"] == ReportScope.REGION:
         return _("Region: %(name)s") % {"name": report["scope_name"]}
     if report["scope"] == ReportScope.PARTNER:
@@ -228,7 +254,7 @@ def scope_title(report: dict) -> str:
     return _("Whole programme")
 
 
-def partnership_text(partnership: dict, names: dict) -> str:
+def partnership_text(partnership: Partnership, names: Names) -> str:
     if partnership["status"] == "active":
         return _("In partnership since %(date)s") % {"date": fmt_date(partnership["joined_on"])}
     if partnership["status"] == "left":
@@ -242,11 +268,11 @@ def partnership_text(partnership: dict, names: dict) -> str:
 # --- the template's context -----------------------------------------------------------------------
 
 
-def _breakdown_rows(figures: dict, names: dict[str, str], kind: str = "count") -> list[dict]:
+def _breakdown_rows(figures: Mapping[str, AnyFigure], names: dict[str, str], kind: str = "count") -> list[Row]:
     return [figure_row(names.get(key, key), figure, kind) for key, figure in figures.items()]
 
 
-def _nonzero(rows: list[dict], figures: dict) -> list[dict]:
+def _nonzero(rows: list[Row], figures: Mapping[str, AnyFigure]) -> list[Row]:
     """Rows of a breakdown with something in the period, before or to date."""
     return [
         row
@@ -255,7 +281,7 @@ def _nonzero(rows: list[dict], figures: dict) -> list[dict]:
     ]
 
 
-def _community_page(row: dict, names: dict) -> dict:
+def _community_page(row: CommunityRow, names: Names) -> Row:
     assessment = row["assessment"]
     figures = row["figures"]
     return {
@@ -297,7 +323,7 @@ def _community_page(row: dict, names: dict) -> dict:
     }
 
 
-def _scores_of(row: dict) -> dict | None:
+def _scores_of(row: CommunityRow) -> dict[str, Score] | None:
     assessment = row["assessment"]
     return assessment["scores"] if assessment and assessment["assessed"] else None
 
@@ -309,12 +335,12 @@ def _fit(text: str, width: int) -> str:
     return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
 
 
-def _annex_text(rows: list[dict], names: dict) -> dict:
+def _annex_text(rows: list[CommunityRow], names: Names) -> dict[str, Any]:
     """The annex: one fixed-width line per community, grouped by region, with numbered columns
     explained in a legend. A table in a monospaced font costs a fraction of an HTML table to lay
     out, which keeps a national-scale report (1,500 communities) fast."""
     score, change = FORMATS["score"]
-    figure_columns = [
+    figure_columns: list[tuple[str, Callable[[CommunityFigures, dict[str, Score] | None], str]]] = [
         (_("outreach events in the period"), lambda f, s: fmt_number(f["events"]["current"])),
         (_("outreach events to date"), lambda f, s: fmt_number(f["events"]["to_date"])),
         (_("participants in the period"), lambda f, s: fmt_number(f["participants"]["current"])),
@@ -327,7 +353,7 @@ def _annex_text(rows: list[dict], names: dict) -> dict:
     ]
     score_columns = [names["dimension"][name] for name in (*ASSESSMENT_DIMENSIONS, "overall")]
 
-    def table(columns, width, cells):
+    def table(columns: int, width: int, cells: Callable[[CommunityRow], list[str]]) -> str:
         lines = ["".ljust(ANNEX_NAME_WIDTH) + "".join(f"({number})".rjust(width) for number in range(1, columns + 1))]
         region = None
         for row in rows:
@@ -349,7 +375,8 @@ def _annex_text(rows: list[dict], names: dict) -> dict:
             len(score_columns),
             7,
             lambda row: [
-                score((_scores_of(row) or {}).get(name, {}).get("current"))
+                score(scores[name]["current"] if scores and name in scores else None)
+                for scores in [_scores_of(row)]
                 for name in (*ASSESSMENT_DIMENSIONS, "overall")
             ],
         ),
@@ -360,7 +387,7 @@ def _annex_text(rows: list[dict], names: dict) -> dict:
 # context keys its chapter reads, its charts under "charts".
 
 
-def _running_titles(report: dict) -> dict:
+def _running_titles(report: ReportDetails) -> Context:
     """The page headers and footers (the running strings before the cover)."""
     return {
         "header_title": f"{_('Monitoring report')} · {period_title(report)}",
@@ -369,7 +396,7 @@ def _running_titles(report: dict) -> dict:
     }
 
 
-def _cover(report: dict, data: dict) -> dict:
+def _cover(report: ReportDetails, data: IndicatorsDocument) -> Context:
     return {
         "report": report,
         "language": report["language"],
@@ -391,7 +418,7 @@ def _cover(report: dict, data: dict) -> dict:
     }
 
 
-def _summary(data: dict, names: dict) -> dict:
+def _summary(data: IndicatorsDocument, names: Names) -> Context:
     headline_names = headline_labels()
     rows = data["community_rows"]
     by_participants = sorted(rows, key=lambda row: (-row["figures"]["participants"]["current"], row["name"]))
@@ -420,7 +447,7 @@ def _summary(data: dict, names: dict) -> dict:
     }
 
 
-def _communities(data: dict, names: dict) -> dict:
+def _communities(data: IndicatorsDocument, names: Names) -> Context:
     """The chapter "Communities and negotiators"."""
     communities, negotiators = data["communities"], data["negotiators"]
     return {
@@ -447,7 +474,7 @@ def _communities(data: dict, names: dict) -> dict:
     }
 
 
-def _training(data: dict, names: dict) -> dict:
+def _training(data: IndicatorsDocument, names: Names) -> Context:
     """The chapter "The School: training"."""
     training = data["training"]
     modules = {module["code"]: module for module in data["modules"]}
@@ -476,7 +503,7 @@ def _training(data: dict, names: dict) -> dict:
     }
 
 
-def _outreach(events: dict, names: dict) -> dict:
+def _outreach(events: Events, names: Names) -> Context:
     """The chapter "Outreach events"."""
     breakdown = events["participant_breakdown"]
     total_participants = events["participants"]["current"] or 0
@@ -504,7 +531,7 @@ def _outreach(events: dict, names: dict) -> dict:
                 [(names["participants"][group], breakdown[group]["current"]) for group in PARTICIPANT_BREAKDOWN],
                 title=_("Participants by group"),
                 fmt=lambda value: (
-                    f"{fmt_number(value)} ({fmt_percent(value / total_participants)})"
+                    f"{fmt_number(value)} ({fmt_percent((value or 0) / total_participants)})"
                     if total_participants
                     else fmt_number(value)
                 ),
@@ -515,7 +542,7 @@ def _outreach(events: dict, names: dict) -> dict:
     }
 
 
-def _incidents(incidents: dict, names: dict) -> dict:
+def _incidents(incidents: Incidents, names: Names) -> Context:
     """The chapter "Safety incidents"."""
     status_keys = list(IncidentStatus.values)
     category_rows = [
@@ -553,14 +580,14 @@ def _incidents(incidents: dict, names: dict) -> dict:
     }
 
 
-def _assessments(data: dict, names: dict) -> dict:
+def _assessments(data: IndicatorsDocument, names: Names) -> Context:
     """The chapter "Safety assessments"."""
     assessments = data["assessments"]
     dimensions = assessments["dimensions"]
     return {
         "dimension_rows": [score_row(names["dimension"][name], score) for name, score in dimensions.items()],
         "assessed": assessments["communities_assessed"],
-        "respondents": {key: fmt_number(value) for key, value in assessments["respondents"].items()},
+        "respondents": {moment: fmt_number(assessments["respondents"][moment]) for moment in MOMENTS},
         "charts": {
             "assessments": charts.score_chart(
                 [(names["dimension"][name], score["previous"], score["current"]) for name, score in dimensions.items()],
@@ -574,7 +601,7 @@ def _assessments(data: dict, names: dict) -> dict:
     }
 
 
-def _police(police: dict, names: dict) -> dict:
+def _police(police: Police, names: Names) -> Context:
     """The chapter "Police–community interaction"."""
     return {
         "police": [
@@ -591,7 +618,7 @@ def _police(police: dict, names: dict) -> dict:
     }
 
 
-def _media(media: dict, engagements: dict, names: dict) -> dict:
+def _media(media: Media, engagements: Engagements, names: Names) -> Context:
     """The chapter "Media and support engagements"."""
     return {
         "media": [
@@ -619,17 +646,17 @@ def _media(media: dict, engagements: dict, names: dict) -> dict:
     }
 
 
-def _community_pages(rows: list[dict], names: dict, with_pages: bool) -> dict:
+def _community_pages(rows: list[CommunityRow], names: Names, with_pages: bool) -> Context:
     """The chapter "The communities one by one": a page each, unless there are too many."""
     return {"community_pages": [_community_page(row, names) for row in rows] if with_pages else []}
 
 
-def _annex(rows: list[dict], names: dict, with_pages: bool) -> dict:
+def _annex(rows: list[CommunityRow], names: Names, with_pages: bool) -> Context:
     """The chapter "Annex: tables"."""
     return {"communities_in_annex_only": not with_pages, "annex": _annex_text(rows, names)}
 
 
-def build_context(document: dict, *, community_pages_limit: int | None = None) -> dict:
+def build_context(document: ReportDocument, *, community_pages_limit: int | None = None) -> Context:
     """The template context for ``document``, in the active language: the chapters' contexts put
     together, their charts under ``charts``."""
     report, data = document["report"], document["indicators"]
@@ -651,14 +678,14 @@ def build_context(document: dict, *, community_pages_limit: int | None = None) -
         _community_pages(rows, names, with_pages),
         _annex(rows, names, with_pages),
     )
-    context: dict = {"charts": {}}
+    context: Context = {"charts": {}}
     for chapter in chapters:
         context["charts"] |= chapter.pop("charts", {})
         context |= chapter
     return context
 
 
-def render_report_html(document: dict, *, community_pages_limit: int | None = None) -> str:
+def render_report_html(document: ReportDocument, *, community_pages_limit: int | None = None) -> str:
     """The report as HTML in its language (what WeasyPrint lays out)."""
     with translation.override(document["report"]["language"]):
         context = build_context(document, community_pages_limit=community_pages_limit)
@@ -666,11 +693,12 @@ def render_report_html(document: dict, *, community_pages_limit: int | None = No
         return render_to_string(TEMPLATE, context)
 
 
-def render_report_pdf(document: dict, *, community_pages_limit: int | None = None) -> bytes:
+def render_report_pdf(document: ReportDocument, *, community_pages_limit: int | None = None) -> bytes:
     """The report as PDF bytes. Raises on a template or data error (a missing key, a broken
     template): the caller marks the report failed."""
     html = render_report_html(document, community_pages_limit=community_pages_limit)
     font_config = FontConfiguration()
-    return HTML(string=html, base_url=font_directory().as_uri() + "/", url_fetcher=_local_fonts_only()).write_pdf(
+    pdf: bytes = HTML(string=html, base_url=font_directory().as_uri() + "/", url_fetcher=_local_fonts_only()).write_pdf(
         font_config=font_config
     )
+    return pdf

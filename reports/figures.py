@@ -1,0 +1,273 @@
+"""The shape of the figures document that :func:`reports.indicators.compute_indicators` returns,
+and of the report document the PDF is rendered from (:func:`reports.services.report_document`).
+
+The PDF (:mod:`reports.pdf`) and the API (:mod:`reports.api`) read the same document; with these
+types mypy checks that both read only keys that exist.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, Literal, TypedDict, TypeVar
+
+T = TypeVar("T")
+
+
+class Figure(TypedDict, Generic[T]):
+    """The period, the previous period, their difference, and cumulative from the earliest record
+    to the period's end (stock figures: the same as ``current``)."""
+
+    current: T
+    previous: T
+    change: T
+    to_date: T
+
+
+Count = Figure[int]
+# Rates (0..1) and medians (days): None without data.
+Measure = Figure[float | None]
+
+
+class Score(TypedDict):
+    """A safety score on 1..5, None without an assessment."""
+
+    current: float | None
+    previous: float | None
+    change: float | None
+    baseline: float | None
+    change_since_baseline: float | None
+
+
+class PeriodDates(TypedDict):
+    code: str
+    start: str
+    end: str
+
+
+class ToDate(TypedDict):
+    start: str | None
+    end: str
+
+
+class Scope(TypedDict):
+    communities: int
+    programme_wide: bool
+
+
+class Module(TypedDict):
+    code: str
+    title: str
+    level: str
+    hours: int
+
+
+class HeadlineFigure(TypedDict):
+    key: str
+    current: float | None
+    previous: float | None
+    change: float | None
+    to_date: float | None
+
+
+class Communities(TypedDict):
+    active: Count
+    partners_at_end: Count
+    joined: Count
+    left: Count
+    left_by_reason: dict[str, Count]
+
+
+class Cohorts(TypedDict):
+    pilot: Count
+    new: Count
+
+
+class Negotiators(TypedDict):
+    registered_at_end: Count
+    joined: Count
+    trained: Count
+    certified: Count
+    advanced: Count
+    by_cohort: Cohorts
+
+
+class ModuleFigures(TypedDict):
+    sessions: Count
+    present: Count
+    completed: Count
+
+
+class Training(TypedDict):
+    sessions: Count
+    modules_delivered: Count
+    hours: Count
+    enrolled: Count
+    present: Count
+    completed: Count
+    attendance_rate: Measure
+    by_module: dict[str, ModuleFigures]
+
+
+class KindFigures(TypedDict):
+    events: Count
+    participants: Count
+
+
+class Events(TypedDict):
+    count: Count
+    participants: Count
+    participant_breakdown: dict[str, Count]
+    communities_reached: Count
+    with_police: Count
+    participants_with_police: Count
+    with_local_government: Count
+    with_ngos: Count
+    by_kind: dict[str, KindFigures]
+    by_topic: dict[str, Count]
+
+
+class Incidents(TypedDict):
+    reported: Count
+    by_category: dict[str, Count]
+    by_severity: dict[str, Count]
+    by_status_now: dict[str, Count]
+    by_category_status_now: dict[str, dict[str, Count]]
+    police_involved: Count
+    police_community: Count
+    closed: Count
+    resolved: Count
+    referred: Count
+    closed_unresolved: Count
+    resolution_rate: Measure
+    median_days_to_resolution: Measure
+    referrals_by_agency: dict[str, Count]
+    open_at_end: Count
+
+
+class MediumFigures(TypedDict):
+    mentions: Count
+    reach: Count
+
+
+class Media(TypedDict):
+    mentions: Count
+    reach: Count
+    by_medium: dict[str, MediumFigures]
+
+
+class Engagements(TypedDict):
+    opened: Count
+    closed: Count
+    running: Count
+    opened_by_mode: dict[str, Count]
+    opened_by_topic: dict[str, Count]
+    closed_by_topic: dict[str, Count]
+
+
+class Police(TypedDict):
+    joint_events: Count
+    joint_event_participants: Count
+    incidents_police_involved: Count
+    police_community_incidents: Count
+    referrals_to_police: Count
+    trust_in_police: Score
+    police_interaction: Score
+
+
+class Moments(TypedDict):
+    current: int
+    previous: int
+    baseline: int
+
+
+class Assessments(TypedDict):
+    communities_assessed: Moments
+    respondents: Moments
+    dimensions: dict[str, Score]
+
+
+class Partnership(TypedDict):
+    status: Literal["active", "left", "never"]
+    joined_on: str | None
+    left_on: str | None
+    leave_reason: str
+
+
+class CommunityFigures(TypedDict):
+    events: Count
+    participants: Count
+    joint_events: Count
+    incidents: Count
+    police_involved: Count
+    resolved: Count
+    media_mentions: Count
+    negotiators: Count
+    certified: Count
+
+
+class CommunityAssessment(TypedDict):
+    assessed: str | None
+    respondents: int | None
+    scores: dict[str, Score]
+
+
+class NegotiatorActivity(TypedDict):
+    number: int
+    cohort: str
+    status: str
+    is_active: bool
+    events_organised: int
+    events_organised_to_date: int
+    incidents_in_charge: int
+    incidents_in_charge_to_date: int
+
+
+class CommunityRow(TypedDict):
+    id: int
+    name: str
+    region: str
+    country: str
+    kind: str
+    population: int | None
+    partnership: Partnership
+    figures: CommunityFigures
+    assessment: CommunityAssessment | None
+    negotiators: list[NegotiatorActivity]
+
+
+class IndicatorsDocument(TypedDict):
+    period: PeriodDates
+    previous_period: PeriodDates
+    to_date: ToDate
+    scope: Scope
+    modules: list[Module]
+    headline: list[HeadlineFigure]
+    communities: Communities
+    negotiators: Negotiators
+    training: Training
+    events: Events
+    incidents: Incidents
+    media: Media
+    engagements: Engagements
+    police: Police
+    assessments: Assessments
+    community_rows: list[CommunityRow]
+
+
+class ReportDetails(TypedDict):
+    id: int | None
+    kind: str
+    period: str
+    year: int
+    half: int | None
+    scope: str
+    scope_name: str
+    language: str
+    note: str
+    generated_at: str
+
+
+class ReportDocument(TypedDict):
+    """What the PDF shows: the report's own details and its indicators."""
+
+    report: ReportDetails
+    indicators: IndicatorsDocument
