@@ -11,12 +11,12 @@ from communities.models import (
     Partnership,
     Region,
     SafetyAssessment,
-    periods_overlap,
 )
 from communities.selectors import with_partnership_state
 from communities.services import (
     community_touch,
     partnership_delete,
+    partnership_periods_errors,
     partnership_save,
 )
 
@@ -46,28 +46,17 @@ class PartnershipFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        periods = []
-        for form in self.forms:
-            if not form.has_changed() and form.instance.pk is None:
-                continue
-            if self.can_delete and self._should_delete_form(form):
-                continue
-            joined_on = getattr(form, "cleaned_data", {}).get("joined_on")
-            if joined_on is None:
-                continue
-            periods.append((joined_on, form.cleaned_data.get("left_on"), form))
-        periods.sort(key=lambda period: period[0])
-        open_seen = False
-        for index, (joined_on, left_on, form) in enumerate(periods):
-            if left_on is None:
-                if open_seen:
-                    form.add_error(
-                        "left_on", _("Only one partnership period of a community can be open (without a leaving date).")
-                    )
-                    continue
-                open_seen = True
-            if any(periods_overlap((joined_on, left_on), (other[0], other[1])) for other in periods[:index]):
-                form.add_error("joined_on", _("This period overlaps another partnership period of the same community."))
+        forms_with_periods = [
+            form
+            for form in self.forms
+            if (form.has_changed() or form.instance.pk is not None)
+            and not (self.can_delete and self._should_delete_form(form))
+            and getattr(form, "cleaned_data", {}).get("joined_on") is not None
+        ]
+        periods = [(form.cleaned_data["joined_on"], form.cleaned_data.get("left_on")) for form in forms_with_periods]
+        for index, errors in partnership_periods_errors(periods).items():
+            for field, message in errors.items():
+                forms_with_periods[index].add_error(field, message)
 
 
 class PartnershipInline(admin.TabularInline):
@@ -90,10 +79,15 @@ class CommunityAdmin(SimpleHistoryAdmin):
         return with_partnership_state(super().get_queryset(request))
 
     def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if formset.model is Partnership:
-            # The API shows a community's partnerships as part of it.
-            community_touch(community_ids=[form.instance.pk])
+        if formset.model is not Partnership:
+            return super().save_formset(request, form, formset, change)
+        # Through the services, so the community counts as changed for the API's sync.
+        partnerships = formset.save(commit=False)
+        partnership_delete(partnerships=Partnership.objects.filter(pk__in=[obj.pk for obj in formset.deleted_objects]))
+        for partnership in partnerships:
+            partnership_save(partnership=partnership)
+        community_touch(community_ids=[form.instance.pk])
+        return None
 
     @admin.display(description=_("partner now"), boolean=True, ordering="is_partner")
     def is_partner(self, obj):

@@ -138,6 +138,16 @@ def periods_overlap(first: tuple[date, date | None], second: tuple[date, date | 
     return (first_end is None or second_start <= first_end) and (second_end is None or first_start <= second_end)
 
 
+def open_between(start: date, end: date | None) -> Q:
+    """Partnership periods sharing a day with ``start``..``end`` (``end`` ``None``: from ``start`` on):
+    :func:`periods_overlap` as a query."""
+    condition = Q(left_on__isnull=True) | Q(left_on__gte=start)
+    return condition if end is None else condition & Q(joined_on__lte=end)
+
+
+OVERLAP_MESSAGE = _("This period overlaps another partnership period of the same community.")
+
+
 class Partnership(Timestamped):
     """One stretch of time a community was a partner of the programme. A community that leaves
     and later rejoins has two rows; at most one may be open (no ``left_on``)."""
@@ -182,12 +192,8 @@ class Partnership(Timestamped):
             errors["left_on"] = _("Give the date the community left, or clear the reason.")
         if self.community_id and self.joined_on:
             others = Partnership.objects.filter(community_id=self.community_id).exclude(pk=self.pk)
-            end = self.left_on
-            overlapping = others.filter(Q(left_on__isnull=True) | Q(left_on__gte=self.joined_on))
-            if end is not None:
-                overlapping = overlapping.filter(joined_on__lte=end)
-            if overlapping.exists():
-                errors["joined_on"] = _("This period overlaps another partnership period of the same community.")
+            if others.filter(open_between(self.joined_on, self.left_on)).exists():
+                errors["joined_on"] = OVERLAP_MESSAGE
         if errors:
             raise ValidationError(errors)
 

@@ -7,12 +7,20 @@ community" is written once.
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from access.capabilities import Capability
 from access.viewer import Viewer
-from communities.models import Community, Engagement, PartnerOrganisation, Partnership, Region, SafetyAssessment
+from communities.models import (
+    Community,
+    Engagement,
+    PartnerOrganisation,
+    Partnership,
+    Region,
+    SafetyAssessment,
+    open_between,
+)
 
 
 def partner_scope(viewer: Viewer, relation: str) -> dict[str, Any]:
@@ -90,7 +98,7 @@ def with_partnership_state(communities: QuerySet[Community]) -> QuerySet[Communi
 
 def partnerships_overlapping(start, end) -> QuerySet[Partnership]:
     """Partnership periods that were open at some point between ``start`` and ``end`` inclusive."""
-    return Partnership.objects.filter(Q(left_on__isnull=True) | Q(left_on__gte=start), joined_on__lte=end)
+    return Partnership.objects.filter(open_between(start, end))
 
 
 def writable_communities(viewer: Viewer) -> QuerySet[Community]:

@@ -1,6 +1,6 @@
 """Writes that carry the rules of a community's partnership with the programme."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.models import Community, LeaveReason, Partnership
+from communities.models import OVERLAP_MESSAGE, Community, LeaveReason, Partnership, periods_overlap
 
 
 def community_touch(*, community_ids: Iterable[int]) -> None:
@@ -45,6 +45,27 @@ def partnership_end(*, community: Community, left_on: date, reason: LeaveReason,
     partnership.save()
     community_touch(community_ids=[community.pk])
     return partnership
+
+
+def partnership_periods_errors(periods: Sequence[tuple[date, date | None]]) -> dict[int, dict[str, str]]:
+    """The errors of a community's partnership periods taken together, as typed on its page before
+    any is saved (``Partnership.clean`` compares a period only with the saved ones): at most one
+    open period, and none overlapping another. Keyed by the period's index, then by field."""
+    errors: dict[int, dict[str, str]] = {}
+    order = sorted(range(len(periods)), key=lambda index: periods[index][0])
+    open_seen = False
+    for position, index in enumerate(order):
+        left_on = periods[index][1]
+        if left_on is None:
+            if open_seen:
+                errors[index] = {
+                    "left_on": _("Only one partnership period of a community can be open (without a leaving date).")
+                }
+                continue
+            open_seen = True
+        if any(periods_overlap(periods[index], periods[earlier]) for earlier in order[:position]):
+            errors[index] = {"joined_on": str(OVERLAP_MESSAGE)}
+    return errors
 
 
 @transaction.atomic

@@ -2,14 +2,19 @@
 seen by staff and programme managers everywhere, by the others where it touches their communities
 (hosted there, or attended by their negotiators); attendance only where the negotiator is."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from access.capabilities import Capability
 from access.viewer import Viewer
 from communities.selectors import sees_every_community, visible_communities
+from negotiators.models import Negotiator
 from negotiators.selectors import visible_negotiators
-from training.models import Attendance, TrainingModule, TrainingSession
+from training.models import Attendance, ModuleLevel, TrainingModule, TrainingSession
 
 
 def visible_modules(viewer: Viewer) -> QuerySet[TrainingModule]:
@@ -39,3 +44,56 @@ def visible_sessions(viewer: Viewer) -> QuerySet[TrainingSession]:
 
 def visible_attendance(viewer: Viewer) -> QuerySet[Attendance]:
     return Attendance.objects.filter(negotiator__in=visible_negotiators(viewer))
+
+
+def completed_modules(negotiators: Iterable[Negotiator]) -> dict[int, dict[int, date]]:
+    """For each negotiator, the active modules they completed and the end of the last session they
+    completed it at: what certification follows from (``training.services``)."""
+    rows = (
+        Attendance.objects.filter(negotiator__in=list(negotiators), completed=True, session__module__is_active=True)
+        .values("negotiator_id", "session__module_id")
+        .annotate(completed_on=Max("session__ends_on"))
+    )
+    completed: dict[int, dict[int, date]] = {}
+    for row in rows:
+        completed.setdefault(row["negotiator_id"], {})[row["session__module_id"]] = row["completed_on"]
+    return completed
+
+
+@dataclass(frozen=True)
+class TrainingProgress:
+    """Where a negotiator stands: each active module (completed when, attended at all), the count
+    done of each level, and the sessions ahead (``needed``: of a module not yet completed)."""
+
+    rows: list[dict]
+    levels: dict[str, dict[str, int]]
+    sessions: list[dict]
+
+
+def training_progress(viewer: Viewer, *, negotiator: Negotiator, sessions_ahead: int) -> TrainingProgress:
+    """The progress of ``negotiator`` (one ``viewer`` sees) towards certification."""
+    completed_on = completed_modules([negotiator]).get(negotiator.pk, {})
+    attended = set(
+        visible_attendance(viewer)
+        .filter(negotiator=negotiator, present=True)
+        .values_list("session__module_id", flat=True)
+    )
+    rows = [
+        {"module": module, "completed_on": completed_on.get(module.pk), "attended": module.pk in attended}
+        for module in visible_modules(viewer).filter(is_active=True)
+    ]
+    levels = {
+        level: {
+            "done": sum(1 for row in rows if row["module"].level == level and row["completed_on"]),
+            "total": sum(1 for row in rows if row["module"].level == level),
+        }
+        for level in ModuleLevel.values
+    }
+    sessions = [
+        {"session": session, "needed": session.module_id not in completed_on}
+        for session in visible_sessions(viewer)
+        .filter(ends_on__gte=timezone.localdate(), module__is_active=True)
+        .select_related("module", "host_community")
+        .order_by("starts_on")[:sessions_ahead]
+    ]
+    return TrainingProgress(rows=rows, levels=levels, sessions=sessions)

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from negotiators.models import Negotiator, NegotiatorStatus
 from training.models import Attendance, ModuleLevel, TrainingModule, TrainingSession
+from training.selectors import completed_modules
 
 
 def _status_for(certified_on: date | None, completed_module_ids: set[int], module_levels: dict[int, str]) -> str:
@@ -42,19 +43,6 @@ def _active_module_levels() -> dict[int, str]:
     return dict(TrainingModule.objects.filter(is_active=True).values_list("pk", "level"))
 
 
-def _completions(negotiators: list[Negotiator]) -> dict[int, dict[int, date]]:
-    """For each negotiator, the active modules they completed and the last session's end."""
-    rows = (
-        Attendance.objects.filter(negotiator__in=negotiators, completed=True, session__module__is_active=True)
-        .values("negotiator_id", "session__module_id")
-        .annotate(completed_on=Max("session__ends_on"))
-    )
-    completed: dict[int, dict[int, date]] = {}
-    for row in rows:
-        completed.setdefault(row["negotiator_id"], {})[row["session__module_id"]] = row["completed_on"]
-    return completed
-
-
 def _earned_on(done: dict[int, date], basic: list[int]) -> date | None:
     """The certification date the completed modules give: the end of the last basic one."""
     if basic and set(basic) <= set(done):
@@ -69,7 +57,7 @@ def certifications_earned_by_attendance(*, negotiators: Iterable[Negotiator]) ->
     if not negotiators:
         return set()
     basic = [pk for pk, level in _active_module_levels().items() if level == ModuleLevel.BASIC]
-    completed = _completions(negotiators)
+    completed = completed_modules(negotiators)
     return {
         negotiator.pk
         for negotiator in negotiators
@@ -90,7 +78,7 @@ def negotiator_refresh_status(
         return
     reconsidered = set(earned_by_attendance)
     module_levels = _active_module_levels()
-    completed = _completions(negotiators)
+    completed = completed_modules(negotiators)
     basic = [pk for pk, level in module_levels.items() if level == ModuleLevel.BASIC]
     for negotiator in negotiators:
         done = completed.get(negotiator.pk, {})
