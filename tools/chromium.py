@@ -1,5 +1,5 @@
 """Debian's Chromium as the field budget (``tools/field_budget.py``) and the browser tests
-(``tests/negotiators/test_field_browser.py``) launch it through Playwright: one executable, one
+(``tests/field/test_browser.py``) launch it through Playwright: one executable, one
 set of flags, one phone. Neither Django nor Playwright is imported here."""
 
 from pathlib import Path
