@@ -301,7 +301,7 @@ SPECTACULAR_SETTINGS = {
         "NegotiatorStatusEnum": "negotiators.models.NegotiatorStatus",
         "IncidentStatusEnum": "incidents.models.IncidentStatus",
         "ActionKindEnum": "incidents.models.ActionKind",
-        "LoggableActionKindEnum": "incidents.api.LOGGABLE_ACTION_KINDS",
+        "LoggableActionKindEnum": "incidents.models.MANUAL_ACTION_KINDS",
     },
 }
 # --- Monitoring reports ---------------------------------------------------------------------
