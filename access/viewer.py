@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, prefetch_related_objects
 from django.http import HttpRequest
 
-from access.capabilities import Capability, role_can
+from access.capabilities import CAPABILITIES, Capability, role_can
 from access.roles import Role, role_of
 
 
@@ -54,6 +54,11 @@ class Viewer:
 
     def can(self, capability: Capability) -> bool:
         return role_can(self.role, capability)
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        """What the viewer may do (for templates: ``{% if "uses_field_app" in capabilities %}``)."""
+        return CAPABILITIES[self.role] if self.role is not None else frozenset()
 
     @cached_property
     def negotiator(self) -> Any:

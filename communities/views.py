@@ -15,7 +15,7 @@ def home(request):
     viewer = request_viewer(request)
     if viewer.can(Capability.WORKS_FROM_FIELD_APP):
         return redirect("field:home")
-    return render(request, "portal/home.html", {"role": viewer.role})
+    return render(request, "portal/home.html", {"role": viewer.role, "capabilities": viewer.capabilities})
 
 
 @never_cache

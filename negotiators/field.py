@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from access.capabilities import Capability
-from access.roles import Role
 from access.viewer import Viewer, request_viewer
 from api.idempotency import (
     CONFLICT_CODE,
@@ -47,10 +46,6 @@ class FieldAccess:
     writable: QuerySet[Community]
 
     @property
-    def role(self) -> Role | None:
-        return self.viewer.role
-
-    @property
     def negotiator(self) -> Negotiator | None:
         return self.viewer.negotiator
 
@@ -58,6 +53,11 @@ class FieldAccess:
     def community(self) -> Community | None:
         """The negotiator's own community (staff and managers have none)."""
         return self.negotiator.community if self.negotiator else None
+
+    @property
+    def logs_records(self) -> bool:
+        """Logs records (programme managers only read the field pages)."""
+        return self.viewer.can(Capability.LOGS_RECORDS)
 
     @cached_property
     def can_write(self) -> bool:
@@ -110,7 +110,7 @@ def field_view(view: Callable) -> Callable:
 
 def read_only_response(request: HttpRequest) -> HttpResponse:
     message = _("Programme managers can read the field pages but not log records.")
-    if request.field.viewer.can(Capability.LOGS_RECORDS):
+    if request.field.logs_records:
         message = _("Your login is not linked to a community yet. Ask the programme staff.")
     if wants_json(request):
         return JsonResponse({"message": message}, status=403)
