@@ -76,8 +76,3 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
 
 def role_can(role: Role | None, capability: Capability) -> bool:
     return role is not None and capability in CAPABILITIES[role]
-
-
-def roles_with(capability: Capability) -> frozenset[Role]:
-    """The roles that have ``capability`` (the API's write roles, the demo's admin logins)."""
-    return frozenset(role for role, capabilities in CAPABILITIES.items() if capability in capabilities)

@@ -48,14 +48,6 @@ def sync_role_groups_after_migrate(sender, app_config=None, using="default", **k
         sync_role_groups()
 
 
-def has_role(user, role: Role) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return role == Role.STAFF
-    return any(group.name == role.value for group in user.groups.all())
-
-
 def role_of(user) -> Role | None:
     """The user's strongest role: staff, then programme manager, negotiator, partner."""
     if not user.is_authenticated or not user.is_active:

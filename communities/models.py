@@ -344,14 +344,6 @@ class Engagement(Timestamped):
     def __str__(self) -> str:
         return f"{self.community}: {self.get_mode_display()} ({self.starts_on})"
 
-    @property
-    def service_lines(self) -> list[str]:
-        return [
-            str(self._meta.get_field(name).verbose_name)
-            for name in ("line_communication", "line_process_mapping", "line_participation", "line_mediation")
-            if getattr(self, name)
-        ]
-
     def clean(self) -> None:
         if self.starts_on and self.ends_on:
             if self.ends_on < self.starts_on:

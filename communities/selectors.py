@@ -19,7 +19,6 @@ from communities.models import (
     Partnership,
     Region,
     SafetyAssessment,
-    open_between,
 )
 
 
@@ -94,11 +93,6 @@ def with_partnership_state(communities: QuerySet[Community]) -> QuerySet[Communi
     return communities.annotate(
         is_partner=Exists(Partnership.objects.filter(community=OuterRef("pk"), left_on__isnull=True))
     )
-
-
-def partnerships_overlapping(start, end) -> QuerySet[Partnership]:
-    """Partnership periods that were open at some point between ``start`` and ``end`` inclusive."""
-    return Partnership.objects.filter(open_between(start, end))
 
 
 def writable_communities(viewer: Viewer) -> QuerySet[Community]:

@@ -193,10 +193,6 @@ class Incident(Timestamped):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def is_closed(self) -> bool:
-        return self.status in CLOSED_STATUSES
-
     def allowed_transitions(self) -> tuple[str, ...]:
         return TRANSITIONS[IncidentStatus(self.status)]
 
