@@ -20,12 +20,12 @@ def scope_communities(
     scope: str,
     region: Region | None = None,
     partner: PartnerOrganisation | None = None,
-    viewer=None,
+    viewer: Viewer | None = None,
 ) -> QuerySet[Community]:
     """The communities a report of ``scope`` covers: every community (``programme``), those of
     ``region`` (``region``) or those ``partner`` covers (``partner``).
 
-    With ``viewer`` (a user or a :class:`PartnerOrganisation`), the result is also limited to
+    With ``viewer``, the result is also limited to
     what that viewer may see (:func:`communities.selectors.visible_communities`), so an API view
     can pass its caller. Without it, the scope is taken as a whole: a report is built by the system
     for whoever is allowed to download it.
@@ -51,8 +51,8 @@ def indicator_scope(
     viewer: Viewer, *, community: int | None = None, region: int | None = None
 ) -> tuple[QuerySet, bool]:
     """The communities and the ``programme_wide`` flag to pass to
-    :func:`reports.indicators.compute_indicators` for ``viewer`` (a user or a
-    :class:`PartnerOrganisation`), optionally narrowed to one community or one region by id.
+    :func:`reports.indicators.compute_indicators` for ``viewer``, optionally narrowed to one
+    community or one region by id.
 
     Without a filter, programme staff and managers get the whole programme (programme-wide, as the
     programme report), a partner organisation its covered communities (as its partner report).

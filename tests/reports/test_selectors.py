@@ -41,10 +41,15 @@ def test_partner_scope_is_the_communities_it_covers(geography):
 def test_a_viewer_narrows_the_scope_to_what_they_see(geography):
     member = UserFactory(role=Role.PARTNER)
     geography["partner"].members.add(member)
-    assert set(scope_communities(scope="region", region=geography["north"], viewer=member)) == {geography["a"]}
-    assert set(scope_communities(scope="programme", viewer=geography["partner"])) == {geography["a"], geography["c"]}
+    assert set(scope_communities(scope="region", region=geography["north"], viewer=viewer_of(member))) == {
+        geography["a"]
+    }
+    assert set(scope_communities(scope="programme", viewer=viewer_of(geography["partner"]))) == {
+        geography["a"],
+        geography["c"],
+    }
     negotiator = UserFactory(role=Role.NEGOTIATOR)
-    assert not scope_communities(scope="programme", viewer=negotiator).exists()
+    assert not scope_communities(scope="programme", viewer=viewer_of(negotiator)).exists()
 
 
 @pytest.mark.parametrize("scope", ["region", "partner", "planet"])
