@@ -20,7 +20,7 @@ class Role(models.TextChoices):
     PARTNER = "partner", _("Partner")
 
 
-def _role_permissions() -> dict[str, Q]:
+def _role_permissions() -> dict[Role, Q]:
     domain = Q(content_type__app_label__in=DOMAIN_APPS)
     return {
         Role.STAFF: domain | Q(content_type__app_label="auth", codename="view_user"),

@@ -18,7 +18,7 @@ from api.serializers import AudienceSerializer
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable, for programs: e.g. invalid, not_found, throttled.")
     message = serializers.CharField(help_text="For people, in the language of Accept-Language.")
-    fields = serializers.DictField(
+    fields = serializers.DictField(  # type: ignore[assignment]  # a field named fields
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages per offending field (dotted paths for nested fields); empty if none.",
     )

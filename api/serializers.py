@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.functional import cached_property
-from rest_framework import serializers
-from rest_framework.fields import ISO_8601, SkipField
+from rest_framework import ISO_8601, serializers
+from rest_framework.fields import SkipField
 from rest_framework.relations import ManyRelatedField, PKOnlyObject, PrimaryKeyRelatedField
 from rest_framework.settings import api_settings
 

@@ -75,7 +75,7 @@ class CommunitySerializer(AudienceSerializer):
 
 
 class PartnerOrganisationSerializer(AudienceSerializer):
-    communities = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Communities covered.")
+    communities = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Communities covered.")  # type: ignore[var-annotated]
 
     class Meta:
         model = PartnerOrganisation

@@ -33,7 +33,7 @@ class RegionFilter(ApiFilterSet):
 
     class Meta:
         model = Region
-        fields = []
+        fields: list[str] = []
 
 
 class CommunityFilter(ApiFilterSet):
@@ -44,7 +44,7 @@ class CommunityFilter(ApiFilterSet):
 
     class Meta:
         model = Community
-        fields = []
+        fields: list[str] = []
 
 
 class PartnerOrganisationFilter(ApiFilterSet):
@@ -57,7 +57,7 @@ class PartnerOrganisationFilter(ApiFilterSet):
 
     class Meta:
         model = PartnerOrganisation
-        fields = []
+        fields: list[str] = []
 
 
 class SafetyAssessmentFilter(ApiFilterSet):
@@ -70,7 +70,7 @@ class SafetyAssessmentFilter(ApiFilterSet):
 
     class Meta:
         model = SafetyAssessment
-        fields = []
+        fields: list[str] = []
 
 
 class EngagementFilter(ApiFilterSet):
@@ -83,4 +83,4 @@ class EngagementFilter(ApiFilterSet):
 
     class Meta:
         model = Engagement
-        fields = []
+        fields: list[str] = []

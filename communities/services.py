@@ -74,7 +74,7 @@ def partnership_save(*, partnership: Partnership) -> Partnership:
     and the one it was moved from, count as changed."""
     previous = Partnership.objects.filter(pk=partnership.pk).values_list("community_id", flat=True).first()
     partnership.save()
-    community_touch(community_ids=[partnership.community_id, previous])
+    community_touch(community_ids=[partnership.community_id, previous])  # type: ignore[list-item]  # None is skipped
     return partnership
 
 

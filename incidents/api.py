@@ -102,7 +102,7 @@ class IncidentReportSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.MEDIUM)
     description = serializers.CharField(allow_blank=True, default="")
     location = serializers.CharField(max_length=200, allow_blank=True, default="")
-    source = serializers.ChoiceField(choices=ReportSource.choices, default=ReportSource.RESIDENT)
+    source = serializers.ChoiceField(choices=ReportSource.choices, default=ReportSource.RESIDENT)  # type: ignore[assignment]
     police_involved = serializers.BooleanField(default=False)
     negotiator = serializers.PrimaryKeyRelatedField(
         queryset=Negotiator.objects.none(),

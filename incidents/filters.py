@@ -19,4 +19,4 @@ class IncidentFilter(ApiFilterSet):
 
     class Meta:
         model = Incident
-        fields = []
+        fields: list[str] = []

@@ -27,7 +27,7 @@ def now_to_the_minute():
 
 
 class IncidentForm(forms.Form):
-    community = forms.ModelChoiceField(queryset=None, label=_("Community"), empty_label=_("Choose the community"))
+    community = forms.ModelChoiceField(queryset=None, label=_("Community"), empty_label=_("Choose the community"))  # type: ignore[var-annotated]
     category = forms.ChoiceField(label=_("Category"), choices=IncidentCategory.choices)
     severity = forms.TypedChoiceField(
         label=_("Severity"), choices=Severity.choices, coerce=int, initial=Severity.MEDIUM, widget=forms.RadioSelect
@@ -46,7 +46,7 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args, access: FieldAccess, community=None, **kwargs):
         super().__init__(*args, **kwargs)
-        community_field(access, self.fields["community"], initial=community)
+        community_field(access, self.fields["community"], initial=community)  # type: ignore[arg-type]
         self.fields["occurred_at"].initial = now_to_the_minute
 
     def service_kwargs(self) -> dict:
@@ -60,7 +60,7 @@ class IncidentForm(forms.Form):
 class PartyForm(forms.Form):
     """A person involved. Personal data: it stays inside the NGO."""
 
-    role = forms.ChoiceField(label=_("Role"), choices=BLANK + PartyRole.choices, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=[*BLANK, *PartyRole.choices], required=False)
     full_name = forms.CharField(label=_("Name"), max_length=200, required=False)
     phone = forms.CharField(
         label=_("Phone"), max_length=32, required=False, widget=forms.TextInput(attrs={"type": "tel"})
@@ -90,13 +90,15 @@ class TransitionForm(forms.Form):
     prefix = "status"
 
     to_status = forms.ChoiceField(label=_("New status"), choices=(), widget=forms.RadioSelect)
-    response_mode = forms.ChoiceField(label=_("How you respond"), choices=BLANK + ResponseMode.choices, required=False)
-    referred_to = forms.ChoiceField(label=_("Referred to"), choices=BLANK + Agency.choices, required=False)
+    response_mode = forms.ChoiceField(
+        label=_("How you respond"), choices=[*BLANK, *ResponseMode.choices], required=False
+    )
+    referred_to = forms.ChoiceField(label=_("Referred to"), choices=[*BLANK, *Agency.choices], required=False)
     note = forms.CharField(label=_("What was done, and why"), required=False, widget=Textarea())
 
     def __init__(self, *args, incident: Incident, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [
+        self.fields["to_status"].choices = [  # type: ignore[attr-defined]
             (status, IncidentStatus(status).label) for status in incident.allowed_transitions()
         ]
 

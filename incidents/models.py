@@ -188,7 +188,7 @@ class Incident(Timestamped):
             errors["occurred_at"] = _("An incident cannot have happened in the future.")
         if self.occurred_at and self.closed_at and self.closed_at < self.occurred_at:
             errors["closed_at"] = _("A case cannot be closed before it happened.")
-        if self.negotiator_id and self.community_id and self.negotiator.community_id != self.community_id:
+        if self.negotiator_id and self.community_id and self.negotiator.community_id != self.community_id:  # type: ignore[union-attr]
             errors["negotiator"] = _("The negotiator in charge must work in the incident's community.")
         if errors:
             raise ValidationError(errors)

@@ -106,7 +106,7 @@ def incident_open(*, incident: Incident, actor, reported_at: datetime | None = N
     incident.closed_at = None
     incident.created_by = actor
     incident.full_clean()
-    incident._history_user = actor
+    incident._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
     incident.save()
     IncidentAction.objects.create(
         incident=incident,
@@ -156,7 +156,7 @@ def incident_transition(
         incident.referred_to = referred_to
     incident.closed_at = max(when, incident.occurred_at) if to_status in CLOSED_STATUSES else None
     incident.full_clean()
-    incident._history_user = actor
+    incident._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
     incident.save()
     IncidentAction.objects.create(
         incident=incident,

@@ -18,7 +18,7 @@ class NegotiatorFilter(ApiFilterSet):
 
     class Meta:
         model = Negotiator
-        fields = []
+        fields: list[str] = []
 
 
 class OutreachEventFilter(ApiFilterSet):
@@ -32,7 +32,7 @@ class OutreachEventFilter(ApiFilterSet):
 
     class Meta:
         model = OutreachEvent
-        fields = []
+        fields: list[str] = []
 
 
 class MediaMentionFilter(ApiFilterSet):
@@ -44,4 +44,4 @@ class MediaMentionFilter(ApiFilterSet):
 
     class Meta:
         model = MediaMention
-        fields = []
+        fields: list[str] = []

@@ -69,7 +69,7 @@ def community_field(access: FieldAccess, field: forms.ModelChoiceField, initial=
 
 
 class EventForm(forms.Form):
-    community = forms.ModelChoiceField(queryset=None, label=_("Community"), empty_label=_("Choose the community"))
+    community = forms.ModelChoiceField(queryset=None, label=_("Community"), empty_label=_("Choose the community"))  # type: ignore[var-annotated]
     kind = forms.ChoiceField(label=_("Kind of event"), choices=EventKind.choices)
     date = forms.DateField(label=_("Date"), widget=DateInput())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
@@ -111,7 +111,7 @@ class EventForm(forms.Form):
 
     def __init__(self, *args, access: FieldAccess, community=None, **kwargs):
         super().__init__(*args, **kwargs)
-        community_field(access, self.fields["community"], initial=community)
+        community_field(access, self.fields["community"], initial=community)  # type: ignore[arg-type]
         self.fields["date"].initial = timezone.localdate
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 

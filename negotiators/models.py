@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -180,7 +181,7 @@ class OutreachEvent(Timestamped):
         return f"{self.date} {self.title}"
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, str | Promise] = {}
         total = self.participants_total
         if total is not None:
             if (self.participants_women or 0) + (self.participants_men or 0) > total:

@@ -115,7 +115,10 @@ def paired_bar_chart(
     bar_height, gap, top = 12, 6, 26
     height = top + len(rows) * (bar_height + gap) + 4
     half = (width - label_width - 20) / 2
-    largest = [max((row[i] or 0 for row in rows), default=0) or 1 for i in (1, 2)]
+    largest = [
+        max((row[1] or 0 for row in rows), default=0) or 1,
+        max((row[2] or 0 for row in rows), default=0) or 1,
+    ]
     bars = _Bars()
     body = [
         _text(label_width, 12, series[0], weight="bold", fill=PALETTE[0], size=10),

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from access.capabilities import Capability, role_can
@@ -36,7 +37,7 @@ from communities.models import (
     Topic,
 )
 from incidents.models import Agency, Incident, IncidentCategory, IncidentStatus, PartyRole, ReportSource, ResponseMode
-from incidents.services import incident_action_add, incident_report, incident_transition
+from incidents.services import PartyData, incident_action_add, incident_report, incident_transition
 from negotiators.models import (
     Cohort,
     EventKind,
@@ -61,7 +62,7 @@ class DemoLogin:
     username: str
     password: str
     role: Role
-    description: str  # lazy: translated when printed
+    description: str | Promise  # lazy: translated when printed
 
 
 LOGINS = (
@@ -312,7 +313,7 @@ class DemoProgramme:
                 seats += [(community, Cohort.PILOT), (community, Cohort.NEW)]
             else:
                 seats += [(community, Cohort.NEW), (community, Cohort.NEW)]
-        self.negotiators = {Cohort.PILOT: [], Cohort.NEW: []}
+        self.negotiators: dict[str, list[Negotiator]] = {Cohort.PILOT: [], Cohort.NEW: []}
         for community, cohort in seats:
             full_name, gender, phone = self._person()
             existing = Negotiator.objects.filter(
@@ -498,7 +499,7 @@ class DemoProgramme:
             close_after = start_after + timedelta(days=self.rng.randint(3, 45))
             agency = self.rng.choice(agencies)
             mode = self.rng.choice([ResponseMode.MEDIATION, ResponseMode.MEDIATION, ResponseMode.ACUTE_COMMUNICATION])
-            parties = [
+            parties: list[PartyData] = [
                 {"role": PartyRole.COMPLAINANT, "full_name": self._person()[0], "phone": self._person()[2]},
                 {"role": PartyRole.RESPONDENT, "full_name": self._person()[0]},
             ]

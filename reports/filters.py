@@ -19,4 +19,4 @@ class MonitoringReportFilter(ApiFilterSet):
 
     class Meta:
         model = MonitoringReport
-        fields = []
+        fields: list[str] = []

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Region
+from communities.models import PartnerOrganisation, Region
 from reports import services
 from reports.models import ReportKind, ReportScope
 from reports.selectors import requestable_partners
@@ -20,7 +20,9 @@ class ReportRequestForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     scope = forms.ChoiceField(label=_("Scope"), choices=ReportScope.choices, initial=ReportScope.PROGRAMME)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False)
-    partner = forms.ModelChoiceField(label=_("Partner organisation"), queryset=None, required=False)
+    partner: "forms.ModelChoiceField[PartnerOrganisation]" = forms.ModelChoiceField(
+        label=_("Partner organisation"), queryset=None, required=False
+    )
     language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
     note = forms.CharField(
         label=_("Note for the cover"),

@@ -153,7 +153,7 @@ class Benchmark:
                         copy.write_row(prepared(row))
             else:
                 placeholders = ", ".join(["%s"] * len(fields))
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", map(prepared, rows))
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", map(prepared, rows))  # type: ignore[arg-type]
 
     def fill(self, community_count: int, incident_count: int, event_count: int) -> None:
         from django.contrib.auth import get_user_model
@@ -202,7 +202,7 @@ class Benchmark:
                 for _seat in range(2)
             ],
         )
-        negotiators = {}
+        negotiators: dict[int, list[int]] = {}
         for negotiator_id, community_id in Negotiator.objects.values_list("pk", "community_id"):
             negotiators.setdefault(community_id, []).append(negotiator_id)
 
@@ -302,7 +302,7 @@ class Benchmark:
         turns, so that a busy moment of the machine weighs on all of them alike."""
         for function in functions * 3:
             function()
-        samples = [[] for _ in functions]
+        samples: list[list[float]] = [[] for _ in functions]
         for _ in range(self.repeat):
             for function, timings in zip(functions, samples, strict=True):
                 started = time.perf_counter()

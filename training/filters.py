@@ -13,7 +13,7 @@ class TrainingModuleFilter(ApiFilterSet):
 
     class Meta:
         model = TrainingModule
-        fields = []
+        fields: list[str] = []
 
 
 class TrainingSessionFilter(ApiFilterSet):
@@ -26,4 +26,4 @@ class TrainingSessionFilter(ApiFilterSet):
 
     class Meta:
         model = TrainingSession
-        fields = []
+        fields: list[str] = []

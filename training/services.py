@@ -89,7 +89,7 @@ def negotiator_refresh_status(
             negotiator.status = status
             negotiator.certified_on = certified_on
             if actor is not None:
-                negotiator._history_user = actor
+                negotiator._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
             negotiator.save(update_fields=["status", "certified_on", "updated_at"])
 
 

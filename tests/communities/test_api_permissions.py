@@ -112,7 +112,7 @@ def routes_of_the_api() -> set[tuple[str, str]]:
         routes |= {(f"{prefix}/", "GET"), (f"{prefix}/", "POST"), (f"{prefix}/{{id}}/", "GET")}
         routes |= {(f"{prefix}/{{id}}/", method) for method in ("PUT", "PATCH", "DELETE")}
         for extra in viewset.get_extra_actions():
-            route = f"{prefix}/{{id}}/{extra.url_path}/" if extra.detail else f"{prefix}/{extra.url_path}/"
+            route = f"{prefix}/{{id}}/{extra.url_path}/" if extra.detail else f"{prefix}/{extra.url_path}/"  # type: ignore[attr-defined]
             routes |= {(route, method) for method in ("GET", "POST")}
     return routes
 

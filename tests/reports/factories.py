@@ -23,7 +23,7 @@ class MonitoringReportFactory(factory.django.DjangoModelFactory):
 
 def done_report(**fields) -> MonitoringReport:
     """A report that is done, with a small stand-in PDF in the default storage."""
-    report = MonitoringReportFactory(**fields)
+    report = MonitoringReportFactory.create(**fields)
     report.file.name = default_storage.save(f"reports/2025/test-{report.pk}.pdf", ContentFile(PDF))
     report.file_size = len(PDF)
     report.checksum = hashlib.sha256(PDF).hexdigest()

@@ -15,7 +15,8 @@ def parse_scope(value: str) -> dict:
     if value == ReportScope.PROGRAMME:
         return {"scope": ReportScope.PROGRAMME}
     kind, _sep, identifier = value.partition(":")
-    model = {"region": Region, "partner": PartnerOrganisation}.get(kind)
+    models: dict[str, type[Region] | type[PartnerOrganisation]] = {"region": Region, "partner": PartnerOrganisation}
+    model = models.get(kind)
     if model is None or not identifier.isdigit():
         raise CommandError(
             _("--scope must be programme, region:<id> or partner:<id>, not %(value)s") % {"value": repr(value)}
