@@ -36,6 +36,15 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         # Known from here on: the request log records it whatever the outcome.
         request._request.zlagoda_api_key = api_key
         now = timezone.now()
+        user = self._user_of(api_key, now)
+        if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:
+            ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+            api_key.last_used_at = now
+        return user, api_key
+
+    @staticmethod
+    def _user_of(api_key, now):
+        """Who ``api_key`` authenticates; raises when the key, or its owner, may not be used."""
         if api_key.is_revoked:
             raise exceptions.AuthenticationFailed(_("This API key has been revoked."))
         if api_key.is_expired(now):
@@ -43,15 +52,10 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if api_key.partner is not None:
             if not api_key.partner.is_active:
                 raise exceptions.AuthenticationFailed(_("The partner organisation of this API key is not active."))
-            user = PartnerKeyUser(api_key.partner)
-        else:
-            user = api_key.user
-            if not user.is_active:
-                raise exceptions.AuthenticationFailed(_("The user of this API key is not active."))
-        if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:
-            ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
-            api_key.last_used_at = now
-        return user, api_key
+            return PartnerKeyUser(api_key.partner)
+        if not api_key.user.is_active:
+            raise exceptions.AuthenticationFailed(_("The user of this API key is not active."))
+        return api_key.user
 
     def authenticate_header(self, request):
         return f'{self.keyword} realm="api"'

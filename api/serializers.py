@@ -31,23 +31,28 @@ def _generic_reader(field):
     return read
 
 
+def _datetime_converter(field):
+    """What a ``DateTimeField`` in ISO 8601 and the default time zone does; ``None`` for others."""
+    if getattr(field, "format", api_settings.DATETIME_FORMAT) != ISO_8601 or hasattr(field, "timezone"):
+        return None
+    zone = field.default_timezone()
+    if zone is None:
+        return None
+
+    def moment(value):
+        if not isinstance(value, datetime) or timezone.is_naive(value):
+            return field.to_representation(value)
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return moment
+
+
 def _converter(field):
     """A plain function doing what ``field.to_representation`` does for a non-null value, for the
     field types whose conversion is simple; ``None`` for the others."""
     if type(field) is serializers.DateTimeField:
-        if getattr(field, "format", api_settings.DATETIME_FORMAT) != ISO_8601 or hasattr(field, "timezone"):
-            return None
-        zone = field.default_timezone()
-        if zone is None:
-            return None
-
-        def moment(value):
-            if not isinstance(value, datetime) or timezone.is_naive(value):
-                return field.to_representation(value)
-            text = value.astimezone(zone).isoformat()
-            return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-        return moment
+        return _datetime_converter(field)
     if type(field) is serializers.DateField:
         if getattr(field, "format", api_settings.DATE_FORMAT) != ISO_8601:
             return None
@@ -87,7 +92,12 @@ def _fast_reader(field, model):
         return generic
     # A field with no shortcut still skips DRF's attribute lookup: for a plain attribute that is
     # all get_attribute does.
-    convert = _converter(field) or field.to_representation
+    return _attribute_reader(attrs, _converter(field) or field.to_representation, generic)
+
+
+def _attribute_reader(attrs, convert, generic):
+    """Read the attribute ``attrs`` names (or follow their path) and ``convert`` it, leaving
+    whatever is not plain (a missing link, a method) to DRF's ``generic`` reader."""
     if len(attrs) == 1:
         name = attrs[0]
 

@@ -16,45 +16,56 @@ def conforms(value, expected, path="document"):
     """Raise AssertionError where ``value`` does not have the shape of the type ``expected``."""
     origin = typing.get_origin(expected)
     if typing.is_typeddict(origin or expected):
-        hints = typing.get_type_hints(origin or expected)
-        if origin is not None:  # a generic TypedDict (Figure[int]): put the arguments in
-            parameters = dict(zip(origin.__parameters__, typing.get_args(expected), strict=True))
-            hints = {key: parameters.get(hint, hint) for key, hint in hints.items()}
-        assert isinstance(value, dict), path
-        assert set(value) == set(hints), f"{path}: {sorted(set(value) ^ set(hints))}"
-        for key, hint in hints.items():
-            conforms(value[key], hint, f"{path}.{key}")
+        _typed_dict(value, expected, origin, path)
     elif origin in (typing.Union, types.UnionType):
-        errors = []
-        for option in typing.get_args(expected):
-            try:
-                return conforms(value, option, path)
-            except AssertionError as error:
-                errors.append(str(error))
-        raise AssertionError(f"{path}: {value!r} is none of {expected} ({errors})")
+        _one_of(value, typing.get_args(expected), path)
     elif origin is typing.Literal:
         assert value in typing.get_args(expected), path
-    elif origin is dict:
-        _key, item = typing.get_args(expected)
-        assert isinstance(value, dict), path
-        for key, element in value.items():
-            assert isinstance(key, str), path
-            conforms(element, item, f"{path}.{key}")
-    elif origin is list:
-        (item,) = typing.get_args(expected)
-        assert isinstance(value, list), path
-        for index, element in enumerate(value):
-            conforms(element, item, f"{path}[{index}]")
-    elif expected is type(None):
-        assert value is None, path
-    elif expected is float:
-        assert isinstance(value, int | float), f"{path}: {value!r}"
-        assert not isinstance(value, bool), path
-    elif expected is int:
-        assert isinstance(value, int), f"{path}: {value!r}"
-        assert not isinstance(value, bool), path
+    elif origin in (dict, list):
+        _items(value, origin, typing.get_args(expected)[-1], path)
     else:
-        assert isinstance(value, expected), f"{path}: {value!r} is not {expected}"
+        _plain(value, expected, path)
+
+
+def _typed_dict(value, expected, origin, path):
+    hints = typing.get_type_hints(origin or expected)
+    if origin is not None:  # a generic TypedDict (Figure[int]): put the arguments in
+        parameters = dict(zip(origin.__parameters__, typing.get_args(expected), strict=True))
+        hints = {key: parameters.get(hint, hint) for key, hint in hints.items()}
+    assert isinstance(value, dict), path
+    assert set(value) == set(hints), f"{path}: {sorted(set(value) ^ set(hints))}"
+    for key, hint in hints.items():
+        conforms(value[key], hint, f"{path}.{key}")
+
+
+def _one_of(value, options, path):
+    errors = []
+    for option in options:
+        try:
+            return conforms(value, option, path)
+        except AssertionError as error:
+            errors.append(str(error))
+    raise AssertionError(f"{path}: {value!r} is none of {options} ({errors})")
+
+
+def _items(value, container, item, path):
+    assert isinstance(value, container), path
+    if container is dict:
+        assert all(isinstance(key, str) for key in value), path
+        elements = ((f".{key}", element) for key, element in value.items())
+    else:
+        elements = ((f"[{index}]", element) for index, element in enumerate(value))
+    for suffix, element in elements:
+        conforms(element, item, path + suffix)
+
+
+def _plain(value, expected, path):
+    if expected is type(None):
+        assert value is None, path
+        return
+    accepted = int | float if expected is float else expected
+    assert isinstance(value, accepted), f"{path}: {value!r} is not {expected}"
+    assert not isinstance(value, bool) or expected is bool, path
 
 
 @pytest.mark.parametrize(("scope", "period"), [("programme", "2025"), ("programme", "2025-H1"), ("programme", "2010")])
