@@ -116,23 +116,13 @@ class IndicatorsSerializer(serializers.Serializer):
     )
 
 
-class FigureRowSerializer(serializers.Serializer):
-    """One figure per CSV line (``?format=csv``), the way spreadsheets want them."""
-
-    period = serializers.CharField()
-    community = serializers.IntegerField(allow_null=True)
-    community_name = serializers.CharField()
-    indicator = serializers.CharField(help_text="Dotted path of the figure, e.g. events.participants.")
-    current = serializers.FloatField(allow_null=True)
-    previous = serializers.FloatField(allow_null=True)
-    change = serializers.FloatField(allow_null=True)
-    to_date = serializers.FloatField(allow_null=True)
-    baseline = serializers.FloatField(allow_null=True)
-
-
 INDICATOR_RESPONSES = {
     (200, "application/json"): IndicatorsSerializer,
-    (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One figure per line (FigureRow)."),
+    (200, "text/csv"): OpenApiResponse(
+        OpenApiTypes.STR,
+        description="One figure per line: period, community, community_name, indicator (its dotted path, e.g. "
+        "events.participants), current, previous, change, to_date, baseline.",
+    ),
 }
 
 

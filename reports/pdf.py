@@ -44,7 +44,6 @@ from reports.figures import (
     IndicatorsDocument,
     Media,
     Partnership,
-    PeriodDates,
     Police,
     ReportDetails,
     ReportDocument,
@@ -237,15 +236,6 @@ def period_title(report: ReportDetails) -> str:
     return _("Semi-annual report, July–December %(year)s") % {"year": report["year"]}
 
 
-def period_name(period: PeriodDates) -> str:
-    code = period["code"]
-    if code.endswith("-H1"):
-        return _("January–June %(year)s") % {"year": code[:4]}
-    if code.endswith("-H2"):
-        return _("July–December %(year)s") % {"year": code[:4]}
-    return code
-
-
 def scope_title(report: ReportDetails) -> str:
     if report["scope"] == ReportScope.REGION:
         return _("Region: %(name)s") % {"name": report["scope_name"]}
@@ -404,9 +394,6 @@ def _cover(report: ReportDetails, data: IndicatorsDocument) -> Context:
         "subtitle": _("The state of safety and police–community interaction in the partner communities"),
         "period_title": period_title(report),
         "scope_title": scope_title(report),
-        "period": data["period"],
-        "period_name": period_name(data["period"]),
-        "previous_name": period_name(data["previous_period"]),
         "period_start": fmt_date(data["period"]["start"]),
         "period_end": fmt_date(data["period"]["end"]),
         "previous_start": fmt_date(data["previous_period"]["start"]),

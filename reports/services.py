@@ -42,7 +42,6 @@ try:  # the broker's own connection errors, when Celery's transport is installed
 except ImportError:  # pragma: no cover
     pass
 
-REQUEST_KINDS = ("semiannual", "annual")
 ERROR_MAX_LENGTH = 2000
 
 
