@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Model, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 
 from access.capabilities import CAPABILITIES, Capability, role_can
@@ -24,13 +24,14 @@ class Viewer:
     role: Role | None
     # The Django user; None for a partner organisation's API key.
     user: Any = None
-    # The PartnerOrganisation acting through its API key (its members are users with the partner role).
-    partner: Model | None = None
-    # The ApiKey the request was made with, if any.
-    api_key: Model | None = field(default=None, repr=False)
+    # The PartnerOrganisation acting through its API key (its members are users with the partner
+    # role), and the ApiKey the request was made with. Typed Any: this bottom package names no model
+    # of the layers above.
+    partner: Any = None
+    api_key: Any = field(default=None, repr=False)
 
     @classmethod
-    def for_user(cls, user: Any, *, api_key: Model | None = None) -> Viewer:
+    def for_user(cls, user: Any, *, api_key: Any = None) -> Viewer:
         if not getattr(user, "is_authenticated", False):
             return cls(role=None)
         # Selectors ask for the role again and again: load the groups once.
@@ -39,7 +40,7 @@ class Viewer:
         return cls(role=role_of(user), user=user, api_key=api_key)
 
     @classmethod
-    def for_partner(cls, partner: Model, *, api_key: Model | None = None) -> Viewer:
+    def for_partner(cls, partner: Any, *, api_key: Any = None) -> Viewer:
         """A partner organisation reading through its key; an inactive one has no role."""
         role = Role.PARTNER if getattr(partner, "is_active", False) else None
         return cls(role=role, partner=partner, api_key=api_key)

@@ -5,11 +5,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +38,7 @@ def api_key_parse(token: str) -> str | None:
     return parts[1]
 
 
-def api_key_check_owner(*, partner: Model | None, user, expires_at: datetime | None) -> None:
+def api_key_check_owner(*, partner: Any, user, expires_at: datetime | None) -> None:
     """Raise ``ValidationError`` unless a key may be issued to this owner with this expiry."""
     if (partner is None) == (user is None):
         raise ValidationError(_("An API key belongs either to a partner organisation or to a staff user."))
@@ -54,7 +54,7 @@ def api_key_check_owner(*, partner: Model | None, user, expires_at: datetime | N
 def api_key_issue(
     *,
     actor,
-    partner: Model | None = None,
+    partner: Any = None,
     user=None,
     name: str = "",
     expires_at: datetime | None = None,

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.functional import cached_property
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import SAFE_METHODS
@@ -44,11 +44,13 @@ class ScopedViewSet(viewsets.GenericViewSet):
     ``(status, body)`` (see ``incidents.api.IncidentViewSet.create``).
     """
 
-    selector: Callable[[Viewer], QuerySet]
+    # A plain function (viewer -> queryset) set on the class and called as type(self).selector:
+    # typed loosely, as mypy reads a function in a class body as a method.
+    selector: Callable[..., QuerySet]
     write_capability: Capability | None = None
     # The model of the rows, for the schema; by default the serializer's (set it when the
     # serializer is not a ModelSerializer, e.g. computed figures).
-    model = None
+    model: type[Model] | None = None
 
     @cached_property
     def viewer(self) -> Viewer:
@@ -60,7 +62,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self) -> QuerySet:
         if self.is_schema_view:
-            return (self.model or type(self).serializer_class.Meta.model).objects.none()
+            return (self.model or type(self).serializer_class.Meta.model).objects.none()  # type: ignore[union-attr]
         return self.optimise(type(self).selector(self.viewer))
 
     def optimise(self, queryset: QuerySet) -> QuerySet:
@@ -82,7 +84,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
         return stable_order(super().filter_queryset(queryset))
 
     def get_serializer_context(self) -> dict:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         if not self.is_schema_view:
             context["audience"] = audience_of(self.viewer)
         return context

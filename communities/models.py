@@ -300,7 +300,7 @@ class EngagementMode(models.TextChoices):
 
 # How long each mode may last, in days (DOMAIN.md, programme 4: acute 1-3 months, systematic up to
 # a year).
-ENGAGEMENT_MAX_DAYS = {EngagementMode.ACUTE: 92, EngagementMode.SYSTEMATIC: 366}
+ENGAGEMENT_MAX_DAYS: dict[str, int] = {EngagementMode.ACUTE: 92, EngagementMode.SYSTEMATIC: 366}
 
 
 class Engagement(Timestamped):

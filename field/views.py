@@ -55,7 +55,7 @@ class LoginView(auth_views.LoginView):
 
     template_name = "field/login.html"
     redirect_authenticated_user = True
-    next_page = reverse_lazy("field:home")
+    next_page = reverse_lazy("field:home")  # type: ignore[assignment]
 
 
 def offline(request):

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,7 @@ class NegotiatorAdmin(SimpleHistoryAdmin):
     search_fields = ["contact__full_name", "contact__phone", "contact__email", "community__name"]
     autocomplete_fields = ["community", "user"]
     readonly_fields = ["status"]
-    inlines = [NegotiatorContactInline]
+    inlines: list[type[InlineModelAdmin]] = [NegotiatorContactInline]
     list_select_related = ["community", "contact"]
     date_hierarchy = "joined_on"
     fields = ["community", "cohort", "status", "certified_on", "joined_on", "is_active", "user"]

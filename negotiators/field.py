@@ -108,7 +108,13 @@ def field_view(view: Callable) -> Callable:
     return wrapped
 
 
-def read_only_response(request: HttpRequest) -> HttpResponse:
+class FieldRequest(HttpRequest):
+    """A request :func:`field_view` let through, with the viewer's :class:`FieldAccess`."""
+
+    field: FieldAccess
+
+
+def read_only_response(request: FieldRequest) -> HttpResponse:
     message = _("Programme managers can read the field pages but not log records.")
     if request.field.logs_records:
         message = _("Your login is not linked to a community yet. Ask the programme staff.")
@@ -161,7 +167,7 @@ def form_errors(*forms) -> dict[str, list[str]]:
 
 
 def submit(
-    request: HttpRequest,
+    request: FieldRequest,
     *,
     write: Callable[[], tuple[int, dict]],
     rejected: Callable[[int, str], HttpResponse],
@@ -205,5 +211,5 @@ def submit(
         if outcome.replayed:
             response[REPLAYED_HEADER] = "true"
         return response
-    messages.success(request, outcome.response["message"])
-    return redirect(outcome.response["url"])
+    messages.success(request, outcome.response["message"])  # type: ignore[index]
+    return redirect(outcome.response["url"])  # type: ignore[index]

@@ -49,7 +49,7 @@ def scope_communities(
 
 def indicator_scope(
     viewer: Viewer, *, community: int | None = None, region: int | None = None
-) -> tuple[QuerySet, bool]:
+) -> tuple[QuerySet[Community], bool]:
     """The communities and the ``programme_wide`` flag to pass to
     :func:`reports.indicators.compute_indicators` for ``viewer``, optionally narrowed to one
     community or one region by id.
@@ -78,8 +78,8 @@ def report_pdf_content(report: MonitoringReport) -> bytes:
     if not report.is_downloadable:
         raise Http404(_("This report is not ready."))
     try:
-        with default_storage.open(report.file.name, "rb") as handle:
-            content = handle.read()
+        with default_storage.open(report.file.name or "", "rb") as handle:
+            content: bytes = handle.read()
     except FileNotFoundError:
         raise Http404(_("The report's file is missing; build the report again.")) from None
     if len(content) != report.file_size or hashlib.sha256(content).hexdigest() != report.checksum:

@@ -8,9 +8,11 @@ through :func:`report_request`.
 import hashlib
 import logging
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from access.viewer import Viewer
 from communities.models import PartnerOrganisation, Region
+from reports.figures import ReportDocument
 from reports.indicators import Period, compute_indicators
 from reports.models import MonitoringReport, ReportKind, ReportScope, ReportStatus, report_upload_to
 from reports.selectors import can_request_reports, is_programme_wide, report_communities, requestable_partners
@@ -71,7 +74,7 @@ def report_period(report: MonitoringReport) -> Period:
     return Period.parse(report.period_code)
 
 
-def _check_permission(actor) -> None:
+def _check_permission(actor: User | None) -> None:
     # No actor: the command line, Celery beat.
     if actor is not None and not can_request_reports(Viewer.for_user(actor)):
         raise PermissionDenied(_("You cannot request monitoring reports."))
@@ -94,9 +97,9 @@ def report_enqueue(*, report_id: int) -> None:
 
 def report_check_request(
     *,
-    actor,
+    actor: User | None,
     kind: str,
-    year,
+    year: Any,  # as a form or the API sent it: checked here
     half: int | None = None,
     scope: str = ReportScope.PROGRAMME,
     region: Region | None = None,
@@ -128,7 +131,7 @@ def report_check_request(
     else:
         if period.start > (today or timezone.localdate()):
             errors["year"] = [_("This period has not started yet.")]
-    if errors:
+    if errors or stored_kind is None:  # a kind report_kind_for refused is among the errors
         raise ValidationError(errors)
     _check_permission(actor)
     return stored_kind
@@ -137,7 +140,7 @@ def report_check_request(
 @transaction.atomic
 def report_request(
     *,
-    actor,
+    actor: User | None,
     kind: str,
     year: int,
     half: int | None = None,
@@ -192,7 +195,7 @@ def report_request(
     return report
 
 
-def report_document(report: MonitoringReport) -> dict:
+def report_document(report: MonitoringReport) -> ReportDocument:
     """Everything the PDF shows, as plain data: the report's own details and the indicators of
     its period and scope (:func:`reports.indicators.compute_indicators`)."""
     period = report_period(report)
@@ -204,9 +207,7 @@ def report_document(report: MonitoringReport) -> dict:
             "year": report.year,
             "half": period.half,
             "scope": report.scope,
-            "scope_name": report.region.name
-            if report.region_id
-            else (report.partner.name if report.partner_id else ""),
+            "scope_name": report.region.name if report.region else (report.partner.name if report.partner else ""),
             "language": report.language,
             "note": report.note,
             "generated_at": timezone.localtime().isoformat(timespec="minutes"),
@@ -358,7 +359,7 @@ def report_fail(*, report_id: int, message: str, token: str | None = None) -> Mo
 
 
 @transaction.atomic
-def report_rebuild(*, report: MonitoringReport, actor) -> MonitoringReport:
+def report_rebuild(*, report: MonitoringReport, actor: User | None) -> MonitoringReport:
     """Queue ``report`` to be built again (e.g. after a failure or a data correction)."""
     _check_permission(actor)
     MonitoringReport.objects.filter(pk=report.pk).update(
@@ -369,7 +370,7 @@ def report_rebuild(*, report: MonitoringReport, actor) -> MonitoringReport:
     return report
 
 
-def reports_requeue_stuck(*, now=None) -> list[int]:
+def reports_requeue_stuck(*, now: datetime | None = None) -> list[int]:
     """Send again the reports stuck queued or running for longer than
     ``settings.REPORTS_STUCK_AFTER_SECONDS`` (the message or the worker was lost); fail those that
     already had ``settings.REPORTS_MAX_ATTEMPTS`` attempts. Returns the ids sent again."""
@@ -447,7 +448,7 @@ def reports_schedule_due(*, today: date | None = None) -> list[MonitoringReport]
 
 
 @transaction.atomic
-def report_delete(*, report: MonitoringReport, actor) -> None:
+def report_delete(*, report: MonitoringReport, actor: User | None) -> None:
     """Delete ``report`` and, once that commits, its file."""
     name = report.file.name
     report.delete()

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import quote
 
 if not __package__:  # run as a script: import from the repository root, not from tools/
@@ -24,7 +25,13 @@ from django.db import connection
 
 from tools import ROOT, setup_django
 
-TARGETS = {"demo": {"seconds": 5, "mb": None}, "national": {"seconds": 60, "mb": 1024}}
+
+class Target(TypedDict):
+    seconds: int
+    mb: int | None
+
+
+TARGETS: dict[str, Target] = {"demo": {"seconds": 5, "mb": None}, "national": {"seconds": 60, "mb": 1024}}
 # What fills and measures a benchmark database: this tool again, in a fresh process.
 SELF = [sys.executable, "-m", "tools.bench_reports"]
 MANAGE = [sys.executable, str(ROOT / "manage.py")]

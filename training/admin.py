@@ -127,7 +127,7 @@ class AttendanceAdmin(admin.ModelAdmin):
         attendance_delete(attendances=queryset, actor=request.user)
 
 
-class AttendanceInline(admin.TabularInline):
+class NegotiatorAttendanceInline(admin.TabularInline):
     model = Attendance
     extra = 0
     fields = ["session", "present", "completed"]
@@ -143,7 +143,7 @@ class NegotiatorAdmin(negotiators_admin.NegotiatorAdmin):
     """The negotiator's page with the training attended: the School is above negotiators, so it
     adds its part to their page."""
 
-    inlines = [*negotiators_admin.NegotiatorAdmin.inlines, AttendanceInline]
+    inlines = [*negotiators_admin.NegotiatorAdmin.inlines, NegotiatorAttendanceInline]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -5,6 +5,7 @@ seen by staff and programme managers everywhere, by the others where it touches 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypedDict
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -60,14 +61,25 @@ def completed_modules(negotiators: Iterable[Negotiator]) -> dict[int, dict[int, 
     return completed
 
 
+class ModuleProgress(TypedDict):
+    module: TrainingModule
+    completed_on: date | None
+    attended: bool
+
+
+class SessionAhead(TypedDict):
+    session: TrainingSession
+    needed: bool
+
+
 @dataclass(frozen=True)
 class TrainingProgress:
     """Where a negotiator stands: each active module (completed when, attended at all), the count
     done of each level, and the sessions ahead (``needed``: of a module not yet completed)."""
 
-    rows: list[dict]
+    rows: list[ModuleProgress]
     levels: dict[str, dict[str, int]]
-    sessions: list[dict]
+    sessions: list[SessionAhead]
 
 
 def training_progress(viewer: Viewer, *, negotiator: Negotiator, sessions_ahead: int) -> TrainingProgress:
@@ -79,7 +91,7 @@ def training_progress(viewer: Viewer, *, negotiator: Negotiator, sessions_ahead:
         .values_list("session__module_id", flat=True)
     )
     rows = [
-        {"module": module, "completed_on": completed_on.get(module.pk), "attended": module.pk in attended}
+        ModuleProgress(module=module, completed_on=completed_on.get(module.pk), attended=module.pk in attended)
         for module in visible_modules(viewer).filter(is_active=True)
     ]
     levels = {
@@ -90,7 +102,7 @@ def training_progress(viewer: Viewer, *, negotiator: Negotiator, sessions_ahead:
         for level in ModuleLevel.values
     }
     sessions = [
-        {"session": session, "needed": session.module_id not in completed_on}
+        SessionAhead(session=session, needed=session.module_id not in completed_on)
         for session in visible_sessions(viewer)
         .filter(ends_on__gte=timezone.localdate(), module__is_active=True)
         .select_related("module", "host_community")
