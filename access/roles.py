@@ -4,7 +4,10 @@ The groups are (re)created after every ``migrate`` and by ``manage.py sync_roles
 *see* (which communities) is decided by ``communities.selectors``, not by these permissions.
 """
 
-from django.contrib.auth.models import Group, Permission
+from typing import Any
+
+from django.apps import AppConfig
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -41,14 +44,16 @@ def sync_role_groups() -> None:
         group.permissions.set(Permission.objects.filter(permissions))
 
 
-def sync_role_groups_after_migrate(sender, app_config=None, using="default", **kwargs) -> None:
+def sync_role_groups_after_migrate(
+    sender: Any, app_config: AppConfig | None = None, using: str = "default", **kwargs: Any
+) -> None:
     # post_migrate fires once per app, after that app's permissions exist; syncing after each domain
     # app is cheap and leaves every group complete once the last one has run.
     if app_config is not None and app_config.label in DOMAIN_APPS:
         sync_role_groups()
 
 
-def role_of(user) -> Role | None:
+def role_of(user: User | AnonymousUser) -> Role | None:
     """The user's strongest role: staff, then programme manager, negotiator, partner."""
     if not user.is_authenticated or not user.is_active:
         return None

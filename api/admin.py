@@ -1,25 +1,45 @@
 """The API's keys (issued here, shown once) and its request log, in the staff admin."""
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from api.keys import api_key_check_owner, api_key_issue, api_key_revoke
 from api.models import ApiKey, ApiRequest
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldGroups
+    from django_stubs_ext import StrPromise
 
-class ApiKeyForm(forms.ModelForm):
+    # ModelForm and ModelAdmin take their model as a type argument only in the stubs: at run time
+    # they are not subscriptable (no django_stubs_ext.monkeypatch()).
+    _ApiKeyFormBase = forms.ModelForm[ApiKey]
+    _ApiKeyAdminBase = admin.ModelAdmin[ApiKey]
+    _ApiRequestAdminBase = admin.ModelAdmin[ApiRequest]
+else:
+    _ApiKeyFormBase = forms.ModelForm
+    _ApiKeyAdminBase = _ApiRequestAdminBase = admin.ModelAdmin
+
+
+class ApiKeyForm(_ApiKeyFormBase):
     class Meta:
         model = ApiKey
         fields = ["partner", "user", "name", "expires_at"]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what ModelForm.clean() returns
         if self.instance.pk is None:
             try:
                 api_key_check_owner(
@@ -31,7 +51,7 @@ class ApiKeyForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(_ApiKeyAdminBase):
     """Issue keys (the key is shown once, on the page after saving) and revoke them. A key is never
     deleted, so the request log keeps saying who pulled what."""
 
@@ -44,19 +64,19 @@ class ApiKeyAdmin(admin.ModelAdmin):
     actions = ["revoke"]
     readonly_fields = ["prefix", "created_at", "created_by", "last_used_at", "revoked_at", "request_log"]
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> "_FieldGroups":
         if obj is None:
             return ["partner", "user", "name", "expires_at"]
         return ["partner", "user", "name", "prefix", "expires_at", *self.readonly_fields[1:]]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
         return [*self.readonly_fields, "partner", "user"] if obj is not None else []
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: ApiKey | None = None) -> bool:
         return False
 
     @admin.display(description=_("state"))
-    def state(self, obj):
+    def state(self, obj: ApiKey) -> "StrPromise":
         if obj.is_revoked:
             return _("revoked")
         if obj.is_expired():
@@ -64,27 +84,30 @@ class ApiKeyAdmin(admin.ModelAdmin):
         return _("active")
 
     @admin.display(description=_("requests"))
-    def request_log(self, obj):
+    def request_log(self, obj: ApiKey) -> SafeString:
         url = reverse("admin:api_apirequest_changelist") + f"?api_key__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, _("Requests made with this key"))
 
     @admin.action(description=_("Revoke the selected API keys"), permissions=["change"])
-    def revoke(self, request, queryset):
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        actor = cast(User, request.user)  # the admin lets only signed-in staff in
         for api_key in queryset:
-            api_key_revoke(api_key=api_key, actor=request.user)
+            api_key_revoke(api_key=api_key, actor=actor)
         self.message_user(request, _("Revoked %(count)d API keys.") % {"count": queryset.count()}, messages.SUCCESS)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: Any) -> None:
         if change:
-            return super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+            return
+        actor = cast(User, request.user)  # the admin lets only signed-in staff in
         issued = api_key_issue(
-            actor=request.user, partner=obj.partner, user=obj.user, name=obj.name, expires_at=obj.expires_at
+            actor=actor, partner=obj.partner, user=obj.user, name=obj.name, expires_at=obj.expires_at
         )
         # The admin goes on with `obj` (history entry, redirect): make it the saved row.
         obj.__dict__.update({k: v for k, v in issued.api_key.__dict__.items() if not k.startswith("_")})
-        request.zlagoda_issued_token = issued.token
+        request.zlagoda_issued_token = issued.token  # type: ignore[attr-defined]  # read by response_add
 
-    def response_add(self, request, obj, post_url_continue=None):
+    def response_add(self, request: HttpRequest, obj: ApiKey, post_url_continue: str | None = None) -> HttpResponse:
         """Show the new key once, on this response only: it is neither stored nor put in a message
         (which would keep it in a cookie or the session)."""
         token = getattr(request, "zlagoda_issued_token", None)
@@ -104,7 +127,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiRequest)
-class ApiRequestAdmin(admin.ModelAdmin):
+class ApiRequestAdmin(_ApiRequestAdminBase):
     """Who pulled what: every request made with an API key. Read-only."""
 
     list_display = ["requested_at", "api_key", "method", "path", "query", "status_code", "duration_ms"]
@@ -113,11 +136,11 @@ class ApiRequestAdmin(admin.ModelAdmin):
     date_hierarchy = "requested_at"
     list_select_related = ["api_key__partner", "api_key__user"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: ApiRequest | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: ApiRequest | None = None) -> bool:
         return False

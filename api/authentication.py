@@ -1,11 +1,14 @@
 """``Authorization: Bearer <key>``: API keys of partner organisations and of staff users."""
 
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import cast
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
+from rest_framework.request import Request
 
 from api.keys import api_key_hash, api_key_parse
 from api.models import ApiKey
@@ -19,7 +22,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
-    def authenticate(self, request):
+    def authenticate(self, request: Request) -> tuple[User | PartnerKeyUser, ApiKey] | None:
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
@@ -34,7 +37,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if api_key is None or not hmac.compare_digest(api_key.hashed_key, api_key_hash(token)):
             raise exceptions.AuthenticationFailed(_("Invalid API key."))
         # Known from here on: the request log records it whatever the outcome.
-        request._request.zlagoda_api_key = api_key
+        request._request.zlagoda_api_key = api_key  # type: ignore[attr-defined]  # read by ApiMiddleware
         now = timezone.now()
         user = self._user_of(api_key, now)
         if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:
@@ -43,7 +46,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         return user, api_key
 
     @staticmethod
-    def _user_of(api_key, now):
+    def _user_of(api_key: ApiKey, now: datetime) -> User | PartnerKeyUser:
         """Who ``api_key`` authenticates; raises when the key, or its owner, may not be used."""
         if api_key.is_revoked:
             raise exceptions.AuthenticationFailed(_("This API key has been revoked."))
@@ -53,9 +56,10 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             if not api_key.partner.is_active:
                 raise exceptions.AuthenticationFailed(_("The partner organisation of this API key is not active."))
             return PartnerKeyUser(api_key.partner)
-        if not api_key.user.is_active:
+        user = cast(User, api_key.user)  # a key without a partner has a user (check constraint)
+        if not user.is_active:
             raise exceptions.AuthenticationFailed(_("The user of this API key is not active."))
-        return api_key.user
+        return user
 
-    def authenticate_header(self, request):
+    def authenticate_header(self, request: Request) -> str:
         return f'{self.keyword} realm="api"'

@@ -8,6 +8,7 @@
 """
 
 import json
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -56,16 +58,16 @@ STATUS_ERRORS = {
 }
 
 
-def error_body(code: str, message, fields: dict | None = None) -> dict:
+def error_body(code: str, message: object, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
 
 
-def error_body_for_status(status_code: int) -> dict:
+def error_body_for_status(status_code: int) -> dict[str, Any]:
     code, message = STATUS_ERRORS.get(status_code) or STATUS_ERRORS[500 if status_code >= 500 else 400]
     return error_body(code, message)
 
 
-def json_error_response(status_code: int, body: dict | None = None) -> HttpResponse:
+def json_error_response(status_code: int, body: dict[str, Any] | None = None) -> HttpResponse:
     """The error body (by default the one of ``status_code``) as a JSON response."""
     return HttpResponse(
         json.dumps(body or error_body_for_status(status_code), ensure_ascii=False),
@@ -74,9 +76,9 @@ def json_error_response(status_code: int, body: dict | None = None) -> HttpRespo
     )
 
 
-def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+def _flatten(detail: object, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(detail, dict):
-        flat = {}
+        flat: dict[str, list[str]] = {}
         for key, value in detail.items():
             flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
         return flat
@@ -89,7 +91,7 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     return {prefix: [str(message) for message in messages]} if messages else {}
 
 
-def _validation_body(detail) -> dict:
+def _validation_body(detail: object) -> dict[str, Any]:
     if not isinstance(detail, dict):
         detail = {api_settings.NON_FIELD_ERRORS_KEY: detail}
     fields = _flatten(detail)
@@ -98,7 +100,7 @@ def _validation_body(detail) -> dict:
     return error_body(exceptions.ValidationError.default_code, message, fields)
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, after mapping the exceptions that services and Django raise, reshaped into
     the error body. Anything it does not know stays a 500 (logged by Django)."""
     if isinstance(exc, Http404):
@@ -120,5 +122,8 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         response.data = _validation_body(exc.detail)
     else:
-        response.data = error_body(exc.get_codes(), exc.detail)
+        # DRF's handler answers APIExceptions only (Django's were mapped to them above); outside
+        # validation their detail, and so their code, is a single string.
+        api_exc = cast(exceptions.APIException, exc)
+        response.data = error_body(cast(str, api_exc.get_codes()), api_exc.detail)
     return response

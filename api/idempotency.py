@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -100,7 +100,7 @@ def run_once(*, owner: Viewer, key: str, scope: str, data: object, write: Callab
     raise IdempotencyConflict()
 
 
-def prune_idempotency_keys(*, now=None) -> int:
+def prune_idempotency_keys(*, now: datetime | None = None) -> int:
     """Forget keys older than :data:`RETENTION`; returns how many were deleted."""
     cutoff = (now or timezone.now()) - RETENTION
     deleted, _details = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()

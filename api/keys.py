@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -38,7 +39,7 @@ def api_key_parse(token: str) -> str | None:
     return parts[1]
 
 
-def api_key_check_owner(*, partner: Any, user, expires_at: datetime | None) -> None:
+def api_key_check_owner(*, partner: Any, user: User | None, expires_at: datetime | None) -> None:
     """Raise ``ValidationError`` unless a key may be issued to this owner with this expiry."""
     if (partner is None) == (user is None):
         raise ValidationError(_("An API key belongs either to a partner organisation or to a staff user."))
@@ -53,9 +54,9 @@ def api_key_check_owner(*, partner: Any, user, expires_at: datetime | None) -> N
 @transaction.atomic
 def api_key_issue(
     *,
-    actor,
+    actor: User | None,
     partner: Any = None,
-    user=None,
+    user: User | None = None,
     name: str = "",
     expires_at: datetime | None = None,
 ) -> IssuedApiKey:
@@ -83,7 +84,7 @@ def api_key_issue(
 
 
 @transaction.atomic
-def api_key_revoke(*, api_key: ApiKey, actor) -> ApiKey:
+def api_key_revoke(*, api_key: ApiKey, actor: User | None) -> ApiKey:
     """Revoke ``api_key`` from now on; revoking twice keeps the first date."""
     api_key = ApiKey.objects.select_for_update().get(pk=api_key.pk)
     if api_key.revoked_at is None:

@@ -7,8 +7,10 @@
 """
 
 import time
+from collections.abc import Callable
 
 from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 
 from api.errors import json_error_response
@@ -18,10 +20,10 @@ API_PREFIX = "/api/"
 
 
 class ApiMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
         started_at, started = timezone.now(), time.perf_counter()
@@ -33,7 +35,7 @@ class ApiMiddleware:
             self._log(
                 ApiRequest(
                     api_key=api_key,
-                    method=request.method[:10],
+                    method=(request.method or "")[:10],  # always set on a request from a client
                     path=request.path[:500],
                     query=request.META.get("QUERY_STRING", "")[:2000],
                     status_code=response.status_code,
@@ -55,7 +57,7 @@ class ApiMiddleware:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
             entry.save()
 
-    def _json_error(self, response):
+    def _json_error(self, response: HttpResponseBase) -> HttpResponse:
         # A DRF view whose renderers cannot write JSON (the schema's YAML, the docs' HTML) still
         # holds the API's own error body, with its precise message: keep that one.
         body = getattr(response, "data", None)

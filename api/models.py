@@ -5,6 +5,8 @@ The tables keep the names they had when these models lived in ``communities`` an
 ``negotiators`` (``api/migrations/0001_initial.py`` moved them without touching the data).
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -71,7 +73,7 @@ class ApiKey(models.Model):
         label = f"{owner} · {self.prefix}…"
         return f"{label} ({self.name})" if self.name else label
 
-    def is_expired(self, now=None) -> bool:
+    def is_expired(self, now: datetime | None = None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
 
     @property

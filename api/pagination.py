@@ -1,4 +1,8 @@
+from typing import Any, cast
+
+from django.core.paginator import Page
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
 
 class ApiPagination(PageNumberPagination):
@@ -10,7 +14,7 @@ class ApiPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
-    def get_paginated_response(self, data):
+    def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
         links = [
             f'<{url}>; rel="{rel}"'
@@ -19,5 +23,7 @@ class ApiPagination(PageNumberPagination):
         ]
         if links:
             response["Link"] = ", ".join(links)
-        response["X-Total-Count"] = str(self.page.paginator.count)
+        # Set by paginate_queryset, which the view calls first.
+        page = cast("Page[Any]", self.page)
+        response["X-Total-Count"] = str(page.paginator.count)
         return response

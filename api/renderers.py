@@ -10,14 +10,19 @@ import csv
 import io
 import json
 import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from rest_framework.renderers import BaseRenderer
+
+if TYPE_CHECKING:
+    from rest_framework.serializers import Serializer
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
-def _cell(value) -> str:
+def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -32,8 +37,8 @@ def _cell(value) -> str:
     return text
 
 
-def _flatten(row: dict, prefix: str = "") -> dict:
-    flat = {}
+def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
     for key, value in row.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
@@ -43,10 +48,10 @@ def _flatten(row: dict, prefix: str = "") -> dict:
     return flat
 
 
-def _field_columns(serializer, prefix: str = "") -> list[str]:
+def _field_columns(serializer: "Serializer[Any]", prefix: str = "") -> list[str]:
     from rest_framework import serializers
 
-    columns = []
+    columns: list[str] = []
     for name, field in serializer.fields.items():
         if field.write_only:
             continue
@@ -62,7 +67,9 @@ class CsvRenderer(BaseRenderer):
     format = "csv"
     charset = "utf-8"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
+    ) -> bytes:
         renderer_context = renderer_context or {}
         if data is None:
             return b""
@@ -73,7 +80,7 @@ class CsvRenderer(BaseRenderer):
         else:
             rows = [data]
         rows = [_flatten(row) for row in rows]
-        columns = []
+        columns: list[str] = []
         view = renderer_context.get("view")
         if not rows and view is not None and hasattr(view, "get_serializer"):
             columns = _field_columns(view.get_serializer())
@@ -101,5 +108,7 @@ class PdfRenderer(BaseRenderer):
     charset = None
     render_style = "binary"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
+    ) -> bytes:
         return data if isinstance(data, bytes) else b""

@@ -3,19 +3,21 @@ the error body on every status an operation can answer, the ``Idempotency-Key`` 
 ``Accept-Language`` headers, CSV bodies, and which fields partner organisations never receive."""
 
 import inspect
+from collections.abc import Sequence
+from typing import Any, cast
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import Direction, OpenApiParameter
 from rest_framework import serializers
 
 from api.idempotency import MAX_KEY_LENGTH
 from api.serializers import AudienceSerializer
 
 
-class ErrorDetailSerializer(serializers.Serializer):
+class ErrorDetailSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(help_text="Stable, for programs: e.g. invalid, not_found, throttled.")
     message = serializers.CharField(help_text="For people, in the language of Accept-Language.")
     fields = serializers.DictField(  # type: ignore[assignment]  # a field named fields
@@ -24,7 +26,7 @@ class ErrorDetailSerializer(serializers.Serializer):
     )
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[Any]):
     error = ErrorDetailSerializer()
 
 
@@ -43,7 +45,9 @@ ERROR_DESCRIPTIONS = {
 
 
 class ApiAutoSchema(AutoSchema):
-    def get_override_parameters(self):
+    def get_override_parameters(
+        self,
+    ) -> list[OpenApiParameter | serializers.Serializer[Any] | type[serializers.Serializer[Any]]]:
         parameters = list(super().get_override_parameters())
         parameters.append(
             OpenApiParameter(
@@ -81,7 +85,7 @@ class ApiAutoSchema(AutoSchema):
             statuses += ["413", "415", "422"]
         return sorted(statuses)
 
-    def _get_response_bodies(self, direction="response"):
+    def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         for status in self._error_statuses():
             if status not in responses:
@@ -97,15 +101,29 @@ class ApiAutoSchema(AutoSchema):
                 responses[status] = response
         return responses
 
-    def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
-        response = super()._get_response_for_code(serializer, status_code, media_types, direction)
+    def _get_response_for_code(
+        self,
+        serializer: object,
+        status_code: str,
+        media_types: Sequence[str] | None = None,
+        direction: Direction = "response",
+    ) -> dict[str, Any]:
+        # drf-spectacular leaves this method unannotated.
+        response: dict[str, Any] = super()._get_response_for_code(  # type: ignore[no-untyped-call]
+            serializer, status_code, media_types, direction
+        )
         csv = response.get("content", {}).get("text/csv")
         if csv is not None:
-            csv["schema"] = {**build_basic_type(OpenApiTypes.STR), "description": "The same rows as CSV."}
+            # Never None for a basic type such as STR.
+            string = cast(dict[str, Any], build_basic_type(OpenApiTypes.STR))
+            csv["schema"] = {**string, "description": "The same rows as CSV."}
         return response
 
-    def _map_basic_serializer(self, serializer, direction):
-        schema = super()._map_basic_serializer(serializer, direction)
+    def _map_basic_serializer(
+        self, serializer: serializers.BaseSerializer[Any] | type[serializers.BaseSerializer[Any]], direction: Direction
+    ) -> dict[str, Any]:
+        # drf-spectacular leaves this method unannotated.
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)  # type: ignore[no-untyped-call]
         if direction == "response" and isinstance(serializer, AudienceSerializer):
             shared = set(serializer.Meta.partner_fields)
             required = [name for name in schema.get("required", []) if name in shared]
@@ -122,11 +140,12 @@ class ApiAutoSchema(AutoSchema):
         return schema
 
 
-class ApiKeyScheme(OpenApiAuthenticationExtension):
+# drf-spectacular's __init_subclass__ (which registers the extension) is unannotated.
+class ApiKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     target_class = "api.authentication.ApiKeyAuthentication"
     name = "apiKey"
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, Any]:
         return {
             "type": "http",
             "scheme": "bearer",

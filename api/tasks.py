@@ -10,11 +10,11 @@ from api.idempotency import prune_idempotency_keys as prune_keys
 from api.keys import api_requests_prune
 
 
-@shared_task(name="communities.prune_api_requests")
+@shared_task(name="communities.prune_api_requests")  # type: ignore[untyped-decorator]  # celery has no stubs
 def prune_api_requests() -> int:
     return api_requests_prune()
 
 
-@shared_task(name="negotiators.prune_idempotency_keys")
+@shared_task(name="negotiators.prune_idempotency_keys")  # type: ignore[untyped-decorator]  # celery has no stubs
 def prune_idempotency_keys() -> int:
     return prune_keys()

@@ -1,11 +1,15 @@
 """The API's own pages: the catch-all that answers unknown URLs under ``/api/v1/``, and the
 400 page that answers in the API's error shape under ``/api/``."""
 
+from typing import Any, NoReturn
+
+from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views import defaults
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
+from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from api.errors import json_error_response
@@ -13,7 +17,9 @@ from api.middleware import API_PREFIX
 from api.permissions import ApiAccess
 
 
-def bad_request(request, exception, template_name=defaults.ERROR_400_TEMPLATE_NAME):
+def bad_request(
+    request: HttpRequest, exception: Exception, template_name: str = defaults.ERROR_400_TEMPLATE_NAME
+) -> HttpResponse:
     """``handler400``: a request Django refuses before any view (a Host header not in
     ALLOWED_HOSTS, another suspicious operation) never reaches the API middleware, which sits
     inside the middleware that raised; under /api/ it is still JSON, elsewhere Django's page."""
@@ -32,7 +38,7 @@ class UnknownApiUrl(APIView):
     # No action here: ApiAccess checks only who is calling, not whether they may write.
     action = None
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         message = _("There is no such URL in the API.")
         if not request.path.endswith("/"):
@@ -45,7 +51,7 @@ class UnknownApiUrl(APIView):
         raise exceptions.NotFound(message)
 
     # Whatever the method: initial() has already answered.
-    def get(self, request, *args, **kwargs):  # pragma: no cover
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> NoReturn:  # pragma: no cover
         raise exceptions.NotFound()
 
     post = put = patch = delete = head = options = get

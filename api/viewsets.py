@@ -1,30 +1,35 @@
 """The base of every collection of the API."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 
 from django.db.models import Model, QuerySet
 from django.utils.functional import cached_property
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import ModelSerializer
 
 from access.capabilities import Capability
 from access.viewer import Viewer
 from api.idempotency import REPLAYED_HEADER, run_once
 from api.principal import audience_of, viewer_for
 
+_M = TypeVar("_M", bound=Model)
 
-def stable_order(queryset: QuerySet) -> QuerySet:
+
+def stable_order(queryset: QuerySet[_M]) -> QuerySet[_M]:
     """Append the primary key to the ordering, so that pages never repeat or skip a row when
     several rows share the sort value (same date, same name)."""
-    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering or ())
     if not any(str(term).lstrip("-") in ("pk", "id") for term in ordering):
         ordering.append("pk")
     return queryset.order_by(*ordering)
 
 
-def with_community(queryset: QuerySet) -> QuerySet:
+def with_community(queryset: QuerySet[_M]) -> QuerySet[_M]:
     """The rows with their community in the same query, without the community's columns no
     serializer shows (SQLite parses every date it loads: two per row on a 100-row page)."""
     return queryset.select_related("community").defer(
@@ -32,7 +37,7 @@ def with_community(queryset: QuerySet) -> QuerySet:
     )
 
 
-class ScopedViewSet(viewsets.GenericViewSet):
+class ScopedViewSet(viewsets.GenericViewSet[Any]):
     """A collection whose rows come from a selector, so whatever is out of the caller's scope is
     simply not there (404).
 
@@ -46,7 +51,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     # A plain function (viewer -> queryset) set on the class and called as type(self).selector:
     # typed loosely, as mypy reads a function in a class body as a method.
-    selector: Callable[..., QuerySet]
+    selector: Callable[..., QuerySet[Any]]
     write_capability: Capability | None = None
     # The model of the rows, for the schema; by default the serializer's (set it when the
     # serializer is not a ModelSerializer, e.g. computed figures).
@@ -60,49 +65,51 @@ class ScopedViewSet(viewsets.GenericViewSet):
     def is_schema_view(self) -> bool:
         return getattr(self, "swagger_fake_view", False)
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet[Any]:
         if self.is_schema_view:
-            return (self.model or type(self).serializer_class.Meta.model).objects.none()  # type: ignore[union-attr]
+            # Without a model of its own, the collection's serializer is a ModelSerializer.
+            serializer_class = cast("type[ModelSerializer[Any]]", type(self).serializer_class)
+            return (self.model or serializer_class.Meta.model)._default_manager.none()
         return self.optimise(type(self).selector(self.viewer))
 
-    def optimise(self, queryset: QuerySet) -> QuerySet:
+    def optimise(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset
 
-    def attach(self, rows: list) -> list:
+    def attach(self, rows: list[Any]) -> list[Any]:
         """Add to the rows of a page (or to one record) what one query for all of them can fetch
         more cheaply than ``prefetch_related``, e.g. many-to-many ids."""
         return rows
 
-    def paginate_queryset(self, queryset):
+    def paginate_queryset(self, queryset: QuerySet[Any] | Sequence[Any]) -> list[Any] | None:
         page = super().paginate_queryset(queryset)
         return None if page is None else self.attach(list(page))
 
-    def get_object(self):
+    def get_object(self) -> Any:
         return self.attach([super().get_object()])[0]
 
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return stable_order(super().filter_queryset(queryset))
 
-    def get_serializer_context(self) -> dict:
+    def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
         if not self.is_schema_view:
             context["audience"] = audience_of(self.viewer)
         return context
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         if request.method not in SAFE_METHODS:
             # Reading the body through Django enforces DATA_UPLOAD_MAX_MEMORY_SIZE (413), which
             # DRF's parsers, reading the stream themselves, would not.
             request._request.body  # noqa: B018
 
-    def finalize_response(self, request, response, *args, **kwargs):
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         if response.status_code >= 400 and not isinstance(getattr(request, "accepted_renderer", None), JSONRenderer):
             # Errors are always JSON, even for ?format=csv.
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
-    def respond_once(self, request, write: Callable[[dict], tuple[int, object]]) -> Response:
+    def respond_once(self, request: Request, write: Callable[[dict[str, Any]], tuple[int, object]]) -> Response:
         """Validate the body with the action's input serializer, then run ``write`` (given the
         validated data, returns ``(status, body)``) at most once per ``Idempotency-Key``: a retry
         with the same body gets the first response again (header ``Idempotency-Replayed: true``),
@@ -111,7 +118,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
         unused. Without the header, the body is validated and ``write`` just runs."""
         form = self.get_serializer(data=request.data)
 
-        def validated_write():
+        def validated_write() -> tuple[int, object]:
             form.is_valid(raise_exception=True)
             return write(form.validated_data)
 

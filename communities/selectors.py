@@ -4,10 +4,10 @@ Every other app's selectors start from :func:`visible_communities`, so the rule 
 community" is written once.
 """
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from access.capabilities import Capability
@@ -20,6 +20,8 @@ from communities.models import (
     Region,
     SafetyAssessment,
 )
+
+M = TypeVar("M", bound=Model)
 
 
 def partner_scope(viewer: Viewer, relation: str) -> dict[str, Any]:
@@ -49,7 +51,7 @@ def sees_every_community(viewer: Viewer) -> bool:
     return viewer.can(Capability.SEES_EVERY_COMMUNITY)
 
 
-def in_visible_communities(queryset: QuerySet, viewer: Viewer, field: str = "community") -> QuerySet:
+def in_visible_communities(queryset: QuerySet[M], viewer: Viewer, field: str = "community") -> QuerySet[M]:
     """``queryset`` restricted to rows whose ``field`` is a community ``viewer`` may see.
 
     For viewers who see every community the queryset comes back unfiltered: the same rows, without

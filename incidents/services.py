@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TypedDict
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -53,7 +54,7 @@ def ensure_action_moment(*, incident: Incident, performed_at: datetime | None) -
 @transaction.atomic
 def incident_report(
     *,
-    actor,
+    actor: User,
     community: Community,
     category: str,
     occurred_at: datetime,
@@ -98,7 +99,7 @@ def incident_report(
 
 
 @transaction.atomic
-def incident_open(*, incident: Incident, actor, reported_at: datetime | None = None) -> Incident:
+def incident_open(*, incident: Incident, actor: User, reported_at: datetime | None = None) -> Incident:
     """Save a new, unsaved ``incident`` (built by :func:`incident_report` or by a form) as
     *reported*, with the first entry of its log, dated ``reported_at`` (default: now)."""
     ensure_can_log_in(Viewer.for_user(actor), incident.community)
@@ -123,7 +124,7 @@ def incident_transition(
     *,
     incident: Incident,
     to_status: str,
-    actor,
+    actor: User,
     note: str = "",
     referred_to: str = "",
     response_mode: str = "",
@@ -181,7 +182,7 @@ def incident_action_add(
     *,
     incident: Incident,
     kind: str,
-    actor,
+    actor: User,
     description: str = "",
     performed_at: datetime | None = None,
 ) -> IncidentAction:

@@ -1,5 +1,6 @@
 """Reads of negotiators, outreach events and media mentions, scoped to who is asking."""
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from access.viewer import Viewer
@@ -23,8 +24,8 @@ def visible_media_mentions(viewer: Viewer) -> QuerySet[MediaMention]:
     return MediaMention.objects.filter(Q(community__in=visible_communities(viewer)) | Q(community__isnull=True))
 
 
-def acting_negotiator(user, community: Community) -> Negotiator | None:
+def acting_negotiator(user: User | AnonymousUser | None, community: Community) -> Negotiator | None:
     """The negotiator record of ``user`` in ``community``, if the user is an active negotiator there."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):
         return None
     return Negotiator.objects.filter(user=user, community=community, is_active=True).first()

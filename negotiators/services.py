@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from negotiators.selectors import acting_negotiator
 @transaction.atomic
 def event_log(
     *,
-    actor,
+    actor: User,
     community: Community,
     kind: str,
     title: str,
@@ -83,7 +84,7 @@ def ensure_organisers_of(*, community: Community | None, organisers: Iterable[Ne
 
 
 @transaction.atomic
-def event_update(*, event: OutreachEvent, actor, organisers: Iterable[Negotiator] | None = None) -> OutreachEvent:
+def event_update(*, event: OutreachEvent, actor: User, organisers: Iterable[Negotiator] | None = None) -> OutreachEvent:
     """Save the changes made to ``event`` (and its ``organisers``, when given) under the rules of
     :func:`event_log`: the same figures, and organisers from the event's community."""
     ensure_can_log_in(Viewer.for_user(actor), event.community)

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -67,7 +68,7 @@ def certifications_earned_by_attendance(*, negotiators: Iterable[Negotiator]) ->
 
 @transaction.atomic
 def negotiator_refresh_status(
-    *, negotiators: Iterable[Negotiator], earned_by_attendance: Iterable[int] = (), actor=None
+    *, negotiators: Iterable[Negotiator], earned_by_attendance: Iterable[int] = (), actor: User | None = None
 ) -> None:
     """Recompute the status (and certification date) of ``negotiators`` from their completed
     modules, in a fixed number of queries. A negotiator in ``earned_by_attendance`` (ids, from
@@ -103,7 +104,7 @@ class AttendanceChange:
 
 @contextmanager
 def attendance_change(
-    *, negotiator_ids: Iterable[int], session_ids: Iterable[int] = (), actor=None
+    *, negotiator_ids: Iterable[int], session_ids: Iterable[int] = (), actor: User | None = None
 ) -> Iterator[AttendanceChange]:
     """Around any change of attendance rows: afterwards the sessions count as changed
     (``updated_at``: their attendees and completions are part of them in the API) and the
@@ -125,7 +126,12 @@ def attendance_change(
 
 @transaction.atomic
 def attendance_record(
-    *, session: TrainingSession, negotiator: Negotiator, present: bool = True, completed: bool = False, actor=None
+    *,
+    session: TrainingSession,
+    negotiator: Negotiator,
+    present: bool = True,
+    completed: bool = False,
+    actor: User | None = None,
 ) -> Attendance:
     """Record (or correct) whether ``negotiator`` attended ``session`` and completed its module,
     then update their status."""
@@ -143,7 +149,7 @@ def attendance_record(
 
 
 @transaction.atomic
-def attendance_delete(*, attendances: QuerySet[Attendance], actor) -> int:
+def attendance_delete(*, attendances: QuerySet[Attendance], actor: User | None) -> int:
     """Delete attendance rows; their negotiators' status follows from what is left."""
     rows = list(attendances.values_list("pk", "negotiator_id", "session_id"))
     with attendance_change(negotiator_ids=[row[1] for row in rows], session_ids=[row[2] for row in rows], actor=actor):
@@ -152,7 +158,7 @@ def attendance_delete(*, attendances: QuerySet[Attendance], actor) -> int:
 
 
 @transaction.atomic
-def session_delete(*, sessions: QuerySet[TrainingSession], actor) -> int:
+def session_delete(*, sessions: QuerySet[TrainingSession], actor: User | None) -> int:
     """Delete training sessions with their attendance; the negotiators who attended them keep
     only the status their remaining attendance gives."""
     session_ids = list(sessions.values_list("pk", flat=True))
@@ -167,7 +173,7 @@ def _catalogue(modules: QuerySet[TrainingModule]) -> set[tuple[int, str, bool]]:
 
 
 @transaction.atomic
-def module_save(*, module: TrainingModule, actor) -> TrainingModule:
+def module_save(*, module: TrainingModule, actor: User | None) -> TrainingModule:
     """Save a module of the School's catalogue. When it is new or changes level or activity,
     every negotiator's status follows the catalogue as it now is; a certification already given
     is kept (a module added later does not take it back)."""
@@ -179,7 +185,7 @@ def module_save(*, module: TrainingModule, actor) -> TrainingModule:
 
 
 @transaction.atomic
-def module_delete(*, modules: QuerySet[TrainingModule], actor) -> int:
+def module_delete(*, modules: QuerySet[TrainingModule], actor: User | None) -> int:
     """Delete modules of the catalogue (only those without sessions can go); every negotiator's
     status then follows the modules that are left."""
     deleted, _details = TrainingModule.objects.filter(pk__in=list(modules.values_list("pk", flat=True))).delete()
