@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.utils.encoders import JSONEncoder
 
 from access.viewer import Viewer
 from api.models import IdempotencyKey
@@ -89,6 +90,9 @@ def run_once(*, owner: Viewer, key: str, scope: str, data: object, write: Callab
         try:
             with transaction.atomic():
                 status_code, response = write()
+                # As the client reads it: decimals (coordinates), dates and lazy strings become
+                # JSON, so the first answer and every replay are the same, and the row can be stored.
+                response = json.loads(json.dumps(response, cls=JSONEncoder))
                 IdempotencyKey.objects.create(
                     **owned, key=key, scope=scope, fingerprint=digest, status_code=status_code, response=response
                 )

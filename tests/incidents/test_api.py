@@ -257,3 +257,16 @@ def test_logging_an_action_brings_the_case_back_into_an_incremental_sync(api_as,
     client.post(f"/api/v1/incidents/{case.pk}/actions/", {"kind": "note"}, format="json")
     later = client.get("/api/v1/incidents/", {"updated_since": since}).json()["results"]
     assert [row["id"] for row in later] == [case.pk]
+
+
+def test_a_transition_replayed_with_its_key_answers_again_when_the_case_has_coordinates(negotiator_api, case):
+    case.latitude, case.longitude = Decimal("49.42298"), Decimal("26.98713")
+    case.save()
+    url = f"/api/v1/incidents/{case.pk}/transition/"
+    body = {"to_status": "in_progress", "response_mode": "mediation"}
+    first = negotiator_api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="with-coordinates")
+    again = negotiator_api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="with-coordinates")
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again["Idempotency-Replayed"] == "true"
+    assert again.content == first.content
+    assert first.json()["latitude"] == 49.42298
