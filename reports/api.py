@@ -7,6 +7,8 @@ programme managers of any scope, a partner organisation of its own communities) 
 PDF through ``reports/<id>/pdf/``, checked against its size and checksum.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
@@ -21,7 +23,7 @@ from rest_framework.response import Response
 
 from access.capabilities import Capability
 from api.renderers import CsvRenderer, PdfRenderer
-from api.schema import ErrorSerializer
+from api.schema import ApiAutoSchema, ErrorSerializer
 from api.serializers import AudienceSerializer
 from api.viewsets import ReadOnlyCollection, ScopedViewSet
 from communities.models import Community, Region
@@ -126,6 +128,21 @@ INDICATOR_RESPONSES = {
 }
 
 
+class IndicatorsSchema(ApiAutoSchema):
+    """``indicators/`` answers one document (an object), not a list of rows."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False
+
+    def _error_statuses(self) -> list[str]:
+        # A bad period or filter (400); a community or region outside the caller's scope (404).
+        return sorted({*super()._error_statuses(), "400", "404"})
+
+    def get_operation_id(self) -> str:
+        # As before the fix, so generated clients keep their method names.
+        return "indicators_list" if getattr(self.view, "action", None) == "list" else super().get_operation_id()
+
+
 class IndicatorsViewSet(ScopedViewSet):
     """Monitoring indicators, computed by the same code as the PDF reports. ``indicators/`` covers
     what the caller sees (the whole programme for staff and managers, a partner organisation's
@@ -134,6 +151,7 @@ class IndicatorsViewSet(ScopedViewSet):
 
     selector = visible_communities
     model = Community
+    schema = IndicatorsSchema()
     serializer_class = IndicatorsSerializer
     pagination_class = None
     filter_backends = []

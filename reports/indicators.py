@@ -80,7 +80,9 @@ class Period:
     half: int | None = None
 
     def __post_init__(self) -> None:
-        if not 2000 <= self.year <= 2100:
+        # 2000 to 2100 is what may be asked for (parse); the period before 2000 is still a period,
+        # the one 2000's figures are compared with.
+        if not 1999 <= self.year <= 2100:
             raise ValueError(_("The year must be between 2000 and 2100."))
         if self.half not in (None, 1, 2):
             raise ValueError(_("The half-year must be 1 or 2."))
@@ -94,8 +96,10 @@ class Period:
             raise ValueError(
                 _("“%(value)s” is not a period: write 2025-H1, 2025-H2 or 2025.") % {"value": str(text)[:20]}
             )
-        half = match.group("half")
-        return cls(year=int(match.group("year")), half=int(half) if half else None)
+        half, year = match.group("half"), int(match.group("year"))
+        if not 2000 <= year <= 2100:
+            raise ValueError(_("The year must be between 2000 and 2100."))
+        return cls(year=year, half=int(half) if half else None)
 
     @property
     def code(self) -> str:
@@ -869,6 +873,8 @@ def compute_indicators(
         row["negotiators"] = activity.get(key, [])
     del assessments["by_community"]
     earliest = _earliest_record(communities, programme_wide)
+    if earliest is not None and earliest > period.end:
+        earliest = None  # nothing was recorded by the period's end: "to date" is empty
     events, incidents = merged["events"], merged["incidents"]
     police = {
         "joint_events": dict(events["with_police"]),

@@ -3,6 +3,7 @@ reports requested exactly once and served only when complete."""
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from reports.models import MonitoringReport, ReportScope, ReportStatus
 from reports.selectors import scope_communities
 from tests.communities.api_support import issue_key, key_client, other_partner
 from tests.communities.factories import CommunityFactory
+from tests.incidents.factories import IncidentFactory
 from tests.negotiators.factories import OutreachEventFactory
 from tests.reports.demo_figures import check_pdf_text, demo_figures
 from tests.reports.factories import MonitoringReportFactory, done_report
@@ -218,3 +220,34 @@ def test_the_demo_partner_key_sees_its_thirteen_communities(demo_programme):
     body = key_client(issue_key(partner)).get("/api/v1/indicators/", {"period": "2025"}).json()
     assert body["scope"] == {"communities": 13, "programme_wide": False}
     assert body["negotiators"]["registered_at_end"]["current"] == 26
+
+
+@pytest.mark.parametrize("period", ["2000", "2000-H1", "2000-H2", "2050-H1", "2100", "2100-H2"])
+def test_every_period_from_2000_to_2100_answers(api_as, community, period):
+    client = api_as("manager")
+    listed = client.get("/api/v1/indicators/", {"period": period})
+    one = client.get(f"/api/v1/indicators/{community.pk}/", {"period": period})
+    assert (listed.status_code, one.status_code) == (200, 200)
+    assert listed.json()["period"]["code"] == period
+
+
+@pytest.mark.parametrize("period", ["1999", "1999-H2", "2101"])
+def test_a_period_outside_2000_to_2100_is_a_400(api_as, period):
+    response = api_as("manager").get("/api/v1/indicators/", {"period": period})
+    assert (response.status_code, set(response.json()["error"]["fields"])) == (400, {"period"})
+
+
+def test_to_date_never_starts_after_it_ends(api_as, community):
+    IncidentFactory(community=community, occurred_at=datetime(2023, 3, 1, 12, 0, tzinfo=UTC))
+    before_any_record = api_as("manager").get("/api/v1/indicators/", {"period": "2001"}).json()["to_date"]
+    assert before_any_record == {"start": None, "end": "2001-12-31"}
+    since = api_as("manager").get("/api/v1/indicators/", {"period": "2024"}).json()["to_date"]
+    assert since == {"start": "2023-03-01", "end": "2024-12-31"}
+
+
+def test_the_schema_declares_indicators_as_the_object_they_are(api_as):
+    schema = APIClient().get("/api/v1/schema/", {"format": "json"}).json()
+    answer = api_as("manager").get("/api/v1/indicators/", {"period": "2025"}).json()
+    declared = schema["paths"]["/api/v1/indicators/"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert declared["schema"] == {"$ref": "#/components/schemas/Indicators"}
+    assert isinstance(answer, dict)
