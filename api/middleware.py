@@ -19,6 +19,12 @@ from api.models import ApiKey, ApiRequest
 API_PREFIX = "/api/"
 
 
+def loggable(text: str) -> str:
+    """``text`` as a text column can hold it: PostgreSQL refuses NUL characters (a request for
+    ``/api/v1/incidents/%00/`` went unlogged and answered 500)."""
+    return text.replace("\x00", "\N{REPLACEMENT CHARACTER}")
+
+
 class ApiMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -36,8 +42,8 @@ class ApiMiddleware:
                 ApiRequest(
                     api_key=api_key,
                     method=(request.method or "")[:10],  # always set on a request from a client
-                    path=request.path[:500],
-                    query=request.META.get("QUERY_STRING", "")[:2000],
+                    path=loggable(request.path)[:500],
+                    query=loggable(request.META.get("QUERY_STRING", ""))[:2000],
                     status_code=response.status_code,
                     requested_at=started_at,
                     duration_ms=round((time.perf_counter() - started) * 1000),

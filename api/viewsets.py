@@ -4,8 +4,11 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
 from django.db.models import Model, QuerySet
+from django.http import QueryDict
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -35,6 +38,15 @@ def with_community(queryset: QuerySet[_M]) -> QuerySet[_M]:
     return queryset.select_related("community").defer(
         "community__created_at", "community__updated_at", "community__population", "community__kind"
     )
+
+
+def refuse_nul_characters(params: QueryDict) -> None:
+    """A NUL character in a query is never meant (and PostgreSQL cannot compare text with it)."""
+    bad = sorted({name for name, values in params.lists() if any("\x00" in value for value in [name, *values])})
+    if bad:
+        raise ValidationError(
+            {name.replace("\x00", "") or "query": [_("This value contains a NUL character.")] for name in bad}
+        )
 
 
 class ScopedViewSet(viewsets.GenericViewSet[Any]):
@@ -98,6 +110,7 @@ class ScopedViewSet(viewsets.GenericViewSet[Any]):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        refuse_nul_characters(request.query_params)
         if request.method not in SAFE_METHODS:
             # Reading the body through Django enforces DATA_UPLOAD_MAX_MEMORY_SIZE (413), which
             # DRF's parsers, reading the stream themselves, would not.

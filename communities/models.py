@@ -12,6 +12,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+# No programme record is dated before this: an earlier date is a typing mistake (0001-01-01).
+EARLIEST_RECORD_DATE = date(2000, 1, 1)
+
+
+EARLIEST_DATE_MESSAGE = _("Dates before 1 January 2000 are not accepted: check the year.")
+
 
 class Timestamped(models.Model):
     """Every record carries when it was created and last changed (``updated_at`` drives the

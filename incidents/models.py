@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communities.models import Community, Timestamped
+from communities.models import EARLIEST_DATE_MESSAGE, EARLIEST_RECORD_DATE, Community, Timestamped
 from negotiators.models import Negotiator
 
 
@@ -186,6 +186,8 @@ class Incident(Timestamped):
         errors = {}
         if self.occurred_at and self.occurred_at > timezone.now() + CLOCK_SKEW:
             errors["occurred_at"] = _("An incident cannot have happened in the future.")
+        if self.occurred_at and timezone.localdate(self.occurred_at) < EARLIEST_RECORD_DATE:
+            errors["occurred_at"] = EARLIEST_DATE_MESSAGE
         if self.occurred_at and self.closed_at and self.closed_at < self.occurred_at:
             errors["closed_at"] = _("A case cannot be closed before it happened.")
         if self.negotiator_id and self.community_id and self.negotiator.community_id != self.community_id:  # type: ignore[union-attr]

@@ -30,6 +30,9 @@ from incidents.models import (
 from negotiators.models import Negotiator
 from negotiators.selectors import acting_negotiator
 
+# People named in one case: more is a mistake or an attack, not a mediation.
+MAX_PARTIES = 50
+
 
 class PartyData(TypedDict, total=False):
     role: str
@@ -75,6 +78,14 @@ def incident_report(
     community.
     """
     ensure_can_log_in(Viewer.for_user(actor), community)
+    parties = list(parties)
+    if len(parties) > MAX_PARTIES:
+        raise ValidationError(
+            {
+                "parties": _("A case names at most %(max)d people; list the others in the description.")
+                % {"max": MAX_PARTIES}
+            }
+        )
     if negotiator is None:
         negotiator = acting_negotiator(actor, community)
     incident = Incident(

@@ -9,7 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communities.models import Community, Timestamped, Topic
+from communities.models import EARLIEST_DATE_MESSAGE, EARLIEST_RECORD_DATE, Community, Timestamped, Topic
 
 
 class Cohort(models.TextChoices):
@@ -193,6 +193,8 @@ class OutreachEvent(Timestamped):
                     errors[group] = _("Cannot exceed the total number of participants (%(total)d).") % {"total": total}
         if self.date and self.date > timezone.localdate():
             errors["date"] = _("The event cannot be in the future: log it once it has taken place.")
+        if self.date and self.date < EARLIEST_RECORD_DATE:
+            errors["date"] = EARLIEST_DATE_MESSAGE
         if errors:
             raise ValidationError(errors)
 
