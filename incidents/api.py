@@ -77,9 +77,29 @@ class IncidentSerializer(AudienceSerializer):
 class IncidentActionSerializer(AudienceSerializer):
     class Meta:
         model = IncidentAction
-        fields = ("id", "incident", "kind", "performed_at", "from_status", "to_status", "description", "actor")
+        fields = (
+            "id",
+            "incident",
+            "kind",
+            "performed_at",
+            "from_status",
+            "to_status",
+            "description",
+            "actor",
+            "created_at",
+            "updated_at",
+        )
         # What was done may name people; who did it is a user account.
-        partner_fields = ("id", "incident", "kind", "performed_at", "from_status", "to_status")
+        partner_fields = (
+            "id",
+            "incident",
+            "kind",
+            "performed_at",
+            "from_status",
+            "to_status",
+            "created_at",
+            "updated_at",
+        )
 
 
 class PartySerializer(serializers.Serializer):

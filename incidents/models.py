@@ -234,6 +234,8 @@ class IncidentAction(models.Model):
     to_status = models.CharField(_("to status"), max_length=20, choices=IncidentStatus.choices, blank=True)
     description = models.TextField(_("what was done"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # Entries are never edited: it moves only if staff correct one in the admin.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("incident action")

@@ -1,0 +1,37 @@
+"""Incident actions got ``updated_at``: a populated database keeps every entry, stamped with the
+time it was recorded."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from incidents.models import IncidentAction
+from tests.api.test_migrations import latest, migrate
+
+BEFORE = [("incidents", "0001_initial")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_actions_keep_their_rows_and_are_stamped_when_recorded():
+    try:
+        old = migrate(BEFORE)
+        user = old.get_model("auth", "User").objects.create(username="old-staff")
+        region = old.get_model("communities", "Region").objects.create(name="Old region", country="UA")
+        community = old.get_model("communities", "Community").objects.create(
+            name="Old community", region=region, kind="hromada"
+        )
+        incident = old.get_model("incidents", "Incident").objects.create(
+            community=community, category="youth", occurred_at=datetime(2025, 1, 2, tzinfo=UTC), title="Old case"
+        )
+        actions = old.get_model("incidents", "IncidentAction").objects
+        for day in (3, 4):
+            actions.create(incident=incident, kind="note", performed_at=datetime(2025, 1, day, tzinfo=UTC), actor=user)
+        recorded = datetime(2025, 1, 5, 9, 30, tzinfo=UTC)
+        actions.update(created_at=recorded)
+
+        migrate(latest())
+
+        rows = list(IncidentAction.objects.order_by("performed_at").values_list("kind", "created_at", "updated_at"))
+        assert rows == [("note", recorded, recorded), ("note", recorded, recorded)]
+    finally:
+        migrate(latest())
