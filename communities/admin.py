@@ -14,6 +14,7 @@ from communities.models import (
 )
 from communities.selectors import with_partnership_state
 from communities.services import (
+    community_save,
     community_touch,
     partnership_delete,
     partnership_periods_errors,
@@ -77,6 +78,9 @@ class CommunityAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return with_partnership_state(super().get_queryset(request))
+
+    def save_model(self, request, obj, form, change):
+        community_save(community=obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Partnership:

@@ -21,6 +21,31 @@ def community_touch(*, community_ids: Iterable[int]) -> None:
 
 
 @transaction.atomic
+def community_save(*, community: Community) -> Community:
+    """Save ``community`` as edited. A new name or region changes what the API shows of every
+    record in it (``community_name``, ``region``), so those records count as changed for the
+    incremental sync too."""
+    before = Community.objects.filter(pk=community.pk).values("name", "region_id").first()
+    community.save()
+    if before is not None and (before["name"], before["region_id"]) != (community.name, community.region_id):
+        records_in_community_touch(community=community)
+    return community
+
+
+def records_in_community_touch(*, community: Community) -> None:
+    """Mark every record that belongs to ``community`` (a ``community`` foreign key) as changed,
+    without a history entry: nothing of the records themselves changed. The apps above this one
+    are found through the relations, so this app imports none of them."""
+    now = timezone.now()
+    for relation in Community._meta.related_objects:
+        model = relation.related_model
+        if relation.many_to_many or relation.field.name != "community":
+            continue
+        if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+            model._default_manager.filter(community=community).update(updated_at=now)
+
+
+@transaction.atomic
 def partnership_start(*, community: Community, joined_on: date, note: str = "") -> Partnership:
     """Open a partnership period for ``community``. Fails if one is already open or the period
     overlaps an earlier one."""
