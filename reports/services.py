@@ -45,6 +45,11 @@ try:  # the broker's own connection errors, when Celery's transport is installed
 except ImportError:  # pragma: no cover
     pass
 
+# What sending a task raises when Redis is away, besides TRANSIENT_ERRORS: Celery's Redis result
+# store gives up reconnecting with a bare RuntimeError ("Retry limit exceeded while trying to
+# reconnect to the Celery result store backend").
+ENQUEUE_ERRORS: tuple[type[BaseException], ...] = (*TRANSIENT_ERRORS, RuntimeError)
+
 ERROR_MAX_LENGTH = 2000
 
 
@@ -80,19 +85,27 @@ def _check_permission(actor: User | None) -> None:
         raise PermissionDenied(_("You cannot request monitoring reports."))
 
 
-def _enqueue_after_commit(report_id: int) -> None:
-    transaction.on_commit(lambda: report_enqueue(report_id=report_id))
+def _enqueue_after_commit(report_id: int, report: MonitoringReport | None = None) -> None:
+    def send() -> None:
+        sent = report_enqueue(report_id=report_id)
+        if report is not None:
+            report.sent_to_queue = sent
+
+    transaction.on_commit(send)
 
 
-def report_enqueue(*, report_id: int) -> None:
-    """Send the build of ``report_id`` to Celery. A broker that is down is logged, not raised: the
-    report stays queued and the watchdog sends it again."""
+def report_enqueue(*, report_id: int) -> bool:
+    """Send the build of ``report_id`` to Celery; False if that failed. A broker that is down is
+    logged, not raised (the settings bound the wait to a few seconds): the report stays queued and
+    the watchdog sends it again."""
     from reports.tasks import build_report
 
     try:
         build_report.delay(report_id)
-    except TRANSIENT_ERRORS:
+    except ENQUEUE_ERRORS:
         logger.exception("Could not queue the build of report %s; the watchdog will retry", report_id)
+        return False
+    return True
 
 
 def report_check_request(
@@ -191,7 +204,7 @@ def report_request(
     report.full_clean()
     report.save()
     if enqueue:
-        _enqueue_after_commit(report.pk)
+        _enqueue_after_commit(report.pk, report)
     return report
 
 

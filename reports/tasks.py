@@ -31,6 +31,10 @@ def retry_delay(retries: int) -> int:
     reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
     soft_time_limit=settings.REPORTS_BUILD_SOFT_TIME_LIMIT,
+    time_limit=settings.REPORTS_BUILD_TIME_LIMIT,
+    # Nobody waits on the result (the report row says how the build went), so sending the task
+    # does not touch the result store.
+    ignore_result=True,
 )
 def build_report(self, report_id: int) -> str:
     """Build monitoring report ``report_id`` and return its final status."""
