@@ -57,6 +57,18 @@ class ReportBuildError(Exception):
     """The build produced something that must not be stored (e.g. an incomplete PDF)."""
 
 
+class ReportStorageError(Exception):
+    """The file storage refused the PDF (disk full, volume gone, permissions). Transient: retried
+    like a database outage. Its message is for the report's readers, so it names no server path
+    (the ``OSError`` with the path is logged and chained)."""
+
+    def __init__(self) -> None:
+        super().__init__(_("The report could not be saved: the file storage is not available."))
+
+
+TRANSIENT_ERRORS += (ReportStorageError,)
+
+
 def report_kind_for(kind: str, half: int | None) -> str:
     """Map the request's ``kind`` (``semiannual`` with ``half`` 1 or 2, or ``annual``; the stored
     ``h1``/``h2`` are accepted too) to :class:`ReportKind`. Raises ``ValidationError``."""
@@ -278,9 +290,13 @@ def _store(report: MonitoringReport, token: str, content: bytes) -> MonitoringRe
     pointed at before is removed only after that commits. A build that was superseded by a newer
     one (another token) discards its file."""
     checksum = hashlib.sha256(content).hexdigest()
-    name = default_storage.save(
-        report_upload_to(report, f"report-{report.pk}-{checksum[:16]}-{token[:8]}.pdf"), ContentFile(content)
-    )
+    try:
+        name = default_storage.save(
+            report_upload_to(report, f"report-{report.pk}-{checksum[:16]}-{token[:8]}.pdf"), ContentFile(content)
+        )
+    except OSError as error:
+        logger.error("Could not store the PDF of report %s: %s", report.pk, error)
+        raise ReportStorageError() from error
     try:
         with transaction.atomic():
             current = MonitoringReport.objects.select_for_update().get(pk=report.pk)
@@ -345,8 +361,21 @@ def _build(report: MonitoringReport, token: str) -> MonitoringReport:
 
 
 def describe_error(error: BaseException) -> str:
+    if isinstance(error, ReportStorageError):  # already written for the report's readers
+        return str(error)[:ERROR_MAX_LENGTH]
     message = str(error).strip() or error.__class__.__name__
     return f"{error.__class__.__name__}: {message}"[:ERROR_MAX_LENGTH]
+
+
+def report_give_up(*, report_id: int, error: BaseException) -> MonitoringReport:
+    """Fail report ``report_id`` after its last retry of a transient ``error``, with a message in
+    the report's language."""
+    language = MonitoringReport.objects.filter(pk=report_id).values_list("language", flat=True).first()
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return report_fail(
+            report_id=report_id,
+            message=_("Gave up after repeated temporary errors: %(error)s") % {"error": describe_error(error)},
+        )
 
 
 @transaction.atomic
@@ -365,6 +394,7 @@ def report_fail(*, report_id: int, message: str, token: str | None = None) -> Mo
     report.file.name = ""
     report.file_size = None
     report.checksum = ""
+    report.progress = 0
     report.save()
     if previous_name:
         transaction.on_commit(lambda: default_storage.delete(previous_name))

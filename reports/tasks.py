@@ -9,7 +9,6 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.utils.translation import gettext as _
 
 from reports import services
 from reports.models import MonitoringReport
@@ -45,11 +44,7 @@ def build_report(self, report_id: int) -> str:
         return "missing"
     except services.TRANSIENT_ERRORS as error:
         if self.request.retries >= self.max_retries:
-            services.report_fail(
-                report_id=report_id,
-                message=_("Gave up after repeated temporary errors: %(error)s")
-                % {"error": services.describe_error(error)},
-            )
+            services.report_give_up(report_id=report_id, error=error)
             return "failed"
         logger.warning("Report %s hit a temporary error (%s); retrying", report_id, error)
         if self.request.is_eager:
