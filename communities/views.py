@@ -43,7 +43,7 @@ def _check_cache() -> None:
 def _check_broker() -> None:
     import redis
 
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    client = redis.Redis.from_url(settings.REDIS_URL or "", socket_connect_timeout=1, socket_timeout=1)
     try:
         client.ping()
     finally:
