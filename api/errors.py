@@ -8,6 +8,7 @@
 """
 
 import json
+import math
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -15,6 +16,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -36,6 +38,21 @@ class IdempotencyKeyReused(exceptions.APIException):
     status_code = idempotency.CONFLICT_STATUS
     default_detail = _("This Idempotency-Key was already used for a different request.")
     default_code = idempotency.CONFLICT_CODE
+
+
+class ApiThrottled(exceptions.Throttled):
+    """DRF's 429 with the whole message in the request's language: DRF appends an untranslated
+    "Expected available in N seconds." to its own first sentence."""
+
+    def __init__(self, wait: float | None = None) -> None:
+        seconds = max(1, math.ceil(wait or 0))
+        detail = ngettext(
+            "Too many requests: try again in %(seconds)d second.",
+            "Too many requests: try again in %(seconds)d seconds.",
+            seconds,
+        ) % {"seconds": seconds}
+        exceptions.APIException.__init__(self, detail)
+        self.wait = seconds
 
 
 class BadIdempotencyKey(exceptions.APIException):
@@ -116,6 +133,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = IdempotencyKeyReused(str(exc))
     elif isinstance(exc, idempotency.InvalidIdempotencyKey):
         exc = BadIdempotencyKey(str(exc))
+    elif isinstance(exc, exceptions.Throttled) and not isinstance(exc, ApiThrottled):
+        exc = ApiThrottled(getattr(exc, "wait", None))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -1,4 +1,11 @@
+import logging
+import uuid
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -6,6 +13,8 @@ from django.views.decorators.cache import never_cache
 
 from access.capabilities import Capability
 from access.viewer import request_viewer
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -18,9 +27,56 @@ def home(request):
     return render(request, "portal/home.html", {"role": viewer.role, "capabilities": viewer.capabilities})
 
 
-@never_cache
-def healthz(request):
-    """For load balancers and docker-compose: the process answers and the database is reachable."""
+def _check_database() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+
+
+def _check_cache() -> None:
+    key = f"zlagoda-healthz:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=5)
+    if cache.get(key) != "1":
+        raise RuntimeError("the cache did not keep a value")
+    cache.delete(key)
+
+
+def _check_broker() -> None:
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL or "", socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+def _check_storage() -> None:
+    name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    default_storage.delete(name)
+
+
+HEALTH_CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker, "storage": _check_storage}
+
+
+@never_cache
+def healthz(request):
+    """For load balancers and docker-compose: each dependency, ``ok``, ``unavailable`` or
+    ``not_configured`` (the broker and a shared cache without ``REDIS_URL``), and 503 when one the
+    portal needs is down: the database, the storage, and Redis when ``REDIS_URL`` is set. Each
+    check has a short timeout (Redis: 1 s)."""
+    checks = {}
+    for name, check in HEALTH_CHECKS.items():
+        if name == "broker" and not settings.REDIS_URL:
+            checks[name] = "not_configured"
+            continue
+        try:
+            check()
+        except Exception as error:  # any reason the dependency cannot be used
+            logger.warning("Health check: %s is unavailable: %s", name, error)
+            checks[name] = "unavailable"
+        else:
+            checks[name] = "ok"
+    required = {"database", "storage"} | ({"cache", "broker"} if settings.REDIS_URL else set())
+    healthy = all(checks[name] == "ok" for name in required)
+    body = {"status": "ok" if healthy else "unavailable", "checks": checks}
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -160,10 +160,24 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues a report must not hang on a broker that is down: connect within 2 s,
+# give up a publish after one quick retry, and do not wait on the result store either (the report
+# is saved; the watchdog sends it again). Workers keep retrying their own connection at startup.
+REDIS_CONNECT_TIMEOUT_SECONDS = 2
+REDIS_SOCKET_TIMEOUT_SECONDS = 5
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT_SECONDS
+CELERY_BROKER_CONNECTION_MAX_RETRIES = 1
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT_SECONDS
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+}
 CELERY_TIMEZONE = "Europe/Kyiv"
 CELERY_BEAT_SCHEDULE = {
     # Re-queue reports whose message or worker was lost (see reports.tasks).
-    "reports-watchdog": {"task": "reports.watchdog", "schedule": 300.0},
+    "reports-watchdog": {"task": "reports.watchdog", "schedule": 120.0},
     # Daily: from 1 July the first half-year's reports, from 1 January the second half-year's and
     # the year's, each once (a day beat missed is made up the next day).
     "reports-after-each-half-year": {
@@ -314,9 +328,23 @@ SPECTACULAR_SETTINGS = {
 REPORTS_SCHEDULED_LANGUAGES = env_list("REPORTS_SCHEDULED_LANGUAGES", ["uk", "en"])
 if not set(REPORTS_SCHEDULED_LANGUAGES) <= {code for code, _name in LANGUAGES}:
     raise ImproperlyConfigured("REPORTS_SCHEDULED_LANGUAGES must list languages of LANGUAGES (uk, en, cs, ru)")
-# A report queued or running for longer than this was lost (broker or worker restart): re-queue it.
-REPORTS_STUCK_AFTER_SECONDS = int(env("REPORTS_STUCK_AFTER_SECONDS", "900"))
 REPORTS_MAX_ATTEMPTS = int(env("REPORTS_MAX_ATTEMPTS", "5"))
-REPORTS_BUILD_SOFT_TIME_LIMIT = int(env("REPORTS_BUILD_SOFT_TIME_LIMIT", "600"))
+# A build gets this long, then SoftTimeLimitExceeded fails it; a minute later the hard limit kills
+# the worker's child process.
+REPORTS_BUILD_SOFT_TIME_LIMIT = int(env("REPORTS_BUILD_SOFT_TIME_LIMIT", "300"))
+REPORTS_BUILD_TIME_LIMIT = REPORTS_BUILD_SOFT_TIME_LIMIT + 60
+# A build message taken by a worker that then died outright (SIGKILL, the machine lost) is given
+# back by Redis after this long: just above the longest build, so a live build is never sent twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": REPORTS_BUILD_TIME_LIMIT + 60,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
+    "max_retries": 1,
+}
+# A report queued or running for longer than this was lost (its message too, e.g. Redis restarted
+# without it): the watchdog re-queues it. Past the broker's own redelivery, so that comes first.
+REPORTS_STUCK_AFTER_SECONDS = int(
+    env("REPORTS_STUCK_AFTER_SECONDS", str(CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + 60))
+)
 # Above this many communities, the per-community pages become an annex of tables.
 REPORTS_COMMUNITY_PAGES_LIMIT = int(env("REPORTS_COMMUNITY_PAGES_LIMIT", "60"))

@@ -104,6 +104,9 @@ class MonitoringReport(models.Model):
     # A fresh token per build: when two builds of the same report overlap (a watchdog re-queue of a
     # slow build), only the latest one may store its file.
     build_token = models.CharField(_("build token"), max_length=32, blank=True, editable=False)
+    # Not stored: False on the instance report_request returned when its build could not be sent
+    # to the broker (it stays queued; the watchdog sends it again).
+    sent_to_queue = True
 
     class Meta:
         verbose_name = _("monitoring report")

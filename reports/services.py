@@ -45,11 +45,28 @@ try:  # the broker's own connection errors, when Celery's transport is installed
 except ImportError:  # pragma: no cover
     pass
 
+# What sending a task raises when Redis is away, besides TRANSIENT_ERRORS: Celery's Redis result
+# store gives up reconnecting with a bare RuntimeError ("Retry limit exceeded while trying to
+# reconnect to the Celery result store backend").
+ENQUEUE_ERRORS: tuple[type[BaseException], ...] = (*TRANSIENT_ERRORS, RuntimeError)
+
 ERROR_MAX_LENGTH = 2000
 
 
 class ReportBuildError(Exception):
     """The build produced something that must not be stored (e.g. an incomplete PDF)."""
+
+
+class ReportStorageError(Exception):
+    """The file storage refused the PDF (disk full, volume gone, permissions). Transient: retried
+    like a database outage. Its message is for the report's readers, so it names no server path
+    (the ``OSError`` with the path is logged and chained)."""
+
+    def __init__(self) -> None:
+        super().__init__(_("The report could not be saved: the file storage is not available."))
+
+
+TRANSIENT_ERRORS += (ReportStorageError,)
 
 
 def report_kind_for(kind: str, half: int | None) -> str:
@@ -80,19 +97,27 @@ def _check_permission(actor: User | None) -> None:
         raise PermissionDenied(_("You cannot request monitoring reports."))
 
 
-def _enqueue_after_commit(report_id: int) -> None:
-    transaction.on_commit(lambda: report_enqueue(report_id=report_id))
+def _enqueue_after_commit(report_id: int, report: MonitoringReport | None = None) -> None:
+    def send() -> None:
+        sent = report_enqueue(report_id=report_id)
+        if report is not None:
+            report.sent_to_queue = sent
+
+    transaction.on_commit(send)
 
 
-def report_enqueue(*, report_id: int) -> None:
-    """Send the build of ``report_id`` to Celery. A broker that is down is logged, not raised: the
-    report stays queued and the watchdog sends it again."""
+def report_enqueue(*, report_id: int) -> bool:
+    """Send the build of ``report_id`` to Celery; False if that failed. A broker that is down is
+    logged, not raised (the settings bound the wait to a few seconds): the report stays queued and
+    the watchdog sends it again."""
     from reports.tasks import build_report
 
     try:
         build_report.delay(report_id)
-    except TRANSIENT_ERRORS:
+    except ENQUEUE_ERRORS:
         logger.exception("Could not queue the build of report %s; the watchdog will retry", report_id)
+        return False
+    return True
 
 
 def report_check_request(
@@ -191,7 +216,7 @@ def report_request(
     report.full_clean()
     report.save()
     if enqueue:
-        _enqueue_after_commit(report.pk)
+        _enqueue_after_commit(report.pk, report)
     return report
 
 
@@ -265,9 +290,13 @@ def _store(report: MonitoringReport, token: str, content: bytes) -> MonitoringRe
     pointed at before is removed only after that commits. A build that was superseded by a newer
     one (another token) discards its file."""
     checksum = hashlib.sha256(content).hexdigest()
-    name = default_storage.save(
-        report_upload_to(report, f"report-{report.pk}-{checksum[:16]}-{token[:8]}.pdf"), ContentFile(content)
-    )
+    try:
+        name = default_storage.save(
+            report_upload_to(report, f"report-{report.pk}-{checksum[:16]}-{token[:8]}.pdf"), ContentFile(content)
+        )
+    except OSError as error:
+        logger.error("Could not store the PDF of report %s: %s", report.pk, error)
+        raise ReportStorageError() from error
     try:
         with transaction.atomic():
             current = MonitoringReport.objects.select_for_update().get(pk=report.pk)
@@ -332,8 +361,21 @@ def _build(report: MonitoringReport, token: str) -> MonitoringReport:
 
 
 def describe_error(error: BaseException) -> str:
+    if isinstance(error, ReportStorageError):  # already written for the report's readers
+        return str(error)[:ERROR_MAX_LENGTH]
     message = str(error).strip() or error.__class__.__name__
     return f"{error.__class__.__name__}: {message}"[:ERROR_MAX_LENGTH]
+
+
+def report_give_up(*, report_id: int, error: BaseException) -> MonitoringReport:
+    """Fail report ``report_id`` after its last retry of a transient ``error``, with a message in
+    the report's language."""
+    language = MonitoringReport.objects.filter(pk=report_id).values_list("language", flat=True).first()
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return report_fail(
+            report_id=report_id,
+            message=_("Gave up after repeated temporary errors: %(error)s") % {"error": describe_error(error)},
+        )
 
 
 @transaction.atomic
@@ -352,6 +394,7 @@ def report_fail(*, report_id: int, message: str, token: str | None = None) -> Mo
     report.file.name = ""
     report.file_size = None
     report.checksum = ""
+    report.progress = 0
     report.save()
     if previous_name:
         transaction.on_commit(lambda: default_storage.delete(previous_name))

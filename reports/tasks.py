@@ -9,7 +9,6 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.utils.translation import gettext as _
 
 from reports import services
 from reports.models import MonitoringReport
@@ -31,6 +30,10 @@ def retry_delay(retries: int) -> int:
     reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
     soft_time_limit=settings.REPORTS_BUILD_SOFT_TIME_LIMIT,
+    time_limit=settings.REPORTS_BUILD_TIME_LIMIT,
+    # Nobody waits on the result (the report row says how the build went), so sending the task
+    # does not touch the result store.
+    ignore_result=True,
 )
 def build_report(self, report_id: int) -> str:
     """Build monitoring report ``report_id`` and return its final status."""
@@ -41,11 +44,7 @@ def build_report(self, report_id: int) -> str:
         return "missing"
     except services.TRANSIENT_ERRORS as error:
         if self.request.retries >= self.max_retries:
-            services.report_fail(
-                report_id=report_id,
-                message=_("Gave up after repeated temporary errors: %(error)s")
-                % {"error": services.describe_error(error)},
-            )
+            services.report_give_up(report_id=report_id, error=error)
             return "failed"
         logger.warning("Report %s hit a temporary error (%s); retrying", report_id, error)
         if self.request.is_eager:

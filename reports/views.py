@@ -48,10 +48,20 @@ def report_list(request):
         raise PermissionDenied(_("You cannot request monitoring reports."))
     if request.method == "POST" and form.is_valid():
         report = services.report_request(actor=request.user, note=form.cleaned_data["note"], **form.request_arguments())
-        messages.success(
-            request,
-            _("Report %(period)s requested; it appears below when it is ready.") % {"period": report.period_code},
-        )
+        if report.sent_to_queue:
+            messages.success(
+                request,
+                _("Report %(period)s requested; it appears below when it is ready.") % {"period": report.period_code},
+            )
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Report %(period)s requested and queued. The service that builds reports cannot be "
+                    "reached right now; the report is built as soon as it is back."
+                )
+                % {"period": report.period_code},
+            )
         return redirect("reports:list")
     return render(request, "reports/report_list.html", {"form": form, **_table_context(viewer)})
 

@@ -357,3 +357,40 @@ def test_roles_may_not_rebuild_other_scopes(partner_user):
         services.report_rebuild(report=report, actor=partner_user)
     with pytest.raises(PermissionDenied):
         services.report_rebuild(report=report, actor=UserFactory(role=Role.NEGOTIATOR))
+
+
+# --- a storage that refuses the file ----------------------------------------------------------------
+
+
+def disk_full(name, content, max_length=None):
+    raise OSError(28, "No space left on device", "/srv/zlagoda/media/reports/2025/report-1.pdf")
+
+
+def test_a_storage_failure_puts_the_report_back_in_the_queue(small_programme, media_root, monkeypatch):
+    monkeypatch.setattr(default_storage, "save", disk_full)
+    report = request(None)
+    with pytest.raises(services.ReportStorageError):
+        services.report_build(report_id=report.pk)
+    report.refresh_from_db()
+    assert (report.status, report.progress) == (ReportStatus.QUEUED, 0)
+
+
+def test_a_storage_that_stays_down_fails_the_report_in_its_language_without_the_path(
+    small_programme, media_root, monkeypatch, eager_tasks
+):
+    monkeypatch.setattr(default_storage, "save", disk_full)
+    report = request(None, language="en")
+    assert build_report.apply(args=[report.pk]).get() == "failed"
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED
+    assert report.progress == 0
+    assert report.attempts == build_report.max_retries + 1
+    assert "/srv" not in report.error
+    assert "OSError" not in report.error
+    assert report.error.startswith("Gave up after repeated temporary errors")
+    assert "file storage" in report.error
+    ukrainian = request(None, kind="semiannual", half=1, language="uk")
+    assert build_report.apply(args=[ukrainian.pk]).get() == "failed"
+    ukrainian.refresh_from_db()
+    assert "/srv" not in ukrainian.error
+    assert ukrainian.error != report.error
