@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Innermost, so that its JSON error bodies are still in the request's language.
     "api.middleware.ApiMiddleware",
+    # An outage escaping a view becomes 503 + Retry-After (still logged by ApiMiddleware).
+    "api.outages.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -16,12 +16,13 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from access.viewer import Viewer
+from api.outages import OUTAGE_ERRORS
 from communities.models import PartnerOrganisation, Region
 from reports.figures import ReportDocument
 from reports.indicators import Period, compute_indicators
@@ -32,18 +33,7 @@ logger = logging.getLogger(__name__)
 
 # Errors worth retrying: the database or the broker was briefly away. Anything else (a template or
 # data error) fails the report with its message.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
-try:  # the broker's own connection errors, when Celery's transport is installed
-    import kombu.exceptions
-    import redis.exceptions
-
-    TRANSIENT_ERRORS += (
-        kombu.exceptions.OperationalError,
-        redis.exceptions.ConnectionError,
-        redis.exceptions.TimeoutError,
-    )
-except ImportError:  # pragma: no cover
-    pass
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = OUTAGE_ERRORS
 
 # What sending a task raises when Redis is away, besides TRANSIENT_ERRORS: Celery's Redis result
 # store gives up reconnecting with a bare RuntimeError ("Retry limit exceeded while trying to
