@@ -90,16 +90,7 @@ class IncidentActionSerializer(AudienceSerializer):
             "updated_at",
         )
         # What was done may name people; who did it is a user account.
-        partner_fields = (
-            "id",
-            "incident",
-            "kind",
-            "performed_at",
-            "from_status",
-            "to_status",
-            "created_at",
-            "updated_at",
-        )
+        partner_fields = tuple(name for name in fields if name not in ("description", "actor"))
 
 
 class PartySerializer(serializers.Serializer):

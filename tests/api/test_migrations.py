@@ -24,6 +24,16 @@ def migrate(targets):
     return executor.loader.project_state([target for target in targets if target[1] is not None]).apps
 
 
+def old_community(apps):
+    """A user and a community in a database migrated back to an earlier layout (``apps``)."""
+    user = apps.get_model("auth", "User").objects.create(username="old-staff")
+    region = apps.get_model("communities", "Region").objects.create(name="Old region", country="UA")
+    community = apps.get_model("communities", "Community").objects.create(
+        name="Old community", region=region, kind="hromada"
+    )
+    return user, community
+
+
 def latest():
     executor = MigrationExecutor(connection)
     return executor.loader.graph.leaf_nodes()
@@ -39,11 +49,7 @@ def _content_type_exists(app_label, model):
 def test_migrating_a_database_of_the_old_layout_keeps_every_row():
     try:
         old = migrate(OLD_LAYOUT)
-        user = old.get_model("auth", "User").objects.create(username="old-staff")
-        region = old.get_model("communities", "Region").objects.create(name="Old region", country="UA")
-        community = old.get_model("communities", "Community").objects.create(
-            name="Old community", region=region, kind="hromada"
-        )
+        user, community = old_community(old)
         partner = old.get_model("communities", "PartnerOrganisation").objects.create(name="Old partner", country="UA")
         partner.communities.add(community)
         partner_key = old.get_model("communities", "ApiKey").objects.create(

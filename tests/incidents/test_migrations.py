@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from incidents.models import IncidentAction
-from tests.api.test_migrations import latest, migrate
+from tests.api.test_migrations import latest, migrate, old_community
 
 BEFORE = [("incidents", "0001_initial")]
 
@@ -15,11 +15,7 @@ BEFORE = [("incidents", "0001_initial")]
 def test_existing_actions_keep_their_rows_and_are_stamped_when_recorded():
     try:
         old = migrate(BEFORE)
-        user = old.get_model("auth", "User").objects.create(username="old-staff")
-        region = old.get_model("communities", "Region").objects.create(name="Old region", country="UA")
-        community = old.get_model("communities", "Community").objects.create(
-            name="Old community", region=region, kind="hromada"
-        )
+        user, community = old_community(old)
         incident = old.get_model("incidents", "Incident").objects.create(
             community=community, category="youth", occurred_at=datetime(2025, 1, 2, tzinfo=UTC), title="Old case"
         )
