@@ -77,7 +77,8 @@ class ApiAutoSchema(AutoSchema):
         # the methods a path lacks, so each operation of the path documents it.
         statuses = ["401", "403", "405", "406", "429"]
         is_list = self.method == "GET" and self._is_list_view()
-        if is_list or self.method == "POST":
+        if is_list or self.method == "POST" or getattr(self.view, "filterset_class", None) is not None:
+            # A collection with a filter set refuses unknown query parameters on every URL.
             statuses.append("400")
         if is_list or "{id}" in self.path:
             statuses.append("404")
