@@ -120,3 +120,17 @@ def test_ordering_repeated_is_ordering_comma_separated(staff_api, community):
     assert combined != ids("ordering=-occurred_at")
     refused(staff_api.get("/api/v1/incidents/?ordering=severity&ordering=description"), "ordering")
     refused(staff_api.get("/api/v1/incidents/?ordering=nonsense"), "ordering")
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "1.5"])
+def test_a_page_size_that_is_not_a_whole_number_from_1_is_a_400(staff_api, value):
+    refused(staff_api.get("/api/v1/events/", {"page_size": value}), "page_size")
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "last"])
+def test_a_page_that_is_not_a_whole_number_from_1_is_a_400(staff_api, value):
+    refused(staff_api.get("/api/v1/events/", {"page": value}), "page")
+
+
+def test_a_page_past_the_last_is_still_a_404(staff_api):
+    assert staff_api.get("/api/v1/events/", {"page": 2}).status_code == 404
