@@ -11,8 +11,10 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.forms.utils import pretty_name
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
@@ -152,9 +154,27 @@ def region_filter(field_name: str = "community__region_id") -> IdFilter:
     return IdFilter(field_name=field_name, help_text=_("Only records of communities in this region (its id)."))
 
 
-def ordering(*fields: str) -> django_filters.OrderingFilter:
+def _descending(fmt: object, label: object) -> str:
+    return str(fmt) % label
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's, with the labels of descending choices translated when shown rather than
+    when the filter set is defined (in the default language: they reached the schema in
+    Ukrainian)."""
+
+    def build_choices(self, fields: dict[str, str], labels: dict[str, Any]) -> list[tuple[str, Any]]:
+        descending = lazy(_descending, str)
+        choices: list[tuple[str, Any]] = []
+        for field, param in fields.items():
+            label: Any = labels.get(field, _(pretty_name(param)))
+            choices += [(param, label), (f"-{param}", labels.get(f"-{param}", descending(self.descending_fmt, label)))]
+        return choices
+
+
+def ordering(*fields: str) -> OrderingFilter:
     """``ordering=a,-b``, or the same repeated: ``ordering=a&ordering=-b`` (see :func:`query_data`)."""
-    return django_filters.OrderingFilter(
+    return OrderingFilter(
         fields=fields,
         help_text=_("Sort by these fields, comma-separated; a leading minus sorts descending."),
     )

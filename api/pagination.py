@@ -50,3 +50,23 @@ class ApiPagination(PageNumberPagination):
         page = cast("Page[Any]", self.page)
         response["X-Total-Count"] = str(page.paginator.count)
         return response
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        # Plain English, like the rest of the schema (DRF's descriptions are translated).
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "A page number: 1 (the default) and up; a page past the last is a 404.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page: {self.page_size} by default, at most {self.max_page_size} "
+                f"(a larger value gives {self.max_page_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]

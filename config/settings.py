@@ -294,6 +294,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # In English whatever the request's language, so that clients generated from it get the same
+    # names (api.schema.ApiSchemaGenerator).
+    "DEFAULT_GENERATOR_CLASS": "api.schema.ApiSchemaGenerator",
     "COMPONENT_SPLIT_REQUEST": True,
     # The docs work offline: Swagger UI comes from drf-spectacular-sidecar's static files.
     "SWAGGER_UI_DIST": "SIDECAR",
