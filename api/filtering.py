@@ -1,16 +1,25 @@
 """What every collection's filter set shares: ``updated_since`` for incremental sync, the
 ``date_after``/``date_before`` pair on the collection's own date, ``community``/``region`` and
-``ordering``. Bad values are a 400 naming the parameter, never a silent empty page."""
+``ordering``. Bad values are a 400 naming the parameter, never a silent empty page; so are
+parameters a collection does not take and single-value parameters given twice
+(:func:`check_query`), which would otherwise be ignored and return every row."""
 
+from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.forms.utils import pretty_name
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions
+from rest_framework.request import Request
 
 
 class IntegerFilter(django_filters.Filter):
@@ -27,6 +36,33 @@ class IdFilter(IntegerFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
+
+
+class StrictBooleanField(forms.Field):
+    """``true`` or ``false``, nothing else (django-filter's boolean reads ``maybe`` as no filter at
+    all); empty is the same as leaving the parameter out."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": _("Use true or false.")}
+
+    def to_python(self, value: object) -> bool | None:
+        if value in (None, ""):
+            return None
+        if value in ("true", True):
+            return True
+        if value in ("false", False):
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+    def validate(self, value: bool | None) -> None:
+        # A boolean filter is never required, and False is a value, not an empty one.
+        pass
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """A yes-or-no filter: ``true`` or ``false`` (anything else is a 400)."""
+
+    field_class = StrictBooleanField
 
 
 class MomentField(IsoDateTimeField):
@@ -118,8 +154,27 @@ def region_filter(field_name: str = "community__region_id") -> IdFilter:
     return IdFilter(field_name=field_name, help_text=_("Only records of communities in this region (its id)."))
 
 
-def ordering(*fields: str) -> django_filters.OrderingFilter:
-    return django_filters.OrderingFilter(
+def _descending(fmt: object, label: object) -> str:
+    return str(fmt) % label
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's, with the labels of descending choices translated when shown rather than
+    when the filter set is defined (in the default language: they reached the schema in
+    Ukrainian)."""
+
+    def build_choices(self, fields: dict[str, str], labels: dict[str, Any]) -> list[tuple[str, Any]]:
+        descending = lazy(_descending, str)
+        choices: list[tuple[str, Any]] = []
+        for field, param in fields.items():
+            label: Any = labels.get(field, _(pretty_name(param)))
+            choices += [(param, label), (f"-{param}", labels.get(f"-{param}", descending(self.descending_fmt, label)))]
+        return choices
+
+
+def ordering(*fields: str) -> OrderingFilter:
+    """``ordering=a,-b``, or the same repeated: ``ordering=a&ordering=-b`` (see :func:`query_data`)."""
+    return OrderingFilter(
         fields=fields,
         help_text=_("Sort by these fields, comma-separated; a leading minus sorts descending."),
     )
@@ -154,3 +209,52 @@ class ApiFilterSet(django_filters.FilterSet):
             self.form.add_error("date_before", _("The end of the period is before its start."))
             return False
         return True
+
+
+def multi_value_parameters(filterset_class: type[django_filters.FilterSet]) -> set[str]:
+    """The parameters of a filter set that take several values (``ordering``): comma-separated, or
+    the parameter repeated."""
+    return {
+        name
+        for name, spec in filterset_class.base_filters.items()
+        if isinstance(spec, django_filters.filters.BaseCSVFilter)
+    }
+
+
+def check_query(query: QueryDict, known: Collection[str], multi: Collection[str] = ()) -> None:
+    """A 400 naming every query parameter that is not in ``known``, and every one of them but
+    ``multi`` given more than once: ignored, they would quietly return unfiltered rows."""
+    errors: dict[str, list[str]] = {}
+    for name in query:
+        if name not in known:
+            errors[name] = [
+                str(_("Unknown parameter; this URL takes: %(known)s.") % {"known": ", ".join(sorted(known))})
+            ]
+        elif name not in multi and len(query.getlist(name)) > 1:
+            errors[name] = [str(_("Give this parameter once."))]
+    if errors:
+        raise exceptions.ValidationError(errors)
+
+
+def query_data(query: QueryDict, multi: Collection[str]) -> QueryDict:
+    """The query as the filter set reads it: a repeated multi-value parameter joined with commas
+    (``ordering=a&ordering=-b`` is ``ordering=a,-b``)."""
+    repeated = [name for name in multi if len(query.getlist(name)) > 1]
+    if not repeated:
+        return query
+    data = query.copy()
+    for name in repeated:
+        data.setlist(name, [",".join(query.getlist(name))])
+    return data
+
+
+class ApiFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, reading repeated multi-value parameters as one (the parameters
+    themselves are checked by the view, :meth:`api.viewsets.ScopedViewSet.check_query`)."""
+
+    def get_filterset_kwargs(self, request: Request, queryset: QuerySet[Any], view: Any) -> dict[str, Any]:
+        kwargs: dict[str, Any] = super().get_filterset_kwargs(request, queryset, view)
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            kwargs["data"] = query_data(kwargs["data"], multi_value_parameters(filterset_class))
+        return kwargs

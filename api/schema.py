@@ -1,18 +1,25 @@
 """What the OpenAPI schema says beyond what drf-spectacular finds by itself: the Bearer scheme,
 the error body on every status an operation can answer, the ``Idempotency-Key`` and
-``Accept-Language`` headers, CSV bodies, and which fields partner organisations never receive."""
+``Accept-Language`` headers, CSV bodies, which fields partner organisations never receive, and the
+range of ids. The schema is in English whatever the request's language (:class:`ApiSchemaGenerator`):
+clients generated from it name things after it."""
 
 import inspect
 from collections.abc import Sequence
 from typing import Any, cast
 
+from django.utils import translation
+from django.utils.functional import Promise
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import Direction, OpenApiParameter
 from rest_framework import serializers
+from rest_framework.request import Request
 
+from api.filtering import IdFilter
 from api.idempotency import MAX_KEY_LENGTH
 from api.serializers import AudienceSerializer
 
@@ -44,7 +51,55 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+# A record id, in a path or a filter: what the database's bigint holds.
+ID_SCHEMA: dict[str, Any] = {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with every lazy translation turned into a string (in the active language)."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {_plain(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_plain(item) for item in value)
+    return value
+
+
+class ApiSchemaGenerator(SchemaGenerator):
+    """The schema in English, whatever ``Accept-Language`` (or ``?lang=``) says: titles and
+    descriptions come from translated model fields and help texts, and generated clients name
+    their classes and arguments after them. Lazy strings are resolved here, as the response is
+    rendered after the language is switched back."""
+
+    def get_schema(self, request: Request | None = None, public: bool = False) -> dict[str, Any]:
+        with translation.override("en"):
+            # drf-spectacular leaves this method unannotated.
+            schema: dict[str, Any] = _plain(super().get_schema(request, public))  # type: ignore[no-untyped-call]
+        return schema
+
+
 class ApiAutoSchema(AutoSchema):
+    def _resolve_path_parameters(self, variables: list[str]) -> list[dict[str, Any]]:
+        # drf-spectacular leaves this method unannotated.
+        parameters: list[dict[str, Any]] = super()._resolve_path_parameters(variables)  # type: ignore[no-untyped-call]
+        for parameter in parameters:
+            if parameter["name"] == "id" and parameter["schema"].get("type") == "integer":
+                parameter["schema"] = dict(ID_SCHEMA)
+        return parameters
+
+    def _get_filter_parameters(self) -> list[dict[str, Any]]:
+        # drf-spectacular leaves this method unannotated.
+        parameters: list[dict[str, Any]] = super()._get_filter_parameters()  # type: ignore[no-untyped-call]
+        filterset_class = getattr(self.view, "filterset_class", None)
+        filters = filterset_class.base_filters if filterset_class is not None else {}
+        for parameter in parameters:
+            if isinstance(filters.get(parameter["name"]), IdFilter):
+                # Not the model field's (nullable, unbounded): what the filter takes.
+                title = parameter["schema"].get("title")
+                parameter["schema"] = {**ID_SCHEMA, **({"title": title} if title else {})}
+        return parameters
+
     def get_override_parameters(
         self,
     ) -> list[OpenApiParameter | serializers.Serializer[Any] | type[serializers.Serializer[Any]]]:
@@ -77,7 +132,8 @@ class ApiAutoSchema(AutoSchema):
         # the methods a path lacks, so each operation of the path documents it.
         statuses = ["401", "403", "405", "406", "429"]
         is_list = self.method == "GET" and self._is_list_view()
-        if is_list or self.method == "POST":
+        if is_list or self.method == "POST" or getattr(self.view, "filterset_class", None) is not None:
+            # A collection with a filter set refuses unknown query parameters on every URL.
             statuses.append("400")
         if is_list or "{id}" in self.path:
             statuses.append("404")

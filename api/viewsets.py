@@ -17,6 +17,7 @@ from rest_framework.serializers import ModelSerializer
 
 from access.capabilities import Capability
 from access.viewer import Viewer
+from api.filtering import check_query, multi_value_parameters
 from api.idempotency import REPLAYED_HEADER, run_once
 from api.principal import audience_of, viewer_for
 
@@ -68,6 +69,9 @@ class ScopedViewSet(viewsets.GenericViewSet[Any]):
     # The model of the rows, for the schema; by default the serializer's (set it when the
     # serializer is not a ModelSerializer, e.g. computed figures).
     model: type[Model] | None = None
+    # The actions that answer a page of rows (and so take page and page_size) on GET; filters
+    # (the filter set's parameters) apply to the list alone.
+    paginated_actions: tuple[str, ...] = ("list",)
 
     @cached_property
     def viewer(self) -> Viewer:
@@ -108,9 +112,37 @@ class ScopedViewSet(viewsets.GenericViewSet[Any]):
             context["audience"] = audience_of(self.viewer)
         return context
 
+    def query_parameters(self) -> tuple[set[str], set[str]]:
+        """The query parameters this action takes, as the schema lists them, and those of them
+        that take several values: ``format``; on a list, its filter set's and the pagination's."""
+        known, multi = {"format"}, set()
+        filterset_class = getattr(self, "filterset_class", None)
+        if self.action == "list" and filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+            multi = multi_value_parameters(filterset_class)
+        paginator = self.paginator
+        if paginator is not None and self.action in self.paginated_actions and self.request.method in ("GET", "HEAD"):
+            known |= {
+                name
+                for name in (
+                    getattr(paginator, "page_query_param", None),
+                    getattr(paginator, "page_size_query_param", None),
+                )
+                if name
+            }
+        return known, multi
+
+    def check_query(self, request: Request) -> None:
+        """A 400 for an unknown or repeated query parameter (a misspelt filter would otherwise
+        return every row). A collection without a filter set reads its query itself."""
+        if getattr(self, "filterset_class", None) is not None:
+            known, multi = self.query_parameters()
+            check_query(request.query_params, known, multi)
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         refuse_nul_characters(request.query_params)
+        self.check_query(request)
         if request.method not in SAFE_METHODS:
             # Reading the body through Django enforces DATA_UPLOAD_MAX_MEMORY_SIZE (413), which
             # DRF's parsers, reading the stream themselves, would not.

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from api.filtering import (
     ApiFilterSet,
+    BooleanFilter,
     IdFilter,
     IntegerFilter,
     community_filter,
@@ -52,7 +53,7 @@ class PartnerOrganisationFilter(ApiFilterSet):
         field_name="communities", distinct=True, help_text=_("Only partners covering this community (its id).")
     )
     country = django_filters.ChoiceFilter(choices=Country.choices)
-    is_active = django_filters.BooleanFilter()
+    is_active = BooleanFilter()
     ordering = ordering("name", "updated_at")
 
     class Meta:

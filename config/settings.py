@@ -276,7 +276,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ApiAccess"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["api.filtering.ApiFilterBackend"],
     # JSON and CSV only: no browsable API, so no HTML ever comes back from /api/v1/.
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -310,6 +310,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # In English whatever the request's language, so that clients generated from it get the same
+    # names (api.schema.ApiSchemaGenerator).
+    "DEFAULT_GENERATOR_CLASS": "api.schema.ApiSchemaGenerator",
     "COMPONENT_SPLIT_REQUEST": True,
     # The docs work offline: Swagger UI comes from drf-spectacular-sidecar's static files.
     "SWAGGER_UI_DIST": "SIDECAR",

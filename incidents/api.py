@@ -165,6 +165,7 @@ class IncidentViewSet(ReadOnlyCollection):
     selector = visible_incidents
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilter
+    paginated_actions = ("list", "actions")
     write_capability = Capability.LOGS_RECORDS
 
     def get_serializer_class(self):

@@ -2,7 +2,7 @@
 
 import django_filters
 
-from api.filtering import ApiFilterSet, community_filter, date_range, ordering, region_filter
+from api.filtering import ApiFilterSet, BooleanFilter, community_filter, date_range, ordering, region_filter
 from incidents.models import Incident, IncidentCategory, IncidentStatus, Severity
 
 
@@ -12,7 +12,7 @@ class IncidentFilter(ApiFilterSet):
     category = django_filters.ChoiceFilter(choices=IncidentCategory.choices)
     status = django_filters.ChoiceFilter(choices=IncidentStatus.choices)
     severity = django_filters.TypedChoiceFilter(choices=Severity.choices, coerce=int)
-    police_involved = django_filters.BooleanFilter()
+    police_involved = BooleanFilter()
     # Whole days of when it happened, in the portal's time zone.
     date_after, date_before = date_range("occurred_at", moment=True)
     ordering = ordering("occurred_at", "closed_at", "severity", "updated_at")

@@ -2,7 +2,7 @@
 
 import django_filters
 
-from api.filtering import ApiFilterSet, community_filter, date_range, ordering, region_filter
+from api.filtering import ApiFilterSet, BooleanFilter, community_filter, date_range, ordering, region_filter
 from communities.models import Topic
 from negotiators.models import Cohort, EventKind, MediaMention, Medium, Negotiator, NegotiatorStatus, OutreachEvent
 
@@ -12,7 +12,7 @@ class NegotiatorFilter(ApiFilterSet):
     region = region_filter()
     status = django_filters.ChoiceFilter(choices=NegotiatorStatus.choices)
     cohort = django_filters.ChoiceFilter(choices=Cohort.choices)
-    is_active = django_filters.BooleanFilter()
+    is_active = BooleanFilter()
     date_after, date_before = date_range("joined_on")
     ordering = ordering("joined_on", "certified_on", "community", "updated_at")
 
@@ -26,7 +26,7 @@ class OutreachEventFilter(ApiFilterSet):
     region = region_filter()
     kind = django_filters.ChoiceFilter(choices=EventKind.choices)
     topic = django_filters.ChoiceFilter(choices=Topic.choices)
-    police_present = django_filters.BooleanFilter()
+    police_present = BooleanFilter()
     date_after, date_before = date_range("date")
     ordering = ordering("date", "participants_total", "community", "updated_at")
 

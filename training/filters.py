@@ -2,13 +2,13 @@
 
 import django_filters
 
-from api.filtering import ApiFilterSet, IdFilter, community_filter, date_range, ordering, region_filter
+from api.filtering import ApiFilterSet, BooleanFilter, IdFilter, community_filter, date_range, ordering, region_filter
 from training.models import ModuleLevel, TrainingModule, TrainingSession
 
 
 class TrainingModuleFilter(ApiFilterSet):
     level = django_filters.ChoiceFilter(choices=ModuleLevel.choices)
-    is_active = django_filters.BooleanFilter()
+    is_active = BooleanFilter()
     ordering = ordering("level", "order", "code", "updated_at")
 
     class Meta:
