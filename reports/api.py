@@ -22,7 +22,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from access.capabilities import Capability
-from api.filtering import check_query
 from api.renderers import CsvRenderer, PdfRenderer
 from api.schema import ApiAutoSchema, ErrorSerializer
 from api.serializers import AudienceSerializer
@@ -157,11 +156,6 @@ class IndicatorsViewSet(ScopedViewSet):
     pagination_class = None
     filter_backends = []
     renderer_classes = [JSONRenderer, CsvRenderer]
-
-    def check_query(self, request):
-        """Strict like every collection: only the query serializer's parameters, each once."""
-        serializer_class = IndicatorQuerySerializer if self.action == "list" else PeriodQuerySerializer
-        check_query(request.query_params, {"format", *serializer_class().fields})
 
     def _query(self, serializer_class) -> dict:
         form = serializer_class(data=self.request.query_params)

@@ -251,10 +251,3 @@ def test_the_schema_declares_indicators_as_the_object_they_are(api_as):
     declared = schema["paths"]["/api/v1/indicators/"]["get"]["responses"]["200"]["content"]["application/json"]
     assert declared["schema"] == {"$ref": "#/components/schemas/Indicators"}
     assert isinstance(answer, dict)
-
-
-@pytest.mark.parametrize("query", [{"period": "2025", "perod": "2024"}, {"period": "2025", "community": ["1", "2"]}])
-def test_indicators_refuse_unknown_and_repeated_parameters(api_as, query):
-    response = api_as("manager").get("/api/v1/indicators/", query)
-    assert response.status_code == 400
-    assert set(response.json()["error"]["fields"]) == ({"perod"} if "perod" in query else {"community"})
