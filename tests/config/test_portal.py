@@ -24,13 +24,16 @@ def test_language_switch_persists_for_the_following_requests(client, staff_user)
     assert 'lang="uk"' in client.get(reverse("home")).content.decode()
 
 
-def test_health_check_reports_the_database_reachable(client, media_root):
+def test_health_check_reports_the_database_reachable(client, media_root, settings):
+    settings.REDIS_URL = None  # the embedded default, also where CI sets REDIS_URL
     body = client.get(reverse("healthz")).json()
     assert body["status"] == "ok"
     assert body["checks"] == {"database": "ok", "cache": "ok", "broker": "not_configured", "storage": "ok"}
 
 
-def test_health_check_answers_503_when_the_storage_is_not_writable(client, media_root, monkeypatch):
+def test_health_check_answers_503_when_the_storage_is_not_writable(client, media_root, monkeypatch, settings):
+    settings.REDIS_URL = None
+
     def read_only(name, content, max_length=None):
         raise PermissionError(13, "Permission denied", str(media_root))
 
@@ -48,6 +51,7 @@ def test_health_check_needs_redis_only_when_it_is_configured(client, media_root,
     from tests.redis_support import free_port, redis_cache
 
     down = f"redis://127.0.0.1:{free_port()}/0"
+    settings.REDIS_URL = None
     settings.CACHES = redis_cache(down)
     response = client.get(reverse("healthz"))
     assert response.status_code == 200  # the embedded default: nothing is shared through Redis

@@ -140,7 +140,7 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def wait_until_kept_offline(page: Page, *paths: str, timeout: float = 20) -> None:
+def wait_until_kept_offline(page: Page, *paths: str, timeout: float = 45) -> None:
     """Wait until the service worker controls the page and keeps ``paths`` in its cache."""
     script = """async (paths) => {
         if (!navigator.serviceWorker.controller) return false;
