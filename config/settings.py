@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "simple_history",
     # Bottom first: the shared machinery (who may do what, the REST API's), then the domains.
     "access",
+    "mail",
+    "accounts",
+    "privacy",
     "api",
     "communities",
     "negotiators",

@@ -1,0 +1,1 @@
+"""Signing in and staying safe: login throttling, two factors, passwords, session lifetimes."""
