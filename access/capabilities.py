@@ -35,6 +35,8 @@ class Capability(StrEnum):
     """Signs in to the staff admin (``/admin/``)."""
     HOLDS_PERSONAL_API_KEY = "holds_personal_api_key"
     """Gets an API key of their own (partners get their organisation's)."""
+    REQUIRES_SECOND_FACTOR = "requires_second_factor"
+    """Must sign in with a second factor (a TOTP code or a recovery code); others may choose to."""
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -49,6 +51,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.USES_FIELD_APP,
             Capability.USES_ADMIN,
             Capability.HOLDS_PERSONAL_API_KEY,
+            Capability.REQUIRES_SECOND_FACTOR,
         }
     ),
     Role.PROGRAMME_MANAGER: frozenset(
@@ -59,6 +62,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.READS_PERSONAL_DATA,
             Capability.USES_FIELD_APP,
             Capability.USES_ADMIN,
+            Capability.REQUIRES_SECOND_FACTOR,
         }
     ),
     Role.NEGOTIATOR: frozenset(

@@ -50,6 +50,11 @@ class LocalCounters:
             self._counts[key] = (count + 1, until)
             return count + 1, until
 
+    def peek(self, key: str, now: float) -> tuple[int, float]:
+        with self._lock:
+            count, until = self._counts.get(key, (0, 0.0))
+            return (count, until) if until > now else (0, now)
+
     def should_warn(self, now: float) -> bool:
         with self._lock:
             if now - self._last_warning < WARNING_INTERVAL_SECONDS:
@@ -59,6 +64,48 @@ class LocalCounters:
 
 
 local_counters = LocalCounters()
+
+
+def window_count(key: str, duration: int, now: float) -> tuple[int, float]:
+    """Count one more in ``key``'s fixed window of ``duration`` seconds: the count so far, this one
+    included, and when the window ends. In the cache, else in this process's memory."""
+    try:
+        return _count_in_cache(key, duration, now)
+    except Exception as error:  # any cache failure: Redis down, a timeout, a refused write
+        _warn_cache_down(error, now)
+        return local_counters.incr(key, duration, now)
+
+
+def window_peek(key: str, now: float) -> tuple[int, float]:
+    """``key``'s count in its current window and when the window ends, counting nothing."""
+    try:
+        count = cache.get(key)
+        until = cache.get(f"{key}:until")
+    except Exception as error:
+        _warn_cache_down(error, now)
+        return local_counters.peek(key, now)
+    if count is None:
+        return 0, now
+    return int(count), float(until) if until is not None else now
+
+
+def _warn_cache_down(error: Exception, now: float) -> None:
+    if local_counters.should_warn(now):
+        logger.warning("API throttle: the cache is unavailable (%s); counting in this process", error)
+
+
+def _count_in_cache(key: str, duration: int, now: float) -> tuple[int, float]:
+    for _attempt in range(3):
+        if cache.add(key, 1, timeout=duration):
+            cache.set(f"{key}:until", now + duration, timeout=duration)
+            return 1, now + duration
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window ended between add and incr: start the next one
+            continue
+        until = cache.get(f"{key}:until")
+        return count, float(until) if until is not None else now + duration
+    raise RuntimeError("the throttle's counter kept expiring")
 
 
 class ApiRateThrottle(SimpleRateThrottle):
@@ -95,26 +142,7 @@ class ApiRateThrottle(SimpleRateThrottle):
         return count <= num_requests
 
     def _count(self, key: str, duration: int, now: float) -> tuple[int, float]:
-        """This request's number in its window, and when the window ends."""
-        try:
-            return self._count_in_cache(key, duration, now)
-        except Exception as error:  # any cache failure: Redis down, a timeout, a refused write
-            if local_counters.should_warn(now):
-                logger.warning("API throttle: the cache is unavailable (%s); counting in this process", error)
-            return local_counters.incr(key, duration, now)
-
-    def _count_in_cache(self, key: str, duration: int, now: float) -> tuple[int, float]:
-        for _attempt in range(3):
-            if cache.add(key, 1, timeout=duration):
-                cache.set(f"{key}:until", now + duration, timeout=duration)
-                return 1, now + duration
-            try:
-                count = cache.incr(key)
-            except ValueError:  # the window ended between add and incr: start the next one
-                continue
-            until = cache.get(f"{key}:until")
-            return count, float(until) if until is not None else now + duration
-        raise RuntimeError("the throttle's counter kept expiring")
+        return window_count(key, duration, now)
 
     def get_cache_key(self, request: Request, view: APIView) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.ident}

@@ -7,6 +7,7 @@ production mode, which refuses to start without ``SECRET_KEY``, ``ALLOWED_HOSTS`
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import overload
 
@@ -81,6 +82,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Bottom first: the shared machinery (who may do what, the REST API's), then the domains.
     "access",
     "mail",
@@ -105,6 +110,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # After the two above: a user who needs a second factor reaches nothing until verified.
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -112,6 +120,8 @@ MIDDLEWARE = [
     "api.middleware.ApiMiddleware",
     # An outage escaping a view becomes 503 + Retry-After (still logged by ApiMiddleware).
     "api.outages.OutageMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -208,6 +218,34 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first: it refuses a locked-out username+address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Login throttling (django-axes; accounts/lockout.py) ------------------------------------
+# After LOGIN_FAILURE_LIMIT wrong passwords for one username from one address, on any of the login
+# forms (/accounts/login/, /admin/login/, /field/login/), that pair is refused for
+# LOGIN_COOLOFF_MINUTES; `manage.py unlock_login <username>` lifts it sooner.
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The client's address as the rest of the portal reads it (REMOTE_ADDR; see accounts.lockout).
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_VERBOSE = False  # accounts.lockout logs each failure to "zlagoda.security" itself
+
+# --- Second factor (django-otp; accounts/two_factor.py) -------------------------------------
+# Required for the roles with the REQUIRES_SECOND_FACTOR capability and superusers; others may
+# turn it on. A wrong code makes the next try wait 1, 2, 4, 8 ... seconds (django-otp's throttle).
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Zlagoda")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# How many one-time recovery codes a user gets when enrolling.
+SECOND_FACTOR_RECOVERY_CODES = 10
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "uk"
@@ -264,6 +302,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # Failed logins, lockouts, wrong second-factor codes and failing API keys.
+    "loggers": {"zlagoda.security": {"level": "INFO"}},
 }
 
 # --- Change history -------------------------------------------------------------------------
@@ -299,6 +339,10 @@ API_THROTTLE_RATES = {
     "user": env("API_THROTTLE_USER", "120/minute"),
     "anon": env("API_THROTTLE_ANON", "60/minute"),
 }
+# After this many wrong, revoked or expired API keys from one address within the window, every
+# key from that address is answered 429 with Retry-After until the window ends.
+API_KEY_FAILURE_LIMIT = int(env("API_KEY_FAILURE_LIMIT", "20"))
+API_KEY_FAILURE_WINDOW_SECONDS = int(env("API_KEY_FAILURE_WINDOW_SECONDS", "900"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Zlagoda API",
     "DESCRIPTION": (

@@ -15,6 +15,7 @@ from api.keys import api_key_issue
 from communities.models import EngagementMode, Topic
 from incidents.services import incident_report
 from reports.models import ReportScope
+from tests.accounts.support import verified_login
 from tests.communities.factories import (
     EngagementFactory,
     PartnerOrganisationFactory,
@@ -42,8 +43,10 @@ ROLES = ("anonymous", "no_role", "partner_key", "partner_session", "negotiator",
 
 @pytest.fixture
 def api_settings(settings):
-    """API tests make many requests with one key or user; the throttling tests set real rates."""
+    """API tests make many requests with one key or user; the throttling tests set real rates
+    (and tests/api/test_key_failures.py its own limit of failed keys)."""
     settings.API_THROTTLE_RATES = {"key": None, "user": None, "anon": None}
+    settings.API_KEY_FAILURE_LIMIT = 1_000_000
 
 
 def issue_key(owner, **kwargs) -> str:
@@ -80,7 +83,7 @@ def api_as(request, db):
             "staff": lambda: request.getfixturevalue("staff_user"),
         }[role]()
         client = APIClient()
-        client.force_login(user)
+        verified_login(client, user)
         return client
 
     return make

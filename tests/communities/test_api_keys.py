@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from api.keys import api_key_hash, api_key_issue, api_key_revoke
 from api.models import ApiKey, ApiRequest
+from tests.accounts.support import verified_login
 from tests.communities.api_support import issue_key, key_client
 from tests.communities.factories import PartnerOrganisationFactory, UserFactory
 
@@ -86,7 +87,7 @@ def test_an_expired_key_is_refused(partner):
     ApiKey.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     response = key_client(token).get("/api/v1/communities/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 401
-    assert response.json()["error"]["message"] == "This API key has expired."
+    assert response.json()["error"]["message"] == "Invalid API key."
 
 
 def test_a_revoked_key_is_refused(partner, staff_user):
@@ -94,7 +95,7 @@ def test_a_revoked_key_is_refused(partner, staff_user):
     api_key_revoke(api_key=ApiKey.objects.get(), actor=staff_user)
     response = key_client(token).get("/api/v1/communities/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 401
-    assert response.json()["error"]["message"] == "This API key has been revoked."
+    assert response.json()["error"]["message"] == "Invalid API key."
 
 
 @pytest.mark.parametrize(
@@ -155,7 +156,7 @@ def test_requests_with_a_revoked_key_are_logged_too(partner, staff_user):
 
 
 def test_session_requests_are_not_in_the_key_log(client, staff_user):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     client.get("/api/v1/incidents/")
     assert not ApiRequest.objects.exists()
 
@@ -164,7 +165,7 @@ def test_session_requests_are_not_in_the_key_log(client, staff_user):
 
 
 def test_staff_issue_a_key_in_the_admin_and_see_it_once(client, staff_user, partner):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     response = client.post(
         reverse("admin:api_apikey_add"),
         {"partner": partner.pk, "name": "M&E", "expires_at_0": "", "expires_at_1": ""},
@@ -183,7 +184,7 @@ def test_staff_issue_a_key_in_the_admin_and_see_it_once(client, staff_user, part
 
 
 def test_the_admin_refuses_a_key_for_nobody_or_for_a_non_staff_user(client, staff_user, negotiator_user):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     url = reverse("admin:api_apikey_add")
     assert client.post(url, {"name": "x"}).status_code == 200
     assert client.post(url, {"user": negotiator_user.pk}).status_code == 200
@@ -192,7 +193,7 @@ def test_the_admin_refuses_a_key_for_nobody_or_for_a_non_staff_user(client, staf
 
 def test_staff_revoke_keys_in_the_admin(client, staff_user, partner):
     token = issue_key(partner)
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     response = client.post(
         reverse("admin:api_apikey_changelist"),
         {"action": "revoke", "_selected_action": [ApiKey.objects.get().pk]},
@@ -204,7 +205,7 @@ def test_staff_revoke_keys_in_the_admin(client, staff_user, partner):
 
 def test_staff_browse_the_request_log(client, staff_user, partner):
     key_client(issue_key(partner)).get("/api/v1/incidents/", {"status": "resolved"})
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     page = client.get(reverse("admin:api_apirequest_changelist"), {"api_key__partner__id__exact": partner.pk})
     assert page.status_code == 200
     assert "status=resolved" in page.content.decode()
@@ -212,7 +213,7 @@ def test_staff_browse_the_request_log(client, staff_user, partner):
 
 
 def test_managers_cannot_issue_keys(client, manager_user, partner):
-    client.force_login(manager_user)
+    verified_login(client, manager_user)
     assert client.get(reverse("admin:api_apikey_add")).status_code == 403
 
 

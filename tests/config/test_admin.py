@@ -3,9 +3,11 @@
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from access.roles import DOMAIN_APPS
+from tests.accounts.support import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +34,7 @@ def test_every_domain_model_is_registered():
 
 
 def test_every_admin_page_opens_for_staff_on_the_demo_programme(demo_programme, client):
-    client.login(username="staff", password="zlagoda-staff")
+    verified_login(client, User.objects.get(username="staff"))
     failures = []
     for model in domain_models():
         info = (model._meta.app_label, model._meta.model_name)
@@ -64,7 +66,7 @@ def test_admin_sends_anonymous_users_to_log_in(client):
 
 
 def test_admin_speaks_ukrainian_by_default_and_english_on_request(client, staff_user):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     url = reverse("admin:incidents_incident_changelist")
     assert "Інциденти" in client.get(url).content.decode()
     assert "Incidents" in client.get(url, headers={"accept-language": "en"}).content.decode()
@@ -73,21 +75,21 @@ def test_admin_speaks_ukrainian_by_default_and_english_on_request(client, staff_
 
 
 def test_admin_offers_the_language_switch(client, staff_user):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     page = client.get(reverse("admin:index")).content.decode()
     assert reverse("set_language") in page
     assert 'value="en"' in page
 
 
 def test_programme_managers_browse_the_admin_read_only(client, manager_user):
-    client.force_login(manager_user)
+    verified_login(client, manager_user)
     assert client.get(reverse("admin:incidents_incident_changelist")).status_code == 200
     assert client.get(reverse("admin:incidents_incident_add")).status_code == 403
 
 
 @pytest.mark.parametrize("user_fixture", ["negotiator_user", "partner_user"])
 def test_negotiators_and_partners_stay_out_of_the_admin(client, request, user_fixture):
-    client.force_login(request.getfixturevalue(user_fixture))
+    verified_login(client, request.getfixturevalue(user_fixture))
     response = client.get(reverse("admin:incidents_incident_changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))

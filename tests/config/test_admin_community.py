@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from communities.models import Community, Partnership
 from communities.services import partnership_start
+from tests.accounts.support import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def community_form(community, *periods: tuple[str, str, str]) -> dict:
 
 
 def post(client, staff_user, community, *periods):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     client.raise_request_exception = False
     return client.post(
         reverse("admin:communities_community_change", args=[community.pk]), community_form(community, *periods)
@@ -93,7 +94,7 @@ def updated_at(community):
 def test_a_partnership_edited_in_its_admin_counts_as_a_change_of_the_community(
     client, staff_user, community, partnership
 ):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     response = client.post(
         reverse("admin:communities_partnership_change", args=[partnership.pk]),
         {"community": community.pk, "joined_on": "01.03.2023", "left_on": "30.09.2025", "leave_reason": "elections"},
@@ -105,7 +106,7 @@ def test_a_partnership_edited_in_its_admin_counts_as_a_change_of_the_community(
 def test_a_partnership_deleted_in_its_admin_counts_as_a_change_of_the_community(
     client, staff_user, community, partnership
 ):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     response = client.post(reverse("admin:communities_partnership_delete", args=[partnership.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not Partnership.objects.exists()
@@ -115,7 +116,7 @@ def test_a_partnership_deleted_in_its_admin_counts_as_a_change_of_the_community(
 def test_partnerships_bulk_deleted_in_their_admin_count_as_a_change_of_the_community(
     client, staff_user, community, partnership
 ):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     response = client.post(
         reverse("admin:communities_partnership_changelist"),
         {"action": "delete_selected", "_selected_action": [partnership.pk], "post": "yes"},

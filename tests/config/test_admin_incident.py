@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from incidents.models import Incident, IncidentAction
 from incidents.services import incident_report
+from tests.accounts.support import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def change_form(incident, **overrides):
 
 
 def test_staff_move_a_case_along_the_workflow_from_the_admin(client, staff_user, incident):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     url = reverse("admin:incidents_incident_change", args=[incident.pk])
     response = client.post(
         url,
@@ -57,7 +58,7 @@ def test_staff_move_a_case_along_the_workflow_from_the_admin(client, staff_user,
 
 
 def test_admin_refuses_a_referral_without_agency_and_keeps_the_status(client, staff_user, incident):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     url = reverse("admin:incidents_incident_change", args=[incident.pk])
     response = client.post(url, change_form(incident, transition_to="referred"))
     assert response.status_code == 200
@@ -66,7 +67,7 @@ def test_admin_refuses_a_referral_without_agency_and_keeps_the_status(client, st
 
 
 def test_editing_a_case_in_the_admin_is_kept_in_its_history(client, staff_user, incident):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     url = reverse("admin:incidents_incident_change", args=[incident.pk])
     client.post(url, change_form(incident, title="Порушення порядку біля магазину"))
     latest = incident.history.latest()
@@ -76,7 +77,7 @@ def test_editing_a_case_in_the_admin_is_kept_in_its_history(client, staff_user, 
 
 
 def test_staff_log_an_action_on_the_case_page(client, staff_user, incident):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     url = reverse("admin:incidents_incident_change", args=[incident.pk])
     now = timezone.localtime()
     form = change_form(incident) | {
@@ -115,7 +116,7 @@ def inline_action(incident, when, **overrides) -> dict:
 
 @pytest.mark.parametrize("offset", [timedelta(days=3), -timedelta(days=30)], ids=["future", "before-the-incident"])
 def test_a_wrongly_dated_action_on_the_case_page_is_a_form_error(client, staff_user, incident, offset):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     url = reverse("admin:incidents_incident_change", args=[incident.pk])
     response = client.post(url, inline_action(incident, timezone.now() + offset))
     assert response.status_code == 200
@@ -140,7 +141,7 @@ def action_add_form(incident, when) -> dict:
 
 @pytest.mark.parametrize("offset", [timedelta(days=3), -timedelta(days=30)], ids=["future", "before-the-incident"])
 def test_a_wrongly_dated_action_in_the_action_admin_is_a_form_error(client, staff_user, incident, offset):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     response = client.post(
         reverse("admin:incidents_incidentaction_add"), action_add_form(incident, timezone.now() + offset)
     )
@@ -152,7 +153,7 @@ def test_a_wrongly_dated_action_in_the_action_admin_is_a_form_error(client, staf
 
 
 def test_the_action_admin_logs_a_rightly_dated_action(client, staff_user, incident):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     response = client.post(
         reverse("admin:incidents_incidentaction_add"), action_add_form(incident, timezone.now() - timedelta(hours=1))
     )

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from negotiators.models import NegotiatorStatus
+from tests.accounts.support import verified_login
 from tests.negotiators.factories import NegotiatorFactory
 from tests.training.factories import TrainingModuleFactory, TrainingSessionFactory
 from training.models import Attendance, TrainingSession
@@ -31,7 +32,7 @@ def certified(db):
 
 @pytest.fixture
 def staff_client(client, staff_user):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     return client
 
 

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.accounts.support import verified_login
+
 pytestmark = pytest.mark.django_db
 
 
@@ -11,12 +13,12 @@ def test_home_sends_anonymous_users_to_log_in(client):
 
 
 def test_staff_home_links_to_the_admin(client, staff_user):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     assert reverse("admin:index") in client.get(reverse("home")).content.decode()
 
 
 def test_language_switch_persists_for_the_following_requests(client, staff_user):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
     assert response.status_code == 302
     assert 'lang="en"' in client.get(reverse("home")).content.decode()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from incidents.models import ActionKind, Incident, IncidentAction, IncidentParty, IncidentStatus
 from incidents.services import incident_transition
+from tests.accounts.support import verified_login
 from tests.incidents.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -247,7 +248,7 @@ def test_status_kinds_cannot_be_logged_as_actions(negotiator_client, incident):
 
 
 def test_a_manager_reads_the_case_but_cannot_change_it(client, manager_user, incident):
-    client.force_login(manager_user)
+    verified_login(client, manager_user)
     response = client.get(reverse("field:incident_detail", args=[incident.pk]))
     assert response.status_code == 200
     assert "transition" not in response.context
@@ -257,7 +258,7 @@ def test_a_manager_reads_the_case_but_cannot_change_it(client, manager_user, inc
 
 
 def test_staff_report_in_any_community(client, staff_user, other_community):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     response = client.post(reverse("field:incident_new"), report_data(other_community))
     assert response.status_code == 302
     assert Incident.objects.get().community == other_community

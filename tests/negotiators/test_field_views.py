@@ -11,6 +11,7 @@ from django.utils import timezone
 from access.roles import Role
 from api.models import IdempotencyKey
 from negotiators.models import OutreachEvent
+from tests.accounts.support import verified_login
 from tests.communities.factories import UserFactory
 from tests.negotiators.factories import NegotiatorFactory, OutreachEventFactory
 
@@ -57,7 +58,7 @@ def negotiator_client(client, negotiator_user):
     [("negotiator_user", 200), ("staff_user", 200), ("manager_user", 200), ("partner_user", 403)],
 )
 def test_field_home_is_for_negotiators_staff_and_managers(request, client, user_fixture, status):
-    client.force_login(request.getfixturevalue(user_fixture))
+    verified_login(client, request.getfixturevalue(user_fixture))
     assert client.get(reverse("field:home")).status_code == status
 
 
@@ -89,7 +90,7 @@ def test_field_login_lands_a_negotiator_on_the_field_home(client, negotiator_use
 @pytest.mark.parametrize("role", [Role.NEGOTIATOR, Role.STAFF, Role.PROGRAMME_MANAGER])
 def test_portal_home_shows_the_field_app_tile_to_field_roles_other_than_negotiators(client, role):
     user = UserFactory(role=role)
-    client.force_login(user)
+    verified_login(client, user)
     response = client.get(reverse("home"))
     if role == Role.NEGOTIATOR:
         assert response.status_code == 302
@@ -115,7 +116,7 @@ def test_home_shows_my_community_and_what_i_logged(negotiator_client, negotiator
 
 
 def test_home_of_a_manager_is_read_only(client, manager_user):
-    client.force_login(manager_user)
+    verified_login(client, manager_user)
     page = client.get(reverse("field:home")).content.decode()
     assert f'href="{reverse("field:event_new")}"' not in page
     assert f'href="{reverse("field:incident_new")}"' not in page
@@ -204,7 +205,7 @@ def test_a_negotiator_cannot_log_an_event_in_another_community(negotiator_client
 
 
 def test_staff_choose_the_community_and_it_is_remembered(client, staff_user, other_community):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     form = client.get(reverse("field:event_new")).context["form"]
     assert not form.fields["community"].widget.is_hidden
     client.post(reverse("field:event_new"), event_data(other_community))
@@ -213,7 +214,7 @@ def test_staff_choose_the_community_and_it_is_remembered(client, staff_user, oth
 
 
 def test_a_manager_cannot_log_an_event(english, manager_user, community):
-    english.force_login(manager_user)
+    verified_login(english, manager_user)
     assert english.get(reverse("field:event_new")).status_code == 403
     response = english.post(reverse("field:event_new"), event_data(community), **JSON)
     assert response.status_code == 403
@@ -283,6 +284,6 @@ def test_an_event_of_my_community_shows_its_figures(negotiator_client, community
 def test_a_negotiator_without_an_active_record_is_told_to_ask_staff(english, community):
     user = UserFactory(role=Role.NEGOTIATOR)
     NegotiatorFactory(community=community, user=user, is_active=False)
-    english.force_login(user)
+    verified_login(english, user)
     assert english.get(reverse("field:event_new")).status_code == 403
     assert "not linked to a community" in english.get(reverse("field:home")).content.decode()

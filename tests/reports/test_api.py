@@ -13,6 +13,7 @@ from communities.models import PartnerOrganisation
 from reports.indicators import Period, compute_indicators
 from reports.models import MonitoringReport, ReportScope, ReportStatus
 from reports.selectors import scope_communities
+from tests.accounts.support import verified_login
 from tests.communities.api_support import issue_key, key_client, other_partner
 from tests.communities.factories import CommunityFactory
 from tests.incidents.factories import IncidentFactory
@@ -26,7 +27,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("api_settings", "me
 
 def logged_in(user) -> APIClient:
     client = APIClient()
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 

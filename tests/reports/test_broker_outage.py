@@ -17,6 +17,7 @@ from django.urls import reverse
 from reports import services
 from reports.models import MonitoringReport, ReportStatus
 from reports.tasks import build_report
+from tests.accounts.support import verified_login
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 RESULT_STORE_GAVE_UP = RuntimeError(
@@ -65,7 +66,7 @@ def test_a_report_requested_while_the_broker_is_down_is_saved_and_said_queued(cl
         raise error
 
     monkeypatch.setattr(build_report, "delay", broker_down)
-    client.force_login(manager_user)
+    verified_login(client, manager_user)
     response = client.post(
         reverse("reports:list"),
         {"kind": "h1", "year": "2025", "scope": "programme", "language": "en"},

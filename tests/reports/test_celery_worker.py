@@ -19,6 +19,7 @@ from django.urls import reverse
 from config.celery import app as celery_app
 from reports import services
 from reports.models import MonitoringReport, ReportStatus
+from tests.accounts.support import verified_login
 from tests.reports.demo_figures import check_pdf_text, demo_figures
 from tests.reports.helpers import pdf_text
 
@@ -78,7 +79,7 @@ def test_worker_builds_the_demo_reports_in_ukrainian_and_english(worker, client)
     assert [(report.status, report.error) for report in reports] == [(ReportStatus.DONE, "")] * 2
     figures = demo_figures()
 
-    client.force_login(manager)
+    verified_login(client, manager)
     for report in reports:
         response = client.get(reverse("reports:download", args=[report.pk]))
         assert response.status_code == 200

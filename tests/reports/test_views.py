@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import MonitoringReport, ReportScope, ReportStatus
+from tests.accounts.support import verified_login
 from tests.communities.factories import PartnerOrganisationFactory, PartnershipFactory
 from tests.reports.factories import PDF, MonitoringReportFactory, done_report
 
@@ -25,7 +26,7 @@ def reports(media_root, partner):
 
 def login(client, request, who):
     if who != "anonymous":
-        client.force_login(request.getfixturevalue(who))
+        verified_login(client, request.getfixturevalue(who))
 
 
 # role x page -> status. A new page without a row here is noticed in review.
@@ -62,7 +63,7 @@ def test_permissions(client, request, reports, who, page, report, status):
 
 
 def test_download_serves_the_pdf_as_an_attachment(client, manager_user, reports):
-    client.force_login(manager_user)
+    verified_login(client, manager_user)
     response = client.get(reverse("reports:download", args=[reports["programme"].pk]))
     assert response.content == PDF
     assert response["Content-Type"] == "application/pdf"
@@ -80,7 +81,7 @@ def test_a_report_that_is_not_done_is_not_served(client, manager_user, media_roo
     report = MonitoringReportFactory(
         status=status, error="boom" if failed else "", finished_at=timezone.now() if failed else None
     )
-    client.force_login(manager_user)
+    verified_login(client, manager_user)
     assert client.get(reverse("reports:download", args=[report.pk])).status_code == 404
 
 
@@ -88,7 +89,7 @@ def test_a_damaged_file_is_not_served(client, manager_user, reports):
     report = reports["programme"]
     with default_storage.open(report.file.name, "wb") as handle:
         handle.write(PDF[:10])
-    client.force_login(manager_user)
+    verified_login(client, manager_user)
     assert client.get(reverse("reports:download", args=[report.pk])).status_code == 404
 
 
@@ -96,7 +97,7 @@ def test_manager_requests_a_report_from_the_page(
     client, manager_user, media_root, community, eager_tasks, django_capture_on_commit_callbacks
 ):
     PartnershipFactory(community=community, joined_on=date(2024, 1, 1))
-    client.force_login(manager_user)
+    verified_login(client, manager_user)
     page = client.get(reverse("reports:list")).content.decode()
     assert 'name="kind"' in page
     assert 'name="region"' in page
@@ -116,7 +117,7 @@ def test_manager_requests_a_report_from_the_page(
 
 
 def test_form_errors_come_in_the_users_language(client, manager_user):
-    client.force_login(manager_user)
+    verified_login(client, manager_user)
     next_year = timezone.localdate().year + 1
     response = client.post(
         reverse("reports:list"), {"kind": "annual", "year": next_year, "scope": "region", "language": "uk"}
@@ -148,7 +149,7 @@ def test_partner_members_see_their_reports_but_request_none(client, partner_user
 
 
 def test_the_table_refreshes_itself_only_while_a_report_is_being_built(client, manager_user, reports):
-    client.force_login(manager_user)
+    verified_login(client, manager_user)
     assert "data-active" not in client.get(reverse("reports:table")).content.decode()
     MonitoringReportFactory(status=ReportStatus.RUNNING, progress=40)
     table = client.get(reverse("reports:table")).content.decode()
@@ -161,7 +162,7 @@ def test_rebuild_from_the_page(
 ):
     client.force_login(partner_user)
     assert client.post(reverse("reports:rebuild", args=[reports["own"].pk])).status_code == 403
-    client.force_login(manager_user)
+    verified_login(client, manager_user)
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(reverse("reports:rebuild", args=[reports["programme"].pk]))
     assert response.status_code == 302
@@ -170,7 +171,7 @@ def test_rebuild_from_the_page(
 
 
 def test_home_shows_the_reports_tile_to_those_who_use_it(client, manager_user, negotiator_user):
-    client.force_login(manager_user)
+    verified_login(client, manager_user)
     assert reverse("reports:list") in client.get(reverse("home")).content.decode()
     client.force_login(negotiator_user)
     assert reverse("reports:list") not in client.get(reverse("home")).content.decode()
@@ -179,7 +180,7 @@ def test_home_shows_the_reports_tile_to_those_who_use_it(client, manager_user, n
 def test_staff_request_a_report_from_the_admin(
     client, staff_user, media_root, eager_tasks, django_capture_on_commit_callbacks
 ):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     url = reverse("admin:reports_monitoringreport_add")
     form = {"kind": "annual", "year": "2025", "scope": "programme", "language": "uk", "note": ""}
     with django_capture_on_commit_callbacks(execute=True):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from negotiators.models import Negotiator
+from tests.accounts.support import verified_login
 from tests.negotiators.factories import NegotiatorFactory
 from tests.training.factories import TrainingModuleFactory, TrainingSessionFactory
 from training.models import ModuleLevel
@@ -64,7 +65,7 @@ def test_sessions_ahead_are_listed_and_past_ones_are_not(client, negotiator_user
 
 def test_staff_pick_a_negotiator_first(client, staff_user, community, school):
     negotiator = NegotiatorFactory(community=community)
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     choose = client.get(reverse("field:training"))
     assert negotiator in choose.context["negotiators"]
     response = client.get(reverse("field:training"), {"negotiator": negotiator.pk})
