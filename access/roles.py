@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The apps whose models the roles' permissions cover (the API's keys and logs among them).
 DOMAIN_APPS = ("api", "communities", "negotiators", "training", "incidents", "reports")
+SECOND_FACTOR_APPS = ("otp_totp", "otp_static")
 
 
 class Role(models.TextChoices):
@@ -26,7 +27,12 @@ class Role(models.TextChoices):
 def _role_permissions() -> dict[Role, Q]:
     domain = Q(content_type__app_label__in=DOMAIN_APPS)
     return {
-        Role.STAFF: domain | Q(content_type__app_label="auth", codename="view_user"),
+        Role.STAFF: domain
+        | Q(content_type__app_label="auth", codename="view_user")
+        # The login failures and lockouts (django-axes), and users' second-factor devices, which
+        # staff remove when a phone is lost (django-otp).
+        | Q(content_type__app_label="axes", codename__startswith="view_")
+        | Q(content_type__app_label__in=SECOND_FACTOR_APPS, codename__regex=r"^(view|delete)_"),
         Role.PROGRAMME_MANAGER: domain & Q(codename__startswith="view_") | Q(content_type__app_label="reports"),
         Role.NEGOTIATOR: Q(
             content_type__app_label="negotiators", codename__in=["view_outreachevent", "add_outreachevent"]

@@ -2,6 +2,7 @@
 after the password, and each user's own page to see or turn it on."""
 
 import math
+from datetime import datetime
 
 from django import forms
 from django.conf import settings
@@ -49,6 +50,15 @@ def _next_url(request: HttpRequest) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+def _wait_message(until: datetime | None) -> str:
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds())) if until is not None else 1
+    return ngettext(
+        "Too many wrong codes: wait %(seconds)d second, then try again.",
+        "Too many wrong codes: wait %(seconds)d seconds, then try again.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
 def _to(name: str, next_url: str) -> HttpResponse:
     return redirect(f"{resolve_url(name)}?{urlencode({'next': next_url})}")
 
@@ -62,10 +72,18 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
     device = totp_enrolment_start(user=request.user)  # type: ignore[arg-type]
     form = SecondFactorCodeForm(request.POST or None)
     if form.is_valid():
-        codes = totp_enrolment_confirm(request=request, device=device, code=form.cleaned_data["code"])
+        allowed, details = device.verify_is_allowed()
+        codes = (
+            totp_enrolment_confirm(request=request, device=device, code=form.cleaned_data["code"]) if allowed else None
+        )
         if codes is not None:
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
-        form.add_error("code", _("This code is not right. Check the time on your phone and type the code shown now."))
+        if not allowed:
+            form.add_error("code", _wait_message((details or {}).get("locked_until")))
+        else:
+            form.add_error(
+                "code", _("This code is not right. Check the time on your phone and type the code shown now.")
+            )
     context = {
         "form": form,
         "qr_svg": mark_safe(totp_qr_svg(device)),  # drawn by qrcode from our own address, no user markup
@@ -91,16 +109,7 @@ def second_factor_verify_view(request: HttpRequest) -> HttpResponse:
         if verification.device is not None:
             return redirect(_next_url(request))
         if verification.wait_until is not None:
-            seconds = max(1, math.ceil((verification.wait_until - timezone.now()).total_seconds()))
-            form.add_error(
-                "code",
-                ngettext(
-                    "Too many wrong codes: wait %(seconds)d second, then try again.",
-                    "Too many wrong codes: wait %(seconds)d seconds, then try again.",
-                    seconds,
-                )
-                % {"seconds": seconds},
-            )
+            form.add_error("code", _wait_message(verification.wait_until))
         else:
             form.add_error("code", _("This code is not right, or the recovery code was already used."))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
