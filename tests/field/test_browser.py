@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from access.roles import Role
 from incidents.models import ActionKind, Incident, IncidentStatus
 from negotiators.models import OutreachEvent
+from tests.accounts.support import second_factor_of, totp_code
 from tests.communities.factories import CommunityFactory, UserFactory
 from tests.incidents.factories import IncidentFactory
 from tests.negotiators.factories import NegotiatorFactory, OutreachEventFactory
@@ -207,6 +208,7 @@ def test_a_negotiator_logs_an_event_and_sees_it_at_home_and_staff_see_it_in_the_
     expect(page.locator("main")).to_contain_text("Круглий стіл з поліцією")
     shot(page, "home")
 
+    device = second_factor_of(staff_user)
     office = new_phone(browser)
     try:
         admin = office.new_page()
@@ -214,6 +216,10 @@ def test_a_negotiator_logs_an_event_and_sees_it_at_home_and_staff_see_it_in_the_
         admin.fill("#id_username", staff_user.username)
         admin.fill("#id_password", PASSWORD)
         admin.click("input[type=submit]")
+        # Staff give their second factor after the password: a code from their authenticator app.
+        admin.wait_for_url(re.compile(r"/accounts/two-factor/verify/"))
+        admin.fill("#id_code", totp_code(device))
+        admin.click("form button[type=submit]")
         admin.wait_for_url(re.compile(r"/admin/negotiators/outreachevent/$"))
         expect(admin.locator("#result_list")).to_contain_text("Круглий стіл з поліцією")
         shot(admin, "admin-events")

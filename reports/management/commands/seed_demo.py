@@ -33,3 +33,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(_("Demo programme ready. Logins:")))
             for login in logins:
                 self.stdout.write(f"  {login.username:<11} {login.password:<20} {login.description}")
+            self.stdout.write(
+                _(
+                    "Staff and the manager set up a second factor (an authenticator app on a phone) at their "
+                    "first login."
+                )
+            )
