@@ -26,7 +26,7 @@ def _open_paths() -> tuple[str, ...]:
     sign in as someone else), logging out, the language switch, static files, the health check and
     the field app's shell files (kept by its service worker for anyone)."""
     return (
-        "/accounts/two-factor/",
+        reverse("two_factor:settings"),
         reverse("login"),
         reverse("logout"),
         reverse("admin:login"),

@@ -242,6 +242,8 @@ AXES_VERBOSE = False  # accounts.lockout logs each failure to "zlagoda.security"
 # Required for the roles with the REQUIRES_SECOND_FACTOR capability and superusers; others may
 # turn it on. A wrong code makes the next try wait 1, 2, 4, 8 ... seconds (django-otp's throttle).
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Zlagoda")
+# Staff remove others' devices in the admin, but never see their keys or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 # How many one-time recovery codes a user gets when enrolling.

@@ -220,3 +220,17 @@ def test_staff_see_and_remove_devices_in_the_admin(client, staff_user, manager_u
     response = client.post(f"/admin/otp_totp/totpdevice/{lost.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(pk=lost.pk).exists()
+
+
+def test_the_admin_never_shows_a_devices_key_or_recovery_codes(client, staff_user, manager_user):
+    device = second_factor_of(manager_user)
+    verified_login(client, manager_user)
+    client.post("/accounts/two-factor/")
+    codes = list(StaticToken.objects.filter(device__user=manager_user).values_list("token", flat=True))
+    verified_login(client, staff_user)
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert device.key not in page
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 403
+    recovery = StaticDevice.objects.get(user=manager_user)
+    page = client.get(f"/admin/otp_static/staticdevice/{recovery.pk}/change/").content.decode()
+    assert not any(code in page for code in codes)
