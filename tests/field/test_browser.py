@@ -219,7 +219,7 @@ def test_a_negotiator_logs_an_event_and_sees_it_at_home_and_staff_see_it_in_the_
         # Staff give their second factor after the password: a code from their authenticator app.
         admin.wait_for_url(re.compile(r"/accounts/two-factor/verify/"))
         admin.fill("#id_code", totp_code(device))
-        admin.click("form button[type=submit]")
+        admin.click("main form button[type=submit]")
         admin.wait_for_url(re.compile(r"/admin/negotiators/outreachevent/$"))
         expect(admin.locator("#result_list")).to_contain_text("Круглий стіл з поліцією")
         shot(admin, "admin-events")
