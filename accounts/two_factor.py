@@ -102,9 +102,15 @@ def totp_enrolment_confirm(*, request: HttpRequest, device: TOTPDevice, code: st
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     codes = recovery_codes_replace(user=device.user)
-    otp_login(request, device)
+    _verified(request, device)
     security_log.info("second factor enrolled: user=%r", user.get_username())
     return codes
+
+
+def _verified(request: HttpRequest, device: Device) -> None:
+    # A new session key once the session gains the second factor, as Django does at the password.
+    request.session.cycle_key()
+    otp_login(request, device)
 
 
 def recovery_codes_replace(*, user: User) -> list[str]:
@@ -142,7 +148,7 @@ def second_factor_verify(*, request: HttpRequest, code: str) -> Verification:
                 waits.append((details or {}).get("locked_until") or timezone.now())
                 continue
             if device.verify_token(token):
-                otp_login(request, device)
+                _verified(request, device)
                 return Verification(device=device)
     security_log.warning(
         "second factor code refused: user=%r address=%s", user.get_username(), request.META.get("REMOTE_ADDR")

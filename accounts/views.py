@@ -37,7 +37,14 @@ class SecondFactorCodeForm(forms.Form):
         label=_("Code"),
         max_length=32,
         help_text=_("The 6 digits your authenticator app shows now, or one of your recovery codes."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "none"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "autocapitalize": "none",
+                "aria-describedby": "code-help",
+            }
+        ),
     )
 
 

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -196,7 +197,8 @@ def test_reset_second_factor_removes_the_devices_and_the_next_login_enrols_again
     verified_login(client, staff_user)
     client.post("/accounts/two-factor/")  # recovery codes too
     out = StringIO()
-    call_command("reset_second_factor", staff_user.username, stdout=out)
+    with translation.override("en"):
+        call_command("reset_second_factor", staff_user.username, stdout=out)
     assert "Removed the second factor of staff-user: " in out.getvalue()
     assert "Test phone" in out.getvalue()
     assert "Recovery codes" in out.getvalue()
@@ -208,7 +210,7 @@ def test_reset_second_factor_removes_the_devices_and_the_next_login_enrols_again
     assert client.get("/admin/")["Location"].startswith(ENROL)
     out = StringIO()
     call_command("reset_second_factor", staff_user.username, stdout=out)
-    assert "nothing removed" in out.getvalue()
+    assert out.getvalue() == "staff-user не має другого фактора: нічого не видалено.\n"
     with pytest.raises(CommandError):
         call_command("reset_second_factor", "nobody", stdout=out)
 
@@ -234,3 +236,12 @@ def test_the_admin_never_shows_a_devices_key_or_recovery_codes(client, staff_use
     recovery = StaticDevice.objects.get(user=manager_user)
     page = client.get(f"/admin/otp_static/staticdevice/{recovery.pk}/change/").content.decode()
     assert not any(code in page for code in codes)
+
+
+def test_the_session_gets_a_new_key_once_the_second_factor_is_given(client, staff_user):
+    device = second_factor_of(staff_user)
+    password_login(client, staff_user)
+    before = client.session.session_key
+    client.post(VERIFY, {"code": totp_code(device)})
+    assert client.session.session_key != before
+    assert client.get("/admin/").status_code == 200
