@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 
+from api.limits import BoundedStream
 from tests.config.test_settings import run
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +137,13 @@ def test_form_data_held_in_memory_cannot_exceed_the_body_limit():
     )
     assert result.returncode != 0
     assert "REQUEST_MAX_BODY_BYTES" in result.stderr
+
+
+def test_the_stream_handed_to_django_gives_out_no_more_than_the_limit():
+    """For a server whose input runs past what it declared: the middleware's bound holds alone."""
+    client_body = UploadStream(HUNDRED_MB)
+    bounded = BoundedStream(client_body, 1000)
+    taken = bounded.read(600) + bounded.readline() + bounded.read()
+    assert len(taken) == 1000
+    assert bounded.read() == b""
+    assert client_body.read_bytes == 1000
