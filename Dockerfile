@@ -15,7 +15,7 @@ COPY . .
 RUN ZLAGODA_ENV=production SECRET_KEY=collectstatic-only ALLOWED_HOSTS=build CELERY_TASK_ALWAYS_EAGER=true \
     python manage.py collectstatic --noinput -v0 \
  && useradd --system --uid 1000 --home /app zlagoda \
- && mkdir -p /data/media && chown zlagoda /data/media
+ && mkdir -p /data/media /data/static && chown zlagoda /data/media /data/static
 
 USER zlagoda
 ENV ZLAGODA_ENV=production MEDIA_ROOT=/data/media

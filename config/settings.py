@@ -13,6 +13,7 @@ from typing import overload
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     # Bottom first: the shared machinery (who may do what, the REST API's), then the domains.
     "access",
     "mail",
@@ -102,7 +104,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the scheme and client address every later step sees (X-Forwarded-* from
+    # TRUSTED_PROXIES only).
+    "api.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads the body (sessions, CSRF, views): too large is refused unread.
+    "api.limits.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -110,8 +118,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Permissions-Policy and Cache-Control: no-store on personal answers (after authentication,
+    # outside the second-factor check so that its redirects carry them too).
+    "api.headers.SecurityHeadersMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # After the two above: a user who needs a second factor reaches nothing until verified.
+    # After authentication and OTPMiddleware: a user who needs a second factor reaches nothing
+    # until verified.
     "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -138,6 +150,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -285,8 +298,11 @@ STORAGES = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# The reverse proxy's addresses or networks (e.g. "172.31.240.2" or "10.0.0.0/8,::1"): only from
+# them are X-Forwarded-Proto and X-Forwarded-For believed (api.proxies.TrustedProxyMiddleware).
+# Empty: the portal is reached directly and believes neither.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 if PRODUCTION:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -296,7 +312,69 @@ if PRODUCTION:
     # The health check is probed over plain HTTP from inside the deployment's network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 
+# Content-Security-Policy (django-csp): everything from the portal itself, no third-party origin,
+# and no inline script without the request's nonce (request.csp_nonce, {{ CSP_NONCE }} in templates).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        # 'unsafe-inline' for styles only, never for scripts: the admin's and Swagger UI's scripts
+        # write style attributes, and the error pages (500 renders without a request, so without
+        # a nonce) carry a small <style>. A style cannot run code; a nonce here would make browsers
+        # ignore 'unsafe-inline'.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        # data: for the small SVG icons the admin's and Swagger UI's stylesheets embed.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        # The field app's service worker (/field/sw.js) and its manifest.
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "frame-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
+# Permissions-Policy (api.headers): feature -> allowed origins; () denies it to every page.
+# The field app will need "self" for geolocation and camera once it records places and photos.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# Request bodies larger than this are refused with 413 before they are read (api.limits); the API
+# takes only small JSON bodies. The reverse proxy refuses REQUEST_MAX_BODY_BYTES too (deploy/Caddyfile).
+REQUEST_MAX_BODY_BYTES = int(env("REQUEST_MAX_BODY_BYTES", str(10 * 1024 * 1024)))
+API_MAX_BODY_BYTES = int(env("API_MAX_BODY_BYTES", str(1024 * 1024)))
+# Form fields held in memory, and the size above which an uploaded file goes to a temporary file:
+# both within the body limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+if not DATA_UPLOAD_MAX_MEMORY_SIZE <= REQUEST_MAX_BODY_BYTES or API_MAX_BODY_BYTES > REQUEST_MAX_BODY_BYTES:
+    raise ImproperlyConfigured(
+        "DATA_UPLOAD_MAX_MEMORY_SIZE and API_MAX_BODY_BYTES must not exceed REQUEST_MAX_BODY_BYTES"
+    )
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
@@ -402,3 +480,6 @@ REPORTS_STUCK_AFTER_SECONDS = int(
 )
 # Above this many communities, the per-community pages become an annex of tables.
 REPORTS_COMMUNITY_PAGES_LIMIT = int(env("REPORTS_COMMUNITY_PAGES_LIMIT", "60"))
+# Reports one person may have queued or being built at once; an identical request while one is
+# queued or being built returns that one instead of a new report.
+REPORTS_MAX_ACTIVE_PER_USER = int(env("REPORTS_MAX_ACTIVE_PER_USER", "3"))

@@ -25,7 +25,7 @@ class ReportRequestAdminForm(forms.ModelForm):
         if self.errors:
             return data
         try:
-            services.report_check_request(
+            stored_kind = services.report_check_request(
                 actor=self.request_user,
                 kind=data.get("kind"),
                 year=data.get("year"),
@@ -34,6 +34,17 @@ class ReportRequestAdminForm(forms.ModelForm):
                 partner=data.get("partner"),
                 language=data.get("language"),
             )
+            identity = services.report_identity(
+                kind=stored_kind,
+                year=data["year"],
+                scope=data["scope"],
+                region=data.get("region"),
+                partner=data.get("partner"),
+                language=data["language"],
+            )
+            services.report_check_capacity(actor=self.request_user, identity=identity)
+        except services.ReportLimitReached as error:
+            self.add_error(None, str(error))
         except ValidationError as error:
             for field, field_errors in error.message_dict.items():
                 self.add_error(field if field in self.fields else None, field_errors)

@@ -269,6 +269,11 @@ class ReportNotReady(exceptions.APIException):
     default_code = "report_not_ready"
 
 
+class TooManyReports(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "too_many_reports"
+
+
 class MonitoringReportViewSet(mixins.CreateModelMixin, ReadOnlyCollection):
     """Monitoring reports (PDF) the caller may download: all for staff and programme managers, a
     partner organisation's own for it, none for negotiators. A POST (staff and programme managers)
@@ -295,7 +300,11 @@ class MonitoringReportViewSet(mixins.CreateModelMixin, ReadOnlyCollection):
     )
     def create(self, request, *args, **kwargs):
         def write(data):
-            report = services.report_request(actor=self.viewer.user, **self._defaults(dict(data)))
+            try:
+                report = services.report_request(actor=self.viewer.user, **self._defaults(dict(data)))
+            except services.ReportLimitReached as error:
+                raise TooManyReports(str(error)) from error
+            # An identical request while one is in progress returns that report (still 202).
             body = MonitoringReportSerializer(report, context=self.get_serializer_context()).data
             return status.HTTP_202_ACCEPTED, body
 

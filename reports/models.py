@@ -9,7 +9,8 @@ runs in Celery (:mod:`reports.tasks`) through :mod:`reports.services`.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -107,6 +108,9 @@ class MonitoringReport(models.Model):
     # Not stored: False on the instance report_request returned when its build could not be sent
     # to the broker (it stays queued; the watchdog sends it again).
     sent_to_queue = True
+    # Not stored: True on the instance report_request returned for a request identical to this
+    # report, which was already queued or being built.
+    folded = False
 
     class Meta:
         verbose_name = _("monitoring report")
@@ -150,6 +154,20 @@ class MonitoringReport(models.Model):
                 fields=["kind", "year", "language", "partner"],
                 condition=Q(scheduled=True, scope=ReportScope.PARTNER),
                 name="report_one_scheduled_per_partner_period_language",
+            ),
+            # Identical requests while one is queued or being built fold into that one
+            # (reports.services.report_request); this keeps two at once from both getting in.
+            # Coalesce: NULL region and partner (the whole programme) must count as equal.
+            models.UniqueConstraint(
+                "kind",
+                "year",
+                "scope",
+                Coalesce("region", Value(0)),
+                Coalesce("partner", Value(0)),
+                "language",
+                condition=Q(status__in=ACTIVE_STATUSES, scheduled=False),
+                name="report_one_active_request",
+                violation_error_message=_("An identical report is already queued or being built."),
             ),
         ]
         indexes = [models.Index(fields=["status", "enqueued_at"], name="report_status_enqueued")]

@@ -20,13 +20,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from access.viewer import Viewer
 from api.outages import OUTAGE_ERRORS
 from communities.models import PartnerOrganisation, Region
 from reports.figures import ReportDocument
 from reports.indicators import Period, compute_indicators
-from reports.models import MonitoringReport, ReportKind, ReportScope, ReportStatus, report_upload_to
+from reports.models import ACTIVE_STATUSES, MonitoringReport, ReportKind, ReportScope, ReportStatus, report_upload_to
 from reports.selectors import can_request_reports, is_programme_wide, report_communities, requestable_partners
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,22 @@ class ReportStorageError(Exception):
 
 
 TRANSIENT_ERRORS += (ReportStorageError,)
+
+
+class ReportLimitReached(Exception):
+    """The person asking already has ``settings.REPORTS_MAX_ACTIVE_PER_USER`` reports queued or
+    being built. Its message is for them (the page shows it; the API answers 429)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            ngettext(
+                "You already have %(count)d report queued or being built: request another one when it is ready.",
+                "You already have %(count)d reports queued or being built: "
+                "request another one when one of them is ready.",
+                limit,
+            )
+            % {"count": limit}
+        )
 
 
 def report_kind_for(kind: str, half: int | None) -> str:
@@ -152,6 +169,47 @@ def report_check_request(
     return stored_kind
 
 
+def report_identity(
+    *, kind: str, year: int, scope: str, region: Region | None, partner: PartnerOrganisation | None, language: str
+) -> dict[str, Any]:
+    """What makes two requests identical: the same PDF would come out (the cover's note aside)."""
+    return {
+        "kind": kind,
+        "year": int(year),
+        "scope": scope,
+        "region": region if scope == ReportScope.REGION else None,
+        "partner": partner if scope == ReportScope.PARTNER else None,
+        "language": language,
+    }
+
+
+IDENTITY_FIELDS = ("kind", "year", "scope", "region", "partner", "language")
+
+
+def identical_active_report(identity: dict[str, Any], *, exclude: int | None = None) -> MonitoringReport | None:
+    """The report queued or being built for the same ``identity``, if there is one."""
+    reports = MonitoringReport.objects.filter(status__in=ACTIVE_STATUSES, **identity).order_by("requested_at", "pk")
+    if exclude is not None:
+        reports = reports.exclude(pk=exclude)
+    return reports.first()
+
+
+def report_check_capacity(*, actor: User | None, identity: dict[str, Any]) -> None:
+    """Raise :class:`ReportLimitReached` when ``actor`` has as many reports queued or being built
+    as ``settings.REPORTS_MAX_ACTIVE_PER_USER``, unless this request is identical to one in
+    progress (it is folded into that one, and adds nothing). The system (``None``) has no limit."""
+    if actor is None or identical_active_report(identity) is not None:
+        return
+    limit = settings.REPORTS_MAX_ACTIVE_PER_USER
+    if MonitoringReport.objects.filter(requested_by=actor, status__in=ACTIVE_STATUSES).count() >= limit:
+        raise ReportLimitReached(limit)
+
+
+def _folded(report: MonitoringReport) -> MonitoringReport:
+    report.folded = True
+    return report
+
+
 @transaction.atomic
 def report_request(
     *,
@@ -176,9 +234,13 @@ def report_request(
     printed on the cover as typed. ``actor`` is the user asking (``None`` for the system): programme
     staff and managers, who may request any scope (partner organisations only read reports).
 
-    Raises ``PermissionDenied``, or ``ValidationError`` with per-field messages in the active
-    language (see :func:`report_check_request`). ``enqueue=False`` leaves the build to the caller
-    (the command's ``--sync``).
+    A request identical to a report still queued or being built (same kind, period, scope and
+    language; the note aside) records nothing and returns that report, with ``folded`` set. A
+    person may have ``settings.REPORTS_MAX_ACTIVE_PER_USER`` reports in progress at once.
+
+    Raises ``PermissionDenied``, :class:`ReportLimitReached`, or ``ValidationError`` with per-field
+    messages in the active language (see :func:`report_check_request`). ``enqueue=False`` leaves
+    the build to the caller (the command's ``--sync``).
     """
     stored_kind = report_check_request(
         actor=actor,
@@ -191,20 +253,36 @@ def report_request(
         language=language,
         today=today,
     )
+    identity = report_identity(
+        kind=stored_kind, year=year, scope=scope, region=region, partner=partner, language=language
+    )
+    if not scheduled:
+        if actor is not None:
+            # One person's requests one at a time (on PostgreSQL), so two at once cannot both
+            # pass the limit.
+            User.objects.select_for_update().filter(pk=actor.pk).first()
+        existing = identical_active_report(identity)
+        if existing is not None:
+            return _folded(existing)
+        report_check_capacity(actor=actor, identity=identity)
     report = MonitoringReport(
-        kind=stored_kind,
-        year=int(year),
-        scope=scope,
-        region=region if scope == ReportScope.REGION else None,
-        partner=partner if scope == ReportScope.PARTNER else None,
-        language=language,
+        **identity,
         note=(note or "").strip(),
         requested_by=actor,
         scheduled=scheduled,
         enqueued_at=timezone.now(),
     )
-    report.full_clean()
-    report.save()
+    try:
+        with transaction.atomic():
+            report.full_clean()
+            report.save()
+    except (IntegrityError, ValidationError):
+        # An identical request committed between the look-up and the insert: the constraint on
+        # active requests (report_one_active_request) refused this one.
+        existing = None if scheduled else identical_active_report(identity)
+        if existing is None:
+            raise
+        return _folded(existing)
     if enqueue:
         _enqueue_after_commit(report.pk, report)
     return report
@@ -393,11 +471,29 @@ def report_fail(*, report_id: int, message: str, token: str | None = None) -> Mo
 
 @transaction.atomic
 def report_rebuild(*, report: MonitoringReport, actor: User | None) -> MonitoringReport:
-    """Queue ``report`` to be built again (e.g. after a failure or a data correction)."""
+    """Queue ``report`` to be built again (e.g. after a failure or a data correction). When an
+    identical report is already queued or being built, that one is returned (``folded``) and
+    ``report`` is left as it is."""
     _check_permission(actor)
-    MonitoringReport.objects.filter(pk=report.pk).update(
-        status=ReportStatus.QUEUED, progress=0, enqueued_at=timezone.now(), build_token="", updated_at=timezone.now()
-    )
+    if not report.scheduled and not report.is_active:
+        identity = {field: getattr(report, field) for field in IDENTITY_FIELDS}
+        existing = identical_active_report(identity, exclude=report.pk)
+        if existing is not None:
+            return _folded(existing)
+    try:
+        with transaction.atomic():
+            MonitoringReport.objects.filter(pk=report.pk).update(
+                status=ReportStatus.QUEUED,
+                progress=0,
+                enqueued_at=timezone.now(),
+                build_token="",
+                updated_at=timezone.now(),
+            )
+    except IntegrityError:  # an identical request committed meanwhile
+        existing = identical_active_report({field: getattr(report, field) for field in IDENTITY_FIELDS})
+        if existing is None:
+            raise
+        return _folded(existing)
     _enqueue_after_commit(report.pk)
     report.refresh_from_db()
     return report

@@ -47,8 +47,21 @@ def report_list(request):
     if request.method == "POST" and form is None:
         raise PermissionDenied(_("You cannot request monitoring reports."))
     if request.method == "POST" and form.is_valid():
-        report = services.report_request(actor=request.user, note=form.cleaned_data["note"], **form.request_arguments())
-        if report.sent_to_queue:
+        try:
+            report = services.report_request(
+                actor=request.user, note=form.cleaned_data["note"], **form.request_arguments()
+            )
+        except services.ReportLimitReached as error:
+            form.add_error(None, str(error))
+            context = {"form": form, **_table_context(viewer)}
+            return render(request, "reports/report_list.html", context, status=429)
+        if report.folded:
+            messages.info(
+                request,
+                _("An identical report %(period)s is already queued or being built; it appears below when it is ready.")
+                % {"period": report.period_code},
+            )
+        elif report.sent_to_queue:
             messages.success(
                 request,
                 _("Report %(period)s requested; it appears below when it is ready.") % {"period": report.period_code},

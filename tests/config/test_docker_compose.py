@@ -101,3 +101,139 @@ def test_image_build_installs_the_locked_dependencies():
     assert "pip install -r requirements.lock" in dockerfile
     assert (ROOT / "requirements.lock").exists()
     assert "libpango" in dockerfile
+
+
+# --- Secrets, the proxy and its trust -------------------------------------------------------
+
+VARIABLE = re.compile(r"\$\{(?P<name>\w+)(?:(?P<op>:[-?])(?P<arg>[^}]*))?\}")
+DEPLOYMENT = {"SECRET_KEY": "k" * 50, "POSTGRES_PASSWORD": "p" * 24, "SITE_ADDRESS": "portal.example.org"}
+
+
+class MissingVariable(Exception):
+    pass
+
+
+def interpolate(value, env: dict[str, str]):
+    """docker compose's interpolation of ``${VAR}``, ``${VAR:-default}`` and ``${VAR:?error}``
+    (Docker does not run here, so this reads the file as compose would)."""
+    if isinstance(value, dict):
+        return {key: interpolate(item, env) for key, item in value.items()}
+    if isinstance(value, list):
+        return [interpolate(item, env) for item in value]
+    if not isinstance(value, str):
+        return value
+
+    def replace(match: re.Match) -> str:
+        name, op, arg = match.group("name", "op", "arg")
+        if env.get(name):
+            return env[name]
+        if op == ":?":
+            raise MissingVariable(f"{name}: {arg}")
+        return arg if op == ":-" else ""
+
+    return VARIABLE.sub(replace, value.replace("$$", "\0")).replace("\0", "$")
+
+
+@pytest.fixture(scope="module")
+def deployed(compose):
+    return interpolate(compose, DEPLOYMENT)
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "POSTGRES_PASSWORD", "SITE_ADDRESS"])
+def test_compose_refuses_to_start_without_its_secrets(compose, missing):
+    env = {name: value for name, value in DEPLOYMENT.items() if name != missing}
+    with pytest.raises(MissingVariable, match=missing):
+        interpolate(compose, env)
+
+
+def test_no_default_password_or_key_anywhere():
+    text = (ROOT / "docker-compose.yml").read_text()
+    for match in VARIABLE.finditer(text):
+        if re.search("PASSWORD|SECRET|KEY", match["name"]):
+            assert match["op"] == ":?", match.group(0)
+    assert "zlagoda:zlagoda@" not in text
+
+
+def test_the_database_password_is_the_one_given(deployed):
+    assert deployed["services"]["db"]["environment"]["POSTGRES_PASSWORD"] == DEPLOYMENT["POSTGRES_PASSWORD"]
+    url = deployed["services"]["web"]["environment"]["DATABASE_URL"]
+    assert url == f"postgres://zlagoda:{DEPLOYMENT['POSTGRES_PASSWORD']}@db:5432/zlagoda"
+
+
+def test_only_the_proxy_is_reachable_from_outside(deployed):
+    published = {name for name, service in deployed["services"].items() if service.get("ports")}
+    assert published == {"proxy"}
+    ports = deployed["services"]["proxy"]["ports"]
+    assert "443:443" in ports
+    assert "80:80" in ports
+
+
+def test_web_trusts_forwarded_headers_from_the_proxys_address_only(deployed):
+    import ipaddress
+
+    proxy_address = deployed["services"]["proxy"]["networks"]["default"]["ipv4_address"]
+    subnet = deployed["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address(proxy_address) in ipaddress.ip_network(subnet)
+    for name in ("web", "worker", "beat"):
+        assert deployed["services"][name]["environment"]["TRUSTED_PROXIES"] == proxy_address
+
+
+def test_the_proxy_runs_the_repositorys_caddyfile_for_the_site_address(deployed):
+    proxy = deployed["services"]["proxy"]
+    assert proxy["image"].startswith("caddy:")
+    assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    assert proxy["environment"]["SITE_ADDRESS"] == DEPLOYMENT["SITE_ADDRESS"]
+    assert deployed["services"]["web"]["environment"]["ALLOWED_HOSTS"] == DEPLOYMENT["SITE_ADDRESS"]
+    assert any(volume.startswith("caddy_data:") for volume in proxy["volumes"])  # the certificates
+
+
+@pytest.fixture(scope="module")
+def caddyfile() -> str:
+    return (ROOT / "deploy" / "Caddyfile").read_text()
+
+
+def test_the_caddyfile_serves_the_site_address_with_automatic_https(caddyfile):
+    assert re.search(r"^\{\$SITE_ADDRESS\} \{", caddyfile, re.MULTILINE)
+    assert "reverse_proxy web:8000" in caddyfile
+    assert "auto_https off" not in caddyfile
+
+
+def test_the_proxy_refuses_bodies_over_the_portals_own_limit(caddyfile, deployed, settings):
+    match = re.search(r"max_size \{\$REQUEST_MAX_BODY_BYTES:(\d+)\}", caddyfile)
+    assert match
+    assert int(match.group(1)) == settings.REQUEST_MAX_BODY_BYTES
+    proxy_limit = deployed["services"]["proxy"]["environment"]["REQUEST_MAX_BODY_BYTES"]
+    assert proxy_limit == deployed["services"]["web"]["environment"]["REQUEST_MAX_BODY_BYTES"]
+    assert int(proxy_limit) == settings.REQUEST_MAX_BODY_BYTES
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Strict-Transport-Security",
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Referrer-Policy",
+        "Permissions-Policy",
+        "Content-Security-Policy",
+    ],
+)
+def test_the_proxy_sets_the_security_header_set(caddyfile, header):
+    assert re.search(rf"^\s*(header )?\??{header} ", caddyfile, re.MULTILINE), header
+
+
+def test_the_proxys_permissions_policy_is_the_portals(caddyfile):
+    from api.headers import permissions_policy
+
+    assert f'?Permissions-Policy "{permissions_policy()}"' in caddyfile
+
+
+def test_the_proxy_serves_the_static_files_collected_from_the_same_image(deployed, caddyfile):
+    static = deployed["services"]["static"]
+    assert command(static)[:3] == ["python", "manage.py", "collectstatic"]
+    assert static["environment"]["STATIC_ROOT"] == "/data/static"
+    assert "static:/data/static" in static["volumes"]
+    assert "static:/srv/static:ro" in deployed["services"]["proxy"]["volumes"]
+    assert "handle /static/*" in caddyfile
+    assert "root * /srv" in caddyfile
+    assert "/data/static" in (ROOT / "Dockerfile").read_text()  # created for the unprivileged user

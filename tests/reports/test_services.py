@@ -273,9 +273,12 @@ def test_watchdog_requeues_reports_stuck_queued_or_running(settings, monkeypatch
     settings.REPORTS_STUCK_AFTER_SECONDS = 600
     now = timezone.now()
     old = now - timedelta(minutes=30)
-    lost_message = MonitoringReportFactory(status=ReportStatus.QUEUED, enqueued_at=old)
-    dead_worker = MonitoringReportFactory(status=ReportStatus.RUNNING, started_at=old, attempts=1, build_token="x")
-    fresh = MonitoringReportFactory(status=ReportStatus.QUEUED, enqueued_at=now)
+    # Three different reports (identical ones cannot be in progress together).
+    lost_message = MonitoringReportFactory(status=ReportStatus.QUEUED, enqueued_at=old, language="uk")
+    dead_worker = MonitoringReportFactory(
+        status=ReportStatus.RUNNING, started_at=old, attempts=1, build_token="x", language="en"
+    )
+    fresh = MonitoringReportFactory(status=ReportStatus.QUEUED, enqueued_at=now, language="cs")
     sent = []
     monkeypatch.setattr(build_report, "delay", sent.append)
     with django_capture_on_commit_callbacks(execute=True):
