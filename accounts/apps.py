@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 def start_session_on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    from accounts.sessions import start_session
+    from accounts.sessions import lifetime_of, start_session
 
     if request is not None and hasattr(request, "session"):
-        start_session(request.session)
+        start_session(request.session, lifetime_of(user))
 
 
 class AccountsConfig(AppConfig):

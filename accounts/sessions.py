@@ -46,11 +46,12 @@ def lifetime_of(user: Any) -> Lifetime:
     return Lifetime(idle=figures["idle"], absolute=figures["absolute"])
 
 
-def start_session(session: SessionBase, now: float | None = None) -> None:
-    """Mark the session as just signed in (called on every login)."""
+def start_session(session: SessionBase, lifetime: Lifetime, now: float | None = None) -> None:
+    """Mark the session as just signed in (on every login), its cookie expiring with the idle timeout."""
     now = time.time() if now is None else now
     session[LOGIN_AT] = now
     session[SEEN_AT] = now
+    session.set_expiry(remaining_seconds(session, lifetime, now))
 
 
 def has_expired(session: SessionBase, lifetime: Lifetime, now: float) -> bool:
@@ -77,10 +78,10 @@ class SessionLifetimeMiddleware:
 
     def check(self, request: HttpRequest) -> None:
         session, now = request.session, time.time()
+        lifetime = lifetime_of(request.user)
         if LOGIN_AT not in session or SEEN_AT not in session:
             # Signed in before this middleware existed (or by a path that skipped the login signal).
-            start_session(session, now)
-        lifetime = lifetime_of(request.user)
+            start_session(session, lifetime, now)
         if has_expired(session, lifetime, now):
             logout(request)
             if wants_page(request):

@@ -57,15 +57,23 @@ PRODUCTION = {
     "SECRET_KEY": "x" * 60,
     "ALLOWED_HOSTS": "portal.example.org",
     "REDIS_URL": "redis://cache:6379/0",
+    "EMAIL_URL": "smtp://portal%40ngo.example:secret@smtp.example.org:587?tls=true",
 }
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "EMAIL_URL"])
 def test_production_refuses_to_start_without_its_secrets_and_its_broker(missing):
     env = {name: value for name, value in PRODUCTION.items() if name != missing}
     result = run(["-c", PROBE], **env)
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_a_malformed_email_url_stops_the_start_without_showing_its_password():
+    result = run(["-c", PROBE], EMAIL_URL="smpt://portal:hunter2secret@smtp.example.org")
+    assert result.returncode != 0
+    assert "EMAIL_URL must start with smtp://" in result.stderr
+    assert "hunter2secret" not in result.stderr
 
 
 def test_production_runs_tasks_in_process_only_when_told_to():
