@@ -2,8 +2,8 @@
 
 With nothing set, the portal runs on the *embedded default*: SQLite in the project folder, Celery
 tasks run eagerly in-process, an in-memory cache. ``ZLAGODA_ENV=production`` switches on the
-production mode, which refuses to start without ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``REDIS_URL`` and passes
-``manage.py check --deploy`` with no warnings.
+production mode, which refuses to start without ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``REDIS_URL`` and
+``EMAIL_URL`` and passes ``manage.py check --deploy`` with no warnings.
 """
 
 import os

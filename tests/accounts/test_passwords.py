@@ -2,6 +2,7 @@
 SMTP server, and the password policy."""
 
 import re
+from email import message_from_bytes, policy
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from tests.communities.factories import UserFactory
+from tests.mail.smtp_support import use_email_url
 
 NEW_PASSWORD = "vyshyvanka on a windy hill"
 ROLES = ["staff_user", "manager_user", "negotiator_user", "partner_user"]
@@ -35,6 +37,21 @@ def test_every_role_changes_its_own_password(client, request, role):
     client.logout()
     assert client.login(username=user.username, password=NEW_PASSWORD)
     assert not client.login(username=user.username, password="secret-password")
+
+
+def test_a_changed_password_ends_the_other_sessions(client, django_user_model, negotiator_user):
+    from django.test import Client
+
+    phone = Client()
+    phone.force_login(negotiator_user)
+    client.force_login(negotiator_user)
+    client.post(
+        "/accounts/password/change/",
+        {"old_password": "secret-password", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert client.get("/field/").status_code == 200
+    assert phone.get("/field/")["Location"].startswith("/field/login/")
 
 
 def test_a_wrong_current_password_changes_nothing(client, negotiator_user):
@@ -205,3 +222,16 @@ def test_the_change_page_shows_the_policy_in_the_users_language(client, partner_
 def test_factories_and_the_demo_still_set_passwords_the_policy_would_refuse(db):
     user = UserFactory(username="demo-like")
     assert user.check_password("secret-password")
+
+
+def test_on_the_embedded_default_the_reset_mail_is_a_file_under_the_media_root(
+    client, settings, media_root, eager_tasks, negotiator_with_email, django_capture_on_commit_callbacks
+):
+    use_email_url(settings, "")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "olena@example.org"})
+
+    [eml] = (media_root / "mail").glob("*.eml")
+    message = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert message["To"] == "olena@example.org"
+    assert client.get(reset_link(message), follow=True).context["validlink"]
