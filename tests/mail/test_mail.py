@@ -242,3 +242,56 @@ def test_the_test_mail_command_sends_through_the_configured_server(smtp_server, 
     [received] = smtp_server.received
     assert received.rcpt_tos == ["it@ngo.example"]
     assert received.message["Subject"] == "Zlagoda: zkušební zpráva"
+
+
+# --- With a worker: queued, then sent and retried by Celery itself --------------------------
+
+
+@pytest.fixture
+def celery_worker(monkeypatch, settings):
+    """A Celery worker in a thread, on the embedded default's in-memory broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    if not app.conf.broker_url.startswith("memory://"):
+        pytest.skip("the in-process worker needs the in-memory broker (REDIS_URL unset)")
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    settings.MAIL_RETRY_BACKOFF = 0
+    with start_worker(app, perform_ping_check=False, shutdown_timeout=5):
+        yield
+
+
+def wait_for(condition, seconds: float = 10) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_worker_sends_the_queued_message_and_retries_it_itself(
+    smtp_server, celery_worker, django_capture_on_commit_callbacks
+):
+    from celery.signals import task_received
+
+    deliveries = []
+
+    def received(request, **kwargs):
+        deliveries.append(request.name)
+
+    task_received.connect(received, weak=False)
+    smtp_server.refuse = 1
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            send("test", to=TO, context={}, language="en")
+        assert wait_for(lambda: len(smtp_server.received) == 1)
+    finally:
+        task_received.disconnect(received)
+
+    assert smtp_server.refused == 1
+    # Taken from the broker twice: the message, then its retry.
+    assert deliveries == ["mail.send_message", "mail.send_message"]
