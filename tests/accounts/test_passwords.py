@@ -78,7 +78,7 @@ def test_the_change_page_is_linked_from_the_portal_and_the_field_app(client, sta
     assert 'href="/accounts/password/change/"' in client.get("/field/").content.decode()
 
 
-@pytest.mark.parametrize("login_page", ["/accounts/login/", "/field/login/"])
+@pytest.mark.parametrize("login_page", ["/accounts/login/", "/field/login/", "/admin/login/"])
 def test_the_login_pages_link_to_the_reset(client, db, login_page):
     assert 'href="/accounts/password/reset/"' in client.get(login_page).content.decode()
 
