@@ -78,9 +78,9 @@ def send(
 def send_in_process(payload: dict[str, Any]) -> None:
     """Eager Celery (the embedded default): the task and its retries run here, at once (Celery's own
     eager retry re-raises when ``task_eager_propagates`` is on, as the portal sets it). A message
-    that still fails is logged by the task, not raised: the page that asked for it must not fail
-    because the mail server does."""
-    from mail.tasks import send_message
+    the server still does not take is logged by the task, not raised: the page that asked for it
+    must not fail because the mail server does."""
+    from mail.tasks import MailNotSent, send_message
 
     retries = 0
     while True:
@@ -89,5 +89,5 @@ def send_in_process(payload: dict[str, Any]) -> None:
             return
         except Retry:
             retries += 1
-        except Exception:  # logged by the task, with its reason
+        except MailNotSent:
             return

@@ -11,6 +11,20 @@ from django.core.mail import EmailMultiAlternatives
 logger = logging.getLogger(__name__)
 
 
+class MailNotSent(Exception):
+    """Why a message was not sent, naming no recipient: SMTP errors repeat the addresses, and Celery
+    logs the exception of every retry and failure."""
+
+
+def reason(error: OSError) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = sorted({code for code, _msg in error.recipients.values()})
+        return f"recipients refused ({', '.join(str(code) for code in codes)})"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__} {error.smtp_code}"
+    return f"{type(error).__name__}: {error}"
+
+
 def is_transient(error: BaseException) -> bool:
     """Worth trying again later: the server unreachable, gone away or timing out, or answering with
     a 4xx code ("try again later", greylisting). A 5xx (an unknown address, a refused sender) is
@@ -37,14 +51,14 @@ def send_message(self: Any, *, subject: str, text: str, html: str, to: list[str]
     message.attach_alternative(html, "text/html")
     try:
         return message.send()
-    except Exception as error:
+    except OSError as error:  # smtplib's errors among them
+        why, attempt = reason(error), self.request.retries + 1
         if not is_transient(error):
-            logger.error("Mail to %d recipient(s) refused for good: %s", len(to), error)
-            raise
+            logger.error("Mail to %d recipient(s) not sent, for good: %s", len(to), why)
+            raise MailNotSent(why) from None
         if self.request.retries >= settings.MAIL_MAX_RETRIES:
-            logger.error(
-                "Mail to %d recipient(s) given up after %d attempts: %s", len(to), self.request.retries + 1, error
-            )
-            raise
-        logger.warning("Mail not sent (%s), attempt %d; trying again", error, self.request.retries + 1)
-        raise self.retry(exc=error, countdown=retry_countdown(self.request.retries), max_retries=None) from error
+            logger.error("Mail to %d recipient(s) given up after %d attempts: %s", len(to), attempt, why)
+            raise MailNotSent(why) from None
+        logger.warning("Mail not sent (%s), attempt %d; trying again", why, attempt)
+        countdown = retry_countdown(self.request.retries)
+        raise self.retry(exc=MailNotSent(why), countdown=countdown, max_retries=None) from None

@@ -29,12 +29,21 @@ class SmtpServer:
     port: int = 0
     refuse: int = 0
     refusal: str = "451 4.3.0 Try again later"
+    # Refuse after the message (DATA) or at each recipient (RCPT).
+    refuse_at: str = "DATA"
     refused: int = 0
     logins: list[tuple[str, str]] = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse_at == "RCPT" and self.refused < self.refuse:
+            self.refused += 1
+            return self.refusal
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
-        if self.refused < self.refuse:
+        if self.refuse_at == "DATA" and self.refused < self.refuse:
             self.refused += 1
             return self.refusal
         message = message_from_bytes(envelope.original_content, policy=policy.default)

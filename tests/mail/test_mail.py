@@ -172,6 +172,19 @@ def test_sending_gives_up_after_the_last_retry_without_failing_the_request(
     assert not [record for record in caplog.records if record.name != "mail.log" and TO[0] in record.getMessage()]
 
 
+def test_a_refused_recipient_is_retried_and_never_named_in_the_logs(
+    smtp_server, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.MAIL_MAX_RETRIES = 1
+    smtp_server.refuse, smtp_server.refuse_at = 10, "RCPT"
+    with django_capture_on_commit_callbacks(execute=True):
+        send("test", to=TO, context={}, language="en")
+
+    assert smtp_server.refused == 2
+    assert "recipients refused (451)" in caplog.text
+    assert not [record for record in caplog.records if record.name != "mail.log" and TO[0] in record.getMessage()]
+
+
 def test_a_final_refusal_is_not_retried(smtp_server, django_capture_on_commit_callbacks):
     smtp_server.refuse, smtp_server.refusal = 10, "550 5.1.1 No such mailbox"
     with django_capture_on_commit_callbacks(execute=True):
