@@ -229,6 +229,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # A password reset link works this long (Django's default is 3 days).
 PASSWORD_RESET_TIMEOUT = env_duration("PASSWORD_RESET_TIMEOUT", "1h")
+# Reset mails to one address per hour; more requests get the same page and no mail.
+PASSWORD_RESET_MAILS_PER_HOUR = int(env("PASSWORD_RESET_MAILS_PER_HOUR", "3"))
 # Sessions per role: idle timeout (no request for this long) and absolute lifetime (since the
 # login), enforced by accounts.sessions; e.g. SESSION_IDLE_STAFF=15m, SESSION_MAX_NEGOTIATOR=14d.
 # Staff and programme managers read every party of every incident: a short session on a shared

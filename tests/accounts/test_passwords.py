@@ -144,6 +144,18 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(
     assert [received.rcpt_tos for received in smtp_server.received] == [["olena@example.org"]]
 
 
+def test_one_address_gets_at_most_three_reset_mails_an_hour(
+    client, smtp_server, negotiator_with_email, django_capture_on_commit_callbacks
+):
+    pages = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            pages.append(client.post("/accounts/password/reset/", {"email": "olena@example.org"}, follow=True))
+
+    assert len(smtp_server.received) == 3
+    assert len({without_csrf(page.content) for page in pages}) == 1
+
+
 def test_an_inactive_account_gets_no_mail(
     client, smtp_server, negotiator_with_email, django_capture_on_commit_callbacks
 ):
