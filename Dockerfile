@@ -12,7 +12,7 @@ COPY requirements.lock .
 RUN pip install -r requirements.lock
 
 COPY . .
-RUN ZLAGODA_ENV=production SECRET_KEY=collectstatic-only ALLOWED_HOSTS=build CELERY_TASK_ALWAYS_EAGER=true \
+RUN ZLAGODA_ENV=production SECRET_KEY=collectstatic-only ALLOWED_HOSTS=build CELERY_TASK_ALWAYS_EAGER=true EMAIL_URL=console:// \
     python manage.py collectstatic --noinput -v0 \
  && useradd --system --uid 1000 --home /app zlagoda \
  && mkdir -p /data/media /data/static && chown zlagoda /data/media /data/static

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts import views
+from accounts import two_factor_views as views
 
 app_name = "two_factor"
 

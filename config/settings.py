@@ -2,8 +2,8 @@
 
 With nothing set, the portal runs on the *embedded default*: SQLite in the project folder, Celery
 tasks run eagerly in-process, an in-memory cache. ``ZLAGODA_ENV=production`` switches on the
-production mode, which refuses to start without ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``REDIS_URL`` and passes
-``manage.py check --deploy`` with no warnings.
+production mode, which refuses to start without ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``REDIS_URL`` and
+``EMAIL_URL`` and passes ``manage.py check --deploy`` with no warnings.
 """
 
 import os
@@ -16,6 +16,8 @@ from celery.schedules import crontab
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from mail.config import parse_email_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,6 +47,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def env_duration(name: str, default: str) -> int:
+    """Seconds, from ``90``, ``90s``, ``30m``, ``12h`` or ``7d``."""
+    value = env(name, default).lower()
+    number, unit = (value[:-1], value[-1]) if value[-1:] in DURATION_UNITS else (value, "s")
+    if not number.isdigit() or int(number) <= 0:
+        raise ImproperlyConfigured(f"{name} must be a duration such as 90s, 30m, 12h or 7d, not {value!r}")
+    return int(number) * DURATION_UNITS[unit]
 
 
 def env_required(name: str) -> str:
@@ -126,6 +140,8 @@ MIDDLEWARE = [
     # until verified.
     "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout and absolute lifetime of a signed-in session, by role.
+    "accounts.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Innermost, so that its JSON error bodies are still in the request's language.
@@ -224,10 +240,42 @@ API_REQUEST_LOG_DAYS = int(env("API_REQUEST_LOG_DAYS", "365"))
 # --- Authentication -------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(env("PASSWORD_MIN_LENGTH", "12"))},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The portal's name, keyboard walks, repeats, and common words behind digits, years and
+    # look-alike letters, from lists shipped in accounts/ (no network).
+    {"NAME": "accounts.passwords.PatternPasswordValidator"},
 ]
+# A password reset link works this long (Django's default is 3 days).
+PASSWORD_RESET_TIMEOUT = env_duration("PASSWORD_RESET_TIMEOUT", "1h")
+# Reset mails to one address per hour; more requests get the same page and no mail.
+PASSWORD_RESET_MAILS_PER_HOUR = int(env("PASSWORD_RESET_MAILS_PER_HOUR", "3"))
+# Sessions per role: idle timeout (no request for this long) and absolute lifetime (since the
+# login), enforced by accounts.sessions; e.g. SESSION_IDLE_STAFF=15m, SESSION_MAX_NEGOTIATOR=14d.
+# Staff and programme managers read every party of every incident: a short session on a shared
+# office computer. Negotiators work from a personal phone in places without a connection for days;
+# a week of idleness lets a field trip end with the outbox sent, a month bounds a lost phone.
+SESSION_LIFETIMES = {
+    role: {
+        "idle": env_duration(f"SESSION_IDLE_{role.upper()}", idle),
+        "absolute": env_duration(f"SESSION_MAX_{role.upper()}", absolute),
+    }
+    for role, idle, absolute in [
+        ("staff", "30m", "12h"),
+        ("programme_manager", "30m", "12h"),
+        ("partner", "8h", "7d"),
+        ("negotiator", "7d", "30d"),
+    ]
+}
+# A signed-in user without a role gets the shortest lifetimes.
+SESSION_LIFETIME_DEFAULT_ROLE = "staff"
+# The cookie (and the stored session) never outlives the longest absolute lifetime; the middleware
+# sets each session's own, shorter expiry.
+SESSION_COOKIE_AGE = max(lifetime["absolute"] for lifetime in SESSION_LIFETIMES.values())
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -261,6 +309,33 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 # How many one-time recovery codes a user gets when enrolling.
 SECOND_FACTOR_RECOVERY_CODES = 10
+
+# --- E-mail (mail/) -------------------------------------------------------------------------
+# EMAIL_URL: smtp://user:password@host:587?tls=true, smtps://..., console:// or file:///folder;
+# unset, messages are .eml files under MEDIA_ROOT/mail/ (mail/config.py). Required in production:
+# a password reset mail quietly written to a folder would leave users locked out.
+EMAIL_URL = env("EMAIL_URL")
+if PRODUCTION and not EMAIL_URL:
+    raise ImproperlyConfigured(
+        "EMAIL_URL must be set when ZLAGODA_ENV=production (smtp://..., or console:// / file:///... on purpose)"
+    )
+_email = parse_email_url(EMAIL_URL)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
+EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+DEFAULT_FROM_EMAIL = env("EMAIL_FROM", "Zlagoda <zlagoda@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Sending is retried on transient failures after MAIL_RETRY_BACKOFF seconds, doubled each time up to
+# MAIL_RETRY_BACKOFF_MAX, at most MAIL_MAX_RETRIES times (30 s ... 1 h: about 4 hours in all).
+MAIL_MAX_RETRIES = int(env("MAIL_MAX_RETRIES", "8"))
+MAIL_RETRY_BACKOFF = int(env("MAIL_RETRY_BACKOFF", "30"))
+MAIL_RETRY_BACKOFF_MAX = int(env("MAIL_RETRY_BACKOFF_MAX", "3600"))
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "uk"

@@ -235,7 +235,12 @@ class DemoProgramme:
         for login in LOGINS:
             user, created = User.objects.get_or_create(
                 username=login.username,
-                defaults={"is_staff": role_can(login.role, Capability.USES_ADMIN)},
+                # An address, so that "Forgot your password?" can be tried: on the embedded default
+                # the mail is a file in media/mail/.
+                defaults={
+                    "is_staff": role_can(login.role, Capability.USES_ADMIN),
+                    "email": f"{login.username}@zlagoda.example",
+                },
             )
             if created:
                 user.set_password(login.password)

@@ -35,3 +35,11 @@ def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time() + steps_ahead * device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+def password_accepted(username: str, password: str) -> bool:
+    """Whether the login forms' check accepts this password (django-axes needs the request)."""
+    from django.contrib.auth import authenticate
+    from django.test import RequestFactory
+
+    return authenticate(RequestFactory().post("/accounts/login/"), username=username, password=password) is not None

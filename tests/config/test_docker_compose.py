@@ -106,7 +106,12 @@ def test_image_build_installs_the_locked_dependencies():
 # --- Secrets, the proxy and its trust -------------------------------------------------------
 
 VARIABLE = re.compile(r"\$\{(?P<name>\w+)(?:(?P<op>:[-?])(?P<arg>[^}]*))?\}")
-DEPLOYMENT = {"SECRET_KEY": "k" * 50, "POSTGRES_PASSWORD": "p" * 24, "SITE_ADDRESS": "portal.example.org"}
+DEPLOYMENT = {
+    "SECRET_KEY": "k" * 50,
+    "POSTGRES_PASSWORD": "p" * 24,
+    "SITE_ADDRESS": "portal.example.org",
+    "EMAIL_URL": "smtp://portal:secret@smtp.example.org:587?tls=true",
+}
 
 
 class MissingVariable(Exception):
@@ -139,7 +144,7 @@ def deployed(compose):
     return interpolate(compose, DEPLOYMENT)
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "POSTGRES_PASSWORD", "SITE_ADDRESS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "POSTGRES_PASSWORD", "SITE_ADDRESS", "EMAIL_URL"])
 def test_compose_refuses_to_start_without_its_secrets(compose, missing):
     env = {name: value for name, value in DEPLOYMENT.items() if name != missing}
     with pytest.raises(MissingVariable, match=missing):

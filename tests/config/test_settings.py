@@ -20,7 +20,11 @@ PROBE = (
 
 
 def run(args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "ZLAGODA_ENV", "DEBUG"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "ZLAGODA_ENV", "DEBUG"}
+    }
     clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=clean | env, capture_output=True, text=True, timeout=120
@@ -57,15 +61,46 @@ PRODUCTION = {
     "SECRET_KEY": "x" * 60,
     "ALLOWED_HOSTS": "portal.example.org",
     "REDIS_URL": "redis://cache:6379/0",
+    "EMAIL_URL": "smtp://portal%40ngo.example:secret@smtp.example.org:587?tls=true",
 }
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "EMAIL_URL"])
 def test_production_refuses_to_start_without_its_secrets_and_its_broker(missing):
     env = {name: value for name, value in PRODUCTION.items() if name != missing}
     result = run(["-c", PROBE], **env)
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_email_url_and_sender_reach_djangos_mail_settings():
+    probe = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps([settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, "
+        "settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD, settings.EMAIL_USE_SSL, settings.DEFAULT_FROM_EMAIL]))"
+    )
+    result = run(
+        ["-c", probe],
+        EMAIL_URL="smtps://portal%40ngo.example:p%40ss@smtp.example.org",
+        EMAIL_FROM="NGO <portal@ngo.example>",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.org",
+        465,
+        "portal@ngo.example",
+        "p@ss",
+        True,
+        "NGO <portal@ngo.example>",
+    ]
+
+
+def test_a_malformed_email_url_stops_the_start_without_showing_its_password():
+    result = run(["-c", PROBE], EMAIL_URL="smpt://portal:hunter2secret@smtp.example.org")
+    assert result.returncode != 0
+    assert "EMAIL_URL must start with smtp://" in result.stderr
+    assert "hunter2secret" not in result.stderr
 
 
 def test_production_runs_tasks_in_process_only_when_told_to():
