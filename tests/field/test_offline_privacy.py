@@ -5,6 +5,7 @@ or discard it, and leaves nothing of the session in the caches or the outbox; an
 login on the phone erases what the one before kept."""
 
 import re
+import time
 from typing import cast
 
 import pytest
@@ -228,3 +229,23 @@ def test_another_users_login_on_the_phone_erases_what_the_first_one_kept(phone, 
     wait_until_kept(page, "/field/", "/field/events/new/")
     assert first not in {entry["session"] for entry in kept_pages(page)}
     assert not OutreachEvent.objects.exists()  # never sent as the other user
+
+
+def test_switching_a_lost_phones_account_off_erases_what_it_kept_once_it_is_online(phone, live_server, negotiator):
+    page = phone.new_page()
+    keep_an_event_offline(page, phone, live_server, title="Телефон загублено")
+    assert kept_pages(page)
+    negotiator.is_active = False  # the phone was lost: staff switch the account off
+    negotiator.save()
+
+    phone.set_offline(False)  # the page open learns the login ended (or its entry is refused)
+    expect(page.locator("form[data-login-form], [data-status] a").first).to_be_visible()
+    page.goto(f"{live_server.url}/field/")  # whoever has the phone opens the app
+    expect(page).to_have_url(re.compile(r"/field/login/"))
+    deadline = time.monotonic() + 20
+    while page.evaluate(OUTBOX):
+        assert time.monotonic() < deadline, "the outbox of the account switched off was not erased"
+        page.wait_for_timeout(200)
+    assert kept_pages(page) == []
+    expect(page.locator("[data-outbox]")).to_be_hidden()
+    assert not OutreachEvent.objects.exists()  # and nothing was written for it

@@ -105,8 +105,9 @@
   // an account: those of an account switched off are erased. True when this page's login ended.
   function checkSession(always) {
     return all().then(function (items) {
-      var was = [];
-      items.forEach(function (i) { if (i.session && i.session !== session && was.indexOf(i.session) < 0) was.push(i.session); });
+      // Asked on every check: the logins of the entries; on each page load only those of another one.
+      var was = always && session ? [session] : [];
+      items.forEach(function (i) { if (i.session && (always || i.session !== session) && was.indexOf(i.session) < 0) was.push(i.session); });
       if (!always && !was.length) return false;
       var query = was.map(function (token) { return "was=" + encodeURIComponent(token); }).join("&");
       return fetch(scope + "session/" + (query ? "?" + query : ""), { credentials: "same-origin", headers: { "Accept": "application/json" } })
