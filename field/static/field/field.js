@@ -362,6 +362,7 @@
 
   /* ---- logging out: what waits is shown first, then everything of this login is erased ---- */
   function logOut(form) {
+    if ($("dialog[data-unsent]")) return;  // asked already (a double tap)
     return all().then(function (items) {
       var mine = items.filter(function (i) { return i.user === user; });
       if (mine.length) ask(form, mine);
