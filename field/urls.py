@@ -14,6 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("offline/", views.offline, name="offline"),
+    path("session/", views.session, name="session"),
     path("sw.js", views.service_worker, name="service_worker"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("events/new/", events.event_new, name="event_new"),

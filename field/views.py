@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 
 from incidents.models import CLOSED_STATUSES
 from incidents.selectors import visible_incidents
-from negotiators.field import field_view
+from negotiators.field import device_session, device_session_account_gone, field_view
 from negotiators.selectors import visible_events
 
 # What the service worker keeps so the field pages open with no connection.
@@ -30,6 +30,11 @@ SHELL_ASSETS = ("field/field.css", "field/field.js", "field/icon.svg")
 OFFLINE_PAGES = ("field:home", "field:incident_list", "field:training")
 OFFLINE_FORMS = ("field:event_new", "field:incident_new")
 RECENT = 5
+# Pages with personal data (a case with its parties), never kept: offline, the offline page says
+# so for these paths (a regular expression the page's script tests the path against).
+PRIVATE_PATHS = r"^{scope}incidents/\d+/"
+# How many earlier device sessions one check may ask about.
+CHECKS = 10
 
 
 @field_view
@@ -59,9 +64,20 @@ class LoginView(auth_views.LoginView):
 
 
 def offline(request):
-    """What the service worker shows for a page it has not kept yet."""
+    """What the service worker shows for a page it has not kept (or never keeps)."""
     # Kept by the service worker for anyone on this phone: it must not carry who was signed in.
-    return render(request, "field/offline.html", {"user": AnonymousUser()})
+    private = PRIVATE_PATHS.format(scope=reverse("field:home"))
+    return render(request, "field/offline.html", {"user": AnonymousUser(), "private_paths": private})
+
+
+@never_cache
+def session(request):
+    """Which login the phone talks to: ``{"session": id or null, "gone": [...]}``. ``gone`` lists
+    the earlier device sessions asked about (``?was=``) whose account was switched off or
+    deleted: the phone erases what it kept for them, outbox included."""
+    earlier = request.GET.getlist("was")[:CHECKS]
+    gone = [token for token in earlier if device_session_account_gone(token)]
+    return JsonResponse({"session": device_session(request), "gone": gone})
 
 
 def manifest(request):

@@ -13,7 +13,15 @@ from incidents.forms import ActionForm, IncidentForm, PartyFormSet, TransitionFo
 from incidents.models import CLOSED_STATUSES, IncidentStatus
 from incidents.selectors import visible_incident_actions, visible_incidents
 from incidents.services import incident_action_add, incident_report, incident_transition
-from negotiators.field import FormRejected, apply_errors, field_view, new_idempotency_key, read_only_response, submit
+from negotiators.field import (
+    FormRejected,
+    apply_errors,
+    field_view,
+    new_idempotency_key,
+    private_page,
+    read_only_response,
+    submit,
+)
 
 PAGE_SIZE = 30
 
@@ -78,6 +86,7 @@ def scoped_incident(request, pk):
     return get_object_or_404(queryset, pk=pk)
 
 
+@private_page  # its parties' names and phones: never kept on the phone
 @field_view
 def incident_detail(request, pk):
     incident = scoped_incident(request, pk)
@@ -101,6 +110,7 @@ def render_incident_page(request, incident, *, transition=None, action=None, sta
     return render(request, "field/incident_detail.html", context, status=status)
 
 
+@private_page
 @field_view
 @require_POST
 def incident_status(request, pk):
@@ -135,6 +145,7 @@ def incident_status(request, pk):
     return submit(request, write=write, rejected=rejected, forms=[form])
 
 
+@private_page
 @field_view
 @require_POST
 def incident_action(request, pk):

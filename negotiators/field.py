@@ -5,6 +5,7 @@ with JSON instead of a redirect, and :func:`submit`, the one way a field form is
 once per ``Idempotency-Key``, with errors as JSON for the offline queue or as a re-rendered page.
 """
 
+import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,11 +13,14 @@ from functools import cached_property, wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from access.capabilities import Capability
@@ -36,6 +40,54 @@ from negotiators.models import Negotiator
 
 # What the browser adds to a form post that is not part of the submission itself.
 NOT_SUBMITTED = ("csrfmiddlewaretoken", "idempotency_key")
+
+# The login's "device session": a random id given to each login, that the phone's service worker
+# and outbox tag what they keep with, so that what one login kept is erased when it ends.
+DEVICE_SESSION_KEY = "field_device_session"
+DEVICE_SESSION_SALT = "field.device-session"
+DEVICE_SESSION_HEADER = "X-Field-Session"
+# The field pages the service worker keeps; every other signed-in answer is no-store (api.headers).
+KEPT_FOR_OFFLINE = "private, no-cache"
+
+
+def device_session(request: HttpRequest) -> str | None:
+    """The signed-in login's device session id (made at its first field page), ``None`` when
+    signed out. Signed, with the user's id in it, so that the server can later tell the phone
+    that the account is gone without anyone being able to ask about an account by its id."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    stored = request.session.get(DEVICE_SESSION_KEY)
+    if isinstance(stored, list) and len(stored) == 2 and stored[0] == user.pk:
+        return str(stored[1])
+    token = signing.dumps([user.pk, secrets.token_urlsafe(12)], salt=DEVICE_SESSION_SALT)
+    request.session[DEVICE_SESSION_KEY] = [user.pk, token]
+    return token
+
+
+def device_session_account_gone(token: str) -> bool:
+    """The login that made ``token`` belongs to an account switched off (or deleted): the phone
+    must erase everything it kept for it. A token the server did not sign tells nothing."""
+    try:
+        value = signing.loads(token, salt=DEVICE_SESSION_SALT)
+    except signing.BadSignature:
+        return False
+    if not (isinstance(value, list) and value and isinstance(value[0], int)):
+        return False
+    return not get_user_model().objects.filter(pk=value[0], is_active=True).exists()
+
+
+def private_page(view: Callable) -> Callable:
+    """A page with personal data (a case with its parties, negotiators' names): ``Cache-Control:
+    no-store, private``, so neither the browser nor the field app's service worker keeps it."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    return wrapped
 
 
 @dataclass(frozen=True)
@@ -103,7 +155,16 @@ def field_view(view: Callable) -> Callable:
                 return JsonResponse({"message": message}, status=403)
             return render(request, "field/message.html", {"message": message}, status=403)
         request.field = access
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        # Tags what the service worker keeps with the login that saw it.
+        response[DEVICE_SESSION_HEADER] = device_session(request)
+        if request.method != "GET":
+            add_never_cache_headers(response)  # an answer to a form holds what was typed
+        elif not response.has_header("Cache-Control"):
+            # A page the service worker may keep for offline use (nothing personal on it: pages
+            # that are say so with private_page): the browser's own cache asks the server first.
+            response["Cache-Control"] = KEPT_FOR_OFFLINE
+        return response
 
     return wrapped
 

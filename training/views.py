@@ -2,6 +2,7 @@
 sessions ahead and where they stand on the way to certification."""
 
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
 
 from negotiators.field import field_view
 from negotiators.selectors import visible_negotiators
@@ -21,7 +22,11 @@ def training_progress(request):
     if negotiator is None and request.GET.get("negotiator", "").isdigit():
         negotiator = get_object_or_404(negotiators, pk=request.GET["negotiator"])
     if negotiator is None:
-        return render(request, "field/training_choose.html", {"negotiators": negotiators.order_by("community__name")})
+        # Negotiators' names (staff and managers): never kept on the phone.
+        context = {"negotiators": negotiators.order_by("community__name")}
+        response = render(request, "field/training_choose.html", context)
+        add_never_cache_headers(response)
+        return response
 
     progress = progress_of(request.field.viewer, negotiator=negotiator, sessions_ahead=SESSIONS_AHEAD)
     context = {
@@ -32,4 +37,7 @@ def training_progress(request):
         "advanced": progress.levels[ModuleLevel.ADVANCED],
         "sessions": progress.sessions,
     }
-    return render(request, "field/training.html", context)
+    response = render(request, "field/training.html", context)
+    if not context["own"]:
+        add_never_cache_headers(response)  # another negotiator's name and progress
+    return response

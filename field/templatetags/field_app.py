@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from negotiators.field import device_session
+
 register = template.Library()
 # What would let the data close the script element or open markup (as django.utils.html.json_script).
 SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -38,6 +40,15 @@ def field_strings():
         "correct": _("Please correct the errors below."),
         "savedAt": _("saved %(time)s"),
         "needsConnection": _("This needs a connection."),
+        "erased": _("What another login kept on this phone was erased."),
+        "unsentTitle": _("Not sent yet"),
+        "unsentText": _(
+            "These entries are still on this phone. Logging out erases them: send them first, or discard them."
+        ),
+        "sendLogout": _("Send them, then log out"),
+        "sendOnline": _("Sending needs a connection: stay logged in until it is back, or discard them."),
+        "discardLogout": _("Discard them and log out"),
+        "stay": _("Stay logged in"),
         "notKept": _(
             "This could not be kept on the phone. Leave the page open and send it again when the connection is back."
         ),
@@ -55,3 +66,14 @@ def field_offline_pages(context):
     access = getattr(context.get("request"), "field", None)
     names = OFFLINE_PAGES + (OFFLINE_FORMS if access is not None and access.can_write else ())
     return " ".join(reverse(name) for name in names)
+
+
+@register.simple_tag(takes_context=True)
+def field_session(context):
+    """The login's device session id the page's script tags its outbox entries with ("" signed
+    out, and on the offline page, which is kept for anyone on the phone)."""
+    user = context.get("user")
+    request = context.get("request")
+    if request is None or user is None or not user.is_authenticated:
+        return ""
+    return device_session(request) or ""

@@ -1,11 +1,17 @@
 /* Zlagoda field app: sends forms as JSON requests, keeps what cannot be sent in IndexedDB (the
    outbox) and sends it again on every page load and when the connection returns. Each entry
    carries its own Idempotency-Key, so a retry or a double tap creates one record. Nothing is
-   dropped without the user choosing to. Messages come translated from the page (#field-strings). */
+   dropped without the user choosing to. Messages come translated from the page (#field-strings).
+   What the phone keeps (pages, outbox) belongs to one login (data-session): logging out erases it
+   (after the user chose to send or discard what waits), and so does another user's login. */
 (function () {
   "use strict";
   var body = document.body;
   var user = body.dataset.user;
+  var session = body.dataset.session || "";
+  var scope = body.dataset.scope;
+  // Logged out with no connection: the server is told once it is back.
+  var LOGOUT = "zlagoda-logout";
   var T = JSON.parse(document.getElementById("field-strings").textContent);
   var SKIP = ["csrfmiddlewaretoken", "idempotency_key"];
   var LOCK = "zlagoda-outbox";
@@ -63,6 +69,55 @@
   function drop(id) { return store("readwrite", function (s) { return s.delete(id); }); }
   function locked(run) {
     return navigator.locks ? navigator.locks.request(LOCK, run) : run();
+  }
+
+  /* ---- what belongs to which login ---- */
+  // The pages the service worker kept (the offline page and static files stay: they hold nobody's data).
+  function forgetPages() {
+    if (!window.caches) return Promise.resolve();
+    return caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (name) { return name.indexOf("zlagoda-field-") === 0; }).map(function (name) {
+        return caches.open(name).then(function (cache) {
+          return cache.keys().then(function (requests) {
+            return Promise.all(requests.filter(function (request) {
+              var path = new URL(request.url).pathname;
+              return path.indexOf(scope) === 0 && path !== scope + "offline/";
+            }).map(function (request) { return cache.delete(request); }));
+          });
+        });
+      }));
+    }).catch(function () {});
+  }
+  // Signed in: the entries of this user kept by an earlier login of theirs are theirs to send;
+  // those of another user are erased (another login on this phone).
+  function reconcile() {
+    if (!user) return Promise.resolve();
+    return all().then(function (items) {
+      var others = items.filter(function (i) { return i.user !== user; });
+      if (others.length) status(T.erased, "");
+      return Promise.all(items.map(function (i) {
+        if (i.user !== user) return drop(i.id);
+        if (i.session !== session) return put(Object.assign(i, { session: session }));
+      }));
+    });
+  }
+  // Asks the server which login this is, and whether the logins that kept entries here still have
+  // an account: those of an account switched off are erased. True when this page's login ended.
+  function checkSession(always) {
+    return all().then(function (items) {
+      // Asked on every check: the logins of the entries; on each page load only those of another one.
+      var was = always && session ? [session] : [];
+      items.forEach(function (i) { if (i.session && (always || i.session !== session) && was.indexOf(i.session) < 0) was.push(i.session); });
+      if (!always && !was.length) return false;
+      var query = was.map(function (token) { return "was=" + encodeURIComponent(token); }).join("&");
+      return fetch(scope + "session/" + (query ? "?" + query : ""), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.json(); })
+        .then(function (data) {
+          var gone = data.gone || [];
+          return Promise.all(items.filter(function (i) { return gone.indexOf(i.session) >= 0; }).map(function (i) { return drop(i.id); }))
+            .then(function () { return (data.session || "") !== session && forgetPages().then(function () { return true; }); });
+        });
+    }).catch(function () { return false; });
   }
 
   /* ---- talking to the server ---- */
@@ -129,7 +184,7 @@
       sessionStorage.setItem(SENT, JSON.stringify(sentNotices().concat([{ label: item.label, url: result.data.url }])));
       return drop(item.id);
     }
-    if (result.kind === "login") { loginNeeded = true; return put(Object.assign(item, { state: "waiting", note: "login" })); }
+    if (result.kind === "login") { loginNeeded = true; forgetPages(); return put(Object.assign(item, { state: "waiting", note: "login" })); }
     if (result.kind === "retry") {
       return put(Object.assign(item, { state: "waiting", note: "retry", tries: (item.tries || 0) + 1 }));
     }
@@ -207,6 +262,10 @@
 
   function onSubmit(event) {
     var form = event.target;
+    if (form.hasAttribute("data-logout")) {
+      event.preventDefault();
+      return logOut(form);
+    }
     if (form.hasAttribute("data-online") && !navigator.onLine) {
       event.preventDefault();
       return status(T.needsConnection, "error");
@@ -216,7 +275,7 @@
     if (form.dataset.busy) return;
     var button = $("button[type=submit]", form);
     var item = {
-      id: form.dataset.key || newKey(), user: user, url: form.getAttribute("action"), page: location.pathname,
+      id: form.dataset.key || newKey(), user: user, session: session, url: form.getAttribute("action"), page: location.pathname,
       label: labelOf(form), fields: fieldsOf(form), saved: Date.now(), state: "sending", sender: PAGE
     };
     form.dataset.key = item.id;  // the same key if this very submission is tried again
@@ -246,7 +305,7 @@
         }
         return drop(item.id).then(done);  // the form on the screen still holds all of it
       }
-      if (result.kind === "login") loginNeeded = true;
+      if (result.kind === "login") { loginNeeded = true; forgetPages(); }
       return keep(form, item, result.kind === "login" ? "login" : "retry").then(done);
     }, function () {
       var missing = missingRequired(form);
@@ -299,6 +358,75 @@
       toggles(form);
       showErrors(form, T.fixing + " " + (item.message || ""), item.errors);
     });
+  }
+
+  /* ---- logging out: what waits is shown first, then everything of this login is erased ---- */
+  function logOut(form) {
+    if ($("dialog[data-unsent]")) return;  // asked already (a double tap)
+    return all().then(function (items) {
+      var mine = items.filter(function (i) { return i.user === user; });
+      if (mine.length) ask(form, mine);
+      else leave(form);
+    });
+  }
+  function ask(form, items) {
+    var dialog = el("dialog", { "class": "card", "data-unsent": "", "aria-labelledby": "unsent-title" });
+    dialog.appendChild(el("h2", { id: "unsent-title" }, T.unsentTitle));
+    dialog.appendChild(el("p", {}, T.unsentText));
+    var list = el("ul", { "class": "list" });
+    items.forEach(function (item) {
+      var li = el("li", {}, item.label);
+      if (item.state === "rejected") li.appendChild(el("span", { "class": "error meta" }, T.rejected));
+      list.appendChild(li);
+    });
+    dialog.appendChild(list);
+    var send = el("button", { type: "button", "class": "wide", "data-choice": "send" }, T.sendLogout);
+    send.disabled = !navigator.onLine || !items.some(waiting);
+    dialog.appendChild(send);
+    if (!navigator.onLine) dialog.appendChild(el("p", { "class": "help" }, T.sendOnline));
+    dialog.appendChild(el("button", { type: "button", "class": "wide secondary", "data-choice": "discard" }, T.discardLogout));
+    dialog.appendChild(el("button", { type: "button", "class": "wide link", "data-choice": "stay" }, T.stay));
+    dialog.addEventListener("click", function (event) {
+      var choice = event.target.dataset.choice;
+      if (!choice) return;
+      dialog.close();
+      dialog.remove();
+      if (choice === "discard") leave(form);
+      else if (choice === "send") flush().then(function () { return logOut(form); });
+    });
+    dialog.addEventListener("close", function () { dialog.remove(); });
+    body.appendChild(dialog);
+    dialog.showModal();
+  }
+  function leave(form) {
+    return locked(function () {
+      return all().then(function (items) { return Promise.all(items.map(function (i) { return drop(i.id); })); });
+    }).then(forgetPages).then(function () {
+      sessionStorage.removeItem(SENT);
+      sessionStorage.removeItem("zlagoda-flash");
+      if (navigator.onLine) return form.submit();
+      localStorage.setItem(LOGOUT, "1");
+      location.assign(body.dataset.login);
+    });
+  }
+  // Logged out offline, and now the server can be told: end the session it still holds.
+  function finishLogout() {
+    if (!localStorage.getItem(LOGOUT) || !navigator.onLine) return false;
+    var form = $("form[data-logout]");
+    if ($("[data-offline-page]")) return false;  // stands in for a page: the real one will say
+    if (!user || !form) { localStorage.removeItem(LOGOUT); return false; }
+    fetch(form.getAttribute("action"), { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf() } })
+      .then(function () { localStorage.removeItem(LOGOUT); return forgetPages(); })
+      .then(function () { location.replace(body.dataset.login); }, function () {});
+    return true;
+  }
+
+  function retry() {
+    setTimeout(function () {
+      fetch(scope + "session/", { credentials: "same-origin" }).then(function (response) {
+        if (response.ok) location.reload(); else retry();
+      }, retry);
+    }, 3000);
   }
 
   /* ---- what the page shows ---- */
@@ -388,17 +516,13 @@
     if (target.matches("[data-flush]")) flush();
     if (target.matches("[data-discard]") && confirm(T.confirmDiscard)) drop(target.dataset.discard).then(render);
   });
-  document.addEventListener("submit", function (event) {
-    // Logging out: forget the pages kept for this user (the outbox stays; it knows whose it is).
-    if (event.target.hasAttribute("data-logout") && navigator.onLine && navigator.serviceWorker && navigator.serviceWorker.controller) {
-      navigator.serviceWorker.controller.postMessage({ forget: true });
-    }
-  }, true);
   window.addEventListener("online", function () {
     connection();
     // The offline page stands in for the page asked for: with a connection, show the real one.
-    if ($("[data-reload-online]")) location.reload();
-    else flush();
+    if ($("[data-reload-online]")) return location.reload();
+    // A page kept from a login that ended meanwhile: erased, and the real one asked for.
+    if (finishLogout()) return;
+    checkSession(true).then(function (ended) { if (ended && user) location.reload(); else flush(); });
   });
   window.addEventListener("pageshow", function (event) {
     if (!event.persisted) return;
@@ -419,12 +543,24 @@
     toggles(form);
   });
   connection();
+  // The offline page: why the page asked for is not here.
+  var offlinePage = $("[data-offline-page]");
+  if (offlinePage) {
+    var why = localStorage.getItem(LOGOUT) ? "logged-out"
+      : new RegExp(offlinePage.dataset.private).test(location.pathname) ? "private" : "kept";
+    $$("[data-when]").forEach(function (node) { node.hidden = node.dataset.when !== why; });
+    $$("[data-when-not]").forEach(function (node) { node.hidden = node.dataset.whenNot === why; });
+    // Shown with a connection (it came back as the page loaded, or the server was out of reach):
+    // the real page as soon as the server answers.
+    if (navigator.onLine) retry();
+  }
+  if (finishLogout()) return;
   var flash = sessionStorage.getItem("zlagoda-flash");
   if (flash) { sessionStorage.removeItem("zlagoda-flash"); status(flash, "ok"); }
   if ($("[data-login-form]") && navigator.serviceWorker && navigator.serviceWorker.controller) {
     navigator.serviceWorker.controller.postMessage({ forget: true });
   }
-  openFix().then(flush);
+  reconcile().then(function () { return navigator.onLine && checkSession(false); }).then(openFix).then(flush);
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(body.dataset.sw, { scope: body.dataset.scope }).then(function () {
       return navigator.serviceWorker.ready;

@@ -1,13 +1,18 @@
 /* Zlagoda field app service worker {{ version }}: pages network-first (a kept copy when there is no
    connection, or when the network is too slow), static files cache-first. Form posts are never
-   touched here: the page keeps them in its outbox. */
+   touched here: the page keeps them in its outbox. A page the server marks no-store (personal
+   data: a case with its parties) is never kept nor served from here; every page kept carries the
+   login that saw it (X-Field-Session), and the pages of a login that ended are erased. */
 "use strict";
 var CACHE = "zlagoda-field-{{ version }}";
 var SCOPE = "{{ scope }}";
 var STATIC = "{{ static_url }}";
 var OFFLINE = {{ offline_url|safe|default:'""' }};
 var PRECACHE = {{ precache|safe|default:"[]" }};
-var NOT_KEPT = ["{{ login_url }}", SCOPE + "sw.js"];
+var LOGIN = "{{ login_url }}";
+var NOT_KEPT = [LOGIN, SCOPE + "sw.js", SCOPE + "session/"];
+var SESSION = "X-Field-Session";
+var current = null;  // the login the kept pages belong to, once known
 var SLOW_MS = 6000;
 
 self.addEventListener("install", function (event) {
@@ -21,21 +26,56 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+function private_(response) {
+  return /no-store/.test(response.headers.get("Cache-Control") || "");
+}
+
 function keepable(request, response) {
-  return response && response.ok && !response.redirected && response.type === "basic" &&
-    NOT_KEPT.indexOf(new URL(request.url).pathname) < 0;
+  var path = new URL(request.url).pathname;
+  return response && response.ok && !response.redirected && response.type === "basic" && !private_(response) &&
+    NOT_KEPT.indexOf(path) < 0 && (path.indexOf(STATIC) === 0 || !!response.headers.get(SESSION));
 }
 
 // Only the very page asked for: a page with another query (another negotiator's training, closed
 // cases too) is another page, and showing the kept one in its place would mislead.
 function kept(cache, request) {
-  return cache.match(request, { ignoreVary: true });
+  return cache.match(request, { ignoreVary: true }).then(function (found) {
+    return found && !private_(found) ? found : undefined;
+  });
+}
+
+/* A page of the field app came from the server: it tells which login is signed in (its
+   X-Field-Session; none on the login page or a redirect to it). The pages kept for another
+   login (or for none) are erased before anything is kept for this one. */
+function adopt(cache, response) {
+  var session = response.headers.get(SESSION);
+  if (session === null) {
+    if (new URL(response.url).pathname !== LOGIN) return Promise.resolve();
+    session = "";
+  }
+  if (session === current) return Promise.resolve();
+  current = session;
+  return cache.keys().then(function (requests) {
+    return Promise.all(requests.map(function (request) {
+      var path = new URL(request.url).pathname;
+      if (path.indexOf(SCOPE) !== 0 || path === OFFLINE) return null;
+      return cache.match(request, { ignoreVary: true }).then(function (found) {
+        if (!found || found.headers.get(SESSION) !== session || private_(found)) return cache.delete(request);
+      });
+    }));
+  });
+}
+
+function store(cache, request, response) {
+  return adopt(cache, response).then(function () {
+    if (keepable(request, response)) return cache.put(request, response);
+  });
 }
 
 function networkFirst(request) {
   return caches.open(CACHE).then(function (cache) {
     var network = fetch(request).then(function (response) {
-      if (keepable(request, response)) cache.put(request, response.clone());
+      store(cache, request, response.clone()).catch(function () {});
       return response;
     });
     // On a weak connection, a kept copy after a few seconds beats a spinner; the network answer
@@ -87,9 +127,7 @@ function keep(urls) {
         return cache.match(url, { ignoreVary: true }).then(function (found) {
           if (found) return;
           var request = new Request(url, { credentials: "same-origin" });
-          return fetch(request).then(function (response) {
-            if (keepable(request, response)) return cache.put(request, response);
-          });
+          return fetch(request).then(function (response) { return store(cache, request, response); });
         });
       });
     }, Promise.resolve()).catch(function () {});
@@ -97,6 +135,7 @@ function keep(urls) {
 }
 
 function forget() {
+  current = "";
   return caches.open(CACHE).then(function (cache) {
     return cache.keys().then(function (requests) {
       return Promise.all(requests.filter(function (request) {
