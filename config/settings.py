@@ -356,3 +356,16 @@ REPORTS_STUCK_AFTER_SECONDS = int(
 )
 # Above this many communities, the per-community pages become an annex of tables.
 REPORTS_COMMUNITY_PAGES_LIMIT = int(env("REPORTS_COMMUNITY_PAGES_LIMIT", "60"))
+# --- Personal data ------------------------------------------------------------------------------
+# Fernet keys (urlsafe base64 of 32 bytes) for the encrypted fields, comma-separated: the first
+# encrypts, every one decrypts (old keys stay readable until `manage.py rotate_encryption_key`).
+# FIELD_INDEX_KEY keys the blind index the search uses. The embedded default derives both from
+# SECRET_KEY, so development needs nothing; production refuses to start without them.
+if PRODUCTION:
+    FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+    if not FIELD_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when ZLAGODA_ENV=production")
+    FIELD_INDEX_KEY = env_required("FIELD_INDEX_KEY")
+else:
+    FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+    FIELD_INDEX_KEY = env("FIELD_INDEX_KEY", "")

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,7 @@ from negotiators.models import (
     OutreachEvent,
 )
 from negotiators.services import event_log
+from privacy.search import blind_index_q
 from training.models import ModuleLevel, TrainingModule, TrainingSession
 from training.services import attendance_record
 
@@ -68,6 +70,7 @@ class DemoLogin:
 LOGINS = (
     DemoLogin("staff", "zlagoda-staff", Role.STAFF, _("NGO programme staff: the admin at /admin/")),
     DemoLogin("manager", "zlagoda-manager", Role.PROGRAMME_MANAGER, _("programme manager: reports")),
+    DemoLogin("dpo", "zlagoda-dpo", Role.DATA_PROTECTION, _("data protection officer: the view log in /admin/")),
     DemoLogin("negotiator", "zlagoda-negotiator", Role.NEGOTIATOR, _("negotiator in Khmelnytska hromada: /field/")),
     DemoLogin("partner", "zlagoda-partner", Role.PARTNER, _("member of a partner organisation: the API")),
 )
@@ -316,9 +319,17 @@ class DemoProgramme:
         self.negotiators: dict[str, list[Negotiator]] = {Cohort.PILOT: [], Cohort.NEW: []}
         for community, cohort in seats:
             full_name, gender, phone = self._person()
-            existing = Negotiator.objects.filter(
-                community=community, contact__full_name=full_name, contact__phone=phone
-            ).first()
+            # Names and phones are encrypted: the same person is found through the blind index.
+            existing = next(
+                (
+                    negotiator
+                    for negotiator in Negotiator.objects.filter(community=community)
+                    .filter(blind_index_q("contact__search_index", full_name) or Q(pk__in=[]))
+                    .select_related("contact")
+                    if negotiator.contact.full_name == full_name and negotiator.contact.phone == phone
+                ),
+                None,
+            )
             if existing is None:
                 existing = Negotiator.objects.create(
                     community=community,

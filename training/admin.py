@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from negotiators import admin as negotiators_admin
 from negotiators.models import Negotiator
+from privacy.search import BlindIndexSearchMixin
 from training.models import Attendance, TrainingModule, TrainingSession
 from training.services import (
     attendance_change,
@@ -101,10 +102,12 @@ class TrainingSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(BlindIndexSearchMixin, admin.ModelAdmin):
     list_display = ["negotiator", "session", "present", "completed"]
     list_filter = ["present", "completed", "session__module"]
-    search_fields = ["negotiator__contact__full_name", "session__module__code"]
+    # Names are encrypted: found through the contact's blind index.
+    search_fields = ["session__module__code"]
+    blind_index_fields = ("negotiator__contact__search_index",)
     autocomplete_fields = ["session", "negotiator"]
     list_select_related = ["negotiator__contact", "session__module"]
 
