@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Names records by number instead of a person's name for viewers who do not read personal data.
+    "privacy.visibility.PersonalDataVisibilityMiddleware",
     # Innermost, so that its JSON error bodies are still in the request's language.
     "api.middleware.ApiMiddleware",
     # An outage escaping a view becomes 503 + Retry-After (still logged by ApiMiddleware).

@@ -18,6 +18,7 @@ from communities.models import EARLIEST_DATE_MESSAGE, EARLIEST_RECORD_DATE, Comm
 from negotiators.models import Negotiator
 from privacy.crypto import IndexKind
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
+from privacy.visibility import personal_data_shown
 
 
 class IncidentCategory(models.TextChoices):
@@ -276,6 +277,8 @@ class IncidentParty(models.Model):
         ordering = ["incident", "id"]
 
     def __str__(self) -> str:
+        if not personal_data_shown():
+            return self.view_log_label()
         return f"{self.full_name} ({self.get_role_display()})"
 
     def view_log_label(self) -> str:

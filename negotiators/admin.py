@@ -48,11 +48,6 @@ class NegotiatorAdmin(BlindIndexSearchMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(event_count=Count("events", distinct=True))
 
-    def get_list_display(self, request):
-        if reads_personal_data(request):
-            return self.list_display
-        return ["negotiator_number", *self.list_display[1:]]
-
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         if reads_personal_data(request):
@@ -67,11 +62,8 @@ class NegotiatorAdmin(BlindIndexSearchMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("full name"))
     def full_name(self, obj):
+        # "Negotiator #12" for viewers who do not read personal data (privacy.visibility).
         return str(obj)
-
-    @admin.display(description=_("negotiator"), ordering="id")
-    def negotiator_number(self, obj):
-        return _("Negotiator #%(id)s") % {"id": obj.pk}
 
     @admin.display(description=_("events organised"), ordering="event_count")
     def event_count(self, obj):

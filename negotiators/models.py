@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from communities.models import EARLIEST_DATE_MESSAGE, EARLIEST_RECORD_DATE, Community, Timestamped, Topic
 from privacy.crypto import IndexKind
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField, EncryptedTextField
+from privacy.visibility import personal_data_shown
 
 
 class Cohort(models.TextChoices):
@@ -73,10 +74,13 @@ class Negotiator(Timestamped):
         indexes = [models.Index(fields=["community", "status"], name="negotiator_community_status")]
 
     def __str__(self) -> str:
-        try:
-            return self.contact.full_name
-        except NegotiatorContact.DoesNotExist:
-            return _("Negotiator #%(id)s") % {"id": self.pk}
+        # The name is the contact's personal data: only for viewers who read it (privacy.visibility).
+        if personal_data_shown():
+            try:
+                return self.contact.full_name
+            except NegotiatorContact.DoesNotExist:
+                pass
+        return _("Negotiator #%(id)s") % {"id": self.pk}
 
 
 class Gender(models.TextChoices):
@@ -109,7 +113,7 @@ class NegotiatorContact(models.Model):
         verbose_name_plural = _("negotiator contacts")
 
     def __str__(self) -> str:
-        return self.full_name
+        return self.full_name if personal_data_shown() else self.view_log_label()
 
     def view_log_label(self) -> str:
         """How the view log names the contact, without personal data."""

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils import translation
 
 from privacy.models import PersonalDataView, ViewChannel
 
@@ -19,10 +21,12 @@ from privacy.models import PersonalDataView, ViewChannel
 def view_label(record: Model) -> str:
     """How the log names a record: its own ``view_log_label()`` (without personal data), else its
     kind and id."""
-    label = getattr(record, "view_log_label", None)
-    if callable(label):
-        return str(label())[:200]
-    return f"{record._meta.verbose_name} #{record.pk}"[:200]
+    # In the portal's language, whatever the viewer's: the log reads the same for everyone.
+    with translation.override(settings.LANGUAGE_CODE):
+        label = getattr(record, "view_log_label", None)
+        if callable(label):
+            return str(label())[:200]
+        return f"{record._meta.verbose_name} #{record.pk}"[:200]
 
 
 def client_address(request: HttpRequest | None) -> str | None:

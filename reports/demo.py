@@ -50,7 +50,9 @@ from negotiators.models import (
     OutreachEvent,
 )
 from negotiators.services import event_log
+from privacy.models import PersonalDataView, ViewChannel
 from privacy.search import blind_index_q
+from privacy.viewlog import record_view
 from training.models import ModuleLevel, TrainingModule, TrainingSession
 from training.services import attendance_record
 
@@ -230,6 +232,7 @@ class DemoProgramme:
         self._incidents()
         self._assessments()
         self._media()
+        self._personal_data_views()
         self._czech_engagements()
 
     # --- people and places ---------------------------------------------------------------------
@@ -475,6 +478,19 @@ class DemoProgramme:
                 ngos_present=True,
                 **self._breakdown(total),
             )
+
+    def _personal_data_views(self) -> None:
+        """A few entries of the view log for the data protection officer to browse: staff opened
+        three cases with their parties in the admin, the demo negotiator one in the field app."""
+        if PersonalDataView.objects.exists():
+            return
+        cases = Incident.objects.filter(parties__isnull=False).distinct().order_by("id")
+        for incident in cases[:3]:
+            record_view(self.staff, incident.parties.all(), ViewChannel.ADMIN)
+        negotiator = self.users["negotiator"]
+        own = cases.filter(community__negotiators__user=negotiator).first()
+        if own is not None:
+            record_view(negotiator, own.parties.all(), ViewChannel.FIELD)
 
     def _incidents(self) -> None:
         """120 cases across categories; older ones are mostly closed, recent ones still open."""

@@ -83,24 +83,36 @@ def test_staff_open_parties_and_contacts_in_the_admin(client, staff_user, case):
     assert NAME in client.get(personal_urls(party, negotiator)[0]).content.decode()
 
 
-def test_a_manager_sees_the_case_and_the_negotiator_in_the_admin_without_personal_data(client, manager_user, case):
-    incident, _party, _negotiator = case
+def test_a_manager_sees_cases_and_negotiators_in_the_admin_without_personal_data(client, manager_user, case):
+    incident, _party, negotiator = case
     client.force_login(manager_user)
     pages = [
         reverse("admin:incidents_incident_change", args=[incident.pk]),
         reverse("admin:negotiators_negotiator_changelist"),
+        reverse("admin:negotiators_negotiator_change", args=[negotiator.pk]),
+        reverse("admin:negotiators_negotiator_history", args=[negotiator.pk]),
+        reverse("admin:incidents_incident_changelist"),
     ]
     for url in pages:
         response = client.get(url)
-        assert response.status_code == 200
+        assert response.status_code == 200, url
         body = response.content.decode()
-        assert NAME not in body
-        assert "123 45 67" not in body
-        assert NEGOTIATOR_PHONE not in body
-    assert NEGOTIATOR_NAME not in client.get(pages[1]).content.decode()
+        for personal in (NAME, "123 45 67", NEGOTIATOR_NAME, NEGOTIATOR_PHONE):
+            assert personal not in body, (url, personal)
+    assert f"Negotiator #{negotiator.pk}" in client.get(pages[2], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     # Searching by a name could confirm it: for a manager the name is not searched.
     found = client.get(pages[1], {"q": "Мельник"})
     assert found.context["cl"].result_count == 0
+
+
+def test_staff_see_the_negotiators_name_on_the_same_pages(client, staff_user, case):
+    incident, _party, negotiator = case
+    client.force_login(staff_user)
+    for url in [
+        reverse("admin:incidents_incident_change", args=[incident.pk]),
+        reverse("admin:negotiators_negotiator_change", args=[negotiator.pk]),
+    ]:
+        assert NEGOTIATOR_NAME in client.get(url).content.decode()
 
 
 def test_staff_see_the_parties_on_the_case_in_the_admin(client, staff_user, case):
