@@ -60,6 +60,14 @@ class NegotiatorAdmin(BlindIndexSearchMixin, SimpleHistoryAdmin):
             log_shown(request, response, contacts_of)
         return response
 
+    def history_view(self, request, object_id, extra_context=None):
+        # The history names the negotiator on every row.
+        response = super().history_view(request, object_id, extra_context)
+        negotiator = self.get_object(request, unquote(object_id))
+        if reads_personal_data(request) and response.status_code == 200 and negotiator is not None:
+            record_view(request.user, contacts_of([negotiator]), ViewChannel.ADMIN, request)
+        return response
+
     @admin.display(description=_("full name"))
     def full_name(self, obj):
         # "Negotiator #12" for viewers who do not read personal data (privacy.visibility).

@@ -66,6 +66,8 @@ def test_admin_lists_showing_names_log_every_row_shown(client, staff_user, incid
     assert logged(IncidentParty, ViewChannel.ADMIN).count() == 2
     client.get(reverse("admin:negotiators_negotiatorcontact_history", args=[negotiators[0].pk]))
     assert logged(NegotiatorContact, ViewChannel.ADMIN).filter(object_id=str(negotiators[0].pk)).count() == 2
+    client.get(reverse("admin:negotiators_negotiator_history", args=[negotiators[1].pk]))
+    assert logged(NegotiatorContact, ViewChannel.ADMIN).filter(object_id=str(negotiators[1].pk)).count() == 2
 
 
 def test_a_manager_sees_no_personal_data_so_nothing_is_logged(client, manager_user, incident):
