@@ -4,11 +4,12 @@ manager gets "not found" on them everywhere (admin, field app, API), staff see t
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from access.capabilities import Capability, role_can
-from access.roles import Role
+from access.roles import Role, sync_role_groups
 from incidents.services import incident_report
 from tests.communities.factories import UserFactory
 from tests.negotiators.factories import NegotiatorFactory
@@ -162,3 +163,12 @@ def test_the_api_never_answers_with_parties_or_contacts(client, request, case, w
         assert "Петренко" not in body
         assert "123 45 67" not in body
         assert "Мельник" not in body
+
+
+def test_the_data_protection_group_views_the_privacy_logs_and_nothing_else():
+    sync_role_groups()
+    group = Group.objects.get(name=Role.DATA_PROTECTION.value)
+    permissions = set(group.permissions.values_list("content_type__app_label", "codename"))
+    assert ("privacy", "view_personaldataview") in permissions
+    assert {app for app, _codename in permissions} <= {"privacy", "axes"}
+    assert all(codename.startswith("view_") for _app, codename in permissions)
