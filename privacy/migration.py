@@ -14,20 +14,18 @@ from privacy.crypto import blind_index, decrypt, encrypt
 BATCH = 500
 
 
-def _rewrite(model: Any, fields: list[str], convert: Any, index: tuple[str, dict[str, str]] | None) -> int:
+def _rewrite(model: Any, fields: list[str], encrypting: bool, index: tuple[str, dict[str, str]] | None) -> int:
     rows = model._default_manager.order_by("pk").only("pk", *fields)
     count = 0
     batch: list[Any] = []
     for row in rows.iterator(chunk_size=BATCH):
         plain = {}
         for name in fields:
-            value = getattr(row, name)
-            if value:
-                plain[name] = value if convert is encrypt else decrypt(value)
-                setattr(row, name, convert(value))
-            else:
-                plain[name] = value or ""
-        if index is not None and convert is encrypt:
+            stored = getattr(row, name) or ""
+            plain[name] = stored if encrypting or not stored else decrypt(stored)
+            if stored:
+                setattr(row, name, encrypt(stored) if encrypting else plain[name])
+        if index is not None and encrypting:
             index_name, sources = index
             values: dict[str, list[str]] = {}
             for name, kind in sources.items():
@@ -35,9 +33,9 @@ def _rewrite(model: Any, fields: list[str], convert: Any, index: tuple[str, dict
             setattr(row, index_name, blind_index(values))
         batch.append(row)
         if len(batch) >= BATCH:
-            count += _flush(model, batch, fields, index)
+            count += _flush(model, batch, fields, index if encrypting else None)
             batch = []
-    return count + _flush(model, batch, fields, index)
+    return count + _flush(model, batch, fields, index if encrypting else None)
 
 
 def _flush(model: Any, batch: list[Any], fields: list[str], index: tuple[str, dict[str, str]] | None) -> int:
@@ -49,9 +47,9 @@ def _flush(model: Any, batch: list[Any], fields: list[str], index: tuple[str, di
 def encrypt_columns(model: Any, fields: list[str], index: tuple[str, dict[str, str]] | None = None) -> int:
     """Encrypt the plain values of ``fields`` in every row and fill the blind index ``index``
     (its field name and sources); the row count."""
-    return _rewrite(model, fields, encrypt, index)
+    return _rewrite(model, fields, True, index)
 
 
 def decrypt_columns(model: Any, fields: list[str], index: tuple[str, dict[str, str]] | None = None) -> int:
     """Back to plain text (the migration's reverse)."""
-    return _rewrite(model, fields, decrypt, None)
+    return _rewrite(model, fields, False, None)
