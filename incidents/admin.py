@@ -22,7 +22,13 @@ from incidents.services import (
     incident_open,
     incident_transition,
 )
-from privacy.admin import PersonalDataAdminMixin, PersonalDataInlineMixin, log_shown, reads_personal_data
+from privacy.admin import (
+    AdminLogWithoutPersonalDataMixin,
+    PersonalDataAdminMixin,
+    PersonalDataInlineMixin,
+    log_shown,
+    reads_personal_data,
+)
 from privacy.search import BlindIndexSearchMixin
 
 
@@ -128,7 +134,7 @@ class IncidentAdminForm(forms.ModelForm):
 
 
 @admin.register(Incident)
-class IncidentAdmin(SimpleHistoryAdmin):
+class IncidentAdmin(AdminLogWithoutPersonalDataMixin, SimpleHistoryAdmin):
     form = IncidentAdminForm
     list_display = ["id", "title", "community", "category", "severity", "status", "occurred_at", "police_involved"]
     list_display_links = ["id", "title"]

@@ -9,7 +9,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from negotiators.models import MediaMention, Negotiator, NegotiatorContact, OutreachEvent
 from negotiators.services import ensure_organisers_of, event_update
-from privacy.admin import PersonalDataAdminMixin, PersonalDataInlineMixin, log_listed, log_shown, reads_personal_data
+from privacy.admin import (
+    AdminLogWithoutPersonalDataMixin,
+    PersonalDataAdminMixin,
+    PersonalDataInlineMixin,
+    log_listed,
+    log_shown,
+    reads_personal_data,
+)
 from privacy.models import ViewChannel
 from privacy.search import BlindIndexSearchMixin
 from privacy.viewlog import record_view
@@ -30,7 +37,7 @@ def contacts_of(negotiators):
 
 
 @admin.register(Negotiator)
-class NegotiatorAdmin(BlindIndexSearchMixin, SimpleHistoryAdmin):
+class NegotiatorAdmin(AdminLogWithoutPersonalDataMixin, BlindIndexSearchMixin, SimpleHistoryAdmin):
     """Names come from the contact: shown (and logged) only to those who read personal data, and
     searched through its blind index; not sortable (encrypted)."""
 

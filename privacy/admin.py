@@ -16,6 +16,7 @@ from access.capabilities import Capability
 from access.viewer import request_viewer
 from privacy.models import PersonalDataView, ViewChannel
 from privacy.viewlog import record_view
+from privacy.visibility import showing_personal_data
 
 
 def reads_personal_data(request: HttpRequest) -> bool:
@@ -33,7 +34,29 @@ def _not_found_unless_allowed(view: Callable[..., HttpResponse], site: Any) -> C
     return guarded
 
 
-class PersonalDataAdminMixin:
+class AdminLogWithoutPersonalDataMixin:
+    """The admin's own log (``django_admin_log``) keeps each record's ``str()`` and, in its change
+    messages, those of the inline rows, in clear and forever: it writes them as numbers instead
+    ("Contact of negotiator #12") for any admin whose records or inlines name people."""
+
+    def construct_change_message(self, request: HttpRequest, form: Any, formsets: Any, add: bool = False) -> Any:
+        with showing_personal_data(False):
+            return super().construct_change_message(request, form, formsets, add)  # type: ignore[misc]
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        with showing_personal_data(False):
+            return super().log_addition(request, obj, message)  # type: ignore[misc]
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        with showing_personal_data(False):
+            return super().log_change(request, obj, message)  # type: ignore[misc]
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        with showing_personal_data(False):
+            return super().log_deletions(request, queryset)  # type: ignore[misc]
+
+
+class PersonalDataAdminMixin(AdminLogWithoutPersonalDataMixin):
     """For the ``ModelAdmin`` of a model holding personal data: invisible (every URL answers "not
     found", it is not on the index) to whoever does not read personal data, and every change page
     and list it shows is logged (``privacy.viewlog``)."""

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from negotiators import admin as negotiators_admin
 from negotiators.models import Negotiator
+from privacy.admin import AdminLogWithoutPersonalDataMixin
 from privacy.search import BlindIndexSearchMixin
 from training.models import Attendance, TrainingModule, TrainingSession
 from training.services import (
@@ -47,7 +48,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(admin.ModelAdmin):
+class TrainingSessionAdmin(AdminLogWithoutPersonalDataMixin, admin.ModelAdmin):
     list_display = ["module", "starts_on", "ends_on", "place", "host_community", "present_count", "completed_count"]
     list_filter = ["module__level", "module", "host_community__region"]
     search_fields = ["module__code", "module__title", "place", "trainers"]
@@ -102,7 +103,7 @@ class TrainingSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(BlindIndexSearchMixin, admin.ModelAdmin):
+class AttendanceAdmin(AdminLogWithoutPersonalDataMixin, BlindIndexSearchMixin, admin.ModelAdmin):
     list_display = ["negotiator", "session", "present", "completed"]
     list_filter = ["present", "completed", "session__module"]
     # Names are encrypted: found through the contact's blind index.

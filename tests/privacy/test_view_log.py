@@ -4,6 +4,7 @@ the data protection officer browses the log in the admin, and nobody can change 
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
@@ -135,3 +136,22 @@ def test_the_dpo_browses_the_log_and_nobody_can_change_it(client, dpo, staff_use
 def test_staff_do_not_browse_the_log(client, staff_user):
     client.force_login(staff_user)
     assert client.get(reverse("admin:privacy_personaldataview_changelist")).status_code == 403
+
+
+def test_the_admins_own_log_names_nobody(client, staff_user, community):
+    negotiator = NegotiatorFactory(community=community, contact__full_name="Мельник Тарас")
+    client.force_login(staff_user)
+    url = reverse("admin:negotiators_negotiatorcontact_change", args=[negotiator.pk])
+    form = {
+        "negotiator": negotiator.pk,
+        "full_name": "Мельник Тарас Іванович",
+        "gender": "male",
+        "phone": "",
+        "email": "",
+    }
+    response = client.post(url, form | {"notes": ""})
+    assert response.status_code == 302
+
+    entry = LogEntry.objects.get()
+    assert "Мельник" not in entry.object_repr
+    assert "Мельник" not in entry.change_message
