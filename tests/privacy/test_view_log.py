@@ -55,7 +55,7 @@ def test_the_incident_admin_change_view_logs_each_party_shown(client, staff_user
     row = rows.first()
     assert (row.user, row.username, row.path, row.ip_address) == (staff_user, "staff-user", url, "10.1.2.3")
     # Named without personal data, in the portal's language.
-    assert row.label == f"Учасник №{row.object_id} випадку №{incident.pk}"
+    assert row.label == f"Сторона №{row.object_id} випадку №{incident.pk}"
 
 
 def test_admin_lists_showing_names_log_every_row_shown(client, staff_user, incident, community):
