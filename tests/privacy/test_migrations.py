@@ -1,9 +1,11 @@
 """Encrypting the columns keeps every party, contact and contact history row, readable and
 searchable, and leaves no value in clear."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.db import connection
 
 from incidents.models import IncidentParty
@@ -77,5 +79,39 @@ def test_existing_parties_and_contacts_are_encrypted_and_indexed_and_keep_every_
         migrate(BEFORE)  # and back: the values are in clear again
         assert sorted(raw_values("incidents_incidentparty", "full_name")) == ["Коваль Ганна", "Петренко Іван"]
         assert raw_values("negotiators_negotiatorcontact", "email") == ["t@example.org"]
+    finally:
+        migrate(latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admins_log_written_before_keeps_its_entries_without_names():
+    try:
+        old = migrate([("privacy", "0001_initial"), ("admin", "0003_logentry_add_action_flag_choices")])
+        user = old.get_model("auth", "User").objects.create(username="old-staff")
+        content_types = old.get_model("contenttypes", "ContentType").objects
+        contact_type = content_types.get_or_create(app_label="negotiators", model="negotiatorcontact")[0]
+        incident_type = content_types.get_or_create(app_label="incidents", model="incident")[0]
+        entries = old.get_model("admin", "LogEntry").objects
+        entries.create(user=user, content_type=contact_type, object_id="7", object_repr="Мельник Тарас", action_flag=2)
+        change = [
+            {"added": {"name": "party", "object": "Петренко Іван (complainant)"}},
+            {"changed": {"fields": ["Title"]}},
+        ]
+        entries.create(
+            user=user,
+            content_type=incident_type,
+            object_id="3",
+            object_repr="#3 Конфлікт",
+            action_flag=2,
+            change_message=json.dumps(change),
+        )
+
+        migrate(latest())
+
+        rows = list(LogEntry.objects.order_by("id").values_list("object_repr", "change_message"))
+        assert rows == [
+            ("#7", ""),
+            ("#3 Конфлікт", json.dumps([{"added": {"name": "party"}}, {"changed": {"fields": ["Title"]}}])),
+        ]
     finally:
         migrate(latest())
