@@ -26,7 +26,9 @@ class Capability(StrEnum):
     READS_REPORTS = "reads_reports"
     """Downloads monitoring reports (a partner only its own organisation's)."""
     READS_PERSONAL_DATA = "reads_personal_data"
-    """Sees personal and internal fields (names, phones, notes); partners never do."""
+    """Sees the parties of cases and the negotiators' contacts (names, phones, e-mails, notes)."""
+    READS_INTERNAL_DATA = "reads_internal_data"
+    """Sees internal fields (descriptions, internal notes, who did what); partners never do."""
     USES_FIELD_APP = "uses_field_app"
     """Opens the field app's pages (``/field/``)."""
     WORKS_FROM_FIELD_APP = "works_from_field_app"
@@ -37,6 +39,8 @@ class Capability(StrEnum):
     """Gets an API key of their own (partners get their organisation's)."""
     REQUIRES_SECOND_FACTOR = "requires_second_factor"
     """Must sign in with a second factor (a TOTP code or a recovery code); others may choose to."""
+    BROWSES_PRIVACY_LOG = "browses_privacy_log"
+    """Reads the log of who viewed personal data and the login failures (in the admin)."""
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -48,6 +52,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.REQUESTS_REPORTS,
             Capability.READS_REPORTS,
             Capability.READS_PERSONAL_DATA,
+            Capability.READS_INTERNAL_DATA,
             Capability.USES_FIELD_APP,
             Capability.USES_ADMIN,
             Capability.HOLDS_PERSONAL_API_KEY,
@@ -59,17 +64,22 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.SEES_EVERY_COMMUNITY,
             Capability.REQUESTS_REPORTS,
             Capability.READS_REPORTS,
-            Capability.READS_PERSONAL_DATA,
+            # Not READS_PERSONAL_DATA: a manager follows the programme, not the people in its cases.
+            Capability.READS_INTERNAL_DATA,
             Capability.USES_FIELD_APP,
             Capability.USES_ADMIN,
             Capability.REQUIRES_SECOND_FACTOR,
         }
+    ),
+    Role.DATA_PROTECTION: frozenset(
+        {Capability.USES_ADMIN, Capability.BROWSES_PRIVACY_LOG, Capability.REQUIRES_SECOND_FACTOR}
     ),
     Role.NEGOTIATOR: frozenset(
         {
             Capability.SEES_OWN_COMMUNITY,
             Capability.LOGS_RECORDS,
             Capability.READS_PERSONAL_DATA,
+            Capability.READS_INTERNAL_DATA,
             Capability.USES_FIELD_APP,
             Capability.WORKS_FROM_FIELD_APP,
         }

@@ -1,4 +1,4 @@
-"""The four roles of the portal, kept as Django groups with their model permissions.
+"""The roles of the portal, kept as Django groups with their model permissions.
 
 The groups are (re)created after every ``migrate`` and by ``manage.py sync_roles``; what a role may
 *see* (which communities) is decided by ``communities.selectors``, not by these permissions.
@@ -15,17 +15,25 @@ from django.utils.translation import gettext_lazy as _
 # The apps whose models the roles' permissions cover (the API's keys and logs among them).
 DOMAIN_APPS = ("api", "communities", "negotiators", "training", "incidents", "reports")
 SECOND_FACTOR_APPS = ("otp_totp", "otp_static")
+# The logs the data protection officer reads: who viewed personal data, and the login failures
+# (django-axes, app label "axes", once installed).
+PRIVACY_LOG_APPS = ("privacy", "axes")
+# The models holding personal data (their historical copies too): only roles that read personal
+# data get permissions on them.
+PERSONAL_DATA_MODELS = ("incidentparty", "negotiatorcontact", "historicalnegotiatorcontact")
 
 
 class Role(models.TextChoices):
     STAFF = "staff", _("Staff")
     PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
+    DATA_PROTECTION = "data_protection", _("Data protection officer")
     NEGOTIATOR = "negotiator", _("Negotiator")
     PARTNER = "partner", _("Partner")
 
 
 def _role_permissions() -> dict[Role, Q]:
     domain = Q(content_type__app_label__in=DOMAIN_APPS)
+    personal = Q(content_type__model__in=PERSONAL_DATA_MODELS)
     return {
         Role.STAFF: domain
         | Q(content_type__app_label="auth", codename="view_user")
@@ -33,7 +41,9 @@ def _role_permissions() -> dict[Role, Q]:
         # staff remove when a phone is lost (django-otp).
         | Q(content_type__app_label="axes", codename__startswith="view_")
         | Q(content_type__app_label__in=SECOND_FACTOR_APPS, codename__regex=r"^(view|delete)_"),
-        Role.PROGRAMME_MANAGER: domain & Q(codename__startswith="view_") | Q(content_type__app_label="reports"),
+        Role.PROGRAMME_MANAGER: (domain & Q(codename__startswith="view_") | Q(content_type__app_label="reports"))
+        & ~personal,
+        Role.DATA_PROTECTION: Q(content_type__app_label__in=PRIVACY_LOG_APPS, codename__startswith="view_"),
         Role.NEGOTIATOR: Q(
             content_type__app_label="negotiators", codename__in=["view_outreachevent", "add_outreachevent"]
         )
@@ -55,12 +65,13 @@ def sync_role_groups_after_migrate(
 ) -> None:
     # post_migrate fires once per app, after that app's permissions exist; syncing after each domain
     # app is cheap and leaves every group complete once the last one has run.
-    if app_config is not None and app_config.label in DOMAIN_APPS:
+    if app_config is not None and app_config.label in DOMAIN_APPS + PRIVACY_LOG_APPS:
         sync_role_groups()
 
 
 def role_of(user: User | AnonymousUser) -> Role | None:
-    """The user's strongest role: staff, then programme manager, negotiator, partner."""
+    """The user's strongest role: staff, then programme manager, data protection officer,
+    negotiator, partner."""
     if not user.is_authenticated or not user.is_active:
         return None
     if user.is_superuser:

@@ -39,7 +39,7 @@ class PartnerKeyUser:
 
 
 def audience_of(viewer: Viewer) -> Audience:
-    return Audience.INTERNAL if viewer.can(Capability.READS_PERSONAL_DATA) else Audience.PARTNER
+    return Audience.INTERNAL if viewer.can(Capability.READS_INTERNAL_DATA) else Audience.PARTNER
 
 
 def viewer_for(request: Request) -> Viewer:

@@ -144,6 +144,8 @@ MIDDLEWARE = [
     "accounts.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Names records by number instead of a person's name for viewers who do not read personal data.
+    "privacy.visibility.PersonalDataVisibilityMiddleware",
     # Innermost, so that its JSON error bodies are still in the request's language.
     "api.middleware.ApiMiddleware",
     # An outage escaping a view becomes 503 + Retry-After (still logged by ApiMiddleware).
@@ -256,9 +258,10 @@ PASSWORD_RESET_TIMEOUT = env_duration("PASSWORD_RESET_TIMEOUT", "1h")
 PASSWORD_RESET_MAILS_PER_HOUR = int(env("PASSWORD_RESET_MAILS_PER_HOUR", "3"))
 # Sessions per role: idle timeout (no request for this long) and absolute lifetime (since the
 # login), enforced by accounts.sessions; e.g. SESSION_IDLE_STAFF=15m, SESSION_MAX_NEGOTIATOR=14d.
-# Staff and programme managers read every party of every incident: a short session on a shared
-# office computer. Negotiators work from a personal phone in places without a connection for days;
-# a week of idleness lets a field trip end with the outbox sent, a month bounds a lost phone.
+# Staff, programme managers and the data protection officer read personal data or its logs: a
+# short session on a shared office computer. Negotiators work from a personal phone in places
+# without a connection for days; a week of idleness lets a field trip end with the outbox sent, a
+# month bounds a lost phone.
 SESSION_LIFETIMES = {
     role: {
         "idle": env_duration(f"SESSION_IDLE_{role.upper()}", idle),
@@ -267,6 +270,7 @@ SESSION_LIFETIMES = {
     for role, idle, absolute in [
         ("staff", "30m", "12h"),
         ("programme_manager", "30m", "12h"),
+        ("data_protection", "30m", "12h"),
         ("partner", "8h", "7d"),
         ("negotiator", "7d", "30d"),
     ]
@@ -558,3 +562,17 @@ REPORTS_COMMUNITY_PAGES_LIMIT = int(env("REPORTS_COMMUNITY_PAGES_LIMIT", "60"))
 # Reports one person may have queued or being built at once; an identical request while one is
 # queued or being built returns that one instead of a new report.
 REPORTS_MAX_ACTIVE_PER_USER = int(env("REPORTS_MAX_ACTIVE_PER_USER", "3"))
+
+# --- Personal data ------------------------------------------------------------------------------
+# Fernet keys (urlsafe base64 of 32 bytes) for the encrypted fields, comma-separated: the first
+# encrypts, every one decrypts (old keys stay readable until `manage.py rotate_encryption_key`).
+# FIELD_INDEX_KEY keys the blind index the search uses. The embedded default derives both from
+# SECRET_KEY, so development needs nothing; production refuses to start without them.
+if PRODUCTION:
+    FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+    if not FIELD_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when ZLAGODA_ENV=production")
+    FIELD_INDEX_KEY = env_required("FIELD_INDEX_KEY")
+else:
+    FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+    FIELD_INDEX_KEY = env("FIELD_INDEX_KEY", "")

@@ -22,9 +22,19 @@ from incidents.services import (
     incident_open,
     incident_transition,
 )
+from privacy.admin import (
+    AdminLogWithoutPersonalDataMixin,
+    PersonalDataAdminMixin,
+    PersonalDataInlineMixin,
+    log_shown,
+    reads_personal_data,
+)
+from privacy.search import BlindIndexSearchMixin
 
 
-class IncidentPartyInline(admin.TabularInline):
+class IncidentPartyInline(PersonalDataInlineMixin, admin.TabularInline):
+    """Shown only to those who read personal data; the case's change view logs that they did."""
+
     model = IncidentParty
     extra = 0
     fields = ["role", "full_name", "phone", "is_minor", "notes"]
@@ -124,7 +134,7 @@ class IncidentAdminForm(forms.ModelForm):
 
 
 @admin.register(Incident)
-class IncidentAdmin(SimpleHistoryAdmin):
+class IncidentAdmin(AdminLogWithoutPersonalDataMixin, SimpleHistoryAdmin):
     form = IncidentAdminForm
     list_display = ["id", "title", "community", "category", "severity", "status", "occurred_at", "police_involved"]
     list_display_links = ["id", "title"]
@@ -135,6 +145,12 @@ class IncidentAdmin(SimpleHistoryAdmin):
     list_select_related = ["community"]
     readonly_fields = ["status", "response_mode", "referred_to", "closed_at", "created_by", "created_at", "updated_at"]
     inlines = [IncidentPartyInline, IncidentActionInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if reads_personal_data(request):
+            log_shown(request, response, lambda incidents: [p for i in incidents for p in i.parties.all()])
+        return response
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
@@ -251,9 +267,16 @@ class IncidentActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(IncidentParty)
-class IncidentPartyAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "role", "incident", "is_minor"]
+class IncidentPartyAdmin(PersonalDataAdminMixin, BlindIndexSearchMixin, admin.ModelAdmin):
+    """Names and phones are encrypted: searched through the blind index, not sortable."""
+
+    list_display = ["name", "role", "incident", "is_minor"]
     list_filter = ["role", "is_minor"]
-    search_fields = ["full_name", "phone", "incident__title"]
+    search_fields = ["incident__title"]
+    blind_index_fields = ("search_index",)
     autocomplete_fields = ["incident"]
     list_select_related = ["incident"]
+
+    @admin.display(description=_("full name"))
+    def name(self, obj):
+        return obj.full_name

@@ -16,6 +16,9 @@ from simple_history.models import HistoricalRecords
 
 from communities.models import EARLIEST_DATE_MESSAGE, EARLIEST_RECORD_DATE, Community, Timestamped
 from negotiators.models import Negotiator
+from privacy.crypto import IndexKind
+from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
+from privacy.visibility import personal_data_shown
 
 
 class IncidentCategory(models.TextChoices):
@@ -260,10 +263,13 @@ class IncidentParty(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="parties", verbose_name=_("incident"))
     role = models.CharField(_("role"), max_length=12, choices=PartyRole.choices)
-    full_name = models.CharField(_("full name"), max_length=200)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Encrypted at rest (privacy.fields), notes too: free text about a person ends up holding
+    # addresses, health and documents. Searched through search_index.
+    full_name = EncryptedCharField(_("full name"), max_length=200)
+    phone = EncryptedCharField(_("phone"), max_length=32, blank=True)
     is_minor = models.BooleanField(_("minor"), default=False)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
+    search_index = BlindIndexField(sources={"full_name": IndexKind.NAME, "phone": IndexKind.PHONE})
 
     class Meta:
         verbose_name = _("party")
@@ -271,4 +277,10 @@ class IncidentParty(models.Model):
         ordering = ["incident", "id"]
 
     def __str__(self) -> str:
+        if not personal_data_shown():
+            return self.view_log_label()
         return f"{self.full_name} ({self.get_role_display()})"
+
+    def view_log_label(self) -> str:
+        """How the view log names the party, without personal data."""
+        return _("Party #%(id)s of case #%(incident)s") % {"id": self.pk, "incident": self.incident_id}

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from access.capabilities import Capability
 from incidents.forms import ActionForm, IncidentForm, PartyFormSet, TransitionForm
 from incidents.models import CLOSED_STATUSES, IncidentStatus
 from incidents.selectors import visible_incident_actions, visible_incidents
@@ -22,6 +23,8 @@ from negotiators.field import (
     read_only_response,
     submit,
 )
+from privacy.models import ViewChannel
+from privacy.viewlog import record_view
 
 PAGE_SIZE = 30
 
@@ -93,12 +96,24 @@ def incident_detail(request, pk):
     return render_incident_page(request, incident)
 
 
+def contacts_shown(incident):
+    negotiator = incident.negotiator
+    return [negotiator.contact] if negotiator is not None and hasattr(negotiator, "contact") else []
+
+
 def render_incident_page(request, incident, *, transition=None, action=None, status=200, message=""):
     can_write = request.field.writable.filter(pk=incident.community_id).exists()
+    # Parties and the negotiator's name are personal data: shown (and logged) only to those who
+    # read it; a programme manager sees the case without them.
+    reads_personal = request.field.viewer.can(Capability.READS_PERSONAL_DATA)
+    parties = list(incident.parties.all()) if reads_personal else []
+    shown = [*parties, *contacts_shown(incident)] if reads_personal else []
+    record_view(request.user, shown, ViewChannel.FIELD, request)
     context = {
         "incident": incident,
         "actions": visible_incident_actions(request.field.viewer).filter(incident=incident).select_related("actor"),
-        "parties": incident.parties.all(),
+        "parties": parties,
+        "reads_personal": reads_personal,
         "can_write": can_write,
         "message": message,
         "transition_key": new_idempotency_key(),

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -8,20 +9,42 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from negotiators.models import MediaMention, Negotiator, NegotiatorContact, OutreachEvent
 from negotiators.services import ensure_organisers_of, event_update
+from privacy.admin import (
+    AdminLogWithoutPersonalDataMixin,
+    PersonalDataAdminMixin,
+    PersonalDataInlineMixin,
+    log_listed,
+    log_shown,
+    reads_personal_data,
+)
+from privacy.models import ViewChannel
+from privacy.search import BlindIndexSearchMixin
+from privacy.viewlog import record_view
 
 
-class NegotiatorContactInline(admin.StackedInline):
+class NegotiatorContactInline(PersonalDataInlineMixin, admin.StackedInline):
+    """Shown only to those who read personal data; the negotiator's change view logs that they did."""
+
     model = NegotiatorContact
     can_delete = False
     min_num = 1
     fields = ["full_name", "gender", "phone", "email", "notes"]
 
 
+def contacts_of(negotiators):
+    """The contacts that a list or page of negotiators shows (their names)."""
+    return [negotiator.contact for negotiator in negotiators if hasattr(negotiator, "contact")]
+
+
 @admin.register(Negotiator)
-class NegotiatorAdmin(SimpleHistoryAdmin):
+class NegotiatorAdmin(AdminLogWithoutPersonalDataMixin, BlindIndexSearchMixin, SimpleHistoryAdmin):
+    """Names come from the contact: shown (and logged) only to those who read personal data, and
+    searched through its blind index; not sortable (encrypted)."""
+
     list_display = ["full_name", "community", "cohort", "status", "certified_on", "is_active", "event_count"]
     list_filter = ["status", "cohort", "is_active", "community__region", "contact__gender"]
-    search_fields = ["contact__full_name", "contact__phone", "contact__email", "community__name"]
+    search_fields = ["community__name"]
+    blind_index_fields = ("contact__search_index",)
     autocomplete_fields = ["community", "user"]
     readonly_fields = ["status"]
     inlines: list[type[InlineModelAdmin]] = [NegotiatorContactInline]
@@ -32,8 +55,29 @@ class NegotiatorAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(event_count=Count("events", distinct=True))
 
-    @admin.display(description=_("full name"), ordering="contact__full_name")
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if reads_personal_data(request):
+            log_listed(request, response, contacts_of)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if reads_personal_data(request):
+            log_shown(request, response, contacts_of)
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The history names the negotiator on every row.
+        response = super().history_view(request, object_id, extra_context)
+        negotiator = self.get_object(request, unquote(object_id))
+        if reads_personal_data(request) and response.status_code == 200 and negotiator is not None:
+            record_view(request.user, contacts_of([negotiator]), ViewChannel.ADMIN, request)
+        return response
+
+    @admin.display(description=_("full name"))
     def full_name(self, obj):
+        # "Negotiator #12" for viewers who do not read personal data (privacy.visibility).
         return str(obj)
 
     @admin.display(description=_("events organised"), ordering="event_count")
@@ -42,12 +86,44 @@ class NegotiatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NegotiatorContact)
-class NegotiatorContactAdmin(SimpleHistoryAdmin):
-    list_display = ["full_name", "negotiator_community", "gender", "phone", "email"]
+class NegotiatorContactAdmin(PersonalDataAdminMixin, BlindIndexSearchMixin, SimpleHistoryAdmin):
+    """Encrypted names, phones and e-mails: searched through the blind index, not sortable; the
+    change history shows old values, so its pages are logged too."""
+
+    list_display = ["name", "negotiator_community", "gender", "phone_number", "email_address"]
     list_filter = ["gender", "negotiator__community__region"]
-    search_fields = ["full_name", "phone", "email"]
+    search_fields = ["negotiator__community__name"]
+    blind_index_fields = ("search_index",)
     autocomplete_fields = ["negotiator"]
     list_select_related = ["negotiator__community"]
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        self.log_history_shown(request, response, object_id)
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        self.log_history_shown(request, response, object_id)
+        return response
+
+    def log_history_shown(self, request, response, object_id):
+        # The history pages are plain responses (no context to read the record from).
+        contact = self.get_object(request, unquote(object_id))
+        if response.status_code == 200 and contact is not None:
+            record_view(request.user, [contact], ViewChannel.ADMIN, request)
+
+    @admin.display(description=_("full name"))
+    def name(self, obj):
+        return obj.full_name
+
+    @admin.display(description=_("phone"))
+    def phone_number(self, obj):
+        return obj.phone
+
+    @admin.display(description=_("e-mail"))
+    def email_address(self, obj):
+        return obj.email
 
     @admin.display(description=_("community"), ordering="negotiator__community__name")
     def negotiator_community(self, obj):

@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communities.models import EARLIEST_DATE_MESSAGE, EARLIEST_RECORD_DATE, Community, Timestamped, Topic
+from privacy.crypto import IndexKind
+from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField, EncryptedTextField
+from privacy.visibility import personal_data_shown
 
 
 class Cohort(models.TextChoices):
@@ -71,10 +74,13 @@ class Negotiator(Timestamped):
         indexes = [models.Index(fields=["community", "status"], name="negotiator_community_status")]
 
     def __str__(self) -> str:
-        try:
-            return self.contact.full_name
-        except NegotiatorContact.DoesNotExist:
-            return _("Negotiator #%(id)s") % {"id": self.pk}
+        # The name is the contact's personal data: only for viewers who read it (privacy.visibility).
+        if personal_data_shown():
+            try:
+                return self.contact.full_name
+            except NegotiatorContact.DoesNotExist:
+                pass
+        return _("Negotiator #%(id)s") % {"id": self.pk}
 
 
 class Gender(models.TextChoices):
@@ -89,11 +95,16 @@ class NegotiatorContact(models.Model):
     negotiator = models.OneToOneField(
         Negotiator, on_delete=models.CASCADE, primary_key=True, related_name="contact", verbose_name=_("negotiator")
     )
-    full_name = models.CharField(_("full name"), max_length=200)
+    # Encrypted at rest (privacy.fields), notes too; gender stays clear: the reports count it.
+    # Searched through search_index.
+    full_name = EncryptedCharField(_("full name"), max_length=200)
     gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, default=Gender.UNSPECIFIED)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=32, blank=True)
+    email = EncryptedEmailField(_("e-mail"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
+    search_index = BlindIndexField(
+        sources={"full_name": IndexKind.NAME, "phone": IndexKind.PHONE, "email": IndexKind.EMAIL}
+    )
 
     history = HistoricalRecords(verbose_name=_("historical negotiator contact"))
 
@@ -102,7 +113,11 @@ class NegotiatorContact(models.Model):
         verbose_name_plural = _("negotiator contacts")
 
     def __str__(self) -> str:
-        return self.full_name
+        return self.full_name if personal_data_shown() else self.view_log_label()
+
+    def view_log_label(self) -> str:
+        """How the view log names the contact, without personal data."""
+        return _("Contact of negotiator #%(id)s") % {"id": self.pk}
 
 
 class EventKind(models.TextChoices):

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,9 @@ from negotiators.models import (
     OutreachEvent,
 )
 from negotiators.services import event_log
+from privacy.models import PersonalDataView, ViewChannel
+from privacy.search import blind_index_q
+from privacy.viewlog import record_view
 from training.models import ModuleLevel, TrainingModule, TrainingSession
 from training.services import attendance_record
 
@@ -68,6 +72,7 @@ class DemoLogin:
 LOGINS = (
     DemoLogin("staff", "zlagoda-staff", Role.STAFF, _("NGO programme staff: the admin at /admin/")),
     DemoLogin("manager", "zlagoda-manager", Role.PROGRAMME_MANAGER, _("programme manager: reports")),
+    DemoLogin("dpo", "zlagoda-dpo", Role.DATA_PROTECTION, _("data protection officer: the view log in /admin/")),
     DemoLogin("negotiator", "zlagoda-negotiator", Role.NEGOTIATOR, _("negotiator in Khmelnytska hromada: /field/")),
     DemoLogin("partner", "zlagoda-partner", Role.PARTNER, _("member of a partner organisation: the API")),
 )
@@ -227,6 +232,7 @@ class DemoProgramme:
         self._incidents()
         self._assessments()
         self._media()
+        self._personal_data_views()
         self._czech_engagements()
 
     # --- people and places ---------------------------------------------------------------------
@@ -321,9 +327,17 @@ class DemoProgramme:
         self.negotiators: dict[str, list[Negotiator]] = {Cohort.PILOT: [], Cohort.NEW: []}
         for community, cohort in seats:
             full_name, gender, phone = self._person()
-            existing = Negotiator.objects.filter(
-                community=community, contact__full_name=full_name, contact__phone=phone
-            ).first()
+            # Names and phones are encrypted: the same person is found through the blind index.
+            existing = next(
+                (
+                    negotiator
+                    for negotiator in Negotiator.objects.filter(community=community)
+                    .filter(blind_index_q("contact__search_index", full_name) or Q(pk__in=[]))
+                    .select_related("contact")
+                    if negotiator.contact.full_name == full_name and negotiator.contact.phone == phone
+                ),
+                None,
+            )
             if existing is None:
                 existing = Negotiator.objects.create(
                     community=community,
@@ -469,6 +483,19 @@ class DemoProgramme:
                 ngos_present=True,
                 **self._breakdown(total),
             )
+
+    def _personal_data_views(self) -> None:
+        """A few entries of the view log for the data protection officer to browse: staff opened
+        three cases with their parties in the admin, the demo negotiator one in the field app."""
+        if PersonalDataView.objects.exists():
+            return
+        cases = Incident.objects.filter(parties__isnull=False).distinct().order_by("id")
+        for incident in cases[:3]:
+            record_view(self.staff, incident.parties.all(), ViewChannel.ADMIN)
+        negotiator = self.users["negotiator"]
+        own = cases.filter(community__negotiators__user=negotiator).first()
+        if own is not None:
+            record_view(negotiator, own.parties.all(), ViewChannel.FIELD)
 
     def _incidents(self) -> None:
         """120 cases across categories; older ones are mostly closed, recent ones still open."""

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from negotiators import admin as negotiators_admin
 from negotiators.models import Negotiator
+from privacy.admin import AdminLogWithoutPersonalDataMixin
+from privacy.search import BlindIndexSearchMixin
 from training.models import Attendance, TrainingModule, TrainingSession
 from training.services import (
     attendance_change,
@@ -46,7 +48,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(admin.ModelAdmin):
+class TrainingSessionAdmin(AdminLogWithoutPersonalDataMixin, admin.ModelAdmin):
     list_display = ["module", "starts_on", "ends_on", "place", "host_community", "present_count", "completed_count"]
     list_filter = ["module__level", "module", "host_community__region"]
     search_fields = ["module__code", "module__title", "place", "trainers"]
@@ -101,10 +103,12 @@ class TrainingSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(AdminLogWithoutPersonalDataMixin, BlindIndexSearchMixin, admin.ModelAdmin):
     list_display = ["negotiator", "session", "present", "completed"]
     list_filter = ["present", "completed", "session__module"]
-    search_fields = ["negotiator__contact__full_name", "session__module__code"]
+    # Names are encrypted: found through the contact's blind index.
+    search_fields = ["session__module__code"]
+    blind_index_fields = ("negotiator__contact__search_index",)
     autocomplete_fields = ["session", "negotiator"]
     list_select_related = ["negotiator__contact", "session__module"]
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rest_framework.test import APIClient
 
+from access.roles import Role
 from api.keys import api_key_issue
 from communities.models import EngagementMode, Topic
 from incidents.services import incident_report
@@ -38,7 +39,7 @@ def listed_ids(prefix: str, body: dict) -> list[int]:
     return [row["id"] for row in rows]
 
 
-ROLES = ("anonymous", "no_role", "partner_key", "partner_session", "negotiator", "manager", "staff", "staff_key")
+ROLES = ("anonymous", "no_role", "partner_key", "partner_session", "negotiator", "manager", "staff", "staff_key", "dpo")
 
 
 @pytest.fixture
@@ -81,6 +82,7 @@ def api_as(request, db):
             "negotiator": lambda: request.getfixturevalue("negotiator_user"),
             "manager": lambda: request.getfixturevalue("manager_user"),
             "staff": lambda: request.getfixturevalue("staff_user"),
+            "dpo": lambda: UserFactory(username="dpo-user", role=Role.DATA_PROTECTION),
         }[role]()
         client = APIClient()
         verified_login(client, user)

@@ -5,6 +5,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from access.capabilities import Capability, role_can
 from access.roles import Role
 from access.viewer import Viewer
 from communities.models import (
@@ -33,7 +34,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(user, create, extracted, **kwargs):
         if extracted:
             user.groups.add(Group.objects.get_or_create(name=Role(extracted).value)[0])
-            user.is_staff = extracted in (Role.STAFF, Role.PROGRAMME_MANAGER)
+            user.is_staff = role_can(Role(extracted), Capability.USES_ADMIN)
         user.save()
 
 

@@ -21,59 +21,62 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("api_settings")]
 
 # Routes: "<prefix>/" (list), "<prefix>/{id}/" (detail), "<prefix>/{id}/<action>/" (extra actions).
 # Statuses per role, in the order of ROLES:
-#   anonymous, no_role, partner_key, partner_session, negotiator, manager, staff, staff_key
-READ = (401, 403, 200, 200, 200, 200, 200, 200)
+#   anonymous, no_role, partner_key, partner_session, negotiator, manager, staff, staff_key, dpo
+# The data protection officer (dpo) sees no community: empty lists, records "not found".
+READ = (401, 403, 200, 200, 200, 200, 200, 200, 200)
+READ_ONE = (401, 403, 200, 200, 200, 200, 200, 200, 404)
 # Partners and negotiators see no other partner organisation: the demo partner is their own.
-NO_WRITE_ROUTE = (401, 403, 405, 405, 405, 405, 405, 405)
-WRITE = (401, 403, 403, 403, 201, 403, 201, 201)
-TRANSITION = (401, 403, 403, 403, 200, 403, 200, 200)
+NO_WRITE_ROUTE = (401, 403, 405, 405, 405, 405, 405, 405, 405)
+WRITE = (401, 403, 403, 403, 201, 403, 201, 201, 403)
+TRANSITION = (401, 403, 403, 403, 200, 403, 200, 200, 403)
 # Reports: programme staff and managers see all; a partner organisation its own; negotiators none.
-REPORT_READ = (401, 403, 200, 200, 404, 200, 200, 200)
+REPORT_READ = (401, 403, 200, 200, 404, 200, 200, 200, 404)
 # Requesting one is queued (202): programme staff and managers only; partners only read.
-REPORT_REQUEST = (401, 403, 403, 403, 403, 202, 202, 202)
+REPORT_REQUEST = (401, 403, 403, 403, 403, 202, 202, 202, 403)
 
 MATRIX = {
     ("regions/", "GET"): READ,
     ("regions/", "POST"): NO_WRITE_ROUTE,
-    ("regions/{id}/", "GET"): READ,
+    ("regions/{id}/", "GET"): READ_ONE,
     ("communities/", "GET"): READ,
     ("communities/", "POST"): NO_WRITE_ROUTE,
-    ("communities/{id}/", "GET"): READ,
+    ("communities/{id}/", "GET"): READ_ONE,
     ("partners/", "GET"): READ,
     ("partners/", "POST"): NO_WRITE_ROUTE,
     # A negotiator sees no partner organisation at all.
-    ("partners/{id}/", "GET"): (401, 403, 200, 200, 404, 200, 200, 200),
+    ("partners/{id}/", "GET"): (401, 403, 200, 200, 404, 200, 200, 200, 404),
     ("negotiators/", "GET"): READ,
     ("negotiators/", "POST"): NO_WRITE_ROUTE,
-    ("negotiators/{id}/", "GET"): READ,
+    ("negotiators/{id}/", "GET"): READ_ONE,
     ("training/modules/", "GET"): READ,
     ("training/modules/", "POST"): NO_WRITE_ROUTE,
+    # The School's modules belong to no community: everyone with a role reads them.
     ("training/modules/{id}/", "GET"): READ,
     ("training/sessions/", "GET"): READ,
     ("training/sessions/", "POST"): NO_WRITE_ROUTE,
-    ("training/sessions/{id}/", "GET"): READ,
+    ("training/sessions/{id}/", "GET"): READ_ONE,
     ("events/", "GET"): READ,
     ("events/", "POST"): WRITE,
-    ("events/{id}/", "GET"): READ,
+    ("events/{id}/", "GET"): READ_ONE,
     ("incidents/", "GET"): READ,
     ("incidents/", "POST"): WRITE,
-    ("incidents/{id}/", "GET"): READ,
-    ("incidents/{id}/actions/", "GET"): READ,
+    ("incidents/{id}/", "GET"): READ_ONE,
+    ("incidents/{id}/actions/", "GET"): READ_ONE,
     ("incidents/{id}/actions/", "POST"): WRITE,
     ("incidents/{id}/transition/", "GET"): NO_WRITE_ROUTE,
     ("incidents/{id}/transition/", "POST"): TRANSITION,
     ("assessments/", "GET"): READ,
     ("assessments/", "POST"): NO_WRITE_ROUTE,
-    ("assessments/{id}/", "GET"): READ,
+    ("assessments/{id}/", "GET"): READ_ONE,
     ("engagements/", "GET"): READ,
     ("engagements/", "POST"): NO_WRITE_ROUTE,
-    ("engagements/{id}/", "GET"): READ,
+    ("engagements/{id}/", "GET"): READ_ONE,
     ("media-mentions/", "GET"): READ,
     ("media-mentions/", "POST"): NO_WRITE_ROUTE,
-    ("media-mentions/{id}/", "GET"): READ,
+    ("media-mentions/{id}/", "GET"): READ_ONE,
     ("indicators/", "GET"): READ,
     ("indicators/", "POST"): NO_WRITE_ROUTE,
-    ("indicators/{id}/", "GET"): READ,
+    ("indicators/{id}/", "GET"): READ_ONE,
     # Everyone sees the list; a negotiator's is empty.
     ("reports/", "GET"): READ,
     ("reports/", "POST"): REPORT_REQUEST,

@@ -111,6 +111,8 @@ DEPLOYMENT = {
     "POSTGRES_PASSWORD": "p" * 24,
     "SITE_ADDRESS": "portal.example.org",
     "EMAIL_URL": "smtp://portal:secret@smtp.example.org:587?tls=true",
+    "FIELD_ENCRYPTION_KEYS": "Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMtb2Yta2V5LXg=",
+    "FIELD_INDEX_KEY": "an-index-key-for-the-tests",
 }
 
 
@@ -144,7 +146,7 @@ def deployed(compose):
     return interpolate(compose, DEPLOYMENT)
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "POSTGRES_PASSWORD", "SITE_ADDRESS", "EMAIL_URL"])
+@pytest.mark.parametrize("missing", sorted(DEPLOYMENT))
 def test_compose_refuses_to_start_without_its_secrets(compose, missing):
     env = {name: value for name, value in DEPLOYMENT.items() if name != missing}
     with pytest.raises(MissingVariable, match=missing):

@@ -175,7 +175,6 @@ def test_every_page_denies_the_powerful_features(signed_in, community):
         "admin index",
         "admin change list",
         "admin change form",
-        "field home",
         "field case",
         "API collection",
     ],
@@ -183,6 +182,13 @@ def test_every_page_denies_the_powerful_features(signed_in, community):
 def test_personal_answers_are_never_stored(signed_in, community, kind):
     client, url, _status = page_kinds(signed_in, community)[kind]
     assert "no-store" in client.get(url)["Cache-Control"]
+
+
+def test_the_field_pages_kept_for_offline_use_are_private_and_revalidated(signed_in, community):
+    # The field app's home names no one but the signed-in negotiator; its service worker keeps it
+    # for offline use, bound to the login (tests/field/test_offline_privacy.py).
+    client, url, _status = page_kinds(signed_in, community)["field home"]
+    assert client.get(url)["Cache-Control"] == "private, no-cache"
 
 
 def test_every_api_answer_with_a_key_is_never_stored(staff_user, community):

@@ -62,10 +62,14 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "portal.example.org",
     "REDIS_URL": "redis://cache:6379/0",
     "EMAIL_URL": "smtp://portal%40ngo.example:secret@smtp.example.org:587?tls=true",
+    "FIELD_ENCRYPTION_KEYS": "Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMtb2Yta2V5LXg=",
+    "FIELD_INDEX_KEY": "an-index-key-for-the-tests",
 }
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "EMAIL_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "EMAIL_URL", "FIELD_ENCRYPTION_KEYS", "FIELD_INDEX_KEY"]
+)
 def test_production_refuses_to_start_without_its_secrets_and_its_broker(missing):
     env = {name: value for name, value in PRODUCTION.items() if name != missing}
     result = run(["-c", PROBE], **env)

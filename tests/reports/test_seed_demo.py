@@ -6,13 +6,17 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Count, Sum
+from django.urls import reverse
 
 from access.roles import DOMAIN_APPS
 from communities.models import Community, Engagement, PartnerOrganisation, Partnership
 from incidents.models import Incident
 from negotiators.models import MediaMention, Negotiator, OutreachEvent
+from privacy.models import PersonalDataView
+from tests.accounts.support import verified_login
 from training.models import TrainingModule, TrainingSession
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +26,7 @@ def snapshot():
     counts = {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in (*DOMAIN_APPS, "auth")
+        if model._meta.app_label in (*DOMAIN_APPS, "auth", "privacy")
     }
     counts["participants"] = OutreachEvent.objects.aggregate(total=Sum("participants_total"))["total"]
     counts["statuses"] = sorted(Incident.objects.values_list("status", flat=True))
@@ -95,6 +99,7 @@ def test_czech_municipality_has_acute_and_systematic_engagements(seeded):
         ("manager", "zlagoda-manager", "/accounts/two-factor/enrol/?next=%2F"),
         ("negotiator", "zlagoda-negotiator", "/field/"),
         ("partner", "zlagoda-partner", "/"),
+        ("dpo", "zlagoda-dpo", "/accounts/two-factor/enrol/?next=%2F"),
     ],
 )
 def test_demo_logins_work_and_are_printed(seeded, client, username, password, lands_on):
@@ -108,3 +113,14 @@ def test_demo_logins_work_and_are_printed(seeded, client, username, password, la
 def test_the_demo_programme_is_where_the_readme_says(seeded):
     assert Negotiator.objects.get(user__username="negotiator").community.name == "Хмельницька міська громада"
     assert PartnerOrganisation.objects.filter(members__username="partner").count() == 1
+
+
+def test_the_data_protection_officer_finds_views_in_the_log(seeded, client):
+    assert set(PersonalDataView.objects.values_list("username", "channel")) == {
+        ("staff", "admin"),
+        ("negotiator", "field"),
+    }
+    verified_login(client, User.objects.get(username="dpo"))
+    response = client.get(reverse("admin:privacy_personaldataview_changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == PersonalDataView.objects.count()
