@@ -27,6 +27,8 @@ class Capability(StrEnum):
     """Downloads monitoring reports (a partner only its own organisation's)."""
     READS_PERSONAL_DATA = "reads_personal_data"
     """Sees personal and internal fields (names, phones, notes); partners never do."""
+    ERASES_PERSONAL_DATA = "erases_personal_data"
+    """Anonymises people, redacts free text and exports one person's data (subject access)."""
     USES_FIELD_APP = "uses_field_app"
     """Opens the field app's pages (``/field/``)."""
     WORKS_FROM_FIELD_APP = "works_from_field_app"
@@ -46,6 +48,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.REQUESTS_REPORTS,
             Capability.READS_REPORTS,
             Capability.READS_PERSONAL_DATA,
+            Capability.ERASES_PERSONAL_DATA,
             Capability.USES_FIELD_APP,
             Capability.USES_ADMIN,
             Capability.HOLDS_PERSONAL_API_KEY,

@@ -22,9 +22,11 @@ from incidents.services import (
     incident_open,
     incident_transition,
 )
+from privacy.admin import PersonAdminMixin, PersonInlineMixin, may_erase_in, redact_link
 
 
-class IncidentPartyInline(admin.TabularInline):
+class IncidentPartyInline(PersonInlineMixin, admin.TabularInline):
+    privacy_kind = "party"
     model = IncidentParty
     extra = 0
     fields = ["role", "full_name", "phone", "is_minor", "notes"]
@@ -136,6 +138,14 @@ class IncidentAdmin(SimpleHistoryAdmin):
     readonly_fields = ["status", "response_mode", "referred_to", "closed_at", "created_by", "created_at", "updated_at"]
     inlines = [IncidentPartyInline, IncidentActionInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "redact_free_text"] if obj is not None and may_erase_in(request) else fields
+
+    @admin.display(description=_("redaction"))
+    def redact_free_text(self, obj):
+        return redact_link("incident", obj)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
             (
@@ -156,6 +166,8 @@ class IncidentAdmin(SimpleHistoryAdmin):
                 {"fields": ["description", "location", ("latitude", "longitude"), "internal_notes"]},
             ),
         ]
+        if obj is not None and may_erase_in(request):
+            fieldsets[-1][1]["fields"].append("redact_free_text")
         if obj is not None:
             fieldsets.insert(
                 1,
@@ -251,7 +263,8 @@ class IncidentActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(IncidentParty)
-class IncidentPartyAdmin(admin.ModelAdmin):
+class IncidentPartyAdmin(PersonAdminMixin, admin.ModelAdmin):
+    privacy_kind = "party"
     list_display = ["full_name", "role", "incident", "is_minor"]
     list_filter = ["role", "is_minor"]
     search_fields = ["full_name", "phone", "incident__title"]

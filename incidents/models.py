@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from communities.models import EARLIEST_DATE_MESSAGE, EARLIEST_RECORD_DATE, Community, Timestamped
 from negotiators.models import Negotiator
+from privacy.anonymous import person_label
 
 
 class IncidentCategory(models.TextChoices):
@@ -271,4 +272,4 @@ class IncidentParty(models.Model):
         ordering = ["incident", "id"]
 
     def __str__(self) -> str:
-        return f"{self.full_name} ({self.get_role_display()})"
+        return f"{person_label(self.full_name)} ({self.get_role_display()})"

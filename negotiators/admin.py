@@ -8,9 +8,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from negotiators.models import MediaMention, Negotiator, NegotiatorContact, OutreachEvent
 from negotiators.services import ensure_organisers_of, event_update
+from privacy.admin import PersonAdminMixin, PersonInlineMixin
 
 
-class NegotiatorContactInline(admin.StackedInline):
+class NegotiatorContactInline(PersonInlineMixin, admin.StackedInline):
+    privacy_kind = "contact"
     model = NegotiatorContact
     can_delete = False
     min_num = 1
@@ -42,7 +44,8 @@ class NegotiatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NegotiatorContact)
-class NegotiatorContactAdmin(SimpleHistoryAdmin):
+class NegotiatorContactAdmin(PersonAdminMixin, SimpleHistoryAdmin):
+    privacy_kind = "contact"
     list_display = ["full_name", "negotiator_community", "gender", "phone", "email"]
     list_filter = ["gender", "negotiator__community__region"]
     search_fields = ["full_name", "phone", "email"]

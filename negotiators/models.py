@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communities.models import EARLIEST_DATE_MESSAGE, EARLIEST_RECORD_DATE, Community, Timestamped, Topic
+from privacy.anonymous import person_label
 
 
 class Cohort(models.TextChoices):
@@ -72,7 +73,7 @@ class Negotiator(Timestamped):
 
     def __str__(self) -> str:
         try:
-            return self.contact.full_name
+            return person_label(self.contact.full_name)
         except NegotiatorContact.DoesNotExist:
             return _("Negotiator #%(id)s") % {"id": self.pk}
 
@@ -102,7 +103,7 @@ class NegotiatorContact(models.Model):
         verbose_name_plural = _("negotiator contacts")
 
     def __str__(self) -> str:
-        return self.full_name
+        return person_label(self.full_name)
 
 
 class EventKind(models.TextChoices):
