@@ -240,3 +240,11 @@ def test_an_anonymised_name_is_shown_in_the_active_language():
     with translation.override("en"):
         assert person_label("anon:1a2b3c4d") == "Anonymised person #1a2b3c4d"
     assert person_label(NAME) == NAME
+
+
+def test_the_demo_shows_an_anonymised_complainant(demo_programme):
+    erasure = ErasureRecord.objects.get(kind="party")
+    party = IncidentParty.objects.get(pk=erasure.object_id)
+    assert party.full_name == f"anon:{erasure.token}"
+    assert party.role == "complainant"
+    assert erasure.actor.username == "staff"
