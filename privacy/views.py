@@ -19,7 +19,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from access.viewer import request_viewer
@@ -103,7 +103,13 @@ def anonymise(request: HttpRequest, kind: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 source=ErasureSource.ADMIN,
             )
-        messages.success(request, _("%(count)d people anonymised, change history included.") % {"count": len(records)})
+        count = len(records)
+        message = ngettext(
+            "%(count)d person anonymised, change history included.",
+            "%(count)d people anonymised, change history included.",
+            count,
+        )
+        messages.success(request, message % {"count": count})
         return redirect(person.admin_url(records[0]) or "admin:index")
     return _render(
         request,
