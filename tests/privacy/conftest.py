@@ -27,7 +27,7 @@ def contact(staff_user, community):
     contact.save()
     contact.full_name = NAME
     contact.email = EMAIL
-    contact.notes = f"Телефон {PHONE}"
+    contact.notes = f"Телефон {PHONE}, пошта {EMAIL}"
     contact._change_reason = f"Прізвище по батькові: {NAME}"
     contact.save()
     LogEntry.objects.log_actions(

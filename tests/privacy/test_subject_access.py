@@ -112,3 +112,32 @@ def test_the_command_writes_the_file(tmp_path, party, fmt):
         assert json.loads(data)["record"]["full_name"] == PARTY_NAME
     else:
         assert PARTY_NAME in PdfReader(io.BytesIO(data)).pages[0].extract_text()
+
+
+def test_the_export_action_takes_exactly_one_person(client, staff_user, party):
+    record, incident = party
+    client.force_login(staff_user)
+    changelist = reverse("admin:incidents_incidentparty_changelist")
+
+    one = client.post(changelist, {"action": "export_person_pdf", "_selected_action": [record.pk]})
+    both = client.post(
+        changelist,
+        {"action": "export_person_pdf", "_selected_action": list(incident.parties.values_list("pk", flat=True))},
+    )
+
+    assert one["Location"] == reverse("privacy:export", args=["party", record.pk, "pdf"])
+    assert both["Location"].endswith(changelist)
+
+
+def test_the_negotiator_page_offers_the_contact_export_to_staff_only(client, staff_user, manager_user, contact):
+    record, _incident = contact
+    url = reverse("admin:negotiators_negotiator_change", args=[record.negotiator_id])
+    export = reverse("privacy:export", args=["contact", record.pk, "json"])
+    client.force_login(staff_user)
+    assert export in client.get(url).content.decode()
+    client.force_login(manager_user)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert export not in page.content.decode()
+    actions = client.get(reverse("admin:negotiators_negotiatorcontact_changelist")).content.decode()
+    assert "anonymise_people" not in actions
