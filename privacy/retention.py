@@ -40,14 +40,25 @@ def cutoff(rule: RetentionRule, now: datetime | None = None) -> datetime:
 
 
 def enforce_retention(*, dry_run: bool = False, now: datetime | None = None) -> dict[str, int]:
-    """Run every available rule; returns the number of records each touched (would touch)."""
+    """Run every available rule; returns the number of records each touched (would touch).
+
+    A rule that fails is logged and the others still run; the first failure is raised at the end
+    (so the task shows as failed), each rule's work being its own transaction."""
     counts: dict[str, int] = {}
+    failures: list[Exception] = []
     for rule in retention_rules():
         if not rule.available():
             continue
-        with transaction.atomic():
-            counts[rule.name] = rule.enforce(cutoff(rule, now), dry_run)
+        try:
+            with transaction.atomic():
+                counts[rule.name] = rule.enforce(cutoff(rule, now), dry_run)
+        except Exception as error:
+            logger.exception("retention %s failed", rule.name)
+            failures.append(error)
+            continue
         logger.info("retention %s: %d %s", rule.name, counts[rule.name], "due (dry run)" if dry_run else "done")
+    if failures:
+        raise failures[0]
     return counts
 
 

@@ -87,6 +87,7 @@ def test_anonymised_party_is_gone_from_the_case_its_log_and_its_history(party, s
     incident.refresh_from_db()
     assert (record.full_name, record.phone, record.notes) == (f"anon:{erasure.token}", "", "")
     assert record.role == "complainant"
+    assert str(record) == f"Знеособлена особа №{erasure.token} (Заявник)"
     for text in (
         incident.description,
         incident.internal_notes,

@@ -11,6 +11,7 @@ from incidents.models import IncidentParty, IncidentStatus
 from negotiators.models import NegotiatorContact
 from privacy.anonymous import REDACTED
 from privacy.models import ErasureRecord, ErasureSource
+from privacy.registry import RetentionRule
 from privacy.retention import DAYS_PER_YEAR, enforce_retention
 from privacy.tasks import enforce_retention as enforce_retention_task
 from tests.incidents.factories import IncidentFactory
@@ -123,3 +124,21 @@ def test_login_failures_past_the_period_are_deleted():  # pragma: no cover - run
 
     assert enforce_retention()["login_failures"] == 1
     assert list(failures.objects.values_list("pk", flat=True)) == [within.pk]
+
+
+def test_a_failing_rule_does_not_stop_the_others(monkeypatch):
+    from privacy import registry
+
+    def fail(before, dry_run):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(
+        registry._rules, "aaa_failing", RetentionRule("aaa_failing", "x", "login_failures_days", "days", fail)
+    )
+    cutoff = timezone.now() - timedelta(days=2 * DAYS_PER_YEAR)
+    party = closed_case_with_party(cutoff - DAY, "Давно Закрита Справа")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        enforce_retention()
+
+    assert IncidentParty.objects.get(pk=party.pk).full_name.startswith("anon:")
