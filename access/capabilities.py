@@ -29,6 +29,8 @@ class Capability(StrEnum):
     """Sees the parties of cases and the negotiators' contacts (names, phones, e-mails, notes)."""
     READS_INTERNAL_DATA = "reads_internal_data"
     """Sees internal fields (descriptions, internal notes, who did what); partners never do."""
+    ERASES_PERSONAL_DATA = "erases_personal_data"
+    """Anonymises people, redacts free text and exports one person's data (subject access)."""
     USES_FIELD_APP = "uses_field_app"
     """Opens the field app's pages (``/field/``)."""
     WORKS_FROM_FIELD_APP = "works_from_field_app"
@@ -53,6 +55,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.READS_REPORTS,
             Capability.READS_PERSONAL_DATA,
             Capability.READS_INTERNAL_DATA,
+            Capability.ERASES_PERSONAL_DATA,
             Capability.USES_FIELD_APP,
             Capability.USES_ADMIN,
             Capability.HOLDS_PERSONAL_API_KEY,

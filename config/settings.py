@@ -235,9 +235,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=30, hour=2),
     },
     "forget-old-api-requests": {"task": "communities.prune_api_requests", "schedule": crontab(minute=40, hour=2)},
+    # Daily: anonymise or delete the personal data past its retention period (PRIVACY_RETENTION).
+    "enforce-retention": {"task": "privacy.enforce_retention", "schedule": crontab(minute=50, hour=2)},
 }
 # How long the log of partners' API requests is kept.
 API_REQUEST_LOG_DAYS = int(env("API_REQUEST_LOG_DAYS", "365"))
+# How long personal data is kept (docs/operations.md, "Personal data"): parties of incidents closed
+# more than N years ago are anonymised; personal fields of change-history rows older than N days
+# are overwritten; login failures older than N days are deleted (with django-axes installed).
+PRIVACY_RETENTION = {
+    "incident_parties_years": float(env("RETENTION_INCIDENT_PARTIES_YEARS", "5")),
+    "history_personal_fields_days": int(env("RETENTION_HISTORY_PERSONAL_FIELDS_DAYS", "730")),
+    "login_failures_days": int(env("RETENTION_LOGIN_FAILURES_DAYS", "90")),
+}
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

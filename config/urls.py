@@ -17,6 +17,7 @@ urlpatterns = [
     path("field/", include("field.urls")),
     path("api/v1/", include("config.api_urls")),
     path("reports/", include("reports.urls")),
+    path("privacy/", include("privacy.urls")),
 ]
 
 handler400 = api_views.bad_request

@@ -24,17 +24,22 @@ from incidents.services import (
 )
 from privacy.admin import (
     AdminLogWithoutPersonalDataMixin,
+    PersonAdminMixin,
     PersonalDataAdminMixin,
     PersonalDataInlineMixin,
+    PersonInlineMixin,
     log_shown,
+    may_erase_in,
     reads_personal_data,
+    redact_link,
 )
 from privacy.search import BlindIndexSearchMixin
 
 
-class IncidentPartyInline(PersonalDataInlineMixin, admin.TabularInline):
+class IncidentPartyInline(PersonalDataInlineMixin, PersonInlineMixin, admin.TabularInline):
     """Shown only to those who read personal data; the case's change view logs that they did."""
 
+    privacy_kind = "party"
     model = IncidentParty
     extra = 0
     fields = ["role", "full_name", "phone", "is_minor", "notes"]
@@ -152,6 +157,14 @@ class IncidentAdmin(AdminLogWithoutPersonalDataMixin, SimpleHistoryAdmin):
             log_shown(request, response, lambda incidents: [p for i in incidents for p in i.parties.all()])
         return response
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "redact_free_text"] if obj is not None and may_erase_in(request) else fields
+
+    @admin.display(description=_("redaction"))
+    def redact_free_text(self, obj):
+        return redact_link("incident", obj)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
             (
@@ -172,6 +185,8 @@ class IncidentAdmin(AdminLogWithoutPersonalDataMixin, SimpleHistoryAdmin):
                 {"fields": ["description", "location", ("latitude", "longitude"), "internal_notes"]},
             ),
         ]
+        if obj is not None and may_erase_in(request):
+            fieldsets[-1][1]["fields"].append("redact_free_text")
         if obj is not None:
             fieldsets.insert(
                 1,
@@ -267,9 +282,10 @@ class IncidentActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(IncidentParty)
-class IncidentPartyAdmin(PersonalDataAdminMixin, BlindIndexSearchMixin, admin.ModelAdmin):
+class IncidentPartyAdmin(PersonalDataAdminMixin, PersonAdminMixin, BlindIndexSearchMixin, admin.ModelAdmin):
     """Names and phones are encrypted: searched through the blind index, not sortable."""
 
+    privacy_kind = "party"
     list_display = ["name", "role", "incident", "is_minor"]
     list_filter = ["role", "is_minor"]
     search_fields = ["incident__title"]

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from communities.models import EARLIEST_DATE_MESSAGE, EARLIEST_RECORD_DATE, Community, Timestamped
 from negotiators.models import Negotiator
+from privacy.anonymous import person_label
 from privacy.crypto import IndexKind
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
 from privacy.visibility import personal_data_shown
@@ -279,7 +280,12 @@ class IncidentParty(models.Model):
     def __str__(self) -> str:
         if not personal_data_shown():
             return self.view_log_label()
-        return f"{self.full_name} ({self.get_role_display()})"
+        return f"{person_label(self.full_name)} ({self.get_role_display()})"
+
+    @property
+    def display_name(self) -> str:
+        """The name to show: an anonymised party's in the reader's language (privacy.anonymous)."""
+        return person_label(self.full_name)
 
     def view_log_label(self) -> str:
         """How the view log names the party, without personal data."""

@@ -4,7 +4,7 @@ Every change of status goes through :func:`incident_transition`, which also writ
 so the log always explains the status.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TypedDict
 
@@ -210,3 +210,26 @@ def incident_action_add(
     # The case changed: partners syncing by updated_at should see it again.
     Incident.objects.filter(pk=incident.pk).update(updated_at=timezone.now())
     return action
+
+
+@transaction.atomic
+def incident_redact_text(*, incident: Incident, fields: Sequence[str], marker: str, actor: User | None) -> list[str]:
+    """Write ``marker`` over the free text ``fields`` of ``incident`` (``"actions"``: the
+    descriptions of its log; ``"location"`` takes the coordinates with it). Called by
+    ``privacy.erasure.record_redact``, which also overwrites the change history with the result
+    and records the redaction; returns the incident's model fields to overwrite there."""
+    model_fields: list[str] = []
+    for name in fields:
+        if name == "actions":
+            for action in incident.actions.exclude(description=""):
+                action.description = marker
+                action.save()
+            continue
+        setattr(incident, name, marker if getattr(incident, name) else "")
+        model_fields.append(name)
+        if name == "location":
+            incident.latitude = incident.longitude = None
+            model_fields += ["latitude", "longitude"]
+    incident._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
+    incident.save()
+    return model_fields

@@ -11,8 +11,10 @@ from negotiators.models import MediaMention, Negotiator, NegotiatorContact, Outr
 from negotiators.services import ensure_organisers_of, event_update
 from privacy.admin import (
     AdminLogWithoutPersonalDataMixin,
+    PersonAdminMixin,
     PersonalDataAdminMixin,
     PersonalDataInlineMixin,
+    PersonInlineMixin,
     log_listed,
     log_shown,
     reads_personal_data,
@@ -22,9 +24,10 @@ from privacy.search import BlindIndexSearchMixin
 from privacy.viewlog import record_view
 
 
-class NegotiatorContactInline(PersonalDataInlineMixin, admin.StackedInline):
+class NegotiatorContactInline(PersonalDataInlineMixin, PersonInlineMixin, admin.StackedInline):
     """Shown only to those who read personal data; the negotiator's change view logs that they did."""
 
+    privacy_kind = "contact"
     model = NegotiatorContact
     can_delete = False
     min_num = 1
@@ -86,10 +89,11 @@ class NegotiatorAdmin(AdminLogWithoutPersonalDataMixin, BlindIndexSearchMixin, S
 
 
 @admin.register(NegotiatorContact)
-class NegotiatorContactAdmin(PersonalDataAdminMixin, BlindIndexSearchMixin, SimpleHistoryAdmin):
+class NegotiatorContactAdmin(PersonalDataAdminMixin, PersonAdminMixin, BlindIndexSearchMixin, SimpleHistoryAdmin):
     """Encrypted names, phones and e-mails: searched through the blind index, not sortable; the
     change history shows old values, so its pages are logged too."""
 
+    privacy_kind = "contact"
     list_display = ["name", "negotiator_community", "gender", "phone_number", "email_address"]
     list_filter = ["gender", "negotiator__community__region"]
     search_fields = ["negotiator__community__name"]

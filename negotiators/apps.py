@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class NegotiatorsConfig(AppConfig):
     name = "negotiators"
     verbose_name = _("Negotiators and outreach")
+
+    def ready(self) -> None:
+        from negotiators import privacy
+
+        privacy.register()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communities.models import EARLIEST_DATE_MESSAGE, EARLIEST_RECORD_DATE, Community, Timestamped, Topic
+from privacy.anonymous import person_label
 from privacy.crypto import IndexKind
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from privacy.visibility import personal_data_shown
@@ -77,7 +78,7 @@ class Negotiator(Timestamped):
         # The name is the contact's personal data: only for viewers who read it (privacy.visibility).
         if personal_data_shown():
             try:
-                return self.contact.full_name
+                return person_label(self.contact.full_name)
             except NegotiatorContact.DoesNotExist:
                 pass
         return _("Negotiator #%(id)s") % {"id": self.pk}
@@ -113,7 +114,7 @@ class NegotiatorContact(models.Model):
         verbose_name_plural = _("negotiator contacts")
 
     def __str__(self) -> str:
-        return self.full_name if personal_data_shown() else self.view_log_label()
+        return person_label(self.full_name) if personal_data_shown() else self.view_log_label()
 
     def view_log_label(self) -> str:
         """How the view log names the contact, without personal data."""

@@ -37,7 +37,16 @@ from communities.models import (
     SafetyAssessment,
     Topic,
 )
-from incidents.models import Agency, Incident, IncidentCategory, IncidentStatus, PartyRole, ReportSource, ResponseMode
+from incidents.models import (
+    Agency,
+    Incident,
+    IncidentCategory,
+    IncidentParty,
+    IncidentStatus,
+    PartyRole,
+    ReportSource,
+    ResponseMode,
+)
 from incidents.services import PartyData, incident_action_add, incident_report, incident_transition
 from negotiators.models import (
     Cohort,
@@ -50,7 +59,8 @@ from negotiators.models import (
     OutreachEvent,
 )
 from negotiators.services import event_log
-from privacy.models import PersonalDataView, ViewChannel
+from privacy.erasure import person_anonymise
+from privacy.models import ErasureRecord, ErasureSource, PersonalDataView, ViewChannel
 from privacy.search import blind_index_q
 from privacy.viewlog import record_view
 from training.models import ModuleLevel, TrainingModule, TrainingSession
@@ -234,6 +244,22 @@ class DemoProgramme:
         self._media()
         self._personal_data_views()
         self._czech_engagements()
+        self._erasure_request()
+
+    def _erasure_request(self) -> None:
+        """A complainant of a closed case asked to be forgotten: staff anonymised them (the admin's
+        "Erasures" shows it; the case, its counts and its log stay)."""
+        if ErasureRecord.objects.filter(kind="party").exists():
+            return
+        party = _first_resolved_complainant()
+        if party is not None:
+            person_anonymise(
+                kind="party",
+                pk=party.pk,
+                actor=self.staff,
+                reason="Заявник попросив видалити його дані після закриття справи.",
+                source=ErasureSource.ADMIN,
+            )
 
     # --- people and places ---------------------------------------------------------------------
     def _users(self) -> None:
@@ -656,6 +682,14 @@ class DemoProgramme:
                 "outcome": "Koncepce sociálního bydlení schválena zastupitelstvem.",
             },
         )
+
+
+def _first_resolved_complainant() -> IncidentParty | None:
+    return (
+        IncidentParty.objects.filter(incident__status=IncidentStatus.RESOLVED, role=PartyRole.COMPLAINANT)
+        .order_by("incident__occurred_at", "pk")
+        .first()
+    )
 
 
 def seed_demo() -> tuple[DemoLogin, ...]:
