@@ -100,7 +100,8 @@ def _overwrite(row: Model, replacements: Mapping[str, Callable[[str], str]]) -> 
 
 def _delete_login_failures(before: datetime, dry_run: bool) -> int:
     total = 0
-    for model_name in ("AccessFailureLog", "AccessAttempt"):
+    # The failures, the attempts counted for the lockout, and the log of sign-ins (addresses too).
+    for model_name in ("AccessFailureLog", "AccessAttempt", "AccessLog"):
         rows = apps.get_model("axes", model_name)._default_manager.filter(attempt_time__lt=before)
         total += rows.count() if dry_run else rows.delete()[0]
     return total

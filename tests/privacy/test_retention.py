@@ -111,19 +111,20 @@ def test_the_daily_task_runs_every_rule():
     assert settings.CELERY_BEAT_SCHEDULE["enforce-retention"]["task"] == "privacy.enforce_retention"
     counts = enforce_retention_task.apply().get()
     assert {"incident_parties", "contact_history", "incident_history_text"} <= set(counts)
-    assert ("login_failures" in counts) == apps.is_installed("axes")
+    assert "login_failures" in counts
 
 
-@pytest.mark.skipif(not apps.is_installed("axes"), reason="the login-failure log comes with django-axes")
-def test_login_failures_past_the_period_are_deleted():  # pragma: no cover - runs once axes is installed
-    failures = apps.get_model("axes", "AccessFailureLog")
-    past = failures.objects.create(username="x", ip_address="10.0.0.1", user_agent="t")
-    within = failures.objects.create(username="y", ip_address="10.0.0.2", user_agent="t")
-    failures.objects.filter(pk=past.pk).update(attempt_time=timezone.now() - timedelta(days=91))
-    failures.objects.filter(pk=within.pk).update(attempt_time=timezone.now() - timedelta(days=89))
+@pytest.mark.parametrize("model_name", ["AccessFailureLog", "AccessAttempt", "AccessLog"])
+def test_the_login_log_past_the_period_is_deleted(model_name):
+    log = apps.get_model("axes", model_name)
+    extra = {"failures_since_start": 1} if model_name == "AccessAttempt" else {}
+    past = log.objects.create(username="x", ip_address="10.0.0.1", user_agent="t", **extra)
+    within = log.objects.create(username="y", ip_address="10.0.0.2", user_agent="t", **extra)
+    log.objects.filter(pk=past.pk).update(attempt_time=timezone.now() - timedelta(days=91))
+    log.objects.filter(pk=within.pk).update(attempt_time=timezone.now() - timedelta(days=89))
 
     assert enforce_retention()["login_failures"] == 1
-    assert list(failures.objects.values_list("pk", flat=True)) == [within.pk]
+    assert list(log.objects.values_list("pk", flat=True)) == [within.pk]
 
 
 def test_a_failing_rule_does_not_stop_the_others(monkeypatch):
