@@ -246,3 +246,10 @@ def test_the_session_gets_a_new_key_once_the_second_factor_is_given(client, staf
     client.post(VERIFY, {"code": totp_code(device)})
     assert client.session.session_key != before
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_negotiator_finds_the_optional_second_factor_from_the_field_app(client, negotiator_user):
+    client.force_login(negotiator_user)
+    home = client.get("/field/").content.decode()
+    assert 'href="/accounts/two-factor/"' in home
+    assert client.get("/accounts/two-factor/").status_code == 200
