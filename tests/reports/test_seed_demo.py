@@ -105,7 +105,7 @@ def test_czech_municipality_has_acute_and_systematic_engagements(seeded):
 def test_demo_logins_work_and_are_printed(seeded, client, username, password, lands_on):
     assert f"{username} " in seeded
     assert password in seeded
-    assert "другий фактор" in seeded  # the demo says staff and the manager enrol at first login
+    assert "другий фактор" in seeded  # the demo says who enrols at first login
     response = client.post("/accounts/login/", {"username": username, "password": password}, follow=True)
     assert response.redirect_chain[-1][0] == lands_on
 

@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {login.username:<11} {login.password:<20} {login.description}")
             self.stdout.write(
                 _(
-                    "Staff and the manager set up a second factor (an authenticator app on a phone) at their "
-                    "first login."
+                    "Staff, the manager and the data protection officer set up a second factor (an "
+                    "authenticator app on a phone) at their first login."
                 )
             )
