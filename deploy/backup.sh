@@ -109,6 +109,9 @@ backup() {
     started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
     stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
     mkdir -p "$BACKUP_DIR"
+    # One backup at a time (the schedule and one started by hand).
+    exec 9>"$BACKUP_DIR/.lock"
+    flock --nonblock 9 || fail "another backup into $BACKUP_DIR is running"
     [[ ! -e $BACKUP_DIR/$stamp ]] || fail "$BACKUP_DIR/$stamp exists already"
     work=$BACKUP_DIR/$stamp.partial
     mkdir "$work"

@@ -175,7 +175,7 @@ def test_a_failed_backup_exits_non_zero_and_leaves_nothing_behind(media_root, tm
         ["deploy/backup.sh", "--to", str(tmp_path / "backups")], database="no_such_database_here", media=media_root
     )
     assert result.returncode != 0
-    assert list((tmp_path / "backups").iterdir()) == []
+    assert [path.name for path in (tmp_path / "backups").iterdir()] == [".lock"]
 
 
 def test_backups_older_than_the_days_kept_are_deleted(programme, media_root, tmp_path):
@@ -192,3 +192,19 @@ def test_backups_older_than_the_days_kept_are_deleted(programme, media_root, tmp
     assert len(kept) == 1
     assert kept[0] > "2026"
     assert (backups / "last-success").exists()
+
+
+def test_a_second_backup_into_the_same_folder_waits_for_none_and_fails(media_root, tmp_path):
+    import fcntl
+
+    media_root.mkdir(parents=True, exist_ok=True)
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    with (backups / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a backup running
+        result = run(
+            ["deploy/backup.sh", "--to", str(backups)], database=connection.settings_dict["NAME"], media=media_root
+        )
+    assert result.returncode != 0
+    assert "another backup" in result.stderr
+    assert [path.name for path in backups.iterdir()] == [".lock"]
