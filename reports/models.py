@@ -6,6 +6,8 @@ The figures come from :mod:`reports.indicators`, the PDF from :mod:`reports.pdf`
 runs in Celery (:mod:`reports.tasks`) through :mod:`reports.services`.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -39,6 +41,12 @@ class ReportStatus(models.TextChoices):
 
 
 ACTIVE_STATUSES = (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+
+def pdf_checksum(content: bytes) -> str:
+    """What :attr:`MonitoringReport.checksum` holds for a PDF of ``content``: its SHA-256, in hex.
+    The build stores it, the download and ``manage.py verify_reports`` check against it."""
+    return hashlib.sha256(content).hexdigest()
 
 
 def report_upload_to(report: "MonitoringReport", filename: str) -> str:

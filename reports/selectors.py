@@ -1,8 +1,6 @@
 """Reads of monitoring reports and of the communities a report (or an indicators request) covers,
 always scoped to who is asking."""
 
-import hashlib
-
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import Http404
@@ -12,7 +10,7 @@ from access.capabilities import Capability
 from access.viewer import Viewer
 from communities.models import Community, PartnerOrganisation, Region
 from communities.selectors import partner_scope, visible_communities
-from reports.models import MonitoringReport, ReportScope
+from reports.models import MonitoringReport, ReportScope, ReportStatus, pdf_checksum
 
 
 def scope_communities(
@@ -71,6 +69,20 @@ def indicator_scope(
     return communities, sees_everything and community is None and region is None
 
 
+class DamagedReportFile(Exception):
+    """A finished report's file whose size or checksum is not the one stored with the report."""
+
+
+def read_report_file(report: MonitoringReport) -> bytes:
+    """The bytes of finished ``report``'s file, checked against its stored size and checksum.
+    Raises ``FileNotFoundError`` when the file is missing, :class:`DamagedReportFile` when it differs."""
+    with default_storage.open(report.file.name or "", "rb") as handle:
+        content: bytes = handle.read()
+    if len(content) != report.file_size or pdf_checksum(content) != report.checksum:
+        raise DamagedReportFile(report.file.name)
+    return content
+
+
 def report_pdf_content(report: MonitoringReport) -> bytes:
     """The PDF of ``report`` (already checked visible to the caller), read from storage and
     verified against its size and checksum. Raises ``Http404`` with a reason when the report is not
@@ -78,13 +90,16 @@ def report_pdf_content(report: MonitoringReport) -> bytes:
     if not report.is_downloadable:
         raise Http404(_("This report is not ready."))
     try:
-        with default_storage.open(report.file.name or "", "rb") as handle:
-            content: bytes = handle.read()
+        return read_report_file(report)
     except FileNotFoundError:
         raise Http404(_("The report's file is missing; build the report again.")) from None
-    if len(content) != report.file_size or hashlib.sha256(content).hexdigest() != report.checksum:
-        raise Http404(_("The report's file is damaged; build the report again."))
-    return content
+    except DamagedReportFile:
+        raise Http404(_("The report's file is damaged; build the report again.")) from None
+
+
+def finished_reports() -> QuerySet[MonitoringReport]:
+    """Every finished report, unscoped: for the system's own checks (``manage.py verify_reports``)."""
+    return MonitoringReport.objects.filter(status=ReportStatus.DONE).order_by("pk")
 
 
 def report_communities(report: MonitoringReport) -> QuerySet[Community]:

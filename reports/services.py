@@ -5,7 +5,6 @@ The portal page, the admin, the command, Celery beat and the API all request rep
 through :func:`report_request`.
 """
 
-import hashlib
 import logging
 import uuid
 from datetime import date, datetime, timedelta
@@ -27,7 +26,15 @@ from api.outages import OUTAGE_ERRORS
 from communities.models import PartnerOrganisation, Region
 from reports.figures import ReportDocument
 from reports.indicators import Period, compute_indicators
-from reports.models import ACTIVE_STATUSES, MonitoringReport, ReportKind, ReportScope, ReportStatus, report_upload_to
+from reports.models import (
+    ACTIVE_STATUSES,
+    MonitoringReport,
+    ReportKind,
+    ReportScope,
+    ReportStatus,
+    pdf_checksum,
+    report_upload_to,
+)
 from reports.selectors import can_request_reports, is_programme_wide, report_communities, requestable_partners
 
 logger = logging.getLogger(__name__)
@@ -357,7 +364,7 @@ def _store(report: MonitoringReport, token: str, content: bytes) -> MonitoringRe
     """Write the PDF under a new name, then point the row at it in one transaction; the file the row
     pointed at before is removed only after that commits. A build that was superseded by a newer
     one (another token) discards its file."""
-    checksum = hashlib.sha256(content).hexdigest()
+    checksum = pdf_checksum(content)
     try:
         name = default_storage.save(
             report_upload_to(report, f"report-{report.pk}-{checksum[:16]}-{token[:8]}.pdf"), ContentFile(content)

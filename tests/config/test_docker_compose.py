@@ -244,3 +244,63 @@ def test_the_proxy_serves_the_static_files_collected_from_the_same_image(deploye
     assert "handle /static/*" in caddyfile
     assert "root * /srv" in caddyfile
     assert "/data/static" in (ROOT / "Dockerfile").read_text()  # created for the unprivileged user
+
+
+# --- Backups (docs/backup.md) ----------------------------------------------------------------
+
+
+def test_the_backup_service_runs_the_repositorys_script_daily_into_the_backups_volume(deployed):
+    backup = deployed["services"]["backup"]
+    args = command(backup)
+    assert args[0] == "deploy/backup.sh"
+    assert (ROOT / args[0]).stat().st_mode & 0o111  # executable
+    assert args[args.index("--to") + 1] == "/backups"
+    assert re.fullmatch(r"[0-2]\d:[0-5]\d", args[args.index("--daily-at") + 1])
+    assert int(args[args.index("--keep-days") + 1]) >= 1
+    assert "backups:/backups" in backup["volumes"]
+    assert "media:/data/media" in backup["volumes"]
+    assert "backups" in deployed["volumes"]
+    # The same database and media as the portal, with the portal's settings (restore.sh runs
+    # manage.py), and the image that has the PostgreSQL client.
+    assert backup["environment"] == deployed["services"]["web"]["environment"]
+    assert backup["image"] == deployed["services"]["web"]["image"]
+
+
+def test_the_backup_service_waits_for_the_database_only(deployed):
+    # A restore (docker compose run --rm backup deploy/restore.sh) needs the database empty:
+    # starting `migrate` first would fill it.
+    assert set(deployed["services"]["backup"]["depends_on"]) == {"db"}
+
+
+def test_the_backup_settings_have_defaults_and_can_be_changed(compose):
+    env = DEPLOYMENT | {"BACKUP_KEEP_DAYS": "30", "BACKUP_AT": "04:15"}
+    args = command(interpolate(compose, env)["services"]["backup"])
+    assert args[args.index("--keep-days") + 1] == "30"
+    assert args[args.index("--daily-at") + 1] == "04:15"
+
+
+def test_the_backup_health_check_watches_the_last_successful_backup(deployed, tmp_path):
+    probe = deployed["services"]["backup"]["healthcheck"]["test"]
+    assert probe[0] == "CMD-SHELL"
+    local = probe[1].replace("/backups/", f"{tmp_path}/")
+
+    def healthy() -> bool:
+        return subprocess.run(["sh", "-c", local], timeout=30).returncode == 0
+
+    assert not healthy()  # no backup yet
+    marker = tmp_path / "last-success"
+    marker.touch()
+    assert healthy()
+    stale = time.time() - 26 * 3600
+    os.utime(marker, (stale, stale))
+    assert not healthy()
+
+
+def test_the_image_has_the_postgresql_client_of_the_database_services_major_version(deployed):
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    major = deployed["services"]["db"]["image"].split(":")[1].split(".")[0]
+    assert f"postgresql-client-{major}" in dockerfile
+    # bookworm's own client is 15; another major needs PostgreSQL's apt repository.
+    assert major == "15"
+    assert "bookworm" in dockerfile.splitlines()[0]
+    assert "/backups" in dockerfile  # created for the unprivileged user
