@@ -158,7 +158,8 @@ def parse_media_storage_url(url: str) -> dict[str, Any]:
     if len(query) != len(pairs):
         raise ImproperlyConfigured("MEDIA_STORAGE_URL: an option is given twice")
     options = {**_s3_bucket_and_credentials(parts), **_s3_query_options(query)}
-    return {**options, **_s3_private_options(options.pop("addressing_style", None))}
+    style = options.pop("addressing_style", None)
+    return {**options, **_s3_private_options(style)}
 
 
 def s3_options_from_aws_environment(bucket: str) -> dict[str, Any]:
