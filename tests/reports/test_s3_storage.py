@@ -200,3 +200,20 @@ def _one_attempt():
     from botocore.config import Config
 
     return Config(connect_timeout=2, read_timeout=5, retries={"total_max_attempts": 1}, s3={"addressing_style": "path"})
+
+
+@pytest.mark.usefixtures("api_settings")
+def test_the_api_serves_the_pdf_from_the_bucket_and_answers_503_while_it_is_away(settings, s3, partner_report, partner):
+    from tests.communities.api_support import issue_key, key_client
+
+    report = services.report_build(report_id=partner_report.pk)
+    client = key_client(issue_key(partner))
+    response = client.get(f"/api/v1/reports/{report.pk}/pdf/")
+    assert response.status_code == 200
+    assert response.content == s3.get_object(Bucket=s3.bucket, Key=report.file.name)["Body"].read()
+    use_bucket(settings, s3.bucket, closed_port_endpoint(), client_config=_one_attempt())
+    response = client.get(f"/api/v1/reports/{report.pk}/pdf/")
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert response.json()["error"]["code"] == "service_unavailable"
+    assert "127.0.0.1" not in response.content.decode()
