@@ -20,7 +20,7 @@ from moto.server import ThreadedMotoServer
 from access.roles import Role
 from config.settings import S3_BACKEND, parse_media_storage_url
 from reports import services
-from reports.models import ReportScope, ReportStatus
+from reports.models import MonitoringReport, ReportScope, ReportStatus
 from reports.tasks import build_report
 from tests.communities.factories import PartnerOrganisationFactory, PartnershipFactory, UserFactory
 from tests.negotiators.factories import OutreachEventFactory
@@ -217,3 +217,17 @@ def test_the_api_serves_the_pdf_from_the_bucket_and_answers_503_while_it_is_away
     assert response["Retry-After"]
     assert response.json()["error"]["code"] == "service_unavailable"
     assert "127.0.0.1" not in response.content.decode()
+
+
+def test_generate_report_sync_names_the_object_in_the_bucket(s3, community):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    PartnershipFactory(community=community, joined_on=date(2024, 1, 1))
+    out = StringIO()
+    call_command("generate_report", "--kind", "semiannual", "--half", "1", "--year", "2025", "--sync", stdout=out)
+    report_id, name = out.getvalue().split()
+    assert MonitoringReport.objects.get(pk=int(report_id)).file.name == name
+    assert name.startswith("reports/2025/")
+    assert s3.get_object(Bucket=s3.bucket, Key=name)["Body"].read().startswith(b"%PDF-")
