@@ -9,6 +9,7 @@ list of outages.
 import logging
 from collections.abc import Callable
 
+import botocore.exceptions
 import kombu.exceptions
 import redis.exceptions
 from django.db import InterfaceError, OperationalError
@@ -20,7 +21,8 @@ from api.errors import error_body, json_error_response
 
 logger = logging.getLogger(__name__)
 
-# The database, Redis (cache, broker, result store) or the network between them was briefly away.
+# The database, Redis (cache, broker, result store), an S3-compatible file storage or the network
+# between them was briefly away.
 OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
     OperationalError,
     InterfaceError,
@@ -29,6 +31,17 @@ OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
     kombu.exceptions.OperationalError,
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
+    botocore.exceptions.ConnectionError,  # EndpointConnectionError, ConnectTimeoutError...
+    botocore.exceptions.ReadTimeoutError,
+)
+
+# What Django's file storage raises when it cannot write or read a file: a folder's OSError (disk
+# full, permissions, a volume gone), an S3 server's refusal (ClientError: no such bucket, access
+# denied, slow down) or boto3 failing to reach it at all.
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    botocore.exceptions.BotoCoreError,
+    botocore.exceptions.ClientError,
 )
 RETRY_AFTER_SECONDS = 30
 

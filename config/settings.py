@@ -9,7 +9,8 @@ production mode, which refuses to start without ``SECRET_KEY``, ``ALLOWED_HOSTS`
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -59,6 +60,127 @@ def env_duration(name: str, default: str) -> int:
     if not number.isdigit() or int(number) <= 0:
         raise ImproperlyConfigured(f"{name} must be a duration such as 90s, 30m, 12h or 7d, not {value!r}")
     return int(number) * DURATION_UNITS[unit]
+
+
+S3_BACKEND = "storages.backends.s3.S3Storage"
+S3_QUERY_OPTIONS = {"endpoint_url", "region", "location", "addressing_style", "verify"}
+
+
+def _s3_private_options(addressing_style: str | None) -> dict[str, Any]:
+    """What every S3 media storage gets, whoever configured it: private objects (no ACL: the bucket
+    is private; signed URLs that expire in 5 minutes if anything ever asks for one), no overwrite
+    (like the folder), and a client that gives up on an unreachable server within seconds (its
+    ``Config`` also carries the addressing style, which S3Storage ignores once given a config)."""
+    from botocore.config import Config
+
+    return {
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        "file_overwrite": False,
+        "client_config": Config(
+            signature_version="s3v4",
+            connect_timeout=5,
+            read_timeout=30,
+            retries={"max_attempts": 3, "mode": "standard"},
+            s3={"addressing_style": addressing_style} if addressing_style else None,
+        ),
+    }
+
+
+def _s3_endpoint(value: str, source: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(f"{source}: endpoint_url must be an http:// or https:// URL with a host")
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ImproperlyConfigured(f"{source}: the port of endpoint_url must be a number from 1 to 65535") from None
+    return value
+
+
+def _s3_bucket_and_credentials(parts: SplitResult) -> dict[str, Any]:
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    bucket = unquote(parts.hostname or "")
+    if not bucket or parts.path not in ("", "/"):
+        raise ImproperlyConfigured("MEDIA_STORAGE_URL must name the bucket, e.g. s3://KEY:SECRET@bucket-name")
+    if port is not None:
+        raise ImproperlyConfigured("MEDIA_STORAGE_URL: the bucket takes no port (give endpoint_url=...)")
+    if bool(parts.username) != bool(parts.password):
+        raise ImproperlyConfigured("MEDIA_STORAGE_URL: give both the access key and the secret, or neither")
+    options: dict[str, Any] = {"bucket_name": bucket}
+    if parts.username:
+        options["access_key"] = unquote(parts.username)
+        options["secret_key"] = unquote(parts.password or "")
+    return options
+
+
+def _s3_query_options(query: dict[str, str]) -> dict[str, Any]:
+    unknown = sorted(set(query) - S3_QUERY_OPTIONS)
+    if unknown:
+        known = ", ".join(sorted(S3_QUERY_OPTIONS))
+        raise ImproperlyConfigured(f"MEDIA_STORAGE_URL: unknown option {unknown[0]!r} (known: {known})")
+    options: dict[str, Any] = {}
+    if query.get("endpoint_url"):
+        options["endpoint_url"] = _s3_endpoint(query["endpoint_url"], "MEDIA_STORAGE_URL")
+    if query.get("region"):
+        options["region_name"] = query["region"]
+    if query.get("location"):
+        options["location"] = query["location"].strip("/")
+    style = query.get("addressing_style") or ("path" if "endpoint_url" in options else "")
+    if style not in ("", "path", "virtual", "auto"):
+        raise ImproperlyConfigured("MEDIA_STORAGE_URL: addressing_style must be path, virtual or auto")
+    if style:
+        options["addressing_style"] = style
+    if "verify" in query:
+        if query["verify"].lower() not in ("true", "false"):
+            raise ImproperlyConfigured("MEDIA_STORAGE_URL: verify must be true or false")
+        options["verify"] = query["verify"].lower() == "true"
+    return options
+
+
+def parse_media_storage_url(url: str) -> dict[str, Any]:
+    """The options of django-storages' ``S3Storage`` for ``MEDIA_STORAGE_URL``:
+    ``s3://ACCESS_KEY:SECRET@bucket?endpoint_url=http://minio:9000&region=us-east-1`` (key and
+    secret percent-encoded; without them boto3 finds its credentials itself, e.g. an instance
+    role). Options: ``endpoint_url``, ``region``, ``location`` (a prefix inside the bucket),
+    ``addressing_style`` (``path``, the default with an ``endpoint_url``, as MinIO wants, or
+    ``virtual``), ``verify`` (``false`` to accept a self-signed certificate). Raises
+    ``ImproperlyConfigured``; no message repeats the URL, so the secret never reaches a log."""
+    parts = urlsplit(url)
+    if parts.scheme != "s3":
+        raise ImproperlyConfigured("MEDIA_STORAGE_URL must start with s3:// (an S3-compatible bucket)")
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = dict(pairs)
+    if len(query) != len(pairs):
+        raise ImproperlyConfigured("MEDIA_STORAGE_URL: an option is given twice")
+    options = {**_s3_bucket_and_credentials(parts), **_s3_query_options(query)}
+    style = options.pop("addressing_style", None)
+    return {**options, **_s3_private_options(style)}
+
+
+def s3_options_from_aws_environment(bucket: str) -> dict[str, Any]:
+    """The options of ``S3Storage`` from the usual ``AWS_*`` variables (``AWS_STORAGE_BUCKET_NAME``
+    set): the access key and secret as boto3 reads them (``AWS_ACCESS_KEY_ID``,
+    ``AWS_SECRET_ACCESS_KEY``, or an instance role), ``AWS_S3_ENDPOINT_URL``,
+    ``AWS_S3_REGION_NAME``, ``AWS_LOCATION``, ``AWS_S3_ADDRESSING_STYLE``; files private as with
+    ``MEDIA_STORAGE_URL``."""
+    options: dict[str, Any] = {"bucket_name": bucket}
+    endpoint = env("AWS_S3_ENDPOINT_URL")
+    if endpoint:
+        options["endpoint_url"] = _s3_endpoint(endpoint, "AWS_S3_ENDPOINT_URL")
+    for name, option in (
+        ("AWS_S3_REGION_NAME", "region_name"),
+        ("AWS_LOCATION", "location"),
+    ):
+        value = env(name)
+        if value:
+            options[option] = value
+    style = env("AWS_S3_ADDRESSING_STYLE") or ("path" if endpoint else None)
+    return {**options, **_s3_private_options(style)}
 
 
 def env_required(name: str) -> str:
@@ -372,8 +494,21 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # authenticated views that read from this storage.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+# Past one machine, media lives in an S3-compatible bucket (MinIO in docker-compose, or AWS S3):
+# MEDIA_STORAGE_URL=s3://KEY:SECRET@bucket?endpoint_url=http://minio:9000&region=us-east-1, or
+# the usual AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL... Unset, the MEDIA_ROOT folder.
+MEDIA_STORAGE_URL = env("MEDIA_STORAGE_URL")
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+if MEDIA_STORAGE_URL and AWS_STORAGE_BUCKET_NAME:
+    raise ImproperlyConfigured("Set MEDIA_STORAGE_URL or AWS_STORAGE_BUCKET_NAME, not both")
+if MEDIA_STORAGE_URL:
+    _media_storage = {"BACKEND": S3_BACKEND, "OPTIONS": parse_media_storage_url(MEDIA_STORAGE_URL)}
+elif AWS_STORAGE_BUCKET_NAME:
+    _media_storage = {"BACKEND": S3_BACKEND, "OPTIONS": s3_options_from_aws_environment(AWS_STORAGE_BUCKET_NAME)}
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

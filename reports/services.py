@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from access.viewer import Viewer
-from api.outages import OUTAGE_ERRORS
+from api.outages import OUTAGE_ERRORS, STORAGE_ERRORS
 from communities.models import PartnerOrganisation, Region
 from reports.figures import ReportDocument
 from reports.indicators import Period, compute_indicators
@@ -56,9 +56,9 @@ class ReportBuildError(Exception):
 
 
 class ReportStorageError(Exception):
-    """The file storage refused the PDF (disk full, volume gone, permissions). Transient: retried
-    like a database outage. Its message is for the report's readers, so it names no server path
-    (the ``OSError`` with the path is logged and chained)."""
+    """The file storage refused the PDF (disk full, volume gone, permissions, an S3 server away or
+    refusing). Transient: retried like a database outage. Its message is for the report's readers,
+    so it names no server path or endpoint (the original error is logged and chained)."""
 
     def __init__(self) -> None:
         super().__init__(_("The report could not be saved: the file storage is not available."))
@@ -81,6 +81,15 @@ class ReportLimitReached(Exception):
             )
             % {"count": limit}
         )
+
+
+def delete_stored_file(name: str) -> None:
+    """Remove a file no row points at any more, after the commit that let go of it. A storage that
+    is away leaves it behind (logged): the row is already right, and an orphan costs only space."""
+    try:
+        default_storage.delete(name)
+    except STORAGE_ERRORS as error:
+        logger.warning("Could not delete the stored file %s: %s", name, error)
 
 
 def report_kind_for(kind: str, half: int | None) -> str:
@@ -369,7 +378,7 @@ def _store(report: MonitoringReport, token: str, content: bytes) -> MonitoringRe
         name = default_storage.save(
             report_upload_to(report, f"report-{report.pk}-{checksum[:16]}-{token[:8]}.pdf"), ContentFile(content)
         )
-    except OSError as error:
+    except STORAGE_ERRORS as error:
         logger.error("Could not store the PDF of report %s: %s", report.pk, error)
         raise ReportStorageError() from error
     try:
@@ -377,7 +386,7 @@ def _store(report: MonitoringReport, token: str, content: bytes) -> MonitoringRe
             current = MonitoringReport.objects.select_for_update().get(pk=report.pk)
             if current.build_token != token:
                 logger.info("Report %s was rebuilt meanwhile; dropping this build's file", report.pk)
-                transaction.on_commit(lambda: default_storage.delete(name))
+                transaction.on_commit(lambda: delete_stored_file(name))
                 return current
             previous_name = current.file.name
             current.file.name = name
@@ -389,10 +398,10 @@ def _store(report: MonitoringReport, token: str, content: bytes) -> MonitoringRe
             current.finished_at = timezone.now()
             current.save()
             if previous_name and previous_name != name:
-                transaction.on_commit(lambda: default_storage.delete(previous_name))
+                transaction.on_commit(lambda: delete_stored_file(previous_name))
             return current
     except BaseException:
-        default_storage.delete(name)
+        delete_stored_file(name)
         raise
 
 
@@ -472,7 +481,7 @@ def report_fail(*, report_id: int, message: str, token: str | None = None) -> Mo
     report.progress = 0
     report.save()
     if previous_name:
-        transaction.on_commit(lambda: default_storage.delete(previous_name))
+        transaction.on_commit(lambda: delete_stored_file(previous_name))
     return report
 
 
@@ -589,4 +598,4 @@ def report_delete(*, report: MonitoringReport, actor: User | None) -> None:
     name = report.file.name
     report.delete()
     if name:
-        transaction.on_commit(lambda: default_storage.delete(name))
+        transaction.on_commit(lambda: delete_stored_file(name))

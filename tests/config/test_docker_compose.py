@@ -26,7 +26,7 @@ def command(service):
 
 
 def test_every_service_of_a_deployment_is_defined(compose):
-    assert {"web", "worker", "beat", "db", "redis", "migrate"} <= set(compose["services"])
+    assert {"web", "worker", "beat", "db", "redis", "migrate", "minio", "bucket"} <= set(compose["services"])
 
 
 def test_web_serves_the_wsgi_application_with_gunicorn(compose):
@@ -54,18 +54,20 @@ def test_worker_can_be_scaled(compose):
     assert "ports" not in worker
 
 
-def test_app_services_share_the_media_volume_and_point_at_db_and_redis(compose):
+def test_app_services_point_at_db_redis_and_the_object_storage_not_a_local_volume(compose):
     for name in ("web", "worker", "beat"):
         service = compose["services"][name]
-        assert any(volume.startswith("media:") for volume in service["volumes"]), name
+        assert not any(volume.startswith("media:") for volume in service.get("volumes", [])), name
         environment = service["environment"]
         assert "@db:5432/" in environment["DATABASE_URL"]
         assert environment["REDIS_URL"].startswith("redis://redis:6379")
         assert environment["ZLAGODA_ENV"] == "production"
-    assert "media" in compose["volumes"]
+        assert environment["MEDIA_STORAGE_URL"].startswith("s3://")
+        assert service["depends_on"]["bucket"]["condition"] == "service_completed_successfully"
+    assert "miniodata" in compose["volumes"]
 
 
-@pytest.mark.parametrize("name", ["web", "worker", "beat", "db", "redis"])
+@pytest.mark.parametrize("name", ["web", "worker", "beat", "db", "redis", "minio"])
 def test_long_running_services_have_health_checks(compose, name):
     assert compose["services"][name]["healthcheck"]["test"]
 
@@ -113,6 +115,8 @@ DEPLOYMENT = {
     "EMAIL_URL": "smtp://portal:secret@smtp.example.org:587?tls=true",
     "FIELD_ENCRYPTION_KEYS": "Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMtb2Yta2V5LXg=",
     "FIELD_INDEX_KEY": "an-index-key-for-the-tests",
+    "MINIO_ROOT_USER": "zlagoda-media",
+    "MINIO_ROOT_PASSWORD": "m" * 24,
 }
 
 
@@ -257,8 +261,9 @@ def test_the_backup_service_runs_the_repositorys_script_daily_into_the_backups_v
     assert args[args.index("--to") + 1] == "/backups"
     assert re.fullmatch(r"[0-2]\d:[0-5]\d", args[args.index("--daily-at") + 1])
     assert int(args[args.index("--keep-days") + 1]) >= 1
-    assert "backups:/backups" in backup["volumes"]
-    assert "media:/data/media" in backup["volumes"]
+    # The database only: the media are in the MinIO bucket, mirrored with `mc mirror` (docs/backup.md).
+    assert backup["volumes"] == ["backups:/backups"]
+    assert "MEDIA_STORAGE_URL" in backup["environment"]
     assert "backups" in deployed["volumes"]
     # The same database and media as the portal, with the portal's settings (restore.sh runs
     # manage.py), and the image that has the PostgreSQL client.
@@ -304,3 +309,37 @@ def test_the_image_has_the_postgresql_client_of_the_database_services_major_vers
     assert major == "15"
     assert "bookworm" in dockerfile.splitlines()[0]
     assert "/backups" in dockerfile  # created for the unprivileged user
+
+
+# --- The object storage (MinIO) ---------------------------------------------------------------
+
+
+def test_app_services_reach_the_minio_bucket_with_its_own_credentials(deployed):
+    from config.settings import parse_media_storage_url
+
+    minio = deployed["services"]["minio"]
+    assert minio["image"].startswith("minio/minio")
+    assert minio["environment"]["MINIO_ROOT_PASSWORD"] == DEPLOYMENT["MINIO_ROOT_PASSWORD"]
+    assert "miniodata:/data" in minio["volumes"]
+    assert "ports" not in minio  # only the portal's services reach it
+    bucket = deployed["services"]["bucket"]["environment"]["MINIO_BUCKET"]
+    for name in ("web", "worker", "beat", "migrate"):
+        options = parse_media_storage_url(deployed["services"][name]["environment"]["MEDIA_STORAGE_URL"])
+        assert options["bucket_name"] == bucket
+        assert options["endpoint_url"] == "http://minio:9000"
+        assert options["access_key"] == DEPLOYMENT["MINIO_ROOT_USER"]
+        assert options["secret_key"] == DEPLOYMENT["MINIO_ROOT_PASSWORD"]
+        assert options["default_acl"] is None
+
+
+def test_the_bucket_is_created_once_minio_is_healthy_and_stays_private(deployed):
+    bucket = deployed["services"]["bucket"]
+    assert bucket["image"].startswith("minio/mc")
+    assert bucket["restart"] == "no"
+    assert bucket["depends_on"]["minio"]["condition"] == "service_healthy"
+    script = bucket["entrypoint"][-1]
+    assert "mc alias set media http://minio:9000" in script
+    assert 'mc mb --ignore-existing "media/$MINIO_BUCKET"' in script  # compose's $$ is a literal $
+    assert 'mc anonymous set none "media/$MINIO_BUCKET"' in script
+    assert "public" not in script
+    assert "download" not in script

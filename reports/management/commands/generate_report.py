@@ -76,4 +76,7 @@ class Command(BaseCommand):
         report = services.report_build(report_id=report.pk)
         if report.status != ReportStatus.DONE:
             raise CommandError(_("Report %(id)s failed: %(error)s") % {"id": report.pk, "error": report.error})
-        self.stdout.write(default_storage.path(report.file.name))
+        try:
+            self.stdout.write(default_storage.path(report.file.name))
+        except NotImplementedError:  # an S3 bucket: the name inside it
+            self.stdout.write(report.file.name)
