@@ -131,9 +131,23 @@ def browses_privacy_log(request: HttpRequest) -> bool:
     )
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """Read-only for everyone, staff and superusers included: these records are written by the
+    services only (the view log by ``privacy.viewlog.record_view``)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(PersonalDataView)
-class PersonalDataViewAdmin(admin.ModelAdmin):
-    """Read-only for everyone: the log is written only by ``privacy.viewlog.record_view``."""
+class PersonalDataViewAdmin(RecordAdmin):
+    """The view log, for the data protection officer."""
 
     list_display = ["viewed_at", "username", "channel", "label", "path", "ip_address"]
     list_filter = ["channel", "viewed_at", "content_type", "user"]
@@ -157,15 +171,6 @@ class PersonalDataViewAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return browses_privacy_log(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 # --- erasure: the tools the domains' admins add, and the records of what was done -----------------
@@ -257,18 +262,7 @@ class PersonInlineMixin:
         return person_tools(self.privacy_kind, obj)
 
 
-class _RecordAdmin(admin.ModelAdmin):
-    """Read-only: these records are written by the services only."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
+class _ErasureRecordsAdmin(RecordAdmin):
     # Staff who erase, and the data protection officer who checks what was erased.
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return may_erase_in(request) or browses_privacy_log(request)
@@ -278,7 +272,7 @@ class _RecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(ErasureRecord)
-class ErasureRecordAdmin(_RecordAdmin):
+class ErasureRecordAdmin(_ErasureRecordsAdmin):
     list_display = ["created_at", "kind", "object_id", "token", "source", "actor", "history_rows"]
     list_filter = ["kind", "source"]
     date_hierarchy = "created_at"
@@ -286,7 +280,7 @@ class ErasureRecordAdmin(_RecordAdmin):
 
 
 @admin.register(Redaction)
-class RedactionAdmin(_RecordAdmin):
+class RedactionAdmin(_ErasureRecordsAdmin):
     list_display = ["created_at", "kind", "object_id", "fields", "actor", "history_rows"]
     list_filter = ["kind"]
     date_hierarchy = "created_at"
