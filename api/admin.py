@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from api.keys import api_key_check_owner, api_key_issue, api_key_revoke
-from api.models import ApiKey, ApiRequest
+from api.models import ApiKey, ApiRequest, Change
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldGroups
@@ -27,9 +27,10 @@ if TYPE_CHECKING:
     _ApiKeyFormBase = forms.ModelForm[ApiKey]
     _ApiKeyAdminBase = admin.ModelAdmin[ApiKey]
     _ApiRequestAdminBase = admin.ModelAdmin[ApiRequest]
+    _ChangeAdminBase = admin.ModelAdmin[Change]
 else:
     _ApiKeyFormBase = forms.ModelForm
-    _ApiKeyAdminBase = _ApiRequestAdminBase = admin.ModelAdmin
+    _ApiKeyAdminBase = _ApiRequestAdminBase = _ChangeAdminBase = admin.ModelAdmin
 
 
 class ApiKeyForm(_ApiKeyFormBase):
@@ -143,4 +144,25 @@ class ApiRequestAdmin(_ApiRequestAdminBase):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: ApiRequest | None = None) -> bool:
+        return False
+
+
+@admin.register(Change)
+class ChangeAdmin(_ChangeAdminBase):
+    """The change log the change feed and webhooks read, in commit order. Read-only: a row
+    removed here would be a change no partner ever hears of."""
+
+    list_display = ["id", "changed_at", "collection", "object_id", "action", "audience", "community_id", "partner_id"]
+    list_filter = ["collection", "action", "audience"]
+    search_fields = ["=object_id", "=community_id", "=partner_id"]
+    ordering = ["-id"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Change | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Change | None = None) -> bool:
         return False

@@ -154,3 +154,55 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ChangeAudience(models.TextChoices):
+    """Whose copy a change row concerns (``api.feed`` reads only the rows of its caller)."""
+
+    # Everyone who reads the collection (modules; media mentions about the whole programme).
+    EVERYONE = "everyone", _("everyone")
+    # Staff, and whoever sees ``community``.
+    COMMUNITY = "community", _("community")
+    # Staff, and partner organisation ``partner`` (its own record).
+    PARTNER = "partner", _("partner organisation")
+    # Only partner organisation ``partner``: ``community`` entered or left its coverage.
+    COVERAGE = "coverage", _("coverage")
+    # Only those who see every community (a region without communities).
+    STAFF = "staff", _("staff")
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("updated")
+    DELETE = "delete", _("deleted")
+
+
+class Change(models.Model):
+    """One record of an API collection changed, in commit order: the change feed
+    (``/api/v1/changes/``) and webhooks read these rows, the record's representation is read when
+    the feed is. A record in several communities (or moved between two) has a row per community.
+
+    ``id`` is the sequence: rows are written under one lock held until commit
+    (:mod:`api.changes`), so a row never becomes visible after a row with a higher id. No foreign
+    keys: the community or the record may be gone when the row is read.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    collection = models.CharField(_("collection"), max_length=40)
+    object_id = models.BigIntegerField(_("record"))
+    action = models.CharField(_("change"), max_length=6, choices=ChangeAction.choices)
+    audience = models.CharField(_("concerns"), max_length=9, choices=ChangeAudience.choices)
+    community_id = models.IntegerField(_("community"), null=True, blank=True)
+    partner_id = models.IntegerField(_("partner organisation"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        indexes = [
+            models.Index(fields=["community_id", "id"], name="change_community_seq"),
+            models.Index(fields=["partner_id", "id"], name="change_partner_seq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.collection}/{self.object_id}"

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 
-def _whole_number(request: Request, name: str, field: forms.IntegerField) -> int | None:
+def whole_number(request: Request, name: str, field: forms.IntegerField) -> int | None:
     """The parameter ``name`` read by ``field`` (None when absent or empty), or a 400 naming it."""
     try:
         value: int | None = field.clean(request.query_params.get(name))
@@ -29,12 +29,12 @@ class ApiPagination(PageNumberPagination):
     max_page_size = 500
 
     def get_page_size(self, request: Request) -> int:
-        size = _whole_number(request, self.page_size_query_param, forms.IntegerField(required=False, min_value=1))
+        size = whole_number(request, self.page_size_query_param, forms.IntegerField(required=False, min_value=1))
         return self.page_size if size is None else min(size, self.max_page_size)
 
     def get_page_number(self, request: Request, paginator: "Paginator[Any]") -> int:
         # DRF also reads page=last; the schema says a number, and so does this.
-        number = _whole_number(request, self.page_query_param, forms.IntegerField(required=False, min_value=1))
+        number = whole_number(request, self.page_query_param, forms.IntegerField(required=False, min_value=1))
         return 1 if number is None else number
 
     def get_paginated_response(self, data: Any) -> Response:

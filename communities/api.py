@@ -4,6 +4,7 @@ from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.changes import Collection, Part, track, track_part
 from api.principal import Audience, viewer_for
 from api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
 from api.viewsets import ReadOnlyCollection, with_community
@@ -203,3 +204,24 @@ class EngagementViewSet(ReadOnlyCollection):
 
     def optimise(self, queryset):
         return with_community(queryset)
+
+
+def track_changes() -> None:
+    """Log this app's collections for the change feed (``api.changes``)."""
+    track(Collection("regions", Region, RegionViewSet, communities=("communities",)))
+    track(Collection("communities", Community, CommunityViewSet, communities=("pk",)))
+    track(
+        Collection(
+            "partners",
+            PartnerOrganisation,
+            PartnerOrganisationViewSet,
+            communities=(),
+            own_partner=True,
+            coverage="communities",
+        )
+    )
+    track(Collection("assessments", SafetyAssessment, SafetyAssessmentViewSet))
+    track(Collection("engagements", Engagement, EngagementViewSet))
+    # A community's partnerships are part of it; a community is part of its region's scope.
+    track_part(Part(Partnership, parent="community", communities=("community",)))
+    track_part(Part(Community, parent="region", communities=("pk",)))

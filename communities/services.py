@@ -6,9 +6,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api.changes import touch
 from communities.models import OVERLAP_MESSAGE, Community, LeaveReason, Partnership, periods_overlap
 
 
@@ -17,7 +17,7 @@ def community_touch(*, community_ids: Iterable[int]) -> None:
     the API shows of them changes without a change of their own row: their partnerships (the
     ``partnerships`` and ``is_partner`` of ``communities/``). No history entry: nothing of the
     community itself changed."""
-    Community.objects.filter(pk__in=set(community_ids) - {None}).update(updated_at=timezone.now())
+    touch(Community, community_ids)
 
 
 @transaction.atomic
@@ -36,13 +36,12 @@ def records_in_community_touch(*, community: Community) -> None:
     """Mark every record that belongs to ``community`` (a ``community`` foreign key) as changed,
     without a history entry: nothing of the records themselves changed. The apps above this one
     are found through the relations, so this app imports none of them."""
-    now = timezone.now()
     for relation in Community._meta.related_objects:
         model = relation.related_model
         if relation.many_to_many or relation.field.name != "community":
             continue
         if any(field.name == "updated_at" for field in model._meta.concrete_fields):
-            model._default_manager.filter(community=community).update(updated_at=now)
+            touch(model, model._default_manager.filter(community=community).values_list("pk", flat=True))
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from communities import api as communities_api
 from incidents import api as incidents_api
 from negotiators import api as negotiators_api
 from reports import api as reports_api
+from sync.api import ChangeFeed
 from training import api as training_api
 
 # (URL prefix, viewset, basename)
@@ -43,6 +44,8 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from ?script, not inline: no nonce needed.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Not a collection of records: what changed in all of them (docs/api.md#the-change-feed).
+    path("changes/", ChangeFeed.as_view(), name="changes"),
     *router.urls,
     # Last: anything else under /api/v1/ is a 404 in the API's error shape.
     re_path(r"^.*$", UnknownApiUrl.as_view(), name="unknown"),

@@ -235,6 +235,7 @@ INSTALLED_APPS = [
     "training",
     "incidents",
     "reports",
+    "sync",
     # The edges: the field app's shell mounts the domains' pages.
     "field",
 ]

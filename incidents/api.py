@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 
 from access.capabilities import Capability
+from api.changes import Collection, track
 from api.principal import viewer_for
 from api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
 from api.viewsets import ReadOnlyCollection, stable_order, with_community
@@ -218,3 +219,8 @@ class IncidentViewSet(ReadOnlyCollection):
             return 200, self._read(IncidentSerializer, moved)
 
         return self.respond_once(request, write)
+
+
+def track_changes() -> None:
+    """Log this app's collection for the change feed (``api.changes``)."""
+    track(Collection("incidents", Incident, IncidentViewSet))

@@ -8,5 +8,7 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from incidents import privacy
+        from incidents.api import track_changes
 
         privacy.register()
+        track_changes()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.viewer import Viewer
+from api.changes import touch
 from communities.models import Community
 from communities.selectors import ensure_can_log_in
 from incidents.models import (
@@ -208,7 +209,7 @@ def incident_action_add(
     action.full_clean()
     action.save()
     # The case changed: partners syncing by updated_at should see it again.
-    Incident.objects.filter(pk=incident.pk).update(updated_at=timezone.now())
+    touch(Incident, [incident.pk])
     return action
 
 

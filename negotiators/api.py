@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 
 from access.capabilities import Capability
+from api.changes import Collection, track
 from api.principal import viewer_for
 from api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
 from api.viewsets import ReadOnlyCollection, with_community
@@ -212,3 +213,10 @@ class MediaMentionViewSet(ReadOnlyCollection):
 
     def optimise(self, queryset):
         return with_community(queryset)
+
+
+def track_changes() -> None:
+    """Log this app's collections for the change feed (``api.changes``)."""
+    track(Collection("negotiators", Negotiator, NegotiatorViewSet))
+    track(Collection("events", OutreachEvent, OutreachEventViewSet))
+    track(Collection("media-mentions", MediaMention, MediaMentionViewSet, everyone_without_community=True))

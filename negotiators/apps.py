@@ -8,5 +8,7 @@ class NegotiatorsConfig(AppConfig):
 
     def ready(self) -> None:
         from negotiators import privacy
+        from negotiators.api import track_changes
 
         privacy.register()
+        track_changes()

@@ -16,7 +16,7 @@ LAYERS: list[set[str]] = [
     {"communities"},
     {"negotiators"},
     {"training", "incidents"},
-    {"reports"},
+    {"reports", "sync"},
     {"field"},
     {"config"},
 ]

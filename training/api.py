@@ -4,10 +4,11 @@ Trainers' names and session notes stay inside the NGO."""
 from django.db.models import Count, Q
 from rest_framework import serializers
 
+from api.changes import Collection, Part, track, track_part
 from api.serializers import AudienceSerializer
 from api.viewsets import ReadOnlyCollection
 from training.filters import TrainingModuleFilter, TrainingSessionFilter
-from training.models import TrainingModule, TrainingSession
+from training.models import Attendance, TrainingModule, TrainingSession
 from training.selectors import visible_modules, visible_sessions
 
 TIMESTAMPS = ("created_at", "updated_at")
@@ -64,3 +65,18 @@ class TrainingSessionViewSet(ReadOnlyCollection):
             attendees=Count("attendances", filter=Q(attendances__present=True)),
             completions=Count("attendances", filter=Q(attendances__completed=True)),
         )
+
+
+def track_changes() -> None:
+    """Log this app's collections for the change feed (``api.changes``). A session belongs to
+    its host community and to those of the negotiators who attended it."""
+    track(Collection("training/modules", TrainingModule, TrainingModuleViewSet, communities=()))
+    track(
+        Collection(
+            "training/sessions",
+            TrainingSession,
+            TrainingSessionViewSet,
+            communities=("host_community", "attendances__negotiator__community"),
+        )
+    )
+    track_part(Part(Attendance, parent="session", communities=("negotiator__community",)))

@@ -20,8 +20,8 @@ from datetime import date
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from api.changes import touch
 from negotiators.models import Negotiator, NegotiatorStatus
 from training.models import Attendance, ModuleLevel, TrainingModule, TrainingSession
 from training.selectors import completed_modules
@@ -116,7 +116,7 @@ def attendance_change(
         )
         yield change
         if change.session_ids:
-            TrainingSession.objects.filter(pk__in=change.session_ids).update(updated_at=timezone.now())
+            touch(TrainingSession, change.session_ids)
         negotiator_refresh_status(
             negotiators=Negotiator.objects.filter(pk__in=change.negotiator_ids),
             earned_by_attendance=earned,

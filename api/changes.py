@@ -1,0 +1,300 @@
+"""The change log: every write to a record of an API collection leaves a :class:`~api.models.Change`
+row in the same transaction, which the change feed (``sync.feed``) and webhooks read.
+
+Each app declares its collections once, in its ``AppConfig.ready`` (:func:`track`), with the
+lookups from a record to its communities: the rows say which communities a change concerns, so
+the feed gives a partner organisation the changes of its communities and the records that left
+them (a move, a deletion, a community leaving its coverage) without anyone else's. Signals write
+the rows for ``save()``, ``delete()`` and many-to-many changes; a write that bypasses them
+(``QuerySet.update()``) calls :func:`touch`.
+
+**Commit order.** On PostgreSQL every transaction that writes rows first takes one advisory lock,
+held until it commits, and the row ids come from the table's sequence after it: a row can never
+become visible after a row with a higher id, so a reader that has seen id *n* has seen everything
+up to *n*. SQLite's single writer gives the same for free. The lock serialises writes of
+collection records, which are a few per second at most; a long import holds it for its length.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections, router, transaction
+from django.db.models import Model, Q, signals
+from django.utils import timezone
+
+from api.models import Change, ChangeAction, ChangeAudience
+
+# pg_advisory_xact_lock's key: any constant no other lock in the portal uses.
+SEQUENCE_LOCK = 0x7A1A_6C06
+
+
+@dataclass(frozen=True)
+class Collection:
+    """An API collection whose changes are logged.
+
+    ``communities``: lookups from the record to the primary keys of the communities it belongs
+    to (``"community"``, ``"pk"`` for a community itself, ``"host_community"``); empty for a
+    programme-wide collection every role sees. A record that has none of them is seen by
+    everyone (``everyone_without_community``, e.g. a media mention about the whole programme) or
+    only by staff (a region without communities). ``own_partner``: the record is a partner
+    organisation, which sees itself. ``coverage``: the many-to-many field of its covered
+    communities, whose changes move whole communities in or out of its scope."""
+
+    name: str
+    model: type[Model]
+    viewset: type[Any]
+    communities: tuple[str, ...] = ("community",)
+    everyone_without_community: bool = False
+    own_partner: bool = False
+    coverage: str | None = None
+
+
+@dataclass(frozen=True)
+class Part:
+    """A record that is part of a tracked one (``parent``: its foreign key to it), so that its
+    writes change the parent's representation, and may add or remove communities from the
+    parent's scope (``communities``: lookups from the part)."""
+
+    model: type[Model]
+    parent: str
+    communities: tuple[str, ...]
+
+
+COLLECTIONS: dict[str, Collection] = {}
+_BY_MODEL: dict[type[Model], Collection] = {}
+_PARTS: dict[type[Model], Part] = {}
+
+
+def track(collection: Collection) -> None:
+    """Log the changes of ``collection`` from now on (called once, from ``AppConfig.ready``)."""
+    if COLLECTIONS.get(collection.name) == collection:
+        return
+    COLLECTIONS[collection.name] = collection
+    _BY_MODEL[collection.model] = collection
+    uid = f"changes:{collection.name}"
+    signals.pre_save.connect(_before_write, sender=collection.model, dispatch_uid=uid)
+    signals.post_save.connect(_after_save, sender=collection.model, dispatch_uid=uid)
+    signals.pre_delete.connect(_before_write, sender=collection.model, dispatch_uid=uid)
+    signals.post_delete.connect(_after_delete, sender=collection.model, dispatch_uid=uid)
+    for field in collection.model._meta.many_to_many:
+        through = field.remote_field.through
+        signals.m2m_changed.connect(_many_to_many_changed, sender=through, dispatch_uid=f"{uid}:{field.name}")
+
+
+def track_part(part: Part) -> None:
+    _PARTS[part.model] = part
+    uid = f"changes:part:{part.model._meta.label}"
+    signals.pre_save.connect(_before_part_write, sender=part.model, dispatch_uid=uid)
+    signals.post_save.connect(_after_part_write, sender=part.model, dispatch_uid=uid)
+    signals.pre_delete.connect(_before_part_write, sender=part.model, dispatch_uid=uid)
+    signals.post_delete.connect(_after_part_write, sender=part.model, dispatch_uid=uid)
+
+
+def collection_of(model: type[Model]) -> Collection | None:
+    return _BY_MODEL.get(model)
+
+
+def _serialise_writers(using: str) -> None:
+    """Take the change log's lock for the rest of the transaction (PostgreSQL; see the module)."""
+    connection = connections[using]
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEQUENCE_LOCK])
+
+
+def communities_of(collection: Collection, pks: Iterable[Any], using: str = "default") -> dict[Any, set[int | None]]:
+    """The communities each record of ``pks`` belongs to now (``{None}``: none)."""
+    pks = list(pks)
+    found: dict[Any, set[int | None]] = {pk: set() for pk in pks}
+    if collection.communities and pks:
+        manager = collection.model._default_manager.using(using)
+        for path in collection.communities:
+            for pk, community_id in manager.filter(pk__in=pks).values_list("pk", path):
+                found[pk].add(community_id)
+    return {pk: (ids - {None}) or {None} for pk, ids in found.items()}
+
+
+def _rows(
+    collection: Collection, action: str, communities: dict[Any, set[int | None]], now: Any = None
+) -> list[Change]:
+    now = now or timezone.now()
+    rows = []
+    for pk, ids in communities.items():
+        base = {"collection": collection.name, "object_id": pk, "action": action, "changed_at": now}
+        if collection.own_partner:
+            rows.append(Change(**base, audience=ChangeAudience.PARTNER, partner_id=pk))
+        elif ids == {None}:
+            everyone = collection.everyone_without_community or not collection.communities
+            rows.append(Change(**base, audience=ChangeAudience.EVERYONE if everyone else ChangeAudience.STAFF))
+        else:
+            rows.extend(Change(**base, audience=ChangeAudience.COMMUNITY, community_id=cid) for cid in sorted(ids))  # type: ignore[type-var]
+    return rows
+
+
+def _write(rows: list[Change], using: str) -> None:
+    if rows:
+        with transaction.atomic(using=using):
+            _serialise_writers(using)
+            Change.objects.using(using).bulk_create(rows)
+
+
+def record(model: type[Model], pks: Iterable[Any], action: str = ChangeAction.UPDATE, using: str = "default") -> None:
+    """Log that the records ``pks`` of ``model`` (a tracked collection's) changed."""
+    collection = _BY_MODEL[model]
+    _write(_rows(collection, action, communities_of(collection, pks, using)), using)
+
+
+def touch(model: type[Model], pks: Iterable[Any]) -> None:
+    """Mark records changed without saving them: their ``updated_at`` moves to now (for
+    ``updated_since``) and the change log gets a row each (for the feed). For what the API shows
+    of a record but lives elsewhere: a community's name in its records, its partnerships."""
+    pks = list(set(pks) - {None})
+    if not pks:
+        return
+    using = router.db_for_write(model)
+    with transaction.atomic(using=using):
+        _serialise_writers(using)
+        model._default_manager.using(using).filter(pk__in=pks).update(updated_at=timezone.now())
+        if model in _BY_MODEL:
+            record(model, pks, using=using)
+
+
+# What a many-to-many field held before clear(), between pre_clear and post_clear.
+_CLEARED = "_changes_cleared"
+# The communities a record belonged to before this write, kept on the instance between the
+# pre_ and post_ signals.
+_BEFORE = "_changes_communities_before"
+
+
+def _before_write(sender: type[Model], instance: Model, using: str, **kwargs: Any) -> None:
+    _serialise_writers(using)
+    if instance.pk is not None and not instance._state.adding:
+        setattr(instance, _BEFORE, communities_of(_BY_MODEL[sender], [instance.pk], using)[instance.pk])
+
+
+def _after_save(sender: type[Model], instance: Model, created: bool, using: str, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    collection = _BY_MODEL[sender]
+    ids = communities_of(collection, [instance.pk], using)[instance.pk] | getattr(instance, _BEFORE, set())
+    action = ChangeAction.CREATE if created else ChangeAction.UPDATE
+    _write(_rows(collection, action, {instance.pk: (ids - {None}) or {None}}), using)
+
+
+def _after_delete(sender: type[Model], instance: Model, using: str, **kwargs: Any) -> None:
+    collection = _BY_MODEL[sender]
+    _write(_rows(collection, ChangeAction.DELETE, {instance.pk: getattr(instance, _BEFORE, {None})}), using)
+
+
+_PART_BEFORE = "_changes_part_before"
+
+
+def _part_state(part: Part, instance: Model, using: str) -> tuple[Any, set[int | None]]:
+    """The parent a stored part belongs to, and the communities it brings it."""
+    if instance.pk is None:
+        return None, set()
+    rows = part.model._default_manager.using(using).filter(pk=instance.pk)
+    parent = rows.values_list(f"{part.parent}_id", flat=True).first()
+    return parent, {value for path in part.communities for value in rows.values_list(path, flat=True)}
+
+
+def _before_part_write(sender: type[Model], instance: Model, using: str, **kwargs: Any) -> None:
+    _serialise_writers(using)
+    setattr(instance, _PART_BEFORE, _part_state(_PARTS[sender], instance, using))
+
+
+def _after_part_write(sender: type[Model], instance: Model, using: str, **kwargs: Any) -> None:
+    """The parent (before and after a move) changed, in its communities and in those the part
+    brought it before and after the write."""
+    if kwargs.get("raw"):
+        return
+    part = _PARTS[sender]
+    parent_before, communities_before = getattr(instance, _PART_BEFORE, (None, set()))
+    parent_after, communities_after = _part_state(part, instance, using)
+    if parent_after is None:
+        parent_after = getattr(instance, f"{part.parent}_id")
+    collection = _BY_MODEL[part.model._meta.get_field(part.parent).related_model]  # type: ignore[index]
+    parents = {parent_before, parent_after} - {None}
+    existing = set(collection.model._default_manager.using(using).filter(pk__in=parents).values_list("pk", flat=True))
+    # A part deleted with its parent: the parent's own row says so.
+    current = communities_of(collection, existing, using)
+    extra = communities_before | communities_after
+    _write(
+        _rows(collection, ChangeAction.UPDATE, {pk: ((ids | extra) - {None}) or {None} for pk, ids in current.items()}),
+        using,
+    )
+
+
+def _many_to_many_changed(
+    sender: type[Model],
+    instance: Model,
+    action: str,
+    reverse: bool,
+    model: type[Model],
+    pk_set: set[Any] | None,
+    using: str,
+    **kwargs: Any,
+) -> None:
+    """A record's many-to-many field changed (an event's organisers, a partner organisation's
+    communities): the record changed, and so did those on the other side when they are tracked.
+    A partner organisation's coverage also moves the communities' records in or out of its
+    scope."""
+    if action.startswith("pre_"):
+        _serialise_writers(using)
+        if action == "pre_clear":
+            # post_clear gives no pk_set: remember what is about to go.
+            field = _m2m_field(sender, type(instance), reverse)
+            manager = getattr(instance, field)
+            vars(instance)[_CLEARED] = set(manager.values_list("pk", flat=True))
+        return
+    related = set(pk_set or ()) if action != "post_clear" else getattr(instance, _CLEARED, set())
+    if not related:
+        return
+    if type(instance) in _BY_MODEL:
+        record(type(instance), [instance.pk], using=using)
+    if model in _BY_MODEL:
+        record(model, related, using=using)
+    owner_model = model if reverse else type(instance)
+    owner = _BY_MODEL.get(owner_model)
+    if owner is not None and owner.coverage and sender is getattr(owner.model, owner.coverage).through:
+        pairs = [(pk, instance.pk) for pk in related] if reverse else [(instance.pk, pk) for pk in related]
+        for partner_id, community_id in pairs:
+            _write(coverage_rows(partner_id, [community_id], using), using)
+
+
+def _m2m_field(through: type[Model], model: type[Model], reverse: bool) -> str:
+    """The name of the manager on ``model`` for the relation ``through`` belongs to."""
+    for field in model._meta.get_fields():
+        remote = getattr(field, "remote_field", None)
+        if field.many_to_many and getattr(remote, "through", None) is through:
+            name = field.get_accessor_name() if reverse else field.name  # type: ignore[union-attr]
+            return str(name)
+    raise LookupError(through)
+
+
+def coverage_rows(partner_id: int, community_ids: list[int], using: str = "default") -> list[Change]:
+    """The rows that tell partner ``partner_id`` that communities ``community_ids`` entered or
+    left its coverage: the communities, their regions and every record in them."""
+    now = timezone.now()
+    rows: list[Change] = []
+    for collection in COLLECTIONS.values():
+        if collection.own_partner or not collection.communities:
+            continue
+        manager = collection.model._default_manager.using(using)
+        for path in collection.communities:
+            matches = manager.filter(Q(**{f"{path}__in": community_ids})).values_list("pk", path).distinct()
+            rows.extend(
+                Change(
+                    collection=collection.name,
+                    object_id=pk,
+                    action=ChangeAction.UPDATE,
+                    audience=ChangeAudience.COVERAGE,
+                    community_id=community_id,
+                    partner_id=partner_id,
+                    changed_at=now,
+                )
+                for pk, community_id in matches
+                if community_id in community_ids
+            )
+    return rows
