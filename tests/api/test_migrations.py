@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from api.models import ApiKey, ApiRequest, IdempotencyKey
+from api.models import ApiKey, ApiRequest, Change, IdempotencyKey
 
 OLD_LAYOUT = [
     ("communities", "0002_api_keys"),
@@ -85,3 +85,39 @@ def test_migrating_a_database_of_the_old_layout_keeps_every_row():
         assert not ContentType.objects.filter(app_label="communities", model="apikey").exists()
     finally:
         migrate(latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_change_log_starts_with_every_record_that_exists():
+    """A database from before the change log gets a "created" row per record, so a partner's
+    copy can start from an empty one with the feed alone."""
+    try:
+        old = migrate([("api", "0001_initial")])
+        _user, community = old_community(old)
+        region_without_communities = old.get_model("communities", "Region").objects.create(name="Empty", country="CZ")
+        partner = old.get_model("communities", "PartnerOrganisation").objects.create(name="Old partner", country="UA")
+        partner.communities.add(community)
+        old.get_model("negotiators", "MediaMention").objects.create(
+            outlet="Radio", medium="radio", published_on="2025-01-01", title="About all", reach=10
+        )
+        assert not _table_exists("api_change")
+
+        migrate(latest())
+
+        rows = set(
+            Change.objects.values_list("collection", "object_id", "action", "audience", "community_id", "partner_id")
+        )
+        mention = old.get_model("negotiators", "MediaMention").objects.get().pk
+        assert rows == {
+            ("regions", community.region_id, "create", "community", community.pk, None),
+            ("regions", region_without_communities.pk, "create", "staff", None, None),
+            ("communities", community.pk, "create", "community", community.pk, None),
+            ("partners", partner.pk, "create", "partner", None, partner.pk),
+            ("media-mentions", mention, "create", "everyone", None, None),
+        }
+    finally:
+        migrate(latest())
+
+
+def _table_exists(name):
+    return name in connection.introspection.table_names()
