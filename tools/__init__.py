@@ -1,6 +1,7 @@
 """Developer tools: benchmarks and measurements run by hand, never by the portal.
 
 - ``bench_api``: the API's list pages against hand-written SQL, in a throwaway database;
+- ``bench_changes``: a page of the change feed at 100,000 changes against the raw query;
 - ``bench_reports``: the annual monitoring report at demo and at national scale;
 - ``field_budget``: what each field page costs a phone, measured in Chromium;
 - ``chromium``: how the field budget and the browser tests launch Debian's Chromium.
