@@ -17,10 +17,10 @@ collection records, which are a few per second at most; a long import holds it f
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, router, transaction
-from django.db.models import Model, Q, signals
+from django.db.models import ManyToManyField, Model, Q, signals
 from django.utils import timezone
 
 from api.models import Change, ChangeAction, ChangeAudience
@@ -75,7 +75,7 @@ def track(collection: Collection) -> None:
     uid = f"changes:{collection.name}"
     signals.pre_save.connect(_before_write, sender=collection.model, dispatch_uid=uid)
     signals.post_save.connect(_after_save, sender=collection.model, dispatch_uid=uid)
-    signals.pre_delete.connect(_before_write, sender=collection.model, dispatch_uid=uid)
+    signals.pre_delete.connect(_before_delete, sender=collection.model, dispatch_uid=uid)
     signals.post_delete.connect(_after_delete, sender=collection.model, dispatch_uid=uid)
     for field in collection.model._meta.many_to_many:
         through = field.remote_field.through
@@ -171,6 +171,28 @@ def _before_write(sender: type[Model], instance: Model, using: str, **kwargs: An
     _serialise_writers(using)
     if instance.pk is not None and not instance._state.adding:
         setattr(instance, _BEFORE, communities_of(_BY_MODEL[sender], [instance.pk], using)[instance.pk])
+
+
+def _before_delete(sender: type[Model], instance: Model, using: str, **kwargs: Any) -> None:
+    """Before a community goes, with the rows that tie it to partners' coverage (deleted with it,
+    without a many-to-many signal): the partners covering it hear that it left their coverage,
+    and that their own record (its ``communities``) changed."""
+    _before_write(sender, instance, using)
+    for owner in COLLECTIONS.values():
+        if owner.coverage is None:
+            continue
+        field = cast(ManyToManyField, owner.model._meta.get_field(owner.coverage))  # type: ignore[type-arg]
+        if field.related_model is not sender:
+            continue
+        through = field.remote_field.through._default_manager.using(using)  # type: ignore[union-attr]
+        partner_ids = list(
+            through.filter(**{field.m2m_reverse_field_name(): instance.pk}).values_list(
+                field.m2m_field_name(), flat=True
+            )
+        )
+        for partner_id in partner_ids:
+            _write(coverage_rows(partner_id, [instance.pk], using), using)
+        record(owner.model, partner_ids, using=using)
 
 
 def _after_save(sender: type[Model], instance: Model, created: bool, using: str, **kwargs: Any) -> None:

@@ -1,5 +1,6 @@
 """The collections of this app: regions, communities, partners, assessments, engagements."""
 
+from django.db.models import Prefetch
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -76,7 +77,7 @@ class CommunitySerializer(AudienceSerializer):
 
 
 class PartnerOrganisationSerializer(AudienceSerializer):
-    communities = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Communities covered.")  # type: ignore[var-annotated]
+    communities = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Communities covered, by id.")  # type: ignore[var-annotated]
 
     class Meta:
         model = PartnerOrganisation
@@ -181,7 +182,8 @@ class PartnerOrganisationViewSet(ReadOnlyCollection):
     filterset_class = PartnerOrganisationFilter
 
     def optimise(self, queryset):
-        return queryset.prefetch_related("communities")
+        # By id: a list that followed the communities' names would change with a rename.
+        return queryset.prefetch_related(Prefetch("communities", queryset=Community.objects.order_by("pk")))
 
 
 class SafetyAssessmentViewSet(ReadOnlyCollection):

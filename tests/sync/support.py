@@ -35,3 +35,16 @@ def follow(client, copy: dict, cursor: str = "", page_size: int = 500) -> tuple[
         cursor = body["next_cursor"]
         if not body["has_more"]:
             return cursor, seen
+
+
+def differences(copy: dict, truth: dict) -> dict:
+    """What differs between a copy and a full pull: per record, the fields that differ (a record
+    missing on one side shows all its fields against None)."""
+    found = {}
+    for key in copy.keys() | truth.keys():
+        mine, theirs = copy.get(key) or {}, truth.get(key) or {}
+        fields = {name: (mine.get(name), theirs.get(name)) for name in mine.keys() | theirs.keys()}
+        fields = {name: pair for name, pair in fields.items() if pair[0] != pair[1]}
+        if fields or (key in copy) != (key in truth):
+            found[key] = fields
+    return found

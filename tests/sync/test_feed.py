@@ -11,7 +11,7 @@ from tests.communities.api_support import issue_key, key_client, records_in
 from tests.communities.factories import CommunityFactory, RegionFactory
 from tests.incidents.factories import IncidentFactory
 from tests.negotiators.factories import NegotiatorFactory, OutreachEventFactory
-from tests.sync.support import follow, full_pull
+from tests.sync.support import differences, follow, full_pull
 from tests.training.factories import TrainingSessionFactory
 from training.services import attendance_delete, attendance_record
 
@@ -45,15 +45,12 @@ def copies(world, partner, staff_user, api_as):
 
 def in_step(copies) -> dict[str, list]:
     """Bring every copy up to date; the differences from a full pull, per caller (none, if exact)."""
-    differences = {}
+    found = {}
     for who, entry in copies.items():
         client, copy, cursor = entry
         entry[2], _items = follow(client, copy, cursor)
-        truth = full_pull(client)
-        differences[who] = sorted(
-            {key for key in copy.keys() | truth.keys() if copy.get(key) != truth.get(key)}, key=str
-        )
-    return differences
+        found[who] = sorted(differences(copy, full_pull(client)), key=str)
+    return found
 
 
 NONE: dict[str, list] = {"partner": [], "staff": [], "negotiator": []}
@@ -151,3 +148,13 @@ def test_a_partner_never_hears_of_records_outside_its_communities(copies, world)
     _client, _copy, cursor = copies["partner"]
     _cursor, items = follow(copies["partner"][0], {}, cursor)
     assert items == []
+
+
+def test_a_deleted_community_leaves_the_copies_of_the_partners_covering_it(copies, partner, community):
+    gone = CommunityFactory(region=community.region)
+    partner.communities.add(gone)
+    assert in_step(copies) == NONE
+    assert ("communities", gone.pk) in copies["partner"][1]
+    gone.delete()
+    assert in_step(copies) == NONE
+    assert ("communities", gone.pk) not in copies["partner"][1]
