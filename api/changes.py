@@ -54,11 +54,15 @@ class Collection:
 class Part:
     """A record that is part of a tracked one (``parent``: its foreign key to it), so that its
     writes change the parent's representation, and may add or remove communities from the
-    parent's scope (``communities``: lookups from the part)."""
+    parent's scope (``communities``: lookups from the part). ``scope_only``: the part is not in
+    the parent's representation, it only brings the parent into the scope of those who see the
+    part (a community its region): rows only when it joins, leaves or moves between parents, and
+    only for the part's communities."""
 
     model: type[Model]
     parent: str
     communities: tuple[str, ...]
+    scope_only: bool = False
 
 
 COLLECTIONS: dict[str, Collection] = {}
@@ -233,15 +237,19 @@ def _after_part_write(sender: type[Model], instance: Model, using: str, **kwargs
         return
     part = _PARTS[sender]
     parent_before, communities_before = getattr(instance, _PART_BEFORE, (None, set()))
-    parent_after, communities_after = _part_state(part, instance, using)
-    if parent_after is None:
-        parent_after = getattr(instance, f"{part.parent}_id")
+    stored_parent, communities_after = _part_state(part, instance, using)
+    if part.scope_only and stored_parent is not None and stored_parent == parent_before:
+        return
+    parent_after = stored_parent if stored_parent is not None else getattr(instance, f"{part.parent}_id")
     collection = _BY_MODEL[part.model._meta.get_field(part.parent).related_model]  # type: ignore[index]
     parents = {parent_before, parent_after} - {None}
     existing = set(collection.model._default_manager.using(using).filter(pk__in=parents).values_list("pk", flat=True))
     # A part deleted with its parent: the parent's own row says so.
-    current = communities_of(collection, existing, using)
     extra = communities_before | communities_after
+    if part.scope_only:
+        current: dict[Any, set[int | None]] = {pk: set() for pk in existing}
+    else:
+        current = communities_of(collection, existing, using)
     _write(
         _rows(collection, ChangeAction.UPDATE, {pk: ((ids | extra) - {None}) or {None} for pk, ids in current.items()}),
         using,

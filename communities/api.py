@@ -226,4 +226,4 @@ def track_changes() -> None:
     track(Collection("engagements", Engagement, EngagementViewSet))
     # A community's partnerships are part of it; a community is part of its region's scope.
     track_part(Part(Partnership, parent="community", communities=("community",)))
-    track_part(Part(Community, parent="region", communities=("pk",)))
+    track_part(Part(Community, parent="region", communities=("pk",), scope_only=True))
