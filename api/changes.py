@@ -39,12 +39,15 @@ class Collection:
     everyone (``everyone_without_community``, e.g. a media mention about the whole programme) or
     only by staff (a region without communities). ``own_partner``: the record is a partner
     organisation, which sees itself. ``coverage``: the many-to-many field of its covered
-    communities, whose changes move whole communities in or out of its scope."""
+    communities, whose changes move whole communities in or out of its scope. ``partners``:
+    lookups to partner organisations that see the record whatever their communities (the members
+    of a programme's consortium)."""
 
     name: str
     model: type[Model]
     viewset: type[Any]
     communities: tuple[str, ...] = ("community",)
+    partners: tuple[str, ...] = ()
     everyone_without_community: bool = False
     own_partner: bool = False
     coverage: str | None = None
@@ -63,6 +66,7 @@ class Part:
     parent: str
     communities: tuple[str, ...]
     scope_only: bool = False
+    partners: tuple[str, ...] = ()
 
 
 COLLECTIONS: dict[str, Collection] = {}
@@ -107,21 +111,36 @@ def _serialise_writers(using: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEQUENCE_LOCK])
 
 
-def communities_of(collection: Collection, pks: Iterable[Any], using: str = "default") -> dict[Any, set[int | None]]:
-    """The communities each record of ``pks`` belongs to now (``{None}``: none)."""
+# Whom a record concerns: a community's id, ("partner", id) for a partner organisation that sees
+# it whatever its communities, or None for no one in particular.
+Scope = int | None | tuple[str, int]
+
+
+def _scopes(rows: Any, communities: tuple[str, ...], partners: tuple[str, ...]) -> dict[Any, set[Scope]]:
+    """The scopes of each row of the queryset ``rows``, by primary key."""
+    found: dict[Any, set[Scope]] = {}
+    for path in communities:
+        for pk, community_id in rows.values_list("pk", path):
+            found.setdefault(pk, set()).add(community_id)
+    for path in partners:
+        for pk, partner_id in rows.values_list("pk", path):
+            found.setdefault(pk, set()).add(None if partner_id is None else ("partner", partner_id))
+    return found
+
+
+def communities_of(collection: Collection, pks: Iterable[Any], using: str = "default") -> dict[Any, set[Scope]]:
+    """The scopes (communities, partner organisations) of each record of ``pks`` now (``{None}``:
+    none)."""
     pks = list(pks)
-    found: dict[Any, set[int | None]] = {pk: set() for pk in pks}
-    if collection.communities and pks:
-        manager = collection.model._default_manager.using(using)
-        for path in collection.communities:
-            for pk, community_id in manager.filter(pk__in=pks).values_list("pk", path):
-                found[pk].add(community_id)
+    found: dict[Any, set[Scope]] = {pk: set() for pk in pks}
+    if pks:
+        rows = collection.model._default_manager.using(using).filter(pk__in=pks)
+        for pk, scopes in _scopes(rows, collection.communities, collection.partners).items():
+            found[pk] |= scopes
     return {pk: (ids - {None}) or {None} for pk, ids in found.items()}
 
 
-def _rows(
-    collection: Collection, action: str, communities: dict[Any, set[int | None]], now: Any = None
-) -> list[Change]:
+def _rows(collection: Collection, action: str, communities: dict[Any, set[Scope]], now: Any = None) -> list[Change]:
     now = now or timezone.now()
     rows = []
     for pk, ids in communities.items():
@@ -132,7 +151,11 @@ def _rows(
             everyone = collection.everyone_without_community or not collection.communities
             rows.append(Change(**base, audience=ChangeAudience.EVERYONE if everyone else ChangeAudience.STAFF))
         else:
-            rows.extend(Change(**base, audience=ChangeAudience.COMMUNITY, community_id=cid) for cid in sorted(ids))  # type: ignore[type-var]
+            for scope in sorted(ids - {None}, key=str):
+                if isinstance(scope, tuple):
+                    rows.append(Change(**base, audience=ChangeAudience.PARTNER, partner_id=scope[1]))
+                else:
+                    rows.append(Change(**base, audience=ChangeAudience.COMMUNITY, community_id=scope))
     return rows
 
 
@@ -216,13 +239,13 @@ def _after_delete(sender: type[Model], instance: Model, using: str, **kwargs: An
 _PART_BEFORE = "_changes_part_before"
 
 
-def _part_state(part: Part, instance: Model, using: str) -> tuple[Any, set[int | None]]:
-    """The parent a stored part belongs to, and the communities it brings it."""
+def _part_state(part: Part, instance: Model, using: str) -> tuple[Any, set[Scope]]:
+    """The parent a stored part belongs to, and the scopes it brings it."""
     if instance.pk is None:
         return None, set()
     rows = part.model._default_manager.using(using).filter(pk=instance.pk)
     parent = rows.values_list(f"{part.parent}_id", flat=True).first()
-    return parent, {value for path in part.communities for value in rows.values_list(path, flat=True)}
+    return parent, _scopes(rows, part.communities, part.partners).get(instance.pk, set())
 
 
 def _before_part_write(sender: type[Model], instance: Model, using: str, **kwargs: Any) -> None:
@@ -247,7 +270,7 @@ def _after_part_write(sender: type[Model], instance: Model, using: str, **kwargs
     # A part deleted with its parent: the parent's own row says so.
     extra = communities_before | communities_after
     if part.scope_only:
-        current: dict[Any, set[int | None]] = {pk: set() for pk in existing}
+        current: dict[Any, set[Scope]] = {pk: set() for pk in existing}
     else:
         current = communities_of(collection, existing, using)
     _write(
