@@ -72,10 +72,21 @@ class Viewer:
         return negotiators.filter(user=self.user, is_active=True).select_related("community").first()
 
 
+# Where a request keeps its viewer once resolved (a page's, or the API's for its key).
+_VIEWER_ATTRIBUTE = "_zlagoda_viewer"
+
+
+def known_viewer(request: Any) -> Viewer | None:
+    """The viewer already resolved for ``request``, if any (a Django or a DRF request)."""
+    return getattr(request, _VIEWER_ATTRIBUTE, None)
+
+
+def remember_viewer(request: Any, viewer: Viewer) -> Viewer:
+    """Keep ``viewer`` on ``request`` for the rest of it."""
+    setattr(request, _VIEWER_ATTRIBUTE, viewer)
+    return viewer
+
+
 def request_viewer(request: HttpRequest) -> Viewer:
     """The viewer of a page or field request (the session's user), resolved once per request."""
-    viewer = getattr(request, "_zlagoda_viewer", None)
-    if viewer is None:
-        viewer = Viewer.for_user(getattr(request, "user", AnonymousUser()))
-        request._zlagoda_viewer = viewer  # type: ignore[attr-defined]
-    return viewer
+    return known_viewer(request) or remember_viewer(request, Viewer.for_user(getattr(request, "user", AnonymousUser())))

@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework.request import Request
 
 from access.capabilities import Capability
-from access.viewer import Viewer
+from access.viewer import Viewer, known_viewer, remember_viewer
 from api.models import ApiKey
 
 
@@ -44,11 +44,7 @@ def audience_of(viewer: Viewer) -> Audience:
 
 def viewer_for(request: Request) -> Viewer:
     """The caller of ``request`` (a DRF request), computed on first use and kept on the request."""
-    viewer: Viewer | None = getattr(request, "_zlagoda_viewer", None)
-    if viewer is None:
-        viewer = _resolve(request)
-        request._zlagoda_viewer = viewer  # type: ignore[attr-defined]
-    return viewer
+    return known_viewer(request) or remember_viewer(request, _resolve(request))
 
 
 def _resolve(request: Request) -> Viewer:

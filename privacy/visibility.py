@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from django.http import HttpRequest, HttpResponse
 
 from access.capabilities import Capability
-from access.viewer import Viewer
+from access.viewer import Viewer, known_viewer
 
 # A bool, or a function that decides on first use (so a request that names nobody costs nothing).
 _shown: ContextVar[bool | Callable[[], bool]] = ContextVar("personal_data_shown", default=True)
@@ -50,7 +50,7 @@ class PersonalDataVisibilityMiddleware:
                 # The viewer the page resolved, or the session's user; never cached on the request
                 # here: the API resolves its callers (API keys) itself, later. A key's request
                 # counts as not reading personal data, which the API never returns anyway.
-                viewer = getattr(request, "_zlagoda_viewer", None) or Viewer.for_user(getattr(request, "user", None))
+                viewer = known_viewer(request) or Viewer.for_user(getattr(request, "user", None))
                 decided.append(viewer.can(Capability.READS_PERSONAL_DATA))
             return decided[0]
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
-from access.viewer import Viewer
+from access.viewer import Viewer, remember_viewer
 from api.changes import COLLECTIONS, Collection
 from api.models import Change, ChangeAction, ChangeAudience
 from communities.selectors import sees_every_community, visible_communities, visible_partners
@@ -104,7 +104,7 @@ def concerning(viewer: Viewer, since: int, until: int) -> Any:
 def request_for(viewer: Viewer) -> Request:
     """A request on the viewer's behalf, for serializers read outside a request (webhooks)."""
     request = Request(RequestFactory().get("/api/v1/changes/"))
-    request._zlagoda_viewer = viewer  # type: ignore[attr-defined]
+    remember_viewer(request, viewer)
     return request
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
-from access.viewer import Viewer
+from access.viewer import Viewer, remember_viewer
 from api.principal import Audience
 from api.serializers import AudienceSerializer
 from communities.models import PartnerOrganisation
@@ -34,7 +34,7 @@ def test_partner_fields_are_fields_of_the_serializer(serializer_class):
 def test_the_fast_rendering_is_drfs_rendering(demo_programme):
     partner = PartnerOrganisation.objects.order_by("pk").first()
     request = APIRequestFactory().get("/api/v1/")
-    request._zlagoda_viewer = Viewer.for_partner(partner)
+    remember_viewer(request, Viewer.for_partner(partner))
     staff = Viewer.for_user(get_user_model().objects.get(username="staff"))
     # The querysets the API itself reads (with their annotations and prefetches), else all rows.
     querysets = {
