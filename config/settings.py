@@ -360,6 +360,8 @@ CELERY_BEAT_SCHEDULE = {
     "forget-old-api-requests": {"task": "communities.prune_api_requests", "schedule": crontab(minute=40, hour=2)},
     # Daily: anonymise or delete the personal data past its retention period (PRIVACY_RETENTION).
     "enforce-retention": {"task": "privacy.enforce_retention", "schedule": crontab(minute=50, hour=2)},
+    # Webhooks behind the change log or due for a retry (sync.tasks); cheap when none is.
+    "deliver-webhooks": {"task": "sync.deliver_due_webhooks", "schedule": 30.0},
 }
 # How long the log of partners' API requests is kept.
 API_REQUEST_LOG_DAYS = int(env("API_REQUEST_LOG_DAYS", "365"))
