@@ -16,11 +16,14 @@ Each POST is signed: ``X-Zlagoda-Signature: sha256=<HMAC-SHA256 of "<timestamp>.
 webhook's secret>``, with the Unix time in ``X-Zlagoda-Timestamp`` (docs/api.md, "Webhooks").
 """
 
+import contextlib
 import hashlib
 import hmac
 import http.client
 import logging
+import socket
 import ssl
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +48,7 @@ Clock = Callable[[], datetime]
 PAGE_SIZE = 100
 CONNECT_TIMEOUT_SECONDS = 5
 READ_TIMEOUT_SECONDS = 10
+TOTAL_TIMEOUT_SECONDS = 30
 FIRST_RETRY_SECONDS = 30
 LONGEST_RETRY_SECONDS = 3600
 GIVE_UP_AFTER = timedelta(hours=24)
@@ -88,7 +92,8 @@ class Answer:
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
-    """POST ``body`` to ``url`` once: connect within 5 s, each read within 10 s, and follow no
+    """POST ``body`` to ``url`` once: connect within 5 s, each read within 10 s, the whole answer
+    within 30 s (a receiver sending a byte at a time holds no worker for longer), and follow no
     redirect (``http.client`` never does: a 3xx is an answer like any other non-2xx)."""
     try:
         validate_webhook_url(url)
@@ -104,17 +109,32 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
         )
     else:
         connection = http.client.HTTPConnection(host, parts.port or 80, timeout=CONNECT_TIMEOUT_SECONDS)
+    cut = threading.Event()
+
+    def cut_off() -> None:
+        cut.set()
+        if connection.sock is not None:
+            with contextlib.suppress(OSError):
+                connection.sock.shutdown(socket.SHUT_RDWR)
+
+    deadline = threading.Timer(TOTAL_TIMEOUT_SECONDS, cut_off)
     try:
         connection.connect()
         if connection.sock is not None:
             connection.sock.settimeout(READ_TIMEOUT_SECONDS)
+        deadline.start()
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
-        excerpt = response.read(EXCERPT_LENGTH * 4).decode("utf-8", "replace")[:EXCERPT_LENGTH]
-        return Answer(status_code=response.status, excerpt=excerpt)
+        answer = Answer(status_code=response.status)
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            answer.excerpt = response.read(EXCERPT_LENGTH * 4).decode("utf-8", "replace")[:EXCERPT_LENGTH]
+        return answer
     except (OSError, http.client.HTTPException) as error:
+        if cut.is_set():
+            return Answer(error=f"TimeoutError: no complete answer within {TOTAL_TIMEOUT_SECONDS} s")
         return Answer(error=f"{type(error).__name__}: {error}"[:EXCERPT_LENGTH])
     finally:
+        deadline.cancel()
         connection.close()
 
 

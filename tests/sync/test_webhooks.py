@@ -41,12 +41,15 @@ class Receiver:
         self.received: list[tuple[dict, bytes]] = []
         self.answers: list = []
         self.delay = 0.0
+        self.trickle = False
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.received.append((dict(self.headers), body))
+                if receiver.trickle:
+                    return self.answer_a_byte_at_a_time()
                 answer = receiver.answers.pop(0) if receiver.answers else 200
                 status, headers = answer if isinstance(answer, tuple) else (answer, {})
                 time.sleep(receiver.delay)
@@ -56,6 +59,15 @@ class Receiver:
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"ok")
+
+            def answer_a_byte_at_a_time(self):
+                try:
+                    for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"z" * 40:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(0.05)
+                except OSError:
+                    pass
 
             def log_message(self, *args):
                 pass
@@ -254,6 +266,18 @@ def test_a_receiver_that_does_not_answer_in_time_fails_the_attempt(webhook, rece
     delivery = WebhookDelivery.objects.get()
     assert delivery.status_code is None
     assert "timed out" in delivery.error
+
+
+def test_a_receiver_answering_a_byte_at_a_time_is_cut_off(webhook, receiver, monkeypatch):
+    monkeypatch.setattr(webhooks, "READ_TIMEOUT_SECONDS", 0.3)
+    monkeypatch.setattr(webhooks, "TOTAL_TIMEOUT_SECONDS", 0.5)
+    receiver.trickle = True
+    started = time.monotonic()
+    assert webhooks.webhook_deliver(webhook_id=webhook.pk, now=clock(T0)) == "failed"
+    assert time.monotonic() - started < 1.5
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status_code is None
+    assert "no complete answer within" in delivery.error
 
 
 def test_an_unreachable_receiver_fails_the_attempt(webhook, receiver):
