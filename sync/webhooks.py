@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import hmac
 import http.client
+import ipaddress
 import logging
 import socket
 import ssl
@@ -31,6 +32,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -39,7 +41,7 @@ from rest_framework.renderers import JSONRenderer
 
 from access.viewer import Viewer
 from sync import feed
-from sync.models import DeliveryState, Webhook, WebhookDelivery, validate_webhook_url
+from sync.models import LOCAL_HOSTS, DeliveryState, Webhook, WebhookDelivery, validate_webhook_url
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +93,18 @@ class Answer:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
+def public_address(host: str, port: int) -> str:
+    """The address to connect to for ``host``: refused (``ValueError``) if any address it resolves
+    to is not a public one (a private network, the cloud's metadata service, loopback), unless the
+    host is this machine by name (``LOCAL_HOSTS``) or ``DEBUG`` is on."""
+    addresses = [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    if host not in LOCAL_HOSTS and not settings.DEBUG:
+        for address in addresses:
+            if not ipaddress.ip_address(str(address).split("%")[0]).is_global:
+                raise ValueError(f"{host} resolves to {address}, not a public address")
+    return str(addresses[0])
+
+
 def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
     """POST ``body`` to ``url`` once: connect within 5 s, each read within 10 s, the whole answer
     within 30 s (a receiver sending a byte at a time holds no worker for longer), and follow no
@@ -101,14 +115,24 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
         return Answer(error=" ".join(error.messages)[:EXCERPT_LENGTH])
     parts = urlsplit(url)
     host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        address = public_address(host, port)
+    except (OSError, ValueError) as error:
+        return Answer(error=f"{type(error).__name__}: {error}"[:EXCERPT_LENGTH])
     connection: http.client.HTTPConnection
     if parts.scheme == "https":
         connection = http.client.HTTPSConnection(
-            host, parts.port or 443, timeout=CONNECT_TIMEOUT_SECONDS, context=ssl.create_default_context()
+            host, port, timeout=CONNECT_TIMEOUT_SECONDS, context=ssl.create_default_context()
         )
     else:
-        connection = http.client.HTTPConnection(host, parts.port or 80, timeout=CONNECT_TIMEOUT_SECONDS)
+        connection = http.client.HTTPConnection(host, port, timeout=CONNECT_TIMEOUT_SECONDS)
+    # Connect to the address just checked, not to what the name resolves to a moment later; the
+    # Host header and TLS (SNI, the certificate's name) still use the name.
+    connection._create_connection = lambda _where, timeout, source: socket.create_connection(  # type: ignore[attr-defined]
+        (address, port), timeout, source
+    )
     cut = threading.Event()
 
     def cut_off() -> None:

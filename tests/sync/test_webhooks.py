@@ -288,6 +288,36 @@ def test_an_unreachable_receiver_fails_the_attempt(webhook, receiver):
     assert WebhookDelivery.objects.get().error.startswith("ConnectionRefusedError")
 
 
+@pytest.mark.parametrize(
+    "url", ["https://10.20.30.40/hooks", "https://169.254.169.254/latest", "https://127.0.0.2/hooks"]
+)
+def test_deliveries_reach_public_addresses_only(webhook, receiver, settings, url):
+    settings.DEBUG = False
+    Webhook.objects.filter(pk=webhook.pk).update(url=url)
+    started = time.monotonic()
+    assert webhooks.webhook_deliver(webhook_id=webhook.pk, now=clock(T0)) == "failed"
+    assert time.monotonic() - started < 1
+    assert "not a public address" in WebhookDelivery.objects.get().error
+
+
+def test_the_address_checked_is_the_address_connected_to(webhook, receiver, monkeypatch):
+    """The connection goes to the address the name resolved to when it was checked (no second
+    lookup a rebinding DNS server could answer differently), the Host header keeps the name. The
+    name here resolves, for this test only, to the receiver."""
+    real = webhooks.socket.getaddrinfo
+    monkeypatch.setattr(
+        webhooks.socket,
+        "getaddrinfo",
+        lambda host, *args, **kwargs: real("127.0.0.1" if host == "partner.example.org" else host, *args, **kwargs),
+    )
+    monkeypatch.setattr(webhooks, "LOCAL_HOSTS", {"partner.example.org"})
+    port = receiver.server.server_address[1]
+    Webhook.objects.filter(pk=webhook.pk).update(url=f"http://partner.example.org:{port}/hooks")
+    monkeypatch.setattr(webhooks, "validate_webhook_url", lambda url: None)
+    assert webhooks.webhook_deliver(webhook_id=webhook.pk) == "up to date"
+    assert receiver.received[0][0]["Host"] == f"partner.example.org:{port}"
+
+
 def test_one_delivery_at_a_time_per_webhook(webhook, receiver):
     assert webhooks._take_lease(webhook.pk, T0) is not None
     assert webhooks.webhook_deliver(webhook_id=webhook.pk, now=clock(T0 + timedelta(minutes=1))) == "busy"
