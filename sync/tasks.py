@@ -32,6 +32,12 @@ def deliver_due_webhooks() -> list[int]:
     return due
 
 
+@shared_task(name="sync.prune_webhook_deliveries", ignore_result=True)
+def prune_webhook_deliveries() -> int:
+    """Forget old deliveries (from Celery beat, daily)."""
+    return webhooks.webhook_deliveries_prune()
+
+
 def changes_committed() -> None:
     """After a transaction that wrote change rows (``api.changes.after_commit``): queue the
     webhooks that are due, if any webhook is active. Not in eager mode, where it would deliver

@@ -375,3 +375,12 @@ def webhook_send_test(*, webhook: Webhook, now: Clock = timezone.now) -> Webhook
     delivery.body = b""
     delivery.save()
     return delivery
+
+
+def webhook_deliveries_prune(*, now: Clock = timezone.now) -> int:
+    """Forget deliveries done (delivered, or test events) more than ``WEBHOOK_DELIVERY_LOG_DAYS``
+    ago; those still to be delivered or given up stay. Returns how many went."""
+    cutoff = now() - timedelta(days=settings.WEBHOOK_DELIVERY_LOG_DAYS)
+    done = Q(state=DeliveryState.DELIVERED) | Q(is_test=True)
+    deleted, _by_model = WebhookDelivery.objects.filter(done, created_at__lt=cutoff).delete()
+    return deleted

@@ -376,6 +376,18 @@ def test_deliveries_carry_no_personal_data(db, media_root, community, partner, s
     assert [word for word in ("СЕКРЕТ", "Сидоренко", "111 22 33") if word in text] == []
 
 
+def test_the_delivery_log_forgets_deliveries_done_after_its_retention(webhook, receiver, settings):
+    settings.WEBHOOK_DELIVERY_LOG_DAYS = 30
+    webhooks.webhook_deliver(webhook_id=webhook.pk, now=clock(T0))
+    webhooks.webhook_send_test(webhook=webhook, now=clock(T0))
+    receiver.answers = [500]
+    IncidentFactory(community=webhook.partner.communities.first())
+    webhooks.webhook_deliver(webhook_id=webhook.pk, now=clock(T0))
+    assert webhooks.webhook_deliveries_prune(now=clock(T0 + timedelta(days=29))) == 0
+    assert webhooks.webhook_deliveries_prune(now=clock(T0 + timedelta(days=31))) == 2
+    assert list(WebhookDelivery.objects.values_list("state", flat=True)) == [DeliveryState.FAILED]
+
+
 def test_inactive_webhooks_and_partners_receive_nothing(webhook, receiver, partner):
     Webhook.objects.filter(pk=webhook.pk).update(is_active=False)
     assert webhooks.webhooks_due() == []
