@@ -21,7 +21,8 @@ from sync.tasks import deliver_webhook
 
 
 def deliver_on_commit(webhook_id: int) -> None:
-    transaction.on_commit(lambda: deliver_webhook.delay(webhook_id))
+    # Robust: the failures are forgotten (committed) even if queueing fails; beat sends it then.
+    transaction.on_commit(lambda: deliver_webhook.delay(webhook_id), robust=True)
 
 
 WEBHOOK_DETAILS = [
