@@ -415,10 +415,26 @@ def test_a_commit_that_wrote_changes_queues_the_due_webhooks_once(
         IncidentFactory(community=community)
     assert len(callbacks) == 1
     assert queued == [1]
+    # In eager mode it would deliver inside the request that wrote the change.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    with django_capture_on_commit_callbacks(execute=True):
+        IncidentFactory(community=community)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     Webhook.objects.update(is_active=False)
     with django_capture_on_commit_callbacks(execute=True):
         IncidentFactory(community=community)
     assert queued == [1]
+
+
+def test_beat_queues_each_due_webhook_once(webhook, receiver, monkeypatch):
+    from sync import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.deliver_webhook, "delay", queued.append)
+    assert tasks.deliver_due_webhooks() == [webhook.pk]
+    assert queued == [webhook.pk]
+    assert tasks.deliver_webhook(webhook.pk) == "up to date"
+    assert tasks.deliver_due_webhooks() == []
 
 
 @pytest.mark.parametrize(
