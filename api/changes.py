@@ -15,7 +15,7 @@ up to *n*. SQLite's single writer gives the same for free. The lock serialises w
 collection records, which are a few per second at most; a long import holds it for its length.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -159,11 +159,38 @@ def _rows(collection: Collection, action: str, communities: dict[Any, set[Scope]
     return rows
 
 
+# Called once after each transaction that wrote change rows commits (webhooks register here: a
+# higher package calls down, see docs/development.md).
+_COMMIT_LISTENERS: list[Callable[[], None]] = []
+
+
+def after_commit(listener: Callable[[], None]) -> None:
+    """Call ``listener()`` once after each transaction that wrote change rows commits (never after
+    a rollback). Exceptions it raises are logged, not raised: the write has committed."""
+    if listener not in _COMMIT_LISTENERS:
+        _COMMIT_LISTENERS.append(listener)
+
+
+def _announce_commit() -> None:
+    for listener in _COMMIT_LISTENERS:
+        listener()
+
+
+def _announce_after_commit(using: str) -> None:
+    if not _COMMIT_LISTENERS:
+        return
+    # Once per transaction, however many rows it writes; a rolled-back savepoint drops its
+    # callback with it, so a later write in the transaction registers it again.
+    if not any(entry[1] is _announce_commit for entry in connections[using].run_on_commit):
+        transaction.on_commit(_announce_commit, using=using, robust=True)
+
+
 def _write(rows: list[Change], using: str) -> None:
     if rows:
         with transaction.atomic(using=using):
             _serialise_writers(using)
             Change.objects.using(using).bulk_create(rows)
+            _announce_after_commit(using)
 
 
 def record(model: type[Model], pks: Iterable[Any], action: str = ChangeAction.UPDATE, using: str = "default") -> None:

@@ -360,9 +360,14 @@ CELERY_BEAT_SCHEDULE = {
     "forget-old-api-requests": {"task": "communities.prune_api_requests", "schedule": crontab(minute=40, hour=2)},
     # Daily: anonymise or delete the personal data past its retention period (PRIVACY_RETENTION).
     "enforce-retention": {"task": "privacy.enforce_retention", "schedule": crontab(minute=50, hour=2)},
+    # Webhooks behind the change log or due for a retry (sync.tasks); cheap when none is.
+    "deliver-webhooks": {"task": "sync.deliver_due_webhooks", "schedule": 30.0},
+    "forget-old-webhook-deliveries": {"task": "sync.prune_webhook_deliveries", "schedule": crontab(minute=55, hour=2)},
 }
 # How long the log of partners' API requests is kept.
 API_REQUEST_LOG_DAYS = int(env("API_REQUEST_LOG_DAYS", "365"))
+# How long the log of webhook deliveries keeps those delivered (and test events).
+WEBHOOK_DELIVERY_LOG_DAYS = int(env("WEBHOOK_DELIVERY_LOG_DAYS", "90"))
 # How long personal data is kept (docs/operations.md, "Personal data"): parties of incidents closed
 # more than N years ago are anonymised; personal fields of change-history rows older than N days
 # are overwritten; login failures older than N days are deleted (with django-axes installed).

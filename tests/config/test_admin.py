@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 # Bookkeeping of the machinery, not data staff keep.
 NOT_IN_ADMIN = {"api.IdempotencyKey"}
 # Logs staff read but never write: no add page.
-READ_ONLY_IN_ADMIN = {"api.ApiRequest", "api.Change"}
+READ_ONLY_IN_ADMIN = {"api.ApiRequest", "api.Change", "sync.WebhookDelivery"}
 
 
 def domain_models():
