@@ -1,9 +1,12 @@
-"""``?format=csv``: the same rows as the JSON, one line per record, for spreadsheets.
+"""``?format=csv`` and ``?format=xlsx``: the same rows as the JSON, one line per record, for
+spreadsheets.
 
 Nested values are flattened: an object's keys become ``parent.key`` columns, a list of plain
-values becomes ``a;b;c``, anything deeper is written as JSON. The file starts with a UTF-8 byte
+values becomes ``a;b;c``, anything deeper is written as JSON. The CSV file starts with a UTF-8 byte
 order mark so that spreadsheet programs read Cyrillic correctly (``utf-8-sig`` in Python), and
-text that a spreadsheet would run as a formula is prefixed with an apostrophe.
+text that a spreadsheet would run as a formula is prefixed with an apostrophe. In the XLSX file
+numbers are numbers, booleans booleans, dates dates, and every text is a text cell, never a
+formula.
 """
 
 import csv
@@ -11,6 +14,7 @@ import io
 import json
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rest_framework.renderers import BaseRenderer
@@ -62,6 +66,32 @@ def _field_columns(serializer: "Serializer[Any]", prefix: str = "") -> list[str]
     return columns
 
 
+def table(data: Any, renderer_context: Mapping[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
+    """The columns and the flattened rows of a response's data (a page, a list or one record);
+    without rows, the columns of the view's serializer."""
+    if isinstance(data, dict) and set(data) >= {"count", "results"}:
+        rows = data["results"]
+    elif isinstance(data, list):
+        rows = data
+    else:
+        rows = [data]
+    rows = [_flatten(row) for row in rows]
+    columns: list[str] = []
+    view = renderer_context.get("view")
+    if not rows and view is not None and hasattr(view, "get_serializer"):
+        columns = _field_columns(view.get_serializer())
+    for row in rows:
+        columns += [column for column in row if column not in columns]
+    return columns, rows
+
+
+def _attach(renderer_context: Mapping[str, Any], extension: str) -> None:
+    response, view = renderer_context.get("response"), renderer_context.get("view")
+    if response is not None and view is not None:
+        name = getattr(view, "basename", None) or "data"
+        response["Content-Disposition"] = f'attachment; filename="zlagoda-{name}.{extension}"'
+
+
 class CsvRenderer(BaseRenderer):
     media_type = "text/csv"
     format = "csv"
@@ -73,30 +103,71 @@ class CsvRenderer(BaseRenderer):
         renderer_context = renderer_context or {}
         if data is None:
             return b""
-        if isinstance(data, dict) and set(data) >= {"count", "results"}:
-            rows = data["results"]
-        elif isinstance(data, list):
-            rows = data
-        else:
-            rows = [data]
-        rows = [_flatten(row) for row in rows]
-        columns: list[str] = []
-        view = renderer_context.get("view")
-        if not rows and view is not None and hasattr(view, "get_serializer"):
-            columns = _field_columns(view.get_serializer())
-        for row in rows:
-            columns += [column for column in row if column not in columns]
+        columns, rows = table(data, renderer_context)
         buffer = io.StringIO()
         buffer.write("\ufeff")
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(columns)
         for row in rows:
             writer.writerow([_cell(row.get(column)) for column in columns])
-        response = renderer_context.get("response")
-        if response is not None and view is not None:
-            name = getattr(view, "basename", None) or "data"
-            response["Content-Disposition"] = f'attachment; filename="zlagoda-{name}.csv"'
+        _attach(renderer_context, "csv")
         return buffer.getvalue().encode(self.charset)
+
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _xlsx_value(value: Any) -> Any:
+    """A value as an XLSX cell holds it: numbers, booleans and dates typed; lists and objects as
+    in the CSV; the rest as text."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str) and DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, list | dict):
+        return _cell(value)
+    return str(value)
+
+
+class XlsxRenderer(BaseRenderer):
+    """The CSV's rows as an Excel workbook: one sheet, a header row, typed cells."""
+
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
+    ) -> bytes:
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+
+        renderer_context = renderer_context or {}
+        if data is None:
+            return b""
+        columns, rows = table(data, renderer_context)
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=str(getattr(renderer_context.get("view"), "basename", None) or "data")[:31])
+        sheet.append(columns)
+
+        def cell(value: Any) -> Any:
+            if not (isinstance(value, str) and value.startswith("=")):
+                return value
+            # openpyxl takes a text starting with "=" for a formula: this one stays text.
+            text = WriteOnlyCell(sheet, value=value)
+            text.data_type = "s"
+            return text
+
+        for row in rows:
+            sheet.append([cell(_xlsx_value(row.get(column))) for column in columns])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        _attach(renderer_context, "xlsx")
+        return buffer.getvalue()
 
 
 class PdfRenderer(BaseRenderer):

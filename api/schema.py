@@ -21,6 +21,7 @@ from rest_framework.request import Request
 
 from api.filtering import IdFilter
 from api.idempotency import MAX_KEY_LENGTH
+from api.renderers import XlsxRenderer
 from api.serializers import AudienceSerializer
 
 
@@ -43,7 +44,7 @@ ERROR_DESCRIPTIONS = {
     "403": "Authenticated, but this role may not do this (partners are read-only).",
     "404": "No such record (or it is outside your communities), or no such page of a list.",
     "405": "This URL does not take this method (e.g. DELETE on a record): the Allow header lists those it takes.",
-    "406": "Unknown ?format= (use json or csv) or unsatisfiable Accept header.",
+    "406": "Unknown ?format= (use json, csv or xlsx) or unsatisfiable Accept header.",
     "413": "The request body is too large.",
     "415": "The request body must be JSON.",
     "422": "This Idempotency-Key was used before with a different body.",
@@ -168,11 +169,17 @@ class ApiAutoSchema(AutoSchema):
         response: dict[str, Any] = super()._get_response_for_code(  # type: ignore[no-untyped-call]
             serializer, status_code, media_types, direction
         )
-        csv = response.get("content", {}).get("text/csv")
-        if csv is not None:
-            # Never None for a basic type such as STR.
-            string = cast(dict[str, Any], build_basic_type(OpenApiTypes.STR))
-            csv["schema"] = {**string, "description": "The same rows as CSV."}
+        content = response.get("content", {})
+        # Never None for a basic type such as STR.
+        string = cast(dict[str, Any], build_basic_type(OpenApiTypes.STR))
+        if "text/csv" in content:
+            content["text/csv"]["schema"] = {**string, "description": "The same rows as CSV."}
+        if XlsxRenderer.media_type in content:
+            content[XlsxRenderer.media_type]["schema"] = {
+                **string,
+                "format": "binary",
+                "description": "The same rows as an Excel workbook (one sheet).",
+            }
         return response
 
     def _map_basic_serializer(

@@ -22,7 +22,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from access.capabilities import Capability
-from api.renderers import CsvRenderer, PdfRenderer
+from api.renderers import CsvRenderer, PdfRenderer, XlsxRenderer
 from api.schema import ApiAutoSchema, ErrorSerializer
 from api.serializers import AudienceSerializer
 from api.viewsets import ReadOnlyCollection, ScopedViewSet
@@ -155,7 +155,7 @@ class IndicatorsViewSet(ScopedViewSet):
     serializer_class = IndicatorsSerializer
     pagination_class = None
     filter_backends = []
-    renderer_classes = [JSONRenderer, CsvRenderer]
+    renderer_classes = [JSONRenderer, CsvRenderer, XlsxRenderer]
 
     def _query(self, serializer_class) -> dict:
         form = serializer_class(data=self.request.query_params)

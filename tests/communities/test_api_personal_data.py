@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from communities.models import PartnerOrganisation, Partnership
@@ -106,6 +107,42 @@ def csv_columns(text: str) -> set[str]:
     return {column.split(".")[-1] for column in header}
 
 
+def xlsx_columns_and_text(content: bytes) -> tuple[set[str], str]:
+    """The header's field names and every cell's text of a one-sheet workbook."""
+    rows = list(load_workbook(io.BytesIO(content), read_only=True).worksheets[0].iter_rows(values_only=True))
+    header = {str(column).split(".")[-1] for column in (rows[0] if rows else ())}
+    return header, "\n".join("\t".join("" if value is None else str(value) for value in row) for row in rows)
+
+
+def names_and_text(fmt: str, response) -> tuple[set[str], str]:
+    """The field names a response shows (JSON keys, CSV or XLSX columns) and all its text."""
+    if fmt == "xlsx":
+        return xlsx_columns_and_text(response.content)
+    text = response.content.decode("utf-8")
+    return (json_keys(response.json()) if fmt == "json" else csv_columns(text)), text
+
+
+FORMATS = ("json", "csv", "xlsx")
+
+
+def route_problems(client, url: str, collection: str, query: dict, personal_values: set[str]) -> list:
+    """What one route shows that it must not, in each format."""
+    problems: list = []
+    for fmt in FORMATS:
+        response = client.get(url, {"format": fmt, **query})
+        if response.status_code != 200:
+            problems.append((url, fmt, response.status_code))
+            continue
+        names, text = names_and_text(fmt, response)
+        forbidden = names & (FORBIDDEN_EVERYWHERE | FORBIDDEN_IN.get(collection, set()))
+        if forbidden:
+            problems.append((url, fmt, "fields", sorted(forbidden)))
+        leaked = {value for value in personal_values if value in text}
+        if leaked:
+            problems.append((url, fmt, "values", sorted(leaked)))
+    return problems
+
+
 def feed_problems(client, personal_values) -> list:
     """The change feed read from the beginning: every record the partner may see, as created."""
     problems: list = []
@@ -139,20 +176,8 @@ def test_partner_walk_finds_no_personal_data_in_any_route(secrets_in_the_demo, c
 
     def check(url: str, collection: str, query: dict):
         nonlocal visited
-        for fmt in ("json", "csv"):
-            response = client.get(url, {"format": fmt, **query})
-            visited += 1
-            if response.status_code != 200:
-                problems.append((url, fmt, response.status_code))
-                continue
-            text = response.content.decode("utf-8")
-            names = json_keys(response.json()) if fmt == "json" else csv_columns(text)
-            forbidden = names & (FORBIDDEN_EVERYWHERE | FORBIDDEN_IN.get(collection, set()))
-            if forbidden:
-                problems.append((url, fmt, "fields", sorted(forbidden)))
-            leaked = {value for value in personal_values if value in text}
-            if leaked:
-                problems.append((url, fmt, "values", sorted(leaked)))
+        problems.extend(route_problems(client, url, collection, query, personal_values))
+        visited += len(FORMATS)
 
     for prefix, _viewset, _basename in COLLECTIONS:
         query = COLLECTION_QUERY.get(prefix, {})

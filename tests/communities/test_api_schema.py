@@ -12,6 +12,8 @@ from rest_framework.test import APIClient
 
 from config.api_urls import COLLECTIONS
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("api_settings")]
 
 
@@ -65,7 +67,7 @@ def test_the_schema_documents_auth_filters_pagination_csv_and_errors(schema):
         "format",
     }
     assert set(incidents["get"]["responses"]) >= {"200", "400", "401", "403", "406", "429"}
-    assert set(incidents["get"]["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+    assert set(incidents["get"]["responses"]["200"]["content"]) == {"application/json", "text/csv", XLSX}
     assert set(incidents["post"]["responses"]) >= {"201", "400", "401", "403", "413", "415", "422", "429"}
     assert "Idempotency-Key" in {parameter["name"] for parameter in incidents["post"]["parameters"]}
     assert set(schema["paths"]["/api/v1/incidents/{id}/"]["get"]["responses"]) >= {"200", "404"}
