@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
@@ -37,6 +37,9 @@ from reports.selectors import indicator_scope, report_pdf_content, requestable_p
 # --- indicators -----------------------------------------------------------------------------------
 
 
+# What Period.parse accepts (case-insensitive, 2000 to 2100), so clients and generated requests
+# know a period's shape from the schema.
+@extend_schema_field({"type": "string", "pattern": "^(20[0-9]{2}|2100)(-[Hh][12])?$", "example": "2025-H1"})
 class PeriodField(serializers.CharField):
     """``2025-H1``, ``2025-H2`` or ``2025``, read into a :class:`Period`."""
 
