@@ -181,7 +181,11 @@ class IndicatorsViewSet(ScopedViewSet):
 
     @extend_schema(
         parameters=[PeriodQuerySerializer],
-        responses={**INDICATOR_RESPONSES, 400: OpenApiResponse(ErrorSerializer, description="A bad period.")},
+        # Errors are JSON whatever the format asked for (ScopedViewSet.finalize_response).
+        responses={
+            **INDICATOR_RESPONSES,
+            (400, "application/json"): OpenApiResponse(ErrorSerializer, description="A bad period."),
+        },
     )
     def retrieve(self, request, *args, **kwargs):
         community = self.get_object()
@@ -318,7 +322,7 @@ class MonitoringReportViewSet(mixins.CreateModelMixin, ReadOnlyCollection):
     @extend_schema(
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The report's PDF."),
-            409: OpenApiResponse(ErrorSerializer, description="The report is not done yet."),
+            (409, "application/json"): OpenApiResponse(ErrorSerializer, description="The report is not done yet."),
         },
         filters=False,
     )

@@ -89,3 +89,15 @@ def test_the_period_of_the_indicators_has_the_shape_the_api_accepts(schema, path
     client = key_client(issue_key(staff_user))
     assert all(client.get("/api/v1/indicators/", {"period": p}).status_code == 200 for p in accepted)
     assert all(client.get("/api/v1/indicators/", {"period": p}).status_code == 400 for p in refused)
+
+
+def test_every_error_is_json_in_the_schema(schema):
+    # As the API answers it, whatever ?format= asked for (a PDF's 409, a CSV's 400).
+    not_json = {
+        f"{method.upper()} {path} {status}": list(response.get("content", {}))
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        for status, response in operation["responses"].items()
+        if int(status) >= 400 and list(response.get("content", {})) != ["application/json"]
+    }
+    assert not_json == {}
