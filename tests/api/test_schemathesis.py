@@ -2,9 +2,9 @@
 once with a partner organisation's key: no generated request, valid or not, may get a server
 error or a response the schema does not describe (status, content type, headers, body).
 
-Half of the valid requests are aimed at the records of ``programme_records`` (their ids in the
-path, their community in the body and the query), so that reads find data and a staff key's
-writes succeed, not only their error paths."""
+Every other valid request is aimed at the records of ``programme_records`` (their ids in the
+path, the body and the query, and dates a new record may have), so that reads find data and a
+staff key's writes succeed, not only their error paths."""
 
 from collections import Counter
 
@@ -14,7 +14,6 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -53,15 +52,42 @@ def wsgi_app():
             signal.connect(close_old_connections)
 
 
+# The ids a body or a query may hold, by name, and the collection of the record they point at.
+ID_FIELDS = {
+    "community": "communities",
+    "region": "regions",
+    "partner": "partners",
+    "negotiator": "negotiators",
+    "module": "training/modules",
+}
+
+# Moments a new record may have (from 2000, not in the future, after the incident of
+# programme_records): most generated ones are refused for one of these rules.
+MOMENTS = {
+    "date": "2025-06-02",
+    "occurred_at": "2025-06-02T10:00:00+03:00",
+    "performed_at": "2025-06-02T10:00:00+03:00",
+}
+
+
 def aim(case, records: dict) -> None:
-    """Point a valid case at records that exist (the values stay of the schema's types)."""
+    """Point a valid case's ids at records that exist and give a new record's dates a value the
+    API takes (the values stay of the schema's types; a null stays null)."""
     prefix = case.operation.path.removeprefix("/api/v1/").split("/{id}")[0].rstrip("/")
     if "id" in (case.path_parameters or {}) and prefix in records:
         case.path_parameters["id"] = records[prefix].pk
-    community = records["communities"].pk
     for values in (case.body, case.query):
-        if isinstance(values, dict) and "community" in values:
-            values["community"] = community
+        if not isinstance(values, dict):
+            continue
+        for name, collection in ID_FIELDS.items():
+            if values.get(name) is not None:
+                values[name] = records[collection].pk
+        if values.get("organisers"):
+            values["organisers"] = [records["negotiators"].pk]
+        if case.method.upper() == "POST":
+            for name, moment in MOMENTS.items():
+                if values.get(name) is not None:
+                    values[name] = moment
 
 
 def reached_data(response) -> bool:
@@ -78,7 +104,9 @@ def reached_data(response) -> bool:
 
 
 def run_operation(operation, mode, records, headers, runs: dict) -> None:
-    @given(case=operation.as_strategy(generation_mode=mode), aimed=st.booleans())
+    cases: Counter[str] = Counter()
+
+    @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
         max_examples=EXAMPLES[mode],
         deadline=None,
@@ -87,8 +115,9 @@ def run_operation(operation, mode, records, headers, runs: dict) -> None:
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
-    def run(case, aimed):
-        if aimed and mode is schemathesis.GenerationMode.POSITIVE:
+    def run(case):
+        cases["run"] += 1
+        if mode is schemathesis.GenerationMode.POSITIVE and cases["run"] % 2:
             aim(case, records)
         response = case.call_and_validate(headers=headers, checks=CHECKS)
         runs["calls"][operation.label] += 1
