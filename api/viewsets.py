@@ -141,6 +141,9 @@ class ScopedViewSet(viewsets.GenericViewSet[Any]):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        if self.action is None:
+            # A method this URL does not take: dispatch answers 405, whatever the query holds.
+            return
         refuse_nul_characters(request.query_params)
         self.check_query(request)
         if request.method not in SAFE_METHODS:

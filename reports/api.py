@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
@@ -37,6 +37,9 @@ from reports.selectors import indicator_scope, report_pdf_content, requestable_p
 # --- indicators -----------------------------------------------------------------------------------
 
 
+# What Period.parse accepts (case-insensitive, 2000 to 2100), so clients and generated requests
+# know a period's shape from the schema.
+@extend_schema_field({"type": "string", "pattern": "^(20[0-9]{2}|2100)(-[Hh][12])?$", "example": "2025-H1"})
 class PeriodField(serializers.CharField):
     """``2025-H1``, ``2025-H2`` or ``2025``, read into a :class:`Period`."""
 
@@ -178,7 +181,11 @@ class IndicatorsViewSet(ScopedViewSet):
 
     @extend_schema(
         parameters=[PeriodQuerySerializer],
-        responses={**INDICATOR_RESPONSES, 400: OpenApiResponse(ErrorSerializer, description="A bad period.")},
+        # Errors are JSON whatever the format asked for (ScopedViewSet.finalize_response).
+        responses={
+            **INDICATOR_RESPONSES,
+            (400, "application/json"): OpenApiResponse(ErrorSerializer, description="A bad period."),
+        },
     )
     def retrieve(self, request, *args, **kwargs):
         community = self.get_object()
@@ -315,7 +322,7 @@ class MonitoringReportViewSet(mixins.CreateModelMixin, ReadOnlyCollection):
     @extend_schema(
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The report's PDF."),
-            409: OpenApiResponse(ErrorSerializer, description="The report is not done yet."),
+            (409, "application/json"): OpenApiResponse(ErrorSerializer, description="The report is not done yet."),
         },
         filters=False,
     )

@@ -6,6 +6,8 @@ import re
 import pytest
 from rest_framework.test import APIClient
 
+from tests.communities.api_support import issue_key, key_client
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("api_settings")]
 
 LANGUAGES = ("uk", "en", "cs", "ru")
@@ -74,3 +76,28 @@ def test_ids_pages_and_page_sizes_start_at_1(schema):
 def test_every_url_of_a_filtered_collection_documents_the_400(schema):
     assert "400" in schema["paths"]["/api/v1/incidents/{id}/"]["get"]["responses"]
     assert "400" in schema["paths"]["/api/v1/events/"]["get"]["responses"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/indicators/", "/api/v1/indicators/{id}/"])
+def test_the_period_of_the_indicators_has_the_shape_the_api_accepts(schema, path, staff_user, community):
+    pattern = re.compile(parameters(schema, path)["period"]["schema"]["pattern"])
+    accepted = ("2000", "2025", "2025-H1", "2025-h2", "2100")
+    refused = ("by_kind", "1999", "2101", "2025-H3", "25", "2025H1")
+    assert all(pattern.search(period) for period in accepted)
+    assert not any(pattern.search(period) for period in refused)
+    # The API agrees with the schema on both sides.
+    client, url = key_client(issue_key(staff_user)), path.replace("{id}", str(community.pk))
+    assert all(client.get(url, {"period": p}).status_code == 200 for p in accepted)
+    assert all(client.get(url, {"period": p}).status_code == 400 for p in refused)
+
+
+def test_every_error_is_json_in_the_schema(schema):
+    # As the API answers it, whatever ?format= asked for (a PDF's 409, a CSV's 400).
+    not_json = {
+        f"{method.upper()} {path} {status}": list(response.get("content", {}))
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        for status, response in operation["responses"].items()
+        if int(status) >= 400 and list(response.get("content", {})) != ["application/json"]
+    }
+    assert not_json == {}

@@ -149,6 +149,15 @@ def test_405_for_a_method_the_route_does_not_have(negotiator_api, community):
     assert "GET" in response["Allow"]
 
 
+@pytest.mark.parametrize(("method", "path"), [("put", "/api/v1/events/"), ("trace", "/api/v1/communities/")])
+def test_405_for_a_method_the_route_does_not_have_whatever_the_query(staff_user, community, method, path):
+    # The query is checked for the method that takes it: an unknown method is a 405, not a 400
+    # for parameters it would never read.
+    query = f"?community={community.pk}&ordering=-date&x=%00"
+    response = getattr(key_client(issue_key(staff_user)), method)(path + query)
+    assert_error(response, 405, "method_not_allowed")
+
+
 def test_406_for_an_unknown_format(negotiator_api):
     assert (
         "csv"
