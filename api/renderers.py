@@ -115,6 +115,7 @@ class CsvRenderer(BaseRenderer):
 
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ILLEGAL_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -127,9 +128,10 @@ def _xlsx_value(value: Any) -> Any:
             return date.fromisoformat(value)
         except ValueError:
             return value
-    if isinstance(value, list | dict):
-        return _cell(value)
-    return str(value)
+    text = _cell(value) if isinstance(value, list | dict) else str(value)
+    # Control characters other than tab and line breaks cannot be stored in a worksheet: each
+    # becomes the replacement character, visibly.
+    return ILLEGAL_IN_XLSX.sub("\ufffd", text)
 
 
 class XlsxRenderer(BaseRenderer):

@@ -128,6 +128,9 @@ INDICATOR_RESPONSES = {
         description="One figure per line: period, community, community_name, indicator (its dotted path, e.g. "
         "events.participants), current, previous, change, to_date, baseline.",
     ),
+    (200, XlsxRenderer.media_type): OpenApiResponse(
+        OpenApiTypes.BINARY, description="The same figures as the CSV, one per row of an Excel workbook."
+    ),
 }
 
 
@@ -167,7 +170,7 @@ class IndicatorsViewSet(ScopedViewSet):
 
     def _respond(self, request, period: Period, communities, programme_wide: bool) -> Response:
         document = compute_indicators(period=period, communities=communities, programme_wide=programme_wide)
-        if request.accepted_renderer.format == "csv":
+        if request.accepted_renderer.format in ("csv", "xlsx"):
             return Response(figure_rows(document))
         return Response(document)
 

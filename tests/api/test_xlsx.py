@@ -55,3 +55,17 @@ def test_errors_stay_json_when_xlsx_is_asked(api_as):
     response = api_as("partner_key").get("/api/v1/events/", {"format": "xlsx", "date_after": "never"})
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
+
+
+def test_control_characters_become_visible_replacements(api_as, community):
+    OutreachEventFactory(community=community, title="Зустріч\x13\x16 у школі")
+    header, row = sheet_rows(api_as("staff").get("/api/v1/events/", {"format": "xlsx"}))
+    assert dict(zip(header, row, strict=True))["title"] == "Зустріч\ufffd\ufffd у школі"
+
+
+def test_indicators_as_xlsx_are_the_csv_figures_one_per_row(api_as):
+    client = api_as("staff")
+    as_csv = client.get("/api/v1/indicators/", {"period": "2025", "format": "csv"}).content.decode("utf-8-sig")
+    header, *rows = sheet_rows(client.get("/api/v1/indicators/", {"period": "2025", "format": "xlsx"}))
+    assert ",".join(header) == as_csv.splitlines()[0]
+    assert len(rows) == len(as_csv.splitlines()) - 1
