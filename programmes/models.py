@@ -119,6 +119,10 @@ class Programme(Timestamped):
             errors["starts_on"] = EARLIEST_DATE_MESSAGE
         if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
             errors["ends_on"] = _("A programme ends after it starts.")
+        if not errors and self.pk is not None and self.starts_on and self.ends_on:
+            outside = Q(joined_on__lt=self.starts_on) | Q(joined_on__gt=self.ends_on) | Q(left_on__gt=self.ends_on)
+            if Participation.objects.filter(outside, programme=self).exists():
+                errors["starts_on"] = _("Some communities take part outside these dates: change their periods first.")
         if errors:
             raise ValidationError(errors)
 

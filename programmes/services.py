@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError, Q, QuerySet
+from django.db.models import ProtectedError, QuerySet
 from django.utils.translation import gettext as _
 
 from api.changes import touch
@@ -34,17 +34,9 @@ def programme_touch(*, programme_ids: Iterable[int | None]) -> None:
 
 @transaction.atomic
 def programme_save(*, programme: Programme) -> Programme:
-    """Save ``programme`` as edited. Its new dates must still hold every participation period."""
+    """Save ``programme`` as edited. Its dates must still hold every participation period."""
     programme.full_clean()
     programme.save()
-    if programme.pk is not None:
-        outside = (
-            Q(joined_on__lt=programme.starts_on) | Q(joined_on__gt=programme.ends_on) | Q(left_on__gt=programme.ends_on)
-        )
-        if programme.participations.filter(outside).exists():
-            raise ValidationError(
-                {"starts_on": _("Some communities take part outside these dates: change their periods first.")}
-            )
     return programme
 
 
@@ -52,18 +44,16 @@ def programme_save(*, programme: Programme) -> Programme:
 def programme_delete(*, programme: Programme) -> None:
     """Delete ``programme`` with its funding, tranches and consortium. Refused while communities
     take part in it: activities are attributed to a programme through them."""
+    refusal = ValidationError(
+        _("%(programme)s has participating communities: remove their participation first.")
+        % {"programme": programme.code}
+    )
     if programme.participations.exists():
-        raise ValidationError(
-            _("%(programme)s has participating communities: remove their participation first.")
-            % {"programme": programme.code}
-        )
+        raise refusal
     try:
         programme.delete()
     except ProtectedError as error:  # a participation added meanwhile
-        raise ValidationError(
-            _("%(programme)s has participating communities: remove their participation first.")
-            % {"programme": programme.code}
-        ) from error
+        raise refusal from error
 
 
 @transaction.atomic

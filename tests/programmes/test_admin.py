@@ -107,3 +107,18 @@ def test_a_programme_is_added_with_its_communities(staff_client, community):
         date(2024, 2, 1),
         date(2024, 7, 1),
     ]
+
+
+def test_moving_a_programmes_dates_past_its_communities_is_refused_on_the_form(staff_client, community):
+    participation = ParticipationFactory(community=community, joined_on=date(2024, 2, 1))
+    programme = participation.programme
+    form = programme_form(community, [])
+    form.update(code=programme.code, starts_on="2024-06-01", ends_on="2026-12-31")
+    form.update(inline("participations", []))
+    page = staff_client.post(
+        reverse("admin:programmes_programme_change", args=[programme.pk]), form, headers={"accept-language": "en"}
+    )
+    assert page.status_code == 200
+    assert "Some communities take part outside these dates" in page.content.decode()
+    programme.refresh_from_db()
+    assert programme.starts_on == date(2024, 1, 1)
