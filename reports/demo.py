@@ -804,9 +804,8 @@ class DemoProgramme:
         them (none in Central Asia)."""
         programmes = {spec.code: self._programme(spec) for spec in DEMO_PROGRAMMES}
         isn = programmes["ISN-2023"]
-        for partnership in Partnership.objects.filter(community__in=self.communities).order_by(
-            "community", "joined_on"
-        ):
+        partnerships = Partnership.objects.filter(community__in=self.communities).select_related("community")
+        for partnership in partnerships.order_by("community", "joined_on"):
             self._take_part(isn, partnership.community, partnership.joined_on, partnership.left_on)
         for role, partner in ((ConsortiumRole.LEAD, self.partners[0]), (ConsortiumRole.PARTNER, self.partners[1])):
             self._member(isn, partner, role, isn.starts_on)
