@@ -14,6 +14,7 @@ from api.views import UnknownApiUrl
 from communities import api as communities_api
 from incidents import api as incidents_api
 from negotiators import api as negotiators_api
+from programmes import api as programmes_api
 from reports import api as reports_api
 from sync.api import ChangeFeed
 from training import api as training_api
@@ -23,6 +24,7 @@ COLLECTIONS = [
     ("regions", communities_api.RegionViewSet, "regions"),
     ("communities", communities_api.CommunityViewSet, "communities"),
     ("partners", communities_api.PartnerOrganisationViewSet, "partners"),
+    ("programmes", programmes_api.ProgrammeViewSet, "programmes"),
     ("negotiators", negotiators_api.NegotiatorViewSet, "negotiators"),
     ("training/modules", training_api.TrainingModuleViewSet, "training-modules"),
     ("training/sessions", training_api.TrainingSessionViewSet, "training-sessions"),

@@ -231,6 +231,7 @@ INSTALLED_APPS = [
     "privacy",
     "api",
     "communities",
+    "programmes",
     "negotiators",
     "training",
     "incidents",

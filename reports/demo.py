@@ -63,6 +63,26 @@ from privacy.erasure import person_anonymise
 from privacy.models import ErasureRecord, ErasureSource, PersonalDataView, ViewChannel
 from privacy.search import blind_index_q
 from privacy.viewlog import record_view
+from programmes.models import (
+    ConsortiumMember,
+    ConsortiumRole,
+    Donor,
+    DonorKind,
+    Funding,
+    FundingInstrument,
+    Participation,
+    Programme,
+    ProgrammeStatus,
+    Tranche,
+)
+from programmes.services import (
+    consortium_member_add,
+    donor_save,
+    funding_add,
+    participation_start,
+    programme_save,
+    tranche_add,
+)
 from training.models import ModuleLevel, TrainingModule, TrainingSession
 from training.services import attendance_record
 
@@ -224,6 +244,130 @@ def _spread_dates(rng: random.Random, start: date, end: date, count: int) -> lis
     return sorted(start + timedelta(days=offset) for offset in rng.sample(range(span + 1), count))
 
 
+@dataclass(frozen=True)
+class DemoProgrammeSpec:
+    code: str
+    name: str
+    name_en: str
+    implementing_organisation: str
+    starts_on: date
+    ends_on: date
+    countries: tuple[str, ...]
+    currency: str
+    budget: Decimal
+    status: str
+    # (donor name, country, kind, instrument, grant reference)
+    donors: tuple[tuple[str, str, str, str, str], ...]
+    # (amount, expected on, received on, condition)
+    tranches: tuple[tuple[Decimal, date, date | None, str], ...] = ()
+
+
+# The five programmes of the seeds (DOMAIN.md). Budgets, tranches and grant references are
+# illustrative. Seed 000's programme is the one the demo replays: its period holds the demo's
+# partnerships (2023 to 2025), not the original 2018-2019.
+DEMO_PROGRAMMES = (
+    DemoProgrammeSpec(
+        code="ISN-2023",
+        name="Інститут соціальних перемовників",
+        name_en="Institute of Social Negotiators",
+        implementing_organisation="ГО «Агенція сталого розвитку «АСТАР»",
+        starts_on=date(2023, 3, 1),
+        ends_on=date(2026, 12, 31),
+        countries=(Country.UKRAINE,),
+        currency="UAH",
+        budget=Decimal("4800000.00"),
+        status=ProgrammeStatus.ACTIVE,
+        donors=(
+            (
+                "Міжнародний фонд «Відродження»",
+                "UA",
+                DonorKind.FOUNDATION,
+                FundingInstrument.GRANT,
+                "IRF-2023-0457",
+            ),
+        ),
+        tranches=(
+            (Decimal("1600000.00"), date(2023, 3, 15), date(2023, 3, 20), "Підписання грантової угоди"),
+            (Decimal("1600000.00"), date(2024, 3, 1), date(2024, 3, 12), "Прийнятий річний звіт за 2023 рік"),
+            (Decimal("1600000.00"), date(2025, 3, 1), None, "Прийнятий річний звіт за 2024 рік"),
+        ),
+    ),
+    DemoProgrammeSpec(
+        code="RP-2017",
+        name="Відновні практики в громадах",
+        name_en="Restorative practices in communities",
+        implementing_organisation="ГО «Інститут миру і порозуміння» (ІМіП)",
+        starts_on=date(2017, 1, 1),
+        ends_on=date(2022, 12, 31),
+        countries=(Country.UKRAINE,),
+        currency="EUR",
+        budget=Decimal("650000.00"),
+        status=ProgrammeStatus.CLOSED,
+        donors=(("Folke Bernadotte Academy", "SE", DonorKind.GOVERNMENT, FundingInstrument.GRANT, "FBA-UA-2017-12"),),
+        tranches=(
+            (Decimal("325000.00"), date(2017, 2, 1), date(2017, 2, 10), "Signed agreement"),
+            (Decimal("325000.00"), date(2020, 2, 1), date(2020, 3, 2), "Mid-term evaluation accepted"),
+        ),
+    ),
+    DemoProgrammeSpec(
+        code="DOBRE-2023",
+        name="Децентралізація приносить кращі результати та ефективність (DOBRE)",
+        name_en="Decentralization Offering Better Results and Efficiency (DOBRE)",
+        implementing_organisation="Global Communities",
+        starts_on=date(2022, 1, 1),
+        ends_on=date(2025, 12, 31),
+        countries=(Country.UKRAINE,),
+        currency="USD",
+        budget=Decimal("120000.00"),
+        status=ProgrammeStatus.CLOSED,
+        donors=(
+            (
+                "USAID",
+                "US",
+                DonorKind.GOVERNMENT,
+                FundingInstrument.COOPERATIVE_AGREEMENT,
+                "AID-OAA-A-16-00043",
+            ),
+        ),
+    ),
+    DemoProgrammeSpec(
+        code="OPV-CZ",
+        name="Obec pro všechny",
+        name_en="A municipality for everyone",
+        implementing_organisation="Agentura pro sociální začleňování",
+        starts_on=date(2023, 7, 1),
+        ends_on=date(2026, 6, 30),
+        countries=(Country.CZECHIA,),
+        currency="CZK",
+        budget=Decimal("18500000.00"),
+        status=ProgrammeStatus.ACTIVE,
+        donors=(
+            (
+                "Evropský sociální fond plus (OP Zaměstnanost+)",
+                "EU",
+                DonorKind.MULTILATERAL,
+                FundingInstrument.GRANT,
+                "CZ.03.02.01/00/22_005/0001234",
+            ),
+        ),
+        tranches=((Decimal("9250000.00"), date(2023, 8, 1), date(2023, 8, 21), "Právní akt o poskytnutí podpory"),),
+    ),
+    DemoProgrammeSpec(
+        code="VS-CA",
+        name="Новые модели взаимоотношений между волонтерами и государством",
+        name_en="Volunteers and the state in Central Asia",
+        implementing_organisation="Программа Добровольцы ООН (ДООН)",
+        starts_on=date(2021, 1, 1),
+        ends_on=date(2022, 12, 31),
+        countries=(Country.KAZAKHSTAN, Country.KYRGYZSTAN, Country.UZBEKISTAN),
+        currency="USD",
+        budget=Decimal("90000.00"),
+        status=ProgrammeStatus.CLOSED,
+        donors=(("United Nations Volunteers (UNV)", "", DonorKind.MULTILATERAL, FundingInstrument.CONTRACT, ""),),
+    ),
+)
+
+
 class DemoProgramme:
     def __init__(self):
         self.rng = random.Random(SEED)
@@ -244,6 +388,7 @@ class DemoProgramme:
         self._media()
         self._personal_data_views()
         self._czech_engagements()
+        self._programmes()
         self._erasure_request()
 
     def _erasure_request(self) -> None:
@@ -650,6 +795,68 @@ class DemoProgramme:
                 title=f"Соціальні перемовники: {community.name}",
                 defaults={"medium": medium, "reach": int(reach), "community": community},
             )
+
+    # --- programmes ----------------------------------------------------------------------------
+    def _programmes(self) -> None:
+        """The five programmes of the seeds with their donors and tranches; seed 000's with the
+        demo's 25 communities (over their partnership periods) and the two Ukrainian partner
+        organisations as its consortium; a few communities in the others where the demo has
+        them (none in Central Asia)."""
+        programmes = {spec.code: self._programme(spec) for spec in DEMO_PROGRAMMES}
+        isn = programmes["ISN-2023"]
+        partnerships = Partnership.objects.filter(community__in=self.communities).select_related("community")
+        for partnership in partnerships.order_by("community", "joined_on"):
+            self._take_part(isn, partnership.community, partnership.joined_on, partnership.left_on)
+        for role, partner in ((ConsortiumRole.LEAD, self.partners[0]), (ConsortiumRole.PARTNER, self.partners[1])):
+            self._member(isn, partner, role, isn.starts_on)
+        for community in self.communities[:3]:
+            self._take_part(programmes["RP-2017"], community, date(2019, 3, 1), date(2022, 12, 31))
+        for community in self.communities[3:6]:
+            self._take_part(programmes["DOBRE-2023"], community, date(2023, 8, 16), date(2025, 6, 30))
+        self._take_part(programmes["OPV-CZ"], self.obec, date(2024, 4, 8), None)
+        self._member(programmes["OPV-CZ"], self.partners[2], ConsortiumRole.PARTNER, date(2024, 4, 1))
+
+    def _programme(self, spec: DemoProgrammeSpec) -> Programme:
+        programme = Programme.objects.filter(code=spec.code).first()
+        if programme is None:
+            programme = programme_save(
+                programme=Programme(
+                    code=spec.code,
+                    name=spec.name,
+                    name_en=spec.name_en,
+                    implementing_organisation=spec.implementing_organisation,
+                    starts_on=spec.starts_on,
+                    ends_on=spec.ends_on,
+                    countries=[str(country) for country in spec.countries],
+                    currency=spec.currency,
+                    budget=spec.budget,
+                    status=spec.status,
+                )
+            )
+        for name, country, kind, instrument, reference in spec.donors:
+            donor = Donor.objects.filter(name=name).first() or donor_save(
+                donor=Donor(name=name, country=country, kind=kind)
+            )
+            if not Funding.objects.filter(programme=programme, donor=donor).exists():
+                funding_add(programme=programme, donor=donor, instrument=instrument, grant_reference=reference)
+        for amount, expected_on, received_on, condition in spec.tranches:
+            if not Tranche.objects.filter(programme=programme, expected_on=expected_on).exists():
+                tranche_add(
+                    programme=programme,
+                    amount=amount,
+                    expected_on=expected_on,
+                    received_on=received_on,
+                    condition=condition,
+                )
+        return programme
+
+    def _take_part(self, programme: Programme, community: Community, joined_on: date, left_on: date | None) -> None:
+        if not Participation.objects.filter(programme=programme, community=community, joined_on=joined_on).exists():
+            participation_start(programme=programme, community=community, joined_on=joined_on, left_on=left_on)
+
+    def _member(self, programme: Programme, partner: PartnerOrganisation, role: str, joined_on: date) -> None:
+        if not ConsortiumMember.objects.filter(programme=programme, partner=partner).exists():
+            consortium_member_add(programme=programme, partner=partner, role=role, joined_on=joined_on)
 
     def _czech_engagements(self) -> None:
         partner = self.partners[2]

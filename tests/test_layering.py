@@ -14,6 +14,7 @@ LAYERS: list[set[str]] = [
     {"accounts", "privacy"},
     {"api"},
     {"communities"},
+    {"programmes"},
     {"negotiators"},
     {"training", "incidents"},
     {"reports", "sync"},

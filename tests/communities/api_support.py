@@ -24,6 +24,7 @@ from tests.communities.factories import (
     UserFactory,
 )
 from tests.negotiators.factories import OutreachEventFactory
+from tests.programmes.factories import programme_in
 from tests.reports.factories import done_report
 from tests.training.factories import TrainingModuleFactory, TrainingSessionFactory
 
@@ -106,6 +107,7 @@ def records_in(community, *, partner, negotiator, actor) -> dict:
         "regions": community.region,
         "communities": community,
         "partners": partner,
+        "programmes": programme_in(community, partner=partner),
         "negotiators": negotiator,
         "training/modules": module,
         "training/sessions": TrainingSessionFactory(module=module, host_community=community),

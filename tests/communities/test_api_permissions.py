@@ -45,6 +45,9 @@ MATRIX = {
     ("partners/", "POST"): NO_WRITE_ROUTE,
     # A negotiator sees no partner organisation at all.
     ("partners/{id}/", "GET"): (401, 403, 200, 200, 404, 200, 200, 200, 404),
+    ("programmes/", "GET"): READ,
+    ("programmes/", "POST"): NO_WRITE_ROUTE,
+    ("programmes/{id}/", "GET"): READ_ONE,
     ("negotiators/", "GET"): READ,
     ("negotiators/", "POST"): NO_WRITE_ROUTE,
     ("negotiators/{id}/", "GET"): READ_ONE,

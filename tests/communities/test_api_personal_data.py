@@ -48,6 +48,8 @@ FORBIDDEN_EVERYWHERE = {
 FORBIDDEN_IN = {
     "incidents": {"description", "latitude", "longitude"},
     "incidents/actions": {"description"},
+    # The NGO's finances: the budget, the tranches and what each donor gives.
+    "programmes": {"budget", "tranches", "amount"},
 }
 
 

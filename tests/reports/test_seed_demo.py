@@ -124,3 +124,25 @@ def test_the_data_protection_officer_finds_views_in_the_log(seeded, client):
     response = client.get(reverse("admin:privacy_personaldataview_changelist"))
     assert response.status_code == 200
     assert response.context["cl"].result_count == PersonalDataView.objects.count()
+
+
+def test_demo_has_the_five_programmes_of_the_seeds(seeded):
+    from programmes.models import Programme
+
+    assert set(Programme.objects.values_list("code", flat=True)) == {
+        "ISN-2023",
+        "RP-2017",
+        "DOBRE-2023",
+        "OPV-CZ",
+        "VS-CA",
+    }
+    isn = Programme.objects.get(code="ISN-2023")
+    ukrainian = Community.objects.filter(region__name="Хмельницька область")
+    assert set(isn.participations.values_list("community", flat=True)) == set(ukrainian.values_list("pk", flat=True))
+    assert isn.participations.filter(left_on__isnull=False).count() == 1
+    demo_partner = PartnerOrganisation.objects.get(members__username="partner")
+    assert isn.consortium.filter(partner=demo_partner, role="lead").exists()
+    assert isn.fundings.get().donor.name == "Міжнародний фонд «Відродження»"
+    assert isn.tranches.count() == 3
+    assert Programme.objects.get(code="VS-CA").countries == ["KZ", "KG", "UZ"]
+    assert not Programme.objects.get(code="VS-CA").participations.exists()

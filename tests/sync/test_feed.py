@@ -9,10 +9,13 @@ from communities.services import community_save
 from config.api_urls import COLLECTIONS as ROUTES
 from incidents.models import Incident
 from negotiators.models import OutreachEvent
+from programmes.models import ConsortiumMember
+from programmes.services import consortium_member_add, consortium_member_remove, participation_start
 from tests.communities.api_support import issue_key, key_client, records_in
-from tests.communities.factories import CommunityFactory, RegionFactory
+from tests.communities.factories import CommunityFactory, PartnerOrganisationFactory, RegionFactory
 from tests.incidents.factories import IncidentFactory
 from tests.negotiators.factories import NegotiatorFactory, OutreachEventFactory
+from tests.programmes.factories import ProgrammeFactory, programme_in
 from tests.sync.support import differences, follow, full_pull
 from tests.training.factories import TrainingSessionFactory
 from training.services import attendance_delete, attendance_record
@@ -167,3 +170,30 @@ def test_every_collection_of_records_is_in_the_change_log():
     computed = {"indicators", "reports"}  # figures on request, and report jobs: not records to copy
     assert set(COLLECTIONS) == {prefix for prefix, _viewset, _basename in ROUTES} - computed
     assert all(COLLECTIONS[prefix].viewset is viewset for prefix, viewset, _basename in ROUTES if prefix in COLLECTIONS)
+
+
+def test_a_partner_joining_and_leaving_a_consortium_gets_the_programme_and_loses_it(copies):
+    """Through its consortium alone: the programme's community is not one it covers."""
+    newcomer = PartnerOrganisationFactory()
+    copies["newcomer"] = [key_client(issue_key(newcomer)), {}, ""]
+    programme = programme_in(CommunityFactory(), code="JOIN-1")
+    assert in_step(copies) == {**NONE, "newcomer": []}
+    assert ("programmes", programme.pk) in copies["staff"][1]
+    assert ("programmes", programme.pk) not in copies["newcomer"][1]
+    member = consortium_member_add(programme=programme, partner=newcomer, joined_on=programme.starts_on)
+    assert in_step(copies) == {**NONE, "newcomer": []}
+    assert copies["newcomer"][1][("programmes", programme.pk)]["consortium"][0]["partner"] == newcomer.pk
+    consortium_member_remove(member=ConsortiumMember.objects.get(pk=member.pk))
+    assert in_step(copies) == {**NONE, "newcomer": []}
+    assert ("programmes", programme.pk) not in copies["newcomer"][1]
+    assert "budget" not in str(copies["partner"][1])
+
+
+def test_a_community_taking_part_brings_the_programme_to_its_partner_and_negotiator(copies, community):
+    programme = ProgrammeFactory(code="PART-1")
+    assert in_step(copies) == NONE
+    assert ("programmes", programme.pk) not in copies["partner"][1]
+    participation_start(programme=programme, community=community, joined_on=programme.starts_on)
+    assert in_step(copies) == NONE
+    assert ("programmes", programme.pk) in copies["partner"][1]
+    assert ("programmes", programme.pk) in copies["negotiator"][1]

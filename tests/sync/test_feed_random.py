@@ -1,5 +1,6 @@
 """Any mix of writes, in a seeded random order: after each burst, every caller's copy built from the
-feed equals a full pull (two partners with overlapping coverage, staff, a negotiator)."""
+feed equals a full pull (two partners with overlapping coverage, staff, a negotiator), programmes'
+communities and consortia changing too."""
 
 import random
 
@@ -8,10 +9,18 @@ import pytest
 from communities.services import community_save
 from incidents.models import Incident
 from negotiators.models import MediaMention, OutreachEvent
+from programmes.models import ConsortiumMember, Participation
+from programmes.services import (
+    consortium_member_add,
+    consortium_member_remove,
+    participation_start,
+    programme_parts_delete,
+)
 from tests.communities.api_support import issue_key, key_client
 from tests.communities.factories import CommunityFactory, PartnerOrganisationFactory, RegionFactory
 from tests.incidents.factories import IncidentFactory
 from tests.negotiators.factories import MediaMentionFactory, NegotiatorFactory, OutreachEventFactory
+from tests.programmes.factories import ProgrammeFactory
 from tests.sync.support import differences, follow, full_pull
 from tests.training.factories import TrainingSessionFactory
 from training.models import Attendance
@@ -23,9 +32,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("api_settings")]
 class RandomWrites:
     """Writes of every kind the feed must follow, chosen by a seeded generator."""
 
-    def __init__(self, rng, communities, negotiators, sessions, partners, actor):
+    def __init__(self, rng, communities, negotiators, sessions, partners, actor, programmes):
         self.rng, self.communities, self.negotiators = rng, communities, negotiators
         self.sessions, self.partners, self.actor = sessions, partners, actor
+        self.programmes = programmes
         self.operations = [
             self.create,
             self.create,
@@ -39,6 +49,8 @@ class RandomWrites:
             self.rename,
             self.attend,
             self.attend,
+            self.take_part,
+            self.consortium,
         ]
 
     def step(self) -> None:
@@ -92,6 +104,22 @@ class RandomWrites:
         else:
             attendance_record(session=session, negotiator=negotiator, actor=self.actor)
 
+    def take_part(self):
+        programme, community = self.rng.choice(self.programmes), self.rng.choice(self.communities)
+        existing = Participation.objects.filter(programme=programme, community=community)
+        if existing.exists():
+            programme_parts_delete(parts=existing)
+        else:
+            participation_start(programme=programme, community=community, joined_on=programme.starts_on)
+
+    def consortium(self):
+        programme, partner = self.rng.choice(self.programmes), self.rng.choice(self.partners)
+        member = ConsortiumMember.objects.filter(programme=programme, partner=partner).first()
+        if member:
+            consortium_member_remove(member=member)
+        else:
+            consortium_member_add(programme=programme, partner=partner, joined_on=programme.starts_on)
+
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_random_writes_leave_every_copy_equal_to_a_full_pull(seed, api_as, staff_user, negotiator_user, community):
@@ -101,7 +129,8 @@ def test_random_writes_leave_every_copy_equal_to_a_full_pull(seed, api_as, staff
     sessions = [TrainingSessionFactory(host_community=rng.choice(communities)) for _ in range(2)]
     first = PartnerOrganisationFactory(communities=communities[:2])
     second = PartnerOrganisationFactory(communities=communities[1:3])
-    writes = RandomWrites(rng, communities, negotiators, sessions, [first, second], staff_user)
+    programmes = [ProgrammeFactory(), ProgrammeFactory()]
+    writes = RandomWrites(rng, communities, negotiators, sessions, [first, second], staff_user, programmes)
     callers = {
         "first partner": key_client(issue_key(first)),
         "second partner": key_client(issue_key(second)),

@@ -1,0 +1,165 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import periods_overlap
+from programmes.models import (
+    PARTICIPATION_OVERLAP_MESSAGE,
+    ConsortiumMember,
+    Donor,
+    Funding,
+    Participation,
+    Programme,
+    Tranche,
+)
+from programmes.services import (
+    donor_save,
+    programme_delete,
+    programme_part_save,
+    programme_parts_delete,
+    programme_save,
+    programme_touch,
+)
+
+
+class ParticipationFormSet(forms.BaseInlineFormSet):
+    """The periods as typed, checked together: ``Participation.clean`` compares a row only with
+    the saved ones, so two new overlapping periods of one community would both be saved."""
+
+    def clean(self):
+        super().clean()
+        seen: dict[int, list[tuple]] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            if not data or (self.can_delete and self._should_delete_form(form)):
+                continue
+            community, joined_on = data.get("community"), data.get("joined_on")
+            if community is None or joined_on is None:
+                continue
+            period = (joined_on, data.get("left_on"))
+            if any(periods_overlap(period, other) for other in seen.get(community.pk, [])):
+                form.add_error("joined_on", PARTICIPATION_OVERLAP_MESSAGE)
+            seen.setdefault(community.pk, []).append(period)
+
+
+class FundingInline(admin.TabularInline):
+    model = Funding
+    extra = 0
+    fields = ["donor", "instrument", "grant_reference", "amount"]
+    autocomplete_fields = ["donor"]
+
+
+class TrancheInline(admin.TabularInline):
+    model = Tranche
+    extra = 0
+    fields = ["amount", "expected_on", "received_on", "condition"]
+
+
+class ConsortiumMemberInline(admin.TabularInline):
+    model = ConsortiumMember
+    extra = 0
+    fields = ["partner", "role", "joined_on", "left_on"]
+    autocomplete_fields = ["partner"]
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    formset = ParticipationFormSet
+    extra = 0
+    fields = ["community", "joined_on", "left_on"]
+    autocomplete_fields = ["community"]
+
+
+@admin.register(Donor)
+class DonorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country"]
+    list_filter = ["kind"]
+    search_fields = ["name", "country"]
+
+    def save_model(self, request, obj, form, change):
+        donor_save(donor=obj)
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    """A programme with its funding, tranches, consortium and communities. Deleting one that
+    communities take part in is refused: the admin lists the participations in the way (they
+    are protected)."""
+
+    list_display = ["code", "name_en", "status", "starts_on", "ends_on", "currency", "budget"]
+    list_filter = ["status", "fundings__donor"]
+    search_fields = ["code", "name", "name_en", "implementing_organisation"]
+    date_hierarchy = "starts_on"
+    inlines = [FundingInline, TrancheInline, ConsortiumMemberInline, ParticipationInline]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "name_en", "implementing_organisation", "status"]}),
+        (_("Period and countries"), {"fields": [("starts_on", "ends_on"), "countries"]}),
+        (_("Budget"), {"fields": [("currency", "budget")]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        programme_save(programme=obj)
+
+    def delete_model(self, request, obj):
+        programme_delete(programme=obj)
+
+    def delete_queryset(self, request, queryset):
+        for programme in queryset:
+            programme_delete(programme=programme)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The inlines' rows are part of the programme the API shows.
+        programme_touch(programme_ids=[form.instance.pk])
+
+
+class ProgrammePartAdmin(admin.ModelAdmin):
+    """A row of a programme edited on its own: through the services, so that its programme
+    counts as changed for the API's sync."""
+
+    def save_model(self, request, obj, form, change):
+        programme_part_save(part=obj)
+
+    def delete_model(self, request, obj):
+        programme_parts_delete(parts=type(obj)._default_manager.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        programme_parts_delete(parts=queryset)
+
+
+@admin.register(Funding)
+class FundingAdmin(ProgrammePartAdmin):
+    list_display = ["programme", "donor", "instrument", "grant_reference", "amount"]
+    list_filter = ["instrument", "donor__kind"]
+    search_fields = ["programme__code", "donor__name", "grant_reference"]
+    autocomplete_fields = ["programme", "donor"]
+    list_select_related = ["programme", "donor"]
+
+
+@admin.register(Tranche)
+class TrancheAdmin(ProgrammePartAdmin):
+    list_display = ["programme", "amount", "expected_on", "received_on"]
+    list_filter = ["programme"]
+    search_fields = ["programme__code", "condition"]
+    autocomplete_fields = ["programme"]
+    date_hierarchy = "expected_on"
+    list_select_related = ["programme"]
+
+
+@admin.register(ConsortiumMember)
+class ConsortiumMemberAdmin(ProgrammePartAdmin):
+    list_display = ["programme", "partner", "role", "joined_on", "left_on"]
+    list_filter = ["role", "programme"]
+    search_fields = ["programme__code", "partner__name", "partner__short_name"]
+    autocomplete_fields = ["programme", "partner"]
+    list_select_related = ["programme", "partner"]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(ProgrammePartAdmin):
+    list_display = ["programme", "community", "joined_on", "left_on"]
+    list_filter = ["programme", "community__region__country"]
+    search_fields = ["programme__code", "community__name"]
+    autocomplete_fields = ["programme", "community"]
+    date_hierarchy = "joined_on"
+    list_select_related = ["programme", "community"]

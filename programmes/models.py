@@ -1,0 +1,312 @@
+"""Funded programmes: their donors and funding, tranches, consortium of partner organisations and
+the communities taking part over periods. Activities will be attributed to a programme, so a
+programme with participations cannot be deleted."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import (
+    EARLIEST_DATE_MESSAGE,
+    EARLIEST_RECORD_DATE,
+    Community,
+    Country,
+    PartnerOrganisation,
+    Timestamped,
+    open_between,
+)
+
+
+class DonorKind(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    MULTILATERAL = "multilateral", _("Multilateral organisation")
+    FOUNDATION = "foundation", _("Foundation")
+    CORPORATE = "corporate", _("Corporate")
+    OTHER = "other", _("Other")
+
+
+class Donor(Timestamped):
+    """Who funds programmes: a government agency, a multilateral body, a foundation, a company."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    country = models.CharField(
+        _("country"), max_length=60, blank=True, help_text=_("An ISO code or a name, e.g. US, SE or EU.")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=DonorKind.choices)
+
+    class Meta:
+        verbose_name = _("donor")
+        verbose_name_plural = _("donors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgrammeStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
+def validate_countries(value: object) -> None:
+    """A non-empty list of distinct country codes the portal knows (``communities.Country``)."""
+    if not isinstance(value, list):
+        raise ValidationError(_('Give the countries as a list of codes, e.g. ["UA", "CZ"].'), code="invalid_countries")
+    if not value:
+        raise ValidationError(_("Give at least one country."), code="invalid_countries")
+    unknown = [code for code in value if code not in Country.values]
+    if unknown:
+        raise ValidationError(
+            _("Unknown country codes: %(codes)s. Use %(known)s.")
+            % {"codes": ", ".join(map(str, unknown)), "known": ", ".join(Country.values)},
+            code="invalid_countries",
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("A country is listed twice."), code="invalid_countries")
+
+
+currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use the three capital letters of an ISO 4217 code, e.g. UAH."))
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]*$", _("Use letters, digits, hyphens and underscores, e.g. ISN-2018.")
+)
+
+
+class Programme(Timestamped):
+    """A funded programme: its period, countries, budget and status. Its donors, tranches,
+    consortium and communities are rows of their own."""
+
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, validators=[code_validator], help_text=_("Short, e.g. ISN-2018.")
+    )
+    name = models.CharField(_("name"), max_length=300, help_text=_("In the language of its country."))
+    name_en = models.CharField(_("name in English"), max_length=300)
+    implementing_organisation = models.CharField(_("implementing organisation"), max_length=300)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    countries = models.JSONField(
+        _("countries"), default=list, validators=[validate_countries], help_text=_('Country codes, e.g. ["UA"].')
+    )
+    currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
+    budget = models.DecimalField(
+        _("budget"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)], help_text=_("In its currency.")
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=ProgrammeStatus.choices, default=ProgrammeStatus.PLANNED
+    )
+    donors = models.ManyToManyField(Donor, through="Funding", related_name="programmes", verbose_name=_("donors"))
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-starts_on", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="programme_ends_after_start"),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="programme_budget_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name_en}"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.starts_on and self.starts_on < EARLIEST_RECORD_DATE:
+            errors["starts_on"] = EARLIEST_DATE_MESSAGE
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            errors["ends_on"] = _("A programme ends after it starts.")
+        if not errors and self.pk is not None and self.starts_on and self.ends_on:
+            outside = Q(joined_on__lt=self.starts_on) | Q(joined_on__gt=self.ends_on) | Q(left_on__gt=self.ends_on)
+            if Participation.objects.filter(outside, programme=self).exists():
+                errors["starts_on"] = _("Some communities take part outside these dates: change their periods first.")
+        if errors:
+            raise ValidationError(errors)
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class FundingInstrument(models.TextChoices):
+    GRANT = "grant", _("Grant")
+    CONTRACT = "contract", _("Contract")
+    COOPERATIVE_AGREEMENT = "cooperative_agreement", _("Cooperative agreement")
+    SUBGRANT = "subgrant", _("Sub-grant")
+    IN_KIND = "in_kind", _("In-kind support")
+    OTHER = "other", _("Other")
+
+
+class Funding(Timestamped):
+    """A donor's funding of a programme: the instrument and the grant reference its reports cite."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="fundings", verbose_name=_("programme")
+    )
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="fundings", verbose_name=_("donor"))
+    instrument = models.CharField(_("funding instrument"), max_length=24, choices=FundingInstrument.choices)
+    grant_reference = models.CharField(_("grant reference"), max_length=100, blank=True)
+    amount = models.DecimalField(
+        _("amount"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("In the programme's currency."),
+    )
+
+    class Meta:
+        verbose_name = _("funding")
+        verbose_name_plural = _("funding")
+        ordering = ["programme", "donor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "donor"], name="funding_one_per_donor_and_programme"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="funding_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.donor} → {self.programme.code}"
+
+
+class Tranche(Timestamped):
+    """A instalment of a programme's funding: how much, when it is expected, when it came, and on
+    what condition (a report accepted, an audit)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="tranches", verbose_name=_("programme")
+    )
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    expected_on = models.DateField(_("expected on"))
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    condition = models.TextField(_("condition"), blank=True)
+
+    class Meta:
+        verbose_name = _("tranche")
+        verbose_name_plural = _("tranches")
+        ordering = ["programme", "expected_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="tranche_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.code} {self.expected_on}: {self.amount}"
+
+
+class ConsortiumRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    PARTNER = "partner", _("Partner")
+    ASSOCIATE = "associate", _("Associate")
+
+
+PERIOD_ORDER_MESSAGE = _("The leaving date is before the joining date.")
+
+
+class ConsortiumMember(Timestamped):
+    """A partner organisation in a programme's consortium, with its role, from when to when. It
+    sees the programme through the API while it is recorded here."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="consortium", verbose_name=_("programme")
+    )
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        related_name="consortium_memberships",
+        verbose_name=_("partner organisation"),
+    )
+    role = models.CharField(_("role"), max_length=12, choices=ConsortiumRole.choices, default=ConsortiumRole.PARTNER)
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consortium member")
+        verbose_name_plural = _("consortium")
+        ordering = ["programme", "joined_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "partner"], name="consortium_one_row_per_partner"),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="consortium_left_after_joined",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} ({self.get_role_display()}, {self.programme.code})"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.joined_on and self.left_on and self.left_on < self.joined_on:
+            errors["left_on"] = PERIOD_ORDER_MESSAGE
+        if errors:
+            raise ValidationError(errors)
+
+
+PARTICIPATION_OVERLAP_MESSAGE = _("This period overlaps another period of the same community in this programme.")
+
+
+class Participation(Timestamped):
+    """A period a community takes part in a programme. A community may take part in several
+    programmes at once, and in one programme over several periods that do not overlap."""
+
+    programme = models.ForeignKey(
+        # PROTECT: activities will be attributed to the programme through its communities.
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("programme"),
+    )
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="participations", verbose_name=_("community")
+    )
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participation in a programme")
+        verbose_name_plural = _("participating communities")
+        ordering = ["programme", "community", "joined_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="participation_left_after_joined",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "community"],
+                condition=Q(left_on__isnull=True),
+                name="participation_one_open_per_community",
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "programme"], name="participation_community")]
+
+    def __str__(self) -> str:
+        return f"{self.community} ({self.joined_on} – {self.left_on or '…'})"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.joined_on and self.left_on and self.left_on < self.joined_on:
+            errors["left_on"] = PERIOD_ORDER_MESSAGE
+        # In the admin's inline on a new programme the programme is set but not saved yet.
+        programme = self.programme if self.programme_id or Participation.programme.is_cached(self) else None
+        if programme is not None and self.joined_on:
+            if not programme.covers(self.joined_on):
+                errors["joined_on"] = _("The programme runs from %(start)s to %(end)s: join within it.") % {
+                    "start": programme.starts_on,
+                    "end": programme.ends_on,
+                }
+            if self.left_on and not programme.covers(self.left_on) and "left_on" not in errors:
+                errors["left_on"] = _("The programme runs from %(start)s to %(end)s: leave within it.") % {
+                    "start": programme.starts_on,
+                    "end": programme.ends_on,
+                }
+        saved = programme is not None and programme.pk is not None
+        if saved and self.community_id and self.joined_on and "joined_on" not in errors:
+            others = Participation.objects.filter(programme=programme, community_id=self.community_id)
+            if others.exclude(pk=self.pk).filter(open_between(self.joined_on, self.left_on)).exists():
+                errors["joined_on"] = PARTICIPATION_OVERLAP_MESSAGE
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,29 @@
+"""Reads of programmes, scoped to who is asking."""
+
+from django.db.models import Q, QuerySet
+
+from access.capabilities import Capability
+from access.viewer import Viewer
+from communities.selectors import partner_scope, sees_every_community, visible_communities
+from programmes.models import Participation, Programme
+
+
+def visible_programmes(viewer: Viewer) -> QuerySet[Programme]:
+    """The programmes ``viewer`` may see: staff and programme managers all; a partner organisation
+    (its key, or its members) those whose consortium it is in, and a negotiator or a partner those
+    a community they see takes part in (the change feed follows records through their
+    communities, so what a partner sees of a community it sees everywhere). Anyone else none.
+    Membership and participation count whatever their dates: a programme's history stays with
+    those who took part in it."""
+    programmes = Programme.objects.all()
+    if sees_every_community(viewer):
+        return programmes
+    taking_part = Q(
+        pk__in=Participation.objects.filter(community__in=visible_communities(viewer)).values("programme_id")
+    )
+    if viewer.can(Capability.SEES_COVERED_COMMUNITIES):
+        member = Q(pk__in=Programme.objects.filter(**partner_scope(viewer, "consortium__partner")).values("pk"))
+        return programmes.filter(member | taking_part)
+    if viewer.can(Capability.SEES_OWN_COMMUNITY):
+        return programmes.filter(taking_part)
+    return programmes.none()

@@ -1,0 +1,97 @@
+from datetime import date
+from decimal import Decimal
+from typing import cast
+
+import factory
+
+from communities.models import Country
+from programmes.models import (
+    ConsortiumMember,
+    ConsortiumRole,
+    Donor,
+    DonorKind,
+    Funding,
+    FundingInstrument,
+    Participation,
+    Programme,
+    ProgrammeStatus,
+    Tranche,
+)
+from tests.communities.factories import CommunityFactory, PartnerOrganisationFactory
+
+
+class DonorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Donor
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Фонд {n}")
+    country = "UA"
+    kind = DonorKind.FOUNDATION
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    code = factory.Sequence(lambda n: f"PRG-{n}")
+    name = factory.Sequence(lambda n: f"Програма {n}")
+    name_en = factory.Sequence(lambda n: f"Programme {n}")
+    implementing_organisation = "ГО «Інститут миру і порозуміння»"
+    starts_on = date(2024, 1, 1)
+    ends_on = date(2026, 12, 31)
+    countries = factory.LazyFunction(lambda: [Country.UKRAINE.value])
+    currency = "UAH"
+    budget = Decimal("1500000.00")
+    status = ProgrammeStatus.ACTIVE
+
+
+class FundingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Funding
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    donor = factory.SubFactory(DonorFactory)
+    instrument = FundingInstrument.GRANT
+    grant_reference = factory.Sequence(lambda n: f"GR-{n:04d}")
+
+
+class TrancheFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tranche
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    amount = Decimal("500000.00")
+    expected_on = date(2024, 3, 1)
+    condition = "Після затвердження звіту за півріччя"
+
+
+class ConsortiumMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsortiumMember
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    partner = factory.SubFactory(PartnerOrganisationFactory)
+    role = ConsortiumRole.PARTNER
+    joined_on = date(2024, 1, 1)
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    community = factory.SubFactory(CommunityFactory)
+    joined_on = date(2024, 2, 1)
+
+
+def programme_in(community, *, partner=None, **fields) -> Programme:
+    """A programme ``community`` takes part in, funded by a donor with a tranche, with ``partner``
+    (if given) as the lead of its consortium."""
+    programme = cast(Programme, ProgrammeFactory(**fields))
+    FundingFactory(programme=programme)
+    TrancheFactory(programme=programme)
+    ParticipationFactory(programme=programme, community=community)
+    if partner is not None:
+        ConsortiumMemberFactory(programme=programme, partner=partner, role=ConsortiumRole.LEAD)
+    return programme

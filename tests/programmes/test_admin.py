@@ -1,0 +1,124 @@
+"""The programme's admin page: deleting one with communities is refused with the reason, and its
+inline rows are checked together."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from programmes.models import Participation, Programme
+from tests.accounts.support import verified_login
+from tests.programmes.factories import ParticipationFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    verified_login(client, staff_user)
+    return client
+
+
+def test_deleting_a_programme_with_communities_is_refused_naming_them(staff_client, community):
+    participation = ParticipationFactory(community=community)
+    programme = participation.programme
+    url = reverse("admin:programmes_programme_delete", args=[programme.pk])
+    page = staff_client.post(url, {"post": "yes"}, headers={"accept-language": "en"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "would require deleting the following protected related objects" in text
+    assert community.name in text
+    assert Programme.objects.filter(pk=programme.pk).exists()
+
+
+def test_a_programme_without_communities_is_deleted(staff_client):
+    programme = ProgrammeFactory()
+    url = reverse("admin:programmes_programme_delete", args=[programme.pk])
+    assert staff_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Programme.objects.filter(pk=programme.pk).exists()
+
+
+def inline(prefix: str, rows: list[dict]) -> dict:
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
+    return data
+
+
+def programme_form(community, periods) -> dict:
+    return {
+        "code": "NEW-1",
+        "name": "Нова програма",
+        "name_en": "New programme",
+        "implementing_organisation": "ГО «Інститут миру і порозуміння»",
+        "status": "planned",
+        "starts_on": "2024-01-01",
+        "ends_on": "2024-12-31",
+        "countries": '["UA"]',
+        "currency": "UAH",
+        "budget": "1000",
+        **inline("fundings", []),
+        **inline("tranches", []),
+        **inline("consortium", []),
+        **inline(
+            "participations",
+            [{"community": community.pk, "joined_on": start, "left_on": end} for start, end in periods],
+        ),
+    }
+
+
+def test_two_overlapping_periods_typed_together_are_refused(staff_client, community):
+    url = reverse("admin:programmes_programme_add")
+    with translation.override("en"):
+        page = staff_client.post(
+            url,
+            programme_form(community, [("2024-02-01", "2024-06-30"), ("2024-06-01", "")]),
+            headers={"accept-language": "en"},
+        )
+    assert page.status_code == 200
+    assert "This period overlaps another period of the same community in this programme." in page.content.decode()
+    assert not Programme.objects.exists()
+
+
+def test_a_period_outside_the_new_programme_is_refused(staff_client, community):
+    page = staff_client.post(
+        reverse("admin:programmes_programme_add"),
+        programme_form(community, [("2025-02-01", "")]),
+        headers={"accept-language": "en"},
+    )
+    assert page.status_code == 200
+    assert "The programme runs from 2024-01-01 to 2024-12-31: join within it." in page.content.decode()
+
+
+def test_a_programme_is_added_with_its_communities(staff_client, community):
+    page = staff_client.post(
+        reverse("admin:programmes_programme_add"),
+        programme_form(community, [("2024-02-01", "2024-06-30"), ("2024-07-01", "")]),
+    )
+    assert page.status_code == 302, page.content.decode()[:2000]
+    programme = Programme.objects.get(code="NEW-1")
+    assert list(Participation.objects.filter(programme=programme).values_list("joined_on", flat=True)) == [
+        date(2024, 2, 1),
+        date(2024, 7, 1),
+    ]
+
+
+def test_moving_a_programmes_dates_past_its_communities_is_refused_on_the_form(staff_client, community):
+    participation = ParticipationFactory(community=community, joined_on=date(2024, 2, 1))
+    programme = participation.programme
+    form = programme_form(community, [])
+    form.update(code=programme.code, starts_on="2024-06-01", ends_on="2026-12-31")
+    form.update(inline("participations", []))
+    page = staff_client.post(
+        reverse("admin:programmes_programme_change", args=[programme.pk]), form, headers={"accept-language": "en"}
+    )
+    assert page.status_code == 200
+    assert "Some communities take part outside these dates" in page.content.decode()
+    programme.refresh_from_db()
+    assert programme.starts_on == date(2024, 1, 1)
