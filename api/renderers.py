@@ -92,10 +92,10 @@ def _attach(renderer_context: Mapping[str, Any], extension: str) -> None:
         response["Content-Disposition"] = f'attachment; filename="zlagoda-{name}.{extension}"'
 
 
-class CsvRenderer(BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
+class TableRenderer(BaseRenderer):
+    """A response's rows as a table (``table``); subclasses write the file in ``write``."""
+
+    extension = ""
 
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
@@ -104,13 +104,26 @@ class CsvRenderer(BaseRenderer):
         if data is None:
             return b""
         columns, rows = table(data, renderer_context)
+        content = self.write(columns, rows, renderer_context)
+        _attach(renderer_context, self.extension)
+        return content
+
+    def write(self, columns: list[str], rows: list[dict[str, Any]], renderer_context: Mapping[str, Any]) -> bytes:
+        raise NotImplementedError
+
+
+class CsvRenderer(TableRenderer):
+    media_type = "text/csv"
+    format = extension = "csv"
+    charset = "utf-8"
+
+    def write(self, columns: list[str], rows: list[dict[str, Any]], renderer_context: Mapping[str, Any]) -> bytes:
         buffer = io.StringIO()
         buffer.write("\ufeff")
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(columns)
         for row in rows:
             writer.writerow([_cell(row.get(column)) for column in columns])
-        _attach(renderer_context, "csv")
         return buffer.getvalue().encode(self.charset)
 
 
@@ -134,24 +147,18 @@ def _xlsx_value(value: Any) -> Any:
     return ILLEGAL_IN_XLSX.sub("\ufffd", text)
 
 
-class XlsxRenderer(BaseRenderer):
+class XlsxRenderer(TableRenderer):
     """The CSV's rows as an Excel workbook: one sheet, a header row, typed cells."""
 
     media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    format = "xlsx"
+    format = extension = "xlsx"
     charset = None
     render_style = "binary"
 
-    def render(
-        self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
-    ) -> bytes:
+    def write(self, columns: list[str], rows: list[dict[str, Any]], renderer_context: Mapping[str, Any]) -> bytes:
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell
 
-        renderer_context = renderer_context or {}
-        if data is None:
-            return b""
-        columns, rows = table(data, renderer_context)
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=str(getattr(renderer_context.get("view"), "basename", None) or "data")[:31])
         sheet.append(columns)
@@ -168,7 +175,6 @@ class XlsxRenderer(BaseRenderer):
             sheet.append([cell(_xlsx_value(row.get(column))) for column in columns])
         buffer = io.BytesIO()
         workbook.save(buffer)
-        _attach(renderer_context, "xlsx")
         return buffer.getvalue()
 
 
