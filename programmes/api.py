@@ -110,7 +110,7 @@ class DocumentSerializer(AudienceSerializer):
     """A document of a programme's library: a file (fetched through ``file_url``) or a link."""
 
     file_url = serializers.SerializerMethodField(
-        help_text="Where to fetch the file through the API (signed in); null for a link."
+        help_text="The path of the file in the API (/api/v1/documents/<id>/file/); null for a link."
     )
 
     class Meta:
@@ -133,12 +133,10 @@ class DocumentSerializer(AudienceSerializer):
         partner_fields = fields
 
     def get_file_url(self, document: Document) -> str | None:
-        if not document.file:
-            return None
+        # A path, not an absolute URL: the change feed and webhooks show records outside the
+        # caller's request, and a partner's copy should not depend on the host it was read from.
         # Django's reverse, not DRF's: DRF's would carry the request's ?format=csv into the link.
-        path = reverse("api:documents-file", kwargs={"pk": document.pk})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
+        return reverse("api:documents-file", kwargs={"pk": document.pk}) if document.file else None
 
 
 class DocumentViewSet(ReadOnlyCollection):
