@@ -191,3 +191,18 @@ class PdfRenderer(BaseRenderer):
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
     ) -> bytes:
         return data if isinstance(data, bytes) else b""
+
+
+class FileRenderer(BaseRenderer):
+    """Lets any ``Accept`` through content negotiation on a route that answers with a stored file
+    of its own type (a library document); the view returns the file itself, errors are JSON."""
+
+    media_type = "*/*"
+    format = "file"
+    charset = None
+    render_style = "binary"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
+    ) -> bytes:
+        return data if isinstance(data, bytes) else b""

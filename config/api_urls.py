@@ -25,6 +25,7 @@ COLLECTIONS = [
     ("communities", communities_api.CommunityViewSet, "communities"),
     ("partners", communities_api.PartnerOrganisationViewSet, "partners"),
     ("programmes", programmes_api.ProgrammeViewSet, "programmes"),
+    ("documents", programmes_api.DocumentViewSet, "documents"),
     ("negotiators", negotiators_api.NegotiatorViewSet, "negotiators"),
     ("training/modules", training_api.TrainingModuleViewSet, "training-modules"),
     ("training/sessions", training_api.TrainingSessionViewSet, "training-sessions"),

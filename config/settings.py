@@ -607,6 +607,10 @@ if not DATA_UPLOAD_MAX_MEMORY_SIZE <= REQUEST_MAX_BODY_BYTES or API_MAX_BODY_BYT
         "DATA_UPLOAD_MAX_MEMORY_SIZE and API_MAX_BODY_BYTES must not exceed REQUEST_MAX_BODY_BYTES"
     )
 
+# The largest file of the programmes' document library (programmes/documents.py). An upload also
+# passes REQUEST_MAX_BODY_BYTES: raise that too (and the proxy's) to take files this large.
+DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -685,6 +689,9 @@ SPECTACULAR_SETTINGS = {
         "IncidentStatusEnum": "incidents.models.IncidentStatus",
         "ActionKindEnum": "incidents.models.ActionKind",
         "LoggableActionKindEnum": "incidents.models.MANUAL_ACTION_KINDS",
+        "DocumentKindEnum": "programmes.models.DocumentKind",
+        "DocumentLanguageEnum": "programmes.models.DocumentLanguage",
+        "LanguageEnum": "django.conf.settings.LANGUAGES",
     },
 }
 # --- Monitoring reports ---------------------------------------------------------------------

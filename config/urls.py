@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("field/", include("field.urls")),
     path("api/v1/", include("config.api_urls")),
+    path("programmes/", include("programmes.urls")),
     path("reports/", include("reports.urls")),
     path("privacy/", include("privacy.urls")),
 ]

@@ -1,11 +1,14 @@
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import periods_overlap
 from programmes.models import (
     PARTICIPATION_OVERLAP_MESSAGE,
     ConsortiumMember,
+    Document,
     Donor,
     Funding,
     Participation,
@@ -13,6 +16,7 @@ from programmes.models import (
     Tranche,
 )
 from programmes.services import (
+    document_save,
     donor_save,
     programme_delete,
     programme_part_save,
@@ -163,3 +167,30 @@ class ParticipationAdmin(ProgrammePartAdmin):
     autocomplete_fields = ["programme", "community"]
     date_hierarchy = "joined_on"
     list_select_related = ["programme", "community"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    """The programmes' library. A file is uploaded once, when the document is added, and checked
+    by its content; afterwards the page links to the authorised download, never to the storage
+    (to replace a file, add a new document)."""
+
+    list_display = ["title", "programme", "kind", "language", "access", "content_type", "updated_at"]
+    list_filter = ["access", "kind", "language", "programme"]
+    search_fields = ["title", "programme__code"]
+    autocomplete_fields = ["programme", "communities"]
+    readonly_fields = ["download", "content_type", "size", "sha256", "created_by"]
+
+    def get_fields(self, request, obj=None):
+        source = ["file", "link"] if obj is None else ["download", "link"]
+        details = [] if obj is None else ["content_type", "size", "sha256", "created_by"]
+        return ["programme", "title", "kind", "language", "communities", "access", *source, *details]
+
+    @admin.display(description=_("file"))
+    def download(self, obj: Document) -> str:
+        if not obj.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("programmes:document-file", kwargs={"pk": obj.pk}), obj.title)
+
+    def save_model(self, request, obj, form, change):
+        document_save(document=obj, actor=request.user)

@@ -2,14 +2,23 @@
 budget and the tranches for NGO users only."""
 
 from django.db.models import Prefetch
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 
 from api.changes import Collection, Part, track, track_part
+from api.renderers import FileRenderer
+from api.schema import ErrorSerializer
 from api.serializers import AudienceSerializer
 from api.viewsets import ReadOnlyCollection
-from programmes.filters import ProgrammeFilter
-from programmes.models import ConsortiumMember, Funding, Participation, Programme, Tranche
-from programmes.selectors import visible_programmes
+from programmes.documents import EXTENSIONS
+from programmes.filters import DocumentFilter, ProgrammeFilter
+from programmes.models import ConsortiumMember, Document, Funding, Participation, Programme, Tranche
+from programmes.selectors import visible_documents, visible_programmes
+from programmes.views import document_file_response
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -97,6 +106,70 @@ class ProgrammeViewSet(ReadOnlyCollection):
         )
 
 
+class DocumentSerializer(AudienceSerializer):
+    """A document of a programme's library: a file (fetched through ``file_url``) or a link."""
+
+    file_url = serializers.SerializerMethodField(
+        help_text="The path of the file in the API (/api/v1/documents/<id>/file/); null for a link."
+    )
+
+    class Meta:
+        model = Document
+        fields = (
+            "id",
+            "programme",
+            "title",
+            "kind",
+            "language",
+            "communities",
+            "access",
+            "link",
+            "file_url",
+            "content_type",
+            "size",
+            "sha256",
+            *TIMESTAMPS,
+        )
+        partner_fields = fields
+
+    def get_file_url(self, document: Document) -> str | None:
+        # A path, not an absolute URL: the change feed and webhooks show records outside the
+        # caller's request, and a partner's copy should not depend on the host it was read from.
+        # Django's reverse, not DRF's: DRF's would carry the request's ?format=csv into the link.
+        return reverse("api:documents-file", kwargs={"pk": document.pk}) if document.file else None
+
+
+class DocumentViewSet(ReadOnlyCollection):
+    """The programmes' document library: files and links, each seen by staff, by the partner
+    organisations of its programme, or by everyone who sees the programme (its access)."""
+
+    selector = visible_documents
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilter
+
+    def optimise(self, queryset):
+        return queryset.prefetch_related("communities")
+
+    @extend_schema(
+        responses={
+            **{
+                (200, content_type): OpenApiResponse(
+                    OpenApiTypes.BINARY, description="The file, of its content_type, as an attachment."
+                )
+                for content_type in EXTENSIONS
+            },
+            (404, "application/json"): OpenApiResponse(
+                ErrorSerializer, description="No such document for you, or it is a link."
+            ),
+        },
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], url_path="file", renderer_classes=[FileRenderer, JSONRenderer])
+    def file(self, request, *args, **kwargs):
+        """The document's file, for those who see the document."""
+        return document_file_response(self.get_object())
+
+
 def track_changes() -> None:
     """Log the collection for the change feed (``api.changes``). A programme belongs to the
     communities taking part in it, and is seen by the members of its consortium whatever their
@@ -114,3 +187,14 @@ def track_changes() -> None:
     track_part(Part(ConsortiumMember, parent="programme", communities=(), partners=("partner",)))
     track_part(Part(Funding, parent="programme", communities=()))
     track_part(Part(Tranche, parent="programme", communities=()))
+    # A document is seen through its programme: by the communities taking part and the members
+    # of its consortium (the feed then lists as gone those whose access the reader lacks).
+    track(
+        Collection(
+            "documents",
+            Document,
+            DocumentViewSet,
+            communities=("programme__participations__community",),
+            partners=("programme__consortium__partner",),
+        )
+    )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from api.filtering import ApiFilterSet, IdFilter, ordering
 from communities.models import Country
-from programmes.models import Programme, ProgrammeStatus
+from programmes.models import Document, DocumentAccess, DocumentKind, DocumentLanguage, Programme, ProgrammeStatus
 
 
 class ProgrammeFilter(ApiFilterSet):
@@ -42,3 +42,15 @@ class ProgrammeFilter(ApiFilterSet):
 
     def filter_active_on(self, queryset: QuerySet[Programme], name: str, value: Any) -> QuerySet[Programme]:
         return queryset.filter(starts_on__lte=value, ends_on__gte=value)
+
+
+class DocumentFilter(ApiFilterSet):
+    programme = IdFilter(field_name="programme", help_text=_("Only documents of this programme (its id)."))
+    kind = django_filters.ChoiceFilter(choices=DocumentKind.choices)
+    language = django_filters.ChoiceFilter(choices=DocumentLanguage.choices)
+    access = django_filters.ChoiceFilter(choices=DocumentAccess.choices)
+    ordering = ordering("title", "created_at", "updated_at")
+
+    class Meta:
+        model = Document
+        fields: list[str] = []

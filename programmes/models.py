@@ -2,9 +2,12 @@
 the communities taking part over periods. Activities will be attributed to a programme, so a
 programme with participations cannot be deleted."""
 
+import hashlib
+import uuid
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -20,6 +23,7 @@ from communities.models import (
     Timestamped,
     open_between,
 )
+from programmes.documents import EXTENSIONS, check_upload
 
 
 class DonorKind(models.TextChoices):
@@ -310,3 +314,108 @@ class Participation(Timestamped):
                 errors["joined_on"] = PARTICIPATION_OVERLAP_MESSAGE
         if errors:
             raise ValidationError(errors)
+
+
+class DocumentKind(models.TextChoices):
+    REPORT = "report", _("Report")
+    PUBLICATION = "publication", _("Publication")
+    AGREEMENT = "agreement", _("Agreement")
+    STRATEGY = "strategy", _("Strategy")
+    PRESENTATION = "presentation", _("Presentation")
+    PHOTO = "photo", _("Photo")
+    STUDY = "study", _("Study")
+    EVIDENCE = "evidence", _("Evidence")
+    OTHER = "other", _("Other")
+
+
+class DocumentLanguage(models.TextChoices):
+    UKRAINIAN = "uk", _("Ukrainian")
+    ENGLISH = "en", _("English")
+    CZECH = "cs", _("Czech")
+    RUSSIAN = "ru", _("Russian")
+    KAZAKH = "kk", _("Kazakh")
+    KYRGYZ = "ky", _("Kyrgyz")
+    UZBEK = "uz", _("Uzbek")
+    OTHER = "other", _("Other")
+
+
+class DocumentAccess(models.TextChoices):
+    STAFF = "staff", _("Staff only")
+    PARTNERS = "partners", _("Partner organisations of the programme")
+    PUBLIC = "public", _("Public")
+
+
+def document_upload_to(document: "Document", filename: str) -> str:
+    """A name of our own under the private media root: the uploader's file name says nothing
+    about where it is kept."""
+    extension = EXTENSIONS[document.content_type][0]
+    return f"documents/{document.programme_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class Document(Timestamped):
+    """A file (PDF, DOCX, XLSX, ODT, ODS, JPG, PNG) or a link in a programme's library: evidence,
+    agreements, publications. Files are kept under the private media root and served only through
+    an authorised view; ``access`` says who beyond staff sees it."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="documents", verbose_name=_("programme")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
+    language = models.CharField(_("language"), max_length=8, choices=DocumentLanguage.choices)
+    communities = models.ManyToManyField(Community, blank=True, related_name="documents", verbose_name=_("communities"))
+    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=255, blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True, editable=False)
+    size = models.PositiveBigIntegerField(_("size, bytes"), null=True, blank=True, editable=False)
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True, editable=False)
+    access = models.CharField(_("access"), max_length=8, choices=DocumentAccess.choices, default=DocumentAccess.STAFF)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["programme", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(link="")) | (~Q(file="") & Q(link="")),
+                name="document_file_or_link",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS[self.content_type][0] if self.content_type in EXTENSIONS else ""
+
+    def clean(self) -> None:
+        if bool(self.file) == bool(self.link):
+            raise ValidationError(_("Give either a file or a link, not both and not neither."), code="file_or_link")
+        if self.file and not getattr(self.file, "_committed", True):
+            self._inspect_upload()
+        if self.link:
+            self.content_type, self.size, self.sha256 = "", None, ""
+
+    def _inspect_upload(self) -> None:
+        """Check a new upload by its content and record its type, size and checksum."""
+        upload = self.file.file
+        try:
+            self.content_type = check_upload(self.file.name or "", upload, upload.size)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
+        digest = hashlib.sha256()
+        upload.seek(0)
+        for chunk in iter(lambda: upload.read(1024 * 1024), b""):
+            digest.update(chunk)
+        upload.seek(0)
+        self.size = upload.size
+        self.sha256 = digest.hexdigest()

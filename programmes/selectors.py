@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from access.capabilities import Capability
 from access.viewer import Viewer
 from communities.selectors import partner_scope, sees_every_community, visible_communities
-from programmes.models import Participation, Programme
+from programmes.models import Document, DocumentAccess, Participation, Programme
 
 
 def visible_programmes(viewer: Viewer) -> QuerySet[Programme]:
@@ -27,3 +27,20 @@ def visible_programmes(viewer: Viewer) -> QuerySet[Programme]:
     if viewer.can(Capability.SEES_OWN_COMMUNITY):
         return programmes.filter(taking_part)
     return programmes.none()
+
+
+def visible_documents(viewer: Viewer) -> QuerySet[Document]:
+    """The library's documents ``viewer`` may see: staff and programme managers all; a partner
+    organisation (its key or its members) the partner-visible and public documents of the
+    programmes it sees; a negotiator the public ones of the programmes it sees (agreements and
+    evidence shared with partners are not for every volunteer). Anyone else none."""
+    documents = Document.objects.all()
+    if sees_every_community(viewer):
+        return documents
+    if viewer.can(Capability.SEES_COVERED_COMMUNITIES):
+        access = [DocumentAccess.PARTNERS, DocumentAccess.PUBLIC]
+    elif viewer.can(Capability.SEES_OWN_COMMUNITY):
+        access = [DocumentAccess.PUBLIC]
+    else:
+        return documents.none()
+    return documents.filter(access__in=access, programme__in=visible_programmes(viewer))

@@ -17,6 +17,7 @@ from communities.models import Community, PartnerOrganisation
 from programmes.models import (
     ConsortiumMember,
     ConsortiumRole,
+    Document,
     Donor,
     Funding,
     Participation,
@@ -30,6 +31,20 @@ def programme_touch(*, programme_ids: Iterable[int | None]) -> None:
     the API shows of them lives in other rows: their funding and donors, tranches, consortium and
     participations (the change log hears of those rows itself)."""
     touch(Programme, [pk for pk in programme_ids if pk is not None])
+
+
+def documents_touch(*, programme_ids: Iterable[int | None]) -> None:
+    """Count the documents of the programmes as changed when who sees the programmes changes (a
+    community joins or leaves, a consortium member comes or goes): the change feed follows a
+    document through its programme's communities and consortium. Called before a write that may
+    take a programme out of someone's scope (they then read the documents as gone) and after one
+    that may bring it in."""
+    ids = [pk for pk in programme_ids if pk is not None]
+    if ids:
+        touch(Document, Document.objects.filter(programme_id__in=ids).values_list("pk", flat=True))
+
+
+SCOPE_PARTS = (ConsortiumMember, Participation)
 
 
 @transaction.atomic
@@ -72,16 +87,26 @@ def programme_part_save(*, part: Funding | Tranche | ConsortiumMember | Particip
     edited in the admin, whose form has validated it; its programme, and the one it was moved
     from, count as changed."""
     previous = type(part)._default_manager.filter(pk=part.pk).values_list("programme_id", flat=True).first()
+    scope = isinstance(part, SCOPE_PARTS)
+    if scope:
+        documents_touch(programme_ids=[previous])
     part.save()
     programme_touch(programme_ids=[part.programme_id, previous])
+    if scope:
+        documents_touch(programme_ids=[part.programme_id, previous])
 
 
 @transaction.atomic
 def programme_parts_delete(*, parts: QuerySet[Any]) -> None:
     """Delete rows of programmes (the admin's deletions); their programmes count as changed."""
     programme_ids = list(parts.values_list("programme_id", flat=True))
+    scope = issubclass(parts.model, SCOPE_PARTS)
+    if scope:
+        documents_touch(programme_ids=programme_ids)
     parts.model._default_manager.filter(pk__in=list(parts.values_list("pk", flat=True))).delete()
     programme_touch(programme_ids=programme_ids)
+    if scope:
+        documents_touch(programme_ids=programme_ids)
 
 
 @transaction.atomic
@@ -130,6 +155,7 @@ def consortium_member_add(
     member.full_clean()
     member.save()
     programme_touch(programme_ids=[programme.pk])
+    documents_touch(programme_ids=[programme.pk])
     return member
 
 
@@ -138,8 +164,10 @@ def consortium_member_remove(*, member: ConsortiumMember) -> None:
     """Take a partner organisation out of the consortium (a mistake, or a member the programme no
     longer shares its data with): it no longer sees the programme, unless one of its communities
     takes part. A member that left but stays on record keeps its row, with ``left_on``."""
+    documents_touch(programme_ids=[member.programme_id])
     member.delete()
     programme_touch(programme_ids=[member.programme_id])
+    documents_touch(programme_ids=[member.programme_id])
 
 
 @transaction.atomic
@@ -153,6 +181,7 @@ def participation_start(
     participation.full_clean()
     participation.save()
     programme_touch(programme_ids=[participation.programme_id])
+    documents_touch(programme_ids=[participation.programme_id])
     return participation
 
 
@@ -163,6 +192,7 @@ def participation_end(*, participation: Participation, left_on: date) -> Partici
     participation.full_clean()
     participation.save()
     programme_touch(programme_ids=[participation.programme_id])
+    documents_touch(programme_ids=[participation.programme_id])
     return participation
 
 
@@ -172,4 +202,16 @@ def participation_save(*, participation: Participation) -> Participation:
     participation.full_clean()
     participation.save()
     programme_touch(programme_ids=[participation.programme_id])
+    documents_touch(programme_ids=[participation.programme_id])
     return participation
+
+
+@transaction.atomic
+def document_save(*, document: Document, actor: Any = None) -> Document:
+    """Save ``document`` as edited. A new file is checked by its content (programmes/documents.py)
+    and its type, size and checksum recorded; a file or a link, never both."""
+    if document.pk is None and document.created_by_id is None and actor is not None:
+        document.created_by = actor
+    document.full_clean()
+    document.save()
+    return document

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils.functional import Promise
@@ -66,6 +67,10 @@ from privacy.viewlog import record_view
 from programmes.models import (
     ConsortiumMember,
     ConsortiumRole,
+    Document,
+    DocumentAccess,
+    DocumentKind,
+    DocumentLanguage,
     Donor,
     DonorKind,
     Funding,
@@ -77,6 +82,7 @@ from programmes.models import (
 )
 from programmes.services import (
     consortium_member_add,
+    document_save,
     donor_save,
     funding_add,
     participation_start,
@@ -89,6 +95,31 @@ from training.services import attendance_record
 SEED = 20240101
 KYIV = ZoneInfo("Europe/Kyiv")
 PRAGUE = ZoneInfo("Europe/Prague")
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A one-page PDF showing one line of ASCII ``text`` in Helvetica, built by hand: the demo's
+    library documents, without a PDF library's start-up time."""
+    safe = text.encode("ascii", "replace").replace(b"\\", b"").replace(b"(", b"[").replace(b")", b"]")
+    stream = b"BT /F1 12 Tf 50 780 Td (" + safe + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 @dataclass(frozen=True)
@@ -815,6 +846,46 @@ class DemoProgramme:
             self._take_part(programmes["DOBRE-2023"], community, date(2023, 8, 16), date(2025, 6, 30))
         self._take_part(programmes["OPV-CZ"], self.obec, date(2024, 4, 8), None)
         self._member(programmes["OPV-CZ"], self.partners[2], ConsortiumRole.PARTNER, date(2024, 4, 1))
+        self._documents(isn)
+
+    def _documents(self, isn: Programme) -> None:
+        """Three documents of the ISN library, one of each access level: small generated PDFs."""
+        library = [
+            (
+                "Handbook of social negotiation (excerpt)",
+                DocumentKind.PUBLICATION,
+                DocumentLanguage.ENGLISH,
+                DocumentAccess.PUBLIC,
+                "Social negotiation: listen, map the interests, agree the next step.",
+            ),
+            (
+                "Угода про партнерство ISN-2023",
+                DocumentKind.AGREEMENT,
+                DocumentLanguage.UKRAINIAN,
+                DocumentAccess.PARTNERS,
+                "Partnership agreement between the consortium members (demo).",
+            ),
+            (
+                "Internal review of the 2024 tranche",
+                DocumentKind.EVIDENCE,
+                DocumentLanguage.ENGLISH,
+                DocumentAccess.STAFF,
+                "Staff only: the tranche conditions and how they were met (demo).",
+            ),
+        ]
+        for title, kind, language, access, text in library:
+            if Document.objects.filter(programme=isn, title=title).exists():
+                continue
+            document = Document(
+                programme=isn,
+                title=title,
+                kind=kind,
+                language=language,
+                access=access,
+                file=ContentFile(minimal_pdf(text), name="document.pdf"),
+            )
+            document_save(document=document, actor=self.staff)
+            document.communities.set(self.communities[:3])
 
     def _programme(self, spec: DemoProgrammeSpec) -> Programme:
         programme = Programme.objects.filter(code=spec.code).first()

@@ -77,15 +77,18 @@ def partner_user(db, partner):
 
 
 @pytest.fixture(scope="module")
-def demo_programme(django_db_setup, django_db_blocker):
+def demo_programme(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo programme, seeded once per test module and rolled back after it; each test still
-    runs in its own transaction on top of it."""
+    runs in its own transaction on top of it. Its files (the library's documents) go to a
+    temporary folder."""
     from io import StringIO
 
     from django.core.management import call_command
     from django.db import transaction
+    from django.test import override_settings
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    media = tmp_path_factory.mktemp("demo-media")
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
         out = StringIO()
         call_command("seed_demo", stdout=out)
         yield out.getvalue()

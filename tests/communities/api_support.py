@@ -15,6 +15,7 @@ from access.roles import Role
 from api.keys import api_key_issue
 from communities.models import EngagementMode, Topic
 from incidents.services import incident_report
+from programmes.models import DocumentAccess
 from reports.models import ReportScope
 from tests.accounts.support import verified_login
 from tests.communities.factories import (
@@ -24,7 +25,7 @@ from tests.communities.factories import (
     UserFactory,
 )
 from tests.negotiators.factories import OutreachEventFactory
-from tests.programmes.factories import programme_in
+from tests.programmes.factories import document_in, programme_in
 from tests.reports.factories import done_report
 from tests.training.factories import TrainingModuleFactory, TrainingSessionFactory
 
@@ -96,6 +97,7 @@ def records_in(community, *, partner, negotiator, actor) -> dict:
     """One record of every collection in ``community``, keyed by collection prefix (for ``indicators``
     the community itself, for ``reports`` a finished report of ``partner``'s communities)."""
     module = TrainingModuleFactory()
+    programme = programme_in(community, partner=partner)
     incident = incident_report(
         actor=actor,
         community=community,
@@ -107,7 +109,9 @@ def records_in(community, *, partner, negotiator, actor) -> dict:
         "regions": community.region,
         "communities": community,
         "partners": partner,
-        "programmes": programme_in(community, partner=partner),
+        "programmes": programme,
+        # Seen by the programme's partner organisations, not by negotiators (public ones only).
+        "documents": document_in(programme, access=DocumentAccess.PARTNERS),
         "negotiators": negotiator,
         "training/modules": module,
         "training/sessions": TrainingSessionFactory(module=module, host_community=community),

@@ -33,6 +33,9 @@ TRANSITION = (401, 403, 403, 403, 200, 403, 200, 200, 403)
 REPORT_READ = (401, 403, 200, 200, 404, 200, 200, 200, 404)
 # Requesting one is queued (202): programme staff and managers only; partners only read.
 REPORT_REQUEST = (401, 403, 403, 403, 403, 202, 202, 202, 403)
+# Library documents the partners of their programme see: staff and managers all, negotiators the
+# public ones, the dpo none.
+DOCUMENT_READ = (401, 403, 200, 200, 404, 200, 200, 200, 404)
 
 MATRIX = {
     ("regions/", "GET"): READ,
@@ -48,6 +51,12 @@ MATRIX = {
     ("programmes/", "GET"): READ,
     ("programmes/", "POST"): NO_WRITE_ROUTE,
     ("programmes/{id}/", "GET"): READ_ONE,
+    # The record is a partner-visible document: negotiators see public ones only.
+    ("documents/", "GET"): READ,
+    ("documents/", "POST"): NO_WRITE_ROUTE,
+    ("documents/{id}/", "GET"): DOCUMENT_READ,
+    ("documents/{id}/file/", "GET"): DOCUMENT_READ,
+    ("documents/{id}/file/", "POST"): NO_WRITE_ROUTE,
     ("negotiators/", "GET"): READ,
     ("negotiators/", "POST"): NO_WRITE_ROUTE,
     ("negotiators/{id}/", "GET"): READ_ONE,
@@ -152,7 +161,9 @@ def test_permission_matrix(route, method, api_as, programme_records):
             transaction.set_rollback(True)
         actual[role] = response.status_code
         expected_type = (
-            "application/pdf" if route.endswith("/pdf/") and response.status_code == 200 else "application/json"
+            "application/pdf"
+            if route.endswith(("/pdf/", "/file/")) and response.status_code == 200
+            else "application/json"
         )
         assert response["Content-Type"].startswith(expected_type), (role, response.content[:200])
     assert actual == dict(zip(ROLES, MATRIX[route, method], strict=True))

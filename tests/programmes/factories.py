@@ -3,11 +3,16 @@ from decimal import Decimal
 from typing import cast
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from communities.models import Country
 from programmes.models import (
     ConsortiumMember,
     ConsortiumRole,
+    Document,
+    DocumentAccess,
+    DocumentKind,
+    DocumentLanguage,
     Donor,
     DonorKind,
     Funding,
@@ -17,6 +22,7 @@ from programmes.models import (
     ProgrammeStatus,
     Tranche,
 )
+from programmes.services import document_save
 from tests.communities.factories import CommunityFactory, PartnerOrganisationFactory
 
 
@@ -95,3 +101,28 @@ def programme_in(community, *, partner=None, **fields) -> Programme:
     if partner is not None:
         ConsortiumMemberFactory(programme=programme, partner=partner, role=ConsortiumRole.LEAD)
     return programme
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def document_in(
+    programme: Programme,
+    *,
+    access: str = DocumentAccess.PARTNERS,
+    title: str = "Partnership agreement",
+    content: bytes = PDF_BYTES,
+    name: str = "agreement.pdf",
+    **fields,
+) -> Document:
+    """A document of ``programme`` with a file (a tiny PDF unless told), saved through the service."""
+    document = Document(
+        programme=programme,
+        title=title,
+        kind=fields.pop("kind", DocumentKind.AGREEMENT),
+        language=fields.pop("language", DocumentLanguage.UKRAINIAN),
+        access=access,
+        file=SimpleUploadedFile(name, content),
+        **fields,
+    )
+    return document_save(document=document)

@@ -4,12 +4,13 @@ inline rows are checked together."""
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from programmes.models import Participation, Programme
+from programmes.models import Document, Participation, Programme
 from tests.accounts.support import verified_login
-from tests.programmes.factories import ParticipationFactory, ProgrammeFactory
+from tests.programmes.factories import PDF_BYTES, ParticipationFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +123,46 @@ def test_moving_a_programmes_dates_past_its_communities_is_refused_on_the_form(s
     assert "Some communities take part outside these dates" in page.content.decode()
     programme.refresh_from_db()
     assert programme.starts_on == date(2024, 1, 1)
+
+
+def document_form(programme, upload, **fields) -> dict:
+    return {
+        "programme": programme.pk,
+        "title": "Partnership agreement",
+        "kind": "agreement",
+        "language": "uk",
+        "access": "partners",
+        "file": upload,
+        "link": "",
+        **fields,
+    }
+
+
+def test_staff_upload_a_document_checked_by_its_content(staff_client, staff_user, media_root):
+    programme = ProgrammeFactory()
+    upload = SimpleUploadedFile("agreement.pdf", PDF_BYTES)
+    response = staff_client.post(reverse("admin:programmes_document_add"), document_form(programme, upload))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    document = Document.objects.get()
+    assert (document.content_type, document.size, document.created_by) == (
+        "application/pdf",
+        len(PDF_BYTES),
+        staff_user,
+    )
+    page = staff_client.get(reverse("admin:programmes_document_change", args=[document.pk])).content.decode()
+    assert reverse("programmes:document-file", args=[document.pk]) in page
+    assert document.file.name not in page
+
+
+def test_a_forged_upload_is_a_form_error(staff_client, media_root):
+    programme = ProgrammeFactory()
+    upload = SimpleUploadedFile("agreement.pdf", b"MZ\x90\x00 an executable")
+    with translation.override("en"):
+        response = staff_client.post(
+            reverse("admin:programmes_document_add"),
+            document_form(programme, upload),
+            headers={"accept-language": "en"},
+        )
+    assert response.status_code == 200
+    assert "is not one of the allowed types" in response.content.decode()
+    assert not Document.objects.exists()

@@ -9,7 +9,7 @@ import pytest
 from communities.services import community_save
 from incidents.models import Incident
 from negotiators.models import MediaMention, OutreachEvent
-from programmes.models import ConsortiumMember, Participation
+from programmes.models import ConsortiumMember, DocumentAccess, Participation
 from programmes.services import (
     consortium_member_add,
     consortium_member_remove,
@@ -20,7 +20,7 @@ from tests.communities.api_support import issue_key, key_client
 from tests.communities.factories import CommunityFactory, PartnerOrganisationFactory, RegionFactory
 from tests.incidents.factories import IncidentFactory
 from tests.negotiators.factories import MediaMentionFactory, NegotiatorFactory, OutreachEventFactory
-from tests.programmes.factories import ProgrammeFactory
+from tests.programmes.factories import ProgrammeFactory, document_in
 from tests.sync.support import differences, follow, full_pull
 from tests.training.factories import TrainingSessionFactory
 from training.models import Attendance
@@ -122,7 +122,9 @@ class RandomWrites:
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_random_writes_leave_every_copy_equal_to_a_full_pull(seed, api_as, staff_user, negotiator_user, community):
+def test_random_writes_leave_every_copy_equal_to_a_full_pull(
+    seed, api_as, staff_user, negotiator_user, community, media_root
+):
     rng = random.Random(seed)
     communities = [community, *(CommunityFactory() for _ in range(3))]
     negotiators = [negotiator_user.negotiator, *(NegotiatorFactory(community=c) for c in communities[1:])]
@@ -130,6 +132,10 @@ def test_random_writes_leave_every_copy_equal_to_a_full_pull(seed, api_as, staff
     first = PartnerOrganisationFactory(communities=communities[:2])
     second = PartnerOrganisationFactory(communities=communities[1:3])
     programmes = [ProgrammeFactory(), ProgrammeFactory()]
+    # Their documents come and go with them (each access level sees a different part).
+    for programme in programmes:
+        for access in DocumentAccess.values:
+            document_in(programme, access=access, title=access)
     writes = RandomWrites(rng, communities, negotiators, sessions, [first, second], staff_user, programmes)
     callers = {
         "first partner": key_client(issue_key(first)),
