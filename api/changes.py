@@ -48,6 +48,9 @@ class Collection:
     viewset: type[Any]
     communities: tuple[str, ...] = ("community",)
     partners: tuple[str, ...] = ()
+    # The records only staff see, whatever their communities (a staff-only document): their
+    # changes concern staff alone, so no one else hears even that they exist.
+    staff_only: Q | None = None
     everyone_without_community: bool = False
     own_partner: bool = False
     coverage: str | None = None
@@ -135,6 +138,8 @@ def communities_of(collection: Collection, pks: Iterable[Any], using: str = "def
     found: dict[Any, set[Scope]] = {pk: set() for pk in pks}
     if pks:
         rows = collection.model._default_manager.using(using).filter(pk__in=pks)
+        if collection.staff_only is not None:
+            rows = rows.exclude(collection.staff_only)
         for pk, scopes in _scopes(rows, collection.communities, collection.partners).items():
             found[pk] |= scopes
     return {pk: (ids - {None}) or {None} for pk, ids in found.items()}
@@ -361,9 +366,11 @@ def coverage_rows(partner_id: int, community_ids: list[int], using: str = "defau
     for collection in COLLECTIONS.values():
         if collection.own_partner or not collection.communities:
             continue
-        manager = collection.model._default_manager.using(using)
+        records = collection.model._default_manager.using(using).all()
+        if collection.staff_only is not None:
+            records = records.exclude(collection.staff_only)
         for path in collection.communities:
-            matches = manager.filter(Q(**{f"{path}__in": community_ids})).values_list("pk", path).distinct()
+            matches = records.filter(Q(**{f"{path}__in": community_ids})).values_list("pk", path).distinct()
             rows.extend(
                 Change(
                     collection=collection.name,

@@ -1,7 +1,7 @@
 """The collection of programmes: their donors, consortium and participating communities; the
 budget and the tranches for NGO users only."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -16,7 +16,15 @@ from api.serializers import AudienceSerializer
 from api.viewsets import ReadOnlyCollection
 from programmes.documents import EXTENSIONS
 from programmes.filters import DocumentFilter, ProgrammeFilter
-from programmes.models import ConsortiumMember, Document, Funding, Participation, Programme, Tranche
+from programmes.models import (
+    ConsortiumMember,
+    Document,
+    DocumentAccess,
+    Funding,
+    Participation,
+    Programme,
+    Tranche,
+)
 from programmes.selectors import visible_documents, visible_programmes
 from programmes.views import document_file_response
 
@@ -188,7 +196,8 @@ def track_changes() -> None:
     track_part(Part(Funding, parent="programme", communities=()))
     track_part(Part(Tranche, parent="programme", communities=()))
     # A document is seen through its programme: by the communities taking part and the members
-    # of its consortium (the feed then lists as gone those whose access the reader lacks).
+    # of its consortium; a staff-only one by staff alone (a negotiator reads a partners' one as
+    # gone, by id).
     track(
         Collection(
             "documents",
@@ -196,5 +205,6 @@ def track_changes() -> None:
             DocumentViewSet,
             communities=("programme__participations__community",),
             partners=("programme__consortium__partner",),
+            staff_only=Q(access=DocumentAccess.STAFF),
         )
     )

@@ -339,6 +339,9 @@ class DocumentLanguage(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+FILE_OR_LINK = _("Give either a file or a link, not both and not neither.")
+
+
 class DocumentAccess(models.TextChoices):
     STAFF = "staff", _("Staff only")
     PARTNERS = "partners", _("Partner organisations of the programme")
@@ -387,6 +390,7 @@ class Document(Timestamped):
             models.CheckConstraint(
                 condition=(Q(file="") & ~Q(link="")) | (~Q(file="") & Q(link="")),
                 name="document_file_or_link",
+                violation_error_message=FILE_OR_LINK,
             ),
         ]
 
@@ -398,8 +402,7 @@ class Document(Timestamped):
         return EXTENSIONS[self.content_type][0] if self.content_type in EXTENSIONS else ""
 
     def clean(self) -> None:
-        if bool(self.file) == bool(self.link):
-            raise ValidationError(_("Give either a file or a link, not both and not neither."), code="file_or_link")
+        # "Either a file or a link" is the constraint's (validated with the model, one message).
         if self.file and not getattr(self.file, "_committed", True):
             self._inspect_upload()
         if self.link:

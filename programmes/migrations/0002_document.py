@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'document',
                 'verbose_name_plural': 'documents',
                 'ordering': ['programme', 'title', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('file', ''), models.Q(('link', ''), _negated=True)), models.Q(models.Q(('file', ''), _negated=True), ('link', '')), _connector='OR'), name='document_file_or_link')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('file', ''), models.Q(('link', ''), _negated=True)), models.Q(models.Q(('file', ''), _negated=True), ('link', '')), _connector='OR'), name='document_file_or_link', violation_error_message='Give either a file or a link, not both and not neither.')],
             },
         ),
     ]

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import ProtectedError
+from django.utils import translation
 
 from access.viewer import Viewer
 from programmes.documents import DOCX, ODS, ODT, XLSX, check_upload, sniff_content_type
@@ -16,8 +17,10 @@ from programmes.models import Document, DocumentAccess, DocumentKind, DocumentLa
 from programmes.selectors import visible_documents
 from programmes.services import document_save
 from tests.accounts.support import verified_login
+from tests.communities.api_support import issue_key, key_client
 from tests.communities.factories import PartnerOrganisationFactory
 from tests.programmes.factories import PDF_BYTES, ProgrammeFactory, document_in, programme_in
+from tests.sync.support import follow, full_pull
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(17)
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(20) + b"\xff\xd9"
@@ -130,8 +133,9 @@ def test_the_service_refuses_a_forged_file(programme, media_root):
 @pytest.mark.parametrize("both", [True, False])
 def test_a_document_is_a_file_or_a_link(programme, media_root, both):
     fields = {"file": SimpleUploadedFile("a.pdf", PDF_BYTES), "link": "https://example.org/a"} if both else {}
-    with pytest.raises(ValidationError, match="either a file or a link"):
+    with pytest.raises(ValidationError) as raised, translation.override("en"):
         document_save(document=new_document(programme, **fields))
+    assert raised.value.messages == ["Give either a file or a link, not both and not neither."]
 
 
 def test_a_link_has_no_file_type(programme):
@@ -243,3 +247,25 @@ def test_a_programme_with_documents_cannot_be_deleted(db, media_root):
     document_in(programme)
     with pytest.raises(ProtectedError):
         programme.delete()
+
+
+@pytest.mark.usefixtures("api_settings")
+def test_a_staff_only_document_never_reaches_a_partners_feed_not_even_its_id(library, partner, programme, api_as):
+    client = key_client(issue_key(partner))
+    copy: dict = {}
+    cursor, items = follow(client, copy)
+    staff_only = library["staff"]
+    staff_only.title = "Renamed"
+    document_save(document=staff_only)
+    cursor, items = follow(client, copy, cursor)
+    assert ("documents", staff_only.pk) not in {(item["collection"], item["id"]) for item in items}
+    # Opened to partners, it arrives; closed again, it leaves.
+    staff_only.access = DocumentAccess.PARTNERS
+    document_save(document=staff_only)
+    cursor, _items = follow(client, copy, cursor)
+    assert ("documents", staff_only.pk) in copy
+    staff_only.access = DocumentAccess.STAFF
+    document_save(document=staff_only)
+    cursor, _items = follow(client, copy, cursor)
+    assert ("documents", staff_only.pk) not in copy
+    assert copy == full_pull(client)
