@@ -596,7 +596,8 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 
 # Request bodies larger than this are refused with 413 before they are read (api.limits); the API
 # takes only small JSON bodies. The reverse proxy refuses REQUEST_MAX_BODY_BYTES too (deploy/Caddyfile).
-REQUEST_MAX_BODY_BYTES = int(env("REQUEST_MAX_BODY_BYTES", str(10 * 1024 * 1024)))
+# 24 MB: a library document of DOCUMENT_MAX_BYTES (20 MB) with its form around it.
+REQUEST_MAX_BODY_BYTES = int(env("REQUEST_MAX_BODY_BYTES", str(24 * 1024 * 1024)))
 API_MAX_BODY_BYTES = int(env("API_MAX_BODY_BYTES", str(1024 * 1024)))
 # Form fields held in memory, and the size above which an uploaded file goes to a temporary file:
 # both within the body limit.
@@ -608,8 +609,12 @@ if not DATA_UPLOAD_MAX_MEMORY_SIZE <= REQUEST_MAX_BODY_BYTES or API_MAX_BODY_BYT
     )
 
 # The largest file of the programmes' document library (programmes/documents.py). An upload also
-# passes REQUEST_MAX_BODY_BYTES: raise that too (and the proxy's) to take files this large.
+# passes REQUEST_MAX_BODY_BYTES, which must leave room for it (and the proxy's limit).
 DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+if DOCUMENT_MAX_BYTES >= REQUEST_MAX_BODY_BYTES:
+    raise ImproperlyConfigured(
+        "DOCUMENT_MAX_BYTES must be below REQUEST_MAX_BODY_BYTES, or no such file can be uploaded"
+    )
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

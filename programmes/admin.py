@@ -16,7 +16,9 @@ from programmes.models import (
     Tranche,
 )
 from programmes.services import (
+    SCOPE_PARTS,
     document_save,
+    documents_touch,
     donor_save,
     programme_delete,
     programme_part_save,
@@ -112,9 +114,16 @@ class ProgrammeAdmin(admin.ModelAdmin):
             programme_delete(programme=programme)
 
     def save_related(self, request, form, formsets, change):
+        # A community or consortium member coming or going changes who sees the programme's
+        # documents: the feed marks them before (for who loses them) and after (for who gains them).
+        scope_changed = any(formset.model in SCOPE_PARTS and formset.has_changed() for formset in formsets)
+        if scope_changed:
+            documents_touch(programme_ids=[form.instance.pk])
         super().save_related(request, form, formsets, change)
         # The inlines' rows are part of the programme the API shows.
         programme_touch(programme_ids=[form.instance.pk])
+        if scope_changed:
+            documents_touch(programme_ids=[form.instance.pk])
 
 
 class ProgrammePartAdmin(admin.ModelAdmin):

@@ -84,7 +84,7 @@ def test_a_100_mb_upload_to_a_page_is_refused_unread(path):
     status, headers, body = send(path, stream)
     assert status == 413
     assert stream.read_bytes == 0
-    assert "at most 10 MB" in body.decode()
+    assert "at most 24 MB" in body.decode()
     assert "Content-Security-Policy" in headers
 
 
@@ -101,7 +101,7 @@ def test_a_100_mb_upload_to_the_api_is_refused_unread_in_the_apis_error_shape():
 
 def test_the_refusal_is_in_the_callers_language():
     _status, _headers, body = send("/accounts/login/", UploadStream(HUNDRED_MB), language="uk")
-    assert "не більше 10 МБ" in body.decode()
+    assert "не більше 24 МБ" in body.decode()
 
 
 @pytest.mark.parametrize("path", ["/accounts/login/", "/api/v1/events/"])
@@ -147,3 +147,20 @@ def test_the_stream_handed_to_django_gives_out_no_more_than_the_limit():
     assert len(taken) == 1000
     assert bounded.read() == b""
     assert client_body.read_bytes == 1000
+
+
+def test_a_library_document_of_the_largest_size_passes_the_body_limit(settings):
+    """A 20 MB document with its form around it is not refused before the library can take it."""
+    status, _headers, _body = send("/accounts/login/", UploadStream(settings.DOCUMENT_MAX_BYTES + 64 * 1024))
+    assert status == 403  # past the size check: refused for want of a CSRF token
+
+
+def test_a_document_limit_the_body_limit_cannot_carry_fails_at_start_up():
+    result = run(
+        ["-c", "import django; django.setup()"],
+        REQUEST_MAX_BODY_BYTES="20000000",
+        DOCUMENT_MAX_BYTES="20000000",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    assert result.returncode != 0
+    assert "DOCUMENT_MAX_BYTES" in result.stderr

@@ -56,10 +56,21 @@ def wait_until_kept_offline(page: Page, *paths: str, timeout: float = 45) -> Non
         }
         return true;
     }"""
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    reloaded = False
     while not page.evaluate(script, list(paths)):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the service worker did not keep {paths}")
+        waited = time.monotonic() - started
+        if waited > timeout:
+            state = page.evaluate(
+                "async () => ({controller: !!navigator.serviceWorker.controller,"
+                " kept: await caches.keys().then(async (names) => Promise.all(names.map(async (name) =>"
+                " (await (await caches.open(name)).keys()).map((request) => request.url))))})"
+            )
+            raise AssertionError(f"the service worker did not keep {paths}: {state}")
+        if waited > timeout / 2 and not reloaded:
+            # As a person would open another page: each page load asks the worker to keep them again.
+            page.reload()
+            reloaded = True
         time.sleep(0.2)
 
 

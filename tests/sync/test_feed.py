@@ -3,19 +3,22 @@ renames and coverage changes, the copy built from the feed alone equals a full p
 partner organisation's key, a staff key and a negotiator."""
 
 import pytest
+from django.urls import reverse
 
 from api.changes import COLLECTIONS
 from communities.services import community_save
 from config.api_urls import COLLECTIONS as ROUTES
 from incidents.models import Incident
 from negotiators.models import OutreachEvent
-from programmes.models import ConsortiumMember
+from programmes.models import ConsortiumMember, Participation
 from programmes.services import consortium_member_add, consortium_member_remove, participation_start
+from tests.accounts.support import verified_login
 from tests.communities.api_support import issue_key, key_client, records_in
 from tests.communities.factories import CommunityFactory, PartnerOrganisationFactory, RegionFactory
 from tests.incidents.factories import IncidentFactory
 from tests.negotiators.factories import NegotiatorFactory, OutreachEventFactory
-from tests.programmes.factories import ProgrammeFactory, programme_in
+from tests.programmes.factories import ProgrammeFactory, document_in, programme_in
+from tests.programmes.test_admin import inline, programme_form
 from tests.sync.support import differences, follow, full_pull
 from tests.training.factories import TrainingSessionFactory
 from training.services import attendance_delete, attendance_record
@@ -197,3 +200,27 @@ def test_a_community_taking_part_brings_the_programme_to_its_partner_and_negotia
     assert in_step(copies) == NONE
     assert ("programmes", programme.pk) in copies["partner"][1]
     assert ("programmes", programme.pk) in copies["negotiator"][1]
+
+
+def test_a_community_added_and_removed_in_the_programme_admin_brings_its_documents_and_takes_them(
+    copies, community, client, staff_user
+):
+    """The admin's inline rows change who sees the programme's documents: the feed follows."""
+    programme = ProgrammeFactory(code="NEW-1", starts_on="2024-01-01", ends_on="2024-12-31")
+    document = document_in(programme)
+    assert in_step(copies) == NONE
+    verified_login(client, staff_user)
+    url = reverse("admin:programmes_programme_change", args=[programme.pk])
+    response = client.post(url, programme_form(community, [("2024-02-01", "")]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert in_step(copies) == NONE
+    assert ("documents", document.pk) in copies["partner"][1]
+
+    participation = Participation.objects.get(programme=programme)
+    form = programme_form(community, [])
+    rows = inline("participations", [{"id": participation.pk, "community": community.pk, "joined_on": "2024-02-01"}])
+    form.update(rows, **{"participations-INITIAL_FORMS": "1", "participations-0-DELETE": "on"})
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert in_step(copies) == NONE
+    assert ("documents", document.pk) not in copies["partner"][1]

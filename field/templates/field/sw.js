@@ -15,8 +15,19 @@ var SESSION = "X-Field-Session";
 var current = null;  // the login the kept pages belong to, once known
 var SLOW_MS = 6000;
 
+// A weak connection drops a request now and then: try again a few times before giving up on
+// keeping what the phone needs offline (a failed install would leave the app without it).
+function again(attempt, tries) {
+  return attempt().catch(function (error) {
+    if (tries <= 1) throw error;
+    return new Promise(function (resolve) { setTimeout(resolve, 1500); }).then(function () { return again(attempt, tries - 1); });
+  });
+}
+
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(PRECACHE); }).then(function () { return self.skipWaiting(); }));
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return again(function () { return cache.addAll(PRECACHE); }, 4);
+  }).then(function () { return self.skipWaiting(); }));
 });
 
 self.addEventListener("activate", function (event) {
@@ -126,8 +137,13 @@ function keep(urls) {
       return done.then(function () {
         return cache.match(url, { ignoreVary: true }).then(function (found) {
           if (found) return;
-          var request = new Request(url, { credentials: "same-origin" });
-          return fetch(request).then(function (response) { return store(cache, request, response); });
+          return again(function () {
+            var request = new Request(url, { credentials: "same-origin" });
+            return fetch(request).then(function (response) {
+              if (response.status >= 500) throw new Error(response.status);
+              return store(cache, request, response);
+            });
+          }, 4).catch(function () {});
         });
       });
     }, Promise.resolve()).catch(function () {});
