@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import periods_overlap
+from communities.models import Country, periods_overlap
 from programmes.models import (
     PARTICIPATION_OVERLAP_MESSAGE,
     ConsortiumMember,
@@ -86,6 +86,28 @@ class DonorAdmin(admin.ModelAdmin):
         donor_save(donor=obj)
 
 
+class ProgrammeForm(forms.ModelForm):
+    # Ticked by name, not typed as a JSON list of codes.
+    countries = forms.TypedMultipleChoiceField(
+        label=_("countries"), choices=Country.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "implementing_organisation",
+            "status",
+            "starts_on",
+            "ends_on",
+            "countries",
+            "currency",
+            "budget",
+        ]
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
     """A programme with its funding, tranches, consortium and communities. Deleting one that
@@ -96,6 +118,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_filter = ["status", "fundings__donor"]
     search_fields = ["code", "name", "name_en", "implementing_organisation"]
     date_hierarchy = "starts_on"
+    form = ProgrammeForm
     inlines = [FundingInline, TrancheInline, ConsortiumMemberInline, ParticipationInline]
     fieldsets = [
         (None, {"fields": ["code", "name", "name_en", "implementing_organisation", "status"]}),

@@ -61,7 +61,7 @@ def programme_form(community, periods) -> dict:
         "status": "planned",
         "starts_on": "2024-01-01",
         "ends_on": "2024-12-31",
-        "countries": '["UA"]',
+        "countries": ["UA"],
         "currency": "UAH",
         "budget": "1000",
         **inline("fundings", []),
@@ -166,3 +166,20 @@ def test_a_forged_upload_is_a_form_error(staff_client, media_root):
     assert response.status_code == 200
     assert "is not one of the allowed types" in response.content.decode()
     assert not Document.objects.exists()
+
+
+def test_countries_are_ticked_by_name(staff_client, community):
+    form = programme_form(community, [])
+    form["countries"] = ["UA", "CZ"]
+    page = staff_client.get(reverse("admin:programmes_programme_add"), headers={"accept-language": "en"})
+    assert 'type="checkbox" name="countries" value="CZ"' in page.content.decode()
+    assert staff_client.post(reverse("admin:programmes_programme_add"), form).status_code == 302
+    assert Programme.objects.get(code="NEW-1").countries == ["UA", "CZ"]
+
+
+def test_a_programme_without_a_country_is_refused(staff_client, community):
+    form = programme_form(community, [])
+    del form["countries"]
+    page = staff_client.post(reverse("admin:programmes_programme_add"), form, headers={"accept-language": "en"})
+    assert page.status_code == 200
+    assert "This field is required." in page.content.decode()
