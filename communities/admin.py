@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -24,6 +26,17 @@ from communities.services import (
 admin.site.site_header = _("Zlagoda: programme administration")
 admin.site.site_title = _("Zlagoda")
 admin.site.index_title = _("Programme data")
+
+
+class AnyRoleLoginForm(AdminAuthenticationForm):
+    """Every role may sign in at ``/admin/login/``; ``communities.views.admin_login`` sends those
+    without the admin to their own home rather than refusing a correct password."""
+
+    def confirm_login_allowed(self, user):
+        AuthenticationForm.confirm_login_allowed(self, user)
+
+
+admin.site.login_form = AnyRoleLoginForm
 
 
 @admin.register(Region)
