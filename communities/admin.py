@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from communities.admin_bulk import ExportMixin
 from communities.models import (
     Community,
     Engagement,
@@ -81,8 +82,9 @@ class PartnershipInline(admin.TabularInline):
 
 
 @admin.register(Community)
-class CommunityAdmin(SimpleHistoryAdmin):
+class CommunityAdmin(ExportMixin, SimpleHistoryAdmin):
     list_display = ["name", "region", "kind", "population", "is_partner"]
+    export_fields = ["id", "name", "region", "kind", "population", "latitude", "longitude", "is_partner"]
     list_filter = ["region__country", "region", "kind"]
     search_fields = ["name", "region__name"]
     autocomplete_fields = ["region"]
