@@ -2,11 +2,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from communities.admin_bulk import ExportMixin
+from communities.admin_site import LabelledTabularInline, ReadableHistoryMixin
 from communities.models import (
     Community,
     Engagement,
@@ -74,15 +76,17 @@ class PartnershipFormSet(forms.BaseInlineFormSet):
                 forms_with_periods[index].add_error(field, message)
 
 
-class PartnershipInline(admin.TabularInline):
+class PartnershipInline(LabelledTabularInline):
     model = Partnership
     formset = PartnershipFormSet
     extra = 0
     fields = ["joined_on", "left_on", "leave_reason", "note"]
+    # A short note: the default text area made the community's form wider than a laptop's screen.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
 
 
 @admin.register(Community)
-class CommunityAdmin(ExportMixin, SimpleHistoryAdmin):
+class CommunityAdmin(ExportMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
     list_display = ["name", "region", "kind", "population", "is_partner"]
     export_fields = ["id", "name", "region", "kind", "population", "latitude", "longitude", "is_partner"]
     list_filter = ["region__country", "region", "kind"]

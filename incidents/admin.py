@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from communities.admin_bulk import ExportMixin
+from communities.admin_site import LabelledTabularInline, ReadableHistoryMixin
 from incidents.models import (
     MANUAL_ACTION_KINDS,
     TRANSITIONS,
@@ -78,7 +79,7 @@ class IncidentActionForm(forms.ModelForm):
         return cleaned
 
 
-class IncidentActionInline(admin.TabularInline):
+class IncidentActionInline(LabelledTabularInline):
     """The log: past entries are read-only; a new row is logged through the service."""
 
     model = IncidentAction
@@ -169,7 +170,7 @@ def _move_to(status: IncidentStatus):
 
 
 @admin.register(Incident)
-class IncidentAdmin(ExportMixin, AdminLogWithoutPersonalDataMixin, SimpleHistoryAdmin):
+class IncidentAdmin(ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDataMixin, SimpleHistoryAdmin):
     form = IncidentAdminForm
     action_form = IncidentBulkForm
     # The columns staff sort by, Status early, few enough for a 1366 px screen.

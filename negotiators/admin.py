@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from communities.admin_bulk import ExportMixin
+from communities.admin_site import ReadableHistoryMixin
 from negotiators.models import MediaMention, Negotiator, NegotiatorContact, OutreachEvent
 from negotiators.services import ensure_organisers_of, event_update, negotiator_set_active
 from privacy.admin import (
@@ -42,7 +43,9 @@ def contacts_of(negotiators):
 
 
 @admin.register(Negotiator)
-class NegotiatorAdmin(ExportMixin, AdminLogWithoutPersonalDataMixin, BlindIndexSearchMixin, SimpleHistoryAdmin):
+class NegotiatorAdmin(
+    ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDataMixin, BlindIndexSearchMixin, SimpleHistoryAdmin
+):
     """Names come from the contact: shown (and logged) only to those who read personal data, and
     searched through its blind index; not sortable (encrypted)."""
 
