@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -174,7 +174,7 @@ class IncidentAdmin(ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDa
     form = IncidentAdminForm
     action_form = IncidentBulkForm
     # The columns staff sort by, Status early, few enough for a 1366 px screen.
-    list_display = ["id", "title", "status", "severity", "category", "community", "occurred_at"]
+    list_display = ["id", "title", "status", "severity", "category", "community", "occurred"]
     export_fields = [
         "id",
         "title",
@@ -286,6 +286,12 @@ class IncidentAdmin(ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDa
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "redact_free_text"] if obj is not None and may_erase_in(request) else fields
+
+    @admin.display(description=_("occurred at"), ordering="occurred_at")
+    def occurred(self, obj):
+        # The short form, in the reader's language's own order: the long one took a quarter of a
+        # laptop's list.
+        return formats.date_format(timezone.localtime(obj.occurred_at), "SHORT_DATETIME_FORMAT")
 
     @admin.display(description=_("redaction"))
     def redact_free_text(self, obj):

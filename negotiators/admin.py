@@ -211,16 +211,8 @@ class OutreachEventForm(forms.ModelForm):
 @admin.register(OutreachEvent)
 class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
     form = OutreachEventForm
-    list_display = [
-        "date",
-        "title",
-        "community",
-        "kind",
-        "topic",
-        "participants_total",
-        "police_present",
-        "local_government_present",
-    ]
+    # Few enough columns for a laptop's screen; who was present is in the filters and the export.
+    list_display = ["date", "title", "community", "kind", "topic", "participants_total"]
     list_filter = ["kind", "topic", "police_present", "local_government_present", "community__region"]
     search_fields = ["title", "place", "summary", "community__name"]
     autocomplete_fields = ["community", "organisers"]
