@@ -146,19 +146,23 @@ class IncidentAdminForm(forms.ModelForm):
         return cleaned
 
 
+class NegotiatorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        # No name: this list is on every page of the case list, for every negotiator, and a name
+        # shown there would be personal data shown unlogged (and decrypted by the thousand).
+        return _("Negotiator #%(id)s · %(community)s") % {"id": obj.pk, "community": obj.community}
+
+
 class IncidentBulkForm(helpers.ActionForm):
     """The change list's action bar, with the negotiator the "assign" action puts in charge."""
 
-    negotiator = forms.ModelChoiceField(
+    negotiator = NegotiatorChoiceField(
         label=_("Negotiator to assign"),
-        queryset=Negotiator.objects.filter(is_active=True).select_related("community", "contact"),
+        queryset=Negotiator.objects.filter(is_active=True)
+        .select_related("community")
+        .order_by("community__name", "pk"),
         required=False,
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Negotiators are named only for viewers who read personal data (privacy.visibility).
-        self.fields["negotiator"].label_from_instance = lambda negotiator: f"{negotiator} · {negotiator.community}"
 
 
 def _move_to(status: IncidentStatus):

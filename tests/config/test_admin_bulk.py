@@ -191,3 +191,12 @@ def test_communities_and_events_export_as_xlsx(client, staff_user, community, ur
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert len(rows) == 2
+
+
+def test_the_assign_list_names_no_negotiator(client, staff_user, community):
+    negotiator = NegotiatorFactory(community=community)
+    report(staff_user, community)  # the action bar shows only above rows
+    verified_login(client, staff_user)
+    body = client.get(INCIDENTS).content.decode()
+    assert f'value="{negotiator.pk}"' in body
+    assert negotiator.contact.full_name not in body
