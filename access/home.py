@@ -12,9 +12,9 @@ from access.viewer import Viewer
 
 
 def home_url(viewer: Viewer) -> str:
-    """The field app for negotiators, the portal's home for every other role, the login page for
-    nobody."""
-    if viewer.role is None:
+    """The field app for negotiators, the portal's home for every other signed-in user (a role or
+    none), the login page for nobody."""
+    if not viewer.is_authenticated:
         return reverse("login")
     if viewer.can(Capability.WORKS_FROM_FIELD_APP):
         return reverse("field:home")

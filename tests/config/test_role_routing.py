@@ -104,7 +104,9 @@ def test_the_refusal_is_translated(client, partner_user):
 
 
 @pytest.mark.django_db
-def test_a_user_without_a_role_is_refused_at_the_admin_without_a_loop(client):
+def test_a_user_without_a_role_lands_on_the_home_page_from_every_login_page(client):
     user = UserFactory(username="nobody")
-    _seen, response = sign_in(client, user, "/accounts/login/")
-    assert response.status_code == 200
+    for page in LOGIN_PAGES:
+        client.logout()
+        _seen, response = sign_in(client, user, page)
+        assert response.status_code == 200
