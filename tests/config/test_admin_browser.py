@@ -96,7 +96,10 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"admin-{name}.png"), full_page=True)
 
 
-HIDDEN_IN_RESULTS = "(() => { const box = document.querySelector('.results'); return box.scrollWidth - box.clientWidth; })()"
+# How many pixels of a change list's table need a sideways scroll inside its box.
+HIDDEN_IN_RESULTS = (
+    "(() => { const box = document.querySelector('.results'); return box.scrollWidth - box.clientWidth; })()"
+)
 
 
 def overflow(page: Page) -> int:
