@@ -213,6 +213,14 @@ class IncidentAdmin(ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDa
 
     # --- bulk work (communities.admin_bulk) ---
 
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        # Who may not assign (a programme manager) does not get the negotiator to choose.
+        action_form = (getattr(response, "context_data", None) or {}).get("action_form")
+        if action_form is not None and not self.has_change_permission(request):
+            action_form.fields.pop("negotiator", None)
+        return response
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         if self.has_change_permission(request):
