@@ -1,9 +1,14 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from communities.admin_bulk import ExportMixin
+from communities.admin_site import LabelledTabularInline, ReadableHistoryMixin
 from communities.models import (
     Community,
     Engagement,
@@ -24,6 +29,17 @@ from communities.services import (
 admin.site.site_header = _("Zlagoda: programme administration")
 admin.site.site_title = _("Zlagoda")
 admin.site.index_title = _("Programme data")
+
+
+class AnyRoleLoginForm(AdminAuthenticationForm):
+    """Every role may sign in at ``/admin/login/``; ``communities.views.admin_login`` sends those
+    without the admin to their own home rather than refusing a correct password."""
+
+    def confirm_login_allowed(self, user):
+        AuthenticationForm.confirm_login_allowed(self, user)
+
+
+admin.site.login_form = AnyRoleLoginForm
 
 
 @admin.register(Region)
@@ -60,16 +76,19 @@ class PartnershipFormSet(forms.BaseInlineFormSet):
                 forms_with_periods[index].add_error(field, message)
 
 
-class PartnershipInline(admin.TabularInline):
+class PartnershipInline(LabelledTabularInline):
     model = Partnership
     formset = PartnershipFormSet
     extra = 0
     fields = ["joined_on", "left_on", "leave_reason", "note"]
+    # A short note: the default text area made the community's form wider than a laptop's screen.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
 
 
 @admin.register(Community)
-class CommunityAdmin(SimpleHistoryAdmin):
+class CommunityAdmin(ExportMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
     list_display = ["name", "region", "kind", "population", "is_partner"]
+    export_fields = ["id", "name", "region", "kind", "population", "latitude", "longitude", "is_partner"]
     list_filter = ["region__country", "region", "kind"]
     search_fields = ["name", "region__name"]
     autocomplete_fields = ["region"]

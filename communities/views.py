@@ -2,6 +2,7 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -12,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from access.capabilities import Capability
-from access.viewer import request_viewer
+from access.home import home_url
+from access.viewer import Viewer, request_viewer
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +27,26 @@ def home(request):
     if viewer.can(Capability.WORKS_FROM_FIELD_APP):
         return redirect("field:home")
     return render(request, "portal/home.html", {"role": viewer.role, "capabilities": viewer.capabilities})
+
+
+def forbidden(request, exception=None):
+    """The 403 page: what this user may not open, and a link to where they start instead (never
+    to the page or login that refused them)."""
+    viewer = request_viewer(request)
+    return render(request, "403.html", {"home_url": home_url(viewer)}, status=403)
+
+
+def admin_login(request):
+    """The admin's login, letting every role sign in: staff go on to the admin, a role without
+    the admin (a partner member, a negotiator) lands on its own home instead of on the admin's
+    refusal; already signed in without the admin, the 403 page says where to go."""
+    user = request.user
+    if user.is_authenticated and not user.is_staff:
+        return forbidden(request)
+    response = admin.site.login(request)
+    if request.method == "POST" and request.user.is_authenticated and not request.user.is_staff:
+        return redirect(home_url(Viewer.for_user(request.user)))
+    return response
 
 
 def _check_database() -> None:

@@ -214,6 +214,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Form widgets' templates, for FORM_RENDERER below.
+    "django.forms",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -297,6 +299,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so templates/ overrides a widget's template (the admin's date
+# and time inputs, labelled for screen readers: templates/admin/widgets/split_datetime.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {

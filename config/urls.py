@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/two-factor/", include("accounts.two_factor_urls")),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own login: every role may sign in there and is sent to its home.
+    path("admin/login/", portal_views.admin_login),
     path("admin/", admin.site.urls),
     path("field/", include("field.urls")),
     path("api/v1/", include("config.api_urls")),
@@ -22,3 +24,4 @@ urlpatterns = [
 ]
 
 handler400 = api_views.bad_request
+handler403 = portal_views.forbidden

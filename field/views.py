@@ -14,10 +14,13 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from access.capabilities import Capability
+from access.home import home_url
+from access.viewer import Viewer
 from incidents.models import CLOSED_STATUSES
 from incidents.selectors import visible_incidents
 from negotiators.field import device_session, device_session_account_gone, field_view
@@ -56,11 +59,17 @@ def home(request):
 
 
 class LoginView(auth_views.LoginView):
-    """The portal's login in the field app's light layout; negotiators land on ``/field/``."""
+    """The portal's login in the field app's light layout; negotiators land on ``/field/``, a
+    role the field app is not for (a partner member, the data protection officer) on its own home
+    rather than on a refusal."""
 
     template_name = "field/login.html"
     redirect_authenticated_user = True
-    next_page = reverse_lazy("field:home")  # type: ignore[assignment]
+
+    def get_default_redirect_url(self) -> str:
+        # The user just signed in: a viewer resolved earlier in this request would be anonymous.
+        viewer = Viewer.for_user(self.request.user)
+        return reverse("field:home") if viewer.can(Capability.USES_FIELD_APP) else home_url(viewer)
 
 
 def offline(request):

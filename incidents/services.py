@@ -183,6 +183,19 @@ def incident_transition(
     return incident
 
 
+@transaction.atomic
+def incident_assign(*, incident: Incident, negotiator: Negotiator | None, actor: User) -> Incident:
+    """Put ``negotiator`` in charge of ``incident`` (``None``: nobody). Raises ``ValidationError``
+    when the negotiator works in another community, or ``actor`` may not log there."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    ensure_can_log_in(Viewer.for_user(actor), incident.community)
+    incident.negotiator = negotiator
+    incident.full_clean()
+    incident._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
+    incident.save()
+    return incident
+
+
 def ensure_referral_names_agency(*, to_status: str | None, referred_to: str) -> None:
     """A case referred to an agency says which (the admin's form checks it before saving)."""
     if to_status == IncidentStatus.REFERRED and not referred_to:

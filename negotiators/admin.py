@@ -1,14 +1,17 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from communities.admin_bulk import ExportMixin
+from communities.admin_site import ReadableHistoryMixin
 from negotiators.models import MediaMention, Negotiator, NegotiatorContact, OutreachEvent
-from negotiators.services import ensure_organisers_of, event_update
+from negotiators.services import ensure_organisers_of, event_update, negotiator_set_active
 from privacy.admin import (
     AdminLogWithoutPersonalDataMixin,
     PersonAdminMixin,
@@ -40,11 +43,16 @@ def contacts_of(negotiators):
 
 
 @admin.register(Negotiator)
-class NegotiatorAdmin(AdminLogWithoutPersonalDataMixin, BlindIndexSearchMixin, SimpleHistoryAdmin):
+class NegotiatorAdmin(
+    ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDataMixin, BlindIndexSearchMixin, SimpleHistoryAdmin
+):
     """Names come from the contact: shown (and logged) only to those who read personal data, and
     searched through its blind index; not sortable (encrypted)."""
 
     list_display = ["full_name", "community", "cohort", "status", "certified_on", "is_active", "event_count"]
+    # The name is personal data: in export_personal_columns, for those who read it.
+    export_fields = ["id", "community", "cohort", "status", "certified_on", "joined_on", "is_active", "event_count"]
+    bulk_actions = ("mark_active", "mark_inactive", "export_csv", "export_xlsx")
     list_filter = ["status", "cohort", "is_active", "community__region", "contact__gender"]
     search_fields = ["community__name"]
     blind_index_fields = ("contact__search_index",)
@@ -86,6 +94,38 @@ class NegotiatorAdmin(AdminLogWithoutPersonalDataMixin, BlindIndexSearchMixin, S
     @admin.display(description=_("events organised"), ordering="event_count")
     def event_count(self, obj):
         return obj.event_count
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_change_permission(request):
+            actions.pop("mark_active", None)
+            actions.pop("mark_inactive", None)
+        return actions
+
+    def _mark(self, request, queryset, is_active):
+        changed = negotiator_set_active(negotiators=queryset, is_active=is_active, actor=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d negotiator changed.", "%(count)d negotiators changed.", changed) % {"count": changed},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mark as active"))
+    def mark_active(self, request, queryset):
+        self._mark(request, queryset, True)
+
+    @admin.action(description=_("Mark as inactive"))
+    def mark_inactive(self, request, queryset):
+        self._mark(request, queryset, False)
+
+    def export_personal_columns(self, request):
+        def contact(attribute):
+            return lambda negotiator: getattr(getattr(negotiator, "contact", None), attribute, "")
+
+        return [(_("full name"), contact("full_name")), (_("phone"), contact("phone")), (_("e-mail"), contact("email"))]
+
+    def export_personal_records(self, objects):
+        return contacts_of(objects)
 
 
 @admin.register(NegotiatorContact)
@@ -169,24 +209,35 @@ class OutreachEventForm(forms.ModelForm):
 
 
 @admin.register(OutreachEvent)
-class OutreachEventAdmin(admin.ModelAdmin):
+class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
     form = OutreachEventForm
-    list_display = [
-        "date",
-        "title",
-        "community",
-        "kind",
-        "topic",
-        "participants_total",
-        "police_present",
-        "local_government_present",
-    ]
+    # Few enough columns for a laptop's screen; who was present is in the filters and the export.
+    list_display = ["date", "title", "community", "kind", "topic", "participants_total"]
     list_filter = ["kind", "topic", "police_present", "local_government_present", "community__region"]
     search_fields = ["title", "place", "summary", "community__name"]
     autocomplete_fields = ["community", "organisers"]
     date_hierarchy = "date"
     list_select_related = ["community"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
+    export_fields = [
+        "id",
+        "date",
+        "title",
+        "community",
+        "kind",
+        "topic",
+        "place",
+        "participants_total",
+        "participants_women",
+        "participants_men",
+        "participants_youth",
+        "participants_idps",
+        "participants_veterans",
+        "participants_vulnerable",
+        "police_present",
+        "local_government_present",
+        "ngos_present",
+    ]
     fieldsets = [
         (None, {"fields": ["community", "kind", "title", "date", "place", "topic", "organisers"]}),
         (

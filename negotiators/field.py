@@ -24,6 +24,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from access.capabilities import Capability
+from access.home import home_url
 from access.viewer import Viewer, request_viewer
 from api.idempotency import (
     CONFLICT_CODE,
@@ -153,7 +154,9 @@ def field_view(view: Callable) -> Callable:
             message = _("The field app is for negotiators and programme staff.")
             if wants_json(request):
                 return JsonResponse({"message": message}, status=403)
-            return render(request, "field/message.html", {"message": message}, status=403)
+            # A link to the user's own home, never back to the field app that refused them.
+            context = {"message": message, "back_url": home_url(request_viewer(request))}
+            return render(request, "field/message.html", context, status=403)
         request.field = access
         response = view(request, *args, **kwargs)
         # Tags what the service worker keeps with the login that saw it.

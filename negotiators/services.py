@@ -96,3 +96,18 @@ def event_update(*, event: OutreachEvent, actor: User, organisers: Iterable[Nego
     if organisers is not None:
         event.organisers.set(organisers)
     return event
+
+
+@transaction.atomic
+def negotiator_set_active(*, negotiators: Iterable[Negotiator], is_active: bool, actor: User) -> int:
+    """Mark ``negotiators`` active or inactive (one history row each, saved so the change feed
+    sees them); returns how many changed."""
+    changed = 0
+    for negotiator in negotiators:
+        if negotiator.is_active == is_active:
+            continue
+        negotiator.is_active = is_active
+        negotiator._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
+        negotiator.save()
+        changed += 1
+    return changed

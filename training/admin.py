@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from communities.admin_site import LabelledTabularInline
 from negotiators import admin as negotiators_admin
 from negotiators.models import Negotiator
 from privacy.admin import AdminLogWithoutPersonalDataMixin
@@ -40,7 +41,7 @@ class TrainingModuleAdmin(admin.ModelAdmin):
         module_delete(modules=queryset, actor=request.user)
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(LabelledTabularInline):
     model = Attendance
     extra = 0
     fields = ["negotiator", "present", "completed"]
@@ -131,7 +132,7 @@ class AttendanceAdmin(AdminLogWithoutPersonalDataMixin, BlindIndexSearchMixin, a
         attendance_delete(attendances=queryset, actor=request.user)
 
 
-class NegotiatorAttendanceInline(admin.TabularInline):
+class NegotiatorAttendanceInline(LabelledTabularInline):
     model = Attendance
     extra = 0
     fields = ["session", "present", "completed"]
