@@ -152,7 +152,7 @@ def test_the_isn_library_has_a_document_of_each_access_level(seeded):
     from programmes.models import Document
 
     documents = Document.objects.filter(programme__code="ISN-2023")
-    assert sorted(documents.values_list("access", flat=True)) == ["partners", "public", "staff"]
+    assert set(documents.values_list("access", flat=True)) == {"partners", "public", "staff"}
     for document in documents:
         assert document.content_type == "application/pdf"
         assert document.file.read().startswith(b"%PDF-1.4")
