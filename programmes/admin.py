@@ -311,6 +311,25 @@ class CampaignAdmin(admin.ModelAdmin):
             campaign_delete(campaign=campaign, actor=request.user)
 
 
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["title", "campaign", "due_on", "done_on", "status"]
+    list_filter = ["status", "campaign__programme"]
+    search_fields = ["title", "campaign__title"]
+    autocomplete_fields = ["campaign"]
+    date_hierarchy = "due_on"
+    list_select_related = ["campaign"]
+
+    def save_model(self, request, obj, form, change):
+        milestone_save(milestone=obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        milestones_delete(milestones=Milestone.objects.filter(pk=obj.pk), actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        milestones_delete(milestones=queryset, actor=request.user)
+
+
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
     """Memoranda and agreements with communities and partner organisations (the parties)."""
