@@ -64,8 +64,9 @@ def programme_save(*, programme: Programme) -> Programme:
 
 @transaction.atomic
 def programme_delete(*, programme: Programme) -> None:
-    """Delete ``programme`` with its funding, tranches and consortium. Refused while communities
-    take part in it: activities are attributed to a programme through them."""
+    """Delete ``programme`` with its funding, tranches, consortium and network. Refused while
+    communities take part in it (activities are attributed to a programme through them) and while
+    it has documents, outputs, campaigns or agreements: nothing entered is lost on the way."""
     refusal = ValidationError(
         _("%(programme)s has participating communities: remove their participation first.")
         % {"programme": programme.code}
@@ -74,8 +75,14 @@ def programme_delete(*, programme: Programme) -> None:
         raise refusal
     try:
         programme.delete()
-    except ProtectedError as error:  # a participation added meanwhile
-        raise refusal from error
+    except ProtectedError as error:
+        if programme.participations.exists():  # a participation added meanwhile
+            raise refusal from error
+        kinds = sorted({str(record._meta.verbose_name_plural) for record in error.protected_objects})
+        raise ValidationError(
+            _("%(programme)s still has records of its own (%(records)s): delete them first.")
+            % {"programme": programme.code, "records": ", ".join(kinds)}
+        ) from error
 
 
 @transaction.atomic

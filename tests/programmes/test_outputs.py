@@ -169,6 +169,17 @@ def test_agreement_parties_are_set_and_replaced(community, other_community, part
     assert not agreement.partners.exists()
 
 
+def test_a_programme_with_outputs_is_not_deleted_and_the_message_says_why():
+    from programmes.services import programme_delete
+
+    programme = ProgrammeFactory()
+    deliverable_in(programme)
+    with pytest.raises(ValidationError) as raised:
+        programme_delete(programme=programme)
+    assert "outputs register" in raised.value.messages[0]
+    assert Deliverable.objects.filter(programme=programme).exists()
+
+
 def test_a_linked_document_cannot_be_deleted(media_root):
     from django.db.models import ProtectedError
 

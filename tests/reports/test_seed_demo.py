@@ -165,7 +165,8 @@ def test_the_isn_programme_records_its_outputs_coalition_campaign_and_agreements
     handbook = isn.deliverables.get(kind="publication")
     assert (handbook.quantity, handbook.status, handbook.document.access) == (50, "delivered", "public")
     course = isn.deliverables.get(kind="online_course")
-    assert course.link and course.quantity
+    assert course.link
+    assert course.quantity
     assert Deliverable.objects.filter(kind="map", programme__code="RP-2017", status="delivered").exists()
     assert isn.network.values("partner").distinct().count() >= 4
     campaign = isn.campaigns.get()
