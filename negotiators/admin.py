@@ -197,6 +197,7 @@ class OutreachEventForm(forms.ModelForm):
             "ngos_present",
             "summary",
             "internal_notes",
+            "campaign",
         ]
 
     def clean(self):
@@ -215,7 +216,7 @@ class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ["date", "title", "community", "kind", "topic", "participants_total"]
     list_filter = ["kind", "topic", "police_present", "local_government_present", "community__region"]
     search_fields = ["title", "place", "summary", "community__name"]
-    autocomplete_fields = ["community", "organisers"]
+    autocomplete_fields = ["community", "organisers", "campaign"]
     date_hierarchy = "date"
     list_select_related = ["community"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
@@ -252,6 +253,7 @@ class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
         ),
         (_("Partners present"), {"fields": [("police_present", "local_government_present", "ngos_present")]}),
         (_("Notes"), {"fields": ["summary", "internal_notes"]}),
+        (_("Advocacy"), {"fields": ["campaign"]}),
         (_("Record"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
 
@@ -266,8 +268,8 @@ class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
 @admin.register(MediaMention)
 class MediaMentionAdmin(admin.ModelAdmin):
     list_display = ["published_on", "outlet", "medium", "title", "reach", "community"]
-    list_filter = ["medium", "community__region"]
+    list_filter = ["medium", "community__region", "campaign"]
     search_fields = ["outlet", "title", "url"]
-    autocomplete_fields = ["community", "event"]
+    autocomplete_fields = ["community", "event", "campaign"]
     date_hierarchy = "published_on"
     list_select_related = ["community"]

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 
 from access.capabilities import Capability
-from api.changes import Collection, track
+from api.changes import Collection, Part, track, track_part
 from api.principal import viewer_for
 from api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
 from api.viewsets import ReadOnlyCollection, with_community
@@ -220,3 +220,7 @@ def track_changes() -> None:
     track(Collection("negotiators", Negotiator, NegotiatorViewSet))
     track(Collection("events", OutreachEvent, OutreachEventViewSet))
     track(Collection("media-mentions", MediaMention, MediaMentionViewSet, everyone_without_community=True))
+    # A campaign (programmes) lists the ids of its events and media mentions: linking, unlinking
+    # or deleting one changes the campaign.
+    track_part(Part(OutreachEvent, parent="campaign", communities=()))
+    track_part(Part(MediaMention, parent="campaign", communities=()))

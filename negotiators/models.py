@@ -14,6 +14,7 @@ from privacy.anonymous import person_label
 from privacy.crypto import IndexKind
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from privacy.visibility import personal_data_shown
+from programmes.models import Campaign
 
 
 class Cohort(models.TextChoices):
@@ -170,6 +171,15 @@ class OutreachEvent(Timestamped):
         related_name="+",
         verbose_name=_("logged by"),
     )
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("advocacy campaign"),
+        help_text=_("The advocacy campaign it was part of, if any."),
+    )
 
     class Meta:
         verbose_name = _("outreach event")
@@ -248,6 +258,15 @@ class MediaMention(Timestamped):
         blank=True,
         related_name="media_mentions",
         verbose_name=_("outreach event"),
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="media_mentions",
+        verbose_name=_("advocacy campaign"),
+        help_text=_("The advocacy campaign it was part of, if any."),
     )
 
     class Meta:

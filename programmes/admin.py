@@ -7,22 +7,35 @@ from django.utils.translation import gettext_lazy as _
 from communities.models import Country, periods_overlap
 from programmes.models import (
     PARTICIPATION_OVERLAP_MESSAGE,
+    Agreement,
+    Campaign,
     ConsortiumMember,
+    Deliverable,
     Document,
     Donor,
     Funding,
+    Milestone,
+    NetworkMembership,
     Participation,
     Programme,
     Tranche,
 )
 from programmes.services import (
     SCOPE_PARTS,
+    agreement_delete,
+    agreement_save,
+    campaign_delete,
+    campaign_save,
+    deliverable_delete,
+    deliverable_save,
     document_save,
-    documents_touch,
     donor_save,
+    milestone_save,
+    milestones_delete,
     programme_delete,
     programme_part_save,
     programme_parts_delete,
+    programme_records_touch,
     programme_save,
     programme_touch,
 )
@@ -66,6 +79,21 @@ class ConsortiumMemberInline(admin.TabularInline):
     extra = 0
     fields = ["partner", "role", "joined_on", "left_on"]
     autocomplete_fields = ["partner"]
+
+
+class NetworkMembershipInline(admin.TabularInline):
+    model = NetworkMembership
+    extra = 0
+    fields = ["network", "partner", "joined_on", "left_on"]
+    autocomplete_fields = ["partner"]
+
+
+class DeliverableInline(admin.TabularInline):
+    model = Deliverable
+    extra = 0
+    fields = ["kind", "title", "date", "quantity", "status", "link", "document"]
+    autocomplete_fields = ["document"]
+    show_change_link = True
 
 
 class ParticipationInline(admin.TabularInline):
@@ -119,7 +147,14 @@ class ProgrammeAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "name_en", "implementing_organisation"]
     date_hierarchy = "starts_on"
     form = ProgrammeForm
-    inlines = [FundingInline, TrancheInline, ConsortiumMemberInline, ParticipationInline]
+    inlines = [
+        FundingInline,
+        TrancheInline,
+        ConsortiumMemberInline,
+        NetworkMembershipInline,
+        ParticipationInline,
+        DeliverableInline,
+    ]
     fieldsets = [
         (None, {"fields": ["code", "name", "name_en", "implementing_organisation", "status"]}),
         (_("Period and countries"), {"fields": [("starts_on", "ends_on"), "countries"]}),
@@ -138,15 +173,15 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         # A community or consortium member coming or going changes who sees the programme's
-        # documents: the feed marks them before (for who loses them) and after (for who gains them).
+        # documents, outputs, campaigns and agreements: the feed marks them before (for who loses them) and after (for who gains them).
         scope_changed = any(formset.model in SCOPE_PARTS and formset.has_changed() for formset in formsets)
         if scope_changed:
-            documents_touch(programme_ids=[form.instance.pk])
+            programme_records_touch(programme_ids=[form.instance.pk])
         super().save_related(request, form, formsets, change)
         # The inlines' rows are part of the programme the API shows.
         programme_touch(programme_ids=[form.instance.pk])
         if scope_changed:
-            documents_touch(programme_ids=[form.instance.pk])
+            programme_records_touch(programme_ids=[form.instance.pk])
 
 
 class ProgrammePartAdmin(admin.ModelAdmin):
@@ -226,3 +261,139 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         document_save(document=obj, actor=request.user)
+
+
+@admin.register(NetworkMembership)
+class NetworkMembershipAdmin(ProgrammePartAdmin):
+    list_display = ["partner", "network", "programme", "joined_on", "left_on"]
+    list_filter = ["network", "programme"]
+    search_fields = ["network", "programme__code", "partner__name", "partner__short_name"]
+    autocomplete_fields = ["programme", "partner"]
+    date_hierarchy = "joined_on"
+    list_select_related = ["programme", "partner"]
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(admin.ModelAdmin):
+    """The outputs register: the handbook and its print run, the online course and its
+    enrolments, studies, maps, videos."""
+
+    list_display = ["title", "programme", "kind", "status", "date", "quantity"]
+    list_filter = ["kind", "status", "programme"]
+    search_fields = ["title", "description", "programme__code"]
+    autocomplete_fields = ["programme", "document"]
+    date_hierarchy = "date"
+    list_select_related = ["programme"]
+    fields = ["programme", "kind", "title", "status", "date", "quantity", "link", "document", "description"]
+
+    def save_model(self, request, obj, form, change):
+        deliverable_save(deliverable=obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        deliverable_delete(deliverable=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for deliverable in queryset:
+            deliverable_delete(deliverable=deliverable, actor=request.user)
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["title", "due_on", "done_on", "status"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    """An advocacy campaign with its milestones. Its events and media mentions are linked from
+    their own pages (their "advocacy campaign" field)."""
+
+    list_display = ["title", "programme", "status", "starts_on", "ends_on"]
+    list_filter = ["status", "programme"]
+    search_fields = ["title", "goal", "target_bodies", "programme__code"]
+    autocomplete_fields = ["programme"]
+    date_hierarchy = "starts_on"
+    list_select_related = ["programme"]
+    inlines = [MilestoneInline]
+    fieldsets = [
+        (None, {"fields": ["programme", "title", "status", ("starts_on", "ends_on")]}),
+        (_("Aim"), {"fields": ["goal", "target_bodies"]}),
+        (_("Result"), {"fields": ["result"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        campaign_save(campaign=obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Milestone:
+            super().save_formset(request, form, formset, change)
+            return
+        milestones = formset.save(commit=False)
+        milestones_delete(
+            milestones=Milestone.objects.filter(pk__in=[row.pk for row in formset.deleted_objects]), actor=request.user
+        )
+        for milestone in milestones:
+            milestone_save(milestone=milestone, actor=request.user)
+
+    def delete_model(self, request, obj):
+        campaign_delete(campaign=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for campaign in queryset:
+            campaign_delete(campaign=campaign, actor=request.user)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["title", "campaign", "due_on", "done_on", "status"]
+    list_filter = ["status", "campaign__programme"]
+    search_fields = ["title", "campaign__title"]
+    autocomplete_fields = ["campaign"]
+    date_hierarchy = "due_on"
+    list_select_related = ["campaign"]
+
+    def save_model(self, request, obj, form, change):
+        milestone_save(milestone=obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        milestones_delete(milestones=Milestone.objects.filter(pk=obj.pk), actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        milestones_delete(milestones=queryset, actor=request.user)
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    """Memoranda and agreements with communities and partner organisations (the parties)."""
+
+    list_display = ["title", "programme", "kind", "signed_on", "valid_until", "agreement_status"]
+    list_filter = ["kind", "programme"]
+    search_fields = ["title", "programme__code", "communities__name", "partners__name"]
+    autocomplete_fields = ["programme", "communities", "partners", "document"]
+    date_hierarchy = "signed_on"
+    list_select_related = ["programme"]
+    fields = ["programme", "kind", "title", "communities", "partners", "signed_on", "valid_until", "document"]
+
+    @admin.display(description=_("status"))
+    def agreement_status(self, obj: Agreement) -> str:
+        return str(obj.get_status_display())
+
+    def save_model(self, request, obj, form, change):
+        agreement_save(
+            agreement=obj,
+            actor=request.user,
+            communities=form.cleaned_data.get("communities", []),
+            partners=form.cleaned_data.get("partners", []),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # The parties are saved with the agreement (agreement_save); no inlines.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        agreement_delete(agreement=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for agreement in queryset:
+            agreement_delete(agreement=agreement, actor=request.user)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import (
@@ -422,3 +423,299 @@ class Document(Timestamped):
         upload.seek(0)
         self.size = upload.size
         self.sha256 = digest.hexdigest()
+
+
+# --- the programme's other work: outputs, campaigns, its network, agreements ---------------------
+
+
+class DeliverableKind(models.TextChoices):
+    PUBLICATION = "publication", _("Publication")
+    ONLINE_COURSE = "online_course", _("Online course")
+    STUDY = "study", _("Study")
+    MAP = "map", _("Map")
+    VIDEO = "video", _("Video")
+    OTHER = "other", _("Other")
+
+
+class DeliverableStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+def document_of_programme_errors(record: Any, field: str = "document") -> dict[str, Any]:
+    """A library document linked to ``record`` must be one of its programme's."""
+    document_id, programme_id = getattr(record, f"{field}_id"), record.programme_id
+    if document_id and programme_id and not Document.objects.filter(pk=document_id, programme_id=programme_id).exists():
+        return {field: _("Choose a document of this programme's library.")}
+    return {}
+
+
+class Deliverable(Timestamped):
+    """An output of a programme shown to users as such: a publication (the handbook and its print
+    run), an online course (its link and enrolments), a study, a map, a video. Named apart from
+    the outputs of the results framework, which are levels of the logframe."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="deliverables", verbose_name=_("programme")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=DeliverableKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    date = models.DateField(_("date"), null=True, blank=True, help_text=_("Published, launched or delivered on."))
+    quantity = models.PositiveIntegerField(
+        _("quantity"),
+        null=True,
+        blank=True,
+        help_text=_("The print run of a publication, the enrolments of a course, the copies of anything else."),
+    )
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliverables",
+        verbose_name=_("document"),
+        help_text=_("The output itself, or its record, in the programme's library."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=DeliverableStatus.choices, default=DeliverableStatus.PLANNED
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("output")
+        verbose_name_plural = _("outputs register")
+        ordering = ["programme", "date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0), name="deliverable_quantity_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = document_of_programme_errors(self)
+        if self.date and self.date < EARLIEST_RECORD_DATE:
+            errors["date"] = EARLIEST_DATE_MESSAGE
+        if self.status == DeliverableStatus.DELIVERED and not self.date:
+            errors["date"] = _("Give the date it was delivered.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CampaignStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Active")
+    ACHIEVED = "achieved", _("Goal achieved")
+    PARTLY_ACHIEVED = "partly_achieved", _("Goal partly achieved")
+    NOT_ACHIEVED = "not_achieved", _("Goal not achieved")
+
+
+PERIOD_END_MESSAGE = _("The end is before the start.")
+
+
+class Campaign(Timestamped):
+    """An advocacy campaign of a programme: its goal, the bodies it addresses, its milestones and
+    result. Outreach events and media mentions point at the campaign they were part of."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("programme")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    goal = models.TextField(_("goal"))
+    target_bodies = models.TextField(
+        _("target bodies"), blank=True, help_text=_("The councils, ministries or parliament committees addressed.")
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.PLANNED
+    )
+    result = models.TextField(_("result"), blank=True)
+
+    class Meta:
+        verbose_name = _("advocacy campaign")
+        verbose_name_plural = _("advocacy campaigns")
+        ordering = ["programme", "starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")), name="campaign_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.starts_on and self.starts_on < EARLIEST_RECORD_DATE:
+            errors["starts_on"] = EARLIEST_DATE_MESSAGE
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = PERIOD_END_MESSAGE
+        if errors:
+            raise ValidationError(errors)
+
+
+class MilestoneStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+    MISSED = "missed", _("Missed")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Milestone(Timestamped):
+    """A step of a campaign: due on a date, done on another (or not)."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("advocacy campaign")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=MilestoneStatus.choices, default=MilestoneStatus.PENDING
+    )
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["campaign", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.due_on and self.due_on < EARLIEST_RECORD_DATE:
+            errors["due_on"] = EARLIEST_DATE_MESSAGE
+        if self.done_on and self.done_on < EARLIEST_RECORD_DATE:
+            errors["done_on"] = EARLIEST_DATE_MESSAGE
+        if self.status == MilestoneStatus.DONE and not self.done_on:
+            errors["done_on"] = _("Give the date a done milestone was reached.")
+        if self.done_on and self.status != MilestoneStatus.DONE:
+            errors["status"] = _("A milestone with a date it was done on is done.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class NetworkMembership(Timestamped):
+    """A partner organisation in the programme's coalition or network, from when to when. Being
+    in the network shows the organisation in the programme; it gives it no access (the
+    consortium does)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="network", verbose_name=_("programme")
+    )
+    network = models.CharField(_("network"), max_length=200, help_text=_("The name of the coalition or network."))
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        related_name="network_memberships",
+        verbose_name=_("partner organisation"),
+    )
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("network member")
+        verbose_name_plural = _("network")
+        ordering = ["programme", "network", "joined_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="network_left_after_joined",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "network", "partner", "joined_on"], name="network_one_row_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} ({self.network})"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.joined_on and self.joined_on < EARLIEST_RECORD_DATE:
+            errors["joined_on"] = EARLIEST_DATE_MESSAGE
+        if self.joined_on and self.left_on and self.left_on < self.joined_on:
+            errors["left_on"] = PERIOD_ORDER_MESSAGE
+        if errors:
+            raise ValidationError(errors)
+
+
+class AgreementKind(models.TextChoices):
+    MEMORANDUM = "memorandum", _("Memorandum")
+    COOPERATION = "cooperation", _("Cooperation agreement")
+    DATA_SHARING = "data_sharing", _("Data sharing agreement")
+    OTHER = "other", _("Other")
+
+
+class AgreementStatus(models.TextChoices):
+    IN_FORCE = "in_force", _("In force")
+    EXPIRED = "expired", _("Expired")
+
+
+class Agreement(Timestamped):
+    """A memorandum or agreement of a programme with communities and partner organisations (its
+    parties), signed on a date and valid until another (or with no end)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("programme")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=AgreementKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    communities = models.ManyToManyField(
+        Community, blank=True, related_name="agreements", verbose_name=_("communities (parties)")
+    )
+    partners = models.ManyToManyField(
+        PartnerOrganisation, blank=True, related_name="agreements", verbose_name=_("partner organisations (parties)")
+    )
+    signed_on = models.DateField(_("signed on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty: no end date."))
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("document"),
+        help_text=_("The signed text, in the programme's library."),
+    )
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["programme", "-signed_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=F("signed_on")),
+                name="agreement_valid_after_signed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = document_of_programme_errors(self)
+        if self.signed_on and self.signed_on < EARLIEST_RECORD_DATE:
+            errors["signed_on"] = EARLIEST_DATE_MESSAGE
+        if self.signed_on and self.valid_until and self.valid_until <= self.signed_on:
+            errors["valid_until"] = _("An agreement is valid until a date after it is signed.")
+        if errors:
+            raise ValidationError(errors)
+
+    def status_on(self, day: date) -> str:
+        return AgreementStatus.EXPIRED if self.valid_until and self.valid_until < day else AgreementStatus.IN_FORCE
+
+    @property
+    def status(self) -> str:
+        """In force until ``valid_until`` has passed (today in the portal's time zone)."""
+        return self.status_on(timezone.localdate())
+
+    def get_status_display(self) -> str:
+        return str(AgreementStatus(self.status).label)

@@ -15,11 +15,17 @@ from django.utils.translation import gettext as _
 from api.changes import touch
 from communities.models import Community, PartnerOrganisation
 from programmes.models import (
+    Agreement,
+    Campaign,
     ConsortiumMember,
     ConsortiumRole,
+    Deliverable,
     Document,
     Donor,
     Funding,
+    Milestone,
+    MilestoneStatus,
+    NetworkMembership,
     Participation,
     Programme,
     Tranche,
@@ -33,15 +39,16 @@ def programme_touch(*, programme_ids: Iterable[int | None]) -> None:
     touch(Programme, [pk for pk in programme_ids if pk is not None])
 
 
-def documents_touch(*, programme_ids: Iterable[int | None]) -> None:
-    """Count the documents of the programmes as changed when who sees the programmes changes (a
-    community joins or leaves, a consortium member comes or goes): the change feed follows a
-    document through its programme's communities and consortium. Called before a write that may
-    take a programme out of someone's scope (they then read the documents as gone) and after one
-    that may bring it in."""
+def programme_records_touch(*, programme_ids: Iterable[int | None]) -> None:
+    """Count the records seen through the programmes (their documents, outputs, campaigns and
+    agreements) as changed when who sees the programmes changes (a community joins or leaves, a
+    consortium member comes or goes): the change feed follows them through the programme's
+    communities and consortium. Called before a write that may take a programme out of
+    someone's scope (they then read the records as gone) and after one that may bring it in."""
     ids = [pk for pk in programme_ids if pk is not None]
     if ids:
-        touch(Document, Document.objects.filter(programme_id__in=ids).values_list("pk", flat=True))
+        for model in (Document, Deliverable, Campaign, Agreement):
+            touch(model, model._default_manager.filter(programme_id__in=ids).values_list("pk", flat=True))
 
 
 SCOPE_PARTS = (ConsortiumMember, Participation)
@@ -57,8 +64,9 @@ def programme_save(*, programme: Programme) -> Programme:
 
 @transaction.atomic
 def programme_delete(*, programme: Programme) -> None:
-    """Delete ``programme`` with its funding, tranches and consortium. Refused while communities
-    take part in it: activities are attributed to a programme through them."""
+    """Delete ``programme`` with its funding, tranches, consortium and network. Refused while
+    communities take part in it (activities are attributed to a programme through them) and while
+    it has documents, outputs, campaigns or agreements: nothing entered is lost on the way."""
     refusal = ValidationError(
         _("%(programme)s has participating communities: remove their participation first.")
         % {"programme": programme.code}
@@ -67,8 +75,14 @@ def programme_delete(*, programme: Programme) -> None:
         raise refusal
     try:
         programme.delete()
-    except ProtectedError as error:  # a participation added meanwhile
-        raise refusal from error
+    except ProtectedError as error:
+        if programme.participations.exists():  # a participation added meanwhile
+            raise refusal from error
+        kinds = sorted({str(record._meta.verbose_name_plural) for record in error.protected_objects})
+        raise ValidationError(
+            _("%(programme)s still has records of its own (%(records)s): delete them first.")
+            % {"programme": programme.code, "records": ", ".join(kinds)}
+        ) from error
 
 
 @transaction.atomic
@@ -82,18 +96,18 @@ def donor_save(*, donor: Donor) -> Donor:
 
 
 @transaction.atomic
-def programme_part_save(*, part: Funding | Tranche | ConsortiumMember | Participation) -> None:
+def programme_part_save(*, part: Funding | Tranche | ConsortiumMember | Participation | NetworkMembership) -> None:
     """Save a row of a programme (its funding, a tranche, a consortium member, a participation) as
     edited in the admin, whose form has validated it; its programme, and the one it was moved
     from, count as changed."""
     previous = type(part)._default_manager.filter(pk=part.pk).values_list("programme_id", flat=True).first()
     scope = isinstance(part, SCOPE_PARTS)
     if scope:
-        documents_touch(programme_ids=[previous])
+        programme_records_touch(programme_ids=[previous])
     part.save()
     programme_touch(programme_ids=[part.programme_id, previous])
     if scope:
-        documents_touch(programme_ids=[part.programme_id, previous])
+        programme_records_touch(programme_ids=[part.programme_id, previous])
 
 
 @transaction.atomic
@@ -102,11 +116,11 @@ def programme_parts_delete(*, parts: QuerySet[Any]) -> None:
     programme_ids = list(parts.values_list("programme_id", flat=True))
     scope = issubclass(parts.model, SCOPE_PARTS)
     if scope:
-        documents_touch(programme_ids=programme_ids)
+        programme_records_touch(programme_ids=programme_ids)
     parts.model._default_manager.filter(pk__in=list(parts.values_list("pk", flat=True))).delete()
     programme_touch(programme_ids=programme_ids)
     if scope:
-        documents_touch(programme_ids=programme_ids)
+        programme_records_touch(programme_ids=programme_ids)
 
 
 @transaction.atomic
@@ -155,7 +169,7 @@ def consortium_member_add(
     member.full_clean()
     member.save()
     programme_touch(programme_ids=[programme.pk])
-    documents_touch(programme_ids=[programme.pk])
+    programme_records_touch(programme_ids=[programme.pk])
     return member
 
 
@@ -164,10 +178,10 @@ def consortium_member_remove(*, member: ConsortiumMember) -> None:
     """Take a partner organisation out of the consortium (a mistake, or a member the programme no
     longer shares its data with): it no longer sees the programme, unless one of its communities
     takes part. A member that left but stays on record keeps its row, with ``left_on``."""
-    documents_touch(programme_ids=[member.programme_id])
+    programme_records_touch(programme_ids=[member.programme_id])
     member.delete()
     programme_touch(programme_ids=[member.programme_id])
-    documents_touch(programme_ids=[member.programme_id])
+    programme_records_touch(programme_ids=[member.programme_id])
 
 
 @transaction.atomic
@@ -181,7 +195,7 @@ def participation_start(
     participation.full_clean()
     participation.save()
     programme_touch(programme_ids=[participation.programme_id])
-    documents_touch(programme_ids=[participation.programme_id])
+    programme_records_touch(programme_ids=[participation.programme_id])
     return participation
 
 
@@ -192,7 +206,7 @@ def participation_end(*, participation: Participation, left_on: date) -> Partici
     participation.full_clean()
     participation.save()
     programme_touch(programme_ids=[participation.programme_id])
-    documents_touch(programme_ids=[participation.programme_id])
+    programme_records_touch(programme_ids=[participation.programme_id])
     return participation
 
 
@@ -202,7 +216,7 @@ def participation_save(*, participation: Participation) -> Participation:
     participation.full_clean()
     participation.save()
     programme_touch(programme_ids=[participation.programme_id])
-    documents_touch(programme_ids=[participation.programme_id])
+    programme_records_touch(programme_ids=[participation.programme_id])
     return participation
 
 
@@ -212,6 +226,120 @@ def document_save(*, document: Document, actor: Any = None) -> Document:
     and its type, size and checksum recorded; a file or a link, never both."""
     if document.pk is None and document.created_by_id is None and actor is not None:
         document.created_by = actor
+    new = document.pk is None
     document.full_clean()
     document.save()
+    if not new:
+        # Outputs and agreements show the document only to those who see it (its access).
+        touch(Deliverable, document.deliverables.values_list("pk", flat=True))
+        touch(Agreement, document.agreements.values_list("pk", flat=True))
     return document
+
+
+# --- outputs, campaigns, the network, agreements ----------------------------------------------
+
+
+@transaction.atomic
+def deliverable_save(*, deliverable: Deliverable, actor: Any) -> Deliverable:
+    """Save an output of the register as edited: its document, if any, is one of its
+    programme's library; a delivered output has a date."""
+    deliverable.full_clean()
+    deliverable.save()
+    return deliverable
+
+
+@transaction.atomic
+def deliverable_delete(*, deliverable: Deliverable, actor: Any) -> None:
+    deliverable.delete()
+
+
+@transaction.atomic
+def campaign_save(*, campaign: Campaign, actor: Any) -> Campaign:
+    """Save an advocacy campaign as edited (its milestones and linked events are rows of their
+    own)."""
+    campaign.full_clean()
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def campaign_delete(*, campaign: Campaign, actor: Any) -> None:
+    """Delete a campaign with its milestones; its events and media mentions stay, unlinked."""
+    campaign.delete()
+
+
+@transaction.atomic
+def milestone_add(
+    *,
+    campaign: Campaign,
+    title: str,
+    due_on: date,
+    actor: Any,
+    status: str = MilestoneStatus.PENDING,
+    done_on: date | None = None,
+) -> Milestone:
+    """Add a milestone to ``campaign``; a done one has the date it was reached."""
+    milestone = Milestone(campaign=campaign, title=title, due_on=due_on, status=status, done_on=done_on)
+    return milestone_save(milestone=milestone, actor=actor)
+
+
+@transaction.atomic
+def milestone_save(*, milestone: Milestone, actor: Any) -> Milestone:
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestones_delete(*, milestones: QuerySet[Milestone], actor: Any) -> None:
+    for milestone in milestones:
+        milestone.delete()
+
+
+@transaction.atomic
+def network_member_add(
+    *,
+    programme: Programme,
+    network: str,
+    partner: PartnerOrganisation,
+    joined_on: date,
+    actor: Any,
+    left_on: date | None = None,
+) -> NetworkMembership:
+    """Record that ``partner`` belongs to the programme's ``network`` (its coalition) from
+    ``joined_on`` (until ``left_on``). It gives the organisation no access to the programme."""
+    member = NetworkMembership(
+        programme=programme, network=network, partner=partner, joined_on=joined_on, left_on=left_on
+    )
+    member.full_clean()
+    member.save()
+    programme_touch(programme_ids=[programme.pk])
+    return member
+
+
+@transaction.atomic
+def agreement_save(
+    *,
+    agreement: Agreement,
+    actor: Any,
+    communities: Iterable[Community] | None = None,
+    partners: Iterable[PartnerOrganisation] | None = None,
+) -> Agreement:
+    """Save an agreement as edited, with its parties when given (communities and partner
+    organisations). Valid until a date after it is signed; its document is one of its
+    programme's library. The parties it had hear of the change before it, so one that is no
+    longer a party drops it from its copy."""
+    agreement.full_clean()
+    if agreement.pk is not None and (communities is not None or partners is not None):
+        touch(Agreement, [agreement.pk])
+    agreement.save()
+    if communities is not None:
+        agreement.communities.set(list(communities))
+    if partners is not None:
+        agreement.partners.set(list(partners))
+    return agreement
+
+
+@transaction.atomic
+def agreement_delete(*, agreement: Agreement, actor: Any) -> None:
+    agreement.delete()

@@ -59,14 +59,21 @@ from negotiators.models import (
     NegotiatorContact,
     OutreachEvent,
 )
-from negotiators.services import event_log
+from negotiators.services import event_log, event_update
 from privacy.erasure import person_anonymise
 from privacy.models import ErasureRecord, ErasureSource, PersonalDataView, ViewChannel
 from privacy.search import blind_index_q
 from privacy.viewlog import record_view
 from programmes.models import (
+    Agreement,
+    AgreementKind,
+    Campaign,
+    CampaignStatus,
     ConsortiumMember,
     ConsortiumRole,
+    Deliverable,
+    DeliverableKind,
+    DeliverableStatus,
     Document,
     DocumentAccess,
     DocumentKind,
@@ -75,16 +82,23 @@ from programmes.models import (
     DonorKind,
     Funding,
     FundingInstrument,
+    MilestoneStatus,
+    NetworkMembership,
     Participation,
     Programme,
     ProgrammeStatus,
     Tranche,
 )
 from programmes.services import (
+    agreement_save,
+    campaign_save,
     consortium_member_add,
+    deliverable_save,
     document_save,
     donor_save,
     funding_add,
+    milestone_add,
+    network_member_add,
     participation_start,
     programme_save,
     tranche_add,
@@ -167,6 +181,7 @@ UA_COMMUNITIES = [
     ("Антонінська селищна громада", CommunityKind.HROMADA, 8_000, "49.80480", "26.84670"),
 ]
 PILOT_COUNT = 15
+COALITION = "Коаліція НУО «Інститут соціальних перемовників»"
 LEAVING_COMMUNITY = "Сатанівська селищна громада"
 
 FEMALE_NAMES = ["Олена", "Наталія", "Ірина", "Тетяна", "Світлана", "Оксана", "Марія", "Юлія", "Галина", "Людмила"]
@@ -847,6 +862,196 @@ class DemoProgramme:
         self._take_part(programmes["OPV-CZ"], self.obec, date(2024, 4, 8), None)
         self._member(programmes["OPV-CZ"], self.partners[2], ConsortiumRole.PARTNER, date(2024, 4, 1))
         self._documents(isn)
+        self._outputs(isn, programmes["RP-2017"])
+        self._coalition(isn)
+        self._campaign(isn)
+        self._agreements(isn)
+
+    def _library_document(self, programme: Programme, title: str, **fields) -> Document:
+        """A document of ``programme``'s library found by its title, or created as a small PDF."""
+        existing = Document.objects.filter(programme=programme, title=title).first()
+        if existing is not None:
+            return existing
+        text = fields.pop("text", title)
+        document = Document(programme=programme, title=title, file=ContentFile(minimal_pdf(text), name="document.pdf"))
+        for name, value in fields.items():
+            setattr(document, name, value)
+        return document_save(document=document, actor=self.staff)
+
+    def _outputs(self, isn: Programme, restorative: Programme) -> None:
+        """The outputs register: ISN's handbook (an edition of 50), its online course and its
+        annual analytic study; the conflict-potential map of the restorative-practices programme."""
+        handbook = Document.objects.get(programme=isn, title="Handbook of social negotiation (excerpt)")
+        outputs = [
+            (
+                isn,
+                "Довідник соціального перемовника (оновлене видання)",
+                {
+                    "kind": DeliverableKind.PUBLICATION,
+                    "date": date(2024, 9, 16),
+                    "quantity": 50,
+                    "status": DeliverableStatus.DELIVERED,
+                    "document": handbook,
+                    "description": "Оновлений і перевиданий довідник соціального перемовника накладом 50 примірників.",
+                },
+            ),
+            (
+                isn,
+                "Онлайн-курс «Інститут соціальних перемовників»",
+                {
+                    "kind": DeliverableKind.ONLINE_COURSE,
+                    "date": date(2025, 2, 3),
+                    "quantity": 312,
+                    "status": DeliverableStatus.DELIVERED,
+                    "link": "https://courses.zlagoda.example/isn/",
+                    "description": "Навчальний онлайн-курс у відкритому доступі; кількість — записані слухачі.",
+                },
+            ),
+            (
+                isn,
+                "Аналітична довідка: стан безпеки та взаємодія поліції й населення в ОТГ (річна)",
+                {
+                    "kind": DeliverableKind.STUDY,
+                    "date": date(2025, 1, 31),
+                    "status": DeliverableStatus.DELIVERED,
+                    "description": "Річна аналітична довідка на основі моніторингової оцінки стану безпеки.",
+                },
+            ),
+            (
+                restorative,
+                "Карта конфліктного потенціалу та потреб 20 громад Донецької та Луганської областей",
+                {
+                    "kind": DeliverableKind.MAP,
+                    "date": date(2018, 11, 30),
+                    "status": DeliverableStatus.DELIVERED,
+                    "description": "Складена експертами ІМіП у 2018 році.",
+                },
+            ),
+        ]
+        for programme, title, fields in outputs:
+            if not Deliverable.objects.filter(programme=programme, title=title).exists():
+                deliverable_save(deliverable=Deliverable(programme=programme, title=title, **fields), actor=self.staff)
+
+    def _coalition(self, isn: Programme) -> None:
+        """The coalition of NGOs bringing the Institute of Social Negotiators to other regions:
+        the two consortium members and two organisations from outside the oblast."""
+        outside = []
+        for name, short_name in (
+            ("ГО «Інститут миру і порозуміння»", "ІМіП"),
+            ("ГО «Агенція сталого розвитку «АСТАР»", "АСТАР"),
+        ):
+            partner, _ = PartnerOrganisation.objects.get_or_create(
+                name=name, defaults={"short_name": short_name, "country": Country.UKRAINE}
+            )
+            outside.append(partner)
+        members = [
+            (self.partners[0], date(2023, 6, 1)),
+            (self.partners[1], date(2023, 6, 1)),
+            (outside[0], date(2024, 4, 15)),
+            (outside[1], date(2023, 6, 1)),
+        ]
+        for partner, joined_on in members:
+            if not NetworkMembership.objects.filter(programme=isn, network=COALITION, partner=partner).exists():
+                network_member_add(
+                    programme=isn, network=COALITION, partner=partner, joined_on=joined_on, actor=self.staff
+                )
+
+    def _campaign(self, isn: Programme) -> None:
+        """The advocacy campaign for the negotiators' legal status: three milestones, the round
+        table, the forum and the final press conference, and the media mentions around them."""
+        title = "Законодавче закріплення статусу соціальних перемовників"
+        campaign = Campaign.objects.filter(programme=isn, title=title).first()
+        if campaign is None:
+            campaign = campaign_save(
+                campaign=Campaign(
+                    programme=isn,
+                    title=title,
+                    goal="Статус соціального перемовника закріплено в місцевих і обласних нормативних актах.",
+                    target_bodies="Хмельницька обласна рада; ради громад-партнерів; ГУНП у Хмельницькій області",
+                    starts_on=date(2024, 9, 1),
+                    ends_on=date(2026, 6, 30),
+                    status=CampaignStatus.ACTIVE,
+                    result="Положення про соціального перемовника включено до програм безпеки шести громад.",
+                ),
+                actor=self.staff,
+            )
+            milestones = [
+                ("Круглий стіл щодо нормативного закріплення статусу", date(2025, 5, 15), date(2025, 5, 15)),
+                ("Проєкт типового положення подано до обласної ради", date(2025, 9, 30), date(2025, 10, 14)),
+                ("Обласна рада ухвалює програму з положенням про перемовників", date(2026, 3, 31), None),
+            ]
+            for milestone, due_on, done_on in milestones:
+                milestone_add(
+                    campaign=campaign,
+                    title=milestone,
+                    due_on=due_on,
+                    done_on=done_on,
+                    status=MilestoneStatus.DONE if done_on else MilestoneStatus.PENDING,
+                    actor=self.staff,
+                )
+        events = OutreachEvent.objects.filter(
+            community=self.communities[0],
+            kind__in=[EventKind.ROUND_TABLE, EventKind.FORUM, EventKind.PRESS_CONFERENCE],
+            date__gte=campaign.starts_on,
+        ).order_by("date", "pk")
+        for event in events:
+            if event.campaign_id is None:
+                event.campaign = campaign
+                event_update(event=event, actor=self.staff)
+        mentions = MediaMention.objects.filter(published_on__range=(date(2025, 5, 15), date(2025, 11, 30)))
+        for mention in mentions.order_by("published_on", "pk")[:4]:
+            if mention.campaign_id is None:
+                mention.campaign = campaign
+                mention.save()
+
+    def _agreements(self, isn: Programme) -> None:
+        """A memorandum with the partner communities and an agreement with a partner
+        organisation, each with its signed text in the library."""
+        memorandum = self._library_document(
+            isn,
+            "Меморандум про співпрацю з громадами-партнерами ISN-2023",
+            kind=DocumentKind.AGREEMENT,
+            language=DocumentLanguage.UKRAINIAN,
+            access=DocumentAccess.PARTNERS,
+            text="Memorandum of cooperation with the partner communities (demo).",
+        )
+        partnership = Document.objects.get(programme=isn, title="Угода про партнерство ISN-2023")
+        agreements = [
+            (
+                "Меморандум про співпрацю з громадами-партнерами ISN-2023",
+                AgreementKind.MEMORANDUM,
+                date(2023, 3, 1),
+                date(2026, 12, 31),
+                memorandum,
+                self.communities[:PILOT_COUNT],
+                [],
+            ),
+            (
+                "Угода про співпрацю з ГО «Центр медіації Поділля»",
+                AgreementKind.COOPERATION,
+                date(2023, 3, 1),
+                date(2025, 12, 31),
+                partnership,
+                [],
+                [self.partners[1]],
+            ),
+        ]
+        for title, kind, signed_on, valid_until, document, communities, partners in agreements:
+            if Agreement.objects.filter(programme=isn, title=title).exists():
+                continue
+            agreement_save(
+                agreement=Agreement(
+                    programme=isn,
+                    title=title,
+                    kind=kind,
+                    signed_on=signed_on,
+                    valid_until=valid_until,
+                    document=document,
+                ),
+                actor=self.staff,
+                communities=communities,
+                partners=partners,
+            )
 
     def _documents(self, isn: Programme) -> None:
         """Three documents of the ISN library, one of each access level: small generated PDFs."""

@@ -25,7 +25,7 @@ from tests.communities.factories import (
     UserFactory,
 )
 from tests.negotiators.factories import OutreachEventFactory
-from tests.programmes.factories import document_in, programme_in
+from tests.programmes.factories import agreement_in, campaign_in, deliverable_in, document_in, programme_in
 from tests.reports.factories import done_report
 from tests.training.factories import TrainingModuleFactory, TrainingSessionFactory
 
@@ -105,23 +105,29 @@ def records_in(community, *, partner, negotiator, actor) -> dict:
         occurred_at=datetime(2025, 3, 10, 14, 0, tzinfo=KYIV),
         title="Спір сусідів",
     )
+    # Seen by the programme's partner organisations, not by negotiators (public ones only).
+    document = document_in(programme, access=DocumentAccess.PARTNERS)
+    event = OutreachEventFactory(community=community)
+    mention = _media_mention(community)
     return {
         "regions": community.region,
         "communities": community,
         "partners": partner,
         "programmes": programme,
-        # Seen by the programme's partner organisations, not by negotiators (public ones only).
-        "documents": document_in(programme, access=DocumentAccess.PARTNERS),
+        "documents": document,
+        "deliverables": deliverable_in(programme, document=document),
+        "campaigns": campaign_in(programme, events=[event], media_mentions=[mention]),
+        "agreements": agreement_in(programme, communities=[community], partners=[partner], document=document),
         "negotiators": negotiator,
         "training/modules": module,
         "training/sessions": TrainingSessionFactory(module=module, host_community=community),
-        "events": OutreachEventFactory(community=community),
+        "events": event,
         "incidents": incident,
         "assessments": SafetyAssessmentFactory(community=community),
         "engagements": EngagementFactory(
             community=community, partner=partner, mode=EngagementMode.ACUTE, topic=Topic.HOUSING
         ),
-        "media-mentions": _media_mention(community),
+        "media-mentions": mention,
         "indicators": community,
         "reports": done_report(scope=ReportScope.PARTNER, partner=partner),
     }

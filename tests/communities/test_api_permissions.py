@@ -36,6 +36,9 @@ REPORT_REQUEST = (401, 403, 403, 403, 403, 202, 202, 202, 403)
 # Library documents the partners of their programme see: staff and managers all, negotiators the
 # public ones, the dpo none.
 DOCUMENT_READ = (401, 403, 200, 200, 404, 200, 200, 200, 404)
+# Campaigns and agreements: staff and managers all, the programme's partners theirs, negotiators
+# none.
+NOT_FOR_NEGOTIATORS = DOCUMENT_READ
 
 MATRIX = {
     ("regions/", "GET"): READ,
@@ -57,6 +60,16 @@ MATRIX = {
     ("documents/{id}/", "GET"): DOCUMENT_READ,
     ("documents/{id}/file/", "GET"): DOCUMENT_READ,
     ("documents/{id}/file/", "POST"): NO_WRITE_ROUTE,
+    # Outputs: everyone who sees the programme, negotiators included.
+    ("deliverables/", "GET"): READ,
+    ("deliverables/", "POST"): NO_WRITE_ROUTE,
+    ("deliverables/{id}/", "GET"): READ_ONE,
+    ("campaigns/", "GET"): READ,
+    ("campaigns/", "POST"): NO_WRITE_ROUTE,
+    ("campaigns/{id}/", "GET"): NOT_FOR_NEGOTIATORS,
+    ("agreements/", "GET"): READ,
+    ("agreements/", "POST"): NO_WRITE_ROUTE,
+    ("agreements/{id}/", "GET"): NOT_FOR_NEGOTIATORS,
     ("negotiators/", "GET"): READ,
     ("negotiators/", "POST"): NO_WRITE_ROUTE,
     ("negotiators/{id}/", "GET"): READ_ONE,

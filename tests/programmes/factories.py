@@ -7,8 +7,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from communities.models import Country
 from programmes.models import (
+    Agreement,
+    AgreementKind,
+    Campaign,
+    CampaignStatus,
     ConsortiumMember,
     ConsortiumRole,
+    Deliverable,
+    DeliverableKind,
+    DeliverableStatus,
     Document,
     DocumentAccess,
     DocumentKind,
@@ -22,7 +29,7 @@ from programmes.models import (
     ProgrammeStatus,
     Tranche,
 )
-from programmes.services import document_save
+from programmes.services import agreement_save, campaign_save, deliverable_save, document_save, milestone_add
 from tests.communities.factories import CommunityFactory, PartnerOrganisationFactory
 
 
@@ -126,3 +133,48 @@ def document_in(
         **fields,
     )
     return document_save(document=document)
+
+
+def deliverable_in(programme: Programme, **fields) -> Deliverable:
+    """An output of ``programme`` (a delivered handbook unless told), saved through the service."""
+    values = {
+        "kind": DeliverableKind.PUBLICATION,
+        "title": "Довідник соціального перемовника",
+        "date": date(2024, 9, 1),
+        "quantity": 50,
+        "status": DeliverableStatus.DELIVERED,
+        **fields,
+    }
+    return deliverable_save(deliverable=Deliverable(programme=programme, **values), actor=None)
+
+
+def campaign_in(programme: Programme, *, events=(), media_mentions=(), **fields) -> Campaign:
+    """An advocacy campaign of ``programme`` with one milestone, linking ``events`` and
+    ``media_mentions``."""
+    values = {
+        "title": "Законодавче закріплення статусу перемовників",
+        "goal": "Статус соціального перемовника у місцевих актах",
+        "target_bodies": "Обласна рада",
+        "starts_on": date(2024, 3, 1),
+        "status": CampaignStatus.ACTIVE,
+        **fields,
+    }
+    campaign = campaign_save(campaign=Campaign(programme=programme, **values), actor=None)
+    milestone_add(campaign=campaign, title="Круглий стіл", due_on=date(2024, 5, 15), actor=None)
+    for record in [*events, *media_mentions]:
+        record.campaign = campaign
+        record.save()
+    return campaign
+
+
+def agreement_in(programme: Programme, *, communities=(), partners=(), **fields) -> Agreement:
+    """A memorandum of ``programme`` with ``communities`` and ``partners``, through the service."""
+    values = {
+        "kind": AgreementKind.MEMORANDUM,
+        "title": "Меморандум про співпрацю",
+        "signed_on": date(2024, 2, 1),
+        **fields,
+    }
+    return agreement_save(
+        agreement=Agreement(programme=programme, **values), actor=None, communities=communities, partners=partners
+    )

@@ -67,6 +67,8 @@ def programme_form(community, periods) -> dict:
         **inline("fundings", []),
         **inline("tranches", []),
         **inline("consortium", []),
+        **inline("network", []),
+        **inline("deliverables", []),
         **inline(
             "participations",
             [{"community": community.pk, "joined_on": start, "left_on": end} for start, end in periods],
