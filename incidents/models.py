@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communities.models import EARLIEST_DATE_MESSAGE, EARLIEST_RECORD_DATE, Community, Timestamped
+from communities.models import EARLIEST_DATE_MESSAGE, EARLIEST_RECORD_DATE, PROGRAMME_HELP, Community, Timestamped
 from negotiators.models import Negotiator
 from privacy.anonymous import person_label
 from privacy.crypto import IndexKind
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
 from privacy.visibility import personal_data_shown
+from programmes.models import Programme
 
 
 class IncidentCategory(models.TextChoices):
@@ -115,6 +116,14 @@ class Incident(Timestamped):
     )
     response_mode = models.CharField(_("response"), max_length=20, choices=ResponseMode.choices, blank=True)
     referred_to = models.CharField(_("referred to"), max_length=20, choices=Agency.choices, blank=True)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("programme"),
+        help_text=PROGRAMME_HELP,
+    )
     occurred_at = models.DateTimeField(_("occurred at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     title = models.CharField(
@@ -198,6 +207,8 @@ class Incident(Timestamped):
             errors["negotiator"] = _("The negotiator in charge must work in the incident's community.")
         if errors:
             raise ValidationError(errors)
+        if self.community_id and self.occurred_at:
+            Programme.attribute(self, self.community, timezone.localdate(self.occurred_at))
 
     def allowed_transitions(self) -> tuple[str, ...]:
         return TRANSITIONS[IncidentStatus(self.status)]

@@ -9,11 +9,19 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communities.models import EARLIEST_DATE_MESSAGE, EARLIEST_RECORD_DATE, Community, Timestamped, Topic
+from communities.models import (
+    EARLIEST_DATE_MESSAGE,
+    EARLIEST_RECORD_DATE,
+    PROGRAMME_HELP,
+    Community,
+    Timestamped,
+    Topic,
+)
 from privacy.anonymous import person_label
 from privacy.crypto import IndexKind
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from privacy.visibility import personal_data_shown
+from programmes.models import Programme
 
 
 class Cohort(models.TextChoices):
@@ -145,6 +153,14 @@ class OutreachEvent(Timestamped):
     kind = models.CharField(_("kind"), max_length=24, choices=EventKind.choices)
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"))
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        blank=True,
+        related_name="events",
+        verbose_name=_("programme"),
+        help_text=PROGRAMME_HELP,
+    )
     place = models.CharField(_("place"), max_length=200, blank=True)
     topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices)
     organisers = models.ManyToManyField(
@@ -213,6 +229,8 @@ class OutreachEvent(Timestamped):
             errors["date"] = EARLIEST_DATE_MESSAGE
         if errors:
             raise ValidationError(errors)
+        if self.community_id:
+            Programme.attribute(self, self.community, self.date)
 
 
 class Medium(models.TextChoices):
@@ -241,6 +259,14 @@ class MediaMention(Timestamped):
         verbose_name=_("community"),
         help_text=_("Leave empty when the mention is about the whole programme."),
     )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        blank=True,
+        related_name="media_mentions",
+        verbose_name=_("programme"),
+        help_text=PROGRAMME_HELP,
+    )
     event = models.ForeignKey(
         OutreachEvent,
         on_delete=models.SET_NULL,
@@ -261,3 +287,7 @@ class MediaMention(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.outlet}: {self.title}"
+
+    def clean(self) -> None:
+        community = self.community if self.community_id else None
+        Programme.attribute(self, community, self.published_on)

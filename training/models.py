@@ -6,8 +6,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community, Timestamped
+from communities.models import PROGRAMME_HELP, Community, Timestamped
 from negotiators.models import Negotiator
+from programmes.models import Programme
 
 
 class ModuleLevel(models.TextChoices):
@@ -59,6 +60,14 @@ class TrainingSession(Timestamped):
         related_name="training_sessions",
         verbose_name=_("host community"),
     )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        blank=True,
+        related_name="training_sessions",
+        verbose_name=_("programme"),
+        help_text=PROGRAMME_HELP,
+    )
     trainers = models.CharField(_("trainers"), max_length=300, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
@@ -80,6 +89,7 @@ class TrainingSession(Timestamped):
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end date is before the start date.")})
+        Programme.attribute(self, self.host_community if self.host_community_id else None, self.starts_on)
 
 
 class Attendance(Timestamped):
