@@ -317,6 +317,12 @@ class SafetyAssessment(Timestamped):
     def __str__(self) -> str:
         return f"{self.community} {self.year}-H{self.half}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A write path that did not validate (a command, a fixture) still gets the default.
+        if self.programme_id is None:
+            attribute_to_programme(self, self.community if self.community_id else None, self.assessed_on)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if self.community_id:
             attribute_to_programme(self, self.community, self.assessed_on)
@@ -380,6 +386,12 @@ class Engagement(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.community}: {self.get_mode_display()} ({self.starts_on})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A write path that did not validate (a command, a fixture) still gets the default.
+        if self.programme_id is None:
+            attribute_to_programme(self, self.community if self.community_id else None, self.starts_on)
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.community_id:

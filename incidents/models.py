@@ -5,6 +5,7 @@ action log at the same time.
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -194,6 +195,16 @@ class Incident(Timestamped):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A write path that did not validate (a command, a fixture) still gets the default.
+        if self.programme_id is None:
+            Programme.attribute(
+                self,
+                self.community if self.community_id else None,
+                self.occurred_at and timezone.localdate(self.occurred_at),
+            )
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors = {}

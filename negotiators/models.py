@@ -1,5 +1,7 @@
 """Social negotiators and what they do in public: outreach events and the media that covered them."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -212,6 +214,12 @@ class OutreachEvent(Timestamped):
     def __str__(self) -> str:
         return f"{self.date} {self.title}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A write path that did not validate (a command, a fixture) still gets the default.
+        if self.programme_id is None:
+            Programme.attribute(self, self.community if self.community_id else None, self.date)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         errors: dict[str, str | Promise] = {}
         total = self.participants_total
@@ -287,6 +295,12 @@ class MediaMention(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.outlet}: {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A write path that did not validate (a command, a fixture) still gets the default.
+        if self.programme_id is None:
+            Programme.attribute(self, self.community if self.community_id else None, self.published_on)
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         community = self.community if self.community_id else None

@@ -1,6 +1,8 @@
 """The School of social negotiators: a catalogue of modules, the sessions that deliver them, and who
 attended and completed each. Certification follows from completed modules (``training.services``)."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -85,6 +87,12 @@ class TrainingSession(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.module.code} {self.starts_on}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A write path that did not validate (a command, a fixture) still gets the default.
+        if self.programme_id is None:
+            Programme.attribute(self, self.host_community if self.host_community_id else None, self.starts_on)
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

@@ -88,6 +88,8 @@ def programme_of(on, community):
     the record's date (the shared test programme unless the test set up another)."""
     from programmes.attribution import current_programme
 
+    if community is not None and community.pk is None:  # built, not saved
+        return test_programme()
     if community is not None:
         join_test_programme(community)
     return current_programme(community, on) or test_programme()
