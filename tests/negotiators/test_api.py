@@ -257,7 +257,6 @@ def test_negotiators_are_read_without_names_or_contacts(api_as, negotiator_user)
 
 def test_media_mentions_about_the_whole_programme_are_visible_to_partners(api_as):
     from negotiators.models import MediaMention
-
     from tests.communities.factories import test_programme
 
     MediaMention.objects.create(
