@@ -592,10 +592,10 @@ class DemoProgramme:
     def _active_until(self, community: Community) -> date:
         return date(2025, 9, 30) if community.name == LEAVING_COMMUNITY else date(2025, 12, 19)
 
-    def _attributed(self, community: Community | None) -> Programme | None:
-        """Seed 000's programme for the Ukrainian records; the Czech village's go to the
-        programme it takes part in (the default)."""
-        return None if community == self.obec else self.isn
+    def _attributed(self, community: Community | None) -> Programme:
+        """Seed 000's programme for the Ukrainian records; the Czech village's go to the Czech
+        programme it takes part in."""
+        return self.czech if community == self.obec else self.isn
 
     def _log_event_once(self, *, community: Community, date: date, title: str, **fields) -> None:
         if OutreachEvent.objects.filter(community=community, date=date, title=title).exists():
@@ -856,6 +856,7 @@ class DemoProgramme:
         them (none in Central Asia)."""
         programmes = {spec.code: self._programme(spec) for spec in DEMO_PROGRAMMES}
         isn = self.isn = programmes["ISN-2023"]
+        self.czech = programmes["OPV-CZ"]
         partnerships = Partnership.objects.filter(community__in=self.communities).select_related("community")
         for partnership in partnerships.order_by("community", "joined_on"):
             self._take_part(isn, partnership.community, partnership.joined_on, partnership.left_on)
