@@ -51,6 +51,7 @@ class ToDate(TypedDict):
 class Scope(TypedDict):
     communities: int
     programme_wide: bool
+    programme: int | None
 
 
 class Module(TypedDict):
