@@ -102,6 +102,7 @@ class IncidentAdminForm(forms.ModelForm):
         # Status, closing time, response and referral change only through the workflow fields below.
         fields = [
             "community",
+            "programme",
             "title",
             "category",
             "severity",
@@ -143,7 +144,7 @@ class IncidentAdmin(AdminLogWithoutPersonalDataMixin, SimpleHistoryAdmin):
     form = IncidentAdminForm
     list_display = ["id", "title", "community", "category", "severity", "status", "occurred_at", "police_involved"]
     list_display_links = ["id", "title"]
-    list_filter = ["status", "category", "severity", "police_involved", "referred_to", "community__region"]
+    list_filter = ["programme", "status", "category", "severity", "police_involved", "referred_to", "community__region"]
     search_fields = ["title", "description", "location", "community__name"]
     autocomplete_fields = ["community", "negotiator"]
     date_hierarchy = "occurred_at"
@@ -172,6 +173,7 @@ class IncidentAdmin(AdminLogWithoutPersonalDataMixin, SimpleHistoryAdmin):
                 {
                     "fields": [
                         "community",
+                        "programme",
                         "title",
                         ("category", "severity"),
                         "occurred_at",

@@ -181,14 +181,14 @@ class OutreachEventAdmin(admin.ModelAdmin):
         "police_present",
         "local_government_present",
     ]
-    list_filter = ["kind", "topic", "police_present", "local_government_present", "community__region"]
+    list_filter = ["programme", "kind", "topic", "police_present", "local_government_present", "community__region"]
     search_fields = ["title", "place", "summary", "community__name"]
     autocomplete_fields = ["community", "organisers"]
     date_hierarchy = "date"
     list_select_related = ["community"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["community", "kind", "title", "date", "place", "topic", "organisers"]}),
+        (None, {"fields": ["community", "programme", "kind", "title", "date", "place", "topic", "organisers"]}),
         (
             _("Participants"),
             {
@@ -215,7 +215,7 @@ class OutreachEventAdmin(admin.ModelAdmin):
 @admin.register(MediaMention)
 class MediaMentionAdmin(admin.ModelAdmin):
     list_display = ["published_on", "outlet", "medium", "title", "reach", "community"]
-    list_filter = ["medium", "community__region"]
+    list_filter = ["programme", "medium", "community__region"]
     search_fields = ["outlet", "title", "url"]
     autocomplete_fields = ["community", "event"]
     date_hierarchy = "published_on"
