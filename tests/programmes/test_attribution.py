@@ -17,6 +17,7 @@ from reports.indicators import Period, compute_indicators
 from reports.models import MonitoringReport
 from reports.selectors import scope_communities
 from reports.services import report_document
+from tests.accounts.support import verified_login
 from tests.communities.api_support import event_body, incident_body
 from tests.communities.factories import CommunityFactory, EngagementFactory, SafetyAssessmentFactory
 from tests.incidents.factories import IncidentFactory
@@ -103,7 +104,9 @@ def test_the_api_takes_a_programme_and_shows_it(api_as, community, older, newer)
 
 
 def test_the_api_refuses_a_programme_the_community_is_not_in(api_as, community, newer):
-    response = api_as("staff").post("/api/v1/events/", event_body(community, date="2024-06-01", programme=newer.pk))
+    response = api_as("staff").post(
+        "/api/v1/events/", event_body(community, date="2024-06-01", programme=newer.pk), format="json"
+    )
     assert response.status_code == 400
     (message,) = response.json()["error"]["fields"]["programme"]
     assert community.name in message
@@ -212,7 +215,7 @@ def test_a_programme_report_is_built_by_the_command_and_names_its_donors(communi
 
 
 def test_the_admin_refuses_an_engagement_outside_the_programme(client, staff_user, community, newer):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
     response = client.post(
         "/admin/communities/engagement/add/",
         {
@@ -222,6 +225,7 @@ def test_the_admin_refuses_an_engagement_outside_the_programme(client, staff_use
             "topic": "housing",
             "starts_on": "2024-06-01",
         },
+        headers={"accept-language": "en"},
     )
     assert response.status_code == 200
     assert "does not take part in programme NEW on 2024-06-01" in response.content.decode()
