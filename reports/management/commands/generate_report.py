@@ -25,8 +25,8 @@ def parse_scope(value: str) -> dict:
     model = models.get(kind)
     if model is None or not identifier.isdigit():
         raise CommandError(
-            _("--scope must be programme, programme:<id>, region:<id> or partner:<id>, not %(value)s")
-            % {"value": repr(value)}
+            # "programme" covers programme:<id> too (the --help says so).
+            _("--scope must be programme, region:<id> or partner:<id>, not %(value)s") % {"value": repr(value)}
         )
     try:
         target = model.objects.get(pk=int(identifier))
