@@ -317,8 +317,15 @@ PARTICIPATION_OVERLAP_MESSAGE = _("This period overlaps another period of the sa
 
 class ParticipationQuerySet(models.QuerySet["Participation"]):
     def taking_part(self, community: Community, on: date) -> "ParticipationQuerySet":
-        """The periods in which ``community`` takes part on ``on``."""
-        return self.filter(community=community, joined_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
+        """The periods in which ``community`` takes part on ``on`` (in a programme running that day:
+        a period left open does not outlast its programme)."""
+        return self.filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=on),
+            community=community,
+            joined_on__lte=on,
+            programme__starts_on__lte=on,
+            programme__ends_on__gte=on,
+        )
 
 
 class Participation(Timestamped):

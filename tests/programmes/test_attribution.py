@@ -6,8 +6,10 @@ from datetime import date
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 
 from communities.models import Engagement
 from negotiators.models import OutreachEvent
@@ -230,3 +232,30 @@ def test_the_admin_refuses_an_engagement_outside_the_programme(client, staff_use
     assert response.status_code == 200
     assert "does not take part in programme NEW on 2024-06-01" in response.content.decode()
     assert not Engagement.objects.exists()
+
+
+def test_the_field_app_logs_an_event_in_the_negotiators_current_programme(client, negotiator_user, community, newer):
+    client.force_login(negotiator_user)
+    response = client.post(reverse("field:event_new"), field_event(community, date="2025-03-01"))
+    assert response.status_code == 302
+    assert OutreachEvent.objects.get().programme == newer
+
+
+def test_the_field_app_says_when_the_community_takes_part_in_no_programme(client, negotiator_user, community):
+    client.force_login(negotiator_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(reverse("field:event_new"), field_event(community, date="2025-03-01"))
+    assert response.status_code == 400
+    assert "takes part in no programme on 2025-03-01: choose a programme." in response.content.decode()
+    assert not OutreachEvent.objects.exists()
+
+
+def field_event(community, **overrides):
+    return {
+        "community": community.pk,
+        "kind": "information_session",
+        "place": "Школа № 3",
+        "topic": "youth",
+        "participants_total": "20",
+        **overrides,
+    }
