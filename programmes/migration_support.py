@@ -34,11 +34,13 @@ def attribute_records(
     if not programme_model.objects.exists():
         _create_main_programme(apps, programme_model, participation_model)
     earliest = programme_model.objects.order_by("starts_on", "pk").first()
-    periods: dict[int, list[tuple[date, date | None, date, int]]] = {}
-    for joined_on, left_on, community_id, starts_on, programme_id in participation_model.objects.values_list(
-        "joined_on", "left_on", "community_id", "programme__starts_on", "programme_id"
+    # As programmes.models.ParticipationQuerySet.taking_part: a period counts while its programme runs.
+    periods: dict[int, list[tuple[date, date, date, int]]] = {}
+    for joined_on, left_on, community_id, starts_on, ends_on, programme_id in participation_model.objects.values_list(
+        "joined_on", "left_on", "community_id", "programme__starts_on", "programme__ends_on", "programme_id"
     ):
-        periods.setdefault(community_id, []).append((joined_on, left_on, starts_on, programme_id))
+        first, last = max(joined_on, starts_on), min(left_on or ends_on, ends_on)
+        periods.setdefault(community_id, []).append((first, last, starts_on, programme_id))
     running = list(programme_model.objects.values_list("starts_on", "ends_on", "pk"))
     for row in rows.iterator(chunk_size=2000):
         day = _as_date(getattr(row, date_field))
@@ -48,8 +50,8 @@ def attribute_records(
         else:
             candidates = [
                 (starts_on, programme_id)
-                for joined_on, left_on, starts_on, programme_id in periods.get(community_id, [])
-                if joined_on <= day and (left_on is None or left_on >= day)
+                for first, last, starts_on, programme_id in periods.get(community_id, [])
+                if first <= day <= last
             ]
         programme_id = max(candidates)[1] if candidates else earliest.pk
         model.objects.filter(pk=row.pk).update(programme_id=programme_id)
