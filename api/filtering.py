@@ -150,6 +150,10 @@ def community_filter(field_name: str = "community_id") -> IdFilter:
     return IdFilter(field_name=field_name, help_text=_("Only records of this community (its id)."))
 
 
+def programme_filter(field_name: str = "programme_id") -> IdFilter:
+    return IdFilter(field_name=field_name, help_text=_("Only records of this programme (its id)."))
+
+
 def region_filter(field_name: str = "community__region_id") -> IdFilter:
     return IdFilter(field_name=field_name, help_text=_("Only records of communities in this region (its id)."))
 

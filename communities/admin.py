@@ -163,13 +163,13 @@ class SafetyAssessmentAdmin(admin.ModelAdmin):
         "police_interaction",
         "cohesion",
     ]
-    list_filter = ["year", "half", "community__region"]
+    list_filter = ["programme", "year", "half", "community__region"]
     search_fields = ["community__name", "identified_risks", "safety_resources"]
     autocomplete_fields = ["community"]
     date_hierarchy = "assessed_on"
     list_select_related = ["community"]
     fieldsets = [
-        (None, {"fields": ["community", ("year", "half"), "assessed_on", "respondents"]}),
+        (None, {"fields": ["community", "programme", ("year", "half"), "assessed_on", "respondents"]}),
         (
             _("Scores (1 = worst, 5 = best)"),
             {
@@ -187,13 +187,13 @@ class SafetyAssessmentAdmin(admin.ModelAdmin):
 @admin.register(Engagement)
 class EngagementAdmin(admin.ModelAdmin):
     list_display = ["community", "mode", "topic", "starts_on", "ends_on", "partner"]
-    list_filter = ["mode", "topic", "community__region__country"]
+    list_filter = ["programme", "mode", "topic", "community__region__country"]
     search_fields = ["community__name", "trigger", "outcome"]
     autocomplete_fields = ["community", "partner"]
     date_hierarchy = "starts_on"
     list_select_related = ["community", "partner"]
     fieldsets = [
-        (None, {"fields": ["community", "partner", "mode", "topic", ("starts_on", "ends_on"), "trigger"]}),
+        (None, {"fields": ["community", "programme", "partner", "mode", "topic", ("starts_on", "ends_on"), "trigger"]}),
         (
             _("Service lines"),
             {"fields": [("line_communication", "line_process_mapping", "line_participation", "line_mediation")]},

@@ -94,6 +94,7 @@ class SafetyAssessmentSerializer(AudienceSerializer):
         model = SafetyAssessment
         fields = (
             "id",
+            "programme",
             "community",
             "community_name",
             "region",
@@ -124,6 +125,7 @@ class EngagementSerializer(AudienceSerializer):
         model = Engagement
         fields = (
             "id",
+            "programme",
             "community",
             "community_name",
             "region",

@@ -12,6 +12,7 @@ from api.filtering import (
     community_filter,
     date_range,
     ordering,
+    programme_filter,
     region_filter,
 )
 from communities.models import (
@@ -62,6 +63,7 @@ class PartnerOrganisationFilter(ApiFilterSet):
 
 
 class SafetyAssessmentFilter(ApiFilterSet):
+    programme = programme_filter()
     community = community_filter()
     region = region_filter()
     year = IntegerFilter(min_value=2000, max_value=2100)
@@ -75,6 +77,7 @@ class SafetyAssessmentFilter(ApiFilterSet):
 
 
 class EngagementFilter(ApiFilterSet):
+    programme = programme_filter()
     community = community_filter()
     region = region_filter()
     mode = django_filters.ChoiceFilter(choices=EngagementMode.choices)

@@ -3,6 +3,7 @@ partner organisations (with their API keys and the log of what they pulled), saf
 and support engagements."""
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -252,6 +253,16 @@ ASSESSMENT_DIMENSIONS = (
 )
 
 
+PROGRAMME_HELP = _("Leave empty for the programme the community takes part in on that date.")
+
+
+def attribute_to_programme(record: models.Model, community: "Community | None", on: date | None) -> None:
+    """Check or default ``record``'s programme (``Programme.attribute``), reached through the
+    record's own field: the programmes app sits above this one and is never imported here."""
+    programme_model: Any = record._meta.get_field("programme").related_model
+    programme_model.attribute(record, community, on)
+
+
 def _score_field(verbose_name):
     return models.DecimalField(verbose_name, max_digits=3, decimal_places=2, validators=SCORE_VALIDATORS)
 
@@ -266,6 +277,14 @@ class SafetyAssessment(Timestamped):
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     half = models.PositiveSmallIntegerField(_("half-year"), choices=HalfYear.choices)
     assessed_on = models.DateField(_("assessed on"))
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.PROTECT,
+        blank=True,
+        related_name="assessments",
+        verbose_name=_("programme"),
+        help_text=PROGRAMME_HELP,
+    )
     respondents = models.PositiveIntegerField(_("respondents"))
     perceived_safety = _score_field(_("perceived safety"))
     trust_in_police = _score_field(_("trust in police"))
@@ -298,6 +317,16 @@ class SafetyAssessment(Timestamped):
     def __str__(self) -> str:
         return f"{self.community} {self.year}-H{self.half}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A write path that did not validate (a command, a fixture) still gets the default.
+        if self.programme_id is None:
+            attribute_to_programme(self, self.community if self.community_id else None, self.assessed_on)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.community_id:
+            attribute_to_programme(self, self.community, self.assessed_on)
+
 
 class EngagementMode(models.TextChoices):
     ACUTE = "acute", _("Acute communication")
@@ -328,6 +357,14 @@ class Engagement(Timestamped):
     topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Leave empty while it goes on."))
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.PROTECT,
+        blank=True,
+        related_name="engagements",
+        verbose_name=_("programme"),
+        help_text=PROGRAMME_HELP,
+    )
     trigger = models.TextField(_("what led to it"), blank=True)
     line_communication = models.BooleanField(_("communication"), default=False)
     line_process_mapping = models.BooleanField(_("process mapping"), default=False)
@@ -350,7 +387,15 @@ class Engagement(Timestamped):
     def __str__(self) -> str:
         return f"{self.community}: {self.get_mode_display()} ({self.starts_on})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A write path that did not validate (a command, a fixture) still gets the default.
+        if self.programme_id is None:
+            attribute_to_programme(self, self.community if self.community_id else None, self.starts_on)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
+        if self.community_id:
+            attribute_to_programme(self, self.community, self.starts_on)
         if self.starts_on and self.ends_on:
             if self.ends_on < self.starts_on:
                 raise ValidationError({"ends_on": _("The end date is before the start date.")})

@@ -110,6 +110,7 @@ class IncidentAdminForm(forms.ModelForm):
         # Status, closing time, response and referral change only through the workflow fields below.
         fields = [
             "community",
+            "programme",
             "title",
             "category",
             "severity",
@@ -197,7 +198,7 @@ class IncidentAdmin(ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDa
     ]
     bulk_actions = ("assign_negotiator", "export_csv", "export_xlsx")
     list_display_links = ["id", "title"]
-    list_filter = ["status", "category", "severity", "police_involved", "referred_to", "community__region"]
+    list_filter = ["programme", "status", "category", "severity", "police_involved", "referred_to", "community__region"]
     search_fields = ["title", "description", "location", "community__name"]
     autocomplete_fields = ["community", "negotiator"]
     date_hierarchy = "occurred_at"
@@ -316,6 +317,7 @@ class IncidentAdmin(ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDa
                 {
                     "fields": [
                         "community",
+                        "programme",
                         "title",
                         ("category", "severity"),
                         "occurred_at",

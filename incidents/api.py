@@ -33,6 +33,8 @@ from incidents.selectors import visible_incidents
 from incidents.services import incident_action_add, incident_report, incident_transition
 from negotiators.models import Negotiator
 from negotiators.selectors import visible_negotiators
+from programmes.models import Programme
+from programmes.selectors import visible_programmes
 
 TIMESTAMPS = ("created_at", "updated_at")
 INTERNAL_FIELDS = ("description", "location", "latitude", "longitude", "internal_notes", "created_by")
@@ -53,6 +55,7 @@ class IncidentSerializer(AudienceSerializer):
         model = Incident
         fields = (
             "id",
+            "programme",
             "community",
             "community_name",
             "region",
@@ -124,6 +127,12 @@ class IncidentReportSerializer(serializers.Serializer):
     )
     internal_notes = serializers.CharField(allow_blank=True, default="")
     parties = PartySerializer(many=True, default=list)
+    programme = serializers.PrimaryKeyRelatedField(
+        queryset=Programme.objects.none(),
+        allow_null=True,
+        default=None,
+        help_text="The programme it belongs to; default: the one the community takes part in on that date.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,6 +141,7 @@ class IncidentReportSerializer(serializers.Serializer):
         if viewer is not None:
             self.fields["community"].queryset = writable_communities(viewer)
             self.fields["negotiator"].queryset = visible_negotiators(viewer)
+            self.fields["programme"].queryset = visible_programmes(viewer)
 
 
 PERFORMED_AT_HELP = "Default: now. Neither before the incident happened nor in the future."

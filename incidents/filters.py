@@ -2,11 +2,20 @@
 
 import django_filters
 
-from api.filtering import ApiFilterSet, BooleanFilter, community_filter, date_range, ordering, region_filter
+from api.filtering import (
+    ApiFilterSet,
+    BooleanFilter,
+    community_filter,
+    date_range,
+    ordering,
+    programme_filter,
+    region_filter,
+)
 from incidents.models import Incident, IncidentCategory, IncidentStatus, Severity
 
 
 class IncidentFilter(ApiFilterSet):
+    programme = programme_filter()
     community = community_filter()
     region = region_filter()
     category = django_filters.ChoiceFilter(choices=IncidentCategory.choices)

@@ -5,6 +5,7 @@ action log at the same time.
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communities.models import EARLIEST_DATE_MESSAGE, EARLIEST_RECORD_DATE, Community, Timestamped
+from communities.models import EARLIEST_DATE_MESSAGE, EARLIEST_RECORD_DATE, PROGRAMME_HELP, Community, Timestamped
 from negotiators.models import Negotiator
 from privacy.anonymous import person_label
 from privacy.crypto import IndexKind
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
 from privacy.visibility import personal_data_shown
+from programmes.models import Programme
 
 
 class IncidentCategory(models.TextChoices):
@@ -115,6 +117,14 @@ class Incident(Timestamped):
     )
     response_mode = models.CharField(_("response"), max_length=20, choices=ResponseMode.choices, blank=True)
     referred_to = models.CharField(_("referred to"), max_length=20, choices=Agency.choices, blank=True)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("programme"),
+        help_text=PROGRAMME_HELP,
+    )
     occurred_at = models.DateTimeField(_("occurred at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     title = models.CharField(
@@ -186,6 +196,16 @@ class Incident(Timestamped):
     def __str__(self) -> str:
         return f"#{self.pk} {self.title}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A write path that did not validate (a command, a fixture) still gets the default.
+        if self.programme_id is None:
+            Programme.attribute(
+                self,
+                self.community if self.community_id else None,
+                self.occurred_at and timezone.localdate(self.occurred_at),
+            )
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         errors = {}
         if self.occurred_at and self.occurred_at > timezone.now() + CLOCK_SKEW:
@@ -198,6 +218,8 @@ class Incident(Timestamped):
             errors["negotiator"] = _("The negotiator in charge must work in the incident's community.")
         if errors:
             raise ValidationError(errors)
+        if self.community_id and self.occurred_at:
+            Programme.attribute(self, self.community, timezone.localdate(self.occurred_at))
 
     def allowed_transitions(self) -> tuple[str, ...]:
         return TRANSITIONS[IncidentStatus(self.status)]

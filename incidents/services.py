@@ -30,6 +30,7 @@ from incidents.models import (
 )
 from negotiators.models import Negotiator
 from negotiators.selectors import acting_negotiator
+from programmes.models import Programme
 
 # People named in one case: more is a mistake or an attack, not a mediation.
 MAX_PARTIES = 50
@@ -72,8 +73,11 @@ def incident_report(
     internal_notes: str = "",
     parties: Iterable[PartyData] = (),
     reported_at: datetime | None = None,
+    programme: Programme | None = None,
 ) -> Incident:
     """Open a case in ``community`` with status *reported* and its first log entry.
+
+    ``programme`` defaults to the one the community takes part in on the day it happened.
 
     The negotiator in charge defaults to the reporting user when that user is a negotiator of the
     community.
@@ -90,6 +94,7 @@ def incident_report(
     if negotiator is None:
         negotiator = acting_negotiator(actor, community)
     incident = Incident(
+        programme=programme,
         community=community,
         category=category,
         severity=severity,

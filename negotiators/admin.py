@@ -214,7 +214,7 @@ class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
     form = OutreachEventForm
     # Few enough columns for a laptop's screen; who was present is in the filters and the export.
     list_display = ["date", "title", "community", "kind", "topic", "participants_total"]
-    list_filter = ["kind", "topic", "police_present", "local_government_present", "community__region"]
+    list_filter = ["programme", "kind", "topic", "police_present", "local_government_present", "community__region"]
     search_fields = ["title", "place", "summary", "community__name"]
     autocomplete_fields = ["community", "organisers", "campaign"]
     date_hierarchy = "date"
@@ -224,6 +224,7 @@ class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
         "id",
         "date",
         "title",
+        "programme",
         "community",
         "kind",
         "topic",
@@ -240,7 +241,7 @@ class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
         "ngos_present",
     ]
     fieldsets = [
-        (None, {"fields": ["community", "kind", "title", "date", "place", "topic", "organisers"]}),
+        (None, {"fields": ["community", "programme", "kind", "title", "date", "place", "topic", "organisers"]}),
         (
             _("Participants"),
             {
@@ -268,7 +269,7 @@ class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
 @admin.register(MediaMention)
 class MediaMentionAdmin(admin.ModelAdmin):
     list_display = ["published_on", "outlet", "medium", "title", "reach", "community"]
-    list_filter = ["medium", "community__region", "campaign"]
+    list_filter = ["programme", "medium", "community__region", "campaign"]
     search_fields = ["outlet", "title", "url"]
     autocomplete_fields = ["community", "event", "campaign"]
     date_hierarchy = "published_on"

@@ -20,6 +20,8 @@ from negotiators.filters import MediaMentionFilter, NegotiatorFilter, OutreachEv
 from negotiators.models import EventKind, MediaMention, Negotiator, OutreachEvent
 from negotiators.selectors import visible_events, visible_media_mentions, visible_negotiators
 from negotiators.services import event_log
+from programmes.models import Programme
+from programmes.selectors import visible_programmes
 
 TIMESTAMPS = ("created_at", "updated_at")
 # PostgreSQL's integer: a larger count is a 400, not a database error.
@@ -68,6 +70,7 @@ class OutreachEventSerializer(AudienceSerializer):
         model = OutreachEvent
         fields = (
             "id",
+            "programme",
             "community",
             "community_name",
             "region",
@@ -133,6 +136,12 @@ class EventLogSerializer(serializers.Serializer):
         default=list,
         help_text="Ids of negotiators of the event's community; default: you, if you are one.",
     )
+    programme = serializers.PrimaryKeyRelatedField(
+        queryset=Programme.objects.none(),
+        allow_null=True,
+        default=None,
+        help_text="The programme it belongs to; default: the one the community takes part in on that date.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,6 +151,7 @@ class EventLogSerializer(serializers.Serializer):
         if viewer is not None:
             self.fields["community"].queryset = writable_communities(viewer)
             self.fields["organisers"].child_relation.queryset = visible_negotiators(viewer)
+            self.fields["programme"].queryset = visible_programmes(viewer)
 
 
 class NegotiatorViewSet(ReadOnlyCollection):
@@ -189,6 +199,7 @@ class MediaMentionSerializer(AudienceSerializer):
         model = MediaMention
         fields = (
             "id",
+            "programme",
             "outlet",
             "medium",
             "published_on",

@@ -2,7 +2,15 @@
 
 import django_filters
 
-from api.filtering import ApiFilterSet, BooleanFilter, community_filter, date_range, ordering, region_filter
+from api.filtering import (
+    ApiFilterSet,
+    BooleanFilter,
+    community_filter,
+    date_range,
+    ordering,
+    programme_filter,
+    region_filter,
+)
 from communities.models import Topic
 from negotiators.models import Cohort, EventKind, MediaMention, Medium, Negotiator, NegotiatorStatus, OutreachEvent
 
@@ -22,6 +30,7 @@ class NegotiatorFilter(ApiFilterSet):
 
 
 class OutreachEventFilter(ApiFilterSet):
+    programme = programme_filter()
     community = community_filter()
     region = region_filter()
     kind = django_filters.ChoiceFilter(choices=EventKind.choices)
@@ -36,6 +45,7 @@ class OutreachEventFilter(ApiFilterSet):
 
 
 class MediaMentionFilter(ApiFilterSet):
+    programme = programme_filter()
     community = community_filter()
     region = region_filter()
     medium = django_filters.ChoiceFilter(choices=Medium.choices)

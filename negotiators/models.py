@@ -1,5 +1,7 @@
 """Social negotiators and what they do in public: outreach events and the media that covered them."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,12 +11,19 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communities.models import EARLIEST_DATE_MESSAGE, EARLIEST_RECORD_DATE, Community, Timestamped, Topic
+from communities.models import (
+    EARLIEST_DATE_MESSAGE,
+    EARLIEST_RECORD_DATE,
+    PROGRAMME_HELP,
+    Community,
+    Timestamped,
+    Topic,
+)
 from privacy.anonymous import person_label
 from privacy.crypto import IndexKind
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from privacy.visibility import personal_data_shown
-from programmes.models import Campaign
+from programmes.models import Campaign, Programme
 
 
 class Cohort(models.TextChoices):
@@ -146,6 +155,14 @@ class OutreachEvent(Timestamped):
     kind = models.CharField(_("kind"), max_length=24, choices=EventKind.choices)
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"))
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        blank=True,
+        related_name="events",
+        verbose_name=_("programme"),
+        help_text=PROGRAMME_HELP,
+    )
     place = models.CharField(_("place"), max_length=200, blank=True)
     topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices)
     organisers = models.ManyToManyField(
@@ -206,6 +223,12 @@ class OutreachEvent(Timestamped):
     def __str__(self) -> str:
         return f"{self.date} {self.title}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A write path that did not validate (a command, a fixture) still gets the default.
+        if self.programme_id is None:
+            Programme.attribute(self, self.community if self.community_id else None, self.date)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         errors: dict[str, str | Promise] = {}
         total = self.participants_total
@@ -223,6 +246,8 @@ class OutreachEvent(Timestamped):
             errors["date"] = EARLIEST_DATE_MESSAGE
         if errors:
             raise ValidationError(errors)
+        if self.community_id:
+            Programme.attribute(self, self.community, self.date)
 
 
 class Medium(models.TextChoices):
@@ -250,6 +275,14 @@ class MediaMention(Timestamped):
         related_name="media_mentions",
         verbose_name=_("community"),
         help_text=_("Leave empty when the mention is about the whole programme."),
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        blank=True,
+        related_name="media_mentions",
+        verbose_name=_("programme"),
+        help_text=PROGRAMME_HELP,
     )
     event = models.ForeignKey(
         OutreachEvent,
@@ -280,3 +313,13 @@ class MediaMention(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.outlet}: {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A write path that did not validate (a command, a fixture) still gets the default.
+        if self.programme_id is None:
+            Programme.attribute(self, self.community if self.community_id else None, self.published_on)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        community = self.community if self.community_id else None
+        Programme.attribute(self, community, self.published_on)

@@ -13,6 +13,7 @@ from communities.models import Community
 from communities.selectors import ensure_can_log_in
 from negotiators.models import Negotiator, OutreachEvent
 from negotiators.selectors import acting_negotiator
+from programmes.models import Programme
 
 
 @transaction.atomic
@@ -38,15 +39,19 @@ def event_log(
     summary: str = "",
     internal_notes: str = "",
     organisers: Iterable[Negotiator] = (),
+    programme: Programme | None = None,
 ) -> OutreachEvent:
     """Record an outreach event that took place in ``community``.
 
     Raises ``PermissionDenied`` if ``actor`` may not log in that community and ``ValidationError``
     (with per-field messages) if the figures break the rules (breakdown within the total, no date
-    in the future). Organisers must be negotiators of the same community.
+    in the future). Organisers must be negotiators of the same community. ``programme`` defaults to
+    the one the community takes part in on ``date`` (``programmes.attribution``); a programme it
+    does not take part in then is refused.
     """
     ensure_can_log_in(Viewer.for_user(actor), community)
     event = OutreachEvent(
+        programme=programme,
         community=community,
         kind=kind,
         title=title,

@@ -173,7 +173,8 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         # A community or consortium member coming or going changes who sees the programme's
-        # documents, outputs, campaigns and agreements: the feed marks them before (for who loses them) and after (for who gains them).
+        # documents, outputs, campaigns and agreements: the feed marks them before (for who loses
+        # them) and after (for who gains them).
         scope_changed = any(formset.model in SCOPE_PARTS and formset.has_changed() for formset in formsets)
         if scope_changed:
             programme_records_touch(programme_ids=[form.instance.pk])

@@ -134,6 +134,68 @@ class Programme(Timestamped):
     def covers(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
 
+    # Attribution of activity records (``programmes.attribution`` is the entry point; the methods
+    # live here so that ``communities`` reaches them through its records' ``programme`` field
+    # without importing this app).
+
+    @classmethod
+    def current_for(cls, community: Community | None, on: date) -> "Programme | None":
+        """The programme ``community`` takes part in on ``on`` (the most recently started if
+        several); without a community, the most recently started programme running that day."""
+        if community is None:
+            running = cls.objects.filter(starts_on__lte=on, ends_on__gte=on)
+        else:
+            running = cls.objects.filter(pk__in=Participation.objects.taking_part(community, on).values("programme_id"))
+        return running.order_by("-starts_on", "-pk").first()
+
+    def takes_part(self, community: Community, on: date) -> bool:
+        """Whether ``community`` takes part in this programme on ``on``."""
+        return Participation.objects.taking_part(community, on).filter(programme=self).exists()
+
+    def check_attribution(self, community: Community | None, on: date) -> None:
+        """Refuse a record of ``community`` dated ``on`` attributed to this programme when the
+        community does not take part in it that day (a record without a community: when the
+        programme does not run that day)."""
+        if community is None:
+            if not self.covers(on):
+                raise ValidationError(
+                    {
+                        "programme": _("Programme %(code)s runs from %(start)s to %(end)s, not on %(date)s.")
+                        % {"code": self.code, "start": self.starts_on, "end": self.ends_on, "date": on}
+                    },
+                    code="programme_not_running",
+                )
+        elif not self.takes_part(community, on):
+            raise ValidationError(
+                {
+                    "programme": _("Community %(community)s does not take part in programme %(code)s on %(date)s.")
+                    % {"community": community, "code": self.code, "date": on}
+                },
+                code="community_not_in_programme",
+            )
+
+    @classmethod
+    def attribute(cls, record: models.Model, community: Community | None, on: date | None) -> None:
+        """Give ``record`` (any activity with a ``programme`` field) its programme: check the one it
+        names, or default to the programme ``community`` takes part in on ``on``."""
+        if on is None:
+            return  # The date's own validation speaks.
+        chosen = getattr(record, "programme", None) if getattr(record, "programme_id", None) else None
+        if chosen is not None:
+            chosen.check_attribution(community, on)
+            return
+        current = cls.current_for(community, on)
+        if current is None:
+            if community is None:
+                message = _("No programme runs on %(date)s: choose a programme.") % {"date": on}
+            else:
+                message = _("Community %(community)s takes part in no programme on %(date)s: choose a programme.") % {
+                    "community": community,
+                    "date": on,
+                }
+            raise ValidationError({"programme": message}, code="no_programme")
+        record.programme = current  # type: ignore[attr-defined]
+
 
 class FundingInstrument(models.TextChoices):
     GRANT = "grant", _("Grant")
@@ -254,6 +316,19 @@ class ConsortiumMember(Timestamped):
 PARTICIPATION_OVERLAP_MESSAGE = _("This period overlaps another period of the same community in this programme.")
 
 
+class ParticipationQuerySet(models.QuerySet["Participation"]):
+    def taking_part(self, community: Community, on: date) -> "ParticipationQuerySet":
+        """The periods in which ``community`` takes part on ``on`` (in a programme running that day:
+        a period left open does not outlast its programme)."""
+        return self.filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=on),
+            community=community,
+            joined_on__lte=on,
+            programme__starts_on__lte=on,
+            programme__ends_on__gte=on,
+        )
+
+
 class Participation(Timestamped):
     """A period a community takes part in a programme. A community may take part in several
     programmes at once, and in one programme over several periods that do not overlap."""
@@ -270,6 +345,8 @@ class Participation(Timestamped):
     )
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    objects = ParticipationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("participation in a programme")

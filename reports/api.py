@@ -10,7 +10,7 @@ PDF through ``reports/<id>/pdf/``, checked against its size and checksum.
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -22,12 +22,15 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from access.capabilities import Capability
+from api.principal import viewer_for
 from api.renderers import CsvRenderer, PdfRenderer, XlsxRenderer
 from api.schema import ApiAutoSchema, ErrorSerializer
 from api.serializers import AudienceSerializer
 from api.viewsets import ReadOnlyCollection, ScopedViewSet
 from communities.models import Community, Region
 from communities.selectors import visible_communities
+from programmes.models import Programme
+from programmes.selectors import visible_programmes
 from reports import services
 from reports.filters import MonitoringReportFilter
 from reports.indicators import Period, compute_indicators, figure_rows
@@ -61,6 +64,7 @@ class PeriodQuerySerializer(serializers.Serializer):
 class IndicatorQuerySerializer(PeriodQuerySerializer):
     community = id_field("Only this community (its id).")
     region = id_field("Only the communities of this region (its id).")
+    programme = id_field("Only this programme: its communities and the records attributed to it (its id).")
 
 
 class PeriodSerializer(serializers.Serializer):
@@ -78,6 +82,9 @@ class IndicatorScopeSerializer(serializers.Serializer):
     communities = serializers.IntegerField()
     programme_wide = serializers.BooleanField(
         help_text="Whether figures that belong to no community (media, School sessions) are included."
+    )
+    programme = serializers.IntegerField(
+        allow_null=True, help_text="The programme the figures are limited to (its id), or null for all."
     )
 
 
@@ -168,8 +175,10 @@ class IndicatorsViewSet(ScopedViewSet):
         form.is_valid(raise_exception=True)
         return form.validated_data
 
-    def _respond(self, request, period: Period, communities, programme_wide: bool) -> Response:
-        document = compute_indicators(period=period, communities=communities, programme_wide=programme_wide)
+    def _respond(self, request, period: Period, communities, programme_wide: bool, programme=None) -> Response:
+        document = compute_indicators(
+            period=period, communities=communities, programme_wide=programme_wide, programme=programme
+        )
         if request.accepted_renderer.format in ("csv", "xlsx"):
             return Response(figure_rows(document))
         return Response(document)
@@ -180,7 +189,12 @@ class IndicatorsViewSet(ScopedViewSet):
         communities, programme_wide = indicator_scope(
             self.viewer, community=query.get("community"), region=query.get("region")
         )
-        return self._respond(request, query["period"], communities, programme_wide)
+        programme = None
+        if query.get("programme") is not None:
+            programme = visible_programmes(self.viewer).filter(pk=query["programme"]).first()
+            if programme is None:
+                raise Http404(_("No such programme."))
+        return self._respond(request, query["period"], communities, programme_wide, programme)
 
     @extend_schema(
         parameters=[PeriodQuerySerializer],
@@ -217,6 +231,7 @@ class MonitoringReportSerializer(AudienceSerializer):
             "scope",
             "region",
             "partner",
+            "programme",
             "language",
             "status",
             "progress",
@@ -267,10 +282,22 @@ class ReportRequestSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(choices=ReportScope.choices, required=False)
     region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), allow_null=True, default=None)
     partner = serializers.PrimaryKeyRelatedField(queryset=requestable_partners(), allow_null=True, default=None)
+    programme = serializers.PrimaryKeyRelatedField(
+        queryset=Programme.objects.none(),
+        allow_null=True,
+        default=None,
+        help_text='With "scope": "programme": only this programme (its id). Without it: the whole portal.',
+    )
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES, required=False, help_text="Default: the language of the request."
     )
     note = serializers.CharField(allow_blank=True, default="", max_length=2000, help_text="Printed on the cover.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["programme"].queryset = visible_programmes(viewer_for(request))
 
 
 class ReportNotReady(exceptions.APIException):

@@ -426,6 +426,8 @@ class DemoProgramme:
         self.staff = self.users["staff"]
         self._geography()
         self._partners()
+        # The programmes first: every activity record below is attributed to seed 000's.
+        self._programmes()
         self._negotiators()
         self._training()
         self._events()
@@ -434,7 +436,6 @@ class DemoProgramme:
         self._media()
         self._personal_data_views()
         self._czech_engagements()
-        self._programmes()
         self._erasure_request()
 
     def _erasure_request(self) -> None:
@@ -591,6 +592,7 @@ class DemoProgramme:
                     "ends_on": starts_on + timedelta(days=2),
                     "place": "м. Хмельницький, Будинок громадських ініціатив",
                     "host_community": host,
+                    "programme": self.isn,
                     "trainers": "Тренерська команда Школи соціальних перемовників",
                 },
             )
@@ -605,10 +607,22 @@ class DemoProgramme:
     def _active_until(self, community: Community) -> date:
         return date(2025, 9, 30) if community.name == LEAVING_COMMUNITY else date(2025, 12, 19)
 
+    def _attributed(self, community: Community | None) -> Programme:
+        """Seed 000's programme for the Ukrainian records; the Czech village's go to the Czech
+        programme it takes part in."""
+        return self.czech if community == self.obec else self.isn
+
     def _log_event_once(self, *, community: Community, date: date, title: str, **fields) -> None:
         if OutreachEvent.objects.filter(community=community, date=date, title=title).exists():
             return
-        event_log(actor=self.staff, community=community, date=date, title=title, **fields)
+        event_log(
+            actor=self.staff,
+            community=community,
+            date=date,
+            title=title,
+            programme=self._attributed(community),
+            **fields,
+        )
 
     def _breakdown(self, total: int) -> dict:
         women = round(total * self.rng.uniform(0.45, 0.65))
@@ -757,6 +771,7 @@ class DemoProgramme:
                 continue
             negotiator = Negotiator.objects.filter(community=community).order_by("pk").first()
             incident = incident_report(
+                programme=self._attributed(community),
                 actor=self.staff,
                 community=community,
                 category=category,
@@ -819,6 +834,7 @@ class DemoProgramme:
                     defaults={
                         "assessed_on": date(year, 6, 20) if half == 1 else date(year, 12, 10),
                         "respondents": respondents,
+                        "programme": self._attributed(community),
                         "identified_risks": RISKS,
                         "safety_resources": RESOURCES,
                         **scores,
@@ -839,7 +855,12 @@ class DemoProgramme:
                 outlet=outlet,
                 published_on=day,
                 title=f"Соціальні перемовники: {community.name}",
-                defaults={"medium": medium, "reach": int(reach), "community": community},
+                defaults={
+                    "medium": medium,
+                    "reach": int(reach),
+                    "community": community,
+                    "programme": self._attributed(community),
+                },
             )
 
     # --- programmes ----------------------------------------------------------------------------
@@ -849,7 +870,8 @@ class DemoProgramme:
         organisations as its consortium; a few communities in the others where the demo has
         them (none in Central Asia)."""
         programmes = {spec.code: self._programme(spec) for spec in DEMO_PROGRAMMES}
-        isn = programmes["ISN-2023"]
+        isn = self.isn = programmes["ISN-2023"]
+        self.czech = programmes["OPV-CZ"]
         partnerships = Partnership.objects.filter(community__in=self.communities).select_related("community")
         for partnership in partnerships.order_by("community", "joined_on"):
             self._take_part(isn, partnership.community, partnership.joined_on, partnership.left_on)

@@ -7,7 +7,7 @@ types mypy checks that both read only keys that exist.
 
 from __future__ import annotations
 
-from typing import Generic, Literal, TypedDict, TypeVar
+from typing import Generic, Literal, NotRequired, TypedDict, TypeVar
 
 T = TypeVar("T")
 
@@ -51,6 +51,7 @@ class ToDate(TypedDict):
 class Scope(TypedDict):
     communities: int
     programme_wide: bool
+    programme: int | None
 
 
 class Module(TypedDict):
@@ -253,6 +254,19 @@ class IndicatorsDocument(TypedDict):
     community_rows: list[CommunityRow]
 
 
+class ProgrammeDonor(TypedDict):
+    name: str
+    grant_reference: str
+
+
+class ProgrammeCover(TypedDict):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    donors: list[ProgrammeDonor]
+
+
 class ReportDetails(TypedDict):
     id: int | None
     kind: str
@@ -261,6 +275,7 @@ class ReportDetails(TypedDict):
     half: int | None
     scope: str
     scope_name: str
+    programme: NotRequired[ProgrammeCover | None]
     language: str
     note: str
     generated_at: str

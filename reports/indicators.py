@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, TypeGuard, cast
@@ -60,6 +61,7 @@ from communities.models import (
 )
 from incidents.models import Agency, Incident, IncidentCategory, IncidentStatus, Severity
 from negotiators.models import EventKind, MediaMention, Medium, Negotiator, OutreachEvent
+from programmes.models import Participation, Programme
 from reports.figures import CommunityRow, IndicatorsDocument, Score
 from training.models import Attendance, ModuleLevel, TrainingModule, TrainingSession
 
@@ -178,6 +180,18 @@ def _negotiators_as_at(negotiators: QuerySet[Negotiator], end: date) -> QuerySet
             F("is_active"),
         )
     )
+
+
+# The programme whose records alone count (``compute_indicators(programme=...)``), or None for all.
+# A context variable rather than a parameter through every helper: each activity query below
+# filters with :func:`_in_programme`, and only compute_indicators sets it.
+_programme_scope: ContextVar[Programme | None] = ContextVar("programme_scope", default=None)
+
+
+def _in_programme(prefix: str = "") -> Q:
+    """Only the activity records of the programme in scope (``prefix``: the path to the record)."""
+    programme = _programme_scope.get()
+    return Q() if programme is None else Q(**{f"{prefix}programme": programme})
 
 
 def _sum(field: str, **kwargs: Any) -> Coalesce:
@@ -308,7 +322,7 @@ def _negotiator_figures(communities: ScopedCommunities, start: date | None, end:
 def _training_figures(
     communities: ScopedCommunities, start: date | None, end: date, programme_wide: bool, module_codes: list[str]
 ) -> Raw:
-    sessions = TrainingSession.objects.filter(_date_window("starts_on", start, end))
+    sessions = TrainingSession.objects.filter(_date_window("starts_on", start, end), _in_programme())
     if not programme_wide:
         sessions = sessions.filter(
             Q(host_community__in=communities)
@@ -354,7 +368,7 @@ PARTICIPANT_BREAKDOWN = ("women", "men", "youth", "idps", "veterans", "vulnerabl
 
 
 def _event_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
-    events = OutreachEvent.objects.filter(_date_window("date", start, end), community__in=communities)
+    events = OutreachEvent.objects.filter(_date_window("date", start, end), _in_programme(), community__in=communities)
     figures = events.aggregate(
         count=Count("pk"),
         participants=_sum("participants_total"),
@@ -386,7 +400,7 @@ def _event_figures(communities: ScopedCommunities, start: date | None, end: date
 
 
 def _incident_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
-    incidents = Incident.objects.filter(community__in=communities)
+    incidents = Incident.objects.filter(_in_programme(), community__in=communities)
     reported = incidents.filter(_moment_window("occurred_at", start, end))
     figures = reported.aggregate(
         reported=Count("pk"),
@@ -443,7 +457,7 @@ def _media_figures(communities: ScopedCommunities, start: date | None, end: date
     about = Q(community__in=communities)
     if programme_wide:
         about |= Q(community__isnull=True)
-    figures = MediaMention.objects.filter(about, _date_window("published_on", start, end)).aggregate(
+    figures = MediaMention.objects.filter(about, _in_programme(), _date_window("published_on", start, end)).aggregate(
         mentions=Count("pk"),
         total_reach=_sum("reach"),
         **{f"medium_{medium}": Count("pk", filter=Q(medium=medium)) for medium in Medium.values},
@@ -460,7 +474,7 @@ def _media_figures(communities: ScopedCommunities, start: date | None, end: date
 
 
 def _engagement_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
-    engagements = Engagement.objects.filter(community__in=communities)
+    engagements = Engagement.objects.filter(_in_programme(), community__in=communities)
     opened = _date_window("starts_on", start, end)
     closed = _date_window("ends_on", start, end)
     running = Q(starts_on__lte=end) & (Q(ends_on__isnull=True) | Q(ends_on__gte=start) if start else Q())
@@ -485,9 +499,9 @@ def _engagement_figures(communities: ScopedCommunities, start: date | None, end:
 def _per_community_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
     """One row per community in scope (zeros included), computed with one grouped query each for
     events, incidents, media and negotiators."""
-    event_window = _date_window("events__date", start, end)
-    incident_window = _moment_window("incidents__occurred_at", start, end)
-    closed_window = _moment_window("incidents__closed_at", start, end)
+    event_window = _date_window("events__date", start, end) & _in_programme("events__")
+    incident_window = _moment_window("incidents__occurred_at", start, end) & _in_programme("incidents__")
+    closed_window = _moment_window("incidents__closed_at", start, end) & _in_programme("incidents__")
 
     def counted(queryset: QuerySet[Community], **annotations: Any) -> dict[int, Raw]:
         # Prefixed: the figures' names ("events", "incidents") are also relations of Community.
@@ -511,7 +525,11 @@ def _per_community_figures(communities: ScopedCommunities, start: date | None, e
         resolved=Count("incidents", filter=closed_window & Q(incidents__status=IncidentStatus.RESOLVED)),
     )
     media = counted(
-        scope, media_mentions=Count("media_mentions", filter=_date_window("media_mentions__published_on", start, end))
+        scope,
+        media_mentions=Count(
+            "media_mentions",
+            filter=_date_window("media_mentions__published_on", start, end) & _in_programme("media_mentions__"),
+        ),
     )
     negotiators = {pk: {"negotiators": 0, "certified": 0} for pk in events} | _by_key(
         _negotiators_as_at(Negotiator.objects.filter(community__in=scope), end)
@@ -594,6 +612,7 @@ def _assessment_windows(period: Period) -> dict[str, tuple[Q, bool]]:
 
 def _picked_assessments(communities: ScopedCommunities, within: Q, earliest: bool) -> QuerySet[SafetyAssessment]:
     order = ["year", "half"] if earliest else ["-year", "-half"]
+    within &= _in_programme()
     pick = SafetyAssessment.objects.filter(within, community=OuterRef("community")).order_by(*order).values("pk")[:1]
     return SafetyAssessment.objects.filter(within, community__in=communities, pk=Subquery(pick))
 
@@ -630,7 +649,7 @@ def _assessments(communities: ScopedCommunities, period: Period) -> Raw:
     annotations = {}
     for moment, (within, earliest) in windows.items():
         order = ["year", "half"] if earliest else ["-year", "-half"]
-        picked = SafetyAssessment.objects.filter(within, community=OuterRef("pk")).order_by(*order)
+        picked = SafetyAssessment.objects.filter(within, _in_programme(), community=OuterRef("pk")).order_by(*order)
         for name in SCORES:
             annotations[f"{moment}__{name}"] = Subquery(
                 picked.annotate(score=_score_expression(name)).values("score")[:1], output_field=FloatField()
@@ -718,7 +737,9 @@ def _negotiator_activity(communities: ScopedCommunities, period: Period) -> dict
     negotiators = Negotiator.objects.filter(community__in=communities, joined_on__lte=period.end)
     Organising = OutreachEvent.organisers.through
     events = _by_key(
-        Organising.objects.filter(negotiator__in=negotiators, outreachevent__date__lte=period.end)
+        Organising.objects.filter(
+            _in_programme("outreachevent__"), negotiator__in=negotiators, outreachevent__date__lte=period.end
+        )
         .values("negotiator_id")
         .annotate(
             events_organised=Count("pk", filter=Q(outreachevent__date__gte=period.start)),
@@ -727,7 +748,9 @@ def _negotiator_activity(communities: ScopedCommunities, period: Period) -> dict
         "negotiator_id",
     )
     incidents = _by_key(
-        Incident.objects.filter(_moment_window("occurred_at", None, period.end), negotiator__in=negotiators)
+        Incident.objects.filter(
+            _moment_window("occurred_at", None, period.end), _in_programme(), negotiator__in=negotiators
+        )
         .values("negotiator_id")
         .annotate(
             incidents_in_charge=Count("pk", filter=_moment_window("occurred_at", period.start, period.end)),
@@ -760,13 +783,15 @@ def _earliest_record(communities: ScopedCommunities, programme_wide: bool) -> da
     dates = [
         Partnership.objects.filter(community__in=communities).aggregate(d=Min("joined_on"))["d"],
         Negotiator.objects.filter(community__in=communities).aggregate(d=Min("joined_on"))["d"],
-        OutreachEvent.objects.filter(community__in=communities).aggregate(d=Min("date"))["d"],
+        OutreachEvent.objects.filter(_in_programme(), community__in=communities).aggregate(d=Min("date"))["d"],
     ]
-    first_incident = Incident.objects.filter(community__in=communities).aggregate(d=Min("occurred_at"))["d"]
+    first_incident = Incident.objects.filter(_in_programme(), community__in=communities).aggregate(
+        d=Min("occurred_at")
+    )["d"]
     if first_incident is not None:
         dates.append(first_incident.astimezone(_zone()).date())
     if programme_wide:
-        dates.append(TrainingSession.objects.aggregate(d=Min("starts_on"))["d"])
+        dates.append(TrainingSession.objects.filter(_in_programme()).aggregate(d=Min("starts_on"))["d"])
     dates = [day for day in dates if day is not None]
     return min(dates) if dates else None
 
@@ -798,7 +823,11 @@ HEADLINE = (
 
 
 def compute_indicators(
-    *, period: Period, communities: QuerySet[Community], programme_wide: bool = False
+    *,
+    period: Period,
+    communities: QuerySet[Community],
+    programme_wide: bool = False,
+    programme: Programme | None = None,
 ) -> IndicatorsDocument:
     """All monitoring indicators of ``communities`` for ``period``.
 
@@ -806,6 +835,9 @@ def compute_indicators(
     :func:`reports.selectors.scope_communities`). ``programme_wide`` adds what belongs to the whole
     programme rather than to a community: media mentions without a community and every School
     session (otherwise only sessions hosted in, or attended from, the communities count).
+    ``programme`` narrows it to one programme: the communities are those of ``communities`` taking
+    part in it (at any time), and every activity record counted (events, sessions, incidents,
+    assessments, engagements, media mentions) is attributed to it.
 
     Returns a JSON-serialisable dict::
 
@@ -857,6 +889,20 @@ def compute_indicators(
     every ``S`` is a score ``{"current", "previous", "change", "baseline", "change_since_baseline"}``.
     Rates are fractions (0..1), medians days, scores 1..5; a figure without data is ``None``.
     """
+    if programme is not None:
+        communities = communities.filter(
+            pk__in=Participation.objects.filter(programme=programme).values("community_id")
+        )
+    token = _programme_scope.set(programme)
+    try:
+        return _compute(period, communities, programme_wide, programme)
+    finally:
+        _programme_scope.reset(token)
+
+
+def _compute(
+    period: Period, communities: QuerySet[Community], programme_wide: bool, programme: Programme | None
+) -> IndicatorsDocument:
     previous = period.previous()
     module_codes = list(TrainingModule.objects.order_by(*MODULE_ORDER).values_list("code", flat=True))
     windows = [(period.start, period.end), (previous.start, previous.end), (None, period.end)]
@@ -891,7 +937,11 @@ def compute_indicators(
         "period": period.as_dict(),
         "previous_period": previous.as_dict(),
         "to_date": {"start": earliest.isoformat() if earliest else None, "end": period.end.isoformat()},
-        "scope": {"communities": len(community_rows), "programme_wide": programme_wide},
+        "scope": {
+            "communities": len(community_rows),
+            "programme_wide": programme_wide,
+            "programme": programme.pk if programme is not None else None,
+        },
         "modules": modules,
         "headline": [{"key": key, **merged[section][name]} for key, section, name in HEADLINE],
         **merged,

@@ -77,6 +77,15 @@ class MonitoringReport(models.Model):
         related_name="reports",
         verbose_name=_("partner organisation"),
     )
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("programme"),
+        help_text=_("With the programme scope: only this programme. Empty: the whole portal."),
+    )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="uk")
     note = models.TextField(
         _("note"), blank=True, max_length=2000, help_text=_("Printed on the cover as written, e.g. who it is for.")
@@ -155,8 +164,12 @@ class MonitoringReport(models.Model):
             # period, language and scope (the programme, each partner organisation), whatever happens.
             models.UniqueConstraint(
                 fields=["kind", "year", "language"],
-                condition=Q(scheduled=True, scope=ReportScope.PROGRAMME),
+                condition=Q(scheduled=True, scope=ReportScope.PROGRAMME, programme__isnull=True),
                 name="report_one_scheduled_per_period_language",
+            ),
+            models.CheckConstraint(
+                condition=Q(programme__isnull=True) | Q(scope=ReportScope.PROGRAMME),
+                name="report_programme_only_in_programme_scope",
             ),
             models.UniqueConstraint(
                 fields=["kind", "year", "language", "partner"],
@@ -172,6 +185,7 @@ class MonitoringReport(models.Model):
                 "scope",
                 Coalesce("region", Value(0)),
                 Coalesce("partner", Value(0)),
+                Coalesce("programme", Value(0)),
                 "language",
                 condition=Q(status__in=ACTIVE_STATUSES, scheduled=False),
                 name="report_one_active_request",
@@ -196,6 +210,8 @@ class MonitoringReport(models.Model):
             return str(self.region)
         if self.scope == ReportScope.PARTNER and self.partner_id:
             return str(self.partner)
+        if self.programme is not None:
+            return f"{self.programme.code}: {self.programme.name}"
         return str(ReportScope.PROGRAMME.label)
 
     @property
@@ -208,7 +224,8 @@ class MonitoringReport(models.Model):
 
     @property
     def download_name(self) -> str:
-        scope = (
-            self.scope if self.scope == ReportScope.PROGRAMME else f"{self.scope}-{self.region_id or self.partner_id}"
-        )
+        if self.scope == ReportScope.PROGRAMME:
+            scope = f"programme-{self.programme_id}" if self.programme_id else self.scope
+        else:
+            scope = f"{self.scope}-{self.region_id or self.partner_id}"
         return f"zlagoda-report-{self.period_code}-{scope}-{self.language}.pdf"

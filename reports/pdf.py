@@ -241,6 +241,9 @@ def scope_title(report: ReportDetails) -> str:
         return _("Region: %(name)s") % {"name": report["scope_name"]}
     if report["scope"] == ReportScope.PARTNER:
         return _("Communities of the partner organisation %(name)s") % {"name": report["scope_name"]}
+    programme = report.get("programme")
+    if programme:
+        return _("Programme %(code)s: %(name)s") % {"code": programme["code"], "name": programme["name"]}
     return _("Whole programme")
 
 
@@ -402,6 +405,7 @@ def _cover(report: ReportDetails, data: IndicatorsDocument) -> Context:
         "to_date_end": fmt_date(data["to_date"]["end"]),
         "generated_at": formats.date_format(datetime.fromisoformat(report["generated_at"]), "DATETIME_FORMAT"),
         "community_count": fmt_number(data["scope"]["communities"]),
+        "programme": report.get("programme"),
     }
 
 

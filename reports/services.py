@@ -24,7 +24,8 @@ from django.utils.translation import ngettext
 from access.viewer import Viewer
 from api.outages import OUTAGE_ERRORS, STORAGE_ERRORS
 from communities.models import PartnerOrganisation, Region
-from reports.figures import ReportDocument
+from programmes.models import Programme
+from reports.figures import ProgrammeCover, ReportDocument
 from reports.indicators import Period, compute_indicators
 from reports.models import (
     ACTIVE_STATUSES,
@@ -143,6 +144,21 @@ def report_enqueue(*, report_id: int) -> bool:
     return True
 
 
+def _scope_errors(
+    scope: str, region: Region | None, partner: PartnerOrganisation | None, programme: Programme | None
+) -> dict[str, list[str]]:
+    errors = {}
+    if scope not in ReportScope.values:
+        errors["scope"] = [_("The scope must be the whole programme, a region or a partner organisation.")]
+    elif scope == ReportScope.REGION and region is None:
+        errors["region"] = [_("Choose the region.")]
+    elif scope == ReportScope.PARTNER and partner is None:
+        errors["partner"] = [_("Choose the partner organisation.")]
+    if programme is not None and scope != ReportScope.PROGRAMME:
+        errors["programme"] = [_("A programme can be given only with the programme scope.")]
+    return errors
+
+
 def report_check_request(
     *,
     actor: User | None,
@@ -154,6 +170,7 @@ def report_check_request(
     partner: PartnerOrganisation | None = None,
     language: str = "uk",
     today: date | None = None,
+    programme: Programme | None = None,
 ) -> str:
     """Check a report request without recording it (forms call it to show errors next to their
     fields). Returns the :class:`ReportKind` to store; raises ``ValidationError`` with per-field
@@ -164,12 +181,7 @@ def report_check_request(
     except ValidationError as error:
         errors.update(error.message_dict)
         stored_kind = None
-    if scope not in ReportScope.values:
-        errors["scope"] = [_("The scope must be the whole programme, a region or a partner organisation.")]
-    elif scope == ReportScope.REGION and region is None:
-        errors["region"] = [_("Choose the region.")]
-    elif scope == ReportScope.PARTNER and partner is None:
-        errors["partner"] = [_("Choose the partner organisation.")]
+    errors.update(_scope_errors(scope, region, partner, programme))
     if language not in dict(settings.LANGUAGES):
         errors["language"] = [_("Choose one of the portal's languages.")]
     try:
@@ -186,7 +198,14 @@ def report_check_request(
 
 
 def report_identity(
-    *, kind: str, year: int, scope: str, region: Region | None, partner: PartnerOrganisation | None, language: str
+    *,
+    kind: str,
+    year: int,
+    scope: str,
+    region: Region | None,
+    partner: PartnerOrganisation | None,
+    language: str,
+    programme: Programme | None = None,
 ) -> dict[str, Any]:
     """What makes two requests identical: the same PDF would come out (the cover's note aside)."""
     return {
@@ -195,11 +214,12 @@ def report_identity(
         "scope": scope,
         "region": region if scope == ReportScope.REGION else None,
         "partner": partner if scope == ReportScope.PARTNER else None,
+        "programme": programme if scope == ReportScope.PROGRAMME else None,
         "language": language,
     }
 
 
-IDENTITY_FIELDS = ("kind", "year", "scope", "region", "partner", "language")
+IDENTITY_FIELDS = ("kind", "year", "scope", "region", "partner", "programme", "language")
 
 
 def identical_active_report(identity: dict[str, Any], *, exclude: int | None = None) -> MonitoringReport | None:
@@ -241,12 +261,14 @@ def report_request(
     scheduled: bool = False,
     enqueue: bool = True,
     today: date | None = None,
+    programme: Programme | None = None,
 ) -> MonitoringReport:
     """Record a request for a monitoring report and queue its build once the transaction commits.
 
     ``kind`` is ``"semiannual"`` (with ``half`` 1 or 2) or ``"annual"`` (the stored ``"h1"`` and
     ``"h2"`` are accepted too); ``scope`` is ``"programme"``, ``"region"`` (with ``region``) or
-    ``"partner"`` (with ``partner``); ``language`` one of ``settings.LANGUAGES``; ``note`` is
+    ``"partner"`` (with ``partner``), and a ``"programme"`` scope with ``programme`` covers that
+    programme only (without it, the whole portal); ``language`` one of ``settings.LANGUAGES``; ``note`` is
     printed on the cover as typed. ``actor`` is the user asking (``None`` for the system): programme
     staff and managers, who may request any scope (partner organisations only read reports).
 
@@ -268,9 +290,16 @@ def report_request(
         partner=partner,
         language=language,
         today=today,
+        programme=programme,
     )
     identity = report_identity(
-        kind=stored_kind, year=year, scope=scope, region=region, partner=partner, language=language
+        kind=stored_kind,
+        year=year,
+        scope=scope,
+        region=region,
+        partner=partner,
+        language=language,
+        programme=programme,
     )
     if not scheduled:
         if actor is not None:
@@ -317,6 +346,7 @@ def report_document(report: MonitoringReport) -> ReportDocument:
             "half": period.half,
             "scope": report.scope,
             "scope_name": report.region.name if report.region else (report.partner.name if report.partner else ""),
+            "programme": programme_cover(report.programme) if report.programme else None,
             "language": report.language,
             "note": report.note,
             "generated_at": timezone.localtime().isoformat(timespec="minutes"),
@@ -325,7 +355,22 @@ def report_document(report: MonitoringReport) -> ReportDocument:
             period=period,
             communities=report_communities(report),
             programme_wide=is_programme_wide(report.scope),
+            programme=report.programme,
         ),
+    }
+
+
+def programme_cover(programme: Programme) -> ProgrammeCover:
+    """What a programme report's cover names: the programme, its donors and grant references."""
+    return {
+        "id": programme.pk,
+        "code": programme.code,
+        "name": programme.name,
+        "name_en": programme.name_en,
+        "donors": [
+            {"name": funding.donor.name, "grant_reference": funding.grant_reference}
+            for funding in programme.fundings.select_related("donor").order_by("donor__name")
+        ],
     }
 
 

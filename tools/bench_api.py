@@ -164,6 +164,7 @@ class Benchmark:
         from communities.models import Community, Country, PartnerOrganisation, Region
         from incidents.models import CLOSED_STATUSES, Incident, IncidentCategory, IncidentStatus
         from negotiators.models import EventKind, Negotiator, OutreachEvent
+        from programmes.models import Participation, Programme
 
         rng, now = self.rng, timezone.now()
         regions = Region.objects.bulk_create(
@@ -202,6 +203,22 @@ class Benchmark:
                 for _seat in range(2)
             ],
         )
+        # Every record belongs to a programme its community takes part in: one, over the period.
+        programme = Programme.objects.create(
+            code="BENCH",
+            name="Програма",
+            name_en="Programme",
+            implementing_organisation="ГО",
+            starts_on=PERIOD_START.date() - timedelta(days=1),
+            ends_on=(PERIOD_START + timedelta(days=PERIOD_DAYS + 1)).date(),
+            countries=["UA"],
+            currency="UAH",
+            budget=0,
+        )
+        Participation.objects.bulk_create(
+            Participation(programme=programme, community_id=community_id, joined_on=programme.starts_on)
+            for community_id in community_ids
+        )
         negotiators: dict[int, list[int]] = {}
         for negotiator_id, community_id in Negotiator.objects.values_list("pk", "community_id"):
             negotiators.setdefault(community_id, []).append(negotiator_id)
@@ -233,6 +250,7 @@ class Benchmark:
                     "source": "resident",
                     "police_involved": rng.random() < 0.3,
                     "negotiator": rng.choice(negotiators[community_id]),
+                    "programme": programme.pk,
                     "internal_notes": "",
                     "created_by": None,
                     "created_at": occurred_at,
@@ -251,6 +269,7 @@ class Benchmark:
             events.append(
                 {
                     "community": community_id,
+                    "programme": programme.pk,
                     "kind": rng.choices(kinds, weights=[60, 5, 10, 2, 2, 10, 6, 5])[0],
                     "title": "Інформаційна зустріч: безпека в громаді",
                     "date": day,

@@ -21,6 +21,7 @@ def _tables() -> dict[str, str]:
     from communities.models import Community, Engagement, PartnerOrganisation, Partnership, Region, SafetyAssessment
     from incidents.models import Incident
     from negotiators.models import MediaMention, Negotiator, OutreachEvent
+    from programmes.models import Donor, Funding, Participation, Programme
     from training.models import Attendance, TrainingModule, TrainingSession
 
     models = {
@@ -37,6 +38,10 @@ def _tables() -> dict[str, str]:
         "session": TrainingSession,
         "attendance": Attendance,
         "incident": Incident,
+        "programme": Programme,
+        "participation": Participation,
+        "donor": Donor,
+        "funding": Funding,
     }
     tables = {name: model._meta.db_table for name, model in models.items()}
     tables["organisers"] = OutreachEvent.organisers.through._meta.db_table
@@ -49,6 +54,13 @@ def national_statements(*, communities: int, incidents: int, events: int, region
     t = _tables()
     ids = f"(SELECT array_agg(id ORDER BY id) AS ids FROM {t['community']})"
     first_negotiator = f"(SELECT community_id, min(id) AS negotiator_id FROM {t['negotiator']} GROUP BY community_id)"
+
+    def programme_of(community: str) -> str:
+        # Two programmes: every community takes part in NAT-A, every third also in NAT-B (the one
+        # the programme-scoped report covers), whose records are attributed to it.
+        code = f"CASE WHEN {community} % 3 = 0 THEN 'NAT-B' ELSE 'NAT-A' END"
+        return f"(SELECT id FROM {t['programme']} WHERE code = {code})"
+
     return [
         "SELECT setseed(0.42)",
         f"""INSERT INTO {t["region"]} (created_at, updated_at, name, country)
@@ -63,6 +75,19 @@ def national_statements(*, communities: int, incidents: int, events: int, region
                    CASE WHEN id % 20 = 0 THEN date '2025-01-01' + (id % 300)::int END,
                    CASE WHEN id % 20 = 0 THEN 'elections' ELSE '' END, ''
             FROM {t["community"]}""",
+        f"""INSERT INTO {t["programme"]} (created_at, updated_at, code, name, name_en, implementing_organisation,
+                starts_on, ends_on, countries, currency, budget, status)
+            VALUES (now(), now(), 'NAT-A', 'Національна програма', 'National programme', 'ГО', date '2023-01-01',
+                    date '2026-12-31', '["UA"]', 'UAH', 1000000, 'active'),
+                   (now(), now(), 'NAT-B', 'Програма безпеки громад', 'Community safety programme', 'ГО',
+                    date '2024-01-01', date '2026-12-31', '["UA"]', 'UAH', 500000, 'active')""",
+        f"""INSERT INTO {t["participation"]} (created_at, updated_at, programme_id, community_id, joined_on)
+            SELECT now(), now(), p.id, c.id, p.starts_on FROM {t["community"]} c
+            JOIN {t["programme"]} p ON p.code = 'NAT-A' OR (p.code = 'NAT-B' AND c.id % 3 = 0)""",
+        f"""INSERT INTO {t["donor"]} (created_at, updated_at, name, country, kind)
+            VALUES (now(), now(), 'Фонд безпеки', 'UA', 'foundation')""",
+        f"""INSERT INTO {t["funding"]} (created_at, updated_at, programme_id, donor_id, instrument, grant_reference)
+            SELECT now(), now(), p.id, d.id, 'grant', 'GR-' || p.code FROM {t["programme"]} p, {t["donor"]} d""",
         f"""INSERT INTO {t["partner"]} (created_at, updated_at, name, short_name, country, website, is_active)
             SELECT now(), now(), 'Партнер ' || g, 'П' || g, 'UA', '', true FROM generate_series(1, 17) g""",
         f"""INSERT INTO {t["coverage"]} (partnerorganisation_id, community_id)
@@ -82,11 +107,13 @@ def national_statements(*, communities: int, incidents: int, events: int, region
                    16, '', true
             FROM generate_series(1, 6) g""",
         f"""INSERT INTO {t["session"]} (created_at, updated_at, module_id, starts_on, ends_on, place,
-                                       host_community_id, trainers, notes)
-            SELECT now(), now(), m.id, date '2024-01-15' + ((m.id * 97 + r.id * 3) % 700)::int,
-                   date '2024-01-17' + ((m.id * 97 + r.id * 3) % 700)::int, 'Обласний центр',
-                   (SELECT min(c.id) FROM {t["community"]} c WHERE c.region_id = r.id), '', ''
-            FROM {t["module"]} m, {t["region"]} r""",
+                                       host_community_id, trainers, notes, programme_id)
+            SELECT *, {programme_of("host_community_id")} FROM (
+                SELECT now(), now(), m.id, date '2024-01-15' + ((m.id * 97 + r.id * 3) % 700)::int,
+                       date '2024-01-17' + ((m.id * 97 + r.id * 3) % 700)::int, 'Обласний центр',
+                       (SELECT min(c.id) FROM {t["community"]} c WHERE c.region_id = r.id) AS host_community_id,
+                       '', ''
+                FROM {t["module"]} m, {t["region"]} r) s""",
         f"""INSERT INTO {t["attendance"]} (created_at, updated_at, session_id, negotiator_id, present, completed)
             SELECT now(), now(), s.id, n.id, (n.id + s.id) % 15 <> 0, (n.id + s.id) % 15 <> 0
             FROM {t["negotiator"]} n
@@ -98,7 +125,7 @@ def national_statements(*, communities: int, incidents: int, events: int, region
         f"""INSERT INTO {t["event"]} (created_at, updated_at, community_id, kind, title, date, place, topic,
                 participants_total, participants_women, participants_men, participants_youth, participants_idps,
                 participants_veterans, participants_vulnerable, police_present, local_government_present,
-                ngos_present, summary, internal_notes)
+                ngos_present, summary, internal_notes, programme_id)
             SELECT now(), now(), c.ids[1 + g % array_length(c.ids, 1)],
                    (ARRAY['information_session','round_table','public_meeting','forum','press_conference',
                           'training','webinar','advocacy_action'])[1 + g % 8],
@@ -106,14 +133,15 @@ def national_statements(*, communities: int, incidents: int, events: int, region
                    (ARRAY['feeling_of_safety','police_community','neighbourly_coexistence','youth',
                           'road_fire_safety','idp_integration','veterans'])[1 + g % 7],
                    total, total * 55 / 100, total - total * 55 / 100, total / 5, total / 10, total / 20,
-                   total / 20, random() < 0.4, random() < 0.5, random() < 0.2, '', ''
+                   total / 20, random() < 0.4, random() < 0.5, random() < 0.2, '', '',
+                   {programme_of("c.ids[1 + g % array_length(c.ids, 1)]")}
             FROM (SELECT g, 3 + floor(random() * 15)::int AS total FROM generate_series(1, {events}) g) e,
                  {ids} c""",
         f"""INSERT INTO {t["organisers"]} (outreachevent_id, negotiator_id)
             SELECT e.id, f.negotiator_id FROM {t["event"]} e JOIN {first_negotiator} f USING (community_id)""",
         f"""INSERT INTO {t["incident"]} (created_at, updated_at, community_id, category, severity, status,
                 response_mode, referred_to, occurred_at, closed_at, title, description, location, source,
-                police_involved, negotiator_id, internal_notes)
+                police_involved, negotiator_id, internal_notes, programme_id)
             SELECT now(), now(), i.community_id,
                    (ARRAY['neighbour_dispute','domestic_conflict','public_order','youth','intergroup_tension',
                           'police_community','road_safety','fire_safety'])[1 + i.g % 8],
@@ -125,14 +153,15 @@ def national_statements(*, communities: int, incidents: int, events: int, region
                    CASE WHEN i.r >= 0.60 AND i.r < 0.75 THEN 'social_services' ELSE '' END,
                    i.occurred_at,
                    CASE WHEN i.r < 0.83 THEN i.occurred_at + (1 + i.r * 60) * interval '1 day' END,
-                   'Випадок ' || i.g, '', '', 'resident', i.g % 4 = 0, f.negotiator_id, ''
+                   'Випадок ' || i.g, '', '', 'resident', i.g % 4 = 0, f.negotiator_id, '',
+                   {programme_of("i.community_id")}
             FROM (SELECT g, random() AS r, c.ids[1 + g % array_length(c.ids, 1)] AS community_id,
                          timestamptz '2024-01-01 00:00+02' + ((g * 37) % 1051200) * interval '1 minute' AS occurred_at
                   FROM generate_series(1, {incidents}) g, {ids} c) i
             JOIN {first_negotiator} f ON f.community_id = i.community_id""",
         f"""INSERT INTO {t["assessment"]} (created_at, updated_at, community_id, year, half, assessed_on, respondents,
                 perceived_safety, trust_in_police, police_interaction, cohesion, stakeholder_communication,
-                inclusion, infrastructure_safety, identified_risks, safety_resources)
+                inclusion, infrastructure_safety, identified_risks, safety_resources, programme_id)
             SELECT now(), now(), c.id, p.year, p.half, make_date(p.year, 6 * p.half, 20), 40 + c.id % 80,
                    round((2.0 + (c.id % 10) / 10.0 + p.step * 0.15)::numeric, 2),
                    round((2.2 + (c.id % 7) / 10.0 + p.step * 0.12)::numeric, 2),
@@ -140,23 +169,26 @@ def national_statements(*, communities: int, incidents: int, events: int, region
                    round((2.5 + (c.id % 5) / 10.0 + p.step * 0.08)::numeric, 2),
                    round((2.4 + (c.id % 6) / 10.0 + p.step * 0.11)::numeric, 2),
                    round((2.0 + (c.id % 8) / 10.0 + p.step * 0.09)::numeric, 2),
-                   round((2.6 + (c.id % 4) / 10.0 + p.step * 0.07)::numeric, 2), '', ''
+                   round((2.6 + (c.id % 4) / 10.0 + p.step * 0.07)::numeric, 2), '', '', {programme_of("c.id")}
             FROM {t["community"]} c,
                  (VALUES (2024, 1, 0), (2024, 2, 1), (2025, 1, 2), (2025, 2, 3)) AS p(year, half, step)""",
         f"""INSERT INTO {t["mention"]} (created_at, updated_at, outlet, medium, published_on, title, url, reach,
-                                       community_id)
+                                       community_id, programme_id)
             SELECT now(), now(), 'Видання ' || g % 40, (ARRAY['tv','radio','print','online','social'])[1 + g % 5],
                    date '2024-01-01' + (g * 13) % 731, 'Згадка ' || g, '', 1000 + (g * 7919) % 200000,
-                   CASE WHEN g % 10 = 0 THEN NULL ELSE c.ids[1 + g % array_length(c.ids, 1)] END
+                   CASE WHEN g % 10 = 0 THEN NULL ELSE c.ids[1 + g % array_length(c.ids, 1)] END,
+                   {programme_of("(CASE WHEN g % 10 = 0 THEN 1 ELSE c.ids[1 + g % array_length(c.ids, 1)] END)")}
             FROM generate_series(1, 5000) g, {ids} c""",
         f"""INSERT INTO {t["engagement"]} (created_at, updated_at, community_id, mode, topic, starts_on, ends_on,
-                trigger, line_communication, line_process_mapping, line_participation, line_mediation, outcome)
+                trigger, line_communication, line_process_mapping, line_participation, line_mediation, outcome,
+                programme_id)
             SELECT now(), now(), c.ids[1 + (g * 5) % array_length(c.ids, 1)],
                    CASE WHEN g % 3 = 0 THEN 'systematic' ELSE 'acute' END,
                    (ARRAY['housing','education','social_services','neighbourly_coexistence'])[1 + g % 4],
                    date '2024-01-01' + (g * 3) % 700,
                    date '2024-01-01' + (g * 3) % 700 + CASE WHEN g % 3 = 0 THEN 300 ELSE 60 END,
-                   '', true, g % 2 = 0, g % 3 = 0, g % 4 = 0, ''
+                   '', true, g % 2 = 0, g % 3 = 0, g % 4 = 0, '',
+                   {programme_of("c.ids[1 + (g * 5) % array_length(c.ids, 1)]")}
             FROM generate_series(1, 300) g, {ids} c""",
         "ANALYZE",
     ]
@@ -193,16 +225,24 @@ def cpu_reference_seconds() -> float:
     return round(time.process_time() - started, 2)
 
 
-def measure(*, year: int = 2025, language: str = "uk") -> dict:
-    """Build the annual report of ``year`` for the whole programme in this process, timing the
-    figures and the PDF separately (wall clock and CPU) and reading the peak memory after each."""
+def measure(*, year: int = 2025, language: str = "uk", programme: str | None = None) -> dict:
+    """Build the annual report of ``year`` for the whole programme (or for the programme whose code
+    is ``programme``) in this process, timing the figures and the PDF separately (wall clock and
+    CPU) and reading the peak memory after each."""
+    from programmes.models import Programme
     from reports.pdf import render_report_pdf  # imports WeasyPrint once, as a worker process does
 
     baseline = _peak_rss_mb()
     report = services.report_request(
-        actor=None, kind="annual", year=year, language=language, enqueue=False, today=date(year + 1, 1, 1)
+        actor=None,
+        kind="annual",
+        year=year,
+        language=language,
+        enqueue=False,
+        today=date(year + 1, 1, 1),
+        programme=Programme.objects.get(code=programme) if programme else None,
     )
-    report = MonitoringReport.objects.select_related("region", "partner").get(pk=report.pk)
+    report = MonitoringReport.objects.select_related("region", "partner", "programme").get(pk=report.pk)
     wall, cpu = time.perf_counter(), time.process_time()
     document = services.report_document(report)
     figures_wall, figures_cpu = time.perf_counter() - wall, time.process_time() - cpu

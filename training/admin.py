@@ -51,7 +51,7 @@ class AttendanceInline(LabelledTabularInline):
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(AdminLogWithoutPersonalDataMixin, admin.ModelAdmin):
     list_display = ["module", "starts_on", "ends_on", "place", "host_community", "present_count", "completed_count"]
-    list_filter = ["module__level", "module", "host_community__region"]
+    list_filter = ["programme", "module__level", "module", "host_community__region"]
     search_fields = ["module__code", "module__title", "place", "trainers"]
     autocomplete_fields = ["module", "host_community"]
     date_hierarchy = "starts_on"

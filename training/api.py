@@ -30,6 +30,7 @@ class TrainingSessionSerializer(AudienceSerializer):
         model = TrainingSession
         fields = (
             "id",
+            "programme",
             "module",
             "module_code",
             "starts_on",

@@ -2,7 +2,16 @@
 
 import django_filters
 
-from api.filtering import ApiFilterSet, BooleanFilter, IdFilter, community_filter, date_range, ordering, region_filter
+from api.filtering import (
+    ApiFilterSet,
+    BooleanFilter,
+    IdFilter,
+    community_filter,
+    date_range,
+    ordering,
+    programme_filter,
+    region_filter,
+)
 from training.models import ModuleLevel, TrainingModule, TrainingSession
 
 
@@ -17,6 +26,7 @@ class TrainingModuleFilter(ApiFilterSet):
 
 
 class TrainingSessionFilter(ApiFilterSet):
+    programme = programme_filter()
     module = IdFilter(field_name="module_id")
     level = django_filters.ChoiceFilter(field_name="module__level", choices=ModuleLevel.choices)
     community = community_filter("host_community_id")

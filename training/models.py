@@ -1,13 +1,16 @@
 """The School of social negotiators: a catalogue of modules, the sessions that deliver them, and who
 attended and completed each. Certification follows from completed modules (``training.services``)."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community, Timestamped
+from communities.models import PROGRAMME_HELP, Community, Timestamped
 from negotiators.models import Negotiator
+from programmes.models import Programme
 
 
 class ModuleLevel(models.TextChoices):
@@ -59,6 +62,14 @@ class TrainingSession(Timestamped):
         related_name="training_sessions",
         verbose_name=_("host community"),
     )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        blank=True,
+        related_name="training_sessions",
+        verbose_name=_("programme"),
+        help_text=PROGRAMME_HELP,
+    )
     trainers = models.CharField(_("trainers"), max_length=300, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
@@ -77,9 +88,16 @@ class TrainingSession(Timestamped):
     def __str__(self) -> str:
         return f"{self.module.code} {self.starts_on}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A write path that did not validate (a command, a fixture) still gets the default.
+        if self.programme_id is None:
+            Programme.attribute(self, self.host_community if self.host_community_id else None, self.starts_on)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end date is before the start date.")})
+        Programme.attribute(self, self.host_community if self.host_community_id else None, self.starts_on)
 
 
 class Attendance(Timestamped):

@@ -47,15 +47,69 @@ class RegionFactory(factory.django.DjangoModelFactory):
     country = Country.UKRAINE
 
 
+# Every activity record belongs to a programme its community takes part in on its date. So that
+# tests need not say so, each community a factory makes takes part in one shared programme over
+# all the dates the portal accepts (tests/programmes turn this off: they count programmes).
+TEST_PROGRAMME_CODE = "TEST"
+JOIN_TEST_PROGRAMME = True
+
+
+def test_programme():
+    """The shared programme of the tests, 2000-01-01..2100-12-31."""
+    from programmes.models import Programme
+
+    programme, _ = Programme.objects.get_or_create(
+        code=TEST_PROGRAMME_CODE,
+        defaults={
+            "name": "Тестова програма",
+            "name_en": "Test programme",
+            "implementing_organisation": "ГО «Інститут миру і порозуміння»",
+            "starts_on": date(2000, 1, 1),
+            "ends_on": date(2100, 12, 31),
+            "countries": ["UA"],
+            "currency": "UAH",
+            "budget": Decimal("0"),
+            "status": "active",
+        },
+    )
+    return programme
+
+
+def join_test_programme(community) -> None:
+    from programmes.models import Participation
+
+    Participation.objects.get_or_create(
+        programme=test_programme(), community=community, defaults={"joined_on": date(2000, 1, 1)}
+    )
+
+
+def programme_of(on, community):
+    """The programme an activity factory gives ``record``: the one its community takes part in on
+    the record's date (the shared test programme unless the test set up another)."""
+    from programmes.attribution import current_programme
+
+    if community is not None and community.pk is None:  # built, not saved
+        return test_programme()
+    if community is not None:
+        join_test_programme(community)
+    return current_programme(community, on) or test_programme()
+
+
 class CommunityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Community
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Громада {n}")
     region = factory.SubFactory(RegionFactory)
     population = 12_000
     latitude = Decimal("49.40000")
     longitude = Decimal("27.00000")
+
+    @factory.post_generation
+    def takes_part(community, create, extracted, **kwargs):
+        if create and (extracted if extracted is not None else JOIN_TEST_PROGRAMME):
+            join_test_programme(community)
 
 
 class PartnershipFactory(factory.django.DjangoModelFactory):
@@ -88,6 +142,7 @@ class SafetyAssessmentFactory(factory.django.DjangoModelFactory):
     year = 2025
     half = 1
     assessed_on = date(2025, 6, 20)
+    programme = factory.LazyAttribute(lambda o: programme_of(o.assessed_on, o.community))
     respondents = 60
     perceived_safety = Decimal("3.20")
     trust_in_police = Decimal("2.90")
@@ -107,6 +162,7 @@ class EngagementFactory(factory.django.DjangoModelFactory):
     topic = Topic.HOUSING
     starts_on = date(2025, 3, 1)
     ends_on = date(2025, 5, 1)
+    programme = factory.LazyAttribute(lambda o: programme_of(o.starts_on, o.community))
 
 
 def viewer_of(who) -> Viewer:

@@ -3,7 +3,7 @@ from datetime import date
 import factory
 
 from negotiators.models import Cohort, EventKind, MediaMention, Medium, Negotiator, NegotiatorContact, OutreachEvent
-from tests.communities.factories import CommunityFactory
+from tests.communities.factories import CommunityFactory, programme_of
 
 
 class NegotiatorFactory(factory.django.DjangoModelFactory):
@@ -41,6 +41,7 @@ class OutreachEventFactory(factory.django.DjangoModelFactory):
     participants_total = 10
     participants_women = 6
     participants_men = 4
+    programme = factory.LazyAttribute(lambda o: programme_of(o.date, o.community))
 
 
 class MediaMentionFactory(factory.django.DjangoModelFactory):
@@ -52,3 +53,4 @@ class MediaMentionFactory(factory.django.DjangoModelFactory):
     published_on = date(2025, 3, 15)
     title = factory.Sequence(lambda n: f"Сюжет {n}")
     reach = 50_000
+    programme = factory.LazyAttribute(lambda o: programme_of(o.published_on, getattr(o, "community", None)))

@@ -257,7 +257,15 @@ def test_negotiators_are_read_without_names_or_contacts(api_as, negotiator_user)
 
 def test_media_mentions_about_the_whole_programme_are_visible_to_partners(api_as):
     from negotiators.models import MediaMention
+    from tests.communities.factories import test_programme
 
-    MediaMention.objects.create(outlet="УНІАН", medium="online", published_on=date(2025, 2, 1), title="Школа", reach=5)
+    MediaMention.objects.create(
+        outlet="УНІАН",
+        medium="online",
+        published_on=date(2025, 2, 1),
+        title="Школа",
+        reach=5,
+        programme=test_programme(),
+    )
     rows = api_as("partner_key").get("/api/v1/media-mentions/").json()["results"]
     assert [(row["outlet"], row["community"], row["community_name"]) for row in rows] == [("УНІАН", None, None)]

@@ -51,7 +51,7 @@ def test_staff_get_the_whole_programme_and_may_narrow_it(api_as, community, othe
     OutreachEventFactory(community=other_community, date="2025-09-01", participants_total=30)
     client = api_as("staff")
     whole = client.get("/api/v1/indicators/", {"period": "2025"}).json()
-    assert whole["scope"] == {"communities": 2, "programme_wide": True}
+    assert whole["scope"] == {"communities": 2, "programme_wide": True, "programme": None}
     assert whole["events"]["participants"]["current"] == 40
     one = client.get("/api/v1/indicators/", {"period": "2025", "community": other_community.pk}).json()
     assert one["events"]["participants"]["current"] == 30
@@ -219,7 +219,7 @@ def test_the_api_and_the_pdf_it_serves_show_the_same_demo_figures(
 def test_the_demo_partner_key_sees_its_thirteen_communities(demo_programme):
     partner = PartnerOrganisation.objects.get(short_name="ПЦГБ")
     body = key_client(issue_key(partner)).get("/api/v1/indicators/", {"period": "2025"}).json()
-    assert body["scope"] == {"communities": 13, "programme_wide": False}
+    assert body["scope"] == {"communities": 13, "programme_wide": False, "programme": None}
     assert body["negotiators"]["registered_at_end"]["current"] == 26
 
 

@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import factory
 
+from tests.communities.factories import programme_of
 from training.models import ModuleLevel, TrainingModule, TrainingSession
 
 
@@ -24,3 +25,4 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
     starts_on = date(2024, 3, 1)
     ends_on = factory.LazyAttribute(lambda session: session.starts_on + timedelta(days=2))
     place = "Хмельницький"
+    programme = factory.LazyAttribute(lambda o: programme_of(o.starts_on, getattr(o, "host_community", None)))

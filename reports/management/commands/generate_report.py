@@ -6,29 +6,36 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from communities.models import PartnerOrganisation, Region
+from programmes.models import Programme
 from reports import services
 from reports.models import ReportScope, ReportStatus
 
 
 def parse_scope(value: str) -> dict:
-    """``programme``, ``region:<id>`` or ``partner:<id>`` -> the service's scope arguments."""
+    """``programme``, ``programme:<id>``, ``region:<id>`` or ``partner:<id>`` -> the service's scope
+    arguments (``programme`` alone: the whole portal)."""
     if value == ReportScope.PROGRAMME:
         return {"scope": ReportScope.PROGRAMME}
     kind, _sep, identifier = value.partition(":")
-    models: dict[str, type[Region] | type[PartnerOrganisation]] = {"region": Region, "partner": PartnerOrganisation}
+    models: dict[str, type[Region] | type[PartnerOrganisation] | type[Programme]] = {
+        "region": Region,
+        "partner": PartnerOrganisation,
+        "programme": Programme,
+    }
     model = models.get(kind)
     if model is None or not identifier.isdigit():
         raise CommandError(
+            # "programme" covers programme:<id> too (the --help says so).
             _("--scope must be programme, region:<id> or partner:<id>, not %(value)s") % {"value": repr(value)}
         )
     try:
         target = model.objects.get(pk=int(identifier))
     except model.DoesNotExist:
-        missing = (
-            _("There is no region with id %(id)s.")
-            if model is Region
-            else _("There is no partner organisation with id %(id)s.")
-        )
+        missing = {
+            Region: _("There is no region with id %(id)s."),
+            PartnerOrganisation: _("There is no partner organisation with id %(id)s."),
+            Programme: _("There is no programme with id %(id)s."),
+        }[model]
         raise CommandError(missing % {"id": identifier}) from None
     return {"scope": kind, kind: target}
 
@@ -43,7 +50,11 @@ class Command(BaseCommand):
         parser.add_argument("--kind", required=True, choices=["semiannual", "annual"])
         parser.add_argument("--year", required=True, type=int)
         parser.add_argument("--half", type=int, choices=[1, 2], help="1 or 2, for a semi-annual report")
-        parser.add_argument("--scope", default="programme", help="programme (default), region:<id> or partner:<id>")
+        parser.add_argument(
+            "--scope",
+            default="programme",
+            help="programme (default, the whole portal), programme:<id>, region:<id> or partner:<id>",
+        )
         parser.add_argument("--language", default="uk", choices=["uk", "en", "cs", "ru"])
         parser.add_argument("--note", default="", help="a note printed on the cover")
         parser.add_argument("--sync", action="store_true", help="build it in this process and print the PDF's path")

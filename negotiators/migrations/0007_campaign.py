@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('negotiators', '0005_contacts_encrypted'),
+        ('negotiators', '0006_programme'),
         ('programmes', '0003_outputs'),
     ]
 
