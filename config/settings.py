@@ -692,6 +692,9 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "programmes.models.DocumentKind",
         "DocumentLanguageEnum": "programmes.models.DocumentLanguage",
         "LanguageEnum": "django.conf.settings.LANGUAGES",
+        "IndicatorSourceEnum": "programmes.models.IndicatorSource",
+        "IndicatorDirectionEnum": "programmes.models.Direction",
+        "ResultLevelEnum": "programmes.models.ResultLevel",
     },
 }
 # --- Monitoring reports ---------------------------------------------------------------------

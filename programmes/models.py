@@ -447,6 +447,11 @@ class Document(Timestamped):
 # --- the results framework (logframe) ---------------------------------------------------------------
 
 
+logframe_code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$", _("Use letters, digits, dots, hyphens and underscores, e.g. OP1.2.")
+)
+
+
 class ResultLevel(models.TextChoices):
     GOAL = "goal", _("Goal")
     OUTCOME = "outcome", _("Outcome")
@@ -466,7 +471,9 @@ class Result(Timestamped):
         Programme, on_delete=models.CASCADE, related_name="results", verbose_name=_("programme")
     )
     level = models.CharField(_("level"), max_length=8, choices=ResultLevel.choices)
-    code = models.CharField(_("code"), max_length=20, validators=[code_validator], help_text=_("E.g. G, OC1, OP1.2."))
+    code = models.CharField(
+        _("code"), max_length=20, validators=[logframe_code_validator], help_text=_("E.g. G, OC1, OP1.2.")
+    )
     statement = models.TextField(_("statement"), help_text=_("In the language of the programme's country."))
     statement_en = models.TextField(_("statement in English"))
     parent = models.ForeignKey(
@@ -567,7 +574,10 @@ class Indicator(Timestamped):
 
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("result"))
     code = models.CharField(
-        _("code"), max_length=20, validators=[code_validator], help_text=_("Unique in the programme, e.g. OP1.2a.")
+        _("code"),
+        max_length=20,
+        validators=[logframe_code_validator],
+        help_text=_("Unique in the programme, e.g. OP1.2a."),
     )
     name = models.CharField(_("name"), max_length=300)
     unit = models.CharField(_("unit"), max_length=60, help_text=_("E.g. communities, people, events."))

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from access.capabilities import Capability
 from access.viewer import Viewer
 from communities.selectors import partner_scope, sees_every_community, visible_communities
-from programmes.models import Document, DocumentAccess, Participation, Programme
+from programmes.models import Document, DocumentAccess, Indicator, Participation, Programme
 
 
 def visible_programmes(viewer: Viewer) -> QuerySet[Programme]:
@@ -44,3 +44,10 @@ def visible_documents(viewer: Viewer) -> QuerySet[Document]:
     else:
         return documents.none()
     return documents.filter(access__in=access, programme__in=visible_programmes(viewer))
+
+
+def visible_indicators(viewer: Viewer) -> QuerySet[Indicator]:
+    """The indicators of the results frameworks of the programmes ``viewer`` sees."""
+    return Indicator.objects.filter(result__programme__in=visible_programmes(viewer)).select_related(
+        "result__programme"
+    )

@@ -23,14 +23,15 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from access.capabilities import Capability
+from api.filtering import check_query
 from api.renderers import CsvRenderer, PdfRenderer, XlsxRenderer
 from api.schema import ApiAutoSchema, ErrorSerializer
 from api.serializers import AudienceSerializer
 from api.viewsets import ReadOnlyCollection, ScopedViewSet
 from communities.models import Community, Region
 from communities.selectors import visible_communities
-from programmes.models import Direction, IndicatorSource, Programme, ResultLevel
-from programmes.selectors import visible_programmes
+from programmes.models import Direction, Indicator, IndicatorSource, Programme, ResultLevel
+from programmes.selectors import visible_indicators, visible_programmes
 from reports import services
 from reports.filters import MonitoringReportFilter
 from reports.indicators import Period, compute_indicators, figure_rows
@@ -405,15 +406,20 @@ class ResultsSchema(ApiAutoSchema):
 
 class ResultsViewSet(ScopedViewSet):
     """Results against targets: one row per indicator of a programme's results framework for a
-    period, with the same figures as the Results page, the logframe workbook and the PDF."""
+    period, with the same figures as the Results page, the logframe workbook and the PDF;
+    ``results/<indicator id>/?period=2025`` is one indicator's row."""
 
-    selector = visible_programmes
-    model = Programme
+    selector = visible_indicators
+    model = Indicator
     schema = ResultsSchema()
     serializer_class = ResultRowSerializer
     pagination_class = None
     filter_backends = []
     renderer_classes = [JSONRenderer, CsvRenderer, XlsxRenderer]
+
+    def check_query(self, request) -> None:
+        known = {"format", "period", "programme"} if self.action == "list" else {"format", "period"}
+        check_query(request.query_params, known)
 
     @extend_schema(
         parameters=[ResultsQuerySerializer],
@@ -433,3 +439,26 @@ class ResultsViewSet(ScopedViewSet):
         form.is_valid(raise_exception=True)
         rows = programme_results(form.validated_data["programme"], form.validated_data["period"])
         return Response(ResultRowSerializer([row.as_row() for row in rows], many=True).data)
+
+    @extend_schema(
+        parameters=[PeriodQuerySerializer],
+        responses={
+            (200, "application/json"): ResultRowSerializer,
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The same row as CSV."),
+            (200, XlsxRenderer.media_type): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The same row in an Excel workbook."
+            ),
+            (400, "application/json"): OpenApiResponse(ErrorSerializer, description="A bad period."),
+        },
+    )
+    def retrieve(self, request, *args, **kwargs):
+        indicator = self.get_object()
+        form = PeriodQuerySerializer(data=request.query_params)
+        form.is_valid(raise_exception=True)
+        programme = indicator.result.programme
+        try:
+            rows = programme_results(programme, form.validated_data["period"])
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        row = next(row for row in rows if row.indicator.pk == indicator.pk)
+        return Response(ResultRowSerializer(row.as_row()).data)
