@@ -540,32 +540,32 @@ class Disaggregation(models.TextChoices):
 def validate_disaggregations(value: object) -> None:
     """A list of distinct disaggregations (``Disaggregation``), possibly empty."""
     if not isinstance(value, list):
-        raise ValidationError(_('Give the disaggregations as a list, e.g. ["sex", "region"].'), code="invalid")
+        raise ValidationError(_('Give the disaggregations as a list, e.g. ["sex", "region"].'), code="invalid_disaggregations")
     unknown = [item for item in value if item not in Disaggregation.values]
     if unknown:
         raise ValidationError(
             _("Unknown disaggregations: %(items)s. Use %(known)s.")
             % {"items": ", ".join(map(str, unknown)), "known": ", ".join(Disaggregation.values)},
-            code="invalid",
+            code="invalid_disaggregations",
         )
     if len(set(value)) != len(value):
-        raise ValidationError(_("A disaggregation is listed twice."), code="invalid")
+        raise ValidationError(_("A disaggregation is listed twice."), code="invalid_disaggregations")
 
 
 def validate_sdg_targets(value: object) -> None:
     """A list of distinct SDG target codes of the shipped list (``programmes/data/sdg.json``)."""
     if not isinstance(value, list):
-        raise ValidationError(_('Give the SDG targets as a list of codes, e.g. ["16.7", "17.17"].'), code="invalid")
+        raise ValidationError(_('Give the SDG targets as a list of codes, e.g. ["16.7", "17.17"].'), code="invalid_sdg_targets")
     known = sdg_targets()
     unknown = [item for item in value if item not in known]
     if unknown:
         raise ValidationError(
             _("Unknown SDG targets: %(codes)s. Use codes such as 10.2, 16.7 or 1.a.")
             % {"codes": ", ".join(map(str, unknown))},
-            code="invalid",
+            code="invalid_sdg_targets",
         )
     if len(set(value)) != len(value):
-        raise ValidationError(_("An SDG target is listed twice."), code="invalid")
+        raise ValidationError(_("An SDG target is listed twice."), code="invalid_sdg_targets")
 
 
 class Indicator(Timestamped):
