@@ -540,7 +540,9 @@ class Disaggregation(models.TextChoices):
 def validate_disaggregations(value: object) -> None:
     """A list of distinct disaggregations (``Disaggregation``), possibly empty."""
     if not isinstance(value, list):
-        raise ValidationError(_('Give the disaggregations as a list, e.g. ["sex", "region"].'), code="invalid_disaggregations")
+        raise ValidationError(
+            _('Give the disaggregations as a list, e.g. ["sex", "region"].'), code="invalid_disaggregations"
+        )
     unknown = [item for item in value if item not in Disaggregation.values]
     if unknown:
         raise ValidationError(
@@ -555,7 +557,9 @@ def validate_disaggregations(value: object) -> None:
 def validate_sdg_targets(value: object) -> None:
     """A list of distinct SDG target codes of the shipped list (``programmes/data/sdg.json``)."""
     if not isinstance(value, list):
-        raise ValidationError(_('Give the SDG targets as a list of codes, e.g. ["16.7", "17.17"].'), code="invalid_sdg_targets")
+        raise ValidationError(
+            _('Give the SDG targets as a list of codes, e.g. ["16.7", "17.17"].'), code="invalid_sdg_targets"
+        )
     known = sdg_targets()
     unknown = [item for item in value if item not in known]
     if unknown:
