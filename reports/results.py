@@ -29,7 +29,7 @@ from programmes.models import (
     ResultLevel,
     period_outside_message,
 )
-from reports.figures import IndicatorsDocument
+from reports.figures import IndicatorsDocument, ProgrammeStatusLine, ResultsChapter
 from reports.indicators import Period, compute_indicators, figure_rows
 from training.models import TrainingModule
 
@@ -333,3 +333,43 @@ def status_counts(results: Iterable[IndicatorResult]) -> dict[str, int]:
     for result in results:
         counts[result.status or "none"] += 1
     return counts
+
+
+# --- the PDF's chapter ----------------------------------------------------------------------------
+
+
+def programme_results_chapter(programme: Programme, period: Period) -> ResultsChapter:
+    """The "Results against targets" chapter of a programme-scoped report: every indicator of
+    ``programme`` in ``period`` with its result; no rows for a period outside the programme."""
+    rows: list[dict[str, Any]] = []
+    if period_in_programme(programme, period):
+        for row in programme_results(programme, period):
+            result = row.indicator.result
+            rows.append({**row.as_row(), "result_statement": result.statement, "result_level": result.level})
+    return {
+        "programme": {"code": programme.code, "name": programme.name, "name_en": programme.name_en},
+        "rows": rows,
+        "programmes": [],
+    }
+
+
+def results_overview(period: Period) -> ResultsChapter:
+    """A line per programme running in ``period`` with a results framework: how many of its
+    indicators are on track, at risk, off track or without a status (whole-portal reports)."""
+    lines: list[ProgrammeStatusLine] = []
+    programmes = Programme.objects.filter(
+        starts_on__lte=period.end, ends_on__gte=period.start, results__indicators__isnull=False
+    ).distinct()
+    for programme in programmes.order_by("code"):
+        counts = status_counts(programme_results(programme, period))
+        lines.append(
+            {
+                "code": programme.code,
+                "name": programme.name,
+                "on_track": counts[ResultStatus.ON_TRACK],
+                "at_risk": counts[ResultStatus.AT_RISK],
+                "off_track": counts[ResultStatus.OFF_TRACK],
+                "none": counts["none"],
+            }
+        )
+    return {"programme": None, "rows": [], "programmes": lines}

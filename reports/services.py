@@ -35,6 +35,7 @@ from reports.models import (
     pdf_checksum,
     report_upload_to,
 )
+from reports.results import results_overview
 from reports.selectors import can_request_reports, is_programme_wide, report_communities, requestable_partners
 
 logger = logging.getLogger(__name__)
@@ -308,7 +309,7 @@ def report_document(report: MonitoringReport) -> ReportDocument:
     """Everything the PDF shows, as plain data: the report's own details and the indicators of
     its period and scope (:func:`reports.indicators.compute_indicators`)."""
     period = report_period(report)
-    return {
+    document: ReportDocument = {
         "report": {
             "id": report.pk,
             "kind": report.kind,
@@ -327,6 +328,11 @@ def report_document(report: MonitoringReport) -> ReportDocument:
             programme_wide=is_programme_wide(report.scope),
         ),
     }
+    if report.scope == ReportScope.PROGRAMME:
+        # The whole portal: a line per programme (a programme-scoped report gets the programme's
+        # chapter, reports.results.programme_results_chapter).
+        document["results"] = results_overview(period)
+    return document
 
 
 def _set_progress(report_id: int, token: str, progress: int) -> None:
