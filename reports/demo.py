@@ -89,6 +89,7 @@ from programmes.services import (
     programme_save,
     tranche_add,
 )
+from reports.demo_logframes import seed_logframes
 from training.models import ModuleLevel, TrainingModule, TrainingSession
 from training.services import attendance_record
 
@@ -847,6 +848,7 @@ class DemoProgramme:
         self._take_part(programmes["OPV-CZ"], self.obec, date(2024, 4, 8), None)
         self._member(programmes["OPV-CZ"], self.partners[2], ConsortiumRole.PARTNER, date(2024, 4, 1))
         self._documents(isn)
+        seed_logframes(programmes, entered_by=self.staff, approved_by=self.users["manager"])
 
     def _documents(self, isn: Programme) -> None:
         """Three documents of the ISN library, one of each access level: small generated PDFs."""
