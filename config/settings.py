@@ -692,7 +692,6 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "programmes.models.DocumentKind",
         "DocumentLanguageEnum": "programmes.models.DocumentLanguage",
         "LanguageEnum": "django.conf.settings.LANGUAGES",
-        "IndicatorSourceEnum": "programmes.models.IndicatorSource",
         "IndicatorDirectionEnum": "programmes.models.Direction",
         "ResultLevelEnum": "programmes.models.ResultLevel",
     },
