@@ -36,13 +36,15 @@ COLLECTION_QUERY = {"indicators": {"period": "2025"}}
 
 
 def collection_query(prefix: str, programme=None, *, detail: bool = False) -> dict:
-    """The query string a collection needs (results: a programme, by default the first one
-    communities take part in, and a period; one indicator's row only the period)."""
+    """The query string a collection needs (results: a programme, by default the first one with a
+    consortium running in 2025, and a period; one indicator's row only the period)."""
     if prefix == "results" and detail:
         return {"period": "2025"}
     if prefix == "results":
         if programme is None:
-            programme = Programme.objects.filter(participations__isnull=False).order_by("starts_on", "pk").first()
+            # One running in 2025, of a consortium (a partner organisation sees it through its own).
+            running = Programme.objects.filter(starts_on__lte=date(2025, 12, 31), ends_on__gte=date(2025, 1, 1))
+            programme = running.filter(consortium__isnull=False).order_by("starts_on", "pk").first()
         return {"programme": programme.pk if programme else 0, "period": "2025"}
     return COLLECTION_QUERY.get(prefix, {})
 

@@ -183,10 +183,12 @@ def test_partner_walk_finds_no_personal_data_in_any_route(secrets_in_the_demo, c
 
     for prefix, _viewset, _basename in COLLECTIONS:
         query = collection_query(prefix)
-        listing = client.get(f"/api/v1/{prefix}/", {"page_size": 500, **query})
+        # results/ are the rows of one programme's figures, not pages.
+        paging = {} if prefix == "results" else {"page_size": 500}
+        listing = client.get(f"/api/v1/{prefix}/", {**paging, **query})
         assert listing.status_code == 200, prefix
         # Pages are a list's: a record takes no page_size (400).
-        check(f"/api/v1/{prefix}/", prefix, {"page_size": 500, **query})
+        check(f"/api/v1/{prefix}/", prefix, {**paging, **query})
         for record in listed_ids(prefix, listing.json()):
             check(f"/api/v1/{prefix}/{record}/", prefix, query)
             if prefix == "incidents":
