@@ -356,3 +356,17 @@ class ReportedValueAdmin(admin.ModelAdmin):
                 _("Not approved (you entered them; someone else approves): %(count)d.") % {"count": refused},
                 messages.WARNING,
             )
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    """Targets per indicator and period (also edited on the indicator's page)."""
+
+    list_display = ["indicator", "period", "value", "region", "partner"]
+    list_filter = ["period", "indicator__result__programme"]
+    search_fields = ["indicator__code", "indicator__name"]
+    autocomplete_fields = ["indicator", "region", "partner"]
+    list_select_related = ["indicator", "region", "partner"]
+
+    def save_model(self, request, obj, form, change):
+        target_save(target=obj)
