@@ -38,6 +38,7 @@ COLLECTIONS = [
     ("engagements", communities_api.EngagementViewSet, "engagements"),
     ("media-mentions", negotiators_api.MediaMentionViewSet, "media-mentions"),
     ("indicators", reports_api.IndicatorsViewSet, "indicators"),
+    ("results", reports_api.ResultsViewSet, "results"),
     ("reports", reports_api.MonitoringReportViewSet, "reports"),
 ]
 

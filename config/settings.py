@@ -703,6 +703,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "programmes.models.DocumentKind",
         "DocumentLanguageEnum": "programmes.models.DocumentLanguage",
         "LanguageEnum": "django.conf.settings.LANGUAGES",
+        "IndicatorDirectionEnum": "programmes.models.Direction",
+        "ResultLevelEnum": "programmes.models.ResultLevel",
     },
 }
 # --- Monitoring reports ---------------------------------------------------------------------

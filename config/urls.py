@@ -19,6 +19,7 @@ urlpatterns = [
     path("field/", include("field.urls")),
     path("api/v1/", include("config.api_urls")),
     path("programmes/", include("programmes.urls")),
+    path("programmes/", include("reports.programme_urls")),
     path("reports/", include("reports.urls")),
     path("privacy/", include("privacy.urls")),
 ]

@@ -1,10 +1,12 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Country, periods_overlap
+from programmes import figures
 from programmes.models import (
     PARTICIPATION_OVERLAP_MESSAGE,
     Agreement,
@@ -14,10 +16,15 @@ from programmes.models import (
     Document,
     Donor,
     Funding,
+    Indicator,
+    IndicatorSource,
     Milestone,
     NetworkMembership,
     Participation,
     Programme,
+    ReportedValue,
+    Result,
+    Target,
     Tranche,
 )
 from programmes.services import (
@@ -30,6 +37,7 @@ from programmes.services import (
     deliverable_save,
     document_save,
     donor_save,
+    indicator_save,
     milestone_save,
     milestones_delete,
     programme_delete,
@@ -38,6 +46,10 @@ from programmes.services import (
     programme_records_touch,
     programme_save,
     programme_touch,
+    reported_value_approve,
+    reported_value_save,
+    result_save,
+    target_save,
 )
 
 
@@ -159,6 +171,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
         (None, {"fields": ["code", "name", "name_en", "implementing_organisation", "status"]}),
         (_("Period and countries"), {"fields": [("starts_on", "ends_on"), "countries"]}),
         (_("Budget"), {"fields": [("currency", "budget")]}),
+        (_("Results against targets"), {"fields": [("on_track_from", "at_risk_from")]}),
     ]
 
     def save_model(self, request, obj, form, change):
@@ -398,3 +411,166 @@ class AgreementAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for agreement in queryset:
             agreement_delete(agreement=agreement, actor=request.user)
+
+
+# --- the results framework ------------------------------------------------------------------------
+
+
+class IndicatorForm(forms.ModelForm):
+    """The figure of a computed indicator is chosen from the catalogue ``reports`` publishes."""
+
+    figure = forms.ChoiceField(label=_("figure"), required=False)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "result",
+            "code",
+            "name",
+            "unit",
+            "direction",
+            "disaggregations",
+            "sdg_targets",
+            "source",
+            "figure",
+            "baseline_value",
+            "baseline_date",
+            "order",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["figure"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *figures.known().items()]
+        field.help_text = str(_("For a computed indicator: the figure it reads."))
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    form = IndicatorForm
+    extra = 0
+    fields = ["code", "name", "unit", "direction", "source", "figure", "baseline_value", "baseline_date", "order"]
+    show_change_link = True
+
+
+@admin.register(Result)
+class ResultAdmin(admin.ModelAdmin):
+    """A goal, outcome or output of a programme's results framework, with its indicators."""
+
+    list_display = ["code", "programme", "level", "statement_en", "parent", "order"]
+    list_filter = ["programme", "level"]
+    search_fields = ["code", "statement", "statement_en", "programme__code"]
+    autocomplete_fields = ["programme", "parent"]
+    list_select_related = ["programme", "parent"]
+    inlines = [IndicatorInline]
+
+    def save_model(self, request, obj, form, change):
+        result_save(result=obj)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Indicator:
+            return super().save_formset(request, form, formset, change)
+        for indicator in formset.save(commit=False):
+            indicator_save(indicator=indicator)
+        for indicator in formset.deleted_objects:
+            indicator.delete()
+        return None
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+    fields = ["period", "value", "region", "partner"]
+    autocomplete_fields = ["region", "partner"]
+
+
+class ReportedValueInline(admin.TabularInline):
+    model = ReportedValue
+    extra = 0
+    fields = ["period", "value", "note", "evidence_document", "evidence_link", "entered_by", "approved_by"]
+    readonly_fields = ["entered_by", "approved_by"]
+    autocomplete_fields = ["evidence_document"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    """An indicator with its targets per period and, if reported, its values (approved on the
+    reported values' page by someone other than who entered them)."""
+
+    form = IndicatorForm
+    list_display = ["code", "name", "result", "source", "figure", "unit", "direction"]
+    list_filter = ["source", "direction", "result__programme"]
+    search_fields = ["code", "name", "result__code", "result__programme__code"]
+    autocomplete_fields = ["result"]
+    list_select_related = ["result", "result__programme"]
+    inlines = [TargetInline, ReportedValueInline]
+
+    def save_model(self, request, obj, form, change):
+        indicator_save(indicator=obj)
+
+    def save_formset(self, request, form, formset, change):
+        for row in formset.save(commit=False):
+            if isinstance(row, Target):
+                target_save(target=row)
+            else:
+                reported_value_save(reported_value=row, actor=request.user)
+        for row in formset.deleted_objects:
+            row.delete()
+
+
+@admin.register(ReportedValue)
+class ReportedValueAdmin(admin.ModelAdmin):
+    """Reported values with their evidence; approving one takes a second person."""
+
+    list_display = ["indicator", "period", "value", "entered_by", "approved_by", "approved_at"]
+    list_filter = ["period", "indicator__result__programme", ("approved_at", admin.EmptyFieldListFilter)]
+    search_fields = ["indicator__code", "indicator__name", "note"]
+    autocomplete_fields = ["indicator", "evidence_document"]
+    readonly_fields = ["entered_by", "approved_by", "approved_at"]
+    list_select_related = ["indicator", "entered_by", "approved_by"]
+    actions = ["approve"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "indicator" in form.base_fields:
+            field = form.base_fields["indicator"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = Indicator.objects.filter(source=IndicatorSource.REPORTED)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        reported_value_save(reported_value=obj, actor=request.user)
+
+    @admin.action(description=_("Approve the selected values"))
+    def approve(self, request, queryset):
+        approved, refused = 0, 0
+        for value in queryset.filter(approved_at__isnull=True):
+            try:
+                reported_value_approve(reported_value=value, actor=request.user)
+            except ValidationError:
+                refused += 1
+            else:
+                approved += 1
+        if approved:
+            self.message_user(request, _("Approved: %(count)d.") % {"count": approved}, messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                _("Not approved (you entered them; someone else approves): %(count)d.") % {"count": refused},
+                messages.WARNING,
+            )
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    """Targets per indicator and period (also edited on the indicator's page)."""
+
+    list_display = ["indicator", "period", "value", "region", "partner"]
+    list_filter = ["period", "indicator__result__programme"]
+    search_fields = ["indicator__code", "indicator__name"]
+    autocomplete_fields = ["indicator", "region", "partner"]
+    list_select_related = ["indicator", "region", "partner"]
+
+    def save_model(self, request, obj, form, change):
+        target_save(target=obj)

@@ -3,13 +3,14 @@ the communities taking part over periods. Activities will be attributed to a pro
 programme with participations cannot be deleted."""
 
 import hashlib
+import re
 import uuid
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -24,7 +25,9 @@ from communities.models import (
     Timestamped,
     open_between,
 )
+from programmes import figures
 from programmes.documents import EXTENSIONS, check_upload
+from programmes.sdg import sdg_targets
 
 
 class DonorKind(models.TextChoices):
@@ -105,6 +108,18 @@ class Programme(Timestamped):
         _("status"), max_length=8, choices=ProgrammeStatus.choices, default=ProgrammeStatus.PLANNED
     )
     donors = models.ManyToManyField(Donor, through="Funding", related_name="programmes", verbose_name=_("donors"))
+    on_track_from = models.PositiveSmallIntegerField(
+        _("on track from, %"),
+        default=90,
+        validators=[MaxValueValidator(1000)],
+        help_text=_("An indicator at this share of its target or more is on track."),
+    )
+    at_risk_from = models.PositiveSmallIntegerField(
+        _("at risk from, %"),
+        default=60,
+        validators=[MaxValueValidator(1000)],
+        help_text=_("From this share up to the on-track one it is at risk; below it, off track."),
+    )
 
     class Meta:
         verbose_name = _("programme")
@@ -113,6 +128,9 @@ class Programme(Timestamped):
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="programme_ends_after_start"),
             models.CheckConstraint(condition=Q(budget__gte=0), name="programme_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(at_risk_from__lt=F("on_track_from")), name="programme_at_risk_below_on_track"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -124,6 +142,8 @@ class Programme(Timestamped):
             errors["starts_on"] = EARLIEST_DATE_MESSAGE
         if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
             errors["ends_on"] = _("A programme ends after it starts.")
+        if self.at_risk_from is not None and self.on_track_from is not None and self.at_risk_from >= self.on_track_from:
+            errors["at_risk_from"] = _("The at-risk threshold must be below the on-track one.")
         if not errors and self.pk is not None and self.starts_on and self.ends_on:
             outside = Q(joined_on__lt=self.starts_on) | Q(joined_on__gt=self.ends_on) | Q(left_on__gt=self.ends_on)
             if Participation.objects.filter(outside, programme=self).exists():
@@ -796,3 +816,376 @@ class Agreement(Timestamped):
 
     def get_status_display(self) -> str:
         return str(AgreementStatus(self.status).label)
+
+
+# --- the results framework (logframe) ---------------------------------------------------------------
+
+
+logframe_code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$", _("Use letters, digits, dots, hyphens and underscores, e.g. OP1.2.")
+)
+
+
+class ResultLevel(models.TextChoices):
+    GOAL = "goal", _("Goal")
+    OUTCOME = "outcome", _("Outcome")
+    OUTPUT = "output", _("Output")
+
+
+# The level a result's parent has: a goal has none, an outcome hangs under the goal, an output
+# under an outcome.
+PARENT_LEVEL = {ResultLevel.GOAL: None, ResultLevel.OUTCOME: ResultLevel.GOAL, ResultLevel.OUTPUT: ResultLevel.OUTCOME}
+
+
+class Result(Timestamped):
+    """A node of a programme's results framework: its one goal, the outcomes under it and the
+    outputs under each outcome."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="results", verbose_name=_("programme")
+    )
+    level = models.CharField(_("level"), max_length=8, choices=ResultLevel.choices)
+    code = models.CharField(
+        _("code"), max_length=20, validators=[logframe_code_validator], help_text=_("E.g. G, OC1, OP1.2.")
+    )
+    statement = models.TextField(_("statement"), help_text=_("In the language of the programme's country."))
+    statement_en = models.TextField(_("statement in English"))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+        help_text=_("The goal for an outcome, an outcome for an output; none for the goal."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results framework")
+        ordering = ["programme", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="result_code_unique_per_programme"),
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=Q(level="goal"),
+                name="result_one_goal_per_programme",
+                violation_error_message=_("A programme has one goal."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.statement_en[:80]}"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        wanted = PARENT_LEVEL.get(ResultLevel(self.level)) if self.level in ResultLevel.values else None
+        parent = self.parent if self.parent_id else None
+        if self.level == ResultLevel.GOAL and parent is not None:
+            errors["parent"] = _("A goal has no parent.")
+        elif self.level in ResultLevel.values and self.level != ResultLevel.GOAL:
+            if parent is None or parent.level != wanted:
+                errors["parent"] = _("Put an outcome under the goal and an output under an outcome.")
+            elif self.programme_id and parent.programme_id != self.programme_id:
+                errors["parent"] = _("The parent belongs to another programme.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Direction(models.TextChoices):
+    MORE = "more", _("More is better")
+    LESS = "less", _("Less is better")
+
+
+class IndicatorSource(models.TextChoices):
+    COMPUTED = "computed", _("Computed from the records")
+    REPORTED = "reported", _("Reported by staff")
+
+
+class Disaggregation(models.TextChoices):
+    SEX = "sex", _("Sex")
+    AGE_GROUP = "age_group", _("Age group")
+    VULNERABLE_GROUP = "vulnerable_group", _("Vulnerable group")
+    COMMUNITY = "community", _("Community")
+    REGION = "region", _("Region")
+
+
+def validate_disaggregations(value: object) -> None:
+    """A list of distinct disaggregations (``Disaggregation``), possibly empty."""
+    if not isinstance(value, list):
+        raise ValidationError(
+            _('Give the disaggregations as a list, e.g. ["sex", "region"].'), code="invalid_disaggregations"
+        )
+    unknown = [item for item in value if item not in Disaggregation.values]
+    if unknown:
+        raise ValidationError(
+            _("Unknown disaggregations: %(items)s. Use %(known)s.")
+            % {"items": ", ".join(map(str, unknown)), "known": ", ".join(Disaggregation.values)},
+            code="invalid_disaggregations",
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("A disaggregation is listed twice."), code="invalid_disaggregations")
+
+
+def validate_sdg_targets(value: object) -> None:
+    """A list of distinct SDG target codes of the shipped list (``programmes/data/sdg.json``)."""
+    if not isinstance(value, list):
+        raise ValidationError(
+            _('Give the SDG targets as a list of codes, e.g. ["16.7", "17.17"].'), code="invalid_sdg_targets"
+        )
+    known = sdg_targets()
+    unknown = [item for item in value if item not in known]
+    if unknown:
+        raise ValidationError(
+            _("Unknown SDG targets: %(codes)s. Use codes such as 10.2, 16.7 or 1.a.")
+            % {"codes": ", ".join(map(str, unknown))},
+            code="invalid_sdg_targets",
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("An SDG target is listed twice."), code="invalid_sdg_targets")
+
+
+class Indicator(Timestamped):
+    """What a result is measured by: computed from the portal's records (a named figure) or
+    reported by staff per period, with a baseline and targets per period."""
+
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("result"))
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        validators=[logframe_code_validator],
+        help_text=_("Unique in the programme, e.g. OP1.2a."),
+    )
+    name = models.CharField(_("name"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=60, help_text=_("E.g. communities, people, events."))
+    direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices, default=Direction.MORE)
+    disaggregations = models.JSONField(
+        _("disaggregations"), default=list, blank=True, validators=[validate_disaggregations]
+    )
+    sdg_targets = models.JSONField(
+        _("SDG targets"), default=list, blank=True, validators=[validate_sdg_targets], help_text=_('E.g. ["16.7"].')
+    )
+    source = models.CharField(_("source"), max_length=8, choices=IndicatorSource.choices)
+    figure = models.CharField(
+        _("figure"), max_length=120, blank=True, help_text=_("For a computed indicator: the figure it reads.")
+    )
+    baseline_value = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["result__order", "result__code", "order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name}"
+
+    @property
+    def programme(self) -> Programme:
+        return self.result.programme
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.source == IndicatorSource.COMPUTED:
+            if not self.figure:
+                errors["figure"] = _("A computed indicator names the figure it reads.")
+            elif self.figure not in figures.known():
+                errors["figure"] = _("“%(figure)s” is not a figure the portal computes.") % {"figure": self.figure}
+        elif self.source == IndicatorSource.REPORTED and self.figure:
+            errors["figure"] = _("A reported indicator names no figure.")
+        if (self.baseline_value is None) != (self.baseline_date is None):
+            errors["baseline_date"] = _("Give the baseline's value and date together.")
+        if self.result_id and self.code:
+            same = Indicator.objects.filter(result__programme_id=self.result.programme_id, code=self.code)
+            if same.exclude(pk=self.pk).exists():
+                errors["code"] = _("Another indicator of this programme has this code.")
+        if errors:
+            raise ValidationError(errors)
+
+
+RESULT_PERIOD_PATTERN = r"^(?P<year>\d{4})(?:-H(?P<half>[12]))?$"
+result_period_validator = RegexValidator(RESULT_PERIOD_PATTERN, _("Write a year (2025) or a half-year (2025-H1)."))
+
+
+def period_dates(code: str) -> tuple[date, date] | None:
+    """The first and last day of a period code (``2025``, ``2025-H1``), None if it is not one."""
+    match = re.match(RESULT_PERIOD_PATTERN, code or "")
+    if match is None:
+        return None
+    year, half = int(match.group("year")), match.group("half")
+    if half == "1":
+        return date(year, 1, 1), date(year, 6, 30)
+    if half == "2":
+        return date(year, 7, 1), date(year, 12, 31)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def period_outside_message(programme: Programme, code: str) -> str:
+    return _("The period %(period)s is outside the programme's dates (%(start)s to %(end)s).") % {
+        "period": code,
+        "start": programme.starts_on,
+        "end": programme.ends_on,
+    }
+
+
+def period_within(programme: Programme, code: str) -> bool:
+    """Whether the period ``code`` overlaps the programme's dates."""
+    dates = period_dates(code)
+    return dates is not None and dates[0] <= programme.ends_on and dates[1] >= programme.starts_on
+
+
+def _check_period(indicator_id: int | None, indicator: "Indicator | None", code: str, errors: dict[str, Any]) -> None:
+    if indicator_id is None or indicator is None or not code or period_dates(code) is None:
+        return
+    programme = indicator.result.programme
+    if not period_within(programme, code):
+        errors["period"] = period_outside_message(programme, code)
+
+
+class Target(Timestamped):
+    """What an indicator should reach in a period (a year or a half-year), for the whole
+    programme or for one region or partner organisation."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
+    )
+    period = models.CharField(
+        _("period"), max_length=7, validators=[result_period_validator], help_text=_("2025, 2025-H1 or 2025-H2.")
+    )
+    value = models.DecimalField(_("target"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    region = models.ForeignKey(
+        "communities.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+    )
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner organisation"),
+    )
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["indicator", "period", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="target_value_not_negative"),
+            models.UniqueConstraint(
+                fields=["indicator", "period"],
+                condition=Q(region__isnull=True, partner__isnull=True),
+                name="target_one_per_period",
+                violation_error_message=_("This indicator already has a target for this period."),
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "period", "region"],
+                condition=Q(region__isnull=False, partner__isnull=True),
+                name="target_one_per_period_and_region",
+                violation_error_message=_("This indicator already has a target for this period and region."),
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "period", "partner"],
+                condition=Q(region__isnull=True, partner__isnull=False),
+                name="target_one_per_period_and_partner",
+                violation_error_message=_("This indicator already has a target for this period and partner."),
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "period", "region", "partner"],
+                name="target_one_per_period_region_and_partner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period}: {self.value}"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        _check_period(self.indicator_id, self.indicator if self.indicator_id else None, self.period, errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReportedValue(Timestamped):
+    """The value of a reported indicator in a period, with a note and its evidence (a library
+    document or a link). It counts once approved, by someone other than who entered it."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="reported_values", verbose_name=_("indicator")
+    )
+    period = models.CharField(
+        _("period"), max_length=7, validators=[result_period_validator], help_text=_("2025, 2025-H1 or 2025-H2.")
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    note = models.TextField(_("note"), blank=True)
+    evidence_document = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_values",
+        verbose_name=_("evidence document"),
+    )
+    evidence_link = models.URLField(_("evidence link"), max_length=500, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reported value")
+        verbose_name_plural = _("reported values")
+        ordering = ["indicator", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period"],
+                name="reported_value_one_per_period",
+                violation_error_message=_("This indicator already has a value for this period."),
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="reported_value_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period}: {self.value}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        indicator = self.indicator if self.indicator_id else None
+        _check_period(self.indicator_id, indicator, self.period, errors)
+        if indicator is not None and indicator.source != IndicatorSource.REPORTED:
+            errors["indicator"] = _("Values are reported only for reported indicators.")
+        if not self.evidence_document_id and not self.evidence_link:
+            errors["evidence_link"] = _("Give the evidence: a document of the library or a link.")
+        document = self.evidence_document if self.evidence_document_id else None
+        if indicator is not None and document is not None and document.programme_id != indicator.result.programme_id:
+            errors["evidence_document"] = _("The document belongs to another programme.")
+        if self.approved_by_id and self.approved_by_id == self.entered_by_id:
+            errors["approved_by"] = SELF_APPROVAL_MESSAGE
+        if errors:
+            raise ValidationError(errors)
+
+
+SELF_APPROVAL_MESSAGE = _("A value is approved by someone other than who entered it.")

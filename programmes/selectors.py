@@ -13,6 +13,7 @@ from programmes.models import (
     Deliverable,
     Document,
     DocumentAccess,
+    Indicator,
     Participation,
     Programme,
 )
@@ -99,3 +100,10 @@ def visible_document_ids(viewer: Viewer, document_ids: Iterable[int | None]) -> 
     if not ids:
         return set()
     return set(visible_documents(viewer).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def visible_indicators(viewer: Viewer) -> QuerySet[Indicator]:
+    """The indicators of the results frameworks of the programmes ``viewer`` sees."""
+    return Indicator.objects.filter(result__programme__in=visible_programmes(viewer)).select_related(
+        "result__programme"
+    )

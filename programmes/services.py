@@ -10,11 +10,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from api.changes import touch
 from communities.models import Community, PartnerOrganisation
 from programmes.models import (
+    SELF_APPROVAL_MESSAGE,
     Agreement,
     Campaign,
     ConsortiumMember,
@@ -23,11 +25,15 @@ from programmes.models import (
     Document,
     Donor,
     Funding,
+    Indicator,
     Milestone,
     MilestoneStatus,
     NetworkMembership,
     Participation,
     Programme,
+    ReportedValue,
+    Result,
+    Target,
     Tranche,
 )
 
@@ -343,3 +349,62 @@ def agreement_save(
 @transaction.atomic
 def agreement_delete(*, agreement: Agreement, actor: Any) -> None:
     agreement.delete()
+
+
+# --- the results framework ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def result_save(*, result: Result) -> Result:
+    """Save a goal, outcome or output of a programme's results framework, checked for its place
+    in the tree."""
+    result.full_clean()
+    result.save()
+    return result
+
+
+@transaction.atomic
+def indicator_save(*, indicator: Indicator) -> Indicator:
+    """Save an indicator: a computed one must name a figure the portal computes, its SDG targets
+    must be on the shipped list and its code unique in the programme."""
+    indicator.full_clean()
+    indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def target_save(*, target: Target) -> Target:
+    """Save a target: not negative, for a period within the programme's dates, one per
+    indicator, period, region and partner organisation."""
+    target.full_clean()
+    target.save()
+    return target
+
+
+@transaction.atomic
+def reported_value_save(*, reported_value: ReportedValue, actor: Any = None) -> ReportedValue:
+    """Save a reported value with its evidence. A new one records ``actor`` as who entered it;
+    a changed value, period or evidence must be approved again."""
+    if reported_value.pk is None:
+        if reported_value.entered_by_id is None and actor is not None:
+            reported_value.entered_by = actor
+    else:
+        before = ReportedValue.objects.get(pk=reported_value.pk)
+        fields = ("value", "period", "evidence_document_id", "evidence_link")
+        if any(getattr(before, name) != getattr(reported_value, name) for name in fields):
+            reported_value.approved_by, reported_value.approved_at = None, None
+    reported_value.full_clean()
+    reported_value.save()
+    return reported_value
+
+
+@transaction.atomic
+def reported_value_approve(*, reported_value: ReportedValue, actor: Any) -> ReportedValue:
+    """Approve a reported value: four eyes, so ``actor`` may not be who entered it."""
+    if actor is None or actor.pk == reported_value.entered_by_id:
+        raise ValidationError(SELF_APPROVAL_MESSAGE)
+    reported_value.approved_by = actor
+    reported_value.approved_at = timezone.now()
+    reported_value.full_clean()
+    reported_value.save(update_fields=["approved_by", "approved_at", "updated_at"])
+    return reported_value

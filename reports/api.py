@@ -10,6 +10,7 @@ PDF through ``reports/<id>/pdf/``, checked against its size and checksum.
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import translation
@@ -22,6 +23,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from access.capabilities import Capability
+from api.filtering import check_query
 from api.principal import viewer_for
 from api.renderers import CsvRenderer, PdfRenderer, XlsxRenderer
 from api.schema import ApiAutoSchema, ErrorSerializer
@@ -29,12 +31,13 @@ from api.serializers import AudienceSerializer
 from api.viewsets import ReadOnlyCollection, ScopedViewSet
 from communities.models import Community, Region
 from communities.selectors import visible_communities
-from programmes.models import Programme
-from programmes.selectors import visible_programmes
+from programmes.models import Direction, Indicator, Programme, ResultLevel
+from programmes.selectors import visible_indicators, visible_programmes
 from reports import services
 from reports.filters import MonitoringReportFilter
 from reports.indicators import Period, compute_indicators, figure_rows
 from reports.models import MonitoringReport, ReportKind, ReportScope
+from reports.results import check_period, programme_results
 from reports.selectors import indicator_scope, report_pdf_content, requestable_partners, visible_reports
 
 # --- indicators -----------------------------------------------------------------------------------
@@ -366,3 +369,122 @@ class MonitoringReportViewSet(mixins.CreateModelMixin, ReadOnlyCollection):
         response["Content-Disposition"] = f'attachment; filename="{report.download_name}"'
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+# --- results against targets ----------------------------------------------------------------------
+
+
+class ResultsQuerySerializer(serializers.Serializer):
+    programme = serializers.PrimaryKeyRelatedField(
+        queryset=Programme.objects.none(), help_text="The programme (its id): one the caller sees."
+    )
+    period = PeriodField(max_length=7, help_text="A year (2025) or a half-year (2025-H1, 2025-H2).")
+
+    def __init__(self, *args, viewer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A programme the caller cannot see is as unknown as one that does not exist.
+        field = self.fields["programme"]
+        field.queryset = visible_programmes(viewer) if viewer is not None else Programme.objects.none()
+
+    def validate(self, attrs):
+        try:
+            check_period(attrs["programme"], attrs["period"])
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        return attrs
+
+
+class ResultRowSerializer(serializers.Serializer):
+    """One indicator of the programme's results framework against its target in the period."""
+
+    indicator = serializers.IntegerField(help_text="The indicator's id.")
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    result = serializers.CharField(help_text="The code of the goal, outcome or output it measures.")
+    result_level = serializers.ChoiceField(choices=ResultLevel.choices)
+    direction = serializers.ChoiceField(choices=Direction.choices, help_text="more or less is better.")
+    # Text, not an enum: another collection's "source" is an enum of other values (one name each).
+    source = serializers.CharField(help_text="computed (from the records) or reported (by staff).")  # type: ignore[assignment]
+    figure = serializers.CharField(help_text="For a computed indicator, the indicators/ figure it reads.")
+    period = serializers.CharField()
+    baseline = serializers.FloatField(allow_null=True)
+    target = serializers.FloatField(
+        allow_null=True, help_text="The period's target (a year without one: the sum of its half-years')."
+    )
+    actual = serializers.FloatField(
+        allow_null=True, help_text="Computed: the figure in the period; reported: the approved value."
+    )
+    cumulative = serializers.FloatField(allow_null=True, help_text="From the first record to the period's end.")
+    percent_achieved = serializers.FloatField(
+        allow_null=True, help_text="Less is better with a baseline: (baseline - actual) / (baseline - target)."
+    )
+    status = serializers.ChoiceField(
+        choices=["on_track", "at_risk", "off_track"], allow_null=True, help_text="By the programme's thresholds."
+    )
+    sdg_targets = serializers.ListField(child=serializers.CharField(), help_text='SDG target codes, e.g. "16.7".')
+
+
+class ResultsSchema(ApiAutoSchema):
+    def _error_statuses(self) -> list[str]:
+        return sorted({*super()._error_statuses(), "400"})
+
+
+class ResultsViewSet(ScopedViewSet):
+    """Results against targets: one row per indicator of a programme's results framework for a
+    period, with the same figures as the Results page, the logframe workbook and the PDF;
+    ``results/<indicator id>/?period=2025`` is one indicator's row."""
+
+    selector = visible_indicators
+    model = Indicator
+    schema = ResultsSchema()
+    serializer_class = ResultRowSerializer
+    pagination_class = None
+    filter_backends = []
+    renderer_classes = [JSONRenderer, CsvRenderer, XlsxRenderer]
+
+    def check_query(self, request) -> None:
+        known = {"format", "period", "programme"} if self.action == "list" else {"format", "period"}
+        check_query(request.query_params, known)
+
+    @extend_schema(
+        parameters=[ResultsQuerySerializer],
+        responses={
+            (200, "application/json"): ResultRowSerializer(many=True),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The same rows as CSV."),
+            (200, XlsxRenderer.media_type): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The same rows in an Excel workbook."
+            ),
+            (400, "application/json"): OpenApiResponse(
+                ErrorSerializer, description="A missing or unknown programme, or a bad period."
+            ),
+        },
+    )
+    def list(self, request, *args, **kwargs):
+        form = ResultsQuerySerializer(data=request.query_params, viewer=self.viewer)
+        form.is_valid(raise_exception=True)
+        rows = programme_results(form.validated_data["programme"], form.validated_data["period"])
+        return Response(ResultRowSerializer([row.as_row() for row in rows], many=True).data)
+
+    @extend_schema(
+        parameters=[PeriodQuerySerializer],
+        responses={
+            (200, "application/json"): ResultRowSerializer,
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The same row as CSV."),
+            (200, XlsxRenderer.media_type): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The same row in an Excel workbook."
+            ),
+            (400, "application/json"): OpenApiResponse(ErrorSerializer, description="A bad period."),
+        },
+    )
+    def retrieve(self, request, *args, **kwargs):
+        indicator = self.get_object()
+        form = PeriodQuerySerializer(data=request.query_params)
+        form.is_valid(raise_exception=True)
+        programme = indicator.result.programme
+        try:
+            rows = programme_results(programme, form.validated_data["period"])
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        row = next(row for row in rows if row.indicator.pk == indicator.pk)
+        return Response(ResultRowSerializer(row.as_row()).data)

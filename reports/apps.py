@@ -12,3 +12,9 @@ class ReportsConfig(AppConfig):
         # WeasyPrint announces every rendering step at INFO (some as soon as it is imported); its
         # warnings about the document still show.
         logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+        from programmes import figures
+        from reports.results import figure_catalogue
+
+        # Programmes may not import reports: the results framework learns the figures from here.
+        figures.register(figure_catalogue)

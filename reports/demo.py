@@ -103,6 +103,7 @@ from programmes.services import (
     programme_save,
     tranche_add,
 )
+from reports.demo_logframes import seed_logframes
 from training.models import ModuleLevel, TrainingModule, TrainingSession
 from training.services import attendance_record
 
@@ -888,6 +889,7 @@ class DemoProgramme:
         self._coalition(isn)
         self._campaign(isn)
         self._agreements(isn)
+        seed_logframes(programmes, entered_by=self.staff, approved_by=self.users["manager"])
 
     def _library_document(self, programme: Programme, title: str, **fields) -> Document:
         """A document of ``programme``'s library found by its title, or created as a small PDF."""

@@ -7,7 +7,7 @@ types mypy checks that both read only keys that exist.
 
 from __future__ import annotations
 
-from typing import Generic, Literal, NotRequired, TypedDict, TypeVar
+from typing import Any, Generic, Literal, NotRequired, TypedDict, TypeVar
 
 T = TypeVar("T")
 
@@ -281,8 +281,30 @@ class ReportDetails(TypedDict):
     generated_at: str
 
 
+class ProgrammeStatusLine(TypedDict):
+    """A programme's indicators by status in a period (whole-portal reports)."""
+
+    code: str
+    name: str
+    on_track: int
+    at_risk: int
+    off_track: int
+    none: int
+
+
+class ResultsChapter(TypedDict):
+    """The "Results against targets" chapter: one programme's rows (a programme-scoped report)
+    or a line per programme (a whole-portal report)."""
+
+    programme: dict[str, str] | None
+    rows: list[dict[str, Any]]
+    programmes: list[ProgrammeStatusLine]
+
+
 class ReportDocument(TypedDict):
-    """What the PDF shows: the report's own details and its indicators."""
+    """What the PDF shows: the report's own details and its indicators (and, when there is a
+    results framework to show, the results against targets)."""
 
     report: ReportDetails
     indicators: IndicatorsDocument
+    results: NotRequired[ResultsChapter]

@@ -647,6 +647,36 @@ def _annex(rows: list[CommunityRow], names: Names, with_pages: bool) -> Context:
     return {"communities_in_annex_only": not with_pages, "annex": _annex_text(rows, names)}
 
 
+def _results(document: ReportDocument) -> Context:
+    """The chapter "Results against targets", right after the summary: a programme's indicators
+    against their targets, or a line per programme by status; absent without either."""
+    chapter = document.get("results")
+    if not chapter or not (chapter["rows"] or chapter["programmes"]):
+        return {"results": None}
+    statuses = {"on_track": _("On track"), "at_risk": _("At risk"), "off_track": _("Off track")}
+    rows = [
+        {
+            "code": row["code"],
+            "name": row["name"],
+            "unit": row["unit"],
+            "result": row["result"],
+            "baseline": fmt_number(row["baseline"], 2 if _fractional(row["baseline"]) else 0),
+            "target": fmt_number(row["target"], 2 if _fractional(row["target"]) else 0),
+            "actual": fmt_number(row["actual"], 2 if _fractional(row["actual"]) else 0),
+            "percent": "—" if row["percent_achieved"] is None else f"{fmt_number(row['percent_achieved'], 1)} %",
+            "status": row["status"] or "none",
+            "status_label": statuses.get(row["status"] or "", "—"),
+            "sdg_targets": ", ".join(row["sdg_targets"]),
+        }
+        for row in chapter["rows"]
+    ]
+    return {"results": {"programme": chapter["programme"], "rows": rows, "programmes": chapter["programmes"]}}
+
+
+def _fractional(value: float | None) -> bool:
+    return value is not None and value != int(value)
+
+
 def build_context(document: ReportDocument, *, community_pages_limit: int | None = None) -> Context:
     """The template context for ``document``, in the active language: the chapters' contexts put
     together, their charts under ``charts``."""
@@ -659,6 +689,7 @@ def build_context(document: ReportDocument, *, community_pages_limit: int | None
         _running_titles(report),
         _cover(report, data),
         _summary(data, names),
+        _results(document),
         _communities(data, names),
         _training(data, names),
         _outreach(data["events"], names),

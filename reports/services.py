@@ -36,6 +36,7 @@ from reports.models import (
     pdf_checksum,
     report_upload_to,
 )
+from reports.results import programme_results_chapter, results_overview
 from reports.selectors import can_request_reports, is_programme_wide, report_communities, requestable_partners
 
 logger = logging.getLogger(__name__)
@@ -337,7 +338,7 @@ def report_document(report: MonitoringReport) -> ReportDocument:
     """Everything the PDF shows, as plain data: the report's own details and the indicators of
     its period and scope (:func:`reports.indicators.compute_indicators`)."""
     period = report_period(report)
-    return {
+    document: ReportDocument = {
         "report": {
             "id": report.pk,
             "kind": report.kind,
@@ -358,6 +359,12 @@ def report_document(report: MonitoringReport) -> ReportDocument:
             programme=report.programme,
         ),
     }
+    if report.scope == ReportScope.PROGRAMME and report.programme is not None:
+        document["results"] = programme_results_chapter(report.programme, period)
+    elif report.scope == ReportScope.PROGRAMME:
+        # The whole portal: a line per programme.
+        document["results"] = results_overview(period)
+    return document
 
 
 def programme_cover(programme: Programme) -> ProgrammeCover:

@@ -3,19 +3,36 @@ staff and managers) and the authenticated download. Partners' members see only r
 own organisation's scope, and request none."""
 
 import logging
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from access.capabilities import Capability
 from access.viewer import Viewer, request_viewer
+from api.renderers import XlsxRenderer
+from programmes.models import IndicatorSource, Programme, period_outside_message
+from programmes.selectors import visible_programmes
 from reports import services
 from reports.forms import ReportRequestForm
+from reports.indicators import Period
+from reports.logframe import default_period, logframe_workbook
+from reports.results import (
+    STATUS_LABELS,
+    IndicatorResult,
+    programme_periods,
+    programme_results,
+    results_tree,
+    status_counts,
+)
 from reports.selectors import can_request_reports, can_see_reports, report_pdf_content, visible_reports
 
 logger = logging.getLogger(__name__)
@@ -113,3 +130,116 @@ def report_rebuild(request, pk: int):
     services.report_rebuild(report=report, actor=request.user)
     messages.success(request, _("Report %(period)s queued to be built again.") % {"period": report.period_code})
     return redirect("reports:list")
+
+
+# --- results against targets ----------------------------------------------------------------------
+
+
+def _results_programme(viewer: Viewer, pk: int) -> Programme:
+    """A programme whose results ``viewer`` may read: staff and programme managers any, a partner
+    organisation's members those it sees; anyone else "not found"."""
+    if not (viewer.can(Capability.SEES_EVERY_COMMUNITY) or viewer.can(Capability.SEES_COVERED_COMMUNITIES)):
+        raise Http404
+    return get_object_or_404(visible_programmes(viewer), pk=pk)
+
+
+SECTION_CHANGELISTS = {
+    # The figure's section -> the admin list of the records behind it, and their date field.
+    "events": ("admin:negotiators_outreachevent_changelist", "date"),
+    "police": ("admin:negotiators_outreachevent_changelist", "date"),
+    "media": ("admin:negotiators_mediamention_changelist", "published_on"),
+    "incidents": ("admin:incidents_incident_changelist", "occurred_at"),
+    "training": ("admin:training_trainingsession_changelist", "starts_on"),
+    "engagements": ("admin:communities_engagement_changelist", "starts_on"),
+    "negotiators": ("admin:negotiators_negotiator_changelist", "joined_on"),
+    "assessments": ("admin:communities_safetyassessment_changelist", "assessed_on"),
+}
+# The sections whose records are attributed to a programme (negotiators are not).
+ATTRIBUTED_SECTIONS = {"events", "police", "media", "incidents", "training", "engagements", "assessments"}
+
+
+def records_link(row: IndicatorResult, programme: Programme) -> str:
+    """Where staff find the records behind a figure: the admin's list of them in the period (a
+    computed figure), or the indicator's reported values."""
+    period = row.period
+    if row.indicator.source == IndicatorSource.REPORTED:
+        query = {"indicator__result__programme__id__exact": programme.pk, "period": period.code}
+        return f"{reverse('admin:programmes_reportedvalue_changelist')}?{urlencode(query)}"
+    section = row.indicator.figure.split(".")[0]
+    if section == "communities":
+        query = {"programme__id__exact": programme.pk}
+        return f"{reverse('admin:programmes_participation_changelist')}?{urlencode(query)}"
+    if section not in SECTION_CHANGELISTS:
+        return ""
+    name, field = SECTION_CHANGELISTS[section]
+    query = {f"{field}__gte": period.start.isoformat(), f"{field}__lte": period.end.isoformat()}
+    if section in ATTRIBUTED_SECTIONS:
+        query["programme__id__exact"] = str(programme.pk)
+    return f"{reverse(name)}?{urlencode(query)}"
+
+
+@never_cache
+@login_required
+@require_GET
+def programme_results_page(request, pk: int):
+    """A programme's results against targets for a period, by outcome and output."""
+    viewer = request_viewer(request)
+    programme = _results_programme(viewer, pk)
+    periods = programme_periods(programme)
+    error = ""
+    try:
+        period = Period.parse(request.GET["period"]) if request.GET.get("period") else None
+    except ValueError as problem:
+        period, error = None, str(problem)
+    if period is not None and period not in periods:
+        error = period_outside_message(programme, period.code)
+        period = None
+    if period is None:
+        period = default_period(programme, timezone.localdate())
+    rows = programme_results(programme, period)
+    staff = viewer.can(Capability.USES_ADMIN)
+    by_result: dict[int, list[dict]] = {}
+    for row in rows:
+        by_result.setdefault(row.indicator.result_id, []).append(
+            {
+                **row.as_row(),
+                "row": row,
+                "bar": max(0.0, min(row.percent_achieved or 0.0, 100.0)),
+                "status_label": STATUS_LABELS.get(row.status or "", ""),
+                "link": records_link(row, programme) if staff else "",
+            }
+        )
+    sections = [{"result": result, "rows": by_result.get(result.pk, [])} for result in results_tree(programme)]
+    context = {
+        "programme": programme,
+        "period": period,
+        "periods": periods,
+        "sections": sections,
+        "counts": status_counts(rows),
+        "error": error,
+        "staff": staff,
+    }
+    return render(request, "reports/programme_results.html", context, status=400 if error else 200)
+
+
+@never_cache
+@login_required
+@require_GET
+def logframe_xlsx(request, pk: int):
+    """The programme's whole logframe with targets and actuals per year, as an Excel workbook."""
+    programme = _results_programme(request_viewer(request), pk)
+    response = HttpResponse(logframe_workbook(programme), content_type=XlsxRenderer.media_type)
+    response["Content-Disposition"] = f'attachment; filename="zlagoda-logframe-{programme.code}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@login_required
+@require_GET
+def programme_list(request):
+    """The programmes whose results the user may read, each with its Results page."""
+    viewer = request_viewer(request)
+    if not (viewer.can(Capability.SEES_EVERY_COMMUNITY) or viewer.can(Capability.SEES_COVERED_COMMUNITIES)):
+        raise Http404
+    return render(request, "reports/programme_list.html", {"programmes": visible_programmes(viewer)})

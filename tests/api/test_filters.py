@@ -36,7 +36,11 @@ def test_every_unknown_parameter_is_named_at_once(staff_api):
     refused(staff_api.get("/api/v1/events/?topik=youth&kinds=forum&page=1"), "topik", "kinds")
 
 
-@pytest.mark.parametrize("prefix", [prefix for prefix, _viewset, _basename in COLLECTIONS if prefix != "indicators"])
+# Computed figures take their own query, not a list's: see test_*_read_their_own_query.
+COMPUTED = ("indicators", "results")
+
+
+@pytest.mark.parametrize("prefix", [prefix for prefix, _viewset, _basename in COLLECTIONS if prefix not in COMPUTED])
 def test_every_collection_refuses_unknown_parameters_and_takes_its_own(staff_api, programme_records, prefix):
     refused(staff_api.get(f"/api/v1/{prefix}/", {"categroy": "x"}), "categroy")
     known = {
@@ -63,6 +67,12 @@ def test_an_incidents_log_takes_pages(staff_api, programme_records):
 
 def test_indicators_read_their_own_query(staff_api, programme_records):
     assert staff_api.get("/api/v1/indicators/", COLLECTION_QUERY["indicators"]).status_code == 200
+
+
+def test_results_read_their_own_query(staff_api, programme_records):
+    programme = programme_records["programmes"]
+    assert staff_api.get("/api/v1/results/", {"programme": programme.pk, "period": "2025"}).status_code == 200
+    refused(staff_api.get("/api/v1/results/", {"programme": programme.pk, "period": "2025", "page": 1}), "page")
 
 
 def test_a_single_value_parameter_given_twice_is_a_400(staff_api, community):

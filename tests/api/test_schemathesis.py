@@ -59,6 +59,7 @@ ID_FIELDS = {
     "partner": "partners",
     "negotiator": "negotiators",
     "module": "training/modules",
+    "programme": "programmes",
 }
 
 # Moments a new record may have (from 2000, not in the future, after the incident of
@@ -77,17 +78,22 @@ def aim(case, records: dict) -> None:
     if "id" in (case.path_parameters or {}) and prefix in records:
         case.path_parameters["id"] = records[prefix].pk
     for values in (case.body, case.query):
-        if not isinstance(values, dict):
-            continue
-        for name, collection in ID_FIELDS.items():
+        if isinstance(values, dict):
+            _aim_values(values, records, writing=case.method.upper() == "POST")
+    if prefix == "results" and isinstance(case.query, dict) and case.query.get("period") is not None:
+        case.query["period"] = "2025"  # within the programme's dates
+
+
+def _aim_values(values: dict, records: dict, *, writing: bool) -> None:
+    for name, collection in ID_FIELDS.items():
+        if values.get(name) is not None:
+            values[name] = records[collection].pk
+    if values.get("organisers"):
+        values["organisers"] = [records["negotiators"].pk]
+    if writing:
+        for name, moment in MOMENTS.items():
             if values.get(name) is not None:
-                values[name] = records[collection].pk
-        if values.get("organisers"):
-            values["organisers"] = [records["negotiators"].pk]
-        if case.method.upper() == "POST":
-            for name, moment in MOMENTS.items():
-                if values.get(name) is not None:
-                    values[name] = moment
+                values[name] = moment
 
 
 def reached_data(response) -> bool:
@@ -97,7 +103,11 @@ def reached_data(response) -> bool:
     content_type = response.headers.get("content-type", [""])[0]
     if content_type.startswith("application/json"):
         body = response.json()
-        return isinstance(body, dict) and bool(body.get("results") or body.get("id") or body.get("community_rows"))
+        if isinstance(body, list):  # results/: rows of figures
+            return bool(body)
+        return isinstance(body, dict) and bool(
+            body.get("results") or body.get("id") or body.get("community_rows") or body.get("indicator")
+        )
     if content_type.startswith("text/csv"):
         return response.content.count(b"\n") > 1  # its header and a row
     return bool(response.content)  # a report's PDF

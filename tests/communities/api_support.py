@@ -15,7 +15,7 @@ from access.roles import Role
 from api.keys import api_key_issue
 from communities.models import EngagementMode, Topic
 from incidents.services import incident_report
-from programmes.models import DocumentAccess
+from programmes.models import DocumentAccess, Programme
 from reports.models import ReportScope
 from tests.accounts.support import verified_login
 from tests.communities.factories import (
@@ -25,7 +25,7 @@ from tests.communities.factories import (
     UserFactory,
 )
 from tests.negotiators.factories import OutreachEventFactory
-from tests.programmes.factories import agreement_in, campaign_in, deliverable_in, document_in, programme_in
+from tests.programmes.factories import agreement_in, campaign_in, deliverable_in, document_in, logframe_in, programme_in
 from tests.reports.factories import done_report
 from tests.training.factories import TrainingModuleFactory, TrainingSessionFactory
 
@@ -35,8 +35,25 @@ KYIV = ZoneInfo("Europe/Kyiv")
 COLLECTION_QUERY = {"indicators": {"period": "2025"}}
 
 
-def listed_ids(prefix: str, body: dict) -> list[int]:
-    """The ids a collection's list answered with (indicators: the communities it covers)."""
+def collection_query(prefix: str, programme=None, *, detail: bool = False) -> dict:
+    """The query string a collection needs (results: a programme, by default the first one with a
+    consortium running in 2025, and a period; one indicator's row only the period)."""
+    if prefix == "results" and detail:
+        return {"period": "2025"}
+    if prefix == "results":
+        if programme is None:
+            # One running in 2025, of a consortium (a partner organisation sees it through its own).
+            running = Programme.objects.filter(starts_on__lte=date(2025, 12, 31), ends_on__gte=date(2025, 1, 1))
+            programme = running.filter(consortium__isnull=False).order_by("starts_on", "pk").first()
+        return {"programme": programme.pk if programme else 0, "period": "2025"}
+    return COLLECTION_QUERY.get(prefix, {})
+
+
+def listed_ids(prefix: str, body) -> list[int]:
+    """The ids a collection's list answered with (indicators: the communities it covers; results
+    are rows of figures, with no record of their own)."""
+    if prefix == "results":
+        return []
     rows = body["community_rows"] if prefix == "indicators" else body["results"]
     return [row["id"] for row in rows]
 
@@ -129,6 +146,8 @@ def records_in(community, *, partner, negotiator, actor) -> dict:
         ),
         "media-mentions": mention,
         "indicators": community,
+        # An indicator of the programme's results framework (results/ takes the programme).
+        "results": logframe_in(programme)["events"],
         "reports": done_report(scope=ReportScope.PARTNER, partner=partner),
     }
 

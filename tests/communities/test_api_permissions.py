@@ -11,8 +11,8 @@ from django.db import transaction
 
 from config.api_urls import COLLECTIONS
 from tests.communities.api_support import (
-    COLLECTION_QUERY,
     ROLES,
+    collection_query,
     event_body,
     incident_body,
 )
@@ -103,6 +103,10 @@ MATRIX = {
     ("indicators/", "POST"): NO_WRITE_ROUTE,
     ("indicators/{id}/", "GET"): READ_ONE,
     # Everyone sees the list; a negotiator's is empty.
+    # A programme the caller does not see is an unknown one (400); the dpo sees none.
+    ("results/", "GET"): (401, 403, 200, 200, 200, 200, 200, 200, 400),
+    ("results/", "POST"): NO_WRITE_ROUTE,
+    ("results/{id}/", "GET"): READ_ONE,
     ("reports/", "GET"): READ,
     ("reports/", "POST"): REPORT_REQUEST,
     ("reports/{id}/", "GET"): REPORT_READ,
@@ -133,8 +137,10 @@ def body_for(route: str, records: dict) -> dict:
     return {}
 
 
-def query_for(route: str, method: str) -> dict:
-    return COLLECTION_QUERY.get(route.split("/{id}/")[0].rstrip("/"), {}) if method == "GET" else {}
+def query_for(route: str, method: str, records: dict) -> dict:
+    prefix = route.split("/{id}/")[0].rstrip("/")
+    detail = "{id}" in route
+    return collection_query(prefix, records.get("programmes"), detail=detail) if method == "GET" else {}
 
 
 def routes_of_the_api() -> set[tuple[str, str]]:
@@ -159,7 +165,7 @@ def test_permission_matrix(route, method, api_as, programme_records):
     prefix = route.split("/{id}/")[0].rstrip("/")
     record = programme_records.get(prefix)
     url = "/api/v1/" + route.replace("{id}", str(record.pk if record else 0))
-    query = query_for(route, method)
+    query = query_for(route, method, programme_records)
     if query:
         url += "?" + urlencode(query)
     actual = {}

@@ -5,7 +5,7 @@ import pytest
 
 from config.api_urls import COLLECTIONS
 from tests.communities.api_support import (
-    COLLECTION_QUERY,
+    collection_query,
     issue_key,
     key_client,
     listed_ids,
@@ -33,10 +33,14 @@ def theirs(other_community, staff_user):
     )
 
 
-@pytest.mark.parametrize("prefix", [prefix for prefix, _viewset, _basename in COLLECTIONS])
+# Rows of figures of one programme, asked for by its id: test_another_partners_programme_has_no_results.
+RECORDLESS = {"results"}
+
+
+@pytest.mark.parametrize("prefix", [prefix for prefix, _viewset, _basename in COLLECTIONS if prefix not in RECORDLESS])
 def test_another_partners_records_are_not_found(prefix, partner, programme_records, theirs):
     client = key_client(issue_key(partner))
-    query = COLLECTION_QUERY.get(prefix, {})
+    query = collection_query(prefix)
     listed = set(listed_ids(prefix, client.get(f"/api/v1/{prefix}/", {"page_size": 500, **query}).json()))
     mine, other = programme_records[prefix], theirs[prefix]
     assert mine.pk in listed
@@ -50,6 +54,17 @@ def test_another_partners_records_are_not_found(prefix, partner, programme_recor
     # The same answer as for an id that does not exist at all.
     missing = client.get(f"/api/v1/{prefix}/999999/", query)
     assert (missing.status_code, missing.json()) == (404, detail.json())
+
+
+def test_another_partners_programme_has_no_results(partner, programme_records, theirs):
+    client = key_client(issue_key(partner))
+    mine = client.get("/api/v1/results/", collection_query("results", programme_records["programmes"]))
+    assert mine.status_code == 200
+    other = client.get("/api/v1/results/", collection_query("results", theirs["programmes"]))
+    missing = client.get("/api/v1/results/", {"programme": 999999, "period": "2025"})
+    assert other.status_code == missing.status_code == 400
+    assert set(other.json()["error"]["fields"]) == set(missing.json()["error"]["fields"]) == {"programme"}
+    assert "programme" in other.json()["error"]["fields"]
 
 
 def test_another_partners_incident_log_is_not_found(partner, theirs):

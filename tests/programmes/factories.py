@@ -24,12 +24,29 @@ from programmes.models import (
     DonorKind,
     Funding,
     FundingInstrument,
+    Indicator,
+    IndicatorSource,
     Participation,
     Programme,
     ProgrammeStatus,
+    ReportedValue,
+    Result,
+    ResultLevel,
+    Target,
     Tranche,
 )
-from programmes.services import agreement_save, campaign_save, deliverable_save, document_save, milestone_add
+from programmes.services import (
+    agreement_save,
+    campaign_save,
+    deliverable_save,
+    document_save,
+    indicator_save,
+    milestone_add,
+    reported_value_approve,
+    reported_value_save,
+    result_save,
+    target_save,
+)
 from tests.communities.factories import CommunityFactory, PartnerOrganisationFactory
 
 
@@ -178,3 +195,66 @@ def agreement_in(programme: Programme, *, communities=(), partners=(), **fields)
     return agreement_save(
         agreement=Agreement(programme=programme, **values), actor=None, communities=communities, partners=partners
     )
+
+
+def logframe_in(programme: Programme, *, entered_by=None, approved_by=None) -> dict:
+    """A small results framework of ``programme``: a goal, an outcome, an output; a computed
+    indicator (events.count, 2025 target 10) and a reported one (2025-H1 target 4, H2 target 6,
+    with an approved H1 value of 3 when ``approved_by`` is given)."""
+    goal = result_save(
+        result=Result(programme=programme, level=ResultLevel.GOAL, code="G", statement="Мета", statement_en="Goal")
+    )
+    outcome = result_save(
+        result=Result(
+            programme=programme,
+            level=ResultLevel.OUTCOME,
+            code="OC1",
+            statement="Результат",
+            statement_en="Outcome",
+            parent=goal,
+        )
+    )
+    output = result_save(
+        result=Result(
+            programme=programme,
+            level=ResultLevel.OUTPUT,
+            code="OP1.1",
+            statement="Продукт",
+            statement_en="Output",
+            parent=outcome,
+            order=1,
+        )
+    )
+    events = indicator_save(
+        indicator=Indicator(
+            result=output,
+            code="I1",
+            name="Outreach events",
+            unit="events",
+            source=IndicatorSource.COMPUTED,
+            figure="events.count",
+            sdg_targets=["16.7"],
+        )
+    )
+    handbook = indicator_save(
+        indicator=Indicator(
+            result=output, code="I2", name="Handbooks printed", unit="copies", source=IndicatorSource.REPORTED, order=1
+        )
+    )
+    target_save(target=Target(indicator=events, period="2025", value=Decimal(10)))
+    target_save(target=Target(indicator=handbook, period="2025-H1", value=Decimal(4)))
+    target_save(target=Target(indicator=handbook, period="2025-H2", value=Decimal(6)))
+    value = None
+    if approved_by is not None:
+        value = reported_value_save(
+            reported_value=ReportedValue(
+                indicator=handbook,
+                period="2025-H1",
+                value=Decimal(3),
+                note="Тираж",
+                evidence_link="https://example.org/h",
+            ),
+            actor=entered_by,
+        )
+        reported_value_approve(reported_value=value, actor=approved_by)
+    return {"goal": goal, "outcome": outcome, "output": output, "events": events, "handbook": handbook, "value": value}

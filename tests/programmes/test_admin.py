@@ -64,6 +64,8 @@ def programme_form(community, periods) -> dict:
         "countries": ["UA"],
         "currency": "UAH",
         "budget": "1000",
+        "on_track_from": "90",
+        "at_risk_from": "60",
         **inline("fundings", []),
         **inline("tranches", []),
         **inline("consortium", []),
@@ -185,3 +187,62 @@ def test_a_programme_without_a_country_is_refused(staff_client, community):
     page = staff_client.post(reverse("admin:programmes_programme_add"), form, headers={"accept-language": "en"})
     assert page.status_code == 200
     assert "This field is required." in page.content.decode()
+
+
+def test_the_indicator_admin_offers_the_figures_and_saves_targets(staff_client, media_root):
+    from tests.programmes.factories import logframe_in
+
+    logframe = logframe_in(ProgrammeFactory(starts_on=date(2024, 1, 1), ends_on=date(2025, 12, 31)))
+    indicator = logframe["events"]
+    url = reverse("admin:programmes_indicator_change", args=[indicator.pk])
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    assert 'value="events.by_kind.round_table.events"' in page.content.decode()
+    data = {
+        "result": indicator.result_id,
+        "code": "I1",
+        "name": "Outreach events",
+        "unit": "events",
+        "direction": "more",
+        "disaggregations": "[]",
+        "sdg_targets": '["16.7"]',
+        "source": "computed",
+        "figure": "events.count",
+        "baseline_value": "",
+        "baseline_date": "",
+        "order": "0",
+        **inline("targets", [{"period": "2026", "value": "5"}]),
+        **inline("reported_values", []),
+    }
+    with translation.override("en"):
+        refused = staff_client.post(url, data, headers={"accept-language": "en"})
+    assert refused.status_code == 200
+    assert "outside the programme" in refused.content.decode()
+    data.update(inline("targets", [{"period": "2024", "value": "5"}]))
+    assert staff_client.post(url, data).status_code == 302
+    assert indicator.targets.filter(period="2024").exists()
+
+
+def test_the_approve_action_takes_a_second_person(staff_client, staff_user, media_root):
+    from programmes.models import ReportedValue
+    from tests.communities.factories import UserFactory
+    from tests.programmes.factories import logframe_in
+
+    programme = ProgrammeFactory(starts_on=date(2024, 1, 1), ends_on=date(2025, 12, 31))
+    logframe = logframe_in(programme, entered_by=staff_user, approved_by=UserFactory(username="checker"))
+    mine = logframe["value"]
+    mine.approved_at, mine.approved_by = None, None
+    mine.save()
+    theirs = ReportedValue.objects.create(
+        indicator=logframe["handbook"],
+        period="2025-H2",
+        value=2,
+        evidence_link="https://example.org/x",
+        entered_by=UserFactory(username="clerk"),
+    )
+    url = reverse("admin:programmes_reportedvalue_changelist")
+    staff_client.post(url, {"action": "approve", "_selected_action": [mine.pk, theirs.pk]})
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.approved_at is None
+    assert theirs.approved_by == staff_user

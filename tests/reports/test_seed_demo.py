@@ -178,3 +178,35 @@ def test_the_isn_programme_records_its_outputs_coalition_campaign_and_agreements
     assert agreements.get(kind="memorandum").communities.count() == 15
     assert agreements.get(kind="cooperation").partners.count() == 1
     assert all(agreement.document is not None for agreement in agreements)
+
+
+def test_every_demo_programme_has_a_logframe_and_isn_has_its_2025_targets(seeded):
+    from programmes.models import Indicator, Programme, ReportedValue, Target
+    from reports.indicators import Period
+    from reports.results import programme_results
+
+    for programme in Programme.objects.all():
+        assert Indicator.objects.filter(result__programme=programme).exists(), programme.code
+    isn = Programme.objects.get(code="ISN-2023")
+    targets = {
+        target.indicator.figure or target.indicator.name: target.value
+        for target in Target.objects.filter(indicator__result__programme=isn, period="2025").select_related("indicator")
+    }
+    assert targets["communities.active"] == 25
+    assert targets["negotiators.certified"] == 25
+    assert targets["events.count"] == 200
+    assert targets["events.participants"] == 1500
+    assert targets["media.mentions"] == 80
+    assert targets["media.reach"] == 10_000_000
+    assert targets["events.by_kind.press_conference.events"] == 3
+    assert targets["events.by_kind.round_table.events"] == 1
+    assert targets["events.by_kind.forum.participants"] == 100
+    assert targets["Handbook copies printed"] == 50
+    values = ReportedValue.objects.filter(indicator__result__programme=isn)
+    assert values.exists()
+    assert all(value.approved_at and value.approved_by_id != value.entered_by_id for value in values)
+    assert all(value.evidence_document_id or value.evidence_link for value in values)
+    rows = programme_results(isn, Period(2025))
+    assert all(row.target is not None for row in rows)
+    assert {row.status for row in rows} - {None} <= {"on_track", "at_risk", "off_track"}
+    assert sum(row.actual is not None for row in rows) >= 12
