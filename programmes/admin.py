@@ -429,6 +429,7 @@ class IndicatorForm(forms.ModelForm):
             "name",
             "unit",
             "direction",
+            "measure",
             "disaggregations",
             "sdg_targets",
             "source",
@@ -450,7 +451,18 @@ class IndicatorInline(admin.TabularInline):
     model = Indicator
     form = IndicatorForm
     extra = 0
-    fields = ["code", "name", "unit", "direction", "source", "figure", "baseline_value", "baseline_date", "order"]
+    fields = [
+        "code",
+        "name",
+        "unit",
+        "direction",
+        "measure",
+        "source",
+        "figure",
+        "baseline_value",
+        "baseline_date",
+        "order",
+    ]
     show_change_link = True
 
 

@@ -898,6 +898,14 @@ class Direction(models.TextChoices):
     LESS = "less", _("Less is better")
 
 
+class Measure(models.TextChoices):
+    """What a target is set for: what the period itself achieved, or everything achieved since the
+    start (an end-of-programme target such as "25 negotiators certified")."""
+
+    PERIOD = "period", _("The period's own total")
+    TO_DATE = "to_date", _("The total to date")
+
+
 class IndicatorSource(models.TextChoices):
     COMPUTED = "computed", _("Computed from the records")
     REPORTED = "reported", _("Reported by staff")
@@ -960,6 +968,13 @@ class Indicator(Timestamped):
     name = models.CharField(_("name"), max_length=300)
     unit = models.CharField(_("unit"), max_length=60, help_text=_("E.g. communities, people, events."))
     direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices, default=Direction.MORE)
+    measure = models.CharField(
+        _("targets are for"),
+        max_length=8,
+        choices=Measure.choices,
+        default=Measure.PERIOD,
+        help_text=_("Compare a target with what the period achieved, or with the total to date."),
+    )
     disaggregations = models.JSONField(
         _("disaggregations"), default=list, blank=True, validators=[validate_disaggregations]
     )

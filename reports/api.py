@@ -31,7 +31,7 @@ from api.serializers import AudienceSerializer
 from api.viewsets import ReadOnlyCollection, ScopedViewSet
 from communities.models import Community, Region
 from communities.selectors import visible_communities
-from programmes.models import Direction, Indicator, Programme, ResultLevel
+from programmes.models import Direction, Indicator, Measure, Programme, ResultLevel
 from programmes.selectors import visible_indicators, visible_programmes
 from reports import services
 from reports.filters import MonitoringReportFilter
@@ -404,6 +404,11 @@ class ResultRowSerializer(serializers.Serializer):
     result = serializers.CharField(help_text="The code of the goal, outcome or output it measures.")
     result_level = serializers.ChoiceField(choices=ResultLevel.choices)
     direction = serializers.ChoiceField(choices=Direction.choices, help_text="more or less is better.")
+    measure = serializers.ChoiceField(
+        choices=Measure.choices,
+        help_text="period: the target is for what the period achieved (actual); to_date: for the total to date "
+        "(cumulative). percent_achieved and status compare that one with the target.",
+    )
     # Text, not an enum: another collection's "source" is an enum of other values (one name each).
     source = serializers.CharField(help_text="computed (from the records) or reported (by staff).")  # type: ignore[assignment]
     figure = serializers.CharField(help_text="For a computed indicator, the indicators/ figure it reads.")

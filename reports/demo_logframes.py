@@ -12,6 +12,7 @@ from programmes.models import (
     Document,
     Indicator,
     IndicatorSource,
+    Measure,
     Programme,
     ReportedValue,
     Result,
@@ -40,6 +41,9 @@ class DemoIndicator:
     baseline: tuple[int, date] | None = None
     direction: str = Direction.MORE
     disaggregations: tuple[str, ...] = ()
+    # The seeds state end-of-programme totals ("25 negotiators certified"): targets for the total
+    # to date unless a spec says otherwise.
+    measure: str = Measure.TO_DATE
 
 
 @dataclass(frozen=True)
@@ -345,6 +349,7 @@ def seed_logframe(programme: Programme, results: tuple[DemoResult, ...], *, ente
                     name=item.name,
                     unit=item.unit,
                     direction=item.direction,
+                    measure=item.measure,
                     disaggregations=list(item.disaggregations),
                     sdg_targets=list(item.sdg),
                     source=IndicatorSource.COMPUTED if item.figure else IndicatorSource.REPORTED,

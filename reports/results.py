@@ -24,6 +24,7 @@ from programmes.models import (
     Direction,
     Indicator,
     IndicatorSource,
+    Measure,
     Programme,
     Result,
     ResultLevel,
@@ -157,6 +158,7 @@ class IndicatorResult:
             "result": indicator.result.code,
             "result_level": indicator.result.level,
             "direction": indicator.direction,
+            "measure": indicator.measure,
             "source": indicator.source,
             "figure": indicator.figure,
             "period": self.period.code,
@@ -307,7 +309,8 @@ def programme_results(
             actual, cumulative = reported_actual(indicator, period)
         baseline = _float(indicator.baseline_value)
         target = target_for(indicator, period)
-        percent = percent_achieved(direction=indicator.direction, baseline=baseline, target=target, actual=actual)
+        achieved = cumulative if indicator.measure == Measure.TO_DATE else actual
+        percent = percent_achieved(direction=indicator.direction, baseline=baseline, target=target, actual=achieved)
         rows.append(
             IndicatorResult(
                 indicator=indicator,

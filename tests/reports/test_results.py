@@ -63,6 +63,22 @@ def test_a_computed_actual_is_the_indicators_figure_of_the_same_scope_and_period
     assert [row["actual"] for row in results if row["code"] == "I1"] == [figures["events"]["count"]["current"]] == [3]
 
 
+def test_a_target_for_the_total_to_date_is_met_by_the_cumulative_figure(programme, logframe, community):
+    """An end-of-programme target ("25 certified") compares with everything achieved so far."""
+    from programmes.models import Measure
+
+    OutreachEventFactory(community=community, date=date(2024, 6, 1), programme=programme)
+    OutreachEventFactory(community=community, date=date(2025, 6, 1), programme=programme)
+    indicator = logframe["events"]
+    before = by_code(programme_results(programme, Period(2025)))[indicator.code]
+    indicator.measure = Measure.TO_DATE
+    indicator.save()
+    after = by_code(programme_results(programme, Period(2025)))[indicator.code]
+    assert (before.actual, before.cumulative) == (after.actual, after.cumulative) == (1, 2)
+    assert after.percent_achieved == 2 / after.target * 100 != before.percent_achieved
+    assert after.as_row()["measure"] == "to_date"
+
+
 def test_a_year_sums_its_half_year_targets_and_approved_values(programme, logframe):
     row = by_code(programme_results(programme, Period(2025)))["I2"]
     assert (row.target, row.actual, row.cumulative) == (10.0, 3.0, 3.0)
@@ -158,6 +174,7 @@ ROW_FIELDS = {
     "result",
     "result_level",
     "direction",
+    "measure",
     "source",
     "figure",
     "cumulative",
@@ -181,6 +198,7 @@ def test_the_api_answers_one_row_per_indicator(programme, logframe, partner):
         "result": "OP1.1",
         "result_level": "output",
         "direction": "more",
+        "measure": "period",
         "source": "reported",
         "figure": "",
         "period": "2025-H1",
