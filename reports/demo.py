@@ -419,6 +419,7 @@ class DemoProgramme:
     def __init__(self):
         self.rng = random.Random(SEED)
         self.users = {}
+        self.programmes: dict[str, Programme] = {}
 
     @transaction.atomic
     def build(self) -> None:
@@ -437,6 +438,7 @@ class DemoProgramme:
         self._media()
         self._personal_data_views()
         self._czech_engagements()
+        self._programme_work()
         self._erasure_request()
 
     def _erasure_request(self) -> None:
@@ -885,11 +887,17 @@ class DemoProgramme:
         self._take_part(programmes["OPV-CZ"], self.obec, date(2024, 4, 8), None)
         self._member(programmes["OPV-CZ"], self.partners[2], ConsortiumRole.PARTNER, date(2024, 4, 1))
         self._documents(isn)
-        self._outputs(isn, programmes["RP-2017"])
+        self.programmes = programmes
+
+    def _programme_work(self) -> None:
+        """What the programmes did besides their activities, once those exist (the campaign links
+        events and media mentions): outputs, the coalition, the campaign, agreements, logframes."""
+        isn = self.programmes["ISN-2023"]
+        self._outputs(isn, self.programmes["RP-2017"])
         self._coalition(isn)
         self._campaign(isn)
         self._agreements(isn)
-        seed_logframes(programmes, entered_by=self.staff, approved_by=self.users["manager"])
+        seed_logframes(self.programmes, entered_by=self.staff, approved_by=self.users["manager"])
 
     def _library_document(self, programme: Programme, title: str, **fields) -> Document:
         """A document of ``programme``'s library found by its title, or created as a small PDF."""

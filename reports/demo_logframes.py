@@ -101,7 +101,7 @@ DEMO_LOGFRAMES: dict[str, tuple[DemoResult, ...]] = {
                     "I1.2",
                     "New negotiators certified",
                     "negotiators",
-                    "negotiators.certified",
+                    "negotiators.certified_by_cohort.new",
                     ("16.7", "4.7"),
                     (("2025", 25),),
                     disaggregations=("sex", "community"),

@@ -89,6 +89,7 @@ class Negotiators(TypedDict):
     certified: Count
     advanced: Count
     by_cohort: Cohorts
+    certified_by_cohort: Cohorts
 
 
 class ModuleFigures(TypedDict):

@@ -293,6 +293,10 @@ def _negotiator_figures(communities: ScopedCommunities, start: date | None, end:
         joined=Count("pk", filter=_date_window("joined_on", start, end)),
         certified=Count("pk", filter=_date_window("certified_on", start, end)),
         **{f"cohort_{cohort}": Count("pk", filter=Q(cohort=cohort, joined_on__lte=end)) for cohort in ("pilot", "new")},
+        **{
+            f"certified_{cohort}": Count("pk", filter=_date_window("certified_on", start, end) & Q(cohort=cohort))
+            for cohort in ("pilot", "new")
+        },
     )
     trained = Attendance.objects.filter(completed_in_window, negotiator__in=negotiators).aggregate(
         n=Count("negotiator", distinct=True)
@@ -316,6 +320,7 @@ def _negotiator_figures(communities: ScopedCommunities, start: date | None, end:
         "certified": counts["certified"],
         "advanced": advanced,
         "by_cohort": {"pilot": counts["cohort_pilot"], "new": counts["cohort_new"]},
+        "certified_by_cohort": {"pilot": counts["certified_pilot"], "new": counts["certified_new"]},
     }
 
 
@@ -850,7 +855,7 @@ def compute_indicators(
           "headline": [{"key": "events", "current", "previous", "change", "to_date"}, ...],
           "communities": {"active", "partners_at_end", "joined", "left", "left_by_reason": {reason: F}},
           "negotiators": {"registered_at_end", "joined", "trained", "certified", "advanced",
-                          "by_cohort": {"pilot": F, "new": F}},
+                          "by_cohort": {"pilot": F, "new": F}, "certified_by_cohort": {"pilot": F, "new": F}},
           "training": {"sessions", "modules_delivered", "hours", "enrolled", "present", "completed",
                        "attendance_rate", "by_module": {code: {"sessions", "present", "completed"}}},
           "events": {"count", "participants", "participant_breakdown": {women|men|youth|idps|veterans|

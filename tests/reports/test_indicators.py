@@ -181,6 +181,9 @@ def test_negotiators_trained_certified_advanced(h1):
     assert triple(negotiators["certified"]) == (1, 0, 1, 2)
     assert triple(negotiators["advanced"]) == (0, 1, -1, 1)
     assert negotiators["by_cohort"]["pilot"]["current"] == 1
+    by_cohort = negotiators["certified_by_cohort"]
+    for key in ("current", "previous", "to_date"):
+        assert by_cohort["pilot"][key] + by_cohort["new"][key] == negotiators["certified"][key]
 
 
 def test_a_negotiator_who_leaves_later_still_counts_at_the_end_of_a_past_period(world):

@@ -193,7 +193,7 @@ def test_every_demo_programme_has_a_logframe_and_isn_has_its_2025_targets(seeded
         for target in Target.objects.filter(indicator__result__programme=isn, period="2025").select_related("indicator")
     }
     assert targets["communities.active"] == 25
-    assert targets["negotiators.certified"] == 25
+    assert targets["negotiators.certified_by_cohort.new"] == 25
     assert targets["events.count"] == 200
     assert targets["events.participants"] == 1500
     assert targets["media.mentions"] == 80
