@@ -248,6 +248,19 @@ class OutreachEvent(Timestamped):
             raise ValidationError(errors)
         if self.community_id:
             Programme.attribute(self, self.community, self.date)
+        check_campaign(self)
+
+
+def check_campaign(record: "OutreachEvent | MediaMention") -> None:
+    """An event or a media mention is part of a campaign of its own programme only."""
+    campaign = record.campaign if record.campaign_id else None
+    if campaign is not None and record.programme_id and campaign.programme_id != record.programme_id:
+        raise ValidationError(
+            {
+                "campaign": _("Campaign “%(campaign)s” belongs to programme %(code)s, not to this record's.")
+                % {"campaign": campaign, "code": campaign.programme.code}
+            }
+        )
 
 
 class Medium(models.TextChoices):
@@ -323,3 +336,4 @@ class MediaMention(Timestamped):
     def clean(self) -> None:
         community = self.community if self.community_id else None
         Programme.attribute(self, community, self.published_on)
+        check_campaign(self)

@@ -493,3 +493,19 @@ def test_an_event_is_linked_to_a_campaign_from_its_admin_page(staff_client, ours
     page = staff_client.get(reverse("admin:negotiators_outreachevent_change", args=[event.pk]))
     assert page.status_code == 200
     assert 'name="campaign"' in page.content.decode()
+
+
+def test_an_event_or_mention_joins_a_campaign_of_its_own_programme_only(ours, community):
+    from negotiators.models import MediaMention
+
+    elsewhere = campaign_in(ProgrammeFactory(code="ELSEWHERE-1"))
+    event = ours["campaign"].events.get()
+    event.campaign = elsewhere
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        event.full_clean()
+    assert "belongs to programme ELSEWHERE-1" in refused.value.message_dict["campaign"][0]
+    mention = MediaMention.objects.filter(campaign=ours["campaign"]).first()
+    if mention is not None:
+        mention.campaign = elsewhere
+        with pytest.raises(ValidationError):
+            mention.full_clean()
