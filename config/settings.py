@@ -237,6 +237,7 @@ INSTALLED_APPS = [
     "negotiators",
     "training",
     "incidents",
+    "events",
     "reports",
     "sync",
     # The edges: the field app's shell mounts the domains' pages.

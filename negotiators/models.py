@@ -1,9 +1,12 @@
 """Social negotiators and what they do in public: outreach events and the media that covered them."""
 
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -142,19 +145,130 @@ class EventKind(models.TextChoices):
     ADVOCACY_ACTION = "advocacy_action", _("Advocacy action")
 
 
+class EventStatus(models.TextChoices):
+    """The life cycle: planned, then held, cancelled or postponed (a postponed event gets a new
+    date and is planned again). Only held events count in the figures."""
+
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+    POSTPONED = "postponed", _("Postponed")
+
+
+# Where each status may go next; a held event may still be corrected (its figures), not re-planned.
+EVENT_STATUS_MOVES: dict[str, frozenset[str]] = {
+    EventStatus.PLANNED: frozenset({EventStatus.HELD, EventStatus.CANCELLED, EventStatus.POSTPONED}),
+    EventStatus.POSTPONED: frozenset({EventStatus.PLANNED, EventStatus.CANCELLED}),
+    EventStatus.CANCELLED: frozenset({EventStatus.PLANNED}),
+    EventStatus.HELD: frozenset(),
+}
+
+
+class EventFormat(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class EventLanguage(models.TextChoices):
+    UKRAINIAN = "uk", _("Ukrainian")
+    ENGLISH = "en", _("English")
+    CZECH = "cs", _("Czech")
+    RUSSIAN = "ru", _("Russian")
+    POLISH = "pl", _("Polish")
+    KAZAKH = "kk", _("Kazakh")
+    KYRGYZ = "ky", _("Kyrgyz")
+    UZBEK = "uz", _("Uzbek")
+
+
+class EventSeries(Timestamped):
+    """Events that belong together, such as a webinar in parts (part 1 of 2, part 2 of 2)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="event_series", verbose_name=_("programme")
+    )
+    parts = models.PositiveSmallIntegerField(
+        _("number of parts"), default=2, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+
+    class Meta:
+        verbose_name = _("event series")
+        verbose_name_plural = _("event series")
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 # Participant groups that are each a part of the total (a person may be in several).
 PARTICIPANT_GROUPS = ("participants_youth", "participants_idps", "participants_veterans", "participants_vulnerable")
 
 
 class OutreachEvent(Timestamped):
-    """An information and education event held by negotiators in a community."""
+    """An information and education event in a community: planned ahead or logged once held,
+    in person or online, perhaps a part of a series, perhaps open for public registration
+    (``events`` keeps the registrants)."""
 
     community = models.ForeignKey(
-        Community, on_delete=models.PROTECT, related_name="events", verbose_name=_("community")
+        Community,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("community"),
+        help_text=_("The host community; for a regional or online event, the organising one."),
     )
     kind = models.CharField(_("kind"), max_length=24, choices=EventKind.choices)
     title = models.CharField(_("title"), max_length=200)
-    date = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=12, choices=EventStatus.choices, default=EventStatus.HELD)
+    date = models.DateField(_("date"), help_text=_("Follows from the start when a start time is given."))
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(
+        _("duration, minutes"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(60 * 24 * 7)]
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("Where the start time is given, for example Europe/Kyiv; empty for the portal's."),
+    )
+    format = models.CharField(_("format"), max_length=12, choices=EventFormat.choices, default=EventFormat.IN_PERSON)
+    meeting_link = models.URLField(
+        _("meeting link"), max_length=500, blank=True, help_text=_("Given only to registrants, never published.")
+    )
+    stream_link = models.URLField(_("public stream link"), max_length=500, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    interpretation = models.BooleanField(_("with interpretation"), default=False)
+    series = models.ForeignKey(
+        EventSeries,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("series"),
+    )
+    part = models.PositiveSmallIntegerField(_("part"), null=True, blank=True, validators=[MinValueValidator(1)])
+    audience_communities = models.ManyToManyField(
+        Community,
+        blank=True,
+        related_name="events_attended",
+        verbose_name=_("audience communities"),
+        help_text=_("The communities the audience came from, when not only the host."),
+    )
+    agenda = models.TextField(_("agenda"), blank=True, help_text=_("Public when the event is open for registration."))
+    registration_open = models.BooleanField(
+        _("open for registration"), default=False, help_text=_("A public page takes registrations until the start.")
+    )
+    slug = models.SlugField(
+        _("address"),
+        max_length=80,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The public page is /e/<address>/."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Registrations beyond it join the waiting list.")
+    )
     programme = models.ForeignKey(
         Programme,
         on_delete=models.PROTECT,
@@ -223,7 +337,31 @@ class OutreachEvent(Timestamped):
     def __str__(self) -> str:
         return f"{self.date} {self.title}"
 
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone or settings.TIME_ZONE)
+
+    @property
+    def ends_at(self) -> datetime | None:
+        if self.starts_at is None:
+            return None
+        return self.starts_at + timedelta(minutes=self.duration_minutes or 0)
+
+    @property
+    def is_over(self) -> bool:
+        """Ended (its start and duration) or, without a start time, its day is past."""
+        if self.starts_at is not None:
+            return (self.ends_at or self.starts_at) <= timezone.now()
+        return bool(self.date and self.date < timezone.localdate())
+
+    @property
+    def counts(self) -> bool:
+        """Only held events count in the figures."""
+        return self.status == EventStatus.HELD
+
     def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.starts_at is not None:
+            self.date = self.starts_at.astimezone(self.zone).date()
         # A write path that did not validate (a command, a fixture) still gets the default.
         if self.programme_id is None:
             Programme.attribute(self, self.community if self.community_id else None, self.date)
@@ -240,8 +378,7 @@ class OutreachEvent(Timestamped):
             for group in PARTICIPANT_GROUPS:
                 if (getattr(self, group) or 0) > total:
                     errors[group] = _("Cannot exceed the total number of participants (%(total)d).") % {"total": total}
-        if self.date and self.date > timezone.localdate():
-            errors["date"] = _("The event cannot be in the future: log it once it has taken place.")
+        errors.update(self._schedule_errors())
         if self.date and self.date < EARLIEST_RECORD_DATE:
             errors["date"] = EARLIEST_DATE_MESSAGE
         if errors:
@@ -249,6 +386,78 @@ class OutreachEvent(Timestamped):
         if self.community_id:
             Programme.attribute(self, self.community, self.date)
         check_campaign(self)
+
+    def _schedule_errors(self) -> dict[str, str | Promise]:
+        """The status against the calendar and the life cycle, the place, the links, the languages,
+        the series and registration."""
+        if self.time_zone:
+            try:
+                ZoneInfo(self.time_zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                message = _("Unknown time zone “%(zone)s”: give one such as Europe/Kyiv.") % {"zone": self.time_zone}
+                return {"time_zone": message}
+        if self.starts_at is not None:
+            self.date = self.starts_at.astimezone(self.zone).date()
+        return {
+            **self._status_errors(),
+            **self._format_errors(),
+            **self._series_errors(),
+            **self._registration_errors(),
+        }
+
+    def _status_errors(self) -> dict[str, str | Promise]:
+        errors: dict[str, str | Promise] = {}
+        if self.starts_at is not None:
+            in_future = self.starts_at > timezone.now()
+        else:
+            in_future = bool(self.date and self.date > timezone.localdate())
+        if self.status == EventStatus.HELD and in_future:
+            errors["date"] = _("A held event cannot be in the future: plan it, or log it once it has taken place.")
+        if self.status == EventStatus.PLANNED and self.date and self.is_over:
+            errors["status"] = _("This event is over: mark it held or cancelled, or give it a new date.")
+        previous = self._stored_status()
+        if previous and previous != self.status and self.status not in EVENT_STATUS_MOVES[previous]:
+            errors["status"] = _("An event cannot go from “%(old)s” to “%(new)s”.") % {
+                "old": EventStatus(previous).label,
+                "new": EventStatus(self.status).label,
+            }
+        return errors
+
+    def _format_errors(self) -> dict[str, str | Promise]:
+        errors: dict[str, str | Promise] = {}
+        online = self.format in (EventFormat.ONLINE, EventFormat.HYBRID)
+        if online and not (self.meeting_link or self.stream_link):
+            errors["meeting_link"] = _("An online or hybrid event needs a meeting link or a stream link.")
+        in_person = self.format in (EventFormat.IN_PERSON, EventFormat.HYBRID)
+        if in_person and not self.place and self.status == EventStatus.PLANNED:
+            errors["place"] = _("Say where the event takes place.")
+        if not isinstance(self.languages, list) or any(code not in EventLanguage.values for code in self.languages):
+            errors["languages"] = _("Choose languages from the list.")
+        return errors
+
+    def _series_errors(self) -> dict[str, str | Promise]:
+        if (self.series_id is None) != (self.part is None):
+            return {"part": _("A part number goes with a series, and a series needs the part number.")}
+        series = self.series if self.series_id else None
+        if series is not None and self.part is not None and self.part > series.parts:
+            return {"part": _("The series has %(parts)d parts.") % {"parts": series.parts}}
+        return {}
+
+    def _registration_errors(self) -> dict[str, str | Promise]:
+        errors: dict[str, str | Promise] = {}
+        if self.registration_open:
+            if not self.slug:
+                errors["slug"] = _("An event open for registration needs an address for its public page.")
+            if self.starts_at is None:
+                errors["starts_at"] = _("An event open for registration needs its start date and time.")
+            if self.status != EventStatus.PLANNED:
+                errors["registration_open"] = _("Only a planned event takes registrations.")
+        return errors
+
+    def _stored_status(self) -> str | None:
+        if self.pk is None:
+            return None
+        return OutreachEvent.objects.filter(pk=self.pk).values_list("status", flat=True).first()
 
 
 def check_campaign(record: "OutreachEvent | MediaMention") -> None:

@@ -16,7 +16,7 @@ LAYERS: list[set[str]] = [
     {"communities"},
     {"programmes"},
     {"negotiators"},
-    {"training", "incidents"},
+    {"training", "incidents", "events"},
     {"reports", "sync"},
     {"field"},
     {"config"},
