@@ -103,6 +103,7 @@ from programmes.services import (
     programme_save,
     tranche_add,
 )
+from reports.demo_events import DemoWebinars
 from reports.demo_logframes import seed_logframes
 from training.models import ModuleLevel, TrainingModule, TrainingSession
 from training.services import attendance_record
@@ -439,6 +440,7 @@ class DemoProgramme:
         self._personal_data_views()
         self._czech_engagements()
         self._programme_work()
+        self._webinars()
         self._erasure_request()
 
     def _erasure_request(self) -> None:
@@ -898,6 +900,16 @@ class DemoProgramme:
         self._campaign(isn)
         self._agreements(isn)
         seed_logframes(self.programmes, entered_by=self.staff, approved_by=self.users["manager"])
+
+    def _webinars(self) -> None:
+        """Seed 002's two-part webinar with its registrants, and a webinar planned for next month."""
+        DemoWebinars(
+            staff=self.staff,
+            host=self.communities[3],
+            dobre=self.programmes["DOBRE-2023"],
+            planned_host=self.communities[0],
+            planned_programme=self.programmes["ISN-2023"],
+        ).build()
 
     def _library_document(self, programme: Programme, title: str, **fields) -> Document:
         """A document of ``programme``'s library found by its title, or created as a small PDF."""
