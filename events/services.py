@@ -49,9 +49,9 @@ def closed_reason(event: OutreachEvent, now: datetime | None = None) -> str | No
         return _("This event has been cancelled.")
     if event.status == EventStatus.POSTPONED:
         return _("This event has been postponed; registration will open again with its new date.")
-    if event.status != EventStatus.PLANNED or not event.registration_open:
+    if event.status != EventStatus.PLANNED or not event.registration_open or event.starts_at is None:
         return _("Registration for this event is closed.")
-    if event.starts_at is None or event.starts_at <= now:
+    if event.starts_at <= now:
         return _("Registration closed when the event started.")
     return None
 

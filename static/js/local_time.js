@@ -7,7 +7,7 @@
   var start = new Date(time.getAttribute("datetime"));
   if (isNaN(start)) { return; }
   var text = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-    dateStyle: "long", timeStyle: "short", timeZoneName: "short"
+    year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short"
   }).format(start);
   out.textContent = out.getAttribute("data-label") + " " + text;
   out.hidden = false;
