@@ -385,6 +385,8 @@ PRIVACY_RETENTION = {
     "incident_parties_years": float(env("RETENTION_INCIDENT_PARTIES_YEARS", "5")),
     "history_personal_fields_days": int(env("RETENTION_HISTORY_PERSONAL_FIELDS_DAYS", "730")),
     "login_failures_days": int(env("RETENTION_LOGIN_FAILURES_DAYS", "90")),
+    # Registrants of an event: the consent text they agree to says a year after the event.
+    "event_registrants_years": float(env("RETENTION_EVENT_REGISTRANTS_YEARS", "1")),
 }
 
 # --- Authentication -------------------------------------------------------------------------

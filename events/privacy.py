@@ -8,6 +8,7 @@ needs go.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Model
@@ -15,7 +16,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from privacy.anonymous import REDACTED
-from privacy.registry import Actor, PersonKind, register_person_kind
+from privacy.erasure import erased_ids, person_anonymise
+from privacy.models import ErasureSource
+from privacy.registry import (
+    Actor,
+    PersonKind,
+    RetentionRule,
+    register_free_text,
+    register_person_kind,
+    register_retention_rule,
+)
 
 REGISTRANT = "registrant"
 
@@ -66,6 +76,20 @@ def _registrant_export(registration: Any) -> dict[str, Any]:
     }
 
 
+def _anonymise_expired_registrants(before: datetime, dry_run: bool) -> int:
+    """Registrants of events held (or planned) before ``before``: the consent text promises their
+    data is kept until a year after the event."""
+    from events.models import Registration
+
+    due = Registration.objects.filter(event__date__lt=before.date()).exclude(pk__in=erased_ids(REGISTRANT))
+    if dry_run:
+        return due.count()
+    pks = list(due.values_list("pk", flat=True))
+    for pk in pks:
+        person_anonymise(kind=REGISTRANT, pk=pk, actor=None, reason="", source=ErasureSource.RETENTION)
+    return len(pks)
+
+
 def register() -> None:
     register_person_kind(
         PersonKind(
@@ -78,5 +102,17 @@ def register() -> None:
             export=_registrant_export,
             personal_fields=("full_name", "email", "organisation", "question", "accessibility_needs"),
             admin_url=lambda registration: reverse("admin:events_registration_change", args=[registration.pk]),
+        )
+    )
+    # Where a registrant may have typed someone's name: erasing that person scrubs it here too.
+    register_free_text("events.Registration", ("question",))
+    register_free_text("events.Feedback", ("comment",))
+    register_retention_rule(
+        RetentionRule(
+            name="event_registrants",
+            label=_("Registrants of past events"),
+            setting="event_registrants_years",
+            unit="years",
+            enforce=_anonymise_expired_registrants,
         )
     )

@@ -25,6 +25,7 @@ from negotiators.models import EventStatus
 from privacy.anonymous import REDACTED, is_anonymised
 from privacy.models import ErasureRecord
 from privacy.registry import person_kind
+from privacy.retention import enforce_retention
 from tests.communities.factories import CommunityFactory
 from tests.events.registration_support import MEETING_LINK, form_data, planned_webinar
 
@@ -443,3 +444,32 @@ def test_reminders_are_on_the_beat():
     entry = settings.CELERY_BEAT_SCHEDULE["event-reminders"]
     assert entry["task"] == "events.send_reminders"
     assert entry["schedule"] <= 15 * 60
+
+
+# Retention
+
+
+def test_registrants_are_anonymised_a_year_after_the_event(event):
+    past = planned_webinar(slug="last-year", starts_at=timezone.now() - timedelta(days=400), status=EventStatus.HELD)
+    consent = ConsentText.current("uk")
+
+    def registrant(on, email):
+        return Registration.objects.create(
+            event=on,
+            full_name="Оксана Мельник",
+            email=email,
+            role="ngo",
+            question="Питання",
+            consent=consent,
+            consented_at=timezone.now(),
+        )
+
+    old, current = registrant(past, "old@example.org"), registrant(event, "new@example.org")
+    assert enforce_retention(dry_run=True)["event_registrants"] == 1
+    assert enforce_retention()["event_registrants"] == 1
+    old.refresh_from_db()
+    current.refresh_from_db()
+    assert is_anonymised(old.full_name)
+    assert old.email == ""
+    assert current.full_name == "Оксана Мельник"
+    assert enforce_retention()["event_registrants"] == 0
