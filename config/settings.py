@@ -371,6 +371,8 @@ CELERY_BEAT_SCHEDULE = {
     # Webhooks behind the change log or due for a retry (sync.tasks); cheap when none is.
     "deliver-webhooks": {"task": "sync.deliver_due_webhooks", "schedule": 30.0},
     "forget-old-webhook-deliveries": {"task": "sync.prune_webhook_deliveries", "schedule": crontab(minute=55, hour=2)},
+    # Registrants' reminders a day and an hour before an event (events.tasks), each sent once.
+    "event-reminders": {"task": "events.send_reminders", "schedule": 600.0},
 }
 # How long the log of partners' API requests is kept.
 API_REQUEST_LOG_DAYS = int(env("API_REQUEST_LOG_DAYS", "365"))
@@ -383,6 +385,8 @@ PRIVACY_RETENTION = {
     "incident_parties_years": float(env("RETENTION_INCIDENT_PARTIES_YEARS", "5")),
     "history_personal_fields_days": int(env("RETENTION_HISTORY_PERSONAL_FIELDS_DAYS", "730")),
     "login_failures_days": int(env("RETENTION_LOGIN_FAILURES_DAYS", "90")),
+    # Registrants of an event: the consent text they agree to says a year after the event.
+    "event_registrants_years": float(env("RETENTION_EVENT_REGISTRANTS_YEARS", "1")),
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -480,6 +484,9 @@ EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
 EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = env("EMAIL_FROM", "Zlagoda <zlagoda@localhost>")
+# The portal's public address, for links in mail sent outside a request (reminders); a page that
+# sends mail uses the address it was reached at.
+PUBLIC_URL = env("PUBLIC_URL", "http://localhost:8000")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Sending is retried on transient failures after MAIL_RETRY_BACKOFF seconds, doubled each time up to
 # MAIL_RETRY_BACKOFF_MAX, at most MAIL_MAX_RETRIES times (30 s ... 1 h: about 4 hours in all).

@@ -22,6 +22,8 @@ urlpatterns = [
     path("programmes/", include("reports.programme_urls")),
     path("reports/", include("reports.urls")),
     path("privacy/", include("privacy.urls")),
+    # Public event pages: registration, cancellation (no login).
+    path("e/", include("events.urls")),
 ]
 
 handler400 = api_views.bad_request

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events and webinars")
+
+    def ready(self) -> None:
+        from events import privacy
+        from events.services import mark_bounced
+        from mail.signals import message_failed
+
+        privacy.register()
+        message_failed.connect(mark_bounced, dispatch_uid="events.registration.bounced")

@@ -28,6 +28,7 @@ def _periods(settings):
         "incident_parties_years": 2,
         "history_personal_fields_days": 30,
         "login_failures_days": 90,
+        "event_registrants_years": 1,
     }
 
 

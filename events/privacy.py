@@ -1,0 +1,118 @@
+"""The personal data of registrants, registered with ``privacy`` (from ``EventsConfig.ready``).
+
+A registrant is a person: anonymised on request (by staff, or by the registrant from the link in
+their confirmation), exported for subject access. The registration row stays, with its role,
+community and attendance, for the event's counts; the name, address, question and accessibility
+needs go.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Model
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from privacy.anonymous import REDACTED
+from privacy.erasure import erased_ids, person_anonymise
+from privacy.models import ErasureSource
+from privacy.registry import (
+    Actor,
+    PersonKind,
+    RetentionRule,
+    register_free_text,
+    register_person_kind,
+    register_retention_rule,
+)
+
+REGISTRANT = "registrant"
+
+
+def find_registrant(pk: int) -> Model | None:
+    from events.models import Registration
+
+    return Registration.objects.select_related("event", "community").filter(pk=pk).first()
+
+
+def _registrant_values(registration: Any) -> list[str]:
+    return [registration.full_name, registration.email]
+
+
+def _registrant_anonymise(registration: Any, marker: str, actor: Actor) -> None:
+    registration.full_name = marker
+    registration.email = ""
+    registration.organisation = ""
+    registration.question = REDACTED if registration.question else ""
+    registration.accessibility_needs = ""
+    registration.save()
+    # What the registrant wrote in feedback is theirs too; the rating stays for the score.
+    feedback = getattr(registration, "feedback", None)
+    if feedback is not None and feedback.comment:
+        feedback.comment = REDACTED
+        feedback.save(update_fields=["comment"])
+
+
+def _registrant_export(registration: Any) -> dict[str, Any]:
+    event = registration.event
+    return {
+        "registration": {
+            "id": registration.pk,
+            "event": {"id": event.pk, "title": event.title, "date": event.date.isoformat()},
+            "full_name": registration.full_name,
+            "email": registration.email,
+            "organisation": registration.organisation,
+            "role": registration.get_role_display(),
+            "community": str(registration.community) if registration.community else None,
+            "question": registration.question,
+            "accessibility_needs": registration.accessibility_needs,
+            "language": registration.language,
+            "consent_version": registration.consent.version,
+            "consented_at": registration.consented_at.isoformat(),
+            "status": registration.get_status_display(),
+            "attended": registration.attended,
+        }
+    }
+
+
+def _anonymise_expired_registrants(before: datetime, dry_run: bool) -> int:
+    """Registrants of events held (or planned) before ``before``: the consent text promises their
+    data is kept until a year after the event."""
+    from events.models import Registration
+
+    due = Registration.objects.filter(event__date__lt=before.date()).exclude(pk__in=erased_ids(REGISTRANT))
+    if dry_run:
+        return due.count()
+    pks = list(due.values_list("pk", flat=True))
+    for pk in pks:
+        person_anonymise(kind=REGISTRANT, pk=pk, actor=None, reason="", source=ErasureSource.RETENTION)
+    return len(pks)
+
+
+def register() -> None:
+    register_person_kind(
+        PersonKind(
+            name=REGISTRANT,
+            label=_("Event registrant"),
+            model="events.Registration",
+            find=find_registrant,
+            identifying_values=_registrant_values,
+            anonymise=_registrant_anonymise,
+            export=_registrant_export,
+            personal_fields=("full_name", "email", "organisation", "question", "accessibility_needs"),
+            admin_url=lambda registration: reverse("admin:events_registration_change", args=[registration.pk]),
+        )
+    )
+    # Where a registrant may have typed someone's name: erasing that person scrubs it here too.
+    register_free_text("events.Registration", ("question",))
+    register_free_text("events.Feedback", ("comment",))
+    register_retention_rule(
+        RetentionRule(
+            name="event_registrants",
+            label=_("Registrants of past events"),
+            setting="event_registrants_years",
+            unit="years",
+            enforce=_anonymise_expired_registrants,
+        )
+    )
