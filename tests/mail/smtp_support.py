@@ -94,3 +94,29 @@ def smtp_server(settings, eager_tasks):
         yield server
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def celery_worker(monkeypatch, settings):
+    """A Celery worker in a thread, on the embedded default's in-memory broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    if not app.conf.broker_url.startswith("memory://"):
+        pytest.skip("the in-process worker needs the in-memory broker (REDIS_URL unset)")
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    settings.MAIL_RETRY_BACKOFF = 0
+    with start_worker(app, perform_ping_check=False, shutdown_timeout=5):
+        yield
+
+
+def wait_for(condition, seconds: float = 10) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from mail.config import parse_email_url
 from mail.sending import send
 from mail.tasks import retry_countdown
-from tests.mail.smtp_support import free_port, use_email_url
+from tests.mail.smtp_support import free_port, use_email_url, wait_for
 
 TO = ["negotiator@example.org"]
 
@@ -258,32 +258,6 @@ def test_the_test_mail_command_sends_through_the_configured_server(smtp_server, 
 
 
 # --- With a worker: queued, then sent and retried by Celery itself --------------------------
-
-
-@pytest.fixture
-def celery_worker(monkeypatch, settings):
-    """A Celery worker in a thread, on the embedded default's in-memory broker."""
-    from celery.contrib.testing.worker import start_worker
-
-    from config.celery import app
-
-    if not app.conf.broker_url.startswith("memory://"):
-        pytest.skip("the in-process worker needs the in-memory broker (REDIS_URL unset)")
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
-    settings.MAIL_RETRY_BACKOFF = 0
-    with start_worker(app, perform_ping_check=False, shutdown_timeout=5):
-        yield
-
-
-def wait_for(condition, seconds: float = 10) -> bool:
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_a_worker_sends_the_queued_message_and_retries_it_itself(
