@@ -88,20 +88,43 @@ def _delimiter(line: str) -> str:
     return max(DELIMITERS, key=line.count)
 
 
-def _find_header(lines: list[str]) -> tuple[int, str, int, int | None]:
-    """The header's line index, the delimiter, the e-mail column and the name column (if any)."""
+@dataclass(frozen=True)
+class Header:
+    index: int
+    delimiter: str
+    email: int
+    upn: int | None
+    name: int | None
+
+
+def _column(cells: list[str], names: tuple[str, ...]) -> int | None:
+    return next((i for i, cell in enumerate(cells) if cell in names), None)
+
+
+def _find_header(lines: list[str]) -> Header:
+    """The participants' header: the first line with an e-mail column and a name column (Zoom's
+    meeting details above it name the host's e-mail too), else the first with an e-mail column."""
+    candidates: list[Header] = []
     for index, line in enumerate(lines):
         delimiter = _delimiter(line)
         cells = [_key(cell) for cell in next(csv.reader([line], delimiter=delimiter), [])]
-        email_column = next((i for i, cell in enumerate(cells) if cell in EMAIL_HEADERS), None)
-        if email_column is None:
-            email_column = next((i for i, cell in enumerate(cells) if cell in UPN_HEADERS), None)
-        if email_column is not None:
-            name_column = next((i for i, cell in enumerate(cells) if cell in NAME_HEADERS), None)
-            return index, delimiter, email_column, name_column
+        email, upn = _column(cells, EMAIL_HEADERS), _column(cells, UPN_HEADERS)
+        column = email if email is not None else upn
+        if column is None:
+            continue
+        header = Header(index, delimiter, column, upn, _column(cells, NAME_HEADERS))
+        if header.name is not None:
+            return header
+        candidates.append(header)
+    if candidates:
+        return candidates[0]
     raise AttendanceFileError(
         _("No column of e-mail addresses found: the file needs a column headed “Email”, “User Email” or “E-mail”.")
     )
+
+
+def _cell(cells: list[str], column: int | None) -> str:
+    return cells[column].strip() if column is not None and column < len(cells) else ""
 
 
 def _is_email(value: str) -> bool:
@@ -119,20 +142,20 @@ def read_rows(content: bytes) -> list[Row]:
     if not content.strip():
         raise AttendanceFileError(_("The file is empty."))
     lines = decode(content).splitlines()
-    start, delimiter, email_column, name_column = _find_header(lines)
+    header = _find_header(lines)
     rows: list[Row] = []
-    header = lines[start]
-    for offset, cells in enumerate(csv.reader(lines[start + 1 :], delimiter=delimiter)):
-        line_number = start + offset + 2
+    reader = csv.reader(lines[header.index + 1 :], delimiter=header.delimiter)
+    for cells in reader:
+        line_number = header.index + 1 + reader.line_num
         if not any(cell.strip() for cell in cells):
             if rows:
                 break  # the end of the participants (Teams' next section follows)
             continue
-        if lines[start + 1 + offset] == header:
-            continue  # a header repeated
-        email = cells[email_column].strip() if email_column < len(cells) else ""
-        name = cells[name_column].strip() if name_column is not None and name_column < len(cells) else ""
-        rows.append(Row(line=line_number, name=name[:200], email=email[:254]))
+        if _key(_cell(cells, header.email)) in EMAIL_HEADERS + UPN_HEADERS:
+            continue  # a header repeated (Teams' next section)
+        # Teams leaves "Email" empty for some accounts; their user principal name is the address.
+        email = _cell(cells, header.email) or _cell(cells, header.upn)
+        rows.append(Row(line=line_number, name=_cell(cells, header.name)[:200], email=email[:254]))
     if not rows:
         raise AttendanceFileError(_("The file has a header but no participants under it."))
     return rows
