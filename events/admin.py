@@ -27,6 +27,7 @@ from events.attendance import AttendanceFileError, mark_attended, match, read_ro
 from events.mailing import create_mailing, retry
 from events.models import (
     AudienceRole,
+    ConsentText,
     Contributor,
     Delivery,
     DeliveryStatus,
@@ -75,6 +76,41 @@ class PersonAdmin(AdminLogWithoutPersonalDataMixin, admin.ModelAdmin):
         if reads_personal_data(request):
             log_shown(request, response, lambda people: [person for person in people if person.email or person.phone])
         return response
+
+
+@admin.register(Contributor)
+class ContributorAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "event", "order"]
+    list_filter = ["role"]
+    search_fields = ["person__full_name", "person__organisation", "event__title"]
+    autocomplete_fields = ["event", "person"]
+    list_select_related = ["person", "event"]
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(admin.ModelAdmin):
+    """A version agreed to is never edited: a change is a new version."""
+
+    list_display = ["version", "language", "effective_from", "registration_count"]
+    list_filter = ["language"]
+    search_fields = ["text"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).annotate(registration_count=Count("registrations"))
+
+    @admin.display(description=_("registrations"), ordering="registration_count")
+    def registration_count(self, obj: ConsentText) -> int:
+        return obj.registration_count  # type: ignore[attr-defined]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.registrations.exists():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.registrations.exists():
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class ContributorInline(admin.TabularInline):
@@ -236,7 +272,7 @@ class EventAdmin(OutreachEventAdmin):
 
     def materials_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Choose the documents and links and who gets them; one delivery per recipient."""
-        if not self.admin_site._registry[MaterialsMailing].has_add_permission(request):
+        if not request.user.has_perm("events.add_materialsmailing"):
             raise PermissionDenied
         event = self._event(request, object_id)
         form = MaterialsForm(request.POST or None, event=event)
@@ -421,7 +457,8 @@ class MaterialsMailingAdmin(AdminLogWithoutPersonalDataMixin, admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("events.add_materialsmailing")
+        # Created on the event's "Send materials" page, which chooses the recipients.
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from itertools import count
+from typing import cast
 
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ def webinar(**fields) -> OutreachEvent:
         "slug": f"webinar-{number}",
         **fields,
     }
-    return OutreachEventFactory(**values)
+    return cast(OutreachEvent, OutreachEventFactory(**values))
 
 
 def consent() -> ConsentText:
