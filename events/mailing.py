@@ -97,24 +97,35 @@ def create_mailing(
         deliveries = Delivery.objects.bulk_create(
             Delivery(mailing=mailing, registration=registration) for registration in recipients(event, audience)
         )
-        queue([delivery.pk for delivery in deliveries], base_url)
+        queue([(delivery.pk, 0) for delivery in deliveries], base_url)
     return mailing
 
 
-def queue(delivery_pks: list[int], base_url: str) -> None:
+def queue(deliveries: list[tuple[int, int]], base_url: str) -> None:
+    """Start a task per ``(delivery pk, attempts so far)`` once the transaction commits."""
+
     def start() -> None:
-        for pk in delivery_pks:
-            send_delivery.delay(pk, base_url)
+        for pk, attempts in deliveries:
+            send_delivery.delay(pk, base_url, attempts)
 
     transaction.on_commit(start)
 
 
 def retry(deliveries: Iterable[Delivery], base_url: str) -> int:
-    """Send failed deliveries again (not bounced ones: the address does not exist); returns how many."""
-    pks = [delivery.pk for delivery in deliveries if delivery.status == DeliveryStatus.FAILED]
-    Delivery.objects.filter(pk__in=pks).update(status=DeliveryStatus.QUEUED, error="", updated_at=timezone.now())
-    queue(pks, base_url)
-    return len(pks)
+    """Send failed deliveries again (not bounced ones: the address does not exist); returns how many.
+    A second click finds them queued, not failed, and sends nothing more."""
+    with transaction.atomic():
+        pks = [delivery.pk for delivery in deliveries]
+        failed = list(
+            Delivery.objects.select_for_update()
+            .filter(pk__in=pks, status=DeliveryStatus.FAILED)
+            .values_list("pk", "attempts")
+        )
+        Delivery.objects.filter(pk__in=[pk for pk, _attempts in failed]).update(
+            status=DeliveryStatus.QUEUED, error="", updated_at=timezone.now()
+        )
+        queue(failed, base_url)
+    return len(failed)
 
 
 def _absolute(base_url: str, path: str) -> str:
@@ -161,8 +172,10 @@ def unsubscribe_header(event: OutreachEvent) -> dict[str, str]:
 
 
 @shared_task(name="events.send_delivery", acks_late=True)
-def send_delivery(delivery_pk: int, base_url: str) -> str:
-    """Render and hand one delivery to the mail task; its signals set the final status."""
+def send_delivery(delivery_pk: int, base_url: str, attempts: int = 0) -> str:
+    """Render and hand one delivery to the mail task; its signals set the final status.
+    ``attempts`` is the count when the task was queued: a task delivered twice by the broker (or
+    run after another already took this attempt) finds it changed and sends nothing."""
     delivery = Delivery.objects.select_related("mailing__event", "registration").filter(pk=delivery_pk).first()
     if delivery is None or delivery.status != DeliveryStatus.QUEUED:
         return "skipped"
@@ -170,7 +183,12 @@ def send_delivery(delivery_pk: int, base_url: str) -> str:
     if registration.bounced or registration.status == RegistrationStatus.CANCELLED:
         _update(delivery_pk, status=DeliveryStatus.FAILED, error="registration cancelled or address bounced")
         return "failed"
-    Delivery.objects.filter(pk=delivery_pk).update(attempts=delivery.attempts + 1, updated_at=timezone.now())
+    # Claimed by one task only.
+    claimed = Delivery.objects.filter(pk=delivery_pk, status=DeliveryStatus.QUEUED, attempts=attempts).update(
+        attempts=attempts + 1, updated_at=timezone.now()
+    )
+    if not claimed:
+        return "skipped"
     try:
         context, attachments = message_parts(delivery, base_url)
         send(

@@ -257,6 +257,13 @@ class OutreachEventForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        slug = cleaned.get("slug")
+        if slug and not cleaned.get("registration_open"):
+            # The address is filled in from the title as staff type it; an event without a public
+            # page does not need it, and a routine title ("Information session") is often taken.
+            taken = OutreachEvent.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists()
+            if taken:
+                cleaned["slug"] = None
         if "date" in self.fields and not cleaned.get("date"):
             if cleaned.get("starts_at") is not None:
                 self.instance.time_zone = cleaned.get("time_zone") or ""

@@ -207,3 +207,30 @@ def test_the_form_asks_for_something_to_send(client, staff_user, django_capture_
     response = send_materials(client, event, capture=django_capture_on_commit_callbacks)
     assert "Choose at least one document or give a link." in response.content.decode()
     assert not MaterialsMailing.objects.exists()
+
+
+def test_a_delivery_is_sent_by_one_task_only(smtp_server, django_capture_on_commit_callbacks):
+    from events.mailing import create_mailing, send_delivery
+
+    event = webinar()
+    register(event, "once@example.org", attended=True)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        mailing = create_mailing(
+            event=event,
+            audience=MailingAudience.ATTENDED,
+            documents=[],
+            links="https://example.org/slides",
+            message="",
+            actor=None,
+            base_url="https://portal.example.org",
+        )
+    delivery = mailing.deliveries.get()
+    assert delivery.status == DeliveryStatus.QUEUED
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()
+        assert send_delivery(delivery.pk, "https://portal.example.org", 0) == "skipped"
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 1)
+    assert len(smtp_server.received) == 1
+    assert "https://portal.example.org/e/" in text_of(smtp_server.received[0].message)

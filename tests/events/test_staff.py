@@ -230,3 +230,44 @@ def test_the_event_list_filters_by_status_and_format(client, staff_user):
     assert list(listed) == [planned]
     listed = client.get(url, {"format__exact": EventFormat.IN_PERSON}).context["cl"].result_list
     assert list(listed) == [held]
+
+
+def test_a_routine_event_does_not_need_the_address_its_title_suggests(client, staff_user, community):
+    taken = webinar(title="Інформаційна зустріч", slug="informatsiina-zustrich")
+    data = {
+        "community": community.pk,
+        "kind": EventKind.INFORMATION_SESSION,
+        "title": "Інформаційна зустріч",
+        "topic": "feeling_of_safety",
+        "status": EventStatus.HELD,
+        "date": (timezone.now() - timedelta(days=2)).date().isoformat(),
+        "format": EventFormat.IN_PERSON,
+        "place": "Будинок культури",
+        "slug": taken.slug,
+        "participants_total": "12",
+        **dict.fromkeys(
+            [
+                "participants_women",
+                "participants_men",
+                "participants_youth",
+                "participants_idps",
+                "participants_veterans",
+                "participants_vulnerable",
+            ],
+            "0",
+        ),
+        "contributors-TOTAL_FORMS": "0",
+        "contributors-INITIAL_FORMS": "0",
+        "contributors-MIN_NUM_FORMS": "0",
+        "contributors-MAX_NUM_FORMS": "1000",
+    }
+    verified_login(client, staff_user)
+    response = client.post(reverse("admin:negotiators_outreachevent_add"), data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    logged = OutreachEvent.objects.exclude(pk=taken.pk).get()
+    assert logged.slug is None
+    assert logged.languages == []
+    data |= {"status": EventStatus.PLANNED, "registration_open": "on", "title": "Ще одна"}
+    refused = client.post(reverse("admin:negotiators_outreachevent_add"), data, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 200
+    assert "slug" in refused.context["adminform"].form.errors
