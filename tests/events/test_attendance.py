@@ -176,3 +176,8 @@ def test_a_bad_file_is_refused_by_name_and_a_forged_preview_marks_nothing(client
     assert "The preview has expired" in tampered.content.decode()
     maria.refresh_from_db()
     assert not maria.attended
+
+
+def test_utf16_without_a_byte_order_mark():
+    content = "Name\tEmail\r\nМарія Коваль\tmaria@example.org\r\n".encode("utf-16-le")
+    assert [(row.name, row.email) for row in read_rows(content)] == [("Марія Коваль", "maria@example.org")]

@@ -271,3 +271,20 @@ def test_a_routine_event_does_not_need_the_address_its_title_suggests(client, st
     refused = client.post(reverse("admin:negotiators_outreachevent_add"), data, HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 200
     assert "slug" in refused.context["adminform"].form.errors
+
+
+def test_the_xlsx_export_of_a_manager_has_no_personal_columns(client, manager_user):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    event = webinar()
+    registration = register(event, "maria@example.org", "Марія Коваль", question="Що з житлом?")
+    verified_login(client, manager_user)
+    data = {"action": "export_xlsx", helpers.ACTION_CHECKBOX_NAME: [registration.pk], "index": 0}
+    response = client.post(REGISTRATIONS, data, HTTP_ACCEPT_LANGUAGE="en")
+    sheet = load_workbook(BytesIO(response.content)).active
+    cells = [str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert "Question to the speakers" in cells
+    assert "Що з житлом?" in cells
+    assert not {"Full name", "E-mail", "Марія Коваль", "maria@example.org"} & set(cells)
