@@ -7,7 +7,9 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and webinars")
 
     def ready(self) -> None:
-        from events import privacy
+        # The registrants' personal data; the materials' task and the receivers of the mail signals
+        # that keep deliveries' status (connected on import); a confirmation that bounced.
+        from events import mailing, privacy  # noqa: F401
         from events.services import mark_bounced
         from mail.signals import message_failed
 

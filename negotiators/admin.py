@@ -1,16 +1,26 @@
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from communities.admin_bulk import ExportMixin
 from communities.admin_site import ReadableHistoryMixin
-from negotiators.models import MediaMention, Negotiator, NegotiatorContact, OutreachEvent
+from negotiators.models import (
+    EventLanguage,
+    EventSeries,
+    MediaMention,
+    Negotiator,
+    NegotiatorContact,
+    OutreachEvent,
+)
 from negotiators.services import ensure_organisers_of, event_update, negotiator_set_active
 from privacy.admin import (
     AdminLogWithoutPersonalDataMixin,
@@ -175,14 +185,37 @@ class NegotiatorContactAdmin(PersonalDataAdminMixin, PersonAdminMixin, BlindInde
 
 
 class OutreachEventForm(forms.ModelForm):
+    """The start is entered as the wall-clock time of the event's own time zone (Europe/Warsaw for
+    a webinar held from Poland), whatever the portal's; the date follows from it when given."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("languages"), choices=EventLanguage.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
     class Meta:
         model = OutreachEvent
         fields = [
             "community",
             "kind",
             "title",
+            "status",
             "date",
+            "starts_at",
+            "duration_minutes",
+            "time_zone",
+            "format",
             "place",
+            "meeting_link",
+            "stream_link",
+            "languages",
+            "interpretation",
+            "series",
+            "part",
+            "audience_communities",
+            "agenda",
+            "registration_open",
+            "slug",
+            "capacity",
             "topic",
             "organisers",
             "participants_total",
@@ -200,8 +233,43 @@ class OutreachEventForm(forms.ModelForm):
             "campaign",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "date" in self.fields:
+            # Given by the start when there is one (checked in clean()).
+            self.fields["date"].required = False
+        instance = self.instance
+        if "starts_at" in self.fields and instance.starts_at is not None and not self.is_bound:
+            # A naive value is shown as it is: the event's wall-clock time.
+            self.initial["starts_at"] = instance.starts_at.astimezone(instance.zone).replace(tzinfo=None)
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data.get("starts_at")
+        zone_name = self.data.get(self.add_prefix("time_zone"), "") if self.is_bound else ""
+        if starts_at is None or not zone_name:
+            return starts_at
+        try:
+            zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return starts_at  # the model names the unknown zone
+        wall_clock = timezone.make_naive(starts_at)
+        return timezone.make_aware(wall_clock, zone)
+
     def clean(self):
         cleaned = super().clean()
+        slug = cleaned.get("slug")
+        if slug and not cleaned.get("registration_open"):
+            # The address is filled in from the title as staff type it; an event without a public
+            # page does not need it, and a routine title ("Information session") is often taken.
+            taken = OutreachEvent.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists()
+            if taken:
+                cleaned["slug"] = None
+        if "date" in self.fields and not cleaned.get("date"):
+            if cleaned.get("starts_at") is not None:
+                self.instance.time_zone = cleaned.get("time_zone") or ""
+                cleaned["date"] = cleaned["starts_at"].astimezone(self.instance.zone).date()
+            elif "date" not in self.errors:
+                self.add_error("date", _("Give the date, or the start date and time."))
         try:
             ensure_organisers_of(community=cleaned.get("community"), organisers=cleaned.get("organisers") or [])
         except ValidationError as error:
@@ -209,14 +277,39 @@ class OutreachEventForm(forms.ModelForm):
         return cleaned
 
 
+@admin.register(EventSeries)
+class EventSeriesAdmin(admin.ModelAdmin):
+    list_display = ["title", "programme", "parts", "event_count"]
+    list_filter = ["programme"]
+    search_fields = ["title"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(event_count=Count("events", distinct=True))
+
+    @admin.display(description=_("events"), ordering="event_count")
+    def event_count(self, obj):
+        return obj.event_count
+
+
 @admin.register(OutreachEvent)
 class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
     form = OutreachEventForm
     # Few enough columns for a laptop's screen; who was present is in the filters and the export.
-    list_display = ["date", "title", "community", "kind", "topic", "participants_total"]
-    list_filter = ["programme", "kind", "topic", "police_present", "local_government_present", "community__region"]
+    list_display = ["date", "title", "community", "kind", "status", "topic", "participants_total"]
+    list_filter = [
+        "status",
+        "format",
+        "programme",
+        "kind",
+        "topic",
+        "police_present",
+        "local_government_present",
+        "community__region",
+    ]
     search_fields = ["title", "place", "summary", "community__name"]
-    autocomplete_fields = ["community", "organisers", "campaign"]
+    autocomplete_fields = ["community", "organisers", "campaign", "series"]
+    filter_horizontal = ["audience_communities"]
+    prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "date"
     list_select_related = ["community"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
@@ -224,9 +317,11 @@ class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
         "id",
         "date",
         "title",
+        "status",
         "programme",
         "community",
         "kind",
+        "format",
         "topic",
         "place",
         "participants_total",
@@ -241,7 +336,13 @@ class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
         "ngos_present",
     ]
     fieldsets = [
-        (None, {"fields": ["community", "programme", "kind", "title", "date", "place", "topic", "organisers"]}),
+        (None, {"fields": ["community", "programme", "kind", "title", "topic", "organisers"]}),
+        (_("Schedule"), {"fields": ["status", "date", "starts_at", ("duration_minutes", "time_zone")]}),
+        (_("Format and links"), {"fields": ["format", "place", "meeting_link", "stream_link"]}),
+        (_("Languages"), {"fields": ["languages", "interpretation"]}),
+        (_("Series"), {"fields": [("series", "part")]}),
+        (_("Audience"), {"fields": ["audience_communities"]}),
+        (_("Registration"), {"fields": ["registration_open", "slug", "capacity", "agenda"]}),
         (
             _("Participants"),
             {

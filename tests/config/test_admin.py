@@ -15,7 +15,17 @@ pytestmark = pytest.mark.django_db
 # Bookkeeping of the machinery, not data staff keep.
 NOT_IN_ADMIN = {"api.IdempotencyKey"}
 # Logs staff read but never write: no add page.
-READ_ONLY_IN_ADMIN = {"api.ApiRequest", "api.Change", "sync.WebhookDelivery"}
+READ_ONLY_IN_ADMIN = {
+    "api.ApiRequest",
+    "api.Change",
+    "sync.WebhookDelivery",
+    # Registrations come from the public page (with the registrant's consent), mailings from the
+    # event's "Send materials" page, deliveries and feedback from the mail and the registrant.
+    "events.Registration",
+    "events.MaterialsMailing",
+    "events.Delivery",
+    "events.Feedback",
+}
 
 
 def domain_models():
