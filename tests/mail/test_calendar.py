@@ -3,6 +3,7 @@ them: CRLF line ends, lines of at most 75 octets folded with a leading space, es
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -46,8 +47,8 @@ def properties(data: bytes) -> dict[str, str]:
     return found
 
 
-def event(**overrides) -> bytes:
-    arguments = {
+def event(**overrides: Any) -> bytes:
+    arguments: dict[str, Any] = {
         "uid": "webinar-42@zlagoda.example",
         "start": START,
         "end": END,
