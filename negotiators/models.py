@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from communities.models import (
@@ -166,7 +167,7 @@ EVENT_STATUS_MOVES: dict[str, frozenset[str]] = {
 
 class EventFormat(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
-    ONLINE = "online", _("Online")
+    ONLINE = "online", pgettext_lazy("event format", "Online")
     HYBRID = "hybrid", _("Hybrid")
 
 
