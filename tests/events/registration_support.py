@@ -26,6 +26,8 @@ def planned_webinar(**overrides):
         "time_zone": "Europe/Kyiv",
         "format": EventFormat.ONLINE,
         "meeting_link": MEETING_LINK,
+        # Long enough to overflow a phone's width unless the page wraps it.
+        "stream_link": "https://www.facebook.com/dobre.programme.ukraine/live/videos/integration-webinar-part-one",
         "languages": ["uk", "pl"],
         "interpretation": True,
         "agenda": "11:00 Відкриття\n11:15 Досвід громад",
