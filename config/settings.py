@@ -493,6 +493,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MAIL_MAX_RETRIES = int(env("MAIL_MAX_RETRIES", "8"))
 MAIL_RETRY_BACKOFF = int(env("MAIL_RETRY_BACKOFF", "30"))
 MAIL_RETRY_BACKOFF_MAX = int(env("MAIL_RETRY_BACKOFF_MAX", "3600"))
+# Attachments of one message at most (they travel through the broker); larger files go as links.
+MAIL_ATTACHMENTS_MAX_BYTES = int(env("MAIL_ATTACHMENTS_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "uk"

@@ -32,7 +32,7 @@ from events.models import (
     Registration,
     RegistrationStatus,
 )
-from mail.sending import MAX_ATTACHMENTS_BYTES, send
+from mail.sending import attachments_limit, send
 from mail.signals import message_failed, message_sent
 from negotiators.models import OutreachEvent
 from programmes.models import Document
@@ -43,12 +43,6 @@ TRACKING_PREFIX = "events.delivery:"
 TOKEN_SALT = "events.registrant"
 # A feedback or material link stays valid for half a year.
 TOKEN_MAX_AGE = 183 * 24 * 3600
-DEFAULT_ATTACHMENTS_MAX_BYTES = 10 * 1024 * 1024
-
-
-def attachments_limit() -> int:
-    limit = getattr(settings, "MAIL_ATTACHMENTS_MAX_BYTES", DEFAULT_ATTACHMENTS_MAX_BYTES)
-    return min(int(limit), MAX_ATTACHMENTS_BYTES)
 
 
 def registrant_token(registration: Registration) -> str:

@@ -52,8 +52,12 @@ RESERVED_HEADERS = frozenset(
 )
 # A header's name: printable ASCII without the colon (RFC 5322 section 2.2).
 HEADER_NAME = re.compile(r"[!-9;-~]+")
-# Attachments travel through the broker, base64-encoded (a third more); larger files are links.
-MAX_ATTACHMENTS_BYTES = 10 * 1024 * 1024
+
+
+def attachments_limit() -> int:
+    """``MAIL_ATTACHMENTS_MAX_BYTES``: attachments travel through the broker, base64-encoded (a
+    third more); larger files go as links."""
+    return int(settings.MAIL_ATTACHMENTS_MAX_BYTES)
 
 
 def _one_line(value: str, what: str) -> str:
@@ -90,8 +94,8 @@ def encoded_attachments(attachments: Sequence[tuple[str, bytes, str]]) -> list[d
         total += len(content)
         content_b64 = base64.b64encode(content).decode("ascii")
         encoded.append({"filename": filename, "content": content_b64, "mimetype": mimetype})
-    if total > MAX_ATTACHMENTS_BYTES:
-        raise ValueError(f"attachments of {total} bytes, more than {MAX_ATTACHMENTS_BYTES}: send a link instead")
+    if total > attachments_limit():
+        raise ValueError(f"attachments of {total} bytes, more than {attachments_limit()}: send a link instead")
     return encoded
 
 
@@ -115,7 +119,7 @@ def send(
     not a pointer to rows that could change before it goes.
 
     - ``attachments``: ``(filename, content, mimetype)``, e.g. ``("webinar.ics", ics_bytes,
-      "text/calendar; method=REQUEST")``; at most ``MAX_ATTACHMENTS_BYTES`` in all;
+      "text/calendar; method=REQUEST")``; at most ``MAIL_ATTACHMENTS_MAX_BYTES`` in all;
     - ``headers``: extra headers, e.g. ``{"List-Unsubscribe": "<https://...>"}``;
     - ``reply_to``: one address or several;
     - ``tracking``: an opaque key handed to the receivers of :data:`mail.signals.message_sent` and

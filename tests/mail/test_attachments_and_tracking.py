@@ -11,7 +11,7 @@ from kombu.serialization import dumps, loads
 
 from mail import sending
 from mail.calendar import ics_event, ics_mimetype
-from mail.sending import MAX_ATTACHMENTS_BYTES, send
+from mail.sending import attachments_limit, send
 from mail.signals import message_failed, message_sent
 from tests.mail.smtp_support import wait_for
 
@@ -168,7 +168,7 @@ def test_extra_headers_and_reply_to_arrive(smtp_server, django_capture_on_commit
         ({"attachments": [("a.pdf", "text, not bytes", "application/pdf")]}, "content as bytes"),
         ({"attachments": [("a.pdf", PDF, "pdf")]}, "not a MIME type"),
         ({"attachments": [("a.pdf", PDF, "application/pdf\r\nBcc: victim@example.org")]}, "line break"),
-        ({"attachments": [("big.bin", b"0" * (MAX_ATTACHMENTS_BYTES + 1), "application/octet-stream")]}, "link"),
+        ({"attachments": [("big.bin", b"0" * (attachments_limit() + 1), "application/octet-stream")]}, "link"),
     ],
 )
 def test_a_malformed_header_or_attachment_is_refused_before_anything_is_queued(
