@@ -3,14 +3,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from communities.admin_bulk import ExportMixin
 from communities.admin_site import ReadableHistoryMixin
-from negotiators.models import MediaMention, Negotiator, NegotiatorContact, OutreachEvent
+from negotiators.models import EventStatus, MediaMention, Negotiator, NegotiatorContact, OutreachEvent
 from negotiators.services import ensure_organisers_of, event_update, negotiator_set_active
 from privacy.admin import (
     AdminLogWithoutPersonalDataMixin,
@@ -64,7 +64,14 @@ class NegotiatorAdmin(
     fields = ["community", "cohort", "status", "certified_on", "joined_on", "is_active", "user"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(event_count=Count("events", distinct=True))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                # Only held events count, as in the figures.
+                event_count=Count("events", distinct=True, filter=Q(events__status=EventStatus.HELD))
+            )
+        )
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
