@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfoNotFoundError
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.viewer import Viewer
@@ -110,7 +111,8 @@ def event_log(
     if date is not None:
         event.date = date
     if starts_at is not None:
-        # An unknown time zone: the model's validation names it.
+        # In the portal's zone while the event's is unknown: the model's validation names that.
+        event.date = timezone.localtime(starts_at).date()
         with suppress(ZoneInfoNotFoundError, ValueError):
             event.date = starts_at.astimezone(event.zone).date()
     event.full_clean()
