@@ -15,7 +15,7 @@ from api.changes import Collection, Part, track, track_part
 from api.principal import viewer_for
 from api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
 from api.viewsets import ReadOnlyCollection, with_community
-from communities.models import Community, Topic
+from communities.models import EARLIEST_RECORD_DATE, Community, Topic
 from communities.selectors import visible_communities, writable_communities
 from negotiators.filters import MediaMentionFilter, NegotiatorFilter, OutreachEventFilter
 from negotiators.models import (
@@ -36,6 +36,8 @@ from programmes.selectors import visible_programmes
 TIMESTAMPS = ("created_at", "updated_at")
 # PostgreSQL's integer: a larger count is a 400, not a database error.
 MAX_COUNT = 2_147_483_647
+# The latest year an event may be planned in.
+LATEST_START_YEAR = 2100
 
 
 class NegotiatorSerializer(AudienceSerializer):
@@ -265,6 +267,15 @@ class EventLogSerializer(serializers.Serializer):
             self.fields["programme"].queryset = visible_programmes(viewer)
             self.fields["series"].queryset = EventSeries.objects.filter(programme__in=visible_programmes(viewer))
             self.fields["audience_communities"].child_relation.queryset = visible_communities(viewer)
+
+    def validate_starts_at(self, value):
+        # Within the years records may have, so that it converts to any time zone.
+        if value is not None and not (EARLIEST_RECORD_DATE.year <= value.year <= LATEST_START_YEAR):
+            raise serializers.ValidationError(
+                _("Give a start between %(first)d and %(last)d.")
+                % {"first": EARLIEST_RECORD_DATE.year, "last": LATEST_START_YEAR}
+            )
+        return value
 
     def validate(self, attrs):
         if attrs.get("date") is None and attrs.get("starts_at") is None:

@@ -233,3 +233,11 @@ def test_the_change_feed_carries_the_new_fields_to_partners_without_the_meeting_
     assert mine[-1]["status"] == "planned"
     assert mine[-1]["registration_url"].endswith("/e/integration-1/")
     assert MEETING not in response.content.decode()
+
+
+@pytest.mark.parametrize("start", ["9999-12-31T23:59:00-12:00", "0001-01-01T00:00:00+14:00", "1999-12-31T10:00:00Z"])
+def test_a_start_far_outside_the_records_years_is_a_400(api_as, community, start):
+    body = planned_body(community, timezone.now(), starts_at=start)
+    response = api_as("staff").post("/api/v1/events/", body, format="json")
+    assert response.status_code == 400
+    assert "starts_at" in response.json()["error"]["fields"]
