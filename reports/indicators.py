@@ -503,7 +503,7 @@ def _webinar_rows(communities: ScopedCommunities, period: Period) -> list[Raw]:
     attendees = Registration.objects.filter(event_id__in=ids, attended=True, community__isnull=False)
     audience = OutreachEvent.audience_communities.through.objects.filter(outreachevent_id__in=ids)
     for event, community in [
-        *attendees.values_list("event_id", "community_id").distinct(),
+        *attendees.order_by().values_list("event_id", "community_id").distinct(),
         *audience.values_list("outreachevent_id", "community_id"),
     ]:
         reached[event].add(community)
