@@ -20,11 +20,15 @@ from events.models import (
 )
 from negotiators.models import EventFormat, EventKind, EventStatus, Negotiator, OutreachEvent
 from programmes.figures import known
+from programmes.models import Indicator, IndicatorSource
 from reports.indicators import Period, compute_indicators, figure_rows
 from reports.models import MonitoringReport, ReportScope
 from reports.pdf import render_report_pdf
+from reports.results import IndicatorResult
 from reports.selectors import scope_communities
 from reports.services import report_document
+from reports.views import records_link
+from tests.accounts.support import verified_login
 from tests.communities.factories import CommunityFactory, RegionFactory
 from tests.negotiators.factories import OutreachEventFactory
 from tests.reports.helpers import pdf_text
@@ -280,3 +284,18 @@ def test_a_planned_webinar_counts_once_it_is_held(webinars, consent):
     event.status = EventStatus.HELD
     event.save()
     assert indicators(year)["webinars"]["attended"]["current"] == 1
+
+
+def test_staff_find_the_held_events_behind_an_events_figure(webinars, client, staff_user):
+    programme = webinars["first"].programme
+    indicator = Indicator(figure="webinars.registrations", source=IndicatorSource.COMPUTED)
+    row = IndicatorResult(indicator, Period(2025), None, None, None, None, None, None)
+    link = records_link(row, programme)
+    assert "status__exact=held" in link
+    cancelled = OutreachEventFactory(community=webinars["host"], status=EventStatus.CANCELLED, date=date(2025, 8, 17))
+    verified_login(client, staff_user)
+    response = client.get(link)
+    assert response.status_code == 200
+    listed = set(response.context["cl"].queryset.values_list("pk", flat=True))
+    assert webinars["first"].pk in listed
+    assert cancelled.pk not in listed
