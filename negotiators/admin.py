@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,6 +16,7 @@ from communities.admin_site import ReadableHistoryMixin
 from negotiators.models import (
     EventLanguage,
     EventSeries,
+    EventStatus,
     MediaMention,
     Negotiator,
     NegotiatorContact,
@@ -74,7 +75,14 @@ class NegotiatorAdmin(
     fields = ["community", "cohort", "status", "certified_on", "joined_on", "is_active", "user"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(event_count=Count("events", distinct=True))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                # Only held events count, as in the figures.
+                event_count=Count("events", distinct=True, filter=Q(events__status=EventStatus.HELD))
+            )
+        )
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

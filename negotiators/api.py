@@ -6,6 +6,7 @@ leave the portal. Events are logged through ``negotiators.services.event_log``.
 
 from collections import defaultdict
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 
@@ -14,10 +15,19 @@ from api.changes import Collection, Part, track, track_part
 from api.principal import viewer_for
 from api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
 from api.viewsets import ReadOnlyCollection, with_community
-from communities.models import Community, Topic
-from communities.selectors import writable_communities
+from communities.models import EARLIEST_RECORD_DATE, Community, Topic
+from communities.selectors import visible_communities, writable_communities
 from negotiators.filters import MediaMentionFilter, NegotiatorFilter, OutreachEventFilter
-from negotiators.models import EventKind, MediaMention, Negotiator, OutreachEvent
+from negotiators.models import (
+    EventFormat,
+    EventKind,
+    EventLanguage,
+    EventSeries,
+    EventStatus,
+    MediaMention,
+    Negotiator,
+    OutreachEvent,
+)
 from negotiators.selectors import visible_events, visible_media_mentions, visible_negotiators
 from negotiators.services import event_log
 from programmes.models import Programme
@@ -26,6 +36,8 @@ from programmes.selectors import visible_programmes
 TIMESTAMPS = ("created_at", "updated_at")
 # PostgreSQL's integer: a larger count is a 400, not a database error.
 MAX_COUNT = 2_147_483_647
+# The latest year an event may be planned in.
+LATEST_START_YEAR = 2100
 
 
 class NegotiatorSerializer(AudienceSerializer):
@@ -61,10 +73,31 @@ PARTICIPANT_FIELDS = (
 )
 
 
+# Staff only: the meeting link goes to registrants alone, never to partners.
+EVENT_INTERNAL_FIELDS = ("internal_notes", "created_by", "meeting_link")
+
+
+def registration_path(slug: str) -> str:
+    """The public registration page of an event (``events:register``, served by the events app,
+    which this app may not import)."""
+    return f"/e/{slug}/"
+
+
 class OutreachEventSerializer(AudienceSerializer):
     community_name = CommunityNameField()
     region = RegionIdField()
     organisers = serializers.SerializerMethodField(help_text="Ids of the organising negotiators.")
+    languages = serializers.ListField(child=serializers.ChoiceField(choices=EventLanguage.choices))
+    series_title = serializers.CharField(source="series.title", allow_null=True, help_text="The series' title.")
+    series_parts = serializers.IntegerField(
+        source="series.parts", allow_null=True, help_text="How many parts the series has."
+    )
+    audience_communities = serializers.SerializerMethodField(
+        help_text="Ids of the communities the audience came from, when not only the host."
+    )
+    registration_url = serializers.SerializerMethodField(
+        help_text="The public registration page, while the event is open for registration; else null."
+    )
 
     class Meta:
         model = OutreachEvent
@@ -76,8 +109,26 @@ class OutreachEventSerializer(AudienceSerializer):
             "region",
             "kind",
             "title",
+            "status",
             "date",
+            "starts_at",
+            "duration_minutes",
+            "time_zone",
+            "format",
             "place",
+            "meeting_link",
+            "stream_link",
+            "languages",
+            "interpretation",
+            "series",
+            "series_title",
+            "series_parts",
+            "part",
+            "audience_communities",
+            "agenda",
+            "registration_open",
+            "capacity",
+            "registration_url",
             "topic",
             "organisers",
             *PARTICIPANT_FIELDS,
@@ -89,33 +140,95 @@ class OutreachEventSerializer(AudienceSerializer):
             "created_by",
             *TIMESTAMPS,
         )
-        partner_fields = tuple(name for name in fields if name not in ("internal_notes", "created_by"))
+        partner_fields = tuple(name for name in fields if name not in EVENT_INTERNAL_FIELDS)
 
     @extend_schema_field({"type": "array", "items": {"type": "integer"}})
     def get_organisers(self, event) -> list[int]:
         ids = getattr(event, "organiser_ids", None)
         return ids if ids is not None else sorted(event.organisers.values_list("pk", flat=True))
 
+    @extend_schema_field({"type": "array", "items": {"type": "integer"}})
+    def get_audience_communities(self, event) -> list[int]:
+        ids = getattr(event, "audience_community_ids", None)
+        return ids if ids is not None else sorted(event.audience_communities.values_list("pk", flat=True))
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_registration_url(self, event) -> str | None:
+        if not (event.registration_open and event.slug):
+            return None
+        request = self.context.get("request")
+        path = registration_path(event.slug)
+        return request.build_absolute_uri(path) if request is not None else path
+
 
 def attach_organiser_ids(events: list) -> list:
-    """``organiser_ids`` on each event, in one query of the link table (what prefetch_related
-    would do with a negotiator object and a manager per row, at twice the cost of the page)."""
+    """``organiser_ids`` and ``audience_community_ids`` on each event, in one query of each link
+    table (what prefetch_related would do with an object and a manager per row, at twice the cost
+    of the page)."""
     organisers = defaultdict(list)
     links = OutreachEvent.organisers.through.objects.filter(outreachevent_id__in=[event.pk for event in events])
     for event_id, negotiator_id in links.order_by("negotiator_id").values_list("outreachevent_id", "negotiator_id"):
         organisers[event_id].append(negotiator_id)
+    audience = defaultdict(list)
+    heard = OutreachEvent.audience_communities.through.objects.filter(
+        outreachevent_id__in=[event.pk for event in events]
+    )
+    for event_id, community_id in heard.order_by("community_id").values_list("outreachevent_id", "community_id"):
+        audience[event_id].append(community_id)
     for event in events:
         event.organiser_ids = organisers[event.pk]
+        event.audience_community_ids = audience[event.pk]
     return events
 
 
 class EventLogSerializer(serializers.Serializer):
-    """An outreach event that took place, as a negotiator (in their community) or staff log it."""
+    """An outreach event, as a negotiator (in their community) or staff log it: held (the default,
+    once it has taken place) or planned ahead."""
 
     community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.none())
     kind = serializers.ChoiceField(choices=EventKind.choices)
     title = serializers.CharField(max_length=200)
-    date = serializers.DateField(help_text="Not in the future: log an event once it has taken place.")
+    status = serializers.ChoiceField(
+        choices=[(status.value, status.label) for status in (EventStatus.HELD, EventStatus.PLANNED)],
+        default=EventStatus.HELD.value,
+        help_text="held (the default): it took place, not in the future; planned: ahead, not yet over.",
+    )
+    date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A held event's is not in the future. Follows from starts_at when that is given.",
+    )
+    starts_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="The start, with its offset (ISO 8601)."
+    )
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=60 * 24 * 7, allow_null=True, default=None)
+    time_zone = serializers.CharField(
+        max_length=64, allow_blank=True, default="", help_text="IANA name, e.g. Europe/Kyiv; empty for the portal's."
+    )
+    format = serializers.ChoiceField(choices=EventFormat.choices, default=EventFormat.IN_PERSON.value)
+    meeting_link = serializers.URLField(
+        max_length=500, allow_blank=True, default="", help_text="Given only to registrants; never shown to partners."
+    )
+    stream_link = serializers.URLField(max_length=500, allow_blank=True, default="")
+    languages = serializers.ListField(child=serializers.ChoiceField(choices=EventLanguage.choices), default=list)
+    interpretation = serializers.BooleanField(default=False)
+    series = serializers.PrimaryKeyRelatedField(queryset=EventSeries.objects.none(), allow_null=True, default=None)
+    part = serializers.IntegerField(min_value=1, max_value=50, allow_null=True, default=None)
+    audience_communities = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=Community.objects.none(),
+        default=list,
+        help_text="Ids of the communities the audience came from, when not only the host.",
+    )
+    agenda = serializers.CharField(allow_blank=True, default="")
+    registration_open = serializers.BooleanField(
+        default=False, help_text="A planned event with starts_at and slug takes registrations on its public page."
+    )
+    slug = serializers.SlugField(
+        max_length=80, allow_null=True, default=None, help_text="The address of the public page, /e/<slug>/."
+    )
+    capacity = serializers.IntegerField(min_value=1, max_value=MAX_COUNT, allow_null=True, default=None)
     topic = serializers.ChoiceField(choices=Topic.choices)
     participants_total = serializers.IntegerField(min_value=0, max_value=MAX_COUNT)
     participants_women = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
@@ -152,6 +265,22 @@ class EventLogSerializer(serializers.Serializer):
             self.fields["community"].queryset = writable_communities(viewer)
             self.fields["organisers"].child_relation.queryset = visible_negotiators(viewer)
             self.fields["programme"].queryset = visible_programmes(viewer)
+            self.fields["series"].queryset = EventSeries.objects.filter(programme__in=visible_programmes(viewer))
+            self.fields["audience_communities"].child_relation.queryset = visible_communities(viewer)
+
+    def validate_starts_at(self, value):
+        # Within the years records may have, so that it converts to any time zone.
+        if value is not None and not (EARLIEST_RECORD_DATE.year <= value.year <= LATEST_START_YEAR):
+            raise serializers.ValidationError(
+                _("Give a start between %(first)d and %(last)d.")
+                % {"first": EARLIEST_RECORD_DATE.year, "last": LATEST_START_YEAR}
+            )
+        return value
+
+    def validate(self, attrs):
+        if attrs.get("date") is None and attrs.get("starts_at") is None:
+            raise serializers.ValidationError({"date": _("Give the date or the start (starts_at).")})
+        return attrs
 
 
 class NegotiatorViewSet(ReadOnlyCollection):
@@ -166,8 +295,10 @@ class NegotiatorViewSet(ReadOnlyCollection):
 
 
 class OutreachEventViewSet(ReadOnlyCollection):
-    """Outreach events held by negotiators. Negotiators (in their community) and staff log new
-    ones with POST."""
+    """Outreach events: held, planned, cancelled or postponed (only held ones count in the
+    figures). Negotiators (in their community) and staff log held events and plan new ones with
+    POST. An event open for registration gives its public ``registration_url``; its registrants
+    are never in the API."""
 
     selector = visible_events
     serializer_class = OutreachEventSerializer
@@ -178,7 +309,7 @@ class OutreachEventViewSet(ReadOnlyCollection):
         return EventLogSerializer if self.action == "create" else OutreachEventSerializer
 
     def optimise(self, queryset):
-        return with_community(queryset)
+        return with_community(queryset).select_related("series")
 
     def attach(self, events):
         return attach_organiser_ids(events)

@@ -1,17 +1,20 @@
 """Writes of outreach events: the one path the admin, the API and the field pages share."""
 
 from collections.abc import Iterable
-from datetime import date
+from contextlib import suppress
+from datetime import date, datetime
+from zoneinfo import ZoneInfoNotFoundError
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.viewer import Viewer
 from communities.models import Community
 from communities.selectors import ensure_can_log_in
-from negotiators.models import Negotiator, OutreachEvent
+from negotiators.models import EventFormat, EventSeries, EventStatus, Negotiator, OutreachEvent
 from negotiators.selectors import acting_negotiator
 from programmes.models import Programme
 
@@ -23,7 +26,7 @@ def event_log(
     community: Community,
     kind: str,
     title: str,
-    date: date,
+    date: date | None = None,
     topic: str,
     participants_total: int,
     participants_women: int = 0,
@@ -40,14 +43,33 @@ def event_log(
     internal_notes: str = "",
     organisers: Iterable[Negotiator] = (),
     programme: Programme | None = None,
+    status: str = EventStatus.HELD,
+    starts_at: datetime | None = None,
+    duration_minutes: int | None = None,
+    time_zone: str = "",
+    format: str = EventFormat.IN_PERSON,
+    meeting_link: str = "",
+    stream_link: str = "",
+    languages: Iterable[str] = (),
+    interpretation: bool = False,
+    series: EventSeries | None = None,
+    part: int | None = None,
+    audience_communities: Iterable[Community] = (),
+    agenda: str = "",
+    registration_open: bool = False,
+    slug: str | None = None,
+    capacity: int | None = None,
 ) -> OutreachEvent:
-    """Record an outreach event that took place in ``community``.
+    """Record an outreach event in ``community``: one that took place (``status`` held, the
+    default) or one planned ahead (planned, with its start, format, links, series, agenda and
+    registration).
 
     Raises ``PermissionDenied`` if ``actor`` may not log in that community and ``ValidationError``
-    (with per-field messages) if the figures break the rules (breakdown within the total, no date
-    in the future). Organisers must be negotiators of the same community. ``programme`` defaults to
-    the one the community takes part in on ``date`` (``programmes.attribution``); a programme it
-    does not take part in then is refused.
+    (with per-field messages) if the event breaks the rules (breakdown within the total, a held
+    event not in the future, a planned one not over, a link for an online event...). ``date``
+    follows ``starts_at`` when that is given. Organisers must be negotiators of the same community.
+    ``programme`` defaults to the one the community takes part in on ``date``
+    (``programmes.attribution``); a programme it does not take part in then is refused.
     """
     ensure_can_log_in(Viewer.for_user(actor), community)
     event = OutreachEvent(
@@ -55,7 +77,21 @@ def event_log(
         community=community,
         kind=kind,
         title=title,
-        date=date,
+        status=status,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        time_zone=time_zone,
+        format=format,
+        meeting_link=meeting_link,
+        stream_link=stream_link,
+        languages=list(languages),
+        interpretation=interpretation,
+        series=series,
+        part=part,
+        agenda=agenda,
+        registration_open=registration_open,
+        slug=slug or None,
+        capacity=capacity,
         topic=topic,
         participants_total=participants_total,
         participants_women=participants_women,
@@ -72,6 +108,13 @@ def event_log(
         internal_notes=internal_notes,
         created_by=actor,
     )
+    if date is not None:
+        event.date = date
+    if starts_at is not None:
+        # In the portal's zone while the event's is unknown: the model's validation names that.
+        event.date = timezone.localtime(starts_at).date()
+        with suppress(ZoneInfoNotFoundError, ValueError):
+            event.date = starts_at.astimezone(event.zone).date()
     event.full_clean()
     organisers = list(organisers)
     ensure_organisers_of(community=community, organisers=organisers)
@@ -79,6 +122,7 @@ def event_log(
     if not organisers and (negotiator := acting_negotiator(actor, community)):
         organisers = [negotiator]
     event.organisers.set(organisers)
+    event.audience_communities.set(list(audience_communities))
     return event
 
 

@@ -120,6 +120,10 @@ class IndicatorsSerializer(serializers.Serializer):
     negotiators = section("Negotiators: registered, joined, trained, certified, advanced, by cohort.")
     training = section("The School: sessions, modules delivered, hours, attendance, completion by module.")
     events = section("Outreach events: count, participants and their breakdown, with police, by kind and topic.")
+    webinars = section(
+        "Held events that took registrations (webinars): registrations, attendance, unique participants, "
+        "communities and oblasts reached, attendees by role, questions, materials sent, feedback. Counts only."
+    )
     incidents = section("Incidents: reported, by category, severity and status, resolved, referred, median days.")
     media = section("Media mentions and their reach, by medium.")
     engagements = section("Municipal engagements: opened, closed, running, by mode and topic.")
@@ -128,6 +132,11 @@ class IndicatorsSerializer(serializers.Serializer):
     community_rows = serializers.ListField(
         child=serializers.DictField(),
         help_text="One entry per community: partnership, figures, assessment scores, negotiators' activity.",
+    )
+    webinar_rows = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="One entry per held event with registrations in the period: title, date, series and part, "
+        "registrations, attended, attendance rate, questions, communities and oblasts reached, feedback.",
     )
 
 

@@ -127,6 +127,43 @@ class Events(TypedDict):
     by_topic: dict[str, Count]
 
 
+class Webinars(TypedDict):
+    """The held events that took registrations: counts only, never a registrant."""
+
+    events: Count
+    registrations: Count
+    attended: Count
+    attendance_rate: Measure
+    unique_participants: Count
+    communities_reached: Count
+    oblasts_reached: Count
+    attendees_by_role: dict[str, Count]
+    questions: Count
+    materials_sent: Count
+    feedback_score: Measure
+    feedback_count: Count
+
+
+class WebinarRow(TypedDict):
+    """One held event with registrations in the period."""
+
+    id: int
+    title: str
+    date: str
+    kind: str
+    series: str | None
+    part: int | None
+    parts: int | None
+    registrations: int
+    attended: int
+    attendance_rate: float | None
+    questions: int
+    communities_reached: int
+    oblasts_reached: int
+    feedback_score: float | None
+    feedback_count: int
+
+
 class Incidents(TypedDict):
     reported: Count
     by_category: dict[str, Count]
@@ -247,12 +284,14 @@ class IndicatorsDocument(TypedDict):
     negotiators: Negotiators
     training: Training
     events: Events
+    webinars: Webinars
     incidents: Incidents
     media: Media
     engagements: Engagements
     police: Police
     assessments: Assessments
     community_rows: list[CommunityRow]
+    webinar_rows: list[WebinarRow]
 
 
 class ProgrammeDonor(TypedDict):

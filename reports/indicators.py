@@ -59,8 +59,9 @@ from communities.models import (
     SafetyAssessment,
     Topic,
 )
+from events.models import AudienceRole, Delivery, DeliveryStatus, Registration, RegistrationStatus
 from incidents.models import Agency, Incident, IncidentCategory, IncidentStatus, Severity
-from negotiators.models import EventKind, MediaMention, Medium, Negotiator, OutreachEvent
+from negotiators.models import EventKind, EventStatus, MediaMention, Medium, Negotiator, OutreachEvent
 from programmes.models import Participation, Programme
 from reports.figures import CommunityRow, IndicatorsDocument, Score
 from training.models import Attendance, ModuleLevel, TrainingModule, TrainingSession
@@ -192,6 +193,11 @@ def _in_programme(prefix: str = "") -> Q:
     """Only the activity records of the programme in scope (``prefix``: the path to the record)."""
     programme = _programme_scope.get()
     return Q() if programme is None else Q(**{f"{prefix}programme": programme})
+
+
+def _held(prefix: str = "") -> Q:
+    """Only the events that took place: planned, postponed and cancelled ones never count."""
+    return Q(**{f"{prefix}status": EventStatus.HELD})
 
 
 def _sum(field: str, **kwargs: Any) -> Coalesce:
@@ -373,7 +379,9 @@ PARTICIPANT_BREAKDOWN = ("women", "men", "youth", "idps", "veterans", "vulnerabl
 
 
 def _event_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
-    events = OutreachEvent.objects.filter(_date_window("date", start, end), _in_programme(), community__in=communities)
+    events = OutreachEvent.objects.filter(
+        _date_window("date", start, end), _held(), _in_programme(), community__in=communities
+    )
     figures = events.aggregate(
         count=Count("pk"),
         participants=_sum("participants_total"),
@@ -402,6 +410,132 @@ def _event_figures(communities: ScopedCommunities, start: date | None, end: date
         },
         "by_topic": _keyed(figures, "topic_", Topic.values),
     }
+
+
+# --- events with registration (webinars) ---------------------------------------------------------
+
+
+def _registered() -> Q:
+    """The registrations that count as registered: not cancelled, or cancelled yet attended."""
+    return ~Q(status=RegistrationStatus.CANCELLED) | Q(attended=True)
+
+
+def _webinars(communities: ScopedCommunities, start: date | None, end: date) -> QuerySet[OutreachEvent]:
+    """The held events in scope that took registrations (webinars, mostly)."""
+    return OutreachEvent.objects.filter(
+        _date_window("date", start, end),
+        _held(),
+        _in_programme(),
+        Exists(Registration.objects.filter(event=OuterRef("pk"))),
+        community__in=communities,
+    )
+
+
+def _reached(webinars: QuerySet[OutreachEvent]) -> QuerySet[Community]:
+    """The communities the attendees came from and those the events list as their audience's."""
+    attendees = Registration.objects.filter(event__in=webinars, attended=True, community__isnull=False)
+    audience = OutreachEvent.audience_communities.through.objects.filter(outreachevent__in=webinars)
+    return Community.objects.filter(
+        Q(pk__in=attendees.values("community_id")) | Q(pk__in=audience.values("community_id"))
+    ).order_by()
+
+
+def _webinar_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
+    """Counts only: registrations, attendance, distinct people (by their e-mail's blind token),
+    where they came from, their roles, questions, materials sent and feedback; never who."""
+    webinars = _webinars(communities, start, end)
+    registered = _registered()
+    # Named apart from the fields ("attended") the filters read.
+    people = Registration.objects.filter(event__in=webinars).aggregate(
+        n_registrations=Count("pk", filter=registered),
+        n_attended=Count("pk", filter=Q(attended=True)),
+        n_unique=Count("email_token", distinct=True, filter=Q(attended=True)),
+        n_questions=Count("pk", filter=registered & ~Q(question="")),
+        # Every webinar has a registration; a registration has one feedback at most.
+        n_events=Count("event", distinct=True),
+        n_ratings=Count("feedback"),
+        score=Avg("feedback__rating"),
+        **{f"role_{role}": Count("pk", filter=Q(attended=True, role=role)) for role in AudienceRole.values},
+    )
+    reached = _reached(webinars).aggregate(communities=Count("pk"), oblasts=Count("region", distinct=True))
+    return {
+        "events": people["n_events"],
+        "registrations": people["n_registrations"],
+        "attended": people["n_attended"],
+        "attendance_rate": _rate(people["n_attended"], people["n_registrations"]),
+        "unique_participants": people["n_unique"],
+        "communities_reached": reached["communities"],
+        "oblasts_reached": reached["oblasts"],
+        "attendees_by_role": _keyed(people, "role_", AudienceRole.values),
+        "questions": people["n_questions"],
+        "materials_sent": Delivery.objects.filter(mailing__event__in=webinars, status=DeliveryStatus.SENT).count(),
+        "feedback_score": _round_score(people["score"]),
+        "feedback_count": people["n_ratings"],
+    }
+
+
+def _webinar_rows(communities: ScopedCommunities, period: Period) -> list[Raw]:
+    """One row per held event with registrations in the period, in date order: its title, date,
+    series and the same counts as :func:`_webinar_figures` (a few grouped queries in all)."""
+    webinars = list(
+        _webinars(communities, period.start, period.end)
+        .order_by("date", "starts_at", "pk")
+        .values("pk", "title", "date", "kind", "series__title", "part", "series__parts")
+    )
+    ids = [row["pk"] for row in webinars]
+    if not ids:
+        return []
+    registered = _registered()
+    people = _by_key(
+        Registration.objects.filter(event_id__in=ids)
+        .values("event_id")
+        .annotate(
+            n_registrations=Count("pk", filter=registered),
+            n_attended=Count("pk", filter=Q(attended=True)),
+            n_questions=Count("pk", filter=registered & ~Q(question="")),
+            n_ratings=Count("feedback"),
+            score=Avg("feedback__rating"),
+        )
+        .order_by(),
+        "event_id",
+    )
+    reached: dict[int, set[int]] = {pk: set() for pk in ids}
+    attendees = Registration.objects.filter(event_id__in=ids, attended=True, community__isnull=False)
+    audience = OutreachEvent.audience_communities.through.objects.filter(outreachevent_id__in=ids)
+    for event, community in [
+        *attendees.order_by().values_list("event_id", "community_id").distinct(),
+        *audience.values_list("outreachevent_id", "community_id"),
+    ]:
+        reached[event].add(community)
+    regions = dict(
+        Community.objects.filter(pk__in={pk for found in reached.values() for pk in found}).values_list(
+            "pk", "region_id"
+        )
+    )
+    rows = []
+    for webinar in webinars:
+        pk = webinar["pk"]
+        counts = people[pk]  # a webinar has registrations
+        rows.append(
+            {
+                "id": pk,
+                "title": webinar["title"],
+                "date": webinar["date"].isoformat(),
+                "kind": webinar["kind"],
+                "series": webinar["series__title"],
+                "part": webinar["part"],
+                "parts": webinar["series__parts"],
+                "registrations": counts["n_registrations"],
+                "attended": counts["n_attended"],
+                "attendance_rate": _rate(counts["n_attended"], counts["n_registrations"]),
+                "questions": counts["n_questions"],
+                "communities_reached": len(reached[pk]),
+                "oblasts_reached": len({regions[community] for community in reached[pk]}),
+                "feedback_score": _round_score(counts["score"]),
+                "feedback_count": counts["n_ratings"],
+            }
+        )
+    return rows
 
 
 def _incident_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
@@ -504,7 +638,7 @@ def _engagement_figures(communities: ScopedCommunities, start: date | None, end:
 def _per_community_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
     """One row per community in scope (zeros included), computed with one grouped query each for
     events, incidents, media and negotiators."""
-    event_window = _date_window("events__date", start, end) & _in_programme("events__")
+    event_window = _date_window("events__date", start, end) & _held("events__") & _in_programme("events__")
     incident_window = _moment_window("incidents__occurred_at", start, end) & _in_programme("incidents__")
     closed_window = _moment_window("incidents__closed_at", start, end) & _in_programme("incidents__")
 
@@ -557,6 +691,7 @@ def _snapshot(
         "negotiators": _negotiator_figures(communities, start, end),
         "training": _training_figures(communities, start, end, programme_wide, module_codes),
         "events": _event_figures(communities, start, end),
+        "webinars": _webinar_figures(communities, start, end),
         "incidents": _incident_figures(communities, start, end),
         "media": _media_figures(communities, start, end, programme_wide),
         "engagements": _engagement_figures(communities, start, end),
@@ -743,7 +878,10 @@ def _negotiator_activity(communities: ScopedCommunities, period: Period) -> dict
     Organising = OutreachEvent.organisers.through
     events = _by_key(
         Organising.objects.filter(
-            _in_programme("outreachevent__"), negotiator__in=negotiators, outreachevent__date__lte=period.end
+            _in_programme("outreachevent__"),
+            _held("outreachevent__"),
+            negotiator__in=negotiators,
+            outreachevent__date__lte=period.end,
         )
         .values("negotiator_id")
         .annotate(
@@ -788,7 +926,7 @@ def _earliest_record(communities: ScopedCommunities, programme_wide: bool) -> da
     dates = [
         Partnership.objects.filter(community__in=communities).aggregate(d=Min("joined_on"))["d"],
         Negotiator.objects.filter(community__in=communities).aggregate(d=Min("joined_on"))["d"],
-        OutreachEvent.objects.filter(_in_programme(), community__in=communities).aggregate(d=Min("date"))["d"],
+        OutreachEvent.objects.filter(_held(), _in_programme(), community__in=communities).aggregate(d=Min("date"))["d"],
     ]
     first_incident = Incident.objects.filter(_in_programme(), community__in=communities).aggregate(
         d=Min("occurred_at")
@@ -862,6 +1000,9 @@ def compute_indicators(
                      vulnerable: F}, "communities_reached", "with_police", "participants_with_police",
                      "with_local_government", "with_ngos",
                      "by_kind": {kind: {"events": F, "participants": F}}, "by_topic": {topic: F}},
+          "webinars": {"events", "registrations", "attended", "attendance_rate", "unique_participants",
+                       "communities_reached", "oblasts_reached", "attendees_by_role": {role: F},
+                       "questions", "materials_sent", "feedback_score", "feedback_count"},
           "incidents": {"reported", "by_category": {category: F}, "by_severity": {"1".."4": F},
                         "by_status_now": {status: F}, "by_category_status_now": {category: {status: F}},
                         "police_involved", "police_community", "closed", "resolved", "referred",
@@ -886,6 +1027,9 @@ def compute_indicators(
                               "negotiators": [{"number", "cohort", "status", "is_active",
                                                "events_organised", "events_organised_to_date",
                                                "incidents_in_charge", "incidents_in_charge_to_date"}]}],
+          "webinar_rows": [{"id", "title", "date", "kind", "series", "part", "parts", "registrations",
+                            "attended", "attendance_rate", "questions", "communities_reached",
+                            "oblasts_reached", "feedback_score", "feedback_count"}],
         }
 
     where every ``F`` is ``{"current", "previous", "change", "to_date"}`` (the period, the previous
@@ -893,6 +1037,9 @@ def compute_indicators(
     stock figures such as ``registered_at_end`` are the same in ``current`` and ``to_date``) and
     every ``S`` is a score ``{"current", "previous", "change", "baseline", "change_since_baseline"}``.
     Rates are fractions (0..1), medians days, scores 1..5; a figure without data is ``None``.
+    Only held events count (``status`` held): planned, postponed and cancelled ones never do.
+    ``webinars`` are the held events that took registrations: counts only, never a registrant;
+    ``webinar_rows`` lists them for the period (plain values, not ``F``).
     """
     if programme is not None:
         communities = communities.filter(
@@ -953,6 +1100,7 @@ def _compute(
         "police": police,
         "assessments": assessments,
         "community_rows": community_rows,
+        "webinar_rows": _webinar_rows(communities, period),
     }
     return cast(IndicatorsDocument, document)
 
@@ -960,7 +1108,16 @@ def _compute(
 # --- the same figures as rows, for spreadsheets ---------------------------------------------------
 
 # What is not a figure: the document's own details and the negotiators' list of each community.
-NOT_FIGURES = ("period", "previous_period", "to_date", "scope", "modules", "headline", "community_rows")
+NOT_FIGURES = (
+    "period",
+    "previous_period",
+    "to_date",
+    "scope",
+    "modules",
+    "headline",
+    "community_rows",
+    "webinar_rows",
+)
 ROW_VALUES = ("current", "previous", "change", "to_date", "baseline")
 
 

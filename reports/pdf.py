@@ -31,6 +31,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from communities.models import ASSESSMENT_DIMENSIONS, EngagementMode, LeaveReason, SafetyAssessment, Topic
+from events.models import AudienceRole
 from incidents.models import Agency, IncidentCategory, IncidentStatus, Severity
 from negotiators.models import Cohort, EventKind, Medium, NegotiatorStatus, OutreachEvent
 from reports import charts
@@ -48,6 +49,8 @@ from reports.figures import (
     ReportDetails,
     ReportDocument,
     Score,
+    WebinarRow,
+    Webinars,
 )
 from reports.indicators import MOMENTS, PARTICIPANT_BREAKDOWN
 from reports.models import ReportKind, ReportScope
@@ -195,6 +198,7 @@ def labels() -> Names:
         "mode": _choices(EngagementMode),
         "cohort": _choices(Cohort),
         "negotiator_status": _choices(NegotiatorStatus),
+        "audience_role": _choices(AudienceRole),
         "level": _choices(ModuleLevel),
         "dimension": {
             **{dimension: _field_label(SafetyAssessment, dimension) for dimension in ASSESSMENT_DIMENSIONS},
@@ -533,6 +537,58 @@ def _outreach(events: Events, names: Names) -> Context:
     }
 
 
+def _webinar_title(row: WebinarRow) -> str:
+    if row["series"] and row["part"]:
+        return _("%(title)s (%(series)s, part %(part)d of %(parts)d)") % {
+            "title": row["title"],
+            "series": row["series"],
+            "part": row["part"],
+            "parts": row["parts"] or row["part"],
+        }
+    return row["title"]
+
+
+def _webinars(webinars: Webinars, rows: list[WebinarRow], names: Names) -> Context:
+    """The events chapter's section on webinars (held events that took registrations): the
+    figures, attendees by role, and a line per webinar of the period. Counts only."""
+    roles = webinars["attendees_by_role"]
+    return {
+        "webinars": [
+            figure_row(_("Webinars and events with registration"), webinars["events"]),
+            figure_row(_("Registrations"), webinars["registrations"]),
+            figure_row(_("Attended"), webinars["attended"]),
+            figure_row(_("Attendance rate"), webinars["attendance_rate"], "rate"),
+            figure_row(_("Unique participants"), webinars["unique_participants"]),
+            figure_row(_("Communities reached"), webinars["communities_reached"]),
+            figure_row(_("Oblasts and regions reached"), webinars["oblasts_reached"]),
+            figure_row(_("Questions to the speakers"), webinars["questions"]),
+            figure_row(_("Materials sent"), webinars["materials_sent"]),
+            figure_row(_("Feedback score (1 to 5)"), webinars["feedback_score"], "score"),
+            figure_row(_("Feedback given"), webinars["feedback_count"]),
+        ],
+        "webinar_roles": _nonzero(_breakdown_rows(roles, names["audience_role"]), roles),
+        "webinar_rows": [
+            {
+                "title": _webinar_title(row),
+                "date": fmt_date(row["date"]),
+                "registrations": fmt_number(row["registrations"]),
+                "attended": fmt_number(row["attended"]),
+                "rate": fmt_percent(row["attendance_rate"]),
+                "communities": fmt_number(row["communities_reached"]),
+                "oblasts": fmt_number(row["oblasts_reached"]),
+                "feedback": (
+                    _("%(score)s (%(count)s)")
+                    % {"score": fmt_number(row["feedback_score"], 2), "count": fmt_number(row["feedback_count"])}
+                    if row["feedback_count"]
+                    else "–"
+                ),
+            }
+            for row in rows
+        ],
+        "has_webinars": bool(rows) or any(webinars["events"][moment] for moment in ("current", "previous", "to_date")),
+    }
+
+
 def _incidents(incidents: Incidents, names: Names) -> Context:
     """The chapter "Safety incidents"."""
     status_keys = list(IncidentStatus.values)
@@ -693,6 +749,7 @@ def build_context(document: ReportDocument, *, community_pages_limit: int | None
         _communities(data, names),
         _training(data, names),
         _outreach(data["events"], names),
+        _webinars(data["webinars"], data["webinar_rows"], names),
         _incidents(data["incidents"], names),
         _assessments(data, names),
         _police(data["police"], names),

@@ -54,6 +54,7 @@ SECTION_LABELS = {
     "negotiators": _("Negotiators"),
     "training": _("The School"),
     "events": _("Outreach events"),
+    "webinars": _("Webinars and other events with registration"),
     "incidents": _("Incidents"),
     "media": _("Media mentions"),
     "engagements": _("Municipal engagements"),

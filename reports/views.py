@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.capabilities import Capability
 from access.viewer import Viewer, request_viewer
 from api.renderers import XlsxRenderer
+from negotiators.models import EventStatus
 from programmes.models import IndicatorSource, Programme, period_outside_message
 from programmes.selectors import visible_programmes
 from reports import services
@@ -147,6 +148,7 @@ SECTION_CHANGELISTS = {
     # The figure's section -> the admin list of the records behind it, and their date field.
     "events": ("admin:negotiators_outreachevent_changelist", "date"),
     "police": ("admin:negotiators_outreachevent_changelist", "date"),
+    "webinars": ("admin:negotiators_outreachevent_changelist", "date"),
     "media": ("admin:negotiators_mediamention_changelist", "published_on"),
     "incidents": ("admin:incidents_incident_changelist", "occurred_at"),
     "training": ("admin:training_trainingsession_changelist", "starts_on"),
@@ -155,7 +157,9 @@ SECTION_CHANGELISTS = {
     "assessments": ("admin:communities_safetyassessment_changelist", "assessed_on"),
 }
 # The sections whose records are attributed to a programme (negotiators are not).
-ATTRIBUTED_SECTIONS = {"events", "police", "media", "incidents", "training", "engagements", "assessments"}
+# The sections that count held events only (as the figures do).
+HELD_SECTIONS = {"events", "police", "webinars"}
+ATTRIBUTED_SECTIONS = {"events", "webinars", "police", "media", "incidents", "training", "engagements", "assessments"}
 
 
 def records_link(row: IndicatorResult, programme: Programme) -> str:
@@ -175,6 +179,8 @@ def records_link(row: IndicatorResult, programme: Programme) -> str:
     query = {f"{field}__gte": period.start.isoformat(), f"{field}__lte": period.end.isoformat()}
     if section in ATTRIBUTED_SECTIONS:
         query["programme__id__exact"] = str(programme.pk)
+    if section in HELD_SECTIONS:
+        query["status__exact"] = EventStatus.HELD.value
     return f"{reverse(name)}?{urlencode(query)}"
 
 

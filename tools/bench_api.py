@@ -290,6 +290,15 @@ class Benchmark:
                     "created_by": None,
                     "created_at": now,
                     "updated_at": now,
+                    "status": "held",
+                    "format": "in_person",
+                    "time_zone": "",
+                    "meeting_link": "",
+                    "stream_link": "",
+                    "languages": [],
+                    "interpretation": False,
+                    "agenda": "",
+                    "registration_open": False,
                 }
             )
             organisers.append(negotiators[community_id][: rng.randint(1, 2)])

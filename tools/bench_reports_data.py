@@ -76,11 +76,11 @@ def national_statements(*, communities: int, incidents: int, events: int, region
                    CASE WHEN id % 20 = 0 THEN 'elections' ELSE '' END, ''
             FROM {t["community"]}""",
         f"""INSERT INTO {t["programme"]} (created_at, updated_at, code, name, name_en, implementing_organisation,
-                starts_on, ends_on, countries, currency, budget, status)
+                starts_on, ends_on, countries, currency, budget, status, on_track_from, at_risk_from)
             VALUES (now(), now(), 'NAT-A', 'Національна програма', 'National programme', 'ГО', date '2023-01-01',
-                    date '2026-12-31', '["UA"]', 'UAH', 1000000, 'active'),
+                    date '2026-12-31', '["UA"]', 'UAH', 1000000, 'active', 90, 60),
                    (now(), now(), 'NAT-B', 'Програма безпеки громад', 'Community safety programme', 'ГО',
-                    date '2024-01-01', date '2026-12-31', '["UA"]', 'UAH', 500000, 'active')""",
+                    date '2024-01-01', date '2026-12-31', '["UA"]', 'UAH', 500000, 'active', 90, 60)""",
         f"""INSERT INTO {t["participation"]} (created_at, updated_at, programme_id, community_id, joined_on)
             SELECT now(), now(), p.id, c.id, p.starts_on FROM {t["community"]} c
             JOIN {t["programme"]} p ON p.code = 'NAT-A' OR (p.code = 'NAT-B' AND c.id % 3 = 0)""",
@@ -125,7 +125,8 @@ def national_statements(*, communities: int, incidents: int, events: int, region
         f"""INSERT INTO {t["event"]} (created_at, updated_at, community_id, kind, title, date, place, topic,
                 participants_total, participants_women, participants_men, participants_youth, participants_idps,
                 participants_veterans, participants_vulnerable, police_present, local_government_present,
-                ngos_present, summary, internal_notes, programme_id)
+                ngos_present, summary, internal_notes, programme_id, status, format, time_zone, meeting_link,
+                stream_link, languages, interpretation, agenda, registration_open)
             SELECT now(), now(), c.ids[1 + g % array_length(c.ids, 1)],
                    (ARRAY['information_session','round_table','public_meeting','forum','press_conference',
                           'training','webinar','advocacy_action'])[1 + g % 8],
@@ -134,7 +135,8 @@ def national_statements(*, communities: int, incidents: int, events: int, region
                           'road_fire_safety','idp_integration','veterans'])[1 + g % 7],
                    total, total * 55 / 100, total - total * 55 / 100, total / 5, total / 10, total / 20,
                    total / 20, random() < 0.4, random() < 0.5, random() < 0.2, '', '',
-                   {programme_of("c.ids[1 + g % array_length(c.ids, 1)]")}
+                   {programme_of("c.ids[1 + g % array_length(c.ids, 1)]")},
+                   'held', 'in_person', '', '', '', '[]', false, '', false
             FROM (SELECT g, 3 + floor(random() * 15)::int AS total FROM generate_series(1, {events}) g) e,
                  {ids} c""",
         f"""INSERT INTO {t["organisers"]} (outreachevent_id, negotiator_id)

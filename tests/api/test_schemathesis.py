@@ -66,8 +66,23 @@ ID_FIELDS = {
 # programme_records): most generated ones are refused for one of these rules.
 MOMENTS = {
     "date": "2025-06-02",
+    "starts_at": "2025-06-02T10:00:00+03:00",
     "occurred_at": "2025-06-02T10:00:00+03:00",
     "performed_at": "2025-06-02T10:00:00+03:00",
+}
+# A new event's life-cycle fields as those of a plain held event: the rules between them (a
+# planned event not over, a link for an online one, a slug to open registration) refuse almost
+# every generated combination.
+HELD_EVENT = {
+    "status": "held",
+    "format": "in_person",
+    "time_zone": "",
+    "meeting_link": "",
+    "stream_link": "",
+    "registration_open": False,
+    "series": None,
+    "part": None,
+    "audience_communities": [],
 }
 
 
@@ -80,6 +95,8 @@ def aim(case, records: dict) -> None:
     for values in (case.body, case.query):
         if isinstance(values, dict):
             _aim_values(values, records, writing=case.method.upper() == "POST")
+    if prefix == "events" and case.method.upper() == "POST" and isinstance(case.body, dict):
+        case.body.update({name: value for name, value in HELD_EVENT.items() if name in case.body})
     if prefix == "results" and isinstance(case.query, dict) and case.query.get("period") is not None:
         case.query["period"] = "2025"  # within the programme's dates
 

@@ -9,11 +9,13 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from communities.models import PartnerOrganisation, Partnership
 from config.api_urls import COLLECTIONS
+from events.models import AudienceRole, ConsentText, Feedback, Registration
 from incidents.models import IncidentParty
 from incidents.services import incident_report
 from negotiators.models import NegotiatorContact, OutreachEvent
@@ -48,6 +50,8 @@ FORBIDDEN_EVERYWHERE = {
 FORBIDDEN_IN = {
     "incidents": {"description", "latitude", "longitude"},
     "incidents/actions": {"description"},
+    # The meeting link goes to registrants only; registrants never leave the portal.
+    "events": {"meeting_link", "registrations", "question", "accessibility_needs"},
     # The NGO's finances: the budget, the tranches and what each donor gives.
     "programmes": {"budget", "tranches", "amount"},
 }
@@ -75,6 +79,26 @@ def secrets_in_the_demo(demo_programme):
     event = OutreachEvent.objects.filter(community__in=partner.communities.all()).order_by("pk").first()
     event.internal_notes = "СЕКРЕТ-внутрішня нотатка події"
     event.save()
+    # A webinar of the partner's community: its meeting link and its registrants never come out,
+    # only their counts (indicators/).
+    event.meeting_link = "https://meet.example.org/СЕКРЕТ-кімната"
+    event.audience_communities.add(home)
+    event.save()
+    consent = ConsentText.objects.create(version=99, language="uk", text="Згода")
+    registration = Registration.objects.create(
+        event=event,
+        full_name="Ковальчук Оксана Зареєстрована",
+        email="registrant.private@example.org",
+        organisation="СЕКРЕТ-організація",
+        role=AudienceRole.POLICE,
+        community=home,
+        question="СЕКРЕТ-питання доповідачам",
+        accessibility_needs="СЕКРЕТ-потреби",
+        consent=consent,
+        consented_at=timezone.now(),
+        attended=True,
+    )
+    Feedback.objects.create(registration=registration, rating=5, comment="СЕКРЕТ-відгук")
     TrainingSession.objects.update(trainers="СЕКРЕТ-тренерка Яремчук Ольга", notes="СЕКРЕТ-нотатки сесії")
     Partnership.objects.filter(community=home).update(note="СЕКРЕТ-примітка партнерства")
     for index, contact in enumerate(NegotiatorContact.objects.order_by("pk")):
@@ -89,6 +113,7 @@ def secrets_in_the_demo(demo_programme):
         values |= {contact.full_name, contact.phone, contact.email} - {""}
     for party in IncidentParty.objects.all():
         values |= {party.full_name, party.phone} - {""}
+    values |= {registration.full_name, registration.email, registration.email_token}
     return partner, values
 
 

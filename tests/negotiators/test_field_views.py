@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from access.roles import Role
 from api.models import IdempotencyKey
-from negotiators.models import OutreachEvent
+from negotiators.models import EventStatus, OutreachEvent
 from tests.accounts.support import verified_login
 from tests.communities.factories import UserFactory
 from tests.negotiators.factories import NegotiatorFactory, OutreachEventFactory
@@ -287,3 +287,14 @@ def test_a_negotiator_without_an_active_record_is_told_to_ask_staff(english, com
     verified_login(english, user)
     assert english.get(reverse("field:event_new")).status_code == 403
     assert "not linked to a community" in english.get(reverse("field:home")).content.decode()
+
+
+def test_the_field_app_logs_held_events_and_refuses_a_future_date_with_the_reason(negotiator_client, community):
+    negotiator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = negotiator_client.post(reverse("field:event_new"), event_data(community, date=tomorrow))
+    assert response.context["form"].errors["date"] == [
+        "A held event cannot be in the future: plan it, or log it once it has taken place."
+    ]
+    negotiator_client.post(reverse("field:event_new"), event_data(community))
+    assert OutreachEvent.objects.get().status == EventStatus.HELD
