@@ -97,6 +97,8 @@ def aim(case, records: dict) -> None:
             _aim_values(values, records, writing=case.method.upper() == "POST")
     if prefix == "events" and case.method.upper() == "POST" and isinstance(case.body, dict):
         case.body.update({name: value for name, value in HELD_EVENT.items() if name in case.body})
+        if case.body.get("date") is None and case.body.get("starts_at") is None:
+            case.body["date"] = MOMENTS["date"]  # one of the two is required
     if prefix == "results" and isinstance(case.query, dict) and case.query.get("period") is not None:
         case.query["period"] = "2025"  # within the programme's dates
 

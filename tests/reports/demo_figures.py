@@ -20,7 +20,7 @@ START, END = date(2025, 1, 1), date(2025, 12, 31)
 
 
 def demo_figures() -> dict:
-    events = list(OutreachEvent.objects.all())
+    events = list(OutreachEvent.objects.filter(status="held"))
     incidents = [incident.occurred_at.astimezone(KYIV) for incident in Incident.objects.all()]
     categories = {
         year: Counter(

@@ -28,8 +28,10 @@ def test_demo_programme_results_as_the_issue_expects(figures):
     assert figures["communities_active"] == 25
     assert figures["negotiators"] == 50
     assert figures["modules_to_date"] == 6
-    assert figures["events_to_date"] == 202
-    assert figures["participants_to_date"] == 1539
+    # Seed 000's 202 events with 1,539 participants, and seed 002's two-part webinar of 2023
+    # (121 and 94 attendees).
+    assert figures["events_to_date"] == 204
+    assert figures["participants_to_date"] == 1539 + 121 + 94
     assert figures["reach_to_date"] == 10_000_000
 
 
@@ -38,8 +40,8 @@ def test_indicators_agree_with_the_rows(indicators, figures):
     assert headline["communities_active"]["current"] == figures["communities_active"]
     assert headline["negotiators"]["current"] == figures["negotiators"]
     assert headline["modules_delivered"]["to_date"] == figures["modules_to_date"]
-    assert (headline["events"]["current"], headline["events"]["to_date"]) == (figures["events"], 202)
-    assert (headline["participants"]["current"], headline["participants"]["to_date"]) == (figures["participants"], 1539)
+    assert (headline["events"]["current"], headline["events"]["to_date"]) == (figures["events"], 204)
+    assert (headline["participants"]["current"], headline["participants"]["to_date"]) == (figures["participants"], 1539 + 121 + 94)
     assert headline["participants"]["previous"] == figures["participants_2024"]
     assert headline["incidents_reported"]["to_date"] == figures["incidents_to_date"]
     assert headline["media_reach"]["to_date"] == figures["reach_to_date"]
