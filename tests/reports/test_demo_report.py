@@ -41,7 +41,10 @@ def test_indicators_agree_with_the_rows(indicators, figures):
     assert headline["negotiators"]["current"] == figures["negotiators"]
     assert headline["modules_delivered"]["to_date"] == figures["modules_to_date"]
     assert (headline["events"]["current"], headline["events"]["to_date"]) == (figures["events"], 204)
-    assert (headline["participants"]["current"], headline["participants"]["to_date"]) == (figures["participants"], 1539 + 121 + 94)
+    assert (headline["participants"]["current"], headline["participants"]["to_date"]) == (
+        figures["participants"],
+        1539 + 121 + 94,
+    )
     assert headline["participants"]["previous"] == figures["participants_2024"]
     assert headline["incidents_reported"]["to_date"] == figures["incidents_to_date"]
     assert headline["media_reach"]["to_date"] == figures["reach_to_date"]
