@@ -150,10 +150,10 @@ class EventStatus(models.TextChoices):
     """The life cycle: planned, then held, cancelled or postponed (a postponed event gets a new
     date and is planned again). Only held events count in the figures."""
 
-    PLANNED = "planned", _("Planned")
-    HELD = "held", _("Held")
-    CANCELLED = "cancelled", _("Cancelled")
-    POSTPONED = "postponed", _("Postponed")
+    PLANNED = "planned", pgettext_lazy("event status", "Planned")
+    HELD = "held", pgettext_lazy("event status", "Held")
+    CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
+    POSTPONED = "postponed", pgettext_lazy("event status", "Postponed")
 
 
 # Where each status may go next; a held event may still be corrected (its figures), not re-planned.
