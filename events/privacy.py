@@ -1,4 +1,8 @@
-"""The personal data of registrants, registered with ``privacy`` (from ``EventsConfig.ready``).
+"""The personal data of registrants and of speakers, registered with ``privacy`` (from
+``EventsConfig.ready``).
+
+A speaker (``Person``: a speaker, moderator or official) is anonymised on request: the name goes
+from past and future event pages, the contacts are emptied; their parts in events stay.
 
 A registrant is a person: anonymised on request (by staff, or by the registrant from the link in
 their confirmation), exported for subject access. The registration row stays, with its role,
@@ -28,6 +32,35 @@ from privacy.registry import (
 )
 
 REGISTRANT = "registrant"
+SPEAKER = "speaker"
+
+
+def find_speaker(pk: int) -> Model | None:
+    from events.models import Person
+
+    return Person.objects.filter(pk=pk).first()
+
+
+def _speaker_values(person: Any) -> list[str]:
+    return [person.full_name, person.email, person.phone]
+
+
+def _speaker_anonymise(person: Any, marker: str, actor: Actor) -> None:
+    person.full_name = marker
+    person.email = ""
+    person.phone = ""
+    person.position = ""
+    person.save()
+
+
+def _speaker_export(person: Any) -> dict[str, Any]:
+    parts = person.contributions.select_related("event").order_by("event__date", "pk")
+    return {
+        "events": [
+            {"id": part.event_id, "title": part.event.title, "date": part.event.date.isoformat(), "role": part.role}
+            for part in parts
+        ]
+    }
 
 
 def find_registrant(pk: int) -> Model | None:
@@ -102,6 +135,19 @@ def register() -> None:
             export=_registrant_export,
             personal_fields=("full_name", "email", "organisation", "question", "accessibility_needs"),
             admin_url=lambda registration: reverse("admin:events_registration_change", args=[registration.pk]),
+        )
+    )
+    register_person_kind(
+        PersonKind(
+            name=SPEAKER,
+            label=_("Speaker or official"),
+            model="events.Person",
+            find=find_speaker,
+            identifying_values=_speaker_values,
+            anonymise=_speaker_anonymise,
+            export=_speaker_export,
+            personal_fields=("full_name", "email", "phone", "position"),
+            admin_url=lambda person: reverse("admin:events_person_change", args=[person.pk]),
         )
     )
     # Where a registrant may have typed someone's name: erasing that person scrubs it here too.

@@ -4,12 +4,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from reports.demo import seed_demo
+from reports.demo_events import PLANNED_SLUG
 
 
 class Command(BaseCommand):
     help = (
         "Build the demo programme (25 communities in Khmelnytskyi oblast, 50 negotiators, training, "
-        "events, incidents, assessments, media, a Czech municipality) and the demo logins. "
+        "events, incidents, assessments, media, a Czech municipality, seed 002's webinars) and the demo "
+        "logins. "
         "Deterministic and idempotent: running it again changes nothing."
     )
 
@@ -38,4 +40,8 @@ class Command(BaseCommand):
                     "Staff, the manager and the data protection officer set up a second factor (an "
                     "authenticator app on a phone) at their first login."
                 )
+            )
+            self.stdout.write(
+                _("A webinar open for registration, without logging in: %(url)s")
+                % {"url": f"{settings.PUBLIC_URL.rstrip('/')}/e/{PLANNED_SLUG}/"}
             )
