@@ -284,6 +284,8 @@ class IncidentAdmin(ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDa
         if refused:
             self.message_user(request, _("Not assigned: %(cases)s") % {"cases": "; ".join(refused)}, messages.ERROR)
 
+    export_personal_prefetch = ("parties",)
+
     def export_personal_columns(self, request):
         def parties(incident):
             return "; ".join(

@@ -218,20 +218,15 @@ def target_for(indicator: Indicator, period: Period) -> float | None:
     """The programme-wide target of the period; for a year without one, the sum of its
     half-years' targets (if any)."""
     targets = {t.period: t.value for t in indicator.targets.all() if t.region_id is None and t.partner_id is None}
-    if period.code in targets:
-        return float(targets[period.code])
-    if period.is_annual:
-        halves = [targets[code] for code in (f"{period.year}-H1", f"{period.year}-H2") if code in targets]
-        if halves:
-            return float(sum(halves))
-    return None
+    return _float(_in_period(targets, period))
 
 
 def _approved(indicator: Indicator) -> dict[str, Decimal]:
     return {value.period: value.value for value in indicator.reported_values.all() if value.approved_at is not None}
 
 
-def _reported_in(values: dict[str, Decimal], period: Period) -> Decimal | None:
+def _in_period(values: dict[str, Decimal], period: Period) -> Decimal | None:
+    """The value given for ``period``; for a year without one, the sum of its half-years' (if any)."""
     if period.code in values:
         return values[period.code]
     if period.is_annual:
@@ -245,14 +240,14 @@ def reported_actual(indicator: Indicator, period: Period) -> tuple[float | None,
     """The approved value of the period (a year without its own: the sum of its halves) and the
     cumulative value from the first reported year to the period's end."""
     values = _approved(indicator)
-    actual = _reported_in(values, period)
+    actual = _in_period(values, period)
     years = sorted({int(code[:4]) for code in values if int(code[:4]) <= period.year})
     total: Decimal | None = None
     for year in years:
         if year < period.year or period.is_annual:
-            part = _reported_in(values, Period(year))
+            part = _in_period(values, Period(year))
         else:  # the period's own year, up to the half-year asked for
-            part = values.get(f"{year}-H1") if period.half == 1 else _reported_in(values, Period(year))
+            part = values.get(f"{year}-H1") if period.half == 1 else _in_period(values, Period(year))
         if part is not None:
             total = part if total is None else total + part
     return _float(actual), _float(total)

@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin import helpers
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -155,6 +157,21 @@ def test_parties_are_exported_only_to_those_who_read_personal_data_and_logged(
         staff_user,
         str(incident.parties.get().pk),
     )
+
+
+def test_the_parties_of_many_incidents_are_read_in_one_query(client, staff_user, community):
+    def queries_to_export(count):
+        incidents = [
+            report(staff_user, community, title=f"Спір {n}", parties=[{"role": "affected", "full_name": f"Особа {n}"}])
+            for n in range(count)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            _header, *rows = csv_rows(act(client, INCIDENTS, "export_csv", incidents))
+        assert len(rows) == count
+        return len(captured)
+
+    verified_login(client, staff_user)
+    assert queries_to_export(6) == queries_to_export(2)
 
 
 def test_negotiator_export_names_them_only_for_readers_and_logs_it(client, staff_user, manager_user, community):
