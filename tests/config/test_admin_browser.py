@@ -6,22 +6,22 @@ critical or serious violation on the pages staff use.
 Screenshots land in test-artifacts/screenshots/ (ignored by git).
 """
 
-import os
 import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from access.roles import Role
 from communities.services import partnership_start
 from incidents.services import incident_report, incident_transition
 from tests.accounts.support import second_factor_of, totp_code
+from tests.browser_support import launched_chromium
 from tests.communities.factories import CommunityFactory, UserFactory
 from tests.negotiators.factories import NegotiatorFactory, OutreachEventFactory
-from tools import axe, chromium
+from tools import axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,20 +32,8 @@ LAPTOP = {"width": 1366, "height": 768}
 
 @pytest.fixture(scope="module")
 def browser():
-    if not chromium.installed():
-        pytest.fail(f"{chromium.CHROMIUM_PATH} is missing: apt-get install chromium (make test does it)")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(**chromium.launch_options())
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with launched_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

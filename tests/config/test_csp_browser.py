@@ -2,15 +2,15 @@
 login, the field app and the API docs, uses what runs scripts there, and reports no CSP violation
 (neither a ``securitypolicyviolation`` event nor a console message)."""
 
-import os
 import re
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from access.roles import Role
 from reports.models import MonitoringReport
 from tests.accounts.support import second_factor_of, totp_code
+from tests.browser_support import launched_chromium
 from tests.communities.factories import UserFactory
 from tests.negotiators.factories import NegotiatorFactory
 from tools import chromium
@@ -30,20 +30,8 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 @pytest.fixture(scope="module")
 def browser():
-    if not chromium.installed():
-        pytest.fail(f"{chromium.CHROMIUM_PATH} is missing: apt-get install chromium (make test does it)")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(**chromium.launch_options(chromium.LOCALHOST_RULE))
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with launched_chromium(chromium.LOCALHOST_RULE) as browser:
+        yield browser
 
 
 class Watched:

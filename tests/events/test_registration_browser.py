@@ -6,7 +6,6 @@ critical or serious violation.
 Screenshots land in test-artifacts/screenshots/ (ignored by git).
 """
 
-import os
 import re
 import time
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from events.models import ConsentText, Registration, RegistrationStatus
+from tests.browser_support import launched_chromium
 from tests.communities.factories import CommunityFactory
 from tests.events.registration_support import MEETING_LINK, planned_webinar
 from tools import axe, chromium
@@ -27,22 +27,8 @@ HUMAN_SECONDS = 3.2
 
 @pytest.fixture(scope="module")
 def browser():
-    if not chromium.installed():
-        pytest.fail(f"{chromium.CHROMIUM_PATH} is missing: apt-get install chromium (make test does it)")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(**chromium.launch_options())
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with launched_chromium() as browser:
+        yield browser
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

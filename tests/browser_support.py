@@ -1,0 +1,32 @@
+"""A Chromium for the browser tests outside the field app (which has pytest-playwright's own)."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from tools import chromium
+
+
+@contextmanager
+def launched_chromium(*extra_args: str) -> Iterator[Browser]:
+    """Debian's Chromium, launched with the shared settings (``tools.chromium``) and ``extra_args``.
+
+    Playwright's sync API runs an event loop in the test's thread, so Django's guard against
+    database queries from async code is lifted while the browser is open."""
+    if not chromium.installed():
+        pytest.fail(f"{chromium.CHROMIUM_PATH} is missing: apt-get install chromium (make test does it)")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(**chromium.launch_options(*extra_args))
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
