@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from communities.models import Community, CommunityKind, Country, Region, Topic
+from events.consent import ensure_consent_text
 from events.models import (
     AudienceRole,
     ConsentText,
@@ -455,6 +456,7 @@ class DemoWebinars:
 
 
 def _consent() -> ConsentText:
+    ensure_consent_text()
     consent = ConsentText.current("uk")
     if consent is None:
         raise RuntimeError("No consent text: run the migrations first.")
