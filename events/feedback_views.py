@@ -1,5 +1,5 @@
 """The pages a registrant reaches from the materials e-mail, without logging in: the token in the
-address (``events.mailing.registrant_token``) names their registration."""
+address (``events.tokens.feedback_token``) names their registration."""
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse

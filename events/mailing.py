@@ -17,7 +17,6 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.dispatch import receiver
@@ -32,6 +31,7 @@ from events.models import (
     Registration,
     RegistrationStatus,
 )
+from events.tokens import feedback_token, read_feedback_token
 from mail.sending import attachments_limit, send
 from mail.signals import message_failed, message_sent
 from negotiators.models import OutreachEvent
@@ -40,27 +40,14 @@ from programmes.models import Document
 logger = logging.getLogger(__name__)
 
 TRACKING_PREFIX = "events.delivery:"
-TOKEN_SALT = "events.registrant"
-# A feedback or material link stays valid for half a year.
-TOKEN_MAX_AGE = 183 * 24 * 3600
-
-
-def registrant_token(registration: Registration) -> str:
-    """A signed token naming ``registration`` (for its feedback form and its materials)."""
-    return signing.dumps({"r": registration.pk, "e": registration.event_id}, salt=TOKEN_SALT)
 
 
 def registration_of_token(token: str, slug: str) -> Registration | None:
-    """The registration a token names, if the token is genuine, recent and of the event ``slug``."""
-    try:
-        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("r"), int) or not isinstance(data.get("e"), int):
-        return None
-    return (
-        Registration.objects.select_related("event").filter(pk=data["r"], event_id=data["e"], event__slug=slug).first()
-    )
+    """The registration a feedback token names, if the token is genuine, recent and of the event
+    ``slug``."""
+    event = OutreachEvent.objects.filter(slug=slug).first()
+    pk = read_feedback_token(token, event.pk) if event is not None else None
+    return Registration.objects.select_related("event").filter(pk=pk, event=event).first() if pk else None
 
 
 def recipients(event: OutreachEvent, audience: str) -> QuerySet[Registration]:
@@ -132,7 +119,7 @@ def message_parts(delivery: Delivery, base_url: str) -> tuple[dict[str, Any], li
 
     mailing, registration = delivery.mailing, delivery.registration
     event = mailing.event
-    token = registrant_token(registration)
+    token = feedback_token(registration.pk, registration.event_id)
     documents = list(mailing.documents.order_by("title", "pk"))
     files = [document for document in documents if document.file]
     attach = sum(document.size or document.file.size for document in files) <= attachments_limit()

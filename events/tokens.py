@@ -9,15 +9,17 @@ from django.core import signing
 CANCEL_SALT = "events.registration.cancel"
 FEEDBACK_SALT = "events.registration.feedback"
 FORM_SALT = "events.registration.form"
+# A feedback or materials link (in the materials e-mail) stays valid for half a year.
+FEEDBACK_MAX_AGE = 183 * 24 * 3600
 
 
 def _dumps(salt: str, registration_pk: int, event_pk: int) -> str:
     return signing.dumps({"r": registration_pk, "e": event_pk}, salt=salt)
 
 
-def _loads(salt: str, value: str, event_pk: int) -> int | None:
+def _loads(salt: str, value: str, event_pk: int, max_age: int | None = None) -> int | None:
     try:
-        data = signing.loads(value, salt=salt)
+        data = signing.loads(value, salt=salt, max_age=max_age)
     except signing.BadSignature:
         return None
     if not isinstance(data, dict) or data.get("e") != event_pk or not isinstance(data.get("r"), int):
@@ -39,7 +41,8 @@ def feedback_token(registration_pk: int, event_pk: int) -> str:
 
 
 def read_feedback_token(value: str, event_pk: int) -> int | None:
-    return _loads(FEEDBACK_SALT, value, event_pk)
+    """The registration's id, or ``None`` for a token that is forged, too old or for another event."""
+    return _loads(FEEDBACK_SALT, value, event_pk, FEEDBACK_MAX_AGE)
 
 
 def form_stamp(event_pk: int, at: float | None = None) -> str:
