@@ -20,7 +20,14 @@ from events.models import ConsentText, Registration, RegistrationStatus
 from events.privacy import REGISTRANT
 from events.services import RegistrationClosed, cancel, register, request_erasure
 from events.tasks import send_reminders
-from events.tokens import cancel_token, form_stamp, read_cancel_token, read_feedback_token
+from events.tokens import (
+    FEEDBACK_MAX_AGE,
+    cancel_token,
+    feedback_token,
+    form_stamp,
+    read_cancel_token,
+    read_feedback_token,
+)
 from negotiators.models import EventStatus
 from privacy.anonymous import REDACTED, is_anonymised
 from privacy.models import ErasureRecord
@@ -473,3 +480,12 @@ def test_registrants_are_anonymised_a_year_after_the_event(event):
     assert old.email == ""
     assert current.full_name == "Оксана Мельник"
     assert enforce_retention()["event_registrants"] == 0
+
+
+def test_a_feedback_link_lasts_half_a_year(event, monkeypatch):
+    token = feedback_token(7, event.pk)
+    assert read_feedback_token(token, event.pk) == 7
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + FEEDBACK_MAX_AGE + 60)
+    assert read_feedback_token(token, event.pk) is None
+    assert read_cancel_token(cancel_token(7, event.pk), event.pk) == 7  # a cancellation link does not expire
