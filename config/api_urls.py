@@ -14,6 +14,7 @@ from api.views import UnknownApiUrl
 from communities import api as communities_api
 from incidents import api as incidents_api
 from negotiators import api as negotiators_api
+from planning import api as planning_api
 from programmes import api as programmes_api
 from reports import api as reports_api
 from sync.api import ChangeFeed
@@ -37,6 +38,10 @@ COLLECTIONS = [
     ("assessments", communities_api.SafetyAssessmentViewSet, "assessments"),
     ("engagements", communities_api.EngagementViewSet, "engagements"),
     ("media-mentions", negotiators_api.MediaMentionViewSet, "media-mentions"),
+    ("analyses", planning_api.AnalysisViewSet, "analyses"),
+    ("plans", planning_api.PlanViewSet, "plans"),
+    ("initiatives", planning_api.InitiativeViewSet, "initiatives"),
+    ("regulations", planning_api.RegulationViewSet, "regulations"),
     ("indicators", reports_api.IndicatorsViewSet, "indicators"),
     ("results", reports_api.ResultsViewSet, "results"),
     ("reports", reports_api.MonitoringReportViewSet, "reports"),
