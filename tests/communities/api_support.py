@@ -25,6 +25,7 @@ from tests.communities.factories import (
     UserFactory,
 )
 from tests.negotiators.factories import OutreachEventFactory
+from tests.planning.factories import AnalysisFactory, InitiativeFactory, RegulationFactory, RiskFactory, plan_in
 from tests.programmes.factories import agreement_in, campaign_in, deliverable_in, document_in, logframe_in, programme_in
 from tests.reports.factories import done_report
 from tests.training.factories import TrainingModuleFactory, TrainingSessionFactory
@@ -126,6 +127,10 @@ def records_in(community, *, partner, negotiator, actor) -> dict:
     document = document_in(programme, access=DocumentAccess.PARTNERS)
     event = OutreachEventFactory(community=community)
     mention = _media_mention(community)
+    analysis = AnalysisFactory(community=community)
+    RiskFactory(analysis=analysis).incidents.add(incident)
+    plan = plan_in(community, actor=actor, analysis=analysis, document=document)
+    plan.consultation_events.add(event)
     return {
         "regions": community.region,
         "communities": community,
@@ -145,6 +150,10 @@ def records_in(community, *, partner, negotiator, actor) -> dict:
             community=community, partner=partner, mode=EngagementMode.ACUTE, topic=Topic.HOUSING
         ),
         "media-mentions": mention,
+        "analyses": analysis,
+        "plans": plan,
+        "initiatives": InitiativeFactory(community=community),
+        "regulations": RegulationFactory(community=community, document=document),
         "indicators": community,
         # An indicator of the programme's results framework (results/ takes the programme).
         "results": logframe_in(programme)["events"],
