@@ -202,6 +202,25 @@ class Engagements(TypedDict):
     closed_by_topic: dict[str, Count]
 
 
+class Planning(TypedDict):
+    """Safety planning (seed 001); see :func:`reports.indicators.compute_indicators`."""
+
+    analyses: Count
+    communities_with_current_analysis: Count
+    conflict_potential: Measure
+    plans: Count
+    plans_by_status: dict[str, Count]
+    plans_by_kind: dict[str, Count]
+    plans_adopted: Count
+    plans_adopted_by_kind: dict[str, Count]
+    strategies_adopted: Count
+    measures_due: Count
+    measures_implemented: Count
+    measures_implemented_rate: Measure
+    initiatives_started: Count
+    regulations_adopted: Count
+
+
 class Police(TypedDict):
     joint_events: Count
     joint_event_participants: Count
@@ -260,6 +279,29 @@ class NegotiatorActivity(TypedDict):
     incidents_in_charge_to_date: int
 
 
+class CommunityAnalysis(TypedDict):
+    analysed_on: str
+    conflict_potential: int
+    risks: int
+    # Risk counts: rows of likelihood 5 down to 1, columns of impact 1 to 5.
+    matrix: list[list[int]]
+
+
+class CommunityPlan(TypedDict):
+    title: str
+    kind: str
+    status: str
+    adopted_on: str | None
+    decision_number: str
+    measures: int
+    measures_done: int
+
+
+class CommunityPlanning(TypedDict):
+    analysis: CommunityAnalysis | None
+    plans: list[CommunityPlan]
+
+
 class CommunityRow(TypedDict):
     id: int
     name: str
@@ -271,6 +313,7 @@ class CommunityRow(TypedDict):
     figures: CommunityFigures
     assessment: CommunityAssessment | None
     negotiators: list[NegotiatorActivity]
+    planning: CommunityPlanning
 
 
 class IndicatorsDocument(TypedDict):
@@ -288,6 +331,7 @@ class IndicatorsDocument(TypedDict):
     incidents: Incidents
     media: Media
     engagements: Engagements
+    planning: Planning
     police: Police
     assessments: Assessments
     community_rows: list[CommunityRow]

@@ -14,6 +14,7 @@ keys; see :func:`compute_indicators` for its shape.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -62,6 +63,20 @@ from communities.models import (
 from events.models import AudienceRole, Delivery, DeliveryStatus, Registration, RegistrationStatus
 from incidents.models import Agency, Incident, IncidentCategory, IncidentStatus, Severity
 from negotiators.models import EventKind, EventStatus, MediaMention, Medium, Negotiator, OutreachEvent
+from planning.matrix import matrix_counts
+from planning.models import (
+    ADOPTED_STATUSES,
+    Analysis,
+    Initiative,
+    Measure,
+    MeasureStatus,
+    Plan,
+    PlanKind,
+    PlanStatus,
+    PlanStatusChange,
+    Regulation,
+    Risk,
+)
 from programmes.models import Participation, Programme
 from reports.figures import CommunityRow, IndicatorsDocument, Score
 from training.models import Attendance, ModuleLevel, TrainingModule, TrainingSession
@@ -683,6 +698,146 @@ def _per_community_figures(communities: ScopedCommunities, start: date | None, e
     return {str(pk): events[pk] | incidents[pk] | media[pk] | negotiators[pk] for pk in events}
 
 
+# --- safety planning ------------------------------------------------------------------------------
+
+# An analysis is current for a year: a community "has a current analysis" at a moment if one was
+# made in the 365 days up to it.
+ANALYSIS_CURRENT_DAYS = 365
+
+
+def _current_analyses(communities: ScopedCommunities, end: date) -> QuerySet[Analysis]:
+    """Each community's latest analysis made in the :data:`ANALYSIS_CURRENT_DAYS` up to ``end``."""
+    recent = Analysis.objects.filter(
+        _in_programme(),
+        community__in=communities,
+        analysed_on__lte=end,
+        analysed_on__gt=end - timedelta(days=ANALYSIS_CURRENT_DAYS),
+    )
+    latest = recent.filter(community=OuterRef("community")).order_by("-analysed_on", "-pk").values("pk")[:1]
+    return recent.filter(pk=Subquery(latest))
+
+
+def _plans_as_at(communities: ScopedCommunities, end: date) -> QuerySet[Any]:
+    """The plans recorded by the end of ``end`` (their first status logged by then), each
+    annotated with ``status_at_end``: the status of its last logged move by then.
+    (Typed ``QuerySet[Any]``: django-stubs does not see the annotation.)"""
+    logged = PlanStatusChange.objects.filter(_moment_window("at", None, end), plan=OuterRef("pk"))
+    return (
+        Plan.objects.filter(_in_programme(), community__in=communities)
+        .annotate(status_at_end=Subquery(logged.order_by("-at", "-pk").values("to_status")[:1]))
+        .filter(status_at_end__isnull=False)
+    )
+
+
+def _planning_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
+    analyses = Analysis.objects.filter(_in_programme(), community__in=communities)
+    current = _current_analyses(communities, end).aggregate(
+        communities=Count("community", distinct=True), potential=Avg("conflict_potential")
+    )
+    # A few hundred plans at most: their status and kind are counted here rather than grouped by
+    # a subquery's value, which not every database plans well.
+    recorded = list(_plans_as_at(communities, end).order_by().values_list("status_at_end", "kind"))
+    by_status = Counter(status for status, _kind in recorded)
+    by_kind = Counter(kind for _status, kind in recorded)
+    adopted_in_window = _date_window("adopted_on", start, end)
+    adopted = Plan.objects.filter(_in_programme(), adopted_in_window, community__in=communities).aggregate(
+        all=Count("pk"), **{f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in PlanKind.values}
+    )
+    due = Measure.objects.filter(
+        _in_programme("plan__"),
+        _date_window("due_on", start, end),
+        plan__community__in=communities,
+    ).exclude(status=MeasureStatus.DROPPED)
+    measures = due.aggregate(
+        due=Count("pk"), implemented=Count("pk", filter=Q(status=MeasureStatus.DONE, done_on__lte=end))
+    )
+    initiatives = Initiative.objects.filter(_in_programme(), _date_window("started_on", start, end))
+    regulations = Regulation.objects.filter(_in_programme(), _date_window("adopted_on", start, end))
+    potential = current["potential"]
+    return {
+        "analyses": analyses.filter(_date_window("analysed_on", start, end)).count(),
+        "communities_with_current_analysis": current["communities"],
+        "conflict_potential": round(float(potential), 2) if potential is not None else None,
+        "plans": len(recorded),
+        "plans_by_status": {status: by_status.get(status, 0) for status in PlanStatus.values},
+        "plans_by_kind": {kind: by_kind.get(kind, 0) for kind in PlanKind.values},
+        "plans_adopted": adopted["all"],
+        "plans_adopted_by_kind": _keyed(adopted, "kind_", PlanKind.values),
+        "strategies_adopted": adopted[f"kind_{PlanKind.SAFETY_STRATEGY}"],
+        "measures_due": measures["due"],
+        "measures_implemented": measures["implemented"],
+        "measures_implemented_rate": _rate(measures["implemented"], measures["due"]),
+        "initiatives_started": initiatives.filter(community__in=communities).count(),
+        "regulations_adopted": regulations.filter(community__in=communities).count(),
+    }
+
+
+def _planning_rows(communities: ScopedCommunities, period: Period) -> dict[str, Raw]:
+    """Per community: its latest analysis by the period's end (date, conflict potential, the risk
+    matrix's counts) and its plans recorded by then with their status at the period's end."""
+    latest = (
+        Analysis.objects.filter(_in_programme(), community=OuterRef("community"), analysed_on__lte=period.end)
+        .order_by("-analysed_on", "-pk")
+        .values("pk")[:1]
+    )
+    analyses = Analysis.objects.filter(community__in=communities, pk=Subquery(latest)).values(
+        "pk", "community_id", "analysed_on", "conflict_potential"
+    )
+    risks: dict[int, list[tuple[int, int]]] = {}
+    for analysis_id, likelihood, impact in Risk.objects.filter(
+        analysis__in=[row["pk"] for row in analyses]
+    ).values_list("analysis_id", "likelihood", "impact"):
+        risks.setdefault(analysis_id, []).append((likelihood, impact))
+    rows: dict[str, Raw] = {}
+    for row in analyses:
+        placed = risks.get(row["pk"], [])
+        rows[str(row["community_id"])] = {
+            "analysis": {
+                "analysed_on": row["analysed_on"].isoformat(),
+                "conflict_potential": row["conflict_potential"],
+                "risks": len(placed),
+                "matrix": matrix_counts(placed),
+            },
+            "plans": [],
+        }
+    plans = (
+        _plans_as_at(communities, period.end)
+        .annotate(
+            measures_count=Count("measures", distinct=True),
+            measures_done=Count(
+                "measures",
+                filter=Q(measures__status=MeasureStatus.DONE, measures__done_on__lte=period.end),
+                distinct=True,
+            ),
+        )
+        .order_by("community_id", "starts_on", "pk")
+        .values(
+            "community_id",
+            "title",
+            "kind",
+            "status_at_end",
+            "adopted_on",
+            "decision_number",
+            "measures_count",
+            "measures_done",
+        )
+    )
+    for plan in plans:
+        adopted_on = plan["adopted_on"] if plan["status_at_end"] in ADOPTED_STATUSES else None
+        rows.setdefault(str(plan["community_id"]), {"analysis": None, "plans": []})["plans"].append(
+            {
+                "title": plan["title"],
+                "kind": plan["kind"],
+                "status": plan["status_at_end"],
+                "adopted_on": adopted_on.isoformat() if adopted_on else None,
+                "decision_number": plan["decision_number"] if adopted_on else "",
+                "measures": plan["measures_count"],
+                "measures_done": plan["measures_done"],
+            }
+        )
+    return rows
+
+
 def _snapshot(
     communities: ScopedCommunities, start: date | None, end: date, programme_wide: bool, module_codes: list[str]
 ) -> Raw:
@@ -695,6 +850,7 @@ def _snapshot(
         "incidents": _incident_figures(communities, start, end),
         "media": _media_figures(communities, start, end, programme_wide),
         "engagements": _engagement_figures(communities, start, end),
+        "planning": _planning_figures(communities, start, end),
         "by_community": _per_community_figures(communities, start, end),
     }
 
@@ -1011,6 +1167,11 @@ def compute_indicators(
           "media": {"mentions", "reach", "by_medium": {medium: {"mentions": F, "reach": F}}},
           "engagements": {"opened", "closed", "running", "opened_by_mode": {mode: F},
                           "opened_by_topic": {topic: F}, "closed_by_topic": {topic: F}},
+          "planning": {"analyses", "communities_with_current_analysis", "conflict_potential": M,
+                       "plans", "plans_by_status": {status: F}, "plans_by_kind": {kind: F},
+                       "plans_adopted", "plans_adopted_by_kind": {kind: F}, "strategies_adopted",
+                       "measures_due", "measures_implemented", "measures_implemented_rate": M,
+                       "initiatives_started", "regulations_adopted"},
           "police": {"joint_events", "joint_event_participants", "incidents_police_involved",
                      "police_community_incidents", "referrals_to_police", "trust_in_police": S,
                      "police_interaction": S},
@@ -1026,7 +1187,12 @@ def compute_indicators(
                                              "scores": {dimension|"overall": S}},
                               "negotiators": [{"number", "cohort", "status", "is_active",
                                                "events_organised", "events_organised_to_date",
-                                               "incidents_in_charge", "incidents_in_charge_to_date"}]}],
+                                               "incidents_in_charge", "incidents_in_charge_to_date"}],
+                              "planning": {"analysis": {"analysed_on", "conflict_potential", "risks",
+                                                        "matrix": [[int] * 5] * 5} | None,
+                                           "plans": [{"title", "kind", "status", "adopted_on",
+                                                      "decision_number", "measures",
+                                                      "measures_done"}]}}],
           "webinar_rows": [{"id", "title", "date", "kind", "series", "part", "parts", "registrations",
                             "attended", "attendance_rate", "questions", "communities_reached",
                             "oblasts_reached", "feedback_score", "feedback_count"}],
@@ -1038,6 +1204,17 @@ def compute_indicators(
     every ``S`` is a score ``{"current", "previous", "change", "baseline", "change_since_baseline"}``.
     Rates are fractions (0..1), medians days, scores 1..5; a figure without data is ``None``.
     Only held events count (``status`` held): planned, postponed and cancelled ones never do.
+    ``planning`` (safety planning, seed 001): ``analyses`` made in the window (by ``analysed_on``);
+    ``communities_with_current_analysis`` and ``conflict_potential`` (the mean, 1 calm to 5 open
+    conflict likely, ``M`` a float or None) at the window's end, over each community's latest
+    analysis of the 365 days up to it; ``plans``, ``plans_by_status`` and ``plans_by_kind``: the
+    plans recorded by the window's end, by their status then (from the status log);
+    ``plans_adopted`` (any kind) and ``strategies_adopted`` (community safety strategies) by the
+    council's ``adopted_on`` in the window; ``measures_due`` (due in the window, not dropped) and
+    ``measures_implemented`` (of those, done by the window's end) with their rate;
+    ``initiatives_started`` and ``regulations_adopted`` in the window. A community row's
+    ``planning`` has its latest analysis by the period's end (``matrix``: risk counts in rows of
+    likelihood 5 down to 1, columns of impact 1 to 5) and its plans with their status at the end.
     ``webinars`` are the held events that took registrations: counts only, never a registrant;
     ``webinar_rows`` lists them for the period (plain values, not ``F``).
     """
@@ -1063,12 +1240,14 @@ def _compute(
     by_community = merged.pop("by_community")
     assessments = _assessments(communities, period)
     activity = _negotiator_activity(communities, period)
+    planning = _planning_rows(communities, period)
     community_rows = _community_rows(communities, period)
     for row in community_rows:
         key = str(row["id"])
         row["figures"] = by_community[key]
         row["assessment"] = assessments["by_community"].get(key)
         row["negotiators"] = activity.get(key, [])
+        row["planning"] = planning.get(key, {"analysis": None, "plans": []})
     del assessments["by_community"]
     earliest = _earliest_record(communities, programme_wide)
     if earliest is not None and earliest > period.end:

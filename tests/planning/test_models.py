@@ -25,6 +25,7 @@ def _english():
     with translation.override("en"):
         yield
 
+
 DECISION = {"adopted_by": "Сесія міської ради", "adopted_on": date(2025, 4, 1), "decision_number": "12/3"}
 
 
