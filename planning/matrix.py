@@ -52,7 +52,7 @@ def matrix_table(cells: dict[tuple[int, int], list[str]]) -> SafeString:
         '<table class="risk-matrix"><caption>{}</caption><thead><tr><th scope="col">{}</th>{}</tr></thead>'
         "<tbody>{}</tbody></table>",
         _("Risk matrix: likelihood (rows) by impact (columns), 1 lowest to 5 highest"),
-        _("Likelihood \\ impact"),
+        _("Likelihood"),
         header,
         format_html_join("", "{}", ((row,) for row in rows)),
     )

@@ -34,9 +34,11 @@ from communities.models import ASSESSMENT_DIMENSIONS, EngagementMode, LeaveReaso
 from events.models import AudienceRole
 from incidents.models import Agency, IncidentCategory, IncidentStatus, Severity
 from negotiators.models import Cohort, EventKind, Medium, NegotiatorStatus, OutreachEvent
+from planning.models import SCALE_MAX, SCALE_MIN, PlanKind, PlanStatus
 from reports import charts
 from reports.figures import (
     CommunityFigures,
+    CommunityPlanning,
     CommunityRow,
     Engagements,
     Events,
@@ -45,6 +47,7 @@ from reports.figures import (
     IndicatorsDocument,
     Media,
     Partnership,
+    Planning,
     Police,
     ReportDetails,
     ReportDocument,
@@ -200,6 +203,8 @@ def labels() -> Names:
         "negotiator_status": _choices(NegotiatorStatus),
         "audience_role": _choices(AudienceRole),
         "level": _choices(ModuleLevel),
+        "plan_status": _choices(PlanStatus),
+        "plan_kind": _choices(PlanKind),
         "dimension": {
             **{dimension: _field_label(SafetyAssessment, dimension) for dimension in ASSESSMENT_DIMENSIONS},
             "overall": _("Overall score (mean of the dimensions)"),
@@ -304,6 +309,7 @@ def _community_page(row: CommunityRow, names: Names) -> Row:
         "scores": [score_row(names["dimension"][name], score) for name, score in assessment["scores"].items()]
         if assessment and any(assessment["scores"]["overall"][moment] is not None for moment in MOMENTS)
         else [],
+        "planning": _community_planning(row["planning"], names),
         "negotiators": [
             {
                 "number": negotiator["number"],
@@ -665,6 +671,71 @@ def _police(police: Police, names: Names) -> Context:
     }
 
 
+def _planning(planning: Planning, names: Names) -> Context:
+    """The chapter "Safety planning": analyses, plans through the council, measures, initiatives
+    and regulations."""
+    return {
+        "planning": [
+            figure_row(_("Risk and potential analyses made"), planning["analyses"]),
+            figure_row(
+                _("Communities with a current analysis (made in the last 12 months)"),
+                planning["communities_with_current_analysis"],
+            ),
+            figure_row(
+                _("Mean conflict potential (1 calm to 5 open conflict likely)"), planning["conflict_potential"], "score"
+            ),
+            figure_row(_("Strategies and plans at the end of the period"), planning["plans"]),
+            figure_row(_("Community safety strategies adopted by councils"), planning["strategies_adopted"]),
+            figure_row(_("Strategies and plans adopted, all kinds"), planning["plans_adopted"]),
+            figure_row(_("Measures due"), planning["measures_due"]),
+            figure_row(_("Measures due and implemented"), planning["measures_implemented"]),
+            figure_row(_("Share of due measures implemented"), planning["measures_implemented_rate"], "rate"),
+            figure_row(_("Community safety initiatives started"), planning["initiatives_started"]),
+            figure_row(_("Regulations adopted"), planning["regulations_adopted"]),
+        ],
+        "plan_statuses": _nonzero(
+            _breakdown_rows(planning["plans_by_status"], names["plan_status"]), planning["plans_by_status"]
+        ),
+        "plan_kinds": _nonzero(
+            _breakdown_rows(planning["plans_by_kind"], names["plan_kind"]), planning["plans_by_kind"]
+        ),
+        "plans_adopted_by_kind": _nonzero(
+            _breakdown_rows(planning["plans_adopted_by_kind"], names["plan_kind"]), planning["plans_adopted_by_kind"]
+        ),
+    }
+
+
+def _community_planning(planning: CommunityPlanning, names: Names) -> Row:
+    """A community page's safety planning: its latest analysis with the risk matrix, its plans."""
+    analysis = planning["analysis"]
+    return {
+        "analysis": {
+            "analysed_on": fmt_date(analysis["analysed_on"]),
+            "conflict_potential": analysis["conflict_potential"],
+            "risks": analysis["risks"],
+            # Rows of likelihood 5 down to 1, as the matrix is drawn.
+            "matrix": [
+                {"likelihood": SCALE_MAX - index, "cells": cells} for index, cells in enumerate(analysis["matrix"])
+            ],
+        }
+        if analysis
+        else None,
+        "impacts": list(range(SCALE_MIN, SCALE_MAX + 1)),
+        "plans": [
+            {
+                "title": plan["title"],
+                "kind": names["plan_kind"].get(plan["kind"], plan["kind"]),
+                "status": names["plan_status"].get(plan["status"], plan["status"]),
+                "adopted_on": fmt_date(plan["adopted_on"]) if plan["adopted_on"] else "",
+                "decision_number": plan["decision_number"],
+                "measures": plan["measures"],
+                "measures_done": plan["measures_done"],
+            }
+            for plan in planning["plans"]
+        ],
+    }
+
+
 def _media(media: Media, engagements: Engagements, names: Names) -> Context:
     """The chapter "Media and support engagements"."""
     return {
@@ -753,6 +824,7 @@ def build_context(document: ReportDocument, *, community_pages_limit: int | None
         _incidents(data["incidents"], names),
         _assessments(data, names),
         _police(data["police"], names),
+        _planning(data["planning"], names),
         _media(data["media"], data["engagements"], names),
         _community_pages(rows, names, with_pages),
         _annex(rows, names, with_pages),
