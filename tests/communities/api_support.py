@@ -6,6 +6,7 @@ of every collection in ``community`` (covered by ``partner``, home of ``negotiat
 """
 
 from datetime import date, datetime
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -128,9 +129,10 @@ def records_in(community, *, partner, negotiator, actor) -> dict:
     event = OutreachEventFactory(community=community)
     mention = _media_mention(community)
     analysis = AnalysisFactory(community=community)
-    RiskFactory(analysis=analysis).incidents.add(incident)
+    risk: Any = RiskFactory(analysis=analysis)
+    risk.incidents.add(incident)
     plan = plan_in(community, actor=actor, analysis=analysis, document=document)
-    plan.consultation_events.add(event)
+    plan.consultation_events.add(cast(Any, event))
     return {
         "regions": community.region,
         "communities": community,
