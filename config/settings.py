@@ -716,6 +716,9 @@ SPECTACULAR_SETTINGS = {
         "LanguageEnum": "django.conf.settings.LANGUAGES",
         "IndicatorDirectionEnum": "programmes.models.Direction",
         "ResultLevelEnum": "programmes.models.ResultLevel",
+        "PlanStatusEnum": "planning.models.PlanStatus",
+        "RiskCategoryEnum": "planning.models.RiskCategory",
+        "IncidentCategoryEnum": "incidents.models.IncidentCategory",
     },
 }
 # --- Monitoring reports ---------------------------------------------------------------------

@@ -127,9 +127,6 @@ class PlanStatusChangeSerializer(AudienceSerializer):
 class PlanSerializer(AudienceSerializer):
     community_name = CommunityNameField()
     region = RegionIdField()
-    consultation_events = serializers.PrimaryKeyRelatedField(  # type: ignore[var-annotated]
-        many=True, read_only=True, help_text="The public consultation's events, by id."
-    )
     measures = MeasureSerializer(many=True, read_only=True)
     status_changes = PlanStatusChangeSerializer(many=True, read_only=True)
 
@@ -147,7 +144,6 @@ class PlanSerializer(AudienceSerializer):
             "ends_on",
             "status",
             "analysis",
-            "consultation_events",
             "adopted_by",
             "adopted_on",
             "decision_number",
@@ -244,7 +240,6 @@ class PlanViewSet(ReadOnlyCollection):
 
     def optimise(self, queryset):
         return with_community(queryset).prefetch_related(
-            "consultation_events",
             Prefetch("measures", queryset=Measure.objects.order_by("due_on", "pk")),
             Prefetch("status_changes", queryset=PlanStatusChange.objects.order_by("at", "pk")),
         )

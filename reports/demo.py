@@ -105,6 +105,7 @@ from programmes.services import (
 )
 from reports.demo_events import DemoWebinars
 from reports.demo_logframes import seed_logframes
+from reports.demo_planning import DemoPlanning
 from training.models import ModuleLevel, TrainingModule, TrainingSession
 from training.services import attendance_record
 
@@ -440,6 +441,7 @@ class DemoProgramme:
         self._personal_data_views()
         self._czech_engagements()
         self._programme_work()
+        self._planning()
         self._webinars()
         self._erasure_request()
 
@@ -900,6 +902,16 @@ class DemoProgramme:
         self._campaign(isn)
         self._agreements(isn)
         seed_logframes(self.programmes, entered_by=self.staff, approved_by=self.users["manager"])
+
+    def _planning(self) -> None:
+        """Seed 001's safety planning in the first 20 communities and seed 000's regulation
+        (``reports.demo_planning``)."""
+        DemoPlanning(
+            communities=self.communities,
+            programmes=self.programmes,
+            staff=self.staff,
+            negotiator=self.negotiators[Cohort.PILOT][0],
+        ).build()
 
     def _webinars(self) -> None:
         """Seed 002's two-part webinar with its registrants, and a webinar planned for next month."""
