@@ -1,11 +1,12 @@
 """The field app, mounted at ``/field/`` with the ``field`` namespace: its shell from here, the
-pages of events, incidents and training from their own apps."""
+pages of events, incidents, training and safety planning from their own apps."""
 
 from django.urls import path
 
 from field import views
 from incidents import views as incidents
 from negotiators import views as events
+from planning import views as planning
 from training import views as training
 
 app_name = "field"
@@ -25,4 +26,5 @@ urlpatterns = [
     path("incidents/<int:pk>/status/", incidents.incident_status, name="incident_status"),
     path("incidents/<int:pk>/actions/", incidents.incident_action, name="incident_action"),
     path("training/", training.training_progress, name="training"),
+    path("planning/", planning.community_planning, name="planning"),
 ]

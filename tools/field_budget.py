@@ -58,6 +58,7 @@ PAGES = [
     ("a case", "/field/incidents/{incident}/", True),
     ("an event", "/field/events/{event}/", True),
     ("my training", "/field/training/", True),
+    ("safety planning", "/field/planning/", True),
 ]
 
 
