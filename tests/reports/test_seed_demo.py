@@ -210,3 +210,22 @@ def test_every_demo_programme_has_a_logframe_and_isn_has_its_2025_targets(seeded
     assert all(row.target is not None for row in rows)
     assert {row.status for row in rows} - {None} <= {"on_track", "at_risk", "off_track"}
     assert sum(row.actual is not None for row in rows) >= 12
+
+
+def test_demo_has_seed_001s_safety_planning_and_seed_000s_regulation(seeded):
+    from planning.models import Analysis, Plan, PlanKind, Regulation
+
+    rp = Analysis.objects.filter(programme__code="RP-2017")
+    assert rp.values("community").distinct().count() == 20
+    plans = Plan.objects.filter(programme__code="RP-2017")
+    assert plans.count() == 30
+    strategies = plans.filter(kind=PlanKind.SAFETY_STRATEGY, adopted_on__isnull=False)
+    assert strategies.count() == 10
+    assert plans.filter(kind=PlanKind.VETERANS_REINTEGRATION).values("community").distinct().count() == 8
+    assert len(set(plans.values_list("status", flat=True))) == 7
+    # Every record belongs to a programme its community takes part in on its date.
+    for plan in plans:
+        plan.programme.check_attribution(plan.community, plan.starts_on)
+    regulation = Regulation.objects.get(kind="negotiator_status")
+    assert regulation.programme.code == "ISN-2023"
+    assert regulation.community.negotiators.filter(user__username="negotiator").exists()
