@@ -2,12 +2,15 @@
 plans (with their measures and status log), initiatives and regulations. Partners see no user,
 no stakeholder's name, no note on a status change and no internal evidence."""
 
-from django.db.models import Prefetch
+from typing import Any
+
+from django.db.models import Prefetch, signals
 from rest_framework import serializers
 
-from api.changes import Collection, Part, track, track_part
+from api.changes import Collection, Part, touch, track, track_part
 from api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
 from api.viewsets import ReadOnlyCollection, with_community
+from incidents.models import Incident
 from planning.filters import AnalysisFilter, InitiativeFilter, PlanFilter, RegulationFilter
 from planning.models import (
     Analysis,
@@ -279,3 +282,24 @@ def track_changes() -> None:
         track_part(Part(of_analysis, parent="analysis", communities=("analysis__community",)))
     for of_plan in (Measure, PlanStatusChange):
         track_part(Part(of_plan, parent="plan", communities=("plan__community",)))
+    # A risk's linked incidents are part of its analysis: linking one, or deleting a linked
+    # incident (which drops the link without a signal of its own), changes the analysis.
+    signals.m2m_changed.connect(
+        _risk_incidents_changed, sender=Risk.incidents.through, dispatch_uid="changes:risk-incidents"
+    )
+    signals.pre_delete.connect(_linked_incident_deleted, sender=Incident, dispatch_uid="changes:risk-incident-deleted")
+
+
+def _risk_incidents_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any) -> None:
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if reverse:
+        # From the incident's side: the analyses of the risks it was linked to or unlinked from.
+        risks = Risk.objects.filter(pk__in=pk_set) if pk_set else Risk.objects.filter(incidents=instance)
+        touch(Analysis, risks.values_list("analysis_id", flat=True))
+    else:
+        touch(Analysis, [instance.analysis_id])
+
+
+def _linked_incident_deleted(sender: Any, instance: Incident, **kwargs: Any) -> None:
+    touch(Analysis, Risk.objects.filter(incidents=instance).values_list("analysis_id", flat=True))

@@ -165,3 +165,23 @@ def test_a_negotiator_adds_an_initiative_in_their_own_community_only(negotiator_
     elsewhere: Community = CommunityFactory()
     with pytest.raises(PermissionDenied):
         initiative_add(viewer=viewer, community=elsewhere, title="Чуже", started_on=date(2025, 5, 1))
+
+
+def test_linking_or_deleting_an_incident_logs_a_change_of_the_analysis(staff_user, community):
+    from api.models import Change
+
+    risk = RiskFactory(analysis=AnalysisFactory(community=community))
+    incident = incident_report(
+        actor=staff_user,
+        community=community,
+        category="public_order",
+        occurred_at=datetime(2025, 3, 1, 10, 0, tzinfo=UTC),
+        title="Бійка",
+    )
+    changes = Change.objects.filter(collection="analyses", object_id=risk.analysis_id)
+    before = changes.count()
+    risk_link_incidents(risk=risk, incidents=[incident])
+    linked = changes.count()
+    assert linked > before
+    incident.delete()
+    assert changes.count() > linked
