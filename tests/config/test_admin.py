@@ -25,6 +25,8 @@ READ_ONLY_IN_ADMIN = {
     "events.MaterialsMailing",
     "events.Delivery",
     "events.Feedback",
+    # A plan's status log is written by its moves (planning.services.plan_move).
+    "planning.PlanStatusChange",
 }
 
 
