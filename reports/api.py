@@ -127,11 +127,16 @@ class IndicatorsSerializer(serializers.Serializer):
     incidents = section("Incidents: reported, by category, severity and status, resolved, referred, median days.")
     media = section("Media mentions and their reach, by medium.")
     engagements = section("Municipal engagements: opened, closed, running, by mode and topic.")
+    planning = section(
+        "Safety planning: analyses, communities with a current analysis, mean conflict potential, plans by status "
+        "and kind, plans and strategies adopted, measures due and implemented, initiatives, regulations adopted."
+    )
     police = section("Police-population interaction: joint events, police involvement, trust and interaction.")
     assessments = section("Safety assessments: communities assessed, respondents, scores by dimension.")
     community_rows = serializers.ListField(
         child=serializers.DictField(),
-        help_text="One entry per community: partnership, figures, assessment scores, negotiators' activity.",
+        help_text="One entry per community: partnership, figures, assessment scores, negotiators' activity, "
+        "safety planning (latest risk matrix, plans and their status).",
     )
     webinar_rows = serializers.ListField(
         child=serializers.DictField(),
