@@ -16,6 +16,7 @@ from incidents import api as incidents_api
 from negotiators import api as negotiators_api
 from programmes import api as programmes_api
 from reports import api as reports_api
+from support import api as support_api
 from sync.api import ChangeFeed
 from training import api as training_api
 
@@ -35,7 +36,7 @@ COLLECTIONS = [
     ("events", negotiators_api.OutreachEventViewSet, "events"),
     ("incidents", incidents_api.IncidentViewSet, "incidents"),
     ("assessments", communities_api.SafetyAssessmentViewSet, "assessments"),
-    ("engagements", communities_api.EngagementViewSet, "engagements"),
+    ("engagements", support_api.EngagementViewSet, "engagements"),
     ("media-mentions", negotiators_api.MediaMentionViewSet, "media-mentions"),
     ("indicators", reports_api.IndicatorsViewSet, "indicators"),
     ("results", reports_api.ResultsViewSet, "results"),

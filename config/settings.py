@@ -238,6 +238,7 @@ INSTALLED_APPS = [
     "training",
     "incidents",
     "events",
+    "support",
     "reports",
     "sync",
     # The edges: the field app's shell mounts the domains' pages.

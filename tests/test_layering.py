@@ -17,6 +17,7 @@ LAYERS: list[set[str]] = [
     {"programmes"},
     {"negotiators"},
     {"training", "incidents", "events"},
+    {"planning", "support"},
     {"reports", "sync"},
     {"field"},
     {"config"},
