@@ -13,7 +13,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 # The apps whose models the roles' permissions cover (the API's keys and logs among them).
-DOMAIN_APPS = ("api", "communities", "programmes", "negotiators", "training", "incidents", "events", "reports", "sync")
+DOMAIN_APPS = (
+    "api",
+    "communities",
+    "programmes",
+    "negotiators",
+    "training",
+    "incidents",
+    "events",
+    "support",
+    "reports",
+    "sync",
+)
 SECOND_FACTOR_APPS = ("otp_totp", "otp_static")
 # The logs the data protection officer reads: who viewed personal data, and the login failures
 # (django-axes, app label "axes", once installed).

@@ -57,41 +57,47 @@ class MediatorAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
         return getattr(obj, "hours_delivered", None) or 0
 
 
+ACTIVITY_FIELDS = ["line", "step", "date", "hours", "staff", "mediators", "events", "notes"]
+RECOMMENDATION_FIELDS = ["line", "text", "made_on", "status", "status_on", "evidence"]
+
+
 class ActivityForm(forms.ModelForm):
+    """Someone did it, and the events it was are in the engagement's community (as typed: on the
+    engagement's page, the engagement being edited there)."""
+
     class Meta:
         model = Activity
-        fields = ["line", "step", "date", "hours", "staff", "mediators", "events", "notes"]
+        fields = ["engagement", *ACTIVITY_FIELDS]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if not cleaned.get("staff") and not cleaned.get("mediators"):
             self.add_error("staff", _("Say who did it: a member of staff or a mediator."))
+        engagement, events = cleaned.get("engagement"), cleaned.get("events")
+        if engagement is not None and engagement.community_id is not None and events:
+            errors = engagement_event_errors(engagement, events)
+            if errors:
+                self.add_error("events", errors)
         return cleaned
-
-
-class ActivityFormSet(forms.BaseInlineFormSet):
-    """The events an activity was must be in the engagement's community (as typed on this page)."""
-
-    def clean(self) -> None:
-        super().clean()
-        engagement = self.instance
-        if engagement.community_id is None:
-            return
-        for form in self.forms:
-            events = getattr(form, "cleaned_data", {}).get("events")
-            if events and not (self.can_delete and self._should_delete_form(form)):  # type: ignore[attr-defined]
-                errors = engagement_event_errors(engagement, events)
-                if errors:
-                    form.add_error("events", errors)
 
 
 class ActivityInline(LabelledTabularInline):
     model = Activity
     form = ActivityForm
-    formset = ActivityFormSet
+    fields = tuple(ACTIVITY_FIELDS)
     extra = 0
     autocomplete_fields = ["staff", "mediators", "events"]
     formfield_overrides = SMALL_TEXT
+
+
+def save_activity(request: HttpRequest, form: ActivityForm) -> None:
+    activity_save(
+        activity=form.instance,
+        actor=request.user,  # type: ignore[arg-type]
+        staff=list(form.cleaned_data.get("staff") or []),
+        mediators=list(form.cleaned_data.get("mediators") or []),
+        events=list(form.cleaned_data.get("events") or []),
+    )
 
 
 class RecommendationForm(forms.ModelForm):
@@ -100,7 +106,7 @@ class RecommendationForm(forms.ModelForm):
 
     class Meta:
         model = Recommendation
-        fields = ["line", "text", "made_on", "status", "status_on", "evidence"]
+        fields = ["engagement", *RECOMMENDATION_FIELDS]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,8 +137,30 @@ class RecommendationForm(forms.ModelForm):
 class RecommendationInline(LabelledTabularInline):
     model = Recommendation
     form = RecommendationForm
+    fields = tuple(RECOMMENDATION_FIELDS)
     extra = 0
     formfield_overrides = SMALL_TEXT
+
+
+def save_recommendation(request: HttpRequest, saved: RecommendationForm) -> None:
+    """Save a recommendation as edited: its text and dates, then its move to another status
+    (through the life cycle, logged with who made it)."""
+    recommendation = saved.instance
+    status, on = recommendation.status, recommendation.status_on
+    if recommendation.pk is None or status == saved.stored_status:
+        recommendation_save(recommendation=recommendation, actor=request.user)  # type: ignore[arg-type]
+        return
+    evidence = recommendation.evidence
+    recommendation.status, recommendation.status_on = saved.stored_status, saved.stored_status_on
+    recommendation.evidence = Recommendation.objects.get(pk=recommendation.pk).evidence
+    recommendation_save(recommendation=recommendation, actor=request.user)  # type: ignore[arg-type]
+    recommendation_move(
+        recommendation=recommendation,
+        status=status,
+        on=on,
+        evidence=evidence,
+        actor=request.user,  # type: ignore[arg-type]
+    )
 
 
 class SupportEngagementAdmin(EngagementAdmin):
@@ -143,40 +171,62 @@ class SupportEngagementAdmin(EngagementAdmin):
             formset.save(commit=False)
             activity_delete(activities=formset.deleted_objects)
             for saved in formset.saved_forms:
-                activity_save(
-                    activity=saved.instance,
-                    actor=request.user,  # type: ignore[arg-type]
-                    staff=list(saved.cleaned_data.get("staff") or []),
-                    mediators=list(saved.cleaned_data.get("mediators") or []),
-                    events=list(saved.cleaned_data.get("events") or []),
-                )
+                save_activity(request, saved)
             return None
         if formset.model is Recommendation:
             formset.save(commit=False)
             recommendation_delete(recommendations=formset.deleted_objects)
             for saved in formset.saved_forms:
-                self._save_recommendation(request, saved)
+                save_recommendation(request, saved)
             return None
         return super().save_formset(request, form, formset, change)
 
-    def _save_recommendation(self, request: HttpRequest, saved: RecommendationForm) -> None:
-        recommendation = saved.instance
-        status, on = recommendation.status, recommendation.status_on
-        if recommendation.pk is None or status == saved.stored_status:
-            recommendation_save(recommendation=recommendation, actor=request.user)  # type: ignore[arg-type]
-            return
-        # The other fields first, under the stored status; then the move, logged as one.
-        evidence = recommendation.evidence
-        recommendation.status, recommendation.status_on = saved.stored_status, saved.stored_status_on
-        recommendation.evidence = Recommendation.objects.get(pk=recommendation.pk).evidence
-        recommendation_save(recommendation=recommendation, actor=request.user)  # type: ignore[arg-type]
-        recommendation_move(
-            recommendation=recommendation,
-            status=status,
-            on=on,
-            evidence=evidence,
-            actor=request.user,  # type: ignore[arg-type]
-        )
+
+@admin.register(Activity)
+class ActivityAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
+    """Every activity across engagements (mostly edited on the engagement's page)."""
+
+    form = ActivityForm
+    list_display = ["date", "engagement", "line", "step", "hours"]
+    list_filter = ["line", "step", "engagement__mode", "engagement__programme"]
+    search_fields = ["engagement__community__name"]
+    autocomplete_fields = ["engagement", "staff", "mediators", "events"]
+    date_hierarchy = "date"
+    list_select_related = ["engagement__community"]
+
+    def save_model(self, request: HttpRequest, obj: Activity, form: Any, change: bool) -> None:
+        save_activity(request, form)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        pass  # who did it and the events were saved with the activity (save_model)
+
+    def delete_model(self, request: HttpRequest, obj: Activity) -> None:
+        activity_delete(activities=[obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        activity_delete(activities=queryset)
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
+    """Every recommendation across engagements, to follow them to implementation."""
+
+    form = RecommendationForm
+    list_display = ["__str__", "engagement", "line", "made_on", "status", "status_on"]
+    list_filter = ["status", "line", "engagement__programme"]
+    search_fields = ["text", "engagement__community__name"]
+    autocomplete_fields = ["engagement"]
+    date_hierarchy = "made_on"
+    list_select_related = ["engagement__community"]
+
+    def save_model(self, request: HttpRequest, obj: Recommendation, form: Any, change: bool) -> None:
+        save_recommendation(request, form)
+
+    def delete_model(self, request: HttpRequest, obj: Recommendation) -> None:
+        recommendation_delete(recommendations=[obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        recommendation_delete(recommendations=queryset)
 
 
 admin.site.unregister(Engagement)
