@@ -30,7 +30,8 @@ def test_the_demo_fills_both_czech_engagements_on_all_four_lines(systematic):
     lines = set(Activity.objects.filter(engagement__in=[acute, systematic]).values_list("line", flat=True))
     assert lines == {"communication", "process_mapping", "participation", "mediation"}
     assert systematic.follows == acute
-    assert acute.events.count() == 1 and systematic.events.count() == 1
+    assert acute.events.count() == 1
+    assert systematic.events.count() == 1
     statuses = set(Recommendation.objects.values_list("status", flat=True))
     assert statuses == {"proposed", "in_progress", "implemented", "rejected"}
     mediators = Mediator.objects.filter(activities__step="mediation_session").distinct()
@@ -56,7 +57,8 @@ def test_the_api_shows_them_to_the_czech_partner_without_names_or_notes(systemat
     response = key_client(issue_key(partner)).get(f"/api/v1/engagements/{systematic.pk}/")
     assert response.status_code == 200
     body = response.json()
-    assert body["follows"] is not None and len(body["events"]) == 1
+    assert body["follows"] is not None
+    assert len(body["events"]) == 1
     assert len(body["activities"]) == 13
     assert set(body["activities"][0]) == {"id", "line", "step", "date", "hours", "mediators"}
     session = next(row for row in body["activities"] if row["step"] == "mediation_session")
