@@ -22,6 +22,7 @@ DOMAIN_APPS = (
     "incidents",
     "events",
     "planning",
+    "support",
     "reports",
     "sync",
 )

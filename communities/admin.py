@@ -16,6 +16,7 @@ from communities.models import (
     Partnership,
     Region,
     SafetyAssessment,
+    engagement_event_errors,
 )
 from communities.selectors import with_partnership_state
 from communities.services import (
@@ -184,16 +185,35 @@ class SafetyAssessmentAdmin(admin.ModelAdmin):
     ]
 
 
+class EngagementAdminForm(forms.ModelForm):
+    class Meta:
+        model = Engagement
+        # The admin's fieldsets choose the fields shown; these are the ones the form may take.
+        fields = [field.name for field in Engagement._meta.get_fields() if field.concrete and field.editable]
+
+    def clean(self):
+        cleaned = super().clean()
+        community = cleaned.get("community")
+        events = cleaned.get("events")
+        if community is not None and events:
+            errors = engagement_event_errors(Engagement(community=community), events)
+            if errors:
+                self.add_error("events", errors)
+        return cleaned
+
+
 @admin.register(Engagement)
 class EngagementAdmin(admin.ModelAdmin):
+    form = EngagementAdminForm
     list_display = ["community", "mode", "topic", "starts_on", "ends_on", "partner"]
     list_filter = ["programme", "mode", "topic", "community__region__country"]
     search_fields = ["community__name", "trigger", "outcome"]
-    autocomplete_fields = ["community", "partner"]
+    autocomplete_fields = ["community", "partner", "trigger_incident", "follows", "events"]
     date_hierarchy = "starts_on"
     list_select_related = ["community", "partner"]
     fieldsets = [
         (None, {"fields": ["community", "programme", "partner", "mode", "topic", ("starts_on", "ends_on"), "trigger"]}),
+        (_("Links"), {"fields": ["trigger_incident", "follows", "events"]}),
         (
             _("Service lines"),
             {"fields": [("line_communication", "line_process_mapping", "line_participation", "line_mediation")]},

@@ -140,9 +140,17 @@ class EngagementSerializer(AudienceSerializer):
             "line_participation",
             "line_mediation",
             "outcome",
+            "trigger_incident",
+            "follows",
+            "events",
             *TIMESTAMPS,
         )
         partner_fields = fields
+        extra_kwargs = {
+            "trigger_incident": {"help_text": "The incident (by id) that led to an acute engagement."},
+            "follows": {"help_text": "The acute engagement (by id) a systematic one grew out of."},
+            "events": {"help_text": "The events of the engagement, by id."},
+        }
 
     @extend_schema_field({"type": "integer", "nullable": True})
     def get_partner(self, engagement) -> int | None:
@@ -207,7 +215,9 @@ class EngagementViewSet(ReadOnlyCollection):
     filterset_class = EngagementFilter
 
     def optimise(self, queryset):
-        return with_community(queryset)
+        # The events by id, in id order: a list that followed their dates would move with an edit.
+        events = Prefetch("events", queryset=Engagement._meta.get_field("events").related_model.objects.order_by("pk"))
+        return with_community(queryset).prefetch_related(events)
 
 
 def track_changes() -> None:

@@ -371,6 +371,32 @@ class Engagement(Timestamped):
     line_participation = models.BooleanField(_("participation"), default=False)
     line_mediation = models.BooleanField(_("mediation"), default=False)
     outcome = models.TextField(_("outcome"), blank=True)
+    # Named as strings: the incidents and events are apps above this one, which it never imports.
+    trigger_incident = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="engagements",
+        verbose_name=_("incident that triggered it"),
+        help_text=_("For an acute engagement: the case in the same community that led to it."),
+    )
+    follows = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followed_by",
+        verbose_name=_("follows the acute engagement"),
+        help_text=_("For a systematic engagement: the acute one in the same community it grew out of."),
+    )
+    events = models.ManyToManyField(
+        "negotiators.OutreachEvent",
+        blank=True,
+        related_name="engagements",
+        verbose_name=_("events"),
+        help_text=_("Public meetings and other events of the engagement, in the same community."),
+    )
 
     class Meta:
         verbose_name = _("engagement")
@@ -407,3 +433,37 @@ class Engagement(Timestamped):
                         % {"mode": self.get_mode_display(), "days": limit}
                     }
                 )
+        errors = engagement_link_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+def engagement_link_errors(engagement: Engagement) -> dict[str, Any]:
+    """What is wrong with the links of ``engagement``: the acute engagement a systematic one
+    follows (same community, started no later) and the incident that triggered it (same
+    community)."""
+    errors: dict[str, Any] = {}
+    earlier = engagement.follows if engagement.follows_id is not None else None
+    if earlier is not None:
+        if engagement.pk is not None and earlier.pk == engagement.pk:
+            errors["follows"] = _("An engagement cannot follow itself.")
+        elif engagement.mode != EngagementMode.SYSTEMATIC or earlier.mode != EngagementMode.ACUTE:
+            errors["follows"] = _("Only a systematic engagement follows, and only an acute one.")
+        elif earlier.community_id != engagement.community_id:
+            errors["follows"] = _("The engagement it follows is in another community.")
+        elif engagement.starts_on and earlier.starts_on > engagement.starts_on:
+            errors["follows"] = _("The engagement it follows starts later than this one.")
+    incident = engagement.trigger_incident if engagement.trigger_incident_id is not None else None
+    if incident is not None and incident.community_id != engagement.community_id:
+        errors["trigger_incident"] = _("The incident happened in another community.")
+    return errors
+
+
+def engagement_event_errors(engagement: Engagement, events: Any) -> list[str]:
+    """The events (any iterable of outreach events) that cannot be linked to ``engagement``: those
+    of another community, as messages."""
+    return [
+        _("The event “%(event)s” is in another community.") % {"event": event}
+        for event in events
+        if event.community_id != engagement.community_id
+    ]

@@ -17,6 +17,7 @@ from negotiators import api as negotiators_api
 from planning import api as planning_api
 from programmes import api as programmes_api
 from reports import api as reports_api
+from support import api as support_api
 from sync.api import ChangeFeed
 from training import api as training_api
 
@@ -36,7 +37,7 @@ COLLECTIONS = [
     ("events", negotiators_api.OutreachEventViewSet, "events"),
     ("incidents", incidents_api.IncidentViewSet, "incidents"),
     ("assessments", communities_api.SafetyAssessmentViewSet, "assessments"),
-    ("engagements", communities_api.EngagementViewSet, "engagements"),
+    ("engagements", support_api.EngagementViewSet, "engagements"),
     ("media-mentions", negotiators_api.MediaMentionViewSet, "media-mentions"),
     ("analyses", planning_api.AnalysisViewSet, "analyses"),
     ("plans", planning_api.PlanViewSet, "plans"),

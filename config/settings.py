@@ -239,6 +239,7 @@ INSTALLED_APPS = [
     "incidents",
     "events",
     "planning",
+    "support",
     "reports",
     "sync",
     # The edges: the field app's shell mounts the domains' pages.

@@ -126,7 +126,11 @@ class IndicatorsSerializer(serializers.Serializer):
     )
     incidents = section("Incidents: reported, by category, severity and status, resolved, referred, median days.")
     media = section("Media mentions and their reach, by medium.")
-    engagements = section("Municipal engagements: opened, closed, running, by mode and topic.")
+    engagements = section(
+        "Municipal engagements: opened, closed, running, by mode and topic; their activities and hours by "
+        "service line, mode and step, mediation sessions; recommendations made, implemented, rejected and the "
+        "implementation rate."
+    )
     planning = section(
         "Safety planning: analyses, communities with a current analysis, mean conflict potential, plans by status "
         "and kind, plans and strategies adopted, measures due and implemented, initiatives, regulations adopted."
@@ -142,6 +146,12 @@ class IndicatorsSerializer(serializers.Serializer):
         child=serializers.DictField(),
         help_text="One entry per held event with registrations in the period: title, date, series and part, "
         "registrations, attended, attendance rate, questions, communities and oblasts reached, feedback.",
+    )
+    engagement_rows = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="One entry per engagement running in the period: community, mode, topic, dates, the acute "
+        "engagement it follows, its activities of the period (line, step, date, hours, number of mediators) and "
+        "the recommendations made by the period's end with their status today.",
     )
 
 

@@ -106,6 +106,7 @@ from programmes.services import (
 from reports.demo_events import DemoWebinars
 from reports.demo_logframes import seed_logframes
 from reports.demo_planning import DemoPlanning
+from reports.demo_support import DemoSupport
 from training.models import ModuleLevel, TrainingModule, TrainingSession
 from training.services import attendance_record
 
@@ -440,6 +441,7 @@ class DemoProgramme:
         self._media()
         self._personal_data_views()
         self._czech_engagements()
+        DemoSupport(obec=self.obec, staff=self.staff).build()
         self._programme_work()
         self._planning()
         self._webinars()

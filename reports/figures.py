@@ -193,6 +193,13 @@ class Media(TypedDict):
     by_medium: dict[str, MediumFigures]
 
 
+class SupportWork(TypedDict):
+    """Activities of engagements and their hours (a line's or a mode's)."""
+
+    activities: Count
+    hours: Measure
+
+
 class Engagements(TypedDict):
     opened: Count
     closed: Count
@@ -200,6 +207,47 @@ class Engagements(TypedDict):
     opened_by_mode: dict[str, Count]
     opened_by_topic: dict[str, Count]
     closed_by_topic: dict[str, Count]
+    activities: Count
+    hours: Measure
+    activities_by_line: dict[str, SupportWork]
+    activities_by_mode: dict[str, SupportWork]
+    activities_by_step: dict[str, Count]
+    mediation_sessions: Count
+    recommendations_made: Count
+    recommendations_implemented: Count
+    recommendations_rejected: Count
+    implementation_rate: Measure
+
+
+class EngagementActivity(TypedDict):
+    line: str
+    step: str
+    date: str
+    hours: float
+    mediators: int
+
+
+class EngagementRecommendation(TypedDict):
+    line: str
+    text: str
+    made_on: str
+    status: str
+    status_on: str
+
+
+class EngagementRow(TypedDict):
+    """An engagement running in the period: its activities of the period, its recommendations."""
+
+    id: int
+    community: int
+    community_name: str
+    mode: str
+    topic: str
+    starts_on: str
+    ends_on: str | None
+    follows: int | None
+    activities: list[EngagementActivity]
+    recommendations: list[EngagementRecommendation]
 
 
 class Planning(TypedDict):
@@ -336,6 +384,7 @@ class IndicatorsDocument(TypedDict):
     assessments: Assessments
     community_rows: list[CommunityRow]
     webinar_rows: list[WebinarRow]
+    engagement_rows: list[EngagementRow]
 
 
 class ProgrammeDonor(TypedDict):

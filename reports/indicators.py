@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any, Literal, TypeGuard, cast
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,7 @@ from django.db.models import (
     Avg,
     Case,
     Count,
+    DecimalField,
     DurationField,
     Exists,
     ExpressionWrapper,
@@ -79,6 +81,7 @@ from planning.models import (
 )
 from programmes.models import Participation, Programme
 from reports.figures import CommunityRow, IndicatorsDocument, Score
+from support.models import Activity, Recommendation, RecommendationStatus, ServiceLine, Step
 from training.models import Attendance, ModuleLevel, TrainingModule, TrainingSession
 
 # The communities in scope, and the untyped dictionaries the figures are first gathered in.
@@ -647,7 +650,121 @@ def _engagement_figures(communities: ScopedCommunities, start: date | None, end:
         "opened_by_mode": _keyed(figures, "mode_", EngagementMode.values),
         "opened_by_topic": _keyed(figures, "opened_", Topic.values),
         "closed_by_topic": _keyed(figures, "closed_", Topic.values),
+        **_support_figures(communities, start, end),
     }
+
+
+def _hours(**kwargs: Any) -> Coalesce:
+    total = DecimalField(max_digits=12, decimal_places=1)
+    return Coalesce(Sum("hours", **kwargs), Value(Decimal("0")), output_field=total)
+
+
+def _support_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
+    """The engagements' activities (dated in the window) and recommendations. An activity or a
+    recommendation belongs to its engagement's programme. Recommendations made, implemented and
+    rejected are counted by the date of each (implemented and rejected are final, so their date
+    never moves); the implementation rate is a stock at the window's end: of the recommendations
+    made by then and not rejected by then, the share implemented by then."""
+    activities = Activity.objects.filter(
+        _in_programme("engagement__"), _date_window("date", start, end), engagement__community__in=communities
+    )
+    lines, modes = ServiceLine.values, EngagementMode.values
+    done = activities.aggregate(
+        activities=Count("pk"),
+        hours_total=_hours(),
+        **{f"line_{line}": Count("pk", filter=Q(line=line)) for line in lines},
+        **{f"lineh_{line}": _hours(filter=Q(line=line)) for line in lines},
+        **{f"mode_{mode}": Count("pk", filter=Q(engagement__mode=mode)) for mode in modes},
+        **{f"modeh_{mode}": _hours(filter=Q(engagement__mode=mode)) for mode in modes},
+        **{f"step_{step}": Count("pk", filter=Q(step=step)) for step in Step.values},
+    )
+    implemented, rejected = Q(status=RecommendationStatus.IMPLEMENTED), Q(status=RecommendationStatus.REJECTED)
+    made = Recommendation.objects.filter(_in_programme("engagement__"), engagement__community__in=communities)
+    recommendations = made.aggregate(
+        made=Count("pk", filter=_date_window("made_on", start, end)),
+        implemented=Count("pk", filter=implemented & _date_window("status_on", start, end)),
+        rejected=Count("pk", filter=rejected & _date_window("status_on", start, end)),
+        made_by_end=Count("pk", filter=Q(made_on__lte=end)),
+        implemented_by_end=Count("pk", filter=implemented & Q(status_on__lte=end)),
+        rejected_by_end=Count("pk", filter=rejected & Q(status_on__lte=end)),
+    )
+    return {
+        "activities": done["activities"],
+        "hours": float(done["hours_total"]),
+        "activities_by_line": {
+            line: {"activities": done[f"line_{line}"], "hours": float(done[f"lineh_{line}"])} for line in lines
+        },
+        "activities_by_mode": {
+            mode: {"activities": done[f"mode_{mode}"], "hours": float(done[f"modeh_{mode}"])} for mode in modes
+        },
+        "activities_by_step": _keyed(done, "step_", Step.values),
+        "mediation_sessions": done[f"step_{Step.MEDIATION_SESSION}"],
+        "recommendations_made": recommendations["made"],
+        "recommendations_implemented": recommendations["implemented"],
+        "recommendations_rejected": recommendations["rejected"],
+        "implementation_rate": _rate(
+            recommendations["implemented_by_end"], recommendations["made_by_end"] - recommendations["rejected_by_end"]
+        ),
+    }
+
+
+def _engagement_rows(communities: ScopedCommunities, period: Period) -> list[Raw]:
+    """One row per engagement running during the period, in start order: its activities of the
+    period (steps, dates, hours, how many mediators: never who) and the recommendations made by
+    the period's end with their status today. Plain values, not figures."""
+    running = Q(starts_on__lte=period.end) & (Q(ends_on__isnull=True) | Q(ends_on__gte=period.start))
+    engagements = list(
+        Engagement.objects.filter(running, _in_programme(), community__in=communities)
+        .select_related("community")
+        .order_by("starts_on", "pk")
+    )
+    ids = [engagement.pk for engagement in engagements]
+    activities: dict[int, list[Raw]] = {pk: [] for pk in ids}
+    for row in (
+        Activity.objects.filter(engagement__in=ids, date__gte=period.start, date__lte=period.end)
+        .annotate(mediator_count=Count("mediators"))
+        .order_by("date", "pk")
+        .values("engagement_id", "line", "step", "date", "hours", "mediator_count")
+    ):
+        activities[row["engagement_id"]].append(
+            {
+                "line": row["line"],
+                "step": row["step"],
+                "date": row["date"].isoformat(),
+                "hours": float(row["hours"]),
+                "mediators": row["mediator_count"],
+            }
+        )
+    recommendations: dict[int, list[Raw]] = {pk: [] for pk in ids}
+    for made in (
+        Recommendation.objects.filter(engagement__in=ids, made_on__lte=period.end)
+        .order_by("made_on", "pk")
+        .values("engagement_id", "line", "text", "made_on", "status", "status_on")
+    ):
+        recommendations[made["engagement_id"]].append(
+            {
+                "line": made["line"],
+                "text": made["text"],
+                "made_on": made["made_on"].isoformat(),
+                "status": made["status"],
+                "status_on": made["status_on"].isoformat(),
+            }
+        )
+    return [
+        {
+            "id": engagement.pk,
+            "community": engagement.community_id,
+            "community_name": engagement.community.name,
+            "mode": engagement.mode,
+            "topic": engagement.topic,
+            "starts_on": engagement.starts_on.isoformat(),
+            "ends_on": engagement.ends_on.isoformat() if engagement.ends_on else None,
+            "follows": engagement.follows_id,
+            "activities": activities[engagement.pk],
+            "recommendations": recommendations[engagement.pk],
+        }
+        for engagement in engagements
+    ]
 
 
 def _per_community_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
@@ -1166,7 +1283,13 @@ def compute_indicators(
                         "median_days_to_resolution", "referrals_by_agency": {agency: F}, "open_at_end"},
           "media": {"mentions", "reach", "by_medium": {medium: {"mentions": F, "reach": F}}},
           "engagements": {"opened", "closed", "running", "opened_by_mode": {mode: F},
-                          "opened_by_topic": {topic: F}, "closed_by_topic": {topic: F}},
+                          "opened_by_topic": {topic: F}, "closed_by_topic": {topic: F},
+                          "activities", "hours",
+                          "activities_by_line": {line: {"activities": F, "hours": F}},
+                          "activities_by_mode": {mode: {"activities": F, "hours": F}},
+                          "activities_by_step": {step: F}, "mediation_sessions",
+                          "recommendations_made", "recommendations_implemented",
+                          "recommendations_rejected", "implementation_rate"},
           "planning": {"analyses", "communities_with_current_analysis", "conflict_potential": M,
                        "plans", "plans_by_status": {status: F}, "plans_by_kind": {kind: F},
                        "plans_adopted", "plans_adopted_by_kind": {kind: F}, "strategies_adopted",
@@ -1196,6 +1319,11 @@ def compute_indicators(
           "webinar_rows": [{"id", "title", "date", "kind", "series", "part", "parts", "registrations",
                             "attended", "attendance_rate", "questions", "communities_reached",
                             "oblasts_reached", "feedback_score", "feedback_count"}],
+          "engagement_rows": [{"id", "community", "community_name", "mode", "topic", "starts_on",
+                               "ends_on", "follows",
+                               "activities": [{"line", "step", "date", "hours", "mediators"}],
+                               "recommendations": [{"line", "text", "made_on", "status",
+                                                    "status_on"}]}],
         }
 
     where every ``F`` is ``{"current", "previous", "change", "to_date"}`` (the period, the previous
@@ -1217,6 +1345,12 @@ def compute_indicators(
     likelihood 5 down to 1, columns of impact 1 to 5) and its plans with their status at the end.
     ``webinars`` are the held events that took registrations: counts only, never a registrant;
     ``webinar_rows`` lists them for the period (plain values, not ``F``).
+    ``engagements`` counts the activities dated in the window (hours are their sum; a mediation
+    session is an activity of that step) and the recommendations made, implemented and rejected
+    in it; ``implementation_rate`` is a stock at the window's end: implemented by then / (made by
+    then - rejected by then). ``engagement_rows`` lists the engagements running in the period with
+    their activities of the period and the recommendations made by its end (status today), never
+    a mediator's or an interviewee's name.
     """
     if programme is not None:
         communities = communities.filter(
@@ -1280,6 +1414,7 @@ def _compute(
         "assessments": assessments,
         "community_rows": community_rows,
         "webinar_rows": _webinar_rows(communities, period),
+        "engagement_rows": _engagement_rows(communities, period),
     }
     return cast(IndicatorsDocument, document)
 
@@ -1296,6 +1431,7 @@ NOT_FIGURES = (
     "headline",
     "community_rows",
     "webinar_rows",
+    "engagement_rows",
 )
 ROW_VALUES = ("current", "previous", "change", "to_date", "baseline")
 

@@ -40,6 +40,7 @@ from reports.figures import (
     CommunityFigures,
     CommunityPlanning,
     CommunityRow,
+    EngagementRow,
     Engagements,
     Events,
     Figure,
@@ -57,6 +58,7 @@ from reports.figures import (
 )
 from reports.indicators import MOMENTS, PARTICIPANT_BREAKDOWN
 from reports.models import ReportKind, ReportScope
+from support.models import RecommendationStatus, ServiceLine, Step
 from training.models import ModuleLevel
 
 TEMPLATE = "reports/pdf/report.html"
@@ -137,6 +139,7 @@ def fmt_date(value: str | date | None) -> str:
 FORMATS: dict[str, tuple[Formatter, Formatter]] = {
     "count": (lambda v: fmt_number(v), lambda v: fmt_signed(v)),
     "days": (lambda v: fmt_number(v, 1), lambda v: fmt_signed(v, 1)),
+    "hours": (lambda v: fmt_number(v, 1), lambda v: fmt_signed(v, 1)),
     "score": (lambda v: fmt_number(v, 2), lambda v: fmt_signed(v, 2)),
     "rate": (fmt_percent, lambda v: fmt_signed(v, 1, percent=True)),
 }
@@ -199,6 +202,9 @@ def labels() -> Names:
         "medium": _choices(Medium),
         "leave_reason": _choices(LeaveReason),
         "mode": _choices(EngagementMode),
+        "service_line": _choices(ServiceLine),
+        "step": _choices(Step),
+        "recommendation_status": _choices(RecommendationStatus),
         "cohort": _choices(Cohort),
         "negotiator_status": _choices(NegotiatorStatus),
         "audience_role": _choices(AudienceRole),
@@ -736,8 +742,8 @@ def _community_planning(planning: CommunityPlanning, names: Names) -> Row:
     }
 
 
-def _media(media: Media, engagements: Engagements, names: Names) -> Context:
-    """The chapter "Media and support engagements"."""
+def _media(media: Media, names: Names) -> Context:
+    """The chapter "Media"."""
     return {
         "media": [
             figure_row(_("Media mentions"), media["mentions"]),
@@ -748,6 +754,15 @@ def _media(media: Media, engagements: Engagements, names: Names) -> Context:
             for medium, figures in media["by_medium"].items()
             if figures["mentions"]["to_date"]
         ],
+    }
+
+
+def _support(engagements: Engagements, rows: list[EngagementRow], names: Names) -> Context:
+    """The chapter "Support to municipalities": engagements by mode and topic, their activities and
+    hours by service line, mediation sessions, recommendations and their implementation, and each
+    engagement of the period with its steps and recommendations (never who took part)."""
+    lines, modes = engagements["activities_by_line"], engagements["activities_by_mode"]
+    return {
         "engagements": [
             figure_row(_("Engagements opened"), engagements["opened"]),
             figure_row(_("Engagements closed"), engagements["closed"]),
@@ -760,6 +775,63 @@ def _media(media: Media, engagements: Engagements, names: Names) -> Context:
                 engagements["opened_by_topic"].items(), engagements["closed_by_topic"].values(), strict=True
             )
             if opened["to_date"] or closed["to_date"]
+        ],
+        "support_work": [
+            figure_row(_("Activities delivered"), engagements["activities"]),
+            figure_row(_("Hours of support"), engagements["hours"], "hours"),
+            figure_row(_("Mediation sessions"), engagements["mediation_sessions"]),
+            figure_row(_("Recommendations made"), engagements["recommendations_made"]),
+            figure_row(_("Recommendations implemented"), engagements["recommendations_implemented"]),
+            figure_row(_("Recommendations rejected"), engagements["recommendations_rejected"]),
+            figure_row(
+                _("Share of recommendations implemented (of those not rejected)"),
+                engagements["implementation_rate"],
+                "rate",
+            ),
+        ],
+        "support_lines": [
+            {**figure_row(label, work["activities"]), "hours": figure_row("", work["hours"], "hours")}
+            for label, work in [
+                *((names["service_line"][line], figures) for line, figures in lines.items()),
+                *((names["mode"][mode], figures) for mode, figures in modes.items()),
+            ]
+            if work["activities"]["to_date"]
+        ],
+        "support_rows": [
+            {
+                "title": _("%(community)s: %(mode)s, %(start)s – %(end)s")
+                % {
+                    "community": row["community_name"],
+                    "mode": names["mode"].get(row["mode"], row["mode"]),
+                    "start": fmt_date(row["starts_on"]),
+                    "end": fmt_date(row["ends_on"]) if row["ends_on"] else "…",
+                },
+                "topic": names["topic"].get(row["topic"], row["topic"]),
+                "activities": [
+                    {
+                        "date": fmt_date(activity["date"]),
+                        "line": names["service_line"].get(activity["line"], activity["line"]),
+                        "step": names["step"].get(activity["step"], activity["step"]),
+                        "hours": fmt_number(activity["hours"], 1),
+                        "mediators": fmt_number(activity["mediators"]),
+                    }
+                    for activity in row["activities"]
+                ],
+                "recommendations": [
+                    {
+                        "text": recommendation["text"],
+                        "line": names["service_line"].get(recommendation["line"], recommendation["line"]),
+                        "made_on": fmt_date(recommendation["made_on"]),
+                        "status": names["recommendation_status"].get(
+                            recommendation["status"], recommendation["status"]
+                        ),
+                        "status_on": fmt_date(recommendation["status_on"]),
+                    }
+                    for recommendation in row["recommendations"]
+                ],
+            }
+            for row in rows
+            if row["activities"] or row["recommendations"]
         ],
     }
 
@@ -825,7 +897,8 @@ def build_context(document: ReportDocument, *, community_pages_limit: int | None
         _assessments(data, names),
         _police(data["police"], names),
         _planning(data["planning"], names),
-        _media(data["media"], data["engagements"], names),
+        _media(data["media"], names),
+        _support(data["engagements"], data.get("engagement_rows", []), names),
         _community_pages(rows, names, with_pages),
         _annex(rows, names, with_pages),
     )

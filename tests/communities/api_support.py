@@ -148,9 +148,7 @@ def records_in(community, *, partner, negotiator, actor) -> dict:
         "events": event,
         "incidents": incident,
         "assessments": SafetyAssessmentFactory(community=community),
-        "engagements": EngagementFactory(
-            community=community, partner=partner, mode=EngagementMode.ACUTE, topic=Topic.HOUSING
-        ),
+        "engagements": _engagement_with_work(community, partner),
         "media-mentions": mention,
         "analyses": analysis,
         "plans": plan,
@@ -167,6 +165,16 @@ def records_in(community, *, partner, negotiator, actor) -> dict:
 def programme_records(db, media_root, community, partner, negotiator_user, staff_user):
     """One record of every collection in ``community`` (the partner's and the negotiator's)."""
     return records_in(community, partner=partner, negotiator=negotiator_user.negotiator, actor=staff_user)
+
+
+def _engagement_with_work(community, partner):
+    """An engagement with an activity (by a mediator) and a recommendation, as the API shows them."""
+    from tests.support.factories import ActivityFactory, MediatorFactory, RecommendationFactory
+
+    engagement = EngagementFactory(community=community, partner=partner, mode=EngagementMode.ACUTE, topic=Topic.HOUSING)
+    ActivityFactory(engagement=engagement).mediators.add(MediatorFactory())
+    RecommendationFactory(engagement=engagement)
+    return engagement
 
 
 def _media_mention(community):

@@ -4,7 +4,7 @@ few records whose internal fields hold values that must never come out."""
 
 import csv
 import io
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -21,7 +21,9 @@ from incidents.services import incident_report
 from negotiators.models import NegotiatorContact, OutreachEvent
 from reports.models import ReportScope
 from tests.communities.api_support import KYIV, collection_query, issue_key, key_client, listed_ids
+from tests.communities.factories import EngagementFactory
 from tests.reports.factories import MonitoringReportFactory
+from tests.support.factories import ActivityFactory, MediatorFactory, RecommendationFactory
 from training.models import TrainingSession
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("api_settings")]
@@ -54,6 +56,8 @@ FORBIDDEN_IN = {
     "events": {"meeting_link", "registrations", "question", "accessibility_needs"},
     # The NGO's finances: the budget, the tranches and what each donor gives.
     "programmes": {"budget", "tranches", "amount"},
+    # Who did an activity (staff, the mediators by name) and the recommendations' evidence.
+    "engagements": {"staff", "evidence", "person", "training", "languages"},
 }
 
 
@@ -108,7 +112,15 @@ def secrets_in_the_demo(demo_programme):
     MonitoringReportFactory(
         scope=ReportScope.PARTNER, partner=partner, note="СЕКРЕТ-примітка звіту", requested_by=staff
     )
-    values = {"СЕКРЕТ", "49.11111", "27.22222", "Яремчук"}
+    # An engagement of the partner's community: its activity's notes name the people interviewed,
+    # its mediator has a name and contacts; only the steps, hours and a count come out.
+    engagement = EngagementFactory(community=home, starts_on=date(2025, 3, 1), ends_on=date(2025, 5, 1))
+    mediator = MediatorFactory(person__full_name="Медіаторка Секретна-Прізвище")
+    activity = ActivityFactory(engagement=engagement, notes="СЕКРЕТ-інтерв'ю з Петренко")
+    activity.mediators.add(mediator)
+    RecommendationFactory(engagement=engagement, evidence="СЕКРЕТ-доказ")
+    values = {"СЕКРЕТ", "49.11111", "27.22222", "Яремчук", "Секретна-Прізвище"}
+    values |= {mediator.person.email, mediator.person.phone}
     for contact in NegotiatorContact.objects.all():
         values |= {contact.full_name, contact.phone, contact.email} - {""}
     for party in IncidentParty.objects.all():
