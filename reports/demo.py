@@ -106,6 +106,7 @@ from programmes.services import (
     tranche_add,
 )
 from reports.demo_events import DemoWebinars
+from reports.demo_instruments import seed_broad_assessments
 from reports.demo_logframes import seed_logframes
 from training.models import ModuleLevel, TrainingModule, TrainingSession
 from training.services import attendance_record
@@ -438,6 +439,7 @@ class DemoProgramme:
         self._events()
         self._incidents()
         self._assessments()
+        seed_broad_assessments(programme=self.programmes["RP-2017"], communities=self.communities[:3])
         self._media()
         self._personal_data_views()
         self._czech_engagements()
