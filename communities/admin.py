@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from communities.admin_bulk import ExportMixin
 from communities.admin_site import EMPTY, LabelledTabularInline, ReadableHistoryMixin
 from communities.models import (
+    FIRST_INSTRUMENT,
     AssessmentDimension,
     AssessmentInstrument,
     AssessmentScore,
@@ -294,6 +295,11 @@ class SafetyAssessmentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(score_count=Count("scores"))
+
+    def get_changeform_initial_data(self, request):
+        code, version = FIRST_INSTRUMENT
+        first = AssessmentInstrument.objects.filter(code=code, version=version).values_list("pk", flat=True).first()
+        return {"instrument": first, **super().get_changeform_initial_data(request)}
 
     @admin.display(description=_("scores"), ordering="score_count")
     def score_count(self, obj):
