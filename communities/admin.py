@@ -23,6 +23,8 @@ from communities.models import (
 )
 from communities.selectors import with_partnership_state
 from communities.services import (
+    assessment_score_delete,
+    assessment_score_save,
     community_save,
     community_touch,
     instrument_new_version,
@@ -295,6 +297,17 @@ class SafetyAssessmentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(score_count=Count("scores"))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not AssessmentScore:
+            return super().save_formset(request, form, formset, change)
+        # Through the services: the assessment counts as changed for the API's sync.
+        scores = formset.save(commit=False)
+        for score in formset.deleted_objects:
+            assessment_score_delete(score=score)
+        for score in scores:
+            assessment_score_save(score=score)
+        return None
 
     def get_changeform_initial_data(self, request):
         code, version = FIRST_INSTRUMENT

@@ -253,3 +253,21 @@ def assessment_record(
         score.full_clean()
         score.save()
     return assessment
+
+
+@transaction.atomic
+def assessment_score_save(*, score: AssessmentScore) -> AssessmentScore:
+    """Save an assessment's score as typed (checked on its dimension's scale); the assessment
+    counts as changed for the API's incremental sync, which shows its scores."""
+    score.full_clean()
+    score.save()
+    touch(SafetyAssessment, [score.assessment_id])
+    return score
+
+
+@transaction.atomic
+def assessment_score_delete(*, score: AssessmentScore) -> None:
+    """Remove a score; its assessment counts as changed."""
+    assessment_id = score.assessment_id
+    score.delete()
+    touch(SafetyAssessment, [assessment_id])

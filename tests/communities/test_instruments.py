@@ -2,7 +2,7 @@
 once an instrument has assessments, a new version that leaves the past alone, and the admin,
 API and figures that read any instrument."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -10,8 +10,19 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from communities.models import AssessmentDimension, AssessmentInstrument, AssessmentScore, Direction
-from communities.services import assessment_first_instrument, assessment_record, instrument_new_version
+from communities.models import (
+    AssessmentDimension,
+    AssessmentInstrument,
+    AssessmentScore,
+    Direction,
+    SafetyAssessment,
+)
+from communities.services import (
+    assessment_first_instrument,
+    assessment_record,
+    assessment_score_save,
+    instrument_new_version,
+)
 from reports.indicators import Period, compute_indicators
 from tests.accounts.support import verified_login
 from tests.communities.factories import (
@@ -280,3 +291,14 @@ def test_the_api_gives_the_instrument_and_its_scores(api_as, broad, community):
     ]
     by_code = client.get("/api/v1/assessments/", {"instrument": "BROAD", "instrument_version": 1}).json()
     assert [row["instrument"]["code"] for row in by_code["results"]] == ["BROAD"]
+
+
+@pytest.mark.usefixtures("api_settings")
+def test_a_changed_score_brings_its_assessment_back_into_an_incremental_sync(api_as, community):
+    assessment = SafetyAssessmentFactory(community=community)
+    SafetyAssessment.objects.filter(pk=assessment.pk).update(updated_at=datetime(2024, 1, 1, tzinfo=UTC))
+    score = assessment.scores.get(dimension__code="cohesion")
+    score.value = Decimal("4.10")
+    assessment_score_save(score=score)
+    rows = api_as("staff").get("/api/v1/assessments/", {"updated_since": "2024-06-01T00:00:00Z"}).json()["results"]
+    assert [(row["id"], row["cohesion"]) for row in rows] == [(assessment.pk, 4.1)]
