@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import models
@@ -8,8 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from communities.admin_bulk import ExportMixin
-from communities.admin_site import LabelledTabularInline, ReadableHistoryMixin
+from communities.admin_site import EMPTY, LabelledTabularInline, ReadableHistoryMixin
 from communities.models import (
+    FIRST_INSTRUMENT,
+    AssessmentDimension,
+    AssessmentInstrument,
+    AssessmentScore,
     Community,
     Engagement,
     PartnerOrganisation,
@@ -20,8 +24,11 @@ from communities.models import (
 )
 from communities.selectors import with_partnership_state
 from communities.services import (
+    assessment_score_delete,
+    assessment_score_save,
     community_save,
     community_touch,
+    instrument_new_version,
     partnership_delete,
     partnership_periods_errors,
     partnership_save,
@@ -152,37 +159,169 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
         return obj.community_count
 
 
+class AssessmentDimensionInline(LabelledTabularInline):
+    """The instrument's dimensions. Once an assessment uses the instrument only their names may be
+    corrected: nothing added, removed or rescaled (a new version is the way to change it)."""
+
+    model = AssessmentDimension
+    extra = 0
+    fields = [
+        *("position", "code", "name_uk", "name_en", "name_cs", "name_ru"),
+        *("group", "scale_min", "scale_max", "direction"),
+    ]
+
+    def _in_use(self, obj: AssessmentInstrument | None) -> bool:
+        return obj is not None and obj.in_use()
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._in_use(obj):
+            return ["code", "group", "scale_min", "scale_max", "direction"]
+        return []
+
+    def has_add_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(AssessmentInstrument)
+class AssessmentInstrumentAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
+    list_display = ["name", "code", "version", "programme", "dimension_count", "assessment_count"]
+    list_filter = ["programme", "code"]
+    search_fields = ["name", "code", "description"]
+    inlines = [AssessmentDimensionInline]
+    actions = ["make_new_version"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("programme")
+            .annotate(
+                dimension_count=Count("dimensions", distinct=True), assessment_count=Count("assessments", distinct=True)
+            )
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Another code or version would make its assessments belong to another instrument.
+        return ["code", "version"] if obj is not None and obj.in_use() else []
+
+    @admin.display(description=_("dimensions"), ordering="dimension_count")
+    def dimension_count(self, obj):
+        return obj.dimension_count
+
+    @admin.display(description=_("assessments"), ordering="assessment_count")
+    def assessment_count(self, obj):
+        return obj.assessment_count
+
+    @admin.action(description=_("Make a new version of the selected instruments"))
+    def make_new_version(self, request, queryset):
+        for instrument in queryset:
+            copy = instrument_new_version(instrument=instrument)
+            self.message_user(
+                request,
+                _(
+                    "Version %(version)d of %(code)s made: change its dimensions there; "
+                    "past assessments keep version %(old)d."
+                )
+                % {"version": copy.version, "code": copy.code, "old": instrument.version},
+                messages.SUCCESS,
+            )
+
+
+class DimensionChoiceField(forms.ModelChoiceField):
+    """A dimension with its scale, so a score is typed on the right one."""
+
+    def label_from_instance(self, obj):
+        return _("%(name)s (%(scale)s, %(direction)s)") % {
+            "name": obj.localized_name(),
+            "scale": obj.scale_text(),
+            "direction": obj.get_direction_display().lower(),
+        }
+
+
+class AssessmentScoreInline(LabelledTabularInline):
+    """The scores of an assessment, one per dimension of its instrument: every dimension not yet
+    scored is offered as an empty row."""
+
+    model = AssessmentScore
+    fields = ["dimension", "value", "scale"]
+    readonly_fields = ["scale"]
+
+    @admin.display(description=_("scale"))
+    def scale(self, obj):
+        if obj.dimension_id is None:
+            return EMPTY
+        return obj.dimension.scale_text()
+
+    def _dimensions(self, obj):
+        return AssessmentDimension.objects.filter(instrument_id=obj.instrument_id) if obj is not None else None
+
+    def get_formset(self, request, obj=None, **kwargs):
+        dimensions = self._dimensions(obj)
+        kwargs["formfield_callback"] = lambda field, **extra: (
+            DimensionChoiceField(queryset=dimensions, label=field.verbose_name)
+            if field.name == "dimension" and dimensions is not None
+            else field.formfield(**extra)
+        )
+        formset = super().get_formset(request, obj, **kwargs)
+        missing = list(dimensions.exclude(scores__assessment=obj)) if dimensions is not None else []
+
+        class WithEveryDimension(formset):
+            extra = len(missing)
+
+            def __init__(self, *args, **kwargs):
+                kwargs.setdefault("initial", [{"dimension": dimension.pk} for dimension in missing])
+                super().__init__(*args, **kwargs)
+
+        WithEveryDimension.__name__ = formset.__name__
+        return WithEveryDimension
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and super().has_add_permission(request, obj)
+
+
 @admin.register(SafetyAssessment)
 class SafetyAssessmentAdmin(admin.ModelAdmin):
-    list_display = [
-        "community",
-        "year",
-        "half",
-        "respondents",
-        "perceived_safety",
-        "trust_in_police",
-        "police_interaction",
-        "cohesion",
-    ]
-    list_filter = ["programme", "year", "half", "community__region"]
+    list_display = ["community", "year", "half", "instrument", "respondents", "score_count"]
+    list_filter = ["programme", "instrument", "year", "half", "community__region"]
     search_fields = ["community__name", "identified_risks", "safety_resources"]
     autocomplete_fields = ["community"]
     date_hierarchy = "assessed_on"
-    list_select_related = ["community"]
+    list_select_related = ["community", "instrument"]
+    inlines = [AssessmentScoreInline]
     fieldsets = [
-        (None, {"fields": ["community", "programme", ("year", "half"), "assessed_on", "respondents"]}),
-        (
-            _("Scores (1 = worst, 5 = best)"),
-            {
-                "fields": [
-                    ("perceived_safety", "trust_in_police", "police_interaction"),
-                    ("cohesion", "stakeholder_communication"),
-                    ("inclusion", "infrastructure_safety"),
-                ]
-            },
-        ),
+        (None, {"fields": ["community", "programme", "instrument", ("year", "half"), "assessed_on", "respondents"]}),
         (_("Risks and resources"), {"fields": ["identified_risks", "safety_resources"]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(score_count=Count("scores"))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not AssessmentScore:
+            return super().save_formset(request, form, formset, change)
+        # Through the services: the assessment counts as changed for the API's sync.
+        scores = formset.save(commit=False)
+        for score in formset.deleted_objects:
+            assessment_score_delete(score=score)
+        for score in scores:
+            assessment_score_save(score=score)
+        return None
+
+    def get_changeform_initial_data(self, request):
+        code, version = FIRST_INSTRUMENT
+        first = AssessmentInstrument.objects.filter(code=code, version=version).values_list("pk", flat=True).first()
+        return {"instrument": first, **super().get_changeform_initial_data(request)}
+
+    @admin.display(description=_("scores"), ordering="score_count")
+    def score_count(self, obj):
+        return obj.score_count
+
+    def get_inline_instances(self, request, obj=None):
+        # The scores are typed once the instrument is saved: the rows offered are its dimensions.
+        return super().get_inline_instances(request, obj) if obj is not None else []
 
 
 class EngagementAdminForm(forms.ModelForm):

@@ -1,5 +1,7 @@
 """The collections of this app: regions, communities, partners, assessments, engagements."""
 
+from typing import Any
+
 from django.db.models import Prefetch
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
@@ -18,6 +20,8 @@ from communities.filters import (
 )
 from communities.models import (
     ASSESSMENT_DIMENSIONS,
+    FIRST_INSTRUMENT,
+    AssessmentScore,
     Community,
     Engagement,
     PartnerOrganisation,
@@ -85,10 +89,56 @@ class PartnerOrganisationSerializer(AudienceSerializer):
         partner_fields = fields
 
 
+def _scores_by_code(assessment: SafetyAssessment) -> dict[str, Any]:
+    # From the prefetched scores (SafetyAssessmentViewSet.optimise): no query per row.
+    return {score.dimension.code: score.value for score in assessment.scores.all()}
+
+
+class FirstInstrumentScoreField(serializers.DecimalField):
+    """One of the seven scores of the first instrument (1 to 5), as before instruments existed;
+    ``null`` for an assessment made with another instrument (see ``scores``)."""
+
+    def __init__(self, code: str, **kwargs: Any) -> None:
+        self.code = code
+        kwargs.update(source="*", read_only=True, allow_null=True, max_digits=5, decimal_places=2)
+        kwargs.setdefault("help_text", "First instrument only (1 to 5); null for another instrument.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        instrument = value.instrument
+        if (instrument.code, instrument.version) != FIRST_INSTRUMENT:
+            return None
+        score = _scores_by_code(value).get(self.code)
+        return None if score is None else super().to_representation(score)
+
+
+class InstrumentReferenceSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+
+
+class AssessmentScoreSerializer(serializers.Serializer[Any]):
+    dimension = serializers.CharField(source="dimension.code", read_only=True, help_text="The dimension's code.")
+    group = serializers.CharField(source="dimension.group", read_only=True)
+    value = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
+    scale_min = serializers.DecimalField(source="dimension.scale_min", max_digits=5, decimal_places=2, read_only=True)
+    scale_max = serializers.DecimalField(source="dimension.scale_max", max_digits=5, decimal_places=2, read_only=True)
+    direction = serializers.CharField(source="dimension.direction", read_only=True, help_text="higher or lower.")
+
+
 class SafetyAssessmentSerializer(AudienceSerializer):
     community_name = CommunityNameField()
     region = RegionIdField()
     period = serializers.SerializerMethodField(help_text="The half-year assessed, e.g. 2025-H1.")
+    instrument = InstrumentReferenceSerializer(read_only=True, help_text="The instrument (code and version).")
+    scores = AssessmentScoreSerializer(many=True, read_only=True, help_text="A score per dimension, on its scale.")
+    perceived_safety = FirstInstrumentScoreField("perceived_safety")
+    trust_in_police = FirstInstrumentScoreField("trust_in_police")
+    police_interaction = FirstInstrumentScoreField("police_interaction")
+    cohesion = FirstInstrumentScoreField("cohesion")
+    stakeholder_communication = FirstInstrumentScoreField("stakeholder_communication")
+    inclusion = FirstInstrumentScoreField("inclusion")
+    infrastructure_safety = FirstInstrumentScoreField("infrastructure_safety")
 
     class Meta:
         model = SafetyAssessment
@@ -103,7 +153,9 @@ class SafetyAssessmentSerializer(AudienceSerializer):
             "period",
             "assessed_on",
             "respondents",
+            "instrument",
             *ASSESSMENT_DIMENSIONS,
+            "scores",
             "identified_risks",
             "safety_resources",
             *TIMESTAMPS,
@@ -197,14 +249,16 @@ class PartnerOrganisationViewSet(ReadOnlyCollection):
 
 
 class SafetyAssessmentViewSet(ReadOnlyCollection):
-    """Half-yearly safety assessments: scores from 1 (worst) to 5 (best) per dimension."""
+    """Half-yearly safety assessments with an instrument: a score per dimension, on the
+    dimension's scale (the first instrument's seven also as fields, 1 worst to 5 best)."""
 
     selector = visible_assessments
     serializer_class = SafetyAssessmentSerializer
     filterset_class = SafetyAssessmentFilter
 
     def optimise(self, queryset):
-        return with_community(queryset)
+        scores = AssessmentScore.objects.select_related("dimension").order_by("dimension__position", "dimension__code")
+        return with_community(queryset).select_related("instrument").prefetch_related(Prefetch("scores", scores))
 
 
 class EngagementViewSet(ReadOnlyCollection):
@@ -235,6 +289,8 @@ def track_changes() -> None:
         )
     )
     track(Collection("assessments", SafetyAssessment, SafetyAssessmentViewSet))
+    # An assessment's scores are part of it.
+    track_part(Part(AssessmentScore, parent="assessment", communities=("assessment__community",)))
     track(Collection("engagements", Engagement, EngagementViewSet))
     # A community's partnerships are part of it; a community is part of its region's scope.
     track_part(Part(Partnership, parent="community", communities=("community",)))

@@ -68,6 +68,8 @@ class SafetyAssessmentFilter(ApiFilterSet):
     region = region_filter()
     year = IntegerFilter(min_value=2000, max_value=2100)
     half = django_filters.TypedChoiceFilter(choices=HalfYear.choices, coerce=int)
+    instrument = django_filters.CharFilter(field_name="instrument__code", max_length=40)
+    instrument_version = IntegerFilter(field_name="instrument__version", min_value=1, max_value=32767)
     date_after, date_before = date_range("assessed_on")
     ordering = ordering("assessed_on", "year", "half", "community", "updated_at")
 

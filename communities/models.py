@@ -3,13 +3,16 @@ partner organisations (with their API keys and the log of what they pulled), saf
 and support engagements."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -239,9 +242,9 @@ class HalfYear(models.IntegerChoices):
     H2 = 2, _("July–December")
 
 
-SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
-
-# The fixed dimensions every safety assessment scores, 1 (worst) to 5 (best).
+# The dimensions of the first assessment instrument (the seven the portal scored before
+# instruments could be configured), 1 (worst) to 5 (best). Their codes stay the keys of the
+# indicators' ``assessments.dimensions`` and of the API's seven score fields.
 ASSESSMENT_DIMENSIONS = (
     "perceived_safety",
     "trust_in_police",
@@ -251,6 +254,10 @@ ASSESSMENT_DIMENSIONS = (
     "inclusion",
     "infrastructure_safety",
 )
+
+# The first instrument, by ``(code, version)``: the one every assessment recorded before
+# instruments existed was migrated to, and whose figures the indicators show under their old keys.
+FIRST_INSTRUMENT = ("SAFETY", 1)
 
 
 PROGRAMME_HELP = _("Leave empty for the programme the community takes part in on that date.")
@@ -263,13 +270,160 @@ def attribute_to_programme(record: models.Model, community: "Community | None", 
     programme_model.attribute(record, community, on)
 
 
-def _score_field(verbose_name):
-    return models.DecimalField(verbose_name, max_digits=3, decimal_places=2, validators=SCORE_VALIDATORS)
+class DimensionGroup(models.TextChoices):
+    RISK = "risk", _("Risk")
+    POTENTIAL = "potential", _("Potential")
+    COHESION = "cohesion", _("Cohesion")
+    POLICE_COMMUNITY = "police_community", _("Police-community interaction")
+    OTHER = "other", _("Other")
+
+
+class Direction(models.TextChoices):
+    HIGHER_IS_BETTER = "higher", _("Higher is better")
+    LOWER_IS_BETTER = "lower", _("Lower is better")
+
+
+INSTRUMENT_IN_USE_MESSAGE = _(
+    "This instrument has assessments: its dimensions can no longer be changed or removed. "
+    "Make a new version of the instrument instead."
+)
+
+
+class AssessmentInstrument(Timestamped):
+    """A questionnaire staff configure: its dimensions, each on its own scale. Once an assessment
+    uses it its dimensions are fixed; a change is a new version (a new row with the same code), so
+    that past assessments keep meaning what they meant."""
+
+    code = models.SlugField(_("code"), max_length=40, help_text=_("Short, e.g. RP-BROAD; the same for every version."))
+    version = models.PositiveSmallIntegerField(_("version"), default=1, validators=[MinValueValidator(1)])
+    name = models.CharField(_("name"), max_length=200)
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessment_instruments",
+        verbose_name=_("programme"),
+        help_text=_("The programme it was designed for; empty for one every programme uses."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords(verbose_name=_("historical assessment instrument"))
+
+    class Meta:
+        verbose_name = _("assessment instrument")
+        verbose_name_plural = _("assessment instruments")
+        ordering = ["code", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="instrument_unique_code_version"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="instrument_version_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code} v{self.version})"
+
+    def in_use(self) -> bool:
+        """Whether an assessment uses it (then its dimensions are fixed)."""
+        return self.pk is not None and self.assessments.exists()
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+class AssessmentDimension(Timestamped):
+    """One thing an instrument scores, on its own scale and in its own direction."""
+
+    instrument = models.ForeignKey(
+        AssessmentInstrument, on_delete=models.CASCADE, related_name="dimensions", verbose_name=_("instrument")
+    )
+    code = models.SlugField(_("code"), max_length=40, help_text=_("Unique within the instrument, e.g. cctv."))
+    name_uk = models.CharField(_("name in Ukrainian"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200)
+    name_cs = models.CharField(_("name in Czech"), max_length=200, blank=True)
+    name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True)
+    group = models.CharField(_("group"), max_length=20, choices=DimensionGroup.choices, default=DimensionGroup.OTHER)
+    scale_min = models.DecimalField(_("scale minimum"), max_digits=5, decimal_places=2, default=Decimal(1))
+    scale_max = models.DecimalField(_("scale maximum"), max_digits=5, decimal_places=2, default=Decimal(5))
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER_IS_BETTER
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords(verbose_name=_("historical assessment dimension"))
+
+    # What an assessment's score means: fixed once the instrument is in use. The names may still be
+    # corrected (a typo in a translation does not change what was measured).
+    MEANING_FIELDS = ("instrument_id", "code", "group", "scale_min", "scale_max", "direction")
+
+    class Meta:
+        verbose_name = _("assessment dimension")
+        verbose_name_plural = _("assessment dimensions")
+        ordering = ["instrument", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "code"], name="dimension_unique_code_per_instrument"),
+            models.CheckConstraint(condition=Q(scale_max__gt=F("scale_min")), name="dimension_scale_max_above_min"),
+        ]
+
+    def __str__(self) -> str:
+        return self.localized_name()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Whatever path writes it (a command, a script): a past assessment never changes meaning.
+        if self.instrument_id and self.meaning_changed() and self._frozen_instruments():
+            raise ValidationError(INSTRUMENT_IN_USE_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.instrument_id and self._frozen_instruments():
+            raise ValidationError(INSTRUMENT_IN_USE_MESSAGE)
+        return super().delete(*args, **kwargs)
+
+    def localized_name(self) -> str:
+        """The name in the active language, else in Ukrainian, else in English."""
+        language = (get_language() or settings.LANGUAGE_CODE)[:2]
+        return str(getattr(self, f"name_{language}", "") or self.name_uk or self.name_en)
+
+    def scale_text(self) -> str:
+        """Its scale as people read it: ``1–5``."""
+        low, high = (formats.number_format(bound.normalize()) for bound in (self.scale_min, self.scale_max))
+        return f"{low}–{high}"
+
+    def meaning_changed(self) -> bool:
+        """Whether saving would change what the dimension measures (or add one to the instrument)."""
+        if self.pk is None:
+            return True
+        saved = AssessmentDimension.objects.filter(pk=self.pk).values(*self.MEANING_FIELDS).first()
+        if saved is None:
+            return True
+        for name in self.MEANING_FIELDS:
+            mine, theirs = getattr(self, name), saved[name]
+            if name.startswith("scale_"):
+                mine, theirs = _decimal(mine), _decimal(theirs)
+            if mine != theirs:
+                return True
+        return False
+
+    def _frozen_instruments(self) -> list[int]:
+        """The instruments this save touches (the one it is in, the one it leaves) that are in use."""
+        ids = {self.instrument_id}
+        if self.pk is not None:
+            ids |= set(AssessmentDimension.objects.filter(pk=self.pk).values_list("instrument_id", flat=True))
+        return list(SafetyAssessment.objects.filter(instrument_id__in=ids).values_list("instrument_id", flat=True)[:1])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.scale_min is not None and self.scale_max is not None and self.scale_max <= self.scale_min:
+            errors["scale_max"] = _("The maximum of the scale must be above its minimum.")
+        if self.instrument_id and self.meaning_changed() and self._frozen_instruments():
+            errors[NON_FIELD_ERRORS] = INSTRUMENT_IN_USE_MESSAGE
+        if errors:
+            raise ValidationError(errors)
 
 
 class SafetyAssessment(Timestamped):
-    """The monitoring of one community's state of safety for one half-year: scores from 1 (worst)
-    to 5 (best) on fixed dimensions, from a survey of residents."""
+    """The monitoring of one community's state of safety for one half-year with one instrument:
+    a score per dimension of the instrument (:class:`AssessmentScore`), from a survey of residents."""
 
     community = models.ForeignKey(
         Community, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("community")
@@ -285,14 +439,13 @@ class SafetyAssessment(Timestamped):
         verbose_name=_("programme"),
         help_text=PROGRAMME_HELP,
     )
+    instrument = models.ForeignKey(
+        AssessmentInstrument,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("instrument"),
+    )
     respondents = models.PositiveIntegerField(_("respondents"))
-    perceived_safety = _score_field(_("perceived safety"))
-    trust_in_police = _score_field(_("trust in police"))
-    police_interaction = _score_field(_("police-community interaction"))
-    cohesion = _score_field(_("community cohesion"))
-    stakeholder_communication = _score_field(_("communication between stakeholders"))
-    inclusion = _score_field(_("inclusion of vulnerable groups"))
-    infrastructure_safety = _score_field(_("infrastructure safety"))
     identified_risks = models.TextField(_("identified safety risks"), blank=True)
     safety_resources = models.TextField(_("safety potential and resources"), blank=True)
 
@@ -304,13 +457,6 @@ class SafetyAssessment(Timestamped):
             models.UniqueConstraint(fields=["community", "year", "half"], name="assessment_one_per_community_period"),
             models.CheckConstraint(condition=Q(half__in=[1, 2]), name="assessment_half_is_1_or_2"),
             models.CheckConstraint(condition=Q(respondents__gte=1), name="assessment_has_respondents"),
-            *[
-                models.CheckConstraint(
-                    condition=Q(**{f"{dimension}__gte": 1, f"{dimension}__lte": 5}),
-                    name=f"assessment_{dimension}_1_to_5",
-                )
-                for dimension in ASSESSMENT_DIMENSIONS
-            ],
         ]
         indexes = [models.Index(fields=["community", "year", "half"], name="assessment_community_period")]
 
@@ -326,6 +472,58 @@ class SafetyAssessment(Timestamped):
     def clean(self) -> None:
         if self.community_id:
             attribute_to_programme(self, self.community, self.assessed_on)
+        if self.pk is not None and self.instrument_id:
+            saved = SafetyAssessment.objects.filter(pk=self.pk).values_list("instrument_id", flat=True).first()
+            if saved not in (None, self.instrument_id) and self.scores.exists():
+                raise ValidationError(
+                    {"instrument": _("This assessment has scores on its instrument: it cannot change instrument.")}
+                )
+
+    def score_values(self) -> dict[str, Decimal]:
+        """Its scores by dimension code."""
+        return dict(self.scores.values_list("dimension__code", "value"))
+
+
+class AssessmentScore(Timestamped):
+    """An assessment's score on one dimension of its instrument, on the dimension's own scale."""
+
+    assessment = models.ForeignKey(
+        SafetyAssessment, on_delete=models.CASCADE, related_name="scores", verbose_name=_("assessment")
+    )
+    dimension = models.ForeignKey(
+        AssessmentDimension, on_delete=models.PROTECT, related_name="scores", verbose_name=_("dimension")
+    )
+    value = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+
+    history = HistoricalRecords(verbose_name=_("historical assessment score"))
+
+    class Meta:
+        verbose_name = _("assessment score")
+        verbose_name_plural = _("assessment scores")
+        ordering = ["assessment_id", "dimension__position", "dimension__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "dimension"], name="score_one_per_dimension"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}: {self.value}"
+
+    def clean(self) -> None:
+        if not self.dimension_id:
+            return
+        dimension = self.dimension
+        errors: dict[str, Any] = {}
+        instrument_id = self.assessment.instrument_id if self.assessment_id else None
+        if instrument_id and dimension.instrument_id != instrument_id:
+            errors["dimension"] = _("This dimension belongs to another instrument than the assessment's.")
+        if self.value is not None and not dimension.scale_min <= self.value <= dimension.scale_max:
+            errors["value"] = _("The score of “%(dimension)s” must be between %(min)s and %(max)s.") % {
+                "dimension": dimension.localized_name(),
+                "min": formats.number_format(dimension.scale_min.normalize()),
+                "max": formats.number_format(dimension.scale_max.normalize()),
+            }
+        if errors:
+            raise ValidationError(errors)
 
 
 class EngagementMode(models.TextChoices):

@@ -1,15 +1,30 @@
-"""Writes that carry the rules of a community's partnership with the programme."""
+"""Writes that carry the rules of a community's partnership with the programme, and of safety
+assessments with the instruments they use."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from api.changes import touch
-from communities.models import OVERLAP_MESSAGE, Community, LeaveReason, Partnership, periods_overlap
+from communities.models import (
+    FIRST_INSTRUMENT,
+    OVERLAP_MESSAGE,
+    AssessmentDimension,
+    AssessmentInstrument,
+    AssessmentScore,
+    Community,
+    DimensionGroup,
+    LeaveReason,
+    Partnership,
+    SafetyAssessment,
+    periods_overlap,
+)
 
 
 def community_touch(*, community_ids: Iterable[int]) -> None:
@@ -109,3 +124,150 @@ def partnership_delete(*, partnerships: QuerySet[Partnership]) -> int:
     deleted, _details = Partnership.objects.filter(pk__in=[pk for pk, _community in rows]).delete()
     community_touch(community_ids=[community for _pk, community in rows])
     return deleted
+
+
+# The first instrument's dimensions: code, group, and the name in Ukrainian, English, Czech and
+# Russian. The data migration 0005 created the same rows for a database that had assessments.
+FIRST_INSTRUMENT_NAME = "Community safety assessment"
+FIRST_INSTRUMENT_DIMENSIONS: tuple[tuple[str, str, str, str, str, str], ...] = (
+    ("perceived_safety", DimensionGroup.OTHER, "Відчуття безпеки", "Perceived safety", "Pocit bezpečí",
+     "Ощущение безопасности"),
+    ("trust_in_police", DimensionGroup.POLICE_COMMUNITY, "Довіра до поліції", "Trust in police",
+     "Důvěra v policii", "Доверие к полиции"),
+    ("police_interaction", DimensionGroup.POLICE_COMMUNITY, "Взаємодія поліції та громади",
+     "Police-community interaction", "Spolupráce policie a obce", "Взаимодействие полиции и общины"),
+    ("cohesion", DimensionGroup.COHESION, "Згуртованість громади", "Community cohesion", "Soudržnost obce",
+     "Сплоченность общины"),
+    ("stakeholder_communication", DimensionGroup.POTENTIAL, "Комунікація між зацікавленими сторонами",
+     "Communication between stakeholders", "Komunikace mezi zúčastněnými stranami",
+     "Коммуникация между заинтересованными сторонами"),
+    ("inclusion", DimensionGroup.COHESION, "Інклюзія вразливих груп", "Inclusion of vulnerable groups",
+     "Začleňování zranitelných skupin", "Инклюзия уязвимых групп"),
+    ("infrastructure_safety", DimensionGroup.RISK, "Безпека інфраструктури", "Infrastructure safety",
+     "Bezpečnost infrastruktury", "Безопасность инфраструктуры"),
+)  # fmt: skip
+
+
+def first_instrument_names() -> dict[str, str]:
+    """The first instrument's dimension names in the active language, by code (its rows may not
+    exist yet in an empty database: these are the names it is created with)."""
+    column = {"uk": 2, "en": 3, "cs": 4, "ru": 5}.get((get_language() or "uk")[:2], 2)
+    return {row[0]: row[column] or row[2] for row in FIRST_INSTRUMENT_DIMENSIONS}
+
+
+@transaction.atomic
+def assessment_first_instrument() -> AssessmentInstrument:
+    """The first instrument (``FIRST_INSTRUMENT``), created with its seven dimensions (1 to 5,
+    higher is better) if the database lacks it (a new portal, or one emptied)."""
+    code, version = FIRST_INSTRUMENT
+    instrument, created = AssessmentInstrument.objects.get_or_create(
+        code=code, version=version, defaults={"name": FIRST_INSTRUMENT_NAME}
+    )
+    if created:
+        for position, (dimension, group, name_uk, name_en, name_cs, name_ru) in enumerate(FIRST_INSTRUMENT_DIMENSIONS):
+            AssessmentDimension.objects.create(
+                instrument=instrument,
+                code=dimension,
+                group=group,
+                name_uk=name_uk,
+                name_en=name_en,
+                name_cs=name_cs,
+                name_ru=name_ru,
+                scale_min=Decimal(1),
+                scale_max=Decimal(5),
+                position=position,
+            )
+    return instrument
+
+
+@transaction.atomic
+def instrument_new_version(*, instrument: AssessmentInstrument) -> AssessmentInstrument:
+    """A copy of ``instrument`` with the next free version number of its code and the same
+    dimensions, to change where the original is fixed (it has assessments). The original and its
+    assessments stay as they are."""
+    latest = AssessmentInstrument.objects.select_for_update().filter(code=instrument.code)
+    next_version = (latest.aggregate(highest=Max("version"))["highest"] or 0) + 1
+    copy = AssessmentInstrument.objects.create(
+        code=instrument.code,
+        version=next_version,
+        name=instrument.name,
+        programme=instrument.programme,
+        description=instrument.description,
+    )
+    AssessmentDimension.objects.bulk_create(
+        AssessmentDimension(
+            instrument=copy,
+            code=dimension.code,
+            name_uk=dimension.name_uk,
+            name_en=dimension.name_en,
+            name_cs=dimension.name_cs,
+            name_ru=dimension.name_ru,
+            group=dimension.group,
+            scale_min=dimension.scale_min,
+            scale_max=dimension.scale_max,
+            direction=dimension.direction,
+            position=dimension.position,
+        )
+        for dimension in instrument.dimensions.all()
+    )
+    return copy
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    community: Community,
+    year: int,
+    half: int,
+    assessed_on: date,
+    respondents: int,
+    instrument: AssessmentInstrument,
+    scores: Mapping[str, Decimal],
+    identified_risks: str = "",
+    safety_resources: str = "",
+) -> SafetyAssessment:
+    """Record a community's assessment for a half-year with ``instrument``: ``scores`` by
+    dimension code, each checked against its dimension's scale. Raises ``ValidationError`` (in
+    the active language) for a score off its scale or a code the instrument lacks."""
+    assessment = SafetyAssessment(
+        community=community,
+        year=year,
+        half=half,
+        assessed_on=assessed_on,
+        respondents=respondents,
+        instrument=instrument,
+        identified_risks=identified_risks,
+        safety_resources=safety_resources,
+    )
+    assessment.full_clean()
+    assessment.save()
+    dimensions = {dimension.code: dimension for dimension in instrument.dimensions.all()}
+    unknown = sorted(set(scores) - set(dimensions))
+    if unknown:
+        raise ValidationError(
+            _("The instrument %(instrument)s has no dimension %(codes)s.")
+            % {"instrument": instrument, "codes": ", ".join(unknown)}
+        )
+    for code, value in scores.items():
+        score = AssessmentScore(assessment=assessment, dimension=dimensions[code], value=value)
+        score.full_clean()
+        score.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_score_save(*, score: AssessmentScore) -> AssessmentScore:
+    """Save an assessment's score as typed (checked on its dimension's scale); the assessment
+    counts as changed for the API's incremental sync, which shows its scores."""
+    score.full_clean()
+    score.save()
+    touch(SafetyAssessment, [score.assessment_id])
+    return score
+
+
+@transaction.atomic
+def assessment_score_delete(*, score: AssessmentScore) -> None:
+    """Remove a score; its assessment counts as changed."""
+    assessment_id = score.assessment_id
+    score.delete()
+    touch(SafetyAssessment, [assessment_id])

@@ -26,6 +26,7 @@ from access.capabilities import Capability, role_can
 from access.roles import Role, sync_role_groups
 from communities.models import (
     ASSESSMENT_DIMENSIONS,
+    AssessmentScore,
     Community,
     CommunityKind,
     Country,
@@ -38,6 +39,7 @@ from communities.models import (
     SafetyAssessment,
     Topic,
 )
+from communities.services import assessment_first_instrument
 from incidents.models import (
     Agency,
     Incident,
@@ -104,6 +106,7 @@ from programmes.services import (
     tranche_add,
 )
 from reports.demo_events import DemoWebinars
+from reports.demo_instruments import seed_broad_assessments
 from reports.demo_logframes import seed_logframes
 from reports.demo_planning import DemoPlanning
 from reports.demo_support import DemoSupport
@@ -438,6 +441,7 @@ class DemoProgramme:
         self._events()
         self._incidents()
         self._assessments()
+        seed_broad_assessments(programme=self.programmes["RP-2017"], communities=self.communities[:3])
         self._media()
         self._personal_data_views()
         self._czech_engagements()
@@ -824,7 +828,10 @@ class DemoProgramme:
             )
 
     def _assessments(self) -> None:
-        """Each community assessed every half-year it was a partner; scores rise slowly."""
+        """Each community assessed every half-year it was a partner, with the first instrument;
+        scores rise slowly."""
+        instrument = assessment_first_instrument()
+        dimensions = {dimension.code: dimension for dimension in instrument.dimensions.all()}
         for community in self.communities:
             base = {dimension: self.rng.uniform(2.3, 3.3) for dimension in ASSESSMENT_DIMENSIONS}
             for step, (year, half) in enumerate([(2024, 1), (2024, 2), (2025, 1), (2025, 2)]):
@@ -836,7 +843,7 @@ class DemoProgramme:
                     dimension: Decimal(str(round(min(5.0, base[dimension] + step * gains[dimension]), 2)))
                     for dimension in ASSESSMENT_DIMENSIONS
                 }
-                SafetyAssessment.objects.get_or_create(
+                assessment, created = SafetyAssessment.objects.get_or_create(
                     community=community,
                     year=year,
                     half=half,
@@ -844,11 +851,16 @@ class DemoProgramme:
                         "assessed_on": date(year, 6, 20) if half == 1 else date(year, 12, 10),
                         "respondents": respondents,
                         "programme": self._attributed(community),
+                        "instrument": instrument,
                         "identified_risks": RISKS,
                         "safety_resources": RESOURCES,
-                        **scores,
                     },
                 )
+                if created:
+                    AssessmentScore.objects.bulk_create(
+                        AssessmentScore(assessment=assessment, dimension=dimensions[code], value=value)
+                        for code, value in scores.items()
+                    )
 
     def _media(self) -> None:
         """84 mentions whose estimated reach adds up to 10 million."""

@@ -28,7 +28,8 @@ Measure = Figure[float | None]
 
 
 class Score(TypedDict):
-    """A safety score on 1..5, None without an assessment."""
+    """A safety score on its dimension's scale (1..5 for the first instrument), None without an
+    assessment."""
 
     current: float | None
     previous: float | None
@@ -285,10 +286,39 @@ class Moments(TypedDict):
     baseline: int
 
 
+class Scale(TypedDict):
+    min: float
+    max: float
+
+
+class InstrumentDimension(TypedDict):
+    code: str
+    name: str
+    group: str
+    scale: Scale
+    direction: Literal["higher", "lower"]
+    score: Score
+    communities: Moments
+
+
+class InstrumentFigures(TypedDict):
+    """An instrument version's scores: each moment takes a community's assessment of this version
+    only. ``overall`` is None where its dimensions differ in scale or direction."""
+
+    code: str
+    version: int
+    name: str
+    communities_assessed: Moments
+    dimensions: list[InstrumentDimension]
+    overall: Score | None
+
+
 class Assessments(TypedDict):
     communities_assessed: Moments
     respondents: Moments
+    # The first instrument's dimensions by code, and "overall".
     dimensions: dict[str, Score]
+    instruments: list[InstrumentFigures]
 
 
 class Partnership(TypedDict):

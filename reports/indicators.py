@@ -54,6 +54,10 @@ from django.utils.translation import gettext as _
 
 from communities.models import (
     ASSESSMENT_DIMENSIONS,
+    FIRST_INSTRUMENT,
+    AssessmentDimension,
+    AssessmentInstrument,
+    AssessmentScore,
     Community,
     Engagement,
     EngagementMode,
@@ -1000,16 +1004,31 @@ Moment = Literal["current", "previous", "baseline"]
 MOMENTS: tuple[Moment, ...] = ("current", "previous", "baseline")
 
 
-def _overall_score() -> ExpressionWrapper[CombinedExpression]:
-    """The mean of a row's dimension scores."""
-    total: Cast | CombinedExpression = Cast(ASSESSMENT_DIMENSIONS[0], FloatField())
-    for dimension in ASSESSMENT_DIMENSIONS[1:]:
-        total = total + Cast(dimension, FloatField())
-    return ExpressionWrapper(total / Value(float(len(ASSESSMENT_DIMENSIONS))), output_field=FloatField())
+def _first_instrument_q(prefix: str = "") -> Q:
+    """Assessments made with the first instrument (``FIRST_INSTRUMENT``)."""
+    code, version = FIRST_INSTRUMENT
+    return Q(**{f"{prefix}instrument__code": code, f"{prefix}instrument__version": version})
 
 
-def _score_expression(name: str) -> ExpressionWrapper[CombinedExpression] | Cast:
-    return _overall_score() if name == "overall" else Cast(name, FloatField())
+def _score_float() -> Cast:
+    return Cast("value", FloatField())
+
+
+def _score_of(assessment: Any, dimension: AssessmentDimension | str) -> Subquery:
+    """One assessment's score on ``dimension`` (a row, or the first instrument's code) as a float;
+    null where it has none (``assessment``: a reference to its pk)."""
+    on = {"dimension": dimension} if isinstance(dimension, AssessmentDimension) else {"dimension__code": dimension}
+    score = AssessmentScore.objects.filter(assessment=assessment, **on).order_by()
+    return Subquery(score.annotate(score=_score_float()).values("score")[:1], output_field=FloatField())
+
+
+def _mean_of(scores: list[Any]) -> ExpressionWrapper[CombinedExpression]:
+    """The mean of an assessment's scores (null if one is missing): their sum in the dimensions'
+    order divided by their number, the arithmetic of the seven columns before instruments."""
+    total = scores[0]
+    for score in scores[1:]:
+        total = total + score
+    return ExpressionWrapper(total / Value(float(len(scores))), output_field=FloatField())
 
 
 def _assessment_windows(period: Period) -> dict[str, tuple[Q, bool]]:
@@ -1023,11 +1042,19 @@ def _assessment_windows(period: Period) -> dict[str, tuple[Q, bool]]:
     }
 
 
-def _picked_assessments(communities: ScopedCommunities, within: Q, earliest: bool) -> QuerySet[SafetyAssessment]:
-    order = ["year", "half"] if earliest else ["-year", "-half"]
+def _order(earliest: bool) -> list[str]:
+    return ["year", "half"] if earliest else ["-year", "-half"]
+
+
+def _picked_assessments(
+    communities: ScopedCommunities, within: Q, earliest: bool, per_instrument: bool = False
+) -> QuerySet[SafetyAssessment]:
+    """Each community's latest (or first) assessment ``within``; ``per_instrument``: its latest
+    (or first) of each instrument, so that a moment never compares two instruments."""
     within &= _in_programme()
-    pick = SafetyAssessment.objects.filter(within, community=OuterRef("community")).order_by(*order).values("pk")[:1]
-    return SafetyAssessment.objects.filter(within, community__in=communities, pk=Subquery(pick))
+    same = {"instrument": OuterRef("instrument")} if per_instrument else {}
+    pick = SafetyAssessment.objects.filter(within, community=OuterRef("community"), **same).order_by(*_order(earliest))
+    return SafetyAssessment.objects.filter(within, community__in=communities, pk=Subquery(pick.values("pk")[:1]))
 
 
 def _round_score(value: float | None) -> float | None:
@@ -1045,34 +1072,120 @@ def _score_row(values: dict[str, float | None]) -> Score:
     }
 
 
-def _assessments(communities: ScopedCommunities, period: Period) -> Raw:
-    """Scores from 1 to 5 per dimension (and their mean, ``overall``) as the mean over the
-    communities assessed, now, before and at the baseline; and the same per community."""
-    windows = _assessment_windows(period)
-    means = {}
+def _instrument_figures(communities: ScopedCommunities, windows: dict[str, tuple[Q, bool]]) -> list[Raw]:
+    """One entry per instrument with assessments in scope by the period's end: per dimension the
+    mean score over the communities assessed with it and their number, now, before and at the
+    baseline, each moment taking a community's latest (first) assessment *of that instrument*."""
+    in_scope = SafetyAssessment.objects.filter(windows["baseline"][0], _in_programme(), community__in=communities)
+    instruments: dict[int, tuple[AssessmentInstrument, list[AssessmentDimension]]] = {}
+    for dimension in (
+        AssessmentDimension.objects.filter(instrument__in=in_scope.values("instrument"))
+        .select_related("instrument")
+        .order_by("instrument__code", "instrument__version", "position", "code")
+    ):
+        instruments.setdefault(dimension.instrument_id, (dimension.instrument, []))[1].append(dimension)
+    if not instruments:
+        return []
+    by_dimension: dict[str, dict[int, Raw]] = {}
+    by_instrument: dict[str, dict[int, Raw]] = {}
     for moment, (within, earliest) in windows.items():
-        aggregates = _picked_assessments(communities, within, earliest).aggregate(
-            assessed=Count("pk"),
-            total_respondents=_sum("respondents"),
-            **{f"mean_{name}": Avg(_score_expression(name)) for name in SCORES},
+        # A column per dimension (of every instrument): a row's score on it, or null. Averaged over
+        # the picked rows as the seven columns were before instruments (the same sums, in the same
+        # order, so the first instrument's figures came out of the migration to the last digit).
+        picked = _picked_assessments(communities, within, earliest, per_instrument=True).annotate(
+            **{
+                f"d{dimension.pk}": _score_of(OuterRef("pk"), dimension)
+                for _instrument, dimensions in instruments.values()
+                for dimension in dimensions
+            }
         )
-        means[moment] = {"communities": aggregates["assessed"], "respondents": aggregates["total_respondents"]}
-        means[moment] |= {name: aggregates[f"mean_{name}"] for name in SCORES}
-
-    annotations = {}
-    for moment, (within, earliest) in windows.items():
-        order = ["year", "half"] if earliest else ["-year", "-half"]
-        picked = SafetyAssessment.objects.filter(within, _in_programme(), community=OuterRef("pk")).order_by(*order)
-        for name in SCORES:
-            annotations[f"{moment}__{name}"] = Subquery(
-                picked.annotate(score=_score_expression(name)).values("score")[:1], output_field=FloatField()
+        aggregates: dict[str, Aggregate] = {}
+        for instrument, dimensions in instruments.values():
+            for dimension in dimensions:
+                aggregates[f"mean_d{dimension.pk}"] = Avg(f"d{dimension.pk}")
+                aggregates[f"count_d{dimension.pk}"] = Count(f"d{dimension.pk}")
+            aggregates[f"mean_i{instrument.pk}"] = Avg(
+                _mean_of([F(f"d{dimension.pk}") for dimension in dimensions]), filter=Q(instrument=instrument.pk)
             )
+            aggregates[f"count_i{instrument.pk}"] = Count("pk", filter=Q(instrument=instrument.pk))
+        values = picked.aggregate(**aggregates)
+        by_dimension[moment] = {
+            dimension.pk: {"mean": values[f"mean_d{dimension.pk}"], "assessed": values[f"count_d{dimension.pk}"]}
+            for _instrument, dimensions in instruments.values()
+            for dimension in dimensions
+        }
+        by_instrument[moment] = {
+            pk: {"mean": values[f"mean_i{pk}"], "assessed": values[f"count_i{pk}"]} for pk in instruments
+        }
+
+    def moments(rows: dict[str, dict[int, Raw]], key: int, value: str) -> dict[str, Any]:
+        return {moment: rows[moment].get(key, {}).get(value) for moment in MOMENTS}
+
+    entries = []
+    for instrument, dimensions in instruments.values():
+        comparable = len({(d.scale_min, d.scale_max, d.direction) for d in dimensions}) == 1
+        assessed = moments(by_instrument, instrument.pk, "assessed")
+        entries.append(
+            {
+                "code": instrument.code,
+                "version": instrument.version,
+                "name": instrument.name,
+                "first": (instrument.code, instrument.version) == FIRST_INSTRUMENT,
+                "communities_assessed": {moment: assessed[moment] or 0 for moment in MOMENTS},
+                "dimensions": [
+                    {
+                        "code": dimension.code,
+                        "name": dimension.localized_name(),
+                        "group": dimension.group,
+                        "scale": {"min": float(dimension.scale_min), "max": float(dimension.scale_max)},
+                        "direction": dimension.direction,
+                        "score": _score_row(moments(by_dimension, dimension.pk, "mean")),
+                        "communities": {
+                            moment: count or 0
+                            for moment, count in moments(by_dimension, dimension.pk, "assessed").items()
+                        },
+                    }
+                    for dimension in dimensions
+                ],
+                "overall": _score_row(moments(by_instrument, instrument.pk, "mean")) if comparable else None,
+            }
+        )
+    return entries
+
+
+def _first_instrument_dimensions(instruments: list[Raw]) -> dict[str, Score]:
+    """The first instrument's scores under their codes and ``overall`` (the document's keys from
+    before instruments existed): every score ``None`` where it has no assessment in scope."""
+    empty = _score_row(dict.fromkeys(MOMENTS))
+    first = next((entry for entry in instruments if entry["first"]), None)
+    found = {} if first is None else {dimension["code"]: dimension["score"] for dimension in first["dimensions"]}
+    if first is not None and first["overall"] is not None:
+        found["overall"] = first["overall"]
+    return {name: found.get(name, dict(empty)) for name in SCORES}
+
+
+def _community_scores(communities: ScopedCommunities, windows: dict[str, tuple[Q, bool]]) -> dict[str, Raw]:
+    """Per community, its first-instrument scores now, before and at its baseline, and when and by
+    how many its latest assessment (of that instrument) in the period was answered."""
+    annotations: dict[str, Any] = {}
+    for moment, (within, earliest) in windows.items():
+        picked = SafetyAssessment.objects.filter(
+            within, _in_programme(), _first_instrument_q(), community=OuterRef("pk")
+        ).order_by(*_order(earliest))
+        nested = SafetyAssessment.objects.filter(
+            within, _in_programme(), _first_instrument_q(), community=OuterRef(OuterRef("pk"))
+        ).order_by(*_order(earliest))
+        pick = Subquery(nested.values("pk")[:1])
+        scores = {name: _score_of(pick, name) for name in ASSESSMENT_DIMENSIONS}
+        for name, score in scores.items():
+            annotations[f"{moment}__{name}"] = score
+        annotations[f"{moment}__overall"] = _mean_of(list(scores.values()))
         if moment == "current":
             annotations["assessed_year"] = Subquery(picked.values("year")[:1])
             annotations["assessed_half"] = Subquery(picked.values("half")[:1])
             annotations["assessed_respondents"] = Subquery(picked.values("respondents")[:1])
     rows = Community.objects.filter(pk__in=communities.values("pk")).order_by().annotate(**annotations)
-    by_community = {
+    return {
         str(row["pk"]): {
             "assessed": f"{row['assessed_year']}-H{row['assessed_half']}" if row["assessed_year"] else None,
             "respondents": row["assessed_respondents"],
@@ -1080,11 +1193,37 @@ def _assessments(communities: ScopedCommunities, period: Period) -> Raw:
         }
         for row in rows.values("pk", *annotations)
     }
+
+
+def _assessments(communities: ScopedCommunities, period: Period) -> Raw:
+    """The safety assessments of ``communities``: how many were assessed (with any instrument) and
+    by how many respondents, now, before and at the baseline; per instrument, each dimension's
+    mean score over the communities assessed with it (``instruments``); the first instrument's
+    scores also under the document's older keys (``dimensions``, with ``overall``), and per
+    community.
+
+    Each score is on its own dimension's scale (1 to 5 for the first instrument; see each
+    dimension's ``scale`` and ``direction``) and is compared only with scores of the same
+    dimension of the same instrument version: a community's baseline is its first assessment
+    with that instrument, never one made with another. ``overall`` (the mean of an assessment's
+    scores, averaged over the communities) exists only for an instrument whose dimensions share
+    one scale and one direction; otherwise it is ``None``."""
+    windows = _assessment_windows(period)
+    counts = {}
+    for moment, (within, earliest) in windows.items():
+        counts[moment] = _picked_assessments(communities, within, earliest).aggregate(
+            assessed=Count("pk"), total_respondents=_sum("respondents")
+        )
+    instruments = _instrument_figures(communities, windows)
+    dimensions = _first_instrument_dimensions(instruments)
+    for entry in instruments:
+        del entry["first"]
     return {
-        "communities_assessed": {moment: means[moment]["communities"] for moment in MOMENTS},
-        "respondents": {moment: means[moment]["respondents"] for moment in MOMENTS},
-        "dimensions": {name: _score_row({moment: means[moment][name] for moment in MOMENTS}) for name in SCORES},
-        "by_community": by_community,
+        "communities_assessed": {moment: counts[moment]["assessed"] for moment in MOMENTS},
+        "respondents": {moment: counts[moment]["total_respondents"] for moment in MOMENTS},
+        "dimensions": dimensions,
+        "instruments": instruments,
+        "by_community": _community_scores(communities, windows),
     }
 
 
@@ -1299,7 +1438,16 @@ def compute_indicators(
                      "police_community_incidents", "referrals_to_police", "trust_in_police": S,
                      "police_interaction": S},
           "assessments": {"communities_assessed": {"current", "previous", "baseline"},
-                          "respondents": {...same...}, "dimensions": {dimension|"overall": S}},
+                          "respondents": {...same...},
+                          "dimensions": {dimension|"overall": S},  # the first instrument's
+                          "instruments": [{"code", "version", "name",
+                                           "communities_assessed": {"current", "previous", "baseline"},
+                                           "dimensions": [{"code", "name", "group",
+                                                           "scale": {"min", "max"},
+                                                           "direction": "higher"|"lower", "score": S,
+                                                           "communities": {"current", "previous",
+                                                                           "baseline"}}],
+                                           "overall": S | None}]},
           "community_rows": [{"id", "name", "region", "country", "kind", "population",
                               "partnership": {"status": "active"|"left"|"never", "joined_on",
                                               "left_on", "leave_reason"},
@@ -1330,7 +1478,9 @@ def compute_indicators(
     period, current minus previous, and cumulative from the earliest record to the period's end;
     stock figures such as ``registered_at_end`` are the same in ``current`` and ``to_date``) and
     every ``S`` is a score ``{"current", "previous", "change", "baseline", "change_since_baseline"}``.
-    Rates are fractions (0..1), medians days, scores 1..5; a figure without data is ``None``.
+    Rates are fractions (0..1), medians days; a figure without data is ``None``. Scores are on their
+    dimension's own scale (1..5 for the first instrument, the one ``dimensions`` and the community
+    rows show) and compared only within one instrument version (see :func:`_assessments`).
     Only held events count (``status`` held): planned, postponed and cancelled ones never do.
     ``planning`` (safety planning, seed 001): ``analyses`` made in the window (by ``analysed_on``);
     ``communities_with_current_analysis`` and ``conflict_potential`` (the mean, 1 calm to 5 open

@@ -30,7 +30,16 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from communities.models import ASSESSMENT_DIMENSIONS, EngagementMode, LeaveReason, SafetyAssessment, Topic
+from communities.models import (
+    ASSESSMENT_DIMENSIONS,
+    FIRST_INSTRUMENT,
+    DimensionGroup,
+    Direction,
+    EngagementMode,
+    LeaveReason,
+    Topic,
+)
+from communities.services import first_instrument_names
 from events.models import AudienceRole
 from incidents.models import Agency, IncidentCategory, IncidentStatus, Severity
 from negotiators.models import Cohort, EventKind, Medium, NegotiatorStatus, OutreachEvent
@@ -46,6 +55,7 @@ from reports.figures import (
     Figure,
     Incidents,
     IndicatorsDocument,
+    InstrumentFigures,
     Media,
     Partnership,
     Planning,
@@ -211,8 +221,10 @@ def labels() -> Names:
         "level": _choices(ModuleLevel),
         "plan_status": _choices(PlanStatus),
         "plan_kind": _choices(PlanKind),
+        "dimension_group": _choices(DimensionGroup),
+        "direction": _choices(Direction),
         "dimension": {
-            **{dimension: _field_label(SafetyAssessment, dimension) for dimension in ASSESSMENT_DIMENSIONS},
+            **first_instrument_names(),
             "overall": _("Overall score (mean of the dimensions)"),
         },
         "participants": {group: _field_label(OutreachEvent, field) for group, field in participant_fields.items()},
@@ -639,14 +651,49 @@ def _incidents(incidents: Incidents, names: Names) -> Context:
     }
 
 
+def _bound(value: float) -> str:
+    return fmt_number(value, 0 if float(value).is_integer() else 2)
+
+
+def _instrument_table(instrument: InstrumentFigures, names: Names) -> Row:
+    """One instrument's scores: each dimension on its scale, a change coloured as good or bad by
+    the dimension's direction."""
+    rows = []
+    for dimension in instrument["dimensions"]:
+        score = score_row(
+            dimension["name"],
+            dimension["score"],
+            group=names["dimension_group"].get(dimension["group"], dimension["group"]),
+            scale="–".join(_bound(dimension["scale"][end]) for end in ("min", "max")),
+            direction=names["direction"].get(dimension["direction"], ""),
+        )
+        if dimension["direction"] == "lower" and score["trend"] != "flat":
+            score["trend"] = "up" if score["trend"] == "down" else "down"
+        rows.append(score)
+    overall = instrument["overall"]
+    return {
+        "title": f"{instrument['name']} ({instrument['code']}, v{instrument['version']})",
+        "assessed": instrument["communities_assessed"],
+        "rows": rows,
+        "overall": score_row(names["dimension"]["overall"], overall) if overall is not None else None,
+    }
+
+
 def _assessments(data: IndicatorsDocument, names: Names) -> Context:
-    """The chapter "Safety assessments"."""
+    """The chapter "Safety assessments": the first instrument's dimensions (with a chart), then a
+    table for every other instrument the communities were assessed with."""
     assessments = data["assessments"]
     dimensions = assessments["dimensions"]
+    others = [
+        instrument
+        for instrument in assessments.get("instruments", [])
+        if (instrument["code"], instrument["version"]) != FIRST_INSTRUMENT
+    ]
     return {
         "dimension_rows": [score_row(names["dimension"][name], score) for name, score in dimensions.items()],
         "assessed": assessments["communities_assessed"],
         "respondents": {moment: fmt_number(assessments["respondents"][moment]) for moment in MOMENTS},
+        "instrument_tables": [_instrument_table(instrument, names) for instrument in others],
         "charts": {
             "assessments": charts.score_chart(
                 [(names["dimension"][name], score["previous"], score["current"]) for name, score in dimensions.items()],

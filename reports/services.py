@@ -25,7 +25,7 @@ from access.viewer import Viewer
 from api.outages import OUTAGE_ERRORS, STORAGE_ERRORS
 from communities.models import PartnerOrganisation, Region
 from programmes.models import Programme
-from reports.figures import ProgrammeCover, ReportDocument
+from reports.figures import IndicatorsDocument, ProgrammeCover, ReportDocument
 from reports.indicators import Period, compute_indicators
 from reports.models import (
     ACTIVE_STATUSES,
@@ -352,12 +352,7 @@ def report_document(report: MonitoringReport) -> ReportDocument:
             "note": report.note,
             "generated_at": timezone.localtime().isoformat(timespec="minutes"),
         },
-        "indicators": compute_indicators(
-            period=period,
-            communities=report_communities(report),
-            programme_wide=is_programme_wide(report.scope),
-            programme=report.programme,
-        ),
+        "indicators": _indicators_in(report.language, report, period),
     }
     if report.scope == ReportScope.PROGRAMME and report.programme is not None:
         document["results"] = programme_results_chapter(report.programme, period)
@@ -365,6 +360,18 @@ def report_document(report: MonitoringReport) -> ReportDocument:
         # The whole portal: a line per programme.
         document["results"] = results_overview(period)
     return document
+
+
+def _indicators_in(language: str, report: MonitoringReport, period: Period) -> IndicatorsDocument:
+    # In the report's language: the document names what staff named in four languages (the
+    # assessment dimensions) in the language it is printed in.
+    with translation.override(language):
+        return compute_indicators(
+            period=period,
+            communities=report_communities(report),
+            programme_wide=is_programme_wide(report.scope),
+            programme=report.programme,
+        )
 
 
 def programme_cover(programme: Programme) -> ProgrammeCover:

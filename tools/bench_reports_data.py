@@ -18,7 +18,16 @@ from reports.models import MonitoringReport
 
 
 def _tables() -> dict[str, str]:
-    from communities.models import Community, Engagement, PartnerOrganisation, Partnership, Region, SafetyAssessment
+    from communities.models import (
+        AssessmentDimension,
+        AssessmentScore,
+        Community,
+        Engagement,
+        PartnerOrganisation,
+        Partnership,
+        Region,
+        SafetyAssessment,
+    )
     from incidents.models import Incident
     from negotiators.models import MediaMention, Negotiator, OutreachEvent
     from programmes.models import Donor, Funding, Participation, Programme
@@ -30,6 +39,8 @@ def _tables() -> dict[str, str]:
         "partnership": Partnership,
         "partner": PartnerOrganisation,
         "assessment": SafetyAssessment,
+        "dimension": AssessmentDimension,
+        "score": AssessmentScore,
         "engagement": Engagement,
         "negotiator": Negotiator,
         "event": OutreachEvent,
@@ -162,18 +173,23 @@ def national_statements(*, communities: int, incidents: int, events: int, region
                   FROM generate_series(1, {incidents}) g, {ids} c) i
             JOIN {first_negotiator} f ON f.community_id = i.community_id""",
         f"""INSERT INTO {t["assessment"]} (created_at, updated_at, community_id, year, half, assessed_on, respondents,
-                perceived_safety, trust_in_police, police_interaction, cohesion, stakeholder_communication,
-                inclusion, infrastructure_safety, identified_risks, safety_resources, programme_id)
+                identified_risks, safety_resources, programme_id, instrument_id)
             SELECT now(), now(), c.id, p.year, p.half, make_date(p.year, 6 * p.half, 20), 40 + c.id % 80,
-                   round((2.0 + (c.id % 10) / 10.0 + p.step * 0.15)::numeric, 2),
-                   round((2.2 + (c.id % 7) / 10.0 + p.step * 0.12)::numeric, 2),
-                   round((2.1 + (c.id % 9) / 10.0 + p.step * 0.10)::numeric, 2),
-                   round((2.5 + (c.id % 5) / 10.0 + p.step * 0.08)::numeric, 2),
-                   round((2.4 + (c.id % 6) / 10.0 + p.step * 0.11)::numeric, 2),
-                   round((2.0 + (c.id % 8) / 10.0 + p.step * 0.09)::numeric, 2),
-                   round((2.6 + (c.id % 4) / 10.0 + p.step * 0.07)::numeric, 2), '', '', {programme_of("c.id")}
+                   '', '', {programme_of("c.id")}, (SELECT DISTINCT instrument_id FROM {t["dimension"]} d
+                                                    WHERE d.code = 'perceived_safety' LIMIT 1)
             FROM {t["community"]} c,
-                 (VALUES (2024, 1, 0), (2024, 2, 1), (2025, 1, 2), (2025, 2, 3)) AS p(year, half, step)""",
+                 (VALUES (2024, 1), (2024, 2), (2025, 1), (2025, 2)) AS p(year, half)""",
+        # The first instrument's seven scores (fill_national creates it), rising by half-year.
+        f"""INSERT INTO {t["score"]} (created_at, updated_at, assessment_id, dimension_id, value)
+            SELECT now(), now(), a.id, d.id,
+                   round((v.base + (a.community_id % v.modulo) / 10.0
+                          + ((a.year - 2024) * 2 + a.half - 1) * v.step)::numeric, 2)
+            FROM {t["assessment"]} a
+            JOIN {t["dimension"]} d ON d.instrument_id = a.instrument_id
+            JOIN (VALUES ('perceived_safety', 2.0, 10, 0.15), ('trust_in_police', 2.2, 7, 0.12),
+                         ('police_interaction', 2.1, 9, 0.10), ('cohesion', 2.5, 5, 0.08),
+                         ('stakeholder_communication', 2.4, 6, 0.11), ('inclusion', 2.0, 8, 0.09),
+                         ('infrastructure_safety', 2.6, 4, 0.07)) AS v(code, base, modulo, step) ON v.code = d.code""",
         f"""INSERT INTO {t["mention"]} (created_at, updated_at, outlet, medium, published_on, title, url, reach,
                                        community_id, programme_id)
             SELECT now(), now(), 'Видання ' || g % 40, (ARRAY['tv','radio','print','online','social'])[1 + g % 5],
@@ -199,6 +215,9 @@ def national_statements(*, communities: int, incidents: int, events: int, region
 def fill_national(*, communities: int = 1500, incidents: int = 1_000_000, events: int = 200_000) -> None:
     if connection.vendor != "postgresql":
         raise RuntimeError("the national-scale benchmark fills a PostgreSQL database")
+    from communities.services import assessment_first_instrument
+
+    assessment_first_instrument()
     with connection.cursor() as cursor:
         for statement in national_statements(communities=communities, incidents=incidents, events=events):
             cursor.execute(statement)

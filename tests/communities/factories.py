@@ -9,6 +9,11 @@ from access.capabilities import Capability, role_can
 from access.roles import Role
 from access.viewer import Viewer
 from communities.models import (
+    ASSESSMENT_DIMENSIONS,
+    FIRST_INSTRUMENT,
+    AssessmentDimension,
+    AssessmentInstrument,
+    AssessmentScore,
     Community,
     Country,
     Engagement,
@@ -19,6 +24,7 @@ from communities.models import (
     SafetyAssessment,
     Topic,
 )
+from communities.services import assessment_first_instrument
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -135,6 +141,9 @@ class PartnerOrganisationFactory(factory.django.DjangoModelFactory):
 
 
 class SafetyAssessmentFactory(factory.django.DjangoModelFactory):
+    """An assessment with the first instrument's seven scores (pass them by code), or, with
+    ``instrument`` and ``scores`` (by code), another instrument's."""
+
     class Meta:
         model = SafetyAssessment
 
@@ -143,6 +152,7 @@ class SafetyAssessmentFactory(factory.django.DjangoModelFactory):
     half = 1
     assessed_on = date(2025, 6, 20)
     programme = factory.LazyAttribute(lambda o: programme_of(o.assessed_on, o.community))
+    instrument = factory.LazyFunction(assessment_first_instrument)
     respondents = 60
     perceived_safety = Decimal("3.20")
     trust_in_police = Decimal("2.90")
@@ -151,6 +161,42 @@ class SafetyAssessmentFactory(factory.django.DjangoModelFactory):
     stakeholder_communication = Decimal("3.10")
     inclusion = Decimal("2.80")
     infrastructure_safety = Decimal("3.30")
+    scores = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        first = {code: kwargs.pop(code) for code in ASSESSMENT_DIMENSIONS}
+        scores = kwargs.pop("scores")
+        assessment = super()._create(model_class, *args, **kwargs)
+        if scores is None:
+            scores = first if (assessment.instrument.code, assessment.instrument.version) == FIRST_INSTRUMENT else {}
+        dimensions = {dimension.code: dimension for dimension in assessment.instrument.dimensions.all()}
+        AssessmentScore.objects.bulk_create(
+            AssessmentScore(assessment=assessment, dimension=dimensions[code], value=value)
+            for code, value in scores.items()
+        )
+        return assessment
+
+
+class AssessmentInstrumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssessmentInstrument
+
+    code = factory.Sequence(lambda n: f"TOOL-{n}")
+    version = 1
+    name = factory.Sequence(lambda n: f"Instrument {n}")
+
+
+class AssessmentDimensionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssessmentDimension
+
+    instrument = factory.SubFactory(AssessmentInstrumentFactory)
+    code = factory.Sequence(lambda n: f"dimension-{n}")
+    name_uk = factory.LazyAttribute(lambda o: f"Вимір {o.code}")
+    name_en = factory.LazyAttribute(lambda o: f"Dimension {o.code}")
+    scale_min = Decimal(1)
+    scale_max = Decimal(5)
 
 
 class EngagementFactory(factory.django.DjangoModelFactory):

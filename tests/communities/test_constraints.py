@@ -61,11 +61,6 @@ def test_community_has_at_most_one_open_partnership():
     rejected(lambda: Partnership.objects.create(community=first.community, joined_on=date(2025, 1, 1)))
 
 
-@pytest.mark.parametrize("score", [Decimal("0.99"), Decimal("5.01")])
-def test_assessment_scores_stay_between_1_and_5(score):
-    rejected(lambda: SafetyAssessmentFactory(trust_in_police=score))
-
-
 def test_assessment_has_respondents():
     rejected(lambda: SafetyAssessmentFactory(respondents=0))
 

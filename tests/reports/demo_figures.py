@@ -48,7 +48,7 @@ def demo_figures() -> dict:
         for row in SafetyAssessment.objects.filter(year=year):
             if row.community_id not in latest or row.half > latest[row.community_id].half:
                 latest[row.community_id] = row
-        return round(mean(float(getattr(row, dimension)) for row in latest.values()), 2)
+        return round(mean(float(row.score_values()[dimension]) for row in latest.values()), 2)
 
     trust = {year: mean_latest(year, "trust_in_police") for year in (2024, 2025)}
     return {

@@ -6,17 +6,26 @@ import os
 import subprocess
 import sys
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from communities.models import Direction, SafetyAssessment
 from reports import charts
 from reports.models import MonitoringReport, ReportScope
 from reports.pdf import render_report_html, render_report_pdf
 from reports.services import report_document
-from tests.communities.factories import CommunityFactory, PartnershipFactory, RegionFactory, SafetyAssessmentFactory
+from tests.communities.factories import (
+    AssessmentDimensionFactory,
+    AssessmentInstrumentFactory,
+    CommunityFactory,
+    PartnershipFactory,
+    RegionFactory,
+    SafetyAssessmentFactory,
+)
 from tests.negotiators.factories import OutreachEventFactory
 from tests.reports.helpers import grouped, pdf_text
 
@@ -155,3 +164,30 @@ def test_group_names_keep_their_capitals(document):
     html = render_report_html(document("en"))
     assert "IDPs" in html
     assert "Idps" not in html
+
+
+def test_the_assessment_chapter_has_a_table_per_other_instrument(document):
+    obrnice = SafetyAssessment.objects.get().community
+    instrument = AssessmentInstrumentFactory(code="RP-BROAD", name="Broad safety")
+    AssessmentDimensionFactory(instrument=instrument, code="cctv", name_en="CCTV coverage", position=0)
+    AssessmentDimensionFactory(
+        instrument=instrument, code="fire", name_en="Fire risks", direction=Direction.LOWER_IS_BETTER, position=1
+    )
+    for year, fire in ((2024, "4.00"), (2025, "3.00")):
+        SafetyAssessmentFactory(
+            community=obrnice,
+            year=year,
+            half=2,
+            assessed_on=date(year, 12, 10),
+            instrument=instrument,
+            scores={"cctv": Decimal("2.50"), "fire": Decimal(fire)},
+        )
+    html = render_report_html(document("en"))
+    chapter = html[html.index('id="assessments"') : html.index('id="police"')]
+    assert "Broad safety (RP-BROAD, v1)" in chapter
+    assert "CCTV coverage" in chapter
+    # Fire risks fell by one: a change for the better, coloured as one.
+    fire_row = chapter[chapter.index("Fire risks") :]
+    fire_row = fire_row[: fire_row.index("</tr>")]
+    assert "change up" in fire_row
+    assert "Lower is better" in fire_row

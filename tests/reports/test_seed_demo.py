@@ -12,10 +12,18 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 
 from access.roles import DOMAIN_APPS
-from communities.models import Community, Engagement, PartnerOrganisation, Partnership
+from communities.models import (
+    AssessmentInstrument,
+    Community,
+    Engagement,
+    PartnerOrganisation,
+    Partnership,
+    SafetyAssessment,
+)
 from incidents.models import Incident
 from negotiators.models import MediaMention, Negotiator, OutreachEvent
 from privacy.models import PersonalDataView
+from programmes.models import Participation
 from tests.accounts.support import verified_login
 from training.models import TrainingModule, TrainingSession
 
@@ -79,11 +87,26 @@ def test_one_community_left_after_elections(seeded):
 
 def test_every_community_is_assessed_each_half_year_it_was_a_partner(seeded):
     for community in Community.objects.filter(region__name="Хмельницька область"):
-        periods = set(community.assessments.values_list("year", "half"))
+        periods = set(community.assessments.filter(instrument__code="SAFETY").values_list("year", "half"))
         expected = {(2024, 1), (2024, 2), (2025, 1), (2025, 2)}
         if community.partnerships.filter(left_on__isnull=False).exists():
             expected.discard((2025, 2))
         assert periods == expected, community.name
+
+
+def test_seed_001s_broad_instrument_assessed_the_restorative_practices_communities(seeded):
+    broad = AssessmentInstrument.objects.get(code="RP-BROAD", version=1)
+    codes = set(broad.dimensions.values_list("code", flat=True))
+    assert {"leadership_potential", "residents_involvement", "cctv", "patrols", "fire_safety"} <= codes
+    assert {"road_safety", "access_to_health_care"} <= codes
+    assessments = SafetyAssessment.objects.filter(instrument=broad)
+    assert set(assessments.values_list("programme__code", flat=True)) == {"RP-2017"}
+    taking_part = Participation.objects.filter(programme__code="RP-2017")
+    for assessment in assessments:
+        period = taking_part.get(community=assessment.community)
+        assert period.joined_on <= assessment.assessed_on <= period.left_on
+        assert assessment.scores.count() == len(codes)
+    assert assessments.values("community").distinct().count() == 3
 
 
 def test_czech_municipality_has_acute_and_systematic_engagements(seeded):
