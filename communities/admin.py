@@ -282,6 +282,39 @@ class AssessmentScoreInline(LabelledTabularInline):
         return obj is not None and super().has_add_permission(request, obj)
 
 
+class ReadOnlyListAdmin(admin.ModelAdmin):
+    """A list to search and filter, written only from the page of the record it belongs to."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AssessmentDimension)
+class AssessmentDimensionAdmin(ReadOnlyListAdmin):
+    """Every instrument's dimensions side by side; they are edited on their instrument's page."""
+
+    list_display = ["code", "name_uk", "name_en", "instrument", "group", "scale_min", "scale_max", "direction"]
+    list_filter = ["instrument", "group", "direction"]
+    search_fields = ["code", "name_uk", "name_en", "name_cs", "name_ru"]
+    list_select_related = ["instrument"]
+
+
+@admin.register(AssessmentScore)
+class AssessmentScoreAdmin(ReadOnlyListAdmin):
+    """Every score, to filter by dimension; they are typed on their assessment's page."""
+
+    list_display = ["assessment", "dimension", "value"]
+    list_filter = ["dimension__instrument", "dimension__group", "assessment__year", "assessment__half"]
+    search_fields = ["assessment__community__name", "dimension__code", "dimension__name_uk", "dimension__name_en"]
+    list_select_related = ["assessment__community", "dimension"]
+
+
 @admin.register(SafetyAssessment)
 class SafetyAssessmentAdmin(admin.ModelAdmin):
     list_display = ["community", "year", "half", "instrument", "respondents", "score_count"]

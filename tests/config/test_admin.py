@@ -27,6 +27,9 @@ READ_ONLY_IN_ADMIN = {
     "events.Feedback",
     # A plan's status log is written by its moves (planning.services.plan_move).
     "planning.PlanStatusChange",
+    # Dimensions are edited on their instrument's page, scores on their assessment's (services).
+    "communities.AssessmentDimension",
+    "communities.AssessmentScore",
 }
 
 
