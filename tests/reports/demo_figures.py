@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from communities.models import Partnership, SafetyAssessment
+from communities.models import AssessmentDimension, Partnership, SafetyAssessment
 from incidents.models import Incident, IncidentCategory
 from negotiators.models import MediaMention, Negotiator, OutreachEvent
 from tests.reports.helpers import decimal, grouped, signed, values_after
@@ -119,7 +119,8 @@ def check_pdf_text(text: str, figures: dict, language: str) -> list[str]:
         trust_now, trust_before = figures["trust"][2025], figures["trust"][2024]
         expected.append(
             (
-                _("trust in police").capitalize(),
+                # The dimension's own name in the report's language (it lives with the instrument).
+                AssessmentDimension.objects.get(instrument__code="SAFETY", code="trust_in_police").localized_name(),
                 [
                     decimal(trust_now, 2, language),
                     decimal(trust_before, 2, language),
