@@ -41,6 +41,9 @@ class Capability(StrEnum):
     """Gets an API key of their own (partners get their organisation's)."""
     REQUIRES_SECOND_FACTOR = "requires_second_factor"
     """Must sign in with a second factor (a TOTP code or a recovery code); others may choose to."""
+    WORKS_CASES = "works_cases"
+    """Works the individual cases assigned to them or that they supervise (staff who read personal
+    data: every case)."""
     BROWSES_PRIVACY_LOG = "browses_privacy_log"
     """Reads the log of who viewed personal data and the login failures (in the admin)."""
 
@@ -51,6 +54,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.SEES_EVERY_COMMUNITY,
             Capability.LOGS_RECORDS,
             Capability.LOGS_IN_ANY_COMMUNITY,
+            Capability.WORKS_CASES,
             Capability.REQUESTS_REPORTS,
             Capability.READS_REPORTS,
             Capability.READS_PERSONAL_DATA,
@@ -85,8 +89,11 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.READS_INTERNAL_DATA,
             Capability.USES_FIELD_APP,
             Capability.WORKS_FROM_FIELD_APP,
+            Capability.WORKS_CASES,
         }
     ),
+    # A volunteer or case worker sees no community's records: only the cases assigned to them.
+    Role.CASE_WORKER: frozenset({Capability.WORKS_CASES, Capability.USES_FIELD_APP, Capability.WORKS_FROM_FIELD_APP}),
     Role.PARTNER: frozenset({Capability.SEES_COVERED_COMMUNITIES, Capability.READS_REPORTS}),
 }
 

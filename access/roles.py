@@ -23,6 +23,7 @@ DOMAIN_APPS = (
     "events",
     "planning",
     "support",
+    "casework",
     "reports",
     "sync",
 )
@@ -40,6 +41,7 @@ class Role(models.TextChoices):
     PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
     DATA_PROTECTION = "data_protection", _("Data protection officer")
     NEGOTIATOR = "negotiator", _("Negotiator")
+    CASE_WORKER = "case_worker", _("Case worker or volunteer")
     PARTNER = "partner", _("Partner")
 
 
@@ -61,6 +63,8 @@ def _role_permissions() -> dict[Role, Q]:
         )
         | Q(content_type__app_label="incidents", codename__in=["view_incident", "add_incident", "add_incidentaction"])
         | Q(content_type__app_label="training", codename__startswith="view_"),
+        # Works only the cases assigned to them, from the field app (casework.selectors decides which).
+        Role.CASE_WORKER: Q(pk__in=[]),
         Role.PARTNER: Q(pk__in=[]),
     }
 
@@ -83,7 +87,7 @@ def sync_role_groups_after_migrate(
 
 def role_of(user: User | AnonymousUser) -> Role | None:
     """The user's strongest role: staff, then programme manager, data protection officer,
-    negotiator, partner."""
+    negotiator, case worker, partner."""
     if not user.is_authenticated or not user.is_active:
         return None
     if user.is_superuser:

@@ -240,6 +240,7 @@ INSTALLED_APPS = [
     "events",
     "planning",
     "support",
+    "casework",
     "reports",
     "sync",
     # The edges: the field app's shell mounts the domains' pages.
@@ -425,6 +426,7 @@ SESSION_LIFETIMES = {
         ("data_protection", "30m", "12h"),
         ("partner", "8h", "7d"),
         ("negotiator", "7d", "30d"),
+        ("case_worker", "7d", "30d"),
     ]
 }
 # A signed-in user without a role gets the shortest lifetimes.

@@ -18,6 +18,7 @@ LAYERS: list[set[str]] = [
     {"negotiators"},
     {"training", "incidents", "events"},
     {"planning", "support"},
+    {"casework"},
     {"reports", "sync"},
     {"field"},
     {"config"},
