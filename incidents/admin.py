@@ -11,8 +11,8 @@ from communities.admin_bulk import ExportMixin
 from communities.admin_site import LabelledTabularInline, ReadableHistoryMixin
 from incidents.models import (
     MANUAL_ACTION_KINDS,
+    TARGET_STATUSES,
     TRANSITIONS,
-    Agency,
     Incident,
     IncidentAction,
     IncidentParty,
@@ -21,7 +21,6 @@ from incidents.models import (
 )
 from incidents.services import (
     ensure_action_moment,
-    ensure_referral_names_agency,
     incident_action_add,
     incident_assign,
     incident_open,
@@ -100,14 +99,11 @@ class IncidentAdminForm(forms.ModelForm):
     transition_response_mode = forms.ChoiceField(
         label=_("Response"), required=False, choices=[("", "---------"), *ResponseMode.choices]
     )
-    transition_referred_to = forms.ChoiceField(
-        label=_("Referred to"), required=False, choices=[("", "---------"), *Agency.choices]
-    )
     transition_note = forms.CharField(label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     class Meta:
         model = Incident
-        # Status, closing time, response and referral change only through the workflow fields below.
+        # Status, closing time and response change only through the workflow fields below.
         fields = [
             "community",
             "programme",
@@ -133,18 +129,8 @@ class IncidentAdminForm(forms.ModelForm):
                 (status.value, status.label) for status in allowed
             ]
         else:
-            for name in ("transition_to", "transition_response_mode", "transition_referred_to", "transition_note"):
+            for name in ("transition_to", "transition_response_mode", "transition_note"):
                 del self.fields[name]
-
-    def clean(self):
-        cleaned = super().clean()
-        try:
-            ensure_referral_names_agency(
-                to_status=cleaned.get("transition_to"), referred_to=cleaned.get("transition_referred_to")
-            )
-        except ValidationError as error:
-            self.add_error("transition_referred_to", error.message_dict["referred_to"])
-        return cleaned
 
 
 class NegotiatorChoiceField(forms.ModelChoiceField):
@@ -225,7 +211,7 @@ class IncidentAdmin(ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDa
     def get_actions(self, request):
         actions = super().get_actions(request)
         if self.has_change_permission(request):
-            for status in IncidentStatus:
+            for status in TARGET_STATUSES:
                 action = _move_to(status)
                 description = _("Move to “%(status)s”") % {"status": status.label}
                 actions[action.__name__] = (action, action.__name__, description)
@@ -344,7 +330,7 @@ class IncidentAdmin(ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDa
                         "fields": [
                             ("status", "response_mode", "referred_to", "closed_at"),
                             "transition_to",
-                            ("transition_response_mode", "transition_referred_to"),
+                            "transition_response_mode",
                             "transition_note",
                         ]
                     },
@@ -366,7 +352,6 @@ class IncidentAdmin(ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDa
                     to_status=form.cleaned_data["transition_to"],
                     actor=request.user,
                     note=form.cleaned_data.get("transition_note", ""),
-                    referred_to=form.cleaned_data.get("transition_referred_to", ""),
                     response_mode=form.cleaned_data.get("transition_response_mode", ""),
                 )
             except ValidationError as error:

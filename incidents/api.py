@@ -19,7 +19,6 @@ from communities.selectors import writable_communities
 from incidents.filters import IncidentFilter
 from incidents.models import (
     MANUAL_ACTION_KINDS,
-    Agency,
     Incident,
     IncidentAction,
     IncidentCategory,
@@ -156,14 +155,12 @@ class IncidentActionAddSerializer(serializers.Serializer):
 
 
 class IncidentTransitionSerializer(serializers.Serializer):
-    """Move a case along its workflow: reported → in progress → resolved, referred or closed
-    unresolved; a closed case may be reopened (back to in progress)."""
+    """Move a case along its workflow: reported → in progress → resolved or closed unresolved; a
+    closed case may be reopened (back to in progress). Referring a case is no move: it gets a
+    referral (``referrals/``) and stays open."""
 
     to_status = serializers.ChoiceField(choices=IncidentStatus.choices)
     note = serializers.CharField(allow_blank=True, default="")
-    referred_to = serializers.ChoiceField(
-        choices=Agency.choices, allow_blank=True, default="", help_text="Required when referring the case."
-    )
     response_mode = serializers.ChoiceField(choices=ResponseMode.choices, allow_blank=True, default="")
     performed_at = serializers.DateTimeField(allow_null=True, default=None, help_text=PERFORMED_AT_HELP)
 

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.models import (
     MANUAL_ACTION_KINDS,
-    Agency,
     Incident,
     IncidentCategory,
     IncidentStatus,
@@ -93,7 +92,6 @@ class TransitionForm(forms.Form):
     response_mode = forms.ChoiceField(
         label=_("How you respond"), choices=[*BLANK, *ResponseMode.choices], required=False
     )
-    referred_to = forms.ChoiceField(label=_("Referred to"), choices=[*BLANK, *Agency.choices], required=False)
     note = forms.CharField(label=_("What was done, and why"), required=False, widget=Textarea())
 
     def __init__(self, *args, incident: Incident, **kwargs):

@@ -51,24 +51,21 @@ class IncidentStatus(models.TextChoices):
     CLOSED_UNRESOLVED = "closed_unresolved", _("Closed unresolved")
 
 
+# "Referred" closed a case until referrals were tracked (``casework.Referral``): past cases keep
+# it, closed, so past periods' figures stay as reported; no move leads there any more. A case now
+# stays open while agencies work on its referrals.
 CLOSED_STATUSES = (IncidentStatus.RESOLVED, IncidentStatus.REFERRED, IncidentStatus.CLOSED_UNRESOLVED)
 
 # Where each status may move next. A closed case may be reopened (back to in progress).
 TRANSITIONS = {
-    IncidentStatus.REPORTED: (
-        IncidentStatus.IN_PROGRESS,
-        IncidentStatus.REFERRED,
-        IncidentStatus.CLOSED_UNRESOLVED,
-    ),
-    IncidentStatus.IN_PROGRESS: (
-        IncidentStatus.RESOLVED,
-        IncidentStatus.REFERRED,
-        IncidentStatus.CLOSED_UNRESOLVED,
-    ),
+    IncidentStatus.REPORTED: (IncidentStatus.IN_PROGRESS, IncidentStatus.CLOSED_UNRESOLVED),
+    IncidentStatus.IN_PROGRESS: (IncidentStatus.RESOLVED, IncidentStatus.CLOSED_UNRESOLVED),
     IncidentStatus.RESOLVED: (IncidentStatus.IN_PROGRESS,),
     IncidentStatus.REFERRED: (IncidentStatus.IN_PROGRESS,),
     IncidentStatus.CLOSED_UNRESOLVED: (IncidentStatus.IN_PROGRESS,),
 }
+# The statuses some move leads to (the admin offers a bulk action for each).
+TARGET_STATUSES = tuple(status for status in IncidentStatus if any(status in moves for moves in TRANSITIONS.values()))
 
 
 # Phones' clocks drift; a report a few minutes "in the future" is a clock, not a mistake.
@@ -81,6 +78,9 @@ class ResponseMode(models.TextChoices):
 
 
 class Agency(models.TextChoices):
+    """Whom a case was referred to when referring closed it (``referred_to``, past cases only);
+    referrals now name an agency of the directory (``casework.Agency``)."""
+
     POLICE = "police", _("Police")
     LOCAL_GOVERNMENT = "local_government", _("Local government")
     SOCIAL_SERVICES = "social_services", _("Social services")

@@ -5,7 +5,7 @@ so the log always explains the status.
 """
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import TypedDict
 
 from django.contrib.auth.models import User
@@ -143,21 +143,29 @@ def incident_transition(
     to_status: str,
     actor: User,
     note: str = "",
-    referred_to: str = "",
     response_mode: str = "",
     performed_at: datetime | None = None,
 ) -> Incident:
     """Move ``incident`` to ``to_status`` if the workflow allows it, and log who did it and why.
 
-    Referring a case needs the agency (``referred_to``); closing it stamps ``closed_at``;
-    reopening clears it. Raises ``ValidationError`` for a move the workflow does not allow, or
-    for a ``performed_at`` before the incident happened or in the future.
+    Closing it stamps ``closed_at``; reopening clears it. Raises ``ValidationError`` for a move
+    the workflow does not allow (referring is no move: the case gets a referral and stays open),
+    or for a ``performed_at`` before the incident happened or in the future.
     """
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     ensure_can_log_in(Viewer.for_user(actor), incident.community)
     ensure_action_moment(incident=incident, performed_at=performed_at)
     to_status = IncidentStatus(to_status)
     from_status = IncidentStatus(incident.status)
+    if to_status == IncidentStatus.REFERRED:
+        raise ValidationError(
+            {
+                "to_status": _(
+                    "Referring a case no longer closes it: add a referral to the agency instead; the case "
+                    "stays open while the agency works on it."
+                )
+            }
+        )
     if to_status not in incident.allowed_transitions():
         raise ValidationError(
             {
@@ -165,20 +173,17 @@ def incident_transition(
                 % {"from": from_status.label, "to": to_status.label}
             }
         )
-    ensure_referral_names_agency(to_status=to_status, referred_to=referred_to)
     when = performed_at or timezone.now()
     incident.status = to_status
     if to_status == IncidentStatus.IN_PROGRESS and response_mode:
         incident.response_mode = response_mode
-    if to_status == IncidentStatus.REFERRED:
-        incident.referred_to = referred_to
     incident.closed_at = max(when, incident.occurred_at) if to_status in CLOSED_STATUSES else None
     incident.full_clean()
     incident._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
     incident.save()
     IncidentAction.objects.create(
         incident=incident,
-        kind=ActionKind.REFERRAL if to_status == IncidentStatus.REFERRED else ActionKind.STATUS_CHANGE,
+        kind=ActionKind.STATUS_CHANGE,
         performed_at=when,
         actor=actor,
         from_status=from_status,
@@ -201,10 +206,26 @@ def incident_assign(*, incident: Incident, negotiator: Negotiator | None, actor:
     return incident
 
 
-def ensure_referral_names_agency(*, to_status: str | None, referred_to: str) -> None:
-    """A case referred to an agency says which (the admin's form checks it before saving)."""
-    if to_status == IncidentStatus.REFERRED and not referred_to:
-        raise ValidationError({"referred_to": _("Say which agency the case was referred to.")})
+@transaction.atomic
+def incident_referral_log(*, incident: Incident, actor: User | None, agency: str, sent_on: date) -> IncidentAction:
+    """Write the entry of ``incident``'s log that says it was referred to ``agency`` (the office's
+    name) on ``sent_on``; the case keeps its status. Called by ``casework`` when it records the
+    referral (this app cannot know referrals: they are a layer above)."""
+    now = timezone.now()
+    if sent_on >= timezone.localdate(now):
+        when = now
+    else:
+        when = max(datetime.combine(sent_on, time(12), tzinfo=timezone.get_current_timezone()), incident.occurred_at)
+    action = IncidentAction.objects.create(
+        incident=incident,
+        kind=ActionKind.REFERRAL,
+        performed_at=when,
+        actor=actor,
+        description=_("Referred to %(agency)s.") % {"agency": agency},
+    )
+    # The case changed: partners syncing by updated_at should see it again.
+    touch(Incident, [incident.pk])
+    return action
 
 
 @transaction.atomic

@@ -129,7 +129,7 @@ def render_incident_page(request, incident, *, transition=None, action=None, sta
 @field_view
 @require_POST
 def incident_status(request, pk):
-    """Move the case to another status (only along the workflow); referral names the agency."""
+    """Move the case to another status (only along the workflow)."""
     incident = scoped_incident(request, pk)
     if not request.field.writable.filter(pk=incident.community_id).exists():
         return read_only_response(request)
@@ -145,7 +145,6 @@ def incident_status(request, pk):
                 to_status=data["to_status"],
                 actor=request.user,
                 note=data["note"],
-                referred_to=data["referred_to"],
                 response_mode=data["response_mode"],
             )
         except ValidationError as error:

@@ -426,6 +426,8 @@ class DemoProgramme:
         self.rng = random.Random(SEED)
         self.users = {}
         self.programmes: dict[str, Programme] = {}
+        # (incident, kind of agency, day) of the cases the negotiators referred (new ones only).
+        self.referred_incidents: list[tuple[Incident, str, date]] = []
 
     @transaction.atomic
     def build(self) -> None:
@@ -816,13 +818,16 @@ class DemoProgramme:
                 description="Зустріч сторін за участі перемовника.",
                 performed_at=occurred_at + start_after + timedelta(days=1),
             )
-            if outcome == "in_progress":
+            if outcome == "referred":
+                # Referring no longer closes the case: its referral (``reports.demo_casework``)
+                # is followed up while the case stays open.
+                self.referred_incidents.append((incident, agency, (occurred_at + close_after).date()))
+            if outcome in ("in_progress", "referred"):
                 continue
             incident_transition(
                 incident=incident,
                 to_status=outcome,
                 actor=self.staff,
-                referred_to=agency if outcome == "referred" else "",
                 note="Сторони дійшли згоди." if outcome == "resolved" else "",
                 performed_at=occurred_at + close_after,
             )

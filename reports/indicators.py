@@ -52,6 +52,7 @@ from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
+from casework.incident_referrals import agency_kinds_of
 from communities.models import (
     ASSESSMENT_DIMENSIONS,
     FIRST_INSTRUMENT,
@@ -581,13 +582,9 @@ def _incident_figures(communities: ScopedCommunities, start: date | None, end: d
     closing = closed.aggregate(
         closed=Count("pk"),
         resolved=Count("pk", filter=Q(status=IncidentStatus.RESOLVED)),
-        referred=Count("pk", filter=Q(status=IncidentStatus.REFERRED)),
         closed_unresolved=Count("pk", filter=Q(status=IncidentStatus.CLOSED_UNRESOLVED)),
-        **{
-            f"agency_{agency}": Count("pk", filter=Q(status=IncidentStatus.REFERRED, referred_to=agency))
-            for agency in Agency.values
-        },
     )
+    referring = _incident_referrals(incidents, start, end)
     end_moment = _day_start(end + timedelta(days=1))
     open_at_end = incidents.filter(
         Q(closed_at__isnull=True) | Q(closed_at__gte=end_moment), occurred_at__lt=end_moment
@@ -605,13 +602,37 @@ def _incident_figures(communities: ScopedCommunities, start: date | None, end: d
         "police_community": figures["police_community"],
         "closed": closing["closed"],
         "resolved": closing["resolved"],
-        "referred": closing["referred"],
+        "referred": referring["referred"],
         "closed_unresolved": closing["closed_unresolved"],
         "resolution_rate": _rate(closing["resolved"], closing["closed"]),
         "median_days_to_resolution": median_days_to_resolution(resolved),
-        "referrals_by_agency": _keyed(closing, "agency_", Agency.values),
+        "referrals_by_agency": _keyed(referring, "agency_", Agency.values),
         "open_at_end": open_at_end,
     }
+
+
+def _incident_referrals(incidents: QuerySet[Incident], start: date | None, end: date) -> Raw:
+    """The incidents referred to an agency in the period, in all and by the agency's kind.
+
+    Until referrals were tracked, referring closed the case (status *referred*, the agency in
+    ``referred_to``); now the case gets a referral (``casework.Referral``) and stays open. An
+    incident counts once when it was closed as referred in the period or had a referral sent in
+    it: the referrals the migration made of the old closures (sent on the day the case closed)
+    count the same incidents again, so past periods keep their figures."""
+    closed_referred = Q(status=IncidentStatus.REFERRED) & _moment_window("closed_at", start, end)
+    sent = _date_window("referrals__sent_on", start, end)
+    return incidents.filter(closed_referred | sent).aggregate(
+        referred=Count("pk", distinct=True),
+        **{
+            f"agency_{agency}": Count(
+                "pk",
+                distinct=True,
+                filter=closed_referred & Q(referred_to=agency)
+                | sent & Q(referrals__agency__kind__in=agency_kinds_of(agency)),
+            )
+            for agency in Agency.values
+        },
+    )
 
 
 def _media_figures(communities: ScopedCommunities, start: date | None, end: date, programme_wide: bool) -> Raw:

@@ -48,21 +48,21 @@ def test_staff_move_a_case_along_the_workflow_from_the_admin(client, staff_user,
     url = reverse("admin:incidents_incident_change", args=[incident.pk])
     response = client.post(
         url,
-        change_form(incident, transition_to="referred", transition_referred_to="police", transition_note="Передано"),
+        change_form(incident, transition_to="closed_unresolved", transition_note="Сторони не вийшли на зв'язок"),
     )
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     incident.refresh_from_db()
-    assert (incident.status, incident.referred_to) == ("referred", "police")
+    assert incident.status == "closed_unresolved"
     last = incident.actions.last()
-    assert (last.actor, last.description) == (staff_user, "Передано")
+    assert (last.actor, last.description) == (staff_user, "Сторони не вийшли на зв'язок")
 
 
-def test_admin_refuses_a_referral_without_agency_and_keeps_the_status(client, staff_user, incident):
+def test_the_admin_no_longer_offers_to_move_a_case_to_referred(client, staff_user, incident):
     verified_login(client, staff_user)
     url = reverse("admin:incidents_incident_change", args=[incident.pk])
-    response = client.post(url, change_form(incident, transition_to="referred"))
+    response = client.post(url, change_form(incident, transition_to="referred", transition_referred_to="police"))
     assert response.status_code == 200
-    assert "transition_referred_to" in response.context["adminform"].form.errors
+    assert "transition_to" in response.context["adminform"].form.errors
     assert Incident.objects.get(pk=incident.pk).status == "reported"
 
 

@@ -163,12 +163,11 @@ def test_a_negotiator_reports_an_incident_and_resolves_it_with_an_action(phone, 
     assert (incident.category, incident.severity, incident.status) == ("youth", 3, IncidentStatus.REPORTED)
     assert incident.parties.get().is_minor is True
 
-    # Only the moves the workflow allows; the agency is asked only for a referral.
-    expect(page.locator('[name="status-to_status"]')).to_have_count(3)
-    expect(page.locator("#id_status-referred_to")).to_be_hidden()
-    page.check('[name="status-to_status"][value="referred"]')
-    expect(page.locator("#id_status-referred_to")).to_be_visible()
+    # Only the moves the workflow allows; how the negotiator responds is asked only for "in progress".
+    expect(page.locator('[name="status-to_status"]')).to_have_count(2)
+    expect(page.locator("#id_status-response_mode")).to_be_hidden()
     page.check('[name="status-to_status"][value="in_progress"]')
+    expect(page.locator("#id_status-response_mode")).to_be_visible()
     page.select_option("#id_status-response_mode", "mediation")
     page.fill("#id_status-note", "Домовилися про зустріч з батьками.")
     page.click('form[action$="/status/"] button[type=submit]')

@@ -128,7 +128,7 @@ def test_the_case_page_shows_status_log_and_only_the_allowed_moves(negotiator_cl
     response = negotiator_client.get(reverse("field:incident_detail", args=[incident.pk]))
     assert response.status_code == 200
     choices = [value for value, _label in response.context["transition"].fields["to_status"].choices]
-    assert choices == ["in_progress", "referred", "closed_unresolved"]
+    assert choices == ["in_progress", "closed_unresolved"]
 
 
 @pytest.mark.parametrize("name", ["field:incident_detail", "field:incident_status", "field:incident_action"])
@@ -182,15 +182,16 @@ def test_a_move_the_workflow_does_not_allow_is_refused_at_the_field(negotiator_c
     assert incident.status == IncidentStatus.REPORTED
 
 
-def test_a_referral_asks_which_agency(negotiator_client, incident):
+def test_referring_is_not_a_status_the_case_can_move_to(negotiator_client, incident):
     response = negotiator_client.post(
-        reverse("field:incident_status", args=[incident.pk]), {"status-to_status": "referred"}, **JSON
+        reverse("field:incident_status", args=[incident.pk]),
+        {"status-to_status": "referred", "status-referred_to": "social_services"},
+        **JSON,
     )
     assert response.status_code == 400
-    assert response.json()["errors"] == {"status-referred_to": ["Say which agency the case was referred to."]}
-    move(negotiator_client, incident, to_status="referred", referred_to="social_services")
+    assert set(response.json()["errors"]) == {"status-to_status"}
     incident.refresh_from_db()
-    assert (incident.status, incident.referred_to) == ("referred", "social_services")
+    assert (incident.status, incident.referred_to) == ("reported", "")
 
 
 def test_a_status_change_sent_twice_moves_the_case_once(negotiator_client, incident):

@@ -2,10 +2,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from incidents.models import ActionKind, IncidentAction, IncidentStatus
-from incidents.services import incident_action_add, incident_report, incident_transition
+from incidents.services import incident_action_add, incident_referral_log, incident_report, incident_transition
+from tests.incidents.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,14 +66,40 @@ def test_workflow_refuses_a_jump_it_does_not_allow(staff_user, community):
     assert incident.actions.count() == 1
 
 
-def test_referral_needs_the_agency(staff_user, community):
+def test_referring_is_no_longer_a_move_and_the_case_stays_open(staff_user, community):
     incident = report(staff_user, community)
-    with pytest.raises(ValidationError):
+    incident_transition(incident=incident, to_status="in_progress", actor=staff_user)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         incident_transition(incident=incident, to_status="referred", actor=staff_user)
-    incident_transition(incident=incident, to_status="referred", actor=staff_user, referred_to="social_services")
+    assert "no longer closes it" in error.value.message_dict["to_status"][0]
     incident.refresh_from_db()
-    assert (incident.status, incident.referred_to) == ("referred", "social_services")
-    assert incident.actions.last().kind == ActionKind.REFERRAL
+    assert (incident.status, incident.closed_at) == ("in_progress", None)
+    assert "referred" not in incident.allowed_transitions()
+
+
+def test_a_case_closed_as_referred_before_may_still_be_reopened(staff_user, community):
+    closed_at = timezone.now() - timedelta(days=3)
+    incident = IncidentFactory(
+        community=community,
+        occurred_at=closed_at - timedelta(days=5),
+        status="referred",
+        referred_to="police",
+        closed_at=closed_at,
+    )
+    incident_transition(incident=incident, to_status="in_progress", actor=staff_user)
+    incident.refresh_from_db()
+    assert (incident.status, incident.closed_at, incident.referred_to) == ("in_progress", None, "police")
+
+
+def test_the_log_of_a_referral_says_the_agency_and_keeps_the_status(staff_user, community):
+    incident = report(staff_user, community)
+    entry = incident_referral_log(
+        incident=incident, actor=staff_user, agency="Центр правничої допомоги", sent_on=timezone.localdate()
+    )
+    incident.refresh_from_db()
+    assert incident.status == "reported"
+    assert (entry.kind, entry.actor) == (ActionKind.REFERRAL, staff_user)
+    assert "Центр правничої допомоги" in entry.description
 
 
 def test_reopening_a_closed_case_clears_its_closing_time(staff_user, community):
