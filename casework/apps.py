@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CaseworkConfig(AppConfig):
     name = "casework"
     verbose_name = _("Case work")
+
+    def ready(self) -> None:
+        # The incident's admin and field page with their referrals (incidents cannot know them).
+        from casework import incident_admin  # noqa: F401
+        from casework.incident_views import register
+
+        register()

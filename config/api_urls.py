@@ -11,8 +11,8 @@ from rest_framework.routers import SimpleRouter
 
 import api.schema  # noqa: F401  (registers the Bearer scheme with drf-spectacular)
 from api.views import UnknownApiUrl
+from casework import incident_api
 from communities import api as communities_api
-from incidents import api as incidents_api
 from negotiators import api as negotiators_api
 from planning import api as planning_api
 from programmes import api as programmes_api
@@ -35,7 +35,8 @@ COLLECTIONS = [
     ("training/modules", training_api.TrainingModuleViewSet, "training-modules"),
     ("training/sessions", training_api.TrainingSessionViewSet, "training-sessions"),
     ("events", negotiators_api.OutreachEventViewSet, "events"),
-    ("incidents", incidents_api.IncidentViewSet, "incidents"),
+    # incidents' own viewset, with their referrals (casework is the layer above incidents).
+    ("incidents", incident_api.IncidentViewSet, "incidents"),
     ("assessments", communities_api.SafetyAssessmentViewSet, "assessments"),
     ("engagements", support_api.EngagementViewSet, "engagements"),
     ("media-mentions", negotiators_api.MediaMentionViewSet, "media-mentions"),

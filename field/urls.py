@@ -1,8 +1,10 @@
 """The field app, mounted at ``/field/`` with the ``field`` namespace: its shell from here, the
-pages of events, incidents, training and safety planning from their own apps."""
+pages of events, incidents (their referrals from casework), training and safety planning from
+their own apps."""
 
 from django.urls import path
 
+from casework import incident_views as incident_referrals
 from field import views
 from incidents import views as incidents
 from negotiators import views as events
@@ -25,6 +27,7 @@ urlpatterns = [
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident_detail"),
     path("incidents/<int:pk>/status/", incidents.incident_status, name="incident_status"),
     path("incidents/<int:pk>/actions/", incidents.incident_action, name="incident_action"),
+    path("incidents/<int:pk>/referrals/", incident_referrals.incident_referral, name="incident_referral"),
     path("training/", training.training_progress, name="training"),
     path("planning/", planning.community_planning, name="planning"),
 ]

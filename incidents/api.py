@@ -173,7 +173,7 @@ class IncidentViewSet(ReadOnlyCollection):
     selector = visible_incidents
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilter
-    paginated_actions = ("list", "actions")
+    paginated_actions: tuple[str, ...] = ("list", "actions")
     write_capability = Capability.LOGS_RECORDS
 
     def get_serializer_class(self):

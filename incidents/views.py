@@ -2,7 +2,11 @@
 its workflow and log what was done. Writes go through ``incidents.services``, reads through
 ``incidents.selectors`` (a case of another community is "not found")."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access.capabilities import Capability
 from incidents.forms import ActionForm, IncidentForm, PartyFormSet, TransitionForm
-from incidents.models import CLOSED_STATUSES, IncidentStatus
+from incidents.models import CLOSED_STATUSES, Incident, IncidentStatus
 from incidents.selectors import visible_incident_actions, visible_incidents
 from incidents.services import incident_action_add, incident_report, incident_transition
 from negotiators.field import (
@@ -27,6 +31,11 @@ from privacy.models import ViewChannel
 from privacy.viewlog import record_view
 
 PAGE_SIZE = 30
+
+# What apps above this one add to a case's page (casework: its referrals). Each is called with the
+# request, the incident and whether the user may write in its community, and returns the context
+# its part of the page (in field/incident_detail.html) needs; apps register in their ``ready()``.
+PAGE_SECTIONS: list[Callable[[HttpRequest, Incident, bool], dict[str, Any]]] = []
 
 
 @field_view
@@ -101,7 +110,9 @@ def contacts_shown(incident):
     return [negotiator.contact] if negotiator is not None and hasattr(negotiator, "contact") else []
 
 
-def render_incident_page(request, incident, *, transition=None, action=None, status=200, message=""):
+def render_incident_page(request, incident, *, transition=None, action=None, status=200, message="", extra=None):
+    """The case's page; ``extra`` replaces parts of the sections' context (a form sent back with
+    its errors)."""
     can_write = request.field.writable.filter(pk=incident.community_id).exists()
     # Parties and the negotiator's name are personal data: shown (and logged) only to those who
     # read it; a programme manager sees the case without them.
@@ -122,6 +133,9 @@ def render_incident_page(request, incident, *, transition=None, action=None, sta
     if can_write:
         context["transition"] = transition or TransitionForm(incident=incident)
         context["action"] = action or ActionForm()
+    for section in PAGE_SECTIONS:
+        context.update(section(request, incident, can_write))
+    context.update(extra or {})
     return render(request, "field/incident_detail.html", context, status=status)
 
 

@@ -90,6 +90,10 @@ MATRIX = {
     ("incidents/{id}/actions/", "POST"): WRITE,
     ("incidents/{id}/transition/", "GET"): NO_WRITE_ROUTE,
     ("incidents/{id}/transition/", "POST"): TRANSITION,
+    # An incident's referrals: for those who work cases (a negotiator there, staff); partners and
+    # managers read the incident but not them.
+    ("incidents/{id}/referrals/", "GET"): (401, 403, 404, 404, 200, 404, 200, 200, 404),
+    ("incidents/{id}/referrals/", "POST"): WRITE,
     ("assessments/", "GET"): READ,
     ("assessments/", "POST"): NO_WRITE_ROUTE,
     ("assessments/{id}/", "GET"): READ_ONE,
@@ -142,6 +146,11 @@ def body_for(route: str, records: dict) -> dict:
         return incident_body(community)
     if route.endswith("/actions/"):
         return {"kind": "mediation_meeting", "description": "Зустріч сторін"}
+    if route == "incidents/{id}/referrals/":
+        from tests.casework.factories import AgencyFactory
+
+        agency = AgencyFactory.create(country=community.region.country)
+        return {"agency": agency.pk}
     if route.endswith("/transition/"):
         return {"to_status": "in_progress", "response_mode": "mediation"}
     if route == "reports/":
