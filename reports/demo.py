@@ -105,6 +105,7 @@ from programmes.services import (
     programme_save,
     tranche_add,
 )
+from reports.demo_casework import DemoCasework
 from reports.demo_events import DemoWebinars
 from reports.demo_instruments import seed_broad_assessments
 from reports.demo_logframes import seed_logframes
@@ -157,6 +158,18 @@ LOGINS = (
     DemoLogin("dpo", "zlagoda-dpo", Role.DATA_PROTECTION, _("data protection officer: the view log in /admin/")),
     DemoLogin("negotiator", "zlagoda-negotiator", Role.NEGOTIATOR, _("negotiator in Khmelnytska hromada: /field/")),
     DemoLogin("partner", "zlagoda-partner", Role.PARTNER, _("member of a partner organisation: the API")),
+    DemoLogin(
+        "caseworker",
+        "zlagoda-caseworker",
+        Role.CASE_WORKER,
+        _("volunteer case worker in Bishkek: their cases in /field/"),
+    ),
+    DemoLogin(
+        "supervisor",
+        "zlagoda-supervisor",
+        Role.CASE_WORKER,
+        _("supervisor of the volunteers in Kazakhstan and Kyrgyzstan: their plans, closures and overdue tasks"),
+    ),
 )
 
 # (name, kind, population, latitude, longitude); the first 15 were pilot communities.
@@ -411,11 +424,12 @@ DEMO_PROGRAMMES = (
         name_en="Volunteers and the state in Central Asia",
         implementing_organisation="Программа Добровольцы ООН (ДООН)",
         starts_on=date(2021, 1, 1),
-        ends_on=date(2022, 12, 31),
+        # The study of 2021 grew into volunteers' case work (reports.demo_casework), still running.
+        ends_on=date(2027, 12, 31),
         countries=(Country.KAZAKHSTAN, Country.KYRGYZSTAN, Country.UZBEKISTAN),
         currency="USD",
         budget=Decimal("90000.00"),
-        status=ProgrammeStatus.CLOSED,
+        status=ProgrammeStatus.ACTIVE,
         donors=(("United Nations Volunteers (UNV)", "", DonorKind.MULTILATERAL, FundingInstrument.CONTRACT, ""),),
     ),
 )
@@ -451,6 +465,7 @@ class DemoProgramme:
         self._programme_work()
         self._planning()
         self._webinars()
+        self._casework()
         self._erasure_request()
 
     def _erasure_request(self) -> None:
@@ -894,7 +909,7 @@ class DemoProgramme:
         """The five programmes of the seeds with their donors and tranches; seed 000's with the
         demo's 25 communities (over their partnership periods) and the two Ukrainian partner
         organisations as its consortium; a few communities in the others where the demo has
-        them (none in Central Asia)."""
+        them (Central Asia's come with its case work, ``reports.demo_casework``)."""
         programmes = {spec.code: self._programme(spec) for spec in DEMO_PROGRAMMES}
         isn = self.isn = programmes["ISN-2023"]
         self.czech = programmes["OPV-CZ"]
@@ -940,6 +955,17 @@ class DemoProgramme:
             dobre=self.programmes["DOBRE-2023"],
             planned_host=self.communities[0],
             planned_programme=self.programmes["ISN-2023"],
+        ).build()
+
+    def _casework(self) -> None:
+        """Seed 004's case work in Central Asia, seed 001's veterans, seed 003's mediation
+        agreements, and the referrals of the incidents referred above (``reports.demo_casework``)."""
+        DemoCasework(
+            programmes=self.programmes,
+            staff=self.staff,
+            veteran_communities=self.communities[:3],
+            obec=self.obec,
+            referred_incidents=self.referred_incidents,
         ).build()
 
     def _library_document(self, programme: Programme, title: str, **fields) -> Document:
