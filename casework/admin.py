@@ -89,7 +89,7 @@ from casework.services import (
 )
 from casework.todo import overdue_referrals
 from communities.admin_site import LabelledTabularInline, ReadableHistoryMixin
-from privacy.admin import PersonAdminMixin, PersonalDataAdminMixin, PersonalDataInlineMixin, may_erase_in
+from privacy.admin import PersonAdminMixin, PersonalDataAdminMixin, PersonalDataInlineMixin, may_erase_in, redact_link
 from privacy.models import ViewChannel
 from privacy.search import BlindIndexSearchMixin
 from privacy.viewlog import record_view
@@ -839,8 +839,9 @@ class CaseAdmin(CaseworkAdminMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
             ("community", "programme"),
             ("opened_on", "origin_incident"),
         ]
+        tools = ["redact_free_text"] if may_erase_in(request) else []
         return [
-            (None, {"fields": [*readonly, ("case_worker", "supervisor"), "summary"]}),
+            (None, {"fields": [*readonly, ("case_worker", "supervisor"), "summary", *tools]}),
             (
                 _("Status"),
                 {
@@ -859,8 +860,10 @@ class CaseAdmin(CaseworkAdminMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
         if obj is None:
             return []
         frozen = ["summary", "case_worker", "supervisor"] if obj.anonymised_at else []
+        tools = ["redact_free_text"] if may_erase_in(request) else []
         return [
             *frozen,
+            *tools,
             "beneficiary",
             "person",
             "community",
@@ -890,6 +893,10 @@ class CaseAdmin(CaseworkAdminMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
             return "—"
         parts = [identity.full_name, identity.year_of_birth, identity.phone, identity.email]
         return " · ".join(part for part in parts if part) or "—"
+
+    @admin.display(description=_("redaction"))
+    def redact_free_text(self, obj: Case) -> str:
+        return redact_link("case", obj)
 
     def personal_records(self, objects: Iterable[Any]) -> list[Any]:
         return [

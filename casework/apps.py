@@ -7,6 +7,9 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("Case work")
 
     def ready(self) -> None:
+        from casework import privacy
+
+        privacy.register()
         # The incident's admin and field page with their referrals (incidents cannot know them).
         from casework import incident_admin  # noqa: F401
         from casework.incident_views import register

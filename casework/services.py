@@ -219,7 +219,8 @@ def beneficiary_register(
 
 
 def ensure_not_anonymised(beneficiary: Beneficiary) -> None:
-    if beneficiary.anonymised_at is not None:
+    """As stored: an object read before the anonymisation does not know of it."""
+    if Beneficiary.objects.filter(pk=beneficiary.pk, anonymised_at__isnull=False).exists():
         raise ValidationError(_("This person's data was anonymised: it cannot be changed."))
 
 
