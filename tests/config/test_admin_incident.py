@@ -39,6 +39,9 @@ def change_form(incident, **overrides):
         "parties-INITIAL_FORMS": 0,
         "actions-TOTAL_FORMS": 0,
         "actions-INITIAL_FORMS": incident.actions.count(),
+        # The incident's referrals (casework's inline, for those who work cases).
+        "referrals-TOTAL_FORMS": 0,
+        "referrals-INITIAL_FORMS": incident.referrals.count(),
     }
     return data | overrides
 
