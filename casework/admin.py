@@ -216,16 +216,21 @@ class ReadOnlyInline(LabelledTabularInline):
         return False
 
 
-class RecordAdminMixin:
+class KeptRecordMixin:
+    """Never deleted here: a record of what happened (a consent and its withdrawal, a contact, an
+    assessment). A person's data goes by anonymisation, which keeps the counts."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class RecordAdminMixin(KeptRecordMixin):
     """Read-only: a log written by the services."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -558,7 +563,7 @@ class BeneficiaryIdentityAdmin(CaseworkAdminMixin, BlindIndexSearchMixin, Readab
 
 
 @admin.register(Consent)
-class ConsentAdmin(CaseworkAdminMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
+class ConsentAdmin(KeptRecordMixin, CaseworkAdminMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
     """Consents and other legal bases: recorded, then only withdrawn."""
 
     case_path = "beneficiary__cases"
@@ -973,7 +978,7 @@ class ContactAddForm(ContactForm):
 
 
 @admin.register(CaseContact)
-class CaseContactAdmin(CaseworkAdminMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
+class CaseContactAdmin(KeptRecordMixin, CaseworkAdminMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
     """Contacts across cases; a new one is logged through the service, a logged one stays."""
 
     form = ContactAddForm
@@ -1066,7 +1071,7 @@ class NeedInline(ReadOnlyInline):
 
 
 @admin.register(NeedsAssessment)
-class NeedsAssessmentAdmin(CaseworkAdminMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
+class NeedsAssessmentAdmin(KeptRecordMixin, CaseworkAdminMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
     """Assessments are records: a new one for a change of needs, never an edit."""
 
     list_display = ["case", "assessed_on", "recorded_by"]
