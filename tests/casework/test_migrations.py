@@ -18,7 +18,8 @@ from reports.indicators import Period, compute_indicators
 from tests.communities.factories import CommunityFactory, RegionFactory
 from tests.incidents.factories import IncidentFactory
 
-MIGRATION = ("casework", "0002_referrals_of_referred_incidents")
+pytestmark = pytest.mark.migrations
+
 BEFORE = ("casework", "0001_initial")
 KYIV = ZoneInfo("Europe/Kyiv")
 PERIODS = [Period(2024), Period(2024, 1), Period(2024, 2), Period(2025), Period(2025, 1), Period(2025, 2)]
