@@ -60,8 +60,10 @@ from negotiators.field import (
 from privacy.models import ViewChannel
 from privacy.viewlog import record_view
 
-PAGE_SIZE = 50
+PAGE_SIZE = 30
 RECENT_CONTACTS = 10
+# How many tasks the field app's *my tasks* lists before "show all".
+TASKS_SHOWN = 40
 # The services name some fields otherwise than the forms do.
 REFERRAL_MOVE_FIELDS = {"status": "to_status", "completed_on": "on", "accepted_on": "on"}
 
@@ -101,7 +103,11 @@ def task_link(task: Task) -> str:
 
 
 def shown_tasks(tasks: list[Task]) -> list[dict]:
-    return [{"task": task, "url": task_link(task), "done_key": new_idempotency_key()} for task in tasks]
+    """The tasks as the pages list them: with their link, and the idempotency key of the form that
+    marks a plan action done (for browsers without the page's script). One random key per page,
+    suffixed per task: a long list of tasks stays light (the repeated key compresses)."""
+    page_key = new_idempotency_key()
+    return [{"task": task, "url": task_link(task), "done_key": f"{page_key}-{n}"} for n, task in enumerate(tasks)]
 
 
 def rejected_form(form, error: ValidationError, renamed: dict[str, str] | None = None) -> FormRejected:
@@ -371,7 +377,20 @@ def field_tasks(request: FieldRequest) -> HttpResponse:
     (tasks name cases by their codes)."""
     today = timezone.localdate()
     overdue, due, team = my_tasks(request.user, today)
-    context = {"overdue": shown_tasks(overdue), "due": shown_tasks(due), "team": shown_tasks(team), "today": today}
+    # A phone shows the first ones (the page stays within the field app's budget); all on request.
+    show_all = request.GET.get("all") == "1"
+    hidden = 0 if show_all else max(0, len(overdue) + len(due) + len(team) - TASKS_SHOWN)
+    if hidden:
+        overdue = overdue[:TASKS_SHOWN]
+        due = due[: TASKS_SHOWN - len(overdue)]
+        team = team[: max(0, TASKS_SHOWN - len(overdue) - len(due))]
+    context = {
+        "overdue": shown_tasks(overdue),
+        "due": shown_tasks(due),
+        "team": shown_tasks(team),
+        "hidden": hidden,
+        "today": today,
+    }
     return render(request, "field/tasks.html", context)
 
 

@@ -404,3 +404,17 @@ def test_staff_log_a_contact_in_a_case_they_do_not_work_from_its_page(client, st
     response = client.post(url, {"case": case.pk, "kind": "office", "happened_on": today}, headers=JSON)
     assert response.status_code == 201
     assert CaseContact.objects.get().recorded_by == staff_user
+
+
+def test_my_tasks_lists_the_first_ones_on_a_phone_and_all_on_request(client, worker, case):
+    from casework import views
+
+    goal = GoalFactory(case=case)
+    for days in range(1, views.TASKS_SHOWN + 5):
+        PlanActionFactory(goal=goal, due_on=timezone.localdate() + timedelta(days=days))
+    client.force_login(worker)
+    url = reverse("field:tasks")
+    page = client.get(url).content.decode()
+    assert page.count("Mark done") == views.TASKS_SHOWN
+    assert "Tasks not shown: 5." in page
+    assert client.get(url, {"all": "1"}).content.decode().count("Mark done") == views.TASKS_SHOWN + 5
