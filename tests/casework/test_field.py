@@ -49,6 +49,12 @@ def kept_pages(response) -> list[str]:
     return match.group(1).split()
 
 
+@pytest.fixture(autouse=True)
+def _in_english(client, settings):
+    """The pages in English, so that the tests read the messages they check."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 @pytest.fixture
 def worker(db):
     return CaseWorkerUserFactory(username="aigul", first_name="Айгуль")

@@ -16,6 +16,12 @@ pytestmark = pytest.mark.django_db
 URL = "/casework/tasks/"
 
 
+@pytest.fixture(autouse=True)
+def _in_english(client, settings):
+    """The pages in English, so that the tests read the messages they check."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 def test_the_page_is_mounted_under_casework():
     assert reverse("casework:tasks") == URL
 
