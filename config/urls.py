@@ -22,6 +22,7 @@ urlpatterns = [
     path("programmes/", include("reports.programme_urls")),
     path("reports/", include("reports.urls")),
     path("privacy/", include("privacy.urls")),
+    path("casework/", include("casework.urls")),
     # Public event pages: registration, cancellation (no login).
     path("e/", include("events.urls")),
 ]

@@ -1,10 +1,11 @@
 """The field app, mounted at ``/field/`` with the ``field`` namespace: its shell from here, the
-pages of events, incidents (their referrals from casework), training and safety planning from
-their own apps."""
+pages of events, incidents (their referrals from casework), training, safety planning and case
+work from their own apps."""
 
 from django.urls import path
 
 from casework import incident_views as incident_referrals
+from casework import views as casework
 from field import views
 from incidents import views as incidents
 from negotiators import views as events
@@ -30,4 +31,12 @@ urlpatterns = [
     path("incidents/<int:pk>/referrals/", incident_referrals.incident_referral, name="incident_referral"),
     path("training/", training.training_progress, name="training"),
     path("planning/", planning.community_planning, name="planning"),
+    path("cases/", casework.case_list, name="case_list"),
+    path("cases/contact/", casework.contact_new, name="contact_new"),
+    path("cases/<int:pk>/", casework.case_detail, name="case_detail"),
+    path("cases/<int:pk>/person/", casework.case_person, name="case_person"),
+    path("cases/<int:pk>/referrals/new/", casework.referral_new, name="referral_new"),
+    path("referrals/<int:pk>/", casework.referral_detail, name="referral_detail"),
+    path("actions/<int:pk>/done/", casework.action_mark_done, name="action_done"),
+    path("tasks/", casework.field_tasks, name="tasks"),
 ]

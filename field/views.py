@@ -1,5 +1,6 @@
 """The field app's shell (``/field/``): home, login, offline page, web app manifest and service
-worker. The domain pages it mounts (events, incidents, training) live in their own apps."""
+worker. The domain pages it mounts (events, incidents, training, safety planning, case work) live
+in their own apps."""
 
 import hashlib
 import json
@@ -21,6 +22,8 @@ from django.views.decorators.cache import never_cache
 from access.capabilities import Capability
 from access.home import home_url
 from access.viewer import Viewer
+from casework.todo import tasks_for
+from casework.views import my_cases, open_cases
 from incidents.models import CLOSED_STATUSES
 from incidents.selectors import visible_incidents
 from negotiators.field import device_session, device_session_account_gone, field_view
@@ -32,22 +35,31 @@ SHELL_ASSETS = ("field/field.css", "field/field.js", "field/icon.svg")
 # the service worker to keep them once signed in.
 OFFLINE_PAGES = ("field:home", "field:incident_list", "field:training")
 OFFLINE_FORMS = ("field:event_new", "field:incident_new")
+# For those who work cases and have some: their cases and tasks by case code, and the contact form.
+OFFLINE_CASE_PAGES = ("field:case_list", "field:tasks", "field:contact_new")
 RECENT = 5
-# Pages with personal data (a case with its parties), never kept: offline, the offline page says
-# so for these paths (a regular expression the page's script tests the path against).
-PRIVATE_PATHS = r"^{scope}incidents/\d+/"
+# Pages with personal data (an incident with its parties; a case's plan and referrals, the
+# person's identifying data, a referral with its reason and feedback), never kept: offline, the
+# offline page says so for these paths (a regular expression the page's script tests the path
+# against), and the service worker never keeps nor serves them, whatever their headers say.
+PRIVATE_PATHS = r"^{scope}(?:incidents/\d+/|cases/\d+/(?:person/)?$|referrals/\d+/)"
 # How many earlier device sessions one check may ask about.
 CHECKS = 10
 
 
 @field_view
 def home(request):
-    """My community, what I logged lately, open cases, what waits on this phone, quick buttons."""
+    """My community, what I logged lately, open cases, what waits on this phone, quick buttons;
+    my case work (open cases, tasks due and overdue) for those who work cases. A case worker or
+    volunteer works no community: their home is their case work alone."""
+    context = case_work_summary(request) if request.field.works_cases else {}
+    if not request.field.works_in_communities:
+        return render(request, "field/home.html", context)
     events = visible_events(request.field.viewer).select_related("community")
     incidents = visible_incidents(request.field.viewer).select_related("community")
     open_incidents = incidents.exclude(status__in=CLOSED_STATUSES)
     my_events = list(events.filter(created_by=request.user)[:RECENT])
-    context = {
+    context |= {
         "my_events": my_events,
         # Nothing logged yet (or staff reading): what others logged, so the page is never empty.
         "other_events": [] if my_events else list(events[:RECENT]),
@@ -56,6 +68,35 @@ def home(request):
         "open_count": open_incidents.count(),
     }
     return render(request, "field/home.html", context)
+
+
+def case_work_summary(request) -> dict:
+    """My open cases and tasks, shown to those who have some (and always to a case worker)."""
+    viewer = request.field.viewer
+    tasks = tasks_for(request.user)
+    shown = not request.field.works_in_communities or bool(tasks) or my_cases(viewer).exists()
+    return {
+        "case_work": shown,
+        "cases_open": open_cases(viewer).count() if shown else 0,
+        "tasks_overdue": sum(task.overdue for task in tasks),
+        "tasks_due": sum(not task.overdue for task in tasks),
+    }
+
+
+def offline_pages(access) -> list[str]:
+    """The pages the service worker keeps once signed in: home; the community's cases, training
+    and (for those who log) the forms; for those who work cases and have some, their cases,
+    tasks and the contact form."""
+    if access is None or access.works_in_communities:
+        names = list(OFFLINE_PAGES)
+        names += OFFLINE_FORMS if access is not None and access.can_write else ()
+    else:
+        names = ["field:home"]
+    if access is None:
+        return [reverse(name) for name in names]
+    if access.works_cases and my_cases(access.viewer).exists():
+        names += OFFLINE_CASE_PAGES
+    return [reverse(name) for name in names]
 
 
 class LoginView(auth_views.LoginView):
@@ -120,6 +161,7 @@ def service_worker(request):
             "scope": reverse("field:home"),
             "static_url": settings.STATIC_URL,
             "login_url": reverse("field:login"),
+            "private_paths": json.dumps(PRIVATE_PATHS.format(scope=reverse("field:home"))),
             "precache": json.dumps([reverse("field:offline"), *assets]),
             "offline_url": json.dumps(reverse("field:offline")),
         },

@@ -112,6 +112,17 @@ class FieldAccess:
         """Logs records (programme managers only read the field pages)."""
         return self.viewer.can(Capability.LOGS_RECORDS)
 
+    @property
+    def works_in_communities(self) -> bool:
+        """Reads a community's records (every community, or their own); a case worker or volunteer
+        does not: they work only the cases assigned to them."""
+        return self.viewer.can(Capability.SEES_EVERY_COMMUNITY) or self.viewer.can(Capability.SEES_OWN_COMMUNITY)
+
+    @property
+    def works_cases(self) -> bool:
+        """Works individual cases (``casework``): staff, negotiators, case workers and volunteers."""
+        return self.viewer.can(Capability.WORKS_CASES)
+
     @cached_property
     def can_write(self) -> bool:
         return self.writable.exists()

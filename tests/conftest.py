@@ -68,9 +68,9 @@ def _fast_transactional_flush():
     from django.test import TransactionTestCase
 
     original = TransactionTestCase._fixture_teardown
-    TransactionTestCase._fixture_teardown = _flush_filled_tables  # type: ignore[method-assign]
+    TransactionTestCase._fixture_teardown = _flush_filled_tables
     yield
-    TransactionTestCase._fixture_teardown = original  # type: ignore[method-assign]
+    TransactionTestCase._fixture_teardown = original
 
 
 @pytest.fixture(autouse=True)

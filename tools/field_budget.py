@@ -12,15 +12,20 @@ requests):
 - a repeat visit of the same page once the service worker runs it: at most 5 KiB;
 - no request may leave the portal's origin.
 
-Prints one line per page and exits non-zero when a budget is broken. ``--url`` measures a portal
-that is already running instead (give ``--username``/``--password`` of a negotiator there).
+The negotiator's pages are measured signed in as the demo negotiator, the case work pages as the
+demo case worker (a volunteer with cases, referrals and tasks). Prints one line per page and exits
+non-zero when a budget is broken. ``--url`` measures a portal that is already running instead
+(give ``--username``/``--password`` of a negotiator there, and
+``--case-worker-username``/``--case-worker-password`` of a case worker with a referral).
 ``--lighthouse "npx lighthouse"`` also runs Lighthouse's mobile preset on each page (performance
 and accessibility, target 95) with the same Chromium (see ``tools/chromium.py``).
 """
 
 import argparse
+import base64
 import json
 import os
+import re
 import secrets
 import shlex
 import shutil
@@ -49,6 +54,7 @@ FIRST_LOAD_JS_BUDGET = 15 * KIB
 REPEAT_VISIT_BUDGET = 5 * KIB
 LIGHTHOUSE_TARGET = 95
 # Pages of the demo negotiator; "{incident}" and "{event}" are filled with records of their community.
+# Each page is measured signed in (the third item), except the login page.
 PAGES = [
     ("login", "/field/login/", False),
     ("home", "/field/", True),
@@ -59,6 +65,17 @@ PAGES = [
     ("an event", "/field/events/{event}/", True),
     ("my training", "/field/training/", True),
     ("safety planning", "/field/planning/", True),
+]
+# Pages of the demo case worker; "{case}" and "{referral}" are filled with a case of theirs and one
+# of its referrals.
+CASE_WORK_PAGES = [
+    ("case work home", "/field/", True),
+    ("my cases", "/field/cases/?closed=1", True),
+    ("a case (case work)", "/field/cases/{case}/", True),
+    ("log a contact", "/field/cases/contact/", True),
+    ("refer a case", "/field/cases/{case}/referrals/new/", True),
+    ("a referral", "/field/referrals/{referral}/", True),
+    ("my tasks", "/field/tasks/", True),
 ]
 
 
@@ -78,6 +95,8 @@ class Measure:
     first: Visit
     repeat: Visit
     lighthouse: dict[str, int] = field(default_factory=dict)
+    # The signed-in login's cookies as a ``Cookie`` header ("" for the login page), for Lighthouse.
+    cookie: str = ""
 
     @property
     def problems(self) -> list[str]:
@@ -109,6 +128,8 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--url", help="measure this running portal instead of starting one")
     parser.add_argument("--username", default="negotiator")
     parser.add_argument("--password", default="zlagoda-negotiator")
+    parser.add_argument("--case-worker-username", default="caseworker")
+    parser.add_argument("--case-worker-password", default="zlagoda-caseworker")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, logs)")
     parser.add_argument(
         "--lighthouse", metavar="COMMAND", help='also score each page with Lighthouse, e.g. "npx lighthouse"'
@@ -132,16 +153,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 class Budget:
-    def run(self, *, url=None, username, password, keep, lighthouse=None, **options):
+    def run(self, *, url=None, username, password, case_worker_username, case_worker_password, keep, **options):
         if not chromium.installed():
             raise SystemExit(f"{chromium.CHROMIUM_PATH} is missing: apt-get install chromium")
+        lighthouse = options.get("lighthouse")
+        logins = [(username, password, PAGES), (case_worker_username, case_worker_password, CASE_WORK_PAGES)]
 
         def run(base_url):
-            measures, cookie = measure(base_url, username, password, print, options["verbosity"])
+            measures = measure(base_url, logins, print, options["verbosity"])
             if lighthouse:
                 for item in measures:
-                    needs_login = item.path != "/field/login/"
-                    item.lighthouse = lighthouse_scores(lighthouse, base_url + item.path, cookie if needs_login else "")
+                    item.lighthouse = lighthouse_scores(lighthouse, base_url + item.path, item.cookie)
                     print(f"Lighthouse {item.name}: {item.lighthouse}")
             return measures
 
@@ -201,6 +223,10 @@ def production_portal(*, keep: bool, log):
         "STATIC_ROOT": str(folder / "static"),
         "MEDIA_ROOT": str(folder / "media"),
         "LOG_LEVEL": "WARNING",
+        # What production refuses to start without; no mail leaves a measurement.
+        "EMAIL_URL": "console://",
+        "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "FIELD_INDEX_KEY": secrets.token_urlsafe(32),
     }
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     log(f"serving the portal as in production from {folder} ...")
@@ -244,8 +270,9 @@ def production_portal(*, keep: bool, log):
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def measure(base_url: str, username: str, password: str, log, verbosity: int = 1) -> tuple[list[Measure], str]:
-    """Each page's two visits, and the signed-in negotiator's cookies (as a ``Cookie`` header)."""
+def measure(base_url: str, logins: list[tuple[str, str, list]], log, verbosity: int = 1) -> list[Measure]:
+    """Each page's two visits, signed in as the login of its list: ``logins`` holds, for each
+    login, its username, password and pages."""
     from playwright.sync_api import sync_playwright
 
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
@@ -253,21 +280,22 @@ def measure(base_url: str, username: str, password: str, log, verbosity: int = 1
         # The portal listens on 127.0.0.1; "localhost" keeps the page a secure context.
         browser = playwright.chromium.launch(**chromium.launch_options(chromium.LOCALHOST_RULE))
         try:
-            signed_in = sign_in(browser, base_url, username, password)
-            paths = record_paths(browser, base_url, signed_in)
             measures = []
-            for name, path, needs_login in PAGES:
-                path = path.format(**paths)
-                first, repeat = visit_twice(browser, origin, base_url + path, signed_in if needs_login else None)
-                log(f"measured {name} ({path})")
-                if verbosity > 1:
-                    for label, visit in (("first load", first), ("repeat visit", repeat)):
-                        log(f"  {label}:")
-                        for line in visit.detail:
-                            log(f"    {line}")
-                measures.append(Measure(name, path, first, repeat))
-            cookie = "; ".join(f"{cookie['name']}={cookie['value']}" for cookie in signed_in["cookies"])
-            return measures, cookie
+            for username, password, pages in logins:
+                signed_in = sign_in(browser, base_url, username, password)
+                cookie = "; ".join(f"{cookie['name']}={cookie['value']}" for cookie in signed_in["cookies"])
+                paths = record_paths(browser, base_url, signed_in, pages)
+                for name, path, needs_login in pages:
+                    path = path.format(**paths)
+                    first, repeat = visit_twice(browser, origin, base_url + path, signed_in if needs_login else None)
+                    log(f"measured {name} ({path})")
+                    if verbosity > 1:
+                        for label, visit in (("first load", first), ("repeat visit", repeat)):
+                            log(f"  {label}:")
+                            for line in visit.detail:
+                                log(f"    {line}")
+                    measures.append(Measure(name, path, first, repeat, cookie=cookie if needs_login else ""))
+            return measures
         finally:
             browser.close()
 
@@ -279,7 +307,8 @@ def new_context(browser, storage_state=None):
 
 
 def sign_in(browser, base_url: str, username: str, password: str) -> dict:
-    """The session cookie of a signed-in negotiator, without any cache or service worker."""
+    """The session cookie of a signed-in negotiator (or case worker), without any cache or
+    service worker."""
     context = new_context(browser)
     try:
         page = context.new_page()
@@ -293,16 +322,44 @@ def sign_in(browser, base_url: str, username: str, password: str) -> dict:
         context.close()
 
 
-def record_paths(browser, base_url: str, signed_in: dict) -> dict:
+# Where the records filling a page's path are found: the page listing them, and their links.
+LINKS = {
+    "incident": ("/field/incidents/?closed=1", r"^/field/incidents/(\d+)/$"),
+    "event": ("/field/", r"^/field/events/(\d+)/$"),
+    "case": ("/field/cases/?closed=1", r"^/field/cases/(\d+)/$"),
+    "referral": ("/field/cases/{case}/", r"^/field/referrals/(\d+)/$"),
+}
+
+
+def record_paths(browser, base_url: str, signed_in: dict, pages: list) -> dict:
+    """The records ``pages``' paths name (``{incident}``, ``{case}``...), the first the login's
+    listings link to; for ``{referral}``, the first case of theirs with a referral."""
+    wanted = set(re.findall(r"{(\w+)}", " ".join(path for _name, path, _login in pages)))
     context = new_context(browser, signed_in)
     try:
         page = context.new_page()
         page.route("**/field/sw.js", lambda route: route.abort())
+
+        def linked(kind: str, **filled: str) -> list[str]:
+            listing, pattern = LINKS[kind]
+            page.goto(base_url + listing.format(**filled))
+            hrefs = page.eval_on_selector_all("main a", "links => links.map((link) => link.getAttribute('href'))")
+            return [match.group(1) for href in hrefs if (match := re.match(pattern, href or ""))]
+
         paths = {}
-        for kind, listing in (("incident", "/field/incidents/?closed=1"), ("event", "/field/")):
-            page.goto(base_url + listing)
-            href = page.locator(f'main a[href^="/field/{kind}s/"][href$="/"]:not([href$="/new/"])').first
-            paths[kind] = href.get_attribute("href").rstrip("/").rsplit("/", 1)[1]
+        for kind in sorted(wanted - {"referral"}):
+            found = linked(kind)
+            if not found:
+                raise SystemExit(f"no {kind} to measure: {LINKS[kind][0]} links to none")
+            paths[kind] = found[0]
+        if "referral" in wanted:
+            for case in linked("case"):
+                referrals = linked("referral", case=case)
+                if referrals:
+                    paths.update(case=case, referral=referrals[0])
+                    break
+            else:
+                raise SystemExit("no referral to measure: none of the login's cases has one")
         return paths
     finally:
         context.close()

@@ -4,7 +4,6 @@ script carries no language of its own) and the pages kept for offline use."""
 import json
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -60,12 +59,10 @@ def field_strings():
 
 @register.simple_tag(takes_context=True)
 def field_offline_pages(context):
-    """The pages the service worker keeps once signed in; the forms only for those who may write."""
-    from field.views import OFFLINE_FORMS, OFFLINE_PAGES
+    """The pages the service worker keeps once signed in (``field.views.offline_pages``)."""
+    from field.views import offline_pages
 
-    access = getattr(context.get("request"), "field", None)
-    names = OFFLINE_PAGES + (OFFLINE_FORMS if access is not None and access.can_write else ())
-    return " ".join(reverse(name) for name in names)
+    return " ".join(offline_pages(getattr(context.get("request"), "field", None)))
 
 
 @register.simple_tag(takes_context=True)

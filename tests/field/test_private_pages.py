@@ -3,6 +3,7 @@ names the login that saw it (the device session the service worker and the outbo
 keep with); ``/field/session/`` tells the phone which login it talks to and which ended for good.
 The browser side is in test_offline_privacy.py."""
 
+import json
 import re
 
 import pytest
@@ -134,6 +135,27 @@ def test_the_offline_page_knows_which_pages_are_never_kept(client):
     assert re.search(pattern, reverse("field:incident_detail", args=[12]))
     assert not re.search(pattern, reverse("field:incident_list"))
     assert not re.search(pattern, reverse("field:home"))
+
+
+def test_the_offline_page_and_the_service_worker_know_the_case_work_pages_never_kept(client):
+    page = client.get(reverse("field:offline")).content.decode()
+    pattern = re.search(r'data-private="([^"]+)"', page).group(1)
+    script = client.get(reverse("field:service_worker")).content.decode()
+    worker_pattern = json.loads(re.search(r"var PRIVATE = new RegExp\((.+)\);", script).group(1))
+    assert worker_pattern == pattern
+    for private in (
+        reverse("field:case_detail", args=[7]),
+        reverse("field:case_person", args=[7]),
+        reverse("field:referral_detail", args=[9]),
+    ):
+        assert re.search(pattern, private), private
+    for kept in (
+        reverse("field:case_list"),
+        reverse("field:tasks"),
+        reverse("field:contact_new"),
+        reverse("field:referral_new", args=[7]),
+    ):
+        assert not re.search(pattern, kept), kept
 
 
 def test_the_service_worker_keeps_no_no_store_page_and_tags_what_it_keeps(client):

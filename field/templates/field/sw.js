@@ -1,7 +1,8 @@
 /* Zlagoda field app service worker {{ version }}: pages network-first (a kept copy when there is no
    connection, or when the network is too slow), static files cache-first. Form posts are never
    touched here: the page keeps them in its outbox. A page the server marks no-store (personal
-   data: a case with its parties) is never kept nor served from here; every page kept carries the
+   data: a case with its parties, a person's identifying data), or whose path is one of those
+   pages', is never kept nor served from here; every page kept carries the
    login that saw it (X-Field-Session), and the pages of a login that ended are erased. */
 "use strict";
 var CACHE = "zlagoda-field-{{ version }}";
@@ -10,6 +11,7 @@ var STATIC = "{{ static_url }}";
 var OFFLINE = {{ offline_url|safe|default:'""' }};
 var PRECACHE = {{ precache|safe|default:"[]" }};
 var LOGIN = "{{ login_url }}";
+var PRIVATE = new RegExp({{ private_paths|safe|default:'"(?!)"' }});
 var NOT_KEPT = [LOGIN, SCOPE + "sw.js", SCOPE + "session/"];
 var SESSION = "X-Field-Session";
 var current = null;  // the login the kept pages belong to, once known
@@ -43,13 +45,14 @@ function private_(response) {
 
 function keepable(request, response) {
   var path = new URL(request.url).pathname;
-  return response && response.ok && !response.redirected && response.type === "basic" && !private_(response) &&
+  return response && response.ok && !response.redirected && response.type === "basic" && !private_(response) && !PRIVATE.test(path) &&
     NOT_KEPT.indexOf(path) < 0 && (path.indexOf(STATIC) === 0 || !!response.headers.get(SESSION));
 }
 
 // Only the very page asked for: a page with another query (another negotiator's training, closed
 // cases too) is another page, and showing the kept one in its place would mislead.
 function kept(cache, request) {
+  if (PRIVATE.test(new URL(request.url).pathname)) return Promise.resolve(undefined);
   return cache.match(request, { ignoreVary: true }).then(function (found) {
     return found && !private_(found) ? found : undefined;
   });
@@ -71,7 +74,7 @@ function adopt(cache, response) {
       var path = new URL(request.url).pathname;
       if (path.indexOf(SCOPE) !== 0 || path === OFFLINE) return null;
       return cache.match(request, { ignoreVary: true }).then(function (found) {
-        if (!found || found.headers.get(SESSION) !== session || private_(found)) return cache.delete(request);
+        if (!found || found.headers.get(SESSION) !== session || private_(found) || PRIVATE.test(path)) return cache.delete(request);
       });
     }));
   });
