@@ -203,6 +203,15 @@ def test_a_negotiator_refers_the_incident_from_the_field_once(negotiator_client,
     page = negotiator_client.get(reverse("field:incident_detail", args=[incident.pk]))
     assert page.context["referrals"] == [referral]
     assert agency.name in page.content.decode()
+    # Its page (case work's) records what the agency did: the incident's negotiator follows it up.
+    detail = reverse("field:referral_detail", args=[referral.pk])
+    assert detail in page.content.decode()
+    moved = negotiator_client.post(
+        detail, {"to_status": "accepted", "on": timezone.localdate().isoformat(), "feedback": "Прийнято"}, **JSON
+    )
+    assert moved.status_code == 200, moved.content
+    referral.refresh_from_db()
+    assert referral.status == "accepted"
 
 
 def test_a_refused_referral_comes_back_with_the_errors_next_to_the_fields(negotiator_client, incident, agency):
