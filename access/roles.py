@@ -34,6 +34,11 @@ PRIVACY_LOG_APPS = ("privacy", "axes")
 # The models holding personal data (their historical copies too): only roles that read personal
 # data get permissions on them.
 PERSONAL_DATA_MODELS = ("incidentparty", "negotiatorcontact", "historicalnegotiatorcontact")
+# Apps whose records are about people and leave their team only as aggregates (reports): a role
+# that does not read personal data gets no permission on them, except on the directories they
+# hold, which name offices and no person.
+AGGREGATES_ONLY_APPS = ("casework",)
+SHARED_DIRECTORIES = ("agency", "historicalagency")
 
 
 class Role(models.TextChoices):
@@ -47,7 +52,9 @@ class Role(models.TextChoices):
 
 def _role_permissions() -> dict[Role, Q]:
     domain = Q(content_type__app_label__in=DOMAIN_APPS)
-    personal = Q(content_type__model__in=PERSONAL_DATA_MODELS)
+    personal = Q(content_type__model__in=PERSONAL_DATA_MODELS) | (
+        Q(content_type__app_label__in=AGGREGATES_ONLY_APPS) & ~Q(content_type__model__in=SHARED_DIRECTORIES)
+    )
     return {
         Role.STAFF: domain
         | Q(content_type__app_label="auth", codename="view_user")
@@ -63,7 +70,8 @@ def _role_permissions() -> dict[Role, Q]:
         )
         | Q(content_type__app_label="incidents", codename__in=["view_incident", "add_incident", "add_incidentaction"])
         | Q(content_type__app_label="training", codename__startswith="view_"),
-        # Works only the cases assigned to them, from the field app (casework.selectors decides which).
+        # Works only the cases assigned to them, from the field app (casework.selectors decides
+        # which), never in the admin: no model permission.
         Role.CASE_WORKER: Q(pk__in=[]),
         Role.PARTNER: Q(pk__in=[]),
     }

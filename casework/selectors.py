@@ -90,3 +90,8 @@ def visible_beneficiaries(viewer: Viewer) -> QuerySet[Beneficiary]:
     if not works_cases(viewer):
         return Beneficiary.objects.none()
     return Beneficiary.objects.filter(pk__in=visible_cases(viewer).values("beneficiary_id"))
+
+
+def reads_identity_of(viewer: Viewer, beneficiary: Beneficiary) -> bool:
+    """Whether ``viewer`` reads ``beneficiary``'s identifying data (through one of their cases)."""
+    return sees_every_case(viewer) or visible_beneficiaries(viewer).filter(pk=beneficiary.pk).exists()

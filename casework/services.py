@@ -219,7 +219,8 @@ def beneficiary_register(
 
 
 def ensure_not_anonymised(beneficiary: Beneficiary) -> None:
-    if beneficiary.anonymised_at is not None:
+    """As stored: an object read before the anonymisation does not know of it."""
+    if Beneficiary.objects.filter(pk=beneficiary.pk, anonymised_at__isnull=False).exists():
         raise ValidationError(_("This person's data was anonymised: it cannot be changed."))
 
 
@@ -339,6 +340,24 @@ def case_open(
     )
     _saved(case, by)
     _log_move(case, from_status="", to_status=CaseStatus.OPENED, on=opened_on, by=by)
+    return case
+
+
+@transaction.atomic
+def case_assign(case: Case, *, case_worker: User, supervisor: User | None, by: User) -> Case:
+    """Hand ``case`` to another case worker or supervisor (both must work cases, and be two
+    people). The approvals already given stay as they were recorded."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    ensure_works_case(by, case)
+    _ensure_open(case)
+    _ensure_case_worker(case_worker, "case_worker")
+    if supervisor is not None:
+        _ensure_case_worker(supervisor, "supervisor")
+        if supervisor.pk == case_worker.pk:
+            raise ValidationError({"supervisor": _("The supervisor cannot be the case worker.")})
+    case.case_worker = case_worker
+    case.supervisor = supervisor
+    _saved(case, by)
     return case
 
 
@@ -506,6 +525,17 @@ def goal_set_status(goal: Goal, status: str, *, by: User) -> Goal:
     return goal
 
 
+@transaction.atomic
+def goal_update(goal: Goal, *, description: str, by: User) -> Goal:
+    """Reword ``goal``."""
+    goal = Goal.objects.select_for_update().select_related("case").get(pk=goal.pk)
+    ensure_works_case(by, goal.case)
+    _ensure_open(goal.case)
+    goal.description = description
+    _saved(goal, by)
+    return goal
+
+
 def _ensure_assignee(assignee: User | None, case: Case) -> None:
     if assignee is not None and not visible_cases(Viewer.for_user(assignee)).filter(pk=case.pk).exists():
         raise ValidationError({"assignee": _("Assign the action to someone who works this case.")})
@@ -529,6 +559,24 @@ def action_add(
     _ensure_open(goal.case)
     _ensure_assignee(assignee, goal.case)
     action = PlanAction(goal=goal, description=description, responsible=responsible, assignee=assignee, due_on=due_on)
+    _saved(action, by)
+    return action
+
+
+ACTION_FIELDS = ("description", "responsible", "assignee", "due_on")
+
+
+@transaction.atomic
+def action_update(action: PlanAction, *, by: User, **fields: Any) -> PlanAction:
+    """Change what ``action`` is, who does it and by when (its status changes through
+    :func:`action_done` and :func:`action_cancel`)."""
+    _unknown_keys("action", fields, ACTION_FIELDS)
+    action = PlanAction.objects.select_for_update().select_related("goal__case").get(pk=action.pk)
+    ensure_works_case(by, action.goal.case)
+    _ensure_open(action.goal.case)
+    for name, value in fields.items():
+        setattr(action, name, value)
+    _ensure_assignee(action.assignee, action.goal.case)
     _saved(action, by)
     return action
 
@@ -626,6 +674,21 @@ def referral_create(
     ReferralStatusChange.objects.create(
         referral=referral, to_status=ReferralStatus.SENT, changed_on=sent_on, changed_by=by
     )
+    return referral
+
+
+@transaction.atomic
+def referral_update(referral: Referral, *, reason: str, follow_up_on: date | None, by: User) -> Referral:
+    """Reword ``referral``'s reason or set its next follow-up (not before it was sent)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    ensure_works_cases(by)
+    if not visible_referrals(Viewer.for_user(by)).filter(pk=referral.pk).exists():
+        raise PermissionDenied(_("You do not follow this referral."))
+    if follow_up_on is not None and follow_up_on < referral.sent_on:
+        raise ValidationError({"follow_up_on": _("The follow-up cannot be before the referral was sent.")})
+    referral.reason = reason
+    referral.follow_up_on = follow_up_on
+    _saved(referral, by)
     return referral
 
 

@@ -390,6 +390,8 @@ PRIVACY_RETENTION = {
     "login_failures_days": int(env("RETENTION_LOGIN_FAILURES_DAYS", "90")),
     # Registrants of an event: the consent text they agree to says a year after the event.
     "event_registrants_years": float(env("RETENTION_EVENT_REGISTRANTS_YEARS", "1")),
+    # People of case work: anonymised once all their cases have been closed this long.
+    "cases_years": float(env("RETENTION_CASES_YEARS", "5")),
 }
 
 # --- Authentication -------------------------------------------------------------------------

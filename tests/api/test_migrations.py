@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from api.models import ApiKey, ApiRequest, Change, IdempotencyKey
 
+pytestmark = pytest.mark.migrations
+
 OLD_LAYOUT = [
     ("communities", "0002_api_keys"),
     ("negotiators", "0003_idempotency_key_owner"),

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from casework.models import (
     ActionResponsible,
@@ -158,3 +159,14 @@ def test_overdue_referrals_are_those_not_ended_past_their_follow_up(case):
         case=case, status=ReferralStatus.DECLINED, completed_on=date(2025, 4, 2), follow_up_on=date(2025, 4, 1)
     )
     assert list(overdue_referrals(Referral.objects.all(), today=TODAY)) == [late]
+
+
+def test_a_task_links_to_the_admin_page_of_its_record(worker, case, goal):
+    PlanActionFactory(goal=goal, due_on=date(2025, 4, 1))
+    referral = ReferralFactory(case=case, follow_up_on=date(2025, 4, 2))
+    item = AgreementItemFactory(agreement=MediationAgreementFactory(responsible=worker), due_on=date(2025, 4, 3))
+    assert [task.url for task in tasks_for(worker, today=TODAY)] == [
+        reverse("admin:casework_case_change", args=[case.pk]),
+        reverse("admin:casework_referral_change", args=[referral.pk]),
+        reverse("admin:casework_mediationagreement_change", args=[item.agreement_id]),
+    ]

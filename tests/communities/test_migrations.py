@@ -14,6 +14,8 @@ from communities.models import ASSESSMENT_DIMENSIONS, FIRST_INSTRUMENT, Assessme
 from reports.indicators import MOMENTS, Period, _assessment_windows, _score_row, compute_indicators
 from tests.api.test_migrations import latest, migrate
 
+pytestmark = pytest.mark.migrations
+
 
 def before_instruments():
     """Communities before instruments, with the programmes as they are now (their model's state

@@ -30,6 +30,13 @@ READ_ONLY_IN_ADMIN = {
     # Dimensions are edited on their instrument's page, scores on their assessment's (services).
     "communities.AssessmentDimension",
     "communities.AssessmentScore",
+    # Case work: the status logs are written by the moves (casework.services), needs by their
+    # assessment, identities with their person (registration), actions on their goal's page.
+    "casework.CaseStatusChange",
+    "casework.ReferralStatusChange",
+    "casework.Need",
+    "casework.BeneficiaryIdentity",
+    "casework.PlanAction",
 }
 
 

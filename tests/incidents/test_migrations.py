@@ -8,6 +8,8 @@ import pytest
 from incidents.models import IncidentAction
 from tests.api.test_migrations import latest, migrate, old_community
 
+pytestmark = pytest.mark.migrations
+
 BEFORE = [("incidents", "0001_initial")]
 
 

@@ -13,6 +13,8 @@ from negotiators.models import NegotiatorContact
 from privacy.search import blind_index_q
 from tests.api.test_migrations import latest, migrate, old_community
 
+pytestmark = pytest.mark.migrations
+
 BEFORE = [("incidents", "0002_action_updated_at"), ("negotiators", "0004_idempotency_key_moves_to_api")]
 
 

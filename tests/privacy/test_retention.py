@@ -29,6 +29,7 @@ def _periods(settings):
         "history_personal_fields_days": 30,
         "login_failures_days": 90,
         "event_registrants_years": 1,
+        "cases_years": 5,
     }
 
 

@@ -13,6 +13,8 @@ from programmes.models import Participation, Programme
 from tests.api.test_migrations import latest, migrate, old_community
 from training.models import TrainingSession
 
+pytestmark = pytest.mark.migrations
+
 BEFORE = [
     ("communities", "0003_api_models_move_to_api"),
     ("negotiators", "0005_contacts_encrypted"),

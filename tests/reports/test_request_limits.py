@@ -177,6 +177,7 @@ def test_identical_requests_at_the_same_moment_make_one_report(manager_user):
     assert MonitoringReport.objects.count() == 1
 
 
+@pytest.mark.migrations
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_keeps_every_row_and_folds_duplicates_already_there():
     executor = MigrationExecutor(connection)

@@ -6,6 +6,8 @@ from django.db import connection
 from communities.models import Community
 from tools import bench_api
 
+pytestmark = pytest.mark.benchmark
+
 
 @pytest.mark.django_db(transaction=True)
 def test_bench_api_fills_a_separate_database_measures_and_drops_it(capsys):

@@ -6,6 +6,8 @@ from django.db import connection
 from api.models import Change
 from tools import bench_changes
 
+pytestmark = pytest.mark.benchmark
+
 
 @pytest.mark.django_db(transaction=True)
 def test_bench_changes_fills_a_separate_database_measures_and_drops_it(capsys):
