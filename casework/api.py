@@ -8,9 +8,10 @@ only aggregates leave, with small cells hidden (``indicators/``, ``reports.suppr
 
 Nothing identifying comes out: a case is its pseudonymous code, never a name, a document or a
 contact (``BeneficiaryIdentity`` has no serializer). Free text about the person (a case's summary,
-a referral's reason and the agency's feedback, a contact's note) comes out only to who reads the
-case (:func:`casework.selectors.reads_identity`), and each such opening is logged
-(``privacy.viewlog``). Writes go through ``casework.services`` with the idempotent machinery of
+a referral's reason and the agency's feedback, a contact's note) comes out only in one record, to
+who reads the case (:func:`casework.selectors.reads_identity`), and each such opening is logged
+(``privacy.viewlog``); lists show none, so that a page of a hundred cases is not a hundred
+openings. Writes go through ``casework.services`` with the idempotent machinery of
 every write (``Idempotency-Key``, :meth:`api.viewsets.ScopedViewSet.respond_once`).
 
 These collections are not in the change feed (``changes/``), which is built per community and per
@@ -52,6 +53,12 @@ from programmes.models import Programme
 from programmes.selectors import visible_programmes
 
 TIMESTAMPS = ("created_at", "updated_at")
+# A case's row shows its person's code: the person's other columns are not loaded.
+PERSON_UNSHOWN = tuple(
+    f"beneficiary__{field.name}"
+    for field in Beneficiary._meta.concrete_fields
+    if field.name not in ("id", "code", "community")
+)
 TODAY_HELP = "Default: today. Not in the future."
 
 
@@ -60,10 +67,11 @@ def _reader(context: Mapping[str, Any]) -> Any:
 
 
 def _readable(context: Mapping[str, Any], case: Case | None) -> bool:
-    """Whether the free text about ``case``'s person may be shown (an incident's referral, with
-    no case, is shown to who sees it: the case team of its community)."""
+    """Whether the free text about ``case``'s person may be shown: in one record (never in a list
+    of them), to who reads the case (an incident's referral, with no case, to who sees it: the
+    case team of its community)."""
     viewer = _reader(context)
-    if viewer is None:
+    if viewer is None or not context.get("with_text"):
         return False
     return case is None or reads_identity(viewer, case)
 
@@ -74,7 +82,9 @@ class CaseSerializer(AudienceSerializer):
     )
     community_name = CommunityNameField()
     region = RegionIdField()
-    summary = serializers.SerializerMethodField(help_text="Internal; only to who reads the case.")
+    summary = serializers.SerializerMethodField(
+        help_text="Internal: in cases/<id>/ only (null in lists), to who reads the case; each showing is logged."
+    )
 
     class Meta:
         model = Case
@@ -127,8 +137,12 @@ class ReferralSerializer(AudienceSerializer):
     region = RegionIdField()
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     agency_kind = serializers.CharField(source="agency.kind", read_only=True)
-    reason = serializers.SerializerMethodField(help_text="Only to who reads the case.")
-    feedback = serializers.SerializerMethodField(help_text="The agency's feedback, dated; only to who reads the case.")
+    reason = serializers.SerializerMethodField(
+        help_text="In referrals/<id>/ only (null in lists), to who reads the case; each showing is logged."
+    )
+    feedback = serializers.SerializerMethodField(
+        help_text="The agency's feedback, dated: in referrals/<id>/ only (null in lists), to who reads the case."
+    )
 
     class Meta:
         model = Referral
@@ -298,19 +312,26 @@ class CaseTeamCollection(ReadOnlyCollection):
             # free text each row shows is the serializer's per-row decision.
             context["audience"] = Audience.INTERNAL
             context["viewer"] = self.viewer
+            # A list (the change feed's too) shows no free text: it is opened one record at a
+            # time, and logged.
+            context["with_text"] = self.action != "list"
         return context
 
     def attach(self, rows: list[Any]) -> list[Any]:
-        if self.action in ("list", "retrieve"):
+        if self.action == "retrieve":
             self.log_openings(rows)
         return rows
+
+    def without_text(self, queryset: Any) -> Any:
+        """A list does not show the free text: not even decrypted."""
+        return queryset.defer(*self.text_fields) if self.action == "list" else queryset
 
     def case_of(self, row: Any) -> Case | None:
         return row if isinstance(row, Case) else row.case
 
     def log_openings(self, rows: Iterable[Model]) -> None:
         """Log, once for the request, the rows whose free text about a person is shown."""
-        context = {"viewer": self.viewer}
+        context = {"viewer": self.viewer, "with_text": True}
         shown = [
             row
             for row in rows
@@ -344,7 +365,8 @@ class CaseViewSet(CaseTeamCollection):
     def optimise(self, queryset: Any) -> Any:
         # Only what the rows show: the person's code and the community's name (not the case
         # worker's or the programme's rows, which the selector joins for the pages).
-        return with_community(queryset.select_related(None)).select_related("beneficiary")
+        cases = with_community(queryset.select_related(None)).select_related("beneficiary").defer(*PERSON_UNSHOWN)
+        return self.without_text(cases)
 
     @extend_schema(request=CaseOpenSerializer, responses={201: CaseSerializer})
     def create(self, request: Any, *args: Any, **kwargs: Any) -> Any:
@@ -376,7 +398,7 @@ class CaseViewSet(CaseTeamCollection):
         if request.method == "GET":
             page = self.paginate_queryset(stable_order(case.contacts.select_related("case")))
             shown = [contact for contact in page or [] if contact.note]
-            if shown and _readable({"viewer": self.viewer}, case):
+            if shown and _readable({"viewer": self.viewer, "with_text": True}, case):
                 record_view(self.viewer.user, shown, ViewChannel.API, request)
             return self.get_paginated_response(self._read(ContactSerializer, page, many=True))
 
@@ -405,7 +427,9 @@ class ReferralViewSet(CaseTeamCollection):
         return ReferralSerializer
 
     def optimise(self, queryset: Any) -> Any:
-        return with_community(queryset.select_related(None)).select_related("agency", "case__beneficiary")
+        return self.without_text(
+            with_community(queryset.select_related(None)).select_related("agency", "case__beneficiary")
+        )
 
     @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer})
     def create(self, request: Any, *args: Any, **kwargs: Any) -> Any:

@@ -1640,6 +1640,18 @@ def compute_indicators(
                        "plans_adopted", "plans_adopted_by_kind": {kind: F}, "strategies_adopted",
                        "measures_due", "measures_implemented", "measures_implemented_rate": M,
                        "initiatives_started", "regulations_adopted"},
+          "casework": {"opened", "active_at_end", "closed", "closed_by_outcome": {outcome: F},
+                       "people", "people_by_sex": {sex: F}, "people_by_age_group": {group: F},
+                       "people_by_vulnerability": {vulnerability: F}, "cases_assessed",
+                       "needs_by_domain": {domain: F}, "referrals_sent", "referrals_ended",
+                       "referrals_completed", "referrals_declined", "referrals_no_answer",
+                       "referral_completion_rate", "median_days_to_completion",
+                       "referrals_by_agency_kind": {kind: {"sent", "ended", "completed", "declined",
+                                                           "no_answer", "completion_rate",
+                                                           "median_days_to_completion"}},
+                       "goals_set", "goals_met", "goals_met_rate", "agreement_items_checked",
+                       "agreement_items_kept", "agreement_items_kept_rate", "overdue_tasks",
+                       "overdue_tasks_by_kind": {kind: F}},
           "police": {"joint_events", "joint_event_participants", "incidents_police_involved",
                      "police_community_incidents", "referrals_to_police", "trust_in_police": S,
                      "police_interaction": S},
@@ -1707,6 +1719,8 @@ def compute_indicators(
     then - rejected by then). ``engagement_rows`` lists the engagements running in the period with
     their activities of the period and the recommendations made by its end (status today), never
     a mediator's or an interviewee's name.
+    ``casework`` is individual support in exact counts (see :func:`_casework_figures`); whoever
+    does not read every case gets it through :mod:`reports.suppression`, small cells hidden.
     """
     if programme is not None:
         communities = communities.filter(

@@ -920,9 +920,15 @@ def _casework(casework: Casework, names: Names) -> Context:
         ],
         "people": [
             figure_row(_("People supported (a case open during the period)"), casework["people"]),
-            *_nonzero(_breakdown_rows(casework["people_by_sex"], names["sex"]), casework["people_by_sex"]),
-            *_nonzero(
-                _breakdown_rows(casework["people_by_age_group"], names["age_group"]), casework["people_by_age_group"]
+            *(
+                {**row, "indent": True}
+                for row in [
+                    *_nonzero(_breakdown_rows(casework["people_by_sex"], names["sex"]), casework["people_by_sex"]),
+                    *_nonzero(
+                        _breakdown_rows(casework["people_by_age_group"], names["age_group"]),
+                        casework["people_by_age_group"],
+                    ),
+                ]
             ),
         ],
         "vulnerabilities": _nonzero(
