@@ -30,7 +30,6 @@ from api.schema import ApiAutoSchema, ErrorSerializer
 from api.serializers import AudienceSerializer
 from api.viewsets import ReadOnlyCollection, ScopedViewSet
 from communities.models import Community, Region
-from communities.selectors import visible_communities
 from programmes.models import Direction, Indicator, Measure, Programme, ResultLevel
 from programmes.selectors import visible_indicators, visible_programmes
 from reports import services
@@ -38,7 +37,13 @@ from reports.filters import MonitoringReportFilter
 from reports.indicators import Period, compute_indicators, figure_rows
 from reports.models import MonitoringReport, ReportKind, ReportScope
 from reports.results import check_period, programme_results
-from reports.selectors import indicator_scope, report_pdf_content, requestable_partners, visible_reports
+from reports.selectors import (
+    indicator_communities,
+    indicator_scope,
+    report_pdf_content,
+    requestable_partners,
+    visible_reports,
+)
 from reports.suppression import figures_for
 
 # --- indicators -----------------------------------------------------------------------------------
@@ -194,10 +199,11 @@ class IndicatorsSchema(ApiAutoSchema):
 class IndicatorsViewSet(ScopedViewSet):
     """Monitoring indicators, computed by the same code as the PDF reports. ``indicators/`` covers
     what the caller sees (the whole programme for staff and managers, a partner organisation's
-    communities for it, a negotiator's own community), optionally narrowed to one ``community`` or
-    ``region``; ``indicators/<community id>/`` covers one community."""
+    communities for it, a negotiator's own community, a case worker their cases' communities),
+    optionally narrowed to one ``community`` or ``region``; ``indicators/<community id>/`` covers
+    one community."""
 
-    selector = visible_communities
+    selector = indicator_communities
     model = Community
     schema = IndicatorsSchema()
     serializer_class = IndicatorsSerializer

@@ -141,7 +141,8 @@ MATRIX = {
     ("referrals/{id}/move/", "POST"): CASE_TEAM_MOVE,
     ("indicators/", "GET"): READ,
     ("indicators/", "POST"): NO_WRITE_ROUTE,
-    ("indicators/{id}/", "GET"): READ_ONE,
+    # A case worker and a supervisor get the figures of their case's community.
+    ("indicators/{id}/", "GET"): (401, 403, 200, 200, 200, 200, 200, 200, 404, 200, 200, 404),
     # Everyone sees the list; a negotiator's is empty.
     # A programme the caller does not see is an unknown one (400); the dpo sees none.
     ("results/", "GET"): (401, 403, 200, 200, 200, 200, 200, 200, 400, 400, 400, 400),
