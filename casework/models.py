@@ -26,6 +26,7 @@ from communities.models import PROGRAMME_HELP, Community, Country, Region, Times
 from incidents.models import Incident, IncidentParty
 from planning.models import Attributed
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField, EncryptedTextField
+from privacy.screening import shared_text_errors
 from programmes.models import Programme
 from support.models import Mediator
 
@@ -799,6 +800,13 @@ class MediationAgreement(Attributed):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        # The title reaches partners: no phone number or e-mail address in it.
+        errors = shared_text_errors(self, "title")
+        if errors:
+            raise ValidationError(errors)
+        super().clean()
 
 
 class AgreementParty(models.Model):

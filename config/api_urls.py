@@ -11,6 +11,7 @@ from rest_framework.routers import SimpleRouter
 
 import api.schema  # noqa: F401  (registers the Bearer scheme with drf-spectacular)
 from api.views import UnknownApiUrl
+from casework import api as casework_api
 from casework import incident_api
 from communities import api as communities_api
 from negotiators import api as negotiators_api
@@ -44,6 +45,9 @@ COLLECTIONS = [
     ("plans", planning_api.PlanViewSet, "plans"),
     ("initiatives", planning_api.InitiativeViewSet, "initiatives"),
     ("regulations", planning_api.RegulationViewSet, "regulations"),
+    # The case team's only: for anyone else every route of these two is 404.
+    ("cases", casework_api.CaseViewSet, "cases"),
+    ("referrals", casework_api.ReferralViewSet, "referrals"),
     ("indicators", reports_api.IndicatorsViewSet, "indicators"),
     ("results", reports_api.ResultsViewSet, "results"),
     ("reports", reports_api.MonitoringReportViewSet, "reports"),

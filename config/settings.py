@@ -724,6 +724,9 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "planning.models.PlanStatus",
         "RiskCategoryEnum": "planning.models.RiskCategory",
         "IncidentCategoryEnum": "incidents.models.IncidentCategory",
+        "CaseStatusEnum": "casework.models.CaseStatus",
+        "ReferralStatusEnum": "casework.models.ReferralStatus",
+        "ContactKindEnum": "casework.models.ContactKind",
     },
 }
 # --- Monitoring reports ---------------------------------------------------------------------

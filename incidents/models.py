@@ -20,6 +20,7 @@ from negotiators.models import Negotiator
 from privacy.anonymous import person_label
 from privacy.crypto import IndexKind
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
+from privacy.screening import shared_text_errors
 from privacy.visibility import personal_data_shown
 from programmes.models import Programme
 
@@ -216,6 +217,7 @@ class Incident(Timestamped):
             errors["closed_at"] = _("A case cannot be closed before it happened.")
         if self.negotiator_id and self.community_id and self.negotiator.community_id != self.community_id:  # type: ignore[union-attr]
             errors["negotiator"] = _("The negotiator in charge must work in the incident's community.")
+        errors.update(shared_text_errors(self, "title"))
         if errors:
             raise ValidationError(errors)
         if self.community_id and self.occurred_at:

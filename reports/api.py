@@ -30,7 +30,6 @@ from api.schema import ApiAutoSchema, ErrorSerializer
 from api.serializers import AudienceSerializer
 from api.viewsets import ReadOnlyCollection, ScopedViewSet
 from communities.models import Community, Region
-from communities.selectors import visible_communities
 from programmes.models import Direction, Indicator, Measure, Programme, ResultLevel
 from programmes.selectors import visible_indicators, visible_programmes
 from reports import services
@@ -38,7 +37,14 @@ from reports.filters import MonitoringReportFilter
 from reports.indicators import Period, compute_indicators, figure_rows
 from reports.models import MonitoringReport, ReportKind, ReportScope
 from reports.results import check_period, programme_results
-from reports.selectors import indicator_scope, report_pdf_content, requestable_partners, visible_reports
+from reports.selectors import (
+    indicator_communities,
+    indicator_scope,
+    report_pdf_content,
+    requestable_partners,
+    visible_reports,
+)
+from reports.suppression import figures_for
 
 # --- indicators -----------------------------------------------------------------------------------
 
@@ -135,6 +141,13 @@ class IndicatorsSerializer(serializers.Serializer):
         "Safety planning: analyses, communities with a current analysis, mean conflict potential, plans by status "
         "and kind, plans and strategies adopted, measures due and implemented, initiatives, regulations adopted."
     )
+    casework = section(
+        "Individual support (case work), aggregates only: cases opened, open at the end, closed by outcome; people "
+        "supported by sex, age group and vulnerability; needs by domain; referrals by how they ended and by the "
+        "agency's kind, with the completion rate and the median days to completion; plan goals met; agreement "
+        'items kept; overdue tasks. Unless the caller reads every case, a count from 1 to 4 is "<5" and a figure '
+        'that would give one away (by subtraction, or a rate or median of one) is "*".'
+    )
     police = section("Police-population interaction: joint events, police involvement, trust and interaction.")
     assessments = section("Safety assessments: communities assessed, respondents, scores by dimension.")
     community_rows = serializers.ListField(
@@ -186,10 +199,11 @@ class IndicatorsSchema(ApiAutoSchema):
 class IndicatorsViewSet(ScopedViewSet):
     """Monitoring indicators, computed by the same code as the PDF reports. ``indicators/`` covers
     what the caller sees (the whole programme for staff and managers, a partner organisation's
-    communities for it, a negotiator's own community), optionally narrowed to one ``community`` or
-    ``region``; ``indicators/<community id>/`` covers one community."""
+    communities for it, a negotiator's own community, a case worker their cases' communities),
+    optionally narrowed to one ``community`` or ``region``; ``indicators/<community id>/`` covers
+    one community."""
 
-    selector = visible_communities
+    selector = indicator_communities
     model = Community
     schema = IndicatorsSchema()
     serializer_class = IndicatorsSerializer
@@ -203,9 +217,11 @@ class IndicatorsViewSet(ScopedViewSet):
         return form.validated_data
 
     def _respond(self, request, period: Period, communities, programme_wide: bool, programme=None) -> Response:
-        document = compute_indicators(
+        exact = compute_indicators(
             period=period, communities=communities, programme_wide=programme_wide, programme=programme
         )
+        # Small counts of people in case work are hidden unless the caller reads every case.
+        document = figures_for(self.viewer, exact)
         if request.accepted_renderer.format in ("csv", "xlsx"):
             return Response(figure_rows(document))
         return Response(document)

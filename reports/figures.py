@@ -270,6 +270,51 @@ class Planning(TypedDict):
     regulations_adopted: Count
 
 
+class ReferralKindFigures(TypedDict):
+    """The referrals to one kind of agency: sent in the window, ended in it and how."""
+
+    sent: Count
+    ended: Count
+    completed: Count
+    declined: Count
+    no_answer: Count
+    completion_rate: Measure
+    median_days_to_completion: Measure
+
+
+class Casework(TypedDict):
+    """Individual support (case work), aggregates only; see
+    :func:`reports.indicators.compute_indicators`. Outside the case team every count from 1 to 4
+    is shown as "<5" (:mod:`reports.suppression`), which this exact shape does not describe."""
+
+    opened: Count
+    active_at_end: Count
+    closed: Count
+    closed_by_outcome: dict[str, Count]
+    people: Count
+    people_by_sex: dict[str, Count]
+    people_by_age_group: dict[str, Count]
+    people_by_vulnerability: dict[str, Count]
+    cases_assessed: Count
+    needs_by_domain: dict[str, Count]
+    referrals_sent: Count
+    referrals_ended: Count
+    referrals_completed: Count
+    referrals_declined: Count
+    referrals_no_answer: Count
+    referral_completion_rate: Measure
+    median_days_to_completion: Measure
+    referrals_by_agency_kind: dict[str, ReferralKindFigures]
+    goals_set: Count
+    goals_met: Count
+    goals_met_rate: Measure
+    agreement_items_checked: Count
+    agreement_items_kept: Count
+    agreement_items_kept_rate: Measure
+    overdue_tasks: Count
+    overdue_tasks_by_kind: dict[str, Count]
+
+
 class Police(TypedDict):
     joint_events: Count
     joint_event_participants: Count
@@ -410,6 +455,7 @@ class IndicatorsDocument(TypedDict):
     media: Media
     engagements: Engagements
     planning: Planning
+    casework: Casework
     police: Police
     assessments: Assessments
     community_rows: list[CommunityRow]

@@ -52,6 +52,7 @@ from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
+from casework import models as casework
 from casework.incident_referrals import agency_kinds_of
 from communities.models import (
     ASSESSMENT_DIMENSIONS,
@@ -792,6 +793,210 @@ def _engagement_rows(communities: ScopedCommunities, period: Period) -> list[Raw
     ]
 
 
+# --- case work (aggregates only: reports.suppression hides the small cells from outsiders) -------
+
+# The tasks counted as overdue: a plan's actions, referrals' follow-ups, agreements' checks.
+TASK_KINDS = ("plan_actions", "referral_follow_ups", "agreement_checks")
+# How a referral ended: completed, declined or no answer (the agency never replied).
+REFERRAL_ENDS: tuple[str, ...] = tuple(str(status) for status in casework.FINAL_REFERRAL_STATUSES)
+
+
+def _days_from(start: str, end: str) -> ExpressionWrapper[CombinedExpression]:
+    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+
+
+def _median_days_by(queryset: QuerySet[Any], duration: Any, by: str | None = None) -> dict[Any, float]:
+    """The median of ``duration`` in days over ``queryset``, per value of the field ``by`` (or over
+    all the rows, under the key ``None``), in one query: PERCENTILE_CONT on PostgreSQL, the middle
+    rows of a window function on other databases (as :func:`median_days_portable`). A group
+    without rows has no key."""
+    if connection.vendor == "postgresql":
+        median = _PercentileCont(_EpochDays(duration))
+        if by is None:
+            value = queryset.aggregate(median=median)["median"]
+            return {} if value is None else {None: round(value, 1)}
+        rows = queryset.order_by().values(by).annotate(median=median).values_list(by, "median")
+        return {key: round(value, 1) for key, value in rows}
+    partition = [F(by)] if by else None
+    middle = (
+        queryset.annotate(
+            duration=duration,
+            position=Window(RowNumber(), partition_by=partition, order_by=[F("duration").asc(), F("pk").asc()]),
+            total=Window(Count("pk"), partition_by=partition),
+        )
+        .filter(position__gte=(F("total") + 1) / 2, position__lte=(F("total") + 2) / 2)
+        .values_list(by or "pk", "duration")
+    )
+    found: dict[Any, list[timedelta]] = {}
+    for key, days in middle:
+        found.setdefault(key if by else None, []).append(days)
+    return {key: round(sum(d.total_seconds() for d in days) / len(days) / 86400, 1) for key, days in found.items()}
+
+
+def _casework_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
+    """Individual support (seed 004, seed 001's veterans): counts only, never a person.
+
+    Cases opened and closed (by outcome) in the window and open at its end (a reopened case counts
+    as open from its first opening); the people whose case was open at some time in the window, by
+    sex, age group and vulnerability (a person may have several); their needs, from each case's
+    latest assessment by the window's end (a domain counts where the need is above "no need");
+    the referrals (of cases and of incidents) sent in the window and those that ended in it, by
+    how and by the agency's kind, with the completion rate (completed / ended) and the median days
+    from sending to completion; the plan goals of the cases closed in the window (dropped ones
+    aside) and how many were met; the agreement items checked in the window and how many were
+    kept; the tasks overdue at the window's end (a stock: a plan action of an open case, a
+    referral's follow-up, an agreement's check, due before that day and not done by then)."""
+    cases = casework.Case.objects.filter(_in_programme(), community__in=communities)
+    opened = _date_window("opened_on", start, end)
+    closed = _date_window("closed_on", start, end)
+    open_at_end = Q(opened_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+    during = Q(opened_on__lte=end) & ((Q(closed_on__isnull=True) | Q(closed_on__gte=start)) if start else Q())
+    ages = list(enumerate(casework.AgeGroup.values))
+
+    def people(condition: Q | None = None) -> Count:
+        return Count("beneficiary", distinct=True, filter=during & condition if condition else during)
+
+    figures = cases.aggregate(
+        n_opened=Count("pk", filter=opened),
+        n_active=Count("pk", filter=open_at_end),
+        n_closed=Count("pk", filter=closed),
+        n_people=people(),
+        **{f"outcome_{outcome}": Count("pk", filter=closed & Q(outcome=outcome)) for outcome in casework.CaseOutcome},
+        **{f"sex_{sex}": people(Q(beneficiary__sex=sex)) for sex in casework.Sex.values},
+        **{f"age_{index}": people(Q(beneficiary__age_group=group)) for index, group in ages},
+        **{
+            f"vulnerable_{value}": people(Q(**{f"beneficiary__vulnerable_{value}": True}))
+            for value in casework.Vulnerability.values
+        },
+    )
+    latest = (
+        casework.NeedsAssessment.objects.filter(case=OuterRef("case"), assessed_on__lte=end)
+        .order_by("-assessed_on", "-pk")
+        .values("pk")[:1]
+    )
+    needs = casework.NeedsAssessment.objects.filter(
+        case__in=cases.filter(during), assessed_on__lte=end, pk=Subquery(latest)
+    ).aggregate(
+        assessed=Count("pk", distinct=True),
+        **{
+            f"need_{domain}": Count("needs", filter=Q(needs__domain=domain, needs__level__gt=casework.NeedLevel.NONE))
+            for domain in casework.NeedDomain.values
+        },
+    )
+    return {
+        "opened": figures["n_opened"],
+        "active_at_end": figures["n_active"],
+        "closed": figures["n_closed"],
+        "closed_by_outcome": _keyed(figures, "outcome_", casework.CaseOutcome.values),
+        "people": figures["n_people"],
+        "people_by_sex": _keyed(figures, "sex_", casework.Sex.values),
+        "people_by_age_group": {group: figures[f"age_{index}"] for index, group in ages},
+        "people_by_vulnerability": _keyed(figures, "vulnerable_", casework.Vulnerability.values),
+        "cases_assessed": needs["assessed"],
+        "needs_by_domain": _keyed(needs, "need_", casework.NeedDomain.values),
+        **_referral_figures(communities, start, end),
+        **_plan_and_agreement_figures(communities, cases.filter(closed), start, end),
+        **_overdue_tasks(communities, cases.filter(open_at_end), end),
+    }
+
+
+def _referral_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
+    referrals = casework.Referral.objects.filter(_in_programme(), community__in=communities)
+    sent = _date_window("sent_on", start, end)
+    ended = _date_window("completed_on", start, end) & Q(status__in=REFERRAL_ENDS)
+    kinds = casework.AgencyKind.values
+    counts = referrals.aggregate(
+        n_sent=Count("pk", filter=sent),
+        n_ended=Count("pk", filter=ended),
+        **{f"end_{status}": Count("pk", filter=ended & Q(status=status)) for status in REFERRAL_ENDS},
+        **{f"sent_{kind}": Count("pk", filter=sent & Q(agency__kind=kind)) for kind in kinds},
+        **{f"ended_{kind}": Count("pk", filter=ended & Q(agency__kind=kind)) for kind in kinds},
+        **{
+            f"end_{status}_{kind}": Count("pk", filter=ended & Q(status=status, agency__kind=kind))
+            for status in REFERRAL_ENDS
+            for kind in kinds
+        },
+    )
+    completed = referrals.filter(_date_window("completed_on", start, end), status=casework.ReferralStatus.COMPLETED)
+    duration = _days_from("sent_on", "completed_on")
+    median = _median_days_by(completed, duration).get(None)
+    medians = _median_days_by(completed, duration, "agency__kind")
+    done = f"end_{casework.ReferralStatus.COMPLETED}"
+    return {
+        "referrals_sent": counts["n_sent"],
+        "referrals_ended": counts["n_ended"],
+        **{f"referrals_{status}": counts[f"end_{status}"] for status in REFERRAL_ENDS},
+        "referral_completion_rate": _rate(counts[done], counts["n_ended"]),
+        "median_days_to_completion": median,
+        "referrals_by_agency_kind": {
+            kind: {
+                "sent": counts[f"sent_{kind}"],
+                "ended": counts[f"ended_{kind}"],
+                **{status: counts[f"end_{status}_{kind}"] for status in REFERRAL_ENDS},
+                "completion_rate": _rate(counts[f"{done}_{kind}"], counts[f"ended_{kind}"]),
+                "median_days_to_completion": medians.get(kind),
+            }
+            for kind in kinds
+        },
+    }
+
+
+def _plan_and_agreement_figures(
+    communities: ScopedCommunities, closed_cases: QuerySet[Any], start: date | None, end: date
+) -> Raw:
+    goals = (
+        casework.Goal.objects.filter(case__in=closed_cases)
+        .exclude(status=casework.GoalStatus.DROPPED)
+        .aggregate(n_set=Count("pk"), n_met=Count("pk", filter=Q(status=casework.GoalStatus.MET)))
+    )
+    items = (
+        casework.AgreementItem.objects.filter(
+            _in_programme("agreement__"), _date_window("checked_on", start, end), agreement__community__in=communities
+        )
+        .exclude(compliance=casework.Compliance.PENDING)
+        .aggregate(n_checked=Count("pk"), n_kept=Count("pk", filter=Q(compliance=casework.Compliance.KEPT)))
+    )
+    return {
+        "goals_set": goals["n_set"],
+        "goals_met": goals["n_met"],
+        "goals_met_rate": _rate(goals["n_met"], goals["n_set"]),
+        "agreement_items_checked": items["n_checked"],
+        "agreement_items_kept": items["n_kept"],
+        "agreement_items_kept_rate": _rate(items["n_kept"], items["n_checked"]),
+    }
+
+
+def _overdue_tasks(communities: ScopedCommunities, open_cases: QuerySet[Any], end: date) -> Raw:
+    """The tasks overdue at the end of ``end``: what ``casework.todo`` makes a task (a plan action
+    someone is to do, a referral's follow-up, an agreement item to check of an agreement someone
+    follows up), due before that day and not done by then, in records not anonymised since."""
+    actions = casework.PlanAction.objects.filter(
+        Q(assignee__isnull=False) | Q(responsible=casework.ActionResponsible.CASE_WORKER),
+        goal__case__in=open_cases,
+        goal__case__anonymised_at__isnull=True,
+        due_on__lt=end,
+    ).filter(Q(status=casework.ActionStatus.TODO) | Q(status=casework.ActionStatus.DONE, done_on__gt=end))
+    follow_ups = (
+        casework.Referral.objects.filter(
+            _in_programme(), community__in=communities, sent_on__lte=end, follow_up_on__lt=end
+        )
+        .exclude(case__anonymised_at__isnull=False)
+        .filter(~Q(status__in=REFERRAL_ENDS) | Q(completed_on__gt=end))
+    )
+    checks = (
+        casework.AgreementItem.objects.filter(
+            _in_programme("agreement__"),
+            agreement__community__in=communities,
+            agreement__responsible__isnull=False,
+            due_on__lt=end,
+        )
+        .exclude(agreement__status=casework.AgreementStatus.NO_AGREEMENT)
+        .filter(Q(compliance=casework.Compliance.PENDING) | Q(checked_on__gt=end))
+    )
+    by_kind = dict(zip(TASK_KINDS, (actions.count(), follow_ups.count(), checks.count()), strict=True))
+    return {"overdue_tasks": sum(by_kind.values()), "overdue_tasks_by_kind": by_kind}
+
+
 def _per_community_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
     """One row per community in scope (zeros included), computed with one grouped query each for
     events, incidents, media and negotiators."""
@@ -993,6 +1198,7 @@ def _snapshot(
         "media": _media_figures(communities, start, end, programme_wide),
         "engagements": _engagement_figures(communities, start, end),
         "planning": _planning_figures(communities, start, end),
+        "casework": _casework_figures(communities, start, end),
         "by_community": _per_community_figures(communities, start, end),
     }
 
@@ -1455,6 +1661,18 @@ def compute_indicators(
                        "plans_adopted", "plans_adopted_by_kind": {kind: F}, "strategies_adopted",
                        "measures_due", "measures_implemented", "measures_implemented_rate": M,
                        "initiatives_started", "regulations_adopted"},
+          "casework": {"opened", "active_at_end", "closed", "closed_by_outcome": {outcome: F},
+                       "people", "people_by_sex": {sex: F}, "people_by_age_group": {group: F},
+                       "people_by_vulnerability": {vulnerability: F}, "cases_assessed",
+                       "needs_by_domain": {domain: F}, "referrals_sent", "referrals_ended",
+                       "referrals_completed", "referrals_declined", "referrals_no_answer",
+                       "referral_completion_rate", "median_days_to_completion",
+                       "referrals_by_agency_kind": {kind: {"sent", "ended", "completed", "declined",
+                                                           "no_answer", "completion_rate",
+                                                           "median_days_to_completion"}},
+                       "goals_set", "goals_met", "goals_met_rate", "agreement_items_checked",
+                       "agreement_items_kept", "agreement_items_kept_rate", "overdue_tasks",
+                       "overdue_tasks_by_kind": {kind: F}},
           "police": {"joint_events", "joint_event_participants", "incidents_police_involved",
                      "police_community_incidents", "referrals_to_police", "trust_in_police": S,
                      "police_interaction": S},
@@ -1522,6 +1740,8 @@ def compute_indicators(
     then - rejected by then). ``engagement_rows`` lists the engagements running in the period with
     their activities of the period and the recommendations made by its end (status today), never
     a mediator's or an interviewee's name.
+    ``casework`` is individual support in exact counts (see :func:`_casework_figures`); whoever
+    does not read every case gets it through :mod:`reports.suppression`, small cells hidden.
     """
     if programme is not None:
         communities = communities.filter(

@@ -30,6 +30,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from casework.models import AgeGroup, AgencyKind, CaseOutcome, NeedDomain, Sex, Vulnerability
 from communities.models import (
     ASSESSMENT_DIMENSIONS,
     FIRST_INSTRUMENT,
@@ -46,6 +47,7 @@ from negotiators.models import Cohort, EventKind, Medium, NegotiatorStatus, Outr
 from planning.models import SCALE_MAX, SCALE_MIN, PlanKind, PlanStatus
 from reports import charts
 from reports.figures import (
+    Casework,
     CommunityFigures,
     CommunityPlanning,
     CommunityRow,
@@ -66,7 +68,7 @@ from reports.figures import (
     WebinarRow,
     Webinars,
 )
-from reports.indicators import MOMENTS, PARTICIPANT_BREAKDOWN
+from reports.indicators import MOMENTS, PARTICIPANT_BREAKDOWN, TASK_KINDS
 from reports.models import ReportKind, ReportScope
 from support.models import RecommendationStatus, ServiceLine, Step
 from training.models import ModuleLevel
@@ -155,9 +157,14 @@ FORMATS: dict[str, tuple[Formatter, Formatter]] = {
 }
 
 
+def _or_marker(formatter: Formatter) -> Formatter:
+    """``formatter``, except for a hidden case-work figure ("<5", "*"), shown as it is."""
+    return lambda value: value if isinstance(value, str) else formatter(value)
+
+
 def figure_row(label: str, figure: AnyFigure, kind: str = "count", **extra: Any) -> Row:
     """A figure ``{"current", "previous", "change", "to_date"}`` formatted for a table row."""
-    value, change = FORMATS[kind]
+    value, change = (_or_marker(formatter) for formatter in FORMATS[kind])
     return {
         "label": label,
         "current": value(figure["current"]),
@@ -183,8 +190,8 @@ def score_row(label: str, score: Score, **extra: Any) -> Row:
     }
 
 
-def _trend(change: float | None) -> str:
-    if change is None or change == 0:
+def _trend(change: float | str | None) -> str:
+    if change is None or isinstance(change, str) or change == 0:
         return "flat"
     return "up" if change > 0 else "down"
 
@@ -223,6 +230,12 @@ def labels() -> Names:
         "plan_kind": _choices(PlanKind),
         "dimension_group": _choices(DimensionGroup),
         "direction": _choices(Direction),
+        "case_outcome": _choices(CaseOutcome),
+        "sex": _choices(Sex),
+        "age_group": _choices(AgeGroup),
+        "vulnerability": _choices(Vulnerability),
+        "need_domain": _choices(NeedDomain),
+        "agency_kind": _choices(AgencyKind),
         "dimension": {
             **first_instrument_names(),
             "overall": _("Overall score (mean of the dimensions)"),
@@ -883,6 +896,87 @@ def _support(engagements: Engagements, rows: list[EngagementRow], names: Names) 
     }
 
 
+def _casework(casework: Casework, names: Names) -> Context:
+    """The chapter "Individual support": case work in aggregates only, never a person. The figures
+    come with their small cells hidden (``reports.services.report_document``)."""
+    tasks = {
+        "plan_actions": _("Plan actions"),
+        "referral_follow_ups": _("Referral follow-ups"),
+        "agreement_checks": _("Checks of agreement items"),
+    }
+    kinds = casework["referrals_by_agency_kind"]
+    return {
+        "cases": [
+            figure_row(_("Cases opened"), casework["opened"]),
+            figure_row(_("Cases open at the end of the period"), casework["active_at_end"]),
+            figure_row(_("Cases closed"), casework["closed"]),
+            *(
+                {**row, "indent": True}
+                for row in _nonzero(
+                    _breakdown_rows(casework["closed_by_outcome"], names["case_outcome"]),
+                    casework["closed_by_outcome"],
+                )
+            ),
+        ],
+        "people": [
+            figure_row(_("People supported (a case open during the period)"), casework["people"]),
+            *(
+                {**row, "indent": True}
+                for row in [
+                    *_nonzero(_breakdown_rows(casework["people_by_sex"], names["sex"]), casework["people_by_sex"]),
+                    *_nonzero(
+                        _breakdown_rows(casework["people_by_age_group"], names["age_group"]),
+                        casework["people_by_age_group"],
+                    ),
+                ]
+            ),
+        ],
+        "vulnerabilities": _nonzero(
+            _breakdown_rows(casework["people_by_vulnerability"], names["vulnerability"]),
+            casework["people_by_vulnerability"],
+        ),
+        "needs": [
+            figure_row(_("Cases with a needs assessment"), casework["cases_assessed"]),
+            *(
+                {**row, "indent": True}
+                for row in _nonzero(
+                    _breakdown_rows(casework["needs_by_domain"], names["need_domain"]), casework["needs_by_domain"]
+                )
+            ),
+        ],
+        "referrals": [
+            figure_row(_("Referrals sent"), casework["referrals_sent"]),
+            figure_row(_("Referrals ended"), casework["referrals_ended"]),
+            figure_row(_("completed by the agency"), casework["referrals_completed"], indent=True),
+            figure_row(_("declined by the agency"), casework["referrals_declined"], indent=True),
+            figure_row(_("without an answer"), casework["referrals_no_answer"], indent=True),
+            figure_row(_("Share of ended referrals completed"), casework["referral_completion_rate"], "rate"),
+            figure_row(_("Median days from sending to completion"), casework["median_days_to_completion"], "days"),
+        ],
+        "referral_kinds": [
+            {
+                "label": names["agency_kind"].get(kind, kind),
+                "sent": figure_row("", figures["sent"]),
+                "completed": figure_row("", figures["completed"]),
+                "rate": figure_row("", figures["completion_rate"], "rate"),
+                "median": figure_row("", figures["median_days_to_completion"], "days"),
+            }
+            for kind, figures in kinds.items()
+            if figures["sent"]["to_date"] or figures["ended"]["to_date"]
+        ],
+        "follow_up": [
+            figure_row(_("Plan goals of the cases closed"), casework["goals_set"]),
+            figure_row(_("Plan goals met"), casework["goals_met"]),
+            figure_row(_("Share of plan goals met"), casework["goals_met_rate"], "rate"),
+            figure_row(_("Agreement items checked"), casework["agreement_items_checked"]),
+            figure_row(_("Agreement items kept"), casework["agreement_items_kept"]),
+            figure_row(_("Share of agreement items kept"), casework["agreement_items_kept_rate"], "rate"),
+            figure_row(_("Tasks overdue at the end of the period"), casework["overdue_tasks"]),
+            *(figure_row(tasks[kind], casework["overdue_tasks_by_kind"][kind], indent=True) for kind in TASK_KINDS),
+        ],
+    }
+
+
 def _community_pages(rows: list[CommunityRow], names: Names, with_pages: bool) -> Context:
     """The chapter "The communities one by one": a page each, unless there are too many."""
     return {"community_pages": [_community_page(row, names) for row in rows] if with_pages else []}
@@ -946,6 +1040,7 @@ def build_context(document: ReportDocument, *, community_pages_limit: int | None
         _planning(data["planning"], names),
         _media(data["media"], names),
         _support(data["engagements"], data.get("engagement_rows", []), names),
+        _casework(data["casework"], names),
         _community_pages(rows, names, with_pages),
         _annex(rows, names, with_pages),
     )

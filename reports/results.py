@@ -32,6 +32,7 @@ from programmes.models import (
 )
 from reports.figures import IndicatorsDocument, ProgrammeStatusLine, ResultsChapter
 from reports.indicators import Period, compute_indicators, figure_rows
+from reports.suppression import suppress_small_cells
 from training.models import TrainingModule
 
 
@@ -60,6 +61,7 @@ SECTION_LABELS = {
     "engagements": _("Municipal engagements"),
     "police": _("Police and population"),
     "assessments": _("Safety assessments"),
+    "casework": _("Individual support"),
 }
 
 
@@ -111,9 +113,11 @@ def programme_figures(programme: Programme, period: Period) -> IndicatorsDocumen
     """The monitoring figures of ``programme`` for ``period``: the one call of
     ``compute_indicators`` the results framework makes. The same figures as ``indicators/`` with
     ``programme=`` for staff: every record attributed to the programme, in the communities taking
-    part in it, and what belongs to no community."""
-    return compute_indicators(
-        period=period, communities=Community.objects.all(), programme_wide=True, programme=programme
+    part in it, and what belongs to no community. Results reach partners, managers and donors:
+    the case-work figures come with their small cells hidden (an indicator reading one has no
+    actual where it is "<5")."""
+    return suppress_small_cells(
+        compute_indicators(period=period, communities=Community.objects.all(), programme_wide=True, programme=programme)
     )
 
 
@@ -131,7 +135,8 @@ def figure_value(document: IndicatorsDocument | dict[str, Any], key: str) -> tup
 
 
 def _number(value: Any) -> float | None:
-    return None if value is None else float(value)
+    # A hidden case-work figure ("<5", "*") is no number.
+    return None if value is None or isinstance(value, str) else float(value)
 
 
 # --- one indicator against its target ------------------------------------------------------------

@@ -2,12 +2,13 @@
 always scoped to who is asking."""
 
 from django.core.files.storage import default_storage
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from access.capabilities import Capability
 from access.viewer import Viewer
+from casework.selectors import visible_cases, works_cases
 from communities.models import Community, PartnerOrganisation, Region
 from communities.selectors import partner_scope, visible_communities
 from reports.models import MonitoringReport, ReportScope, ReportStatus, pdf_checksum
@@ -45,6 +46,17 @@ def scope_communities(
     return communities
 
 
+def indicator_communities(viewer: Viewer) -> QuerySet[Community]:
+    """The communities whose figures ``viewer`` gets: those they see, and for whoever works cases
+    also the communities of their cases (a case worker sees no community otherwise; their
+    case-work figures come with small cells hidden, ``reports.suppression``)."""
+    communities = visible_communities(viewer)
+    if works_cases(viewer) and not viewer.can(Capability.SEES_EVERY_COMMUNITY):
+        cases = visible_cases(viewer).order_by().values("community_id")
+        communities = Community.objects.filter(Q(pk__in=communities.values("pk")) | Q(pk__in=cases))
+    return communities
+
+
 def indicator_scope(
     viewer: Viewer, *, community: int | None = None, region: int | None = None
 ) -> tuple[QuerySet[Community], bool]:
@@ -53,10 +65,12 @@ def indicator_scope(
     community or one region by id.
 
     Without a filter, programme staff and managers get the whole programme (programme-wide, as the
-    programme report), a partner organisation its covered communities (as its partner report).
+    programme report), a partner organisation its covered communities (as its partner report), a
+    negotiator their community, and whoever works cases also their cases' communities
+    (:func:`indicator_communities`).
     Raises ``Http404`` when the community or region asked for is not among those ``viewer`` sees.
     """
-    communities = visible_communities(viewer)
+    communities = indicator_communities(viewer)
     if community is not None:
         communities = communities.filter(pk=community)
         if not communities.exists():

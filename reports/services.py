@@ -38,6 +38,7 @@ from reports.models import (
 )
 from reports.results import programme_results_chapter, results_overview
 from reports.selectors import can_request_reports, is_programme_wide, report_communities, requestable_partners
+from reports.suppression import suppress_small_cells
 
 logger = logging.getLogger(__name__)
 
@@ -336,7 +337,9 @@ def report_request(
 
 def report_document(report: MonitoringReport) -> ReportDocument:
     """Everything the PDF shows, as plain data: the report's own details and the indicators of
-    its period and scope (:func:`reports.indicators.compute_indicators`)."""
+    its period and scope (:func:`reports.indicators.compute_indicators`). A report is read
+    outside the case team (programme managers, partners, donors), whatever its scope: its
+    case-work figures have their small cells hidden (:mod:`reports.suppression`)."""
     period = report_period(report)
     document: ReportDocument = {
         "report": {
@@ -352,7 +355,7 @@ def report_document(report: MonitoringReport) -> ReportDocument:
             "note": report.note,
             "generated_at": timezone.localtime().isoformat(timespec="minutes"),
         },
-        "indicators": _indicators_in(report.language, report, period),
+        "indicators": suppress_small_cells(_indicators_in(report.language, report, period)),
     }
     if report.scope == ReportScope.PROGRAMME and report.programme is not None:
         document["results"] = programme_results_chapter(report.programme, period)

@@ -3,7 +3,8 @@
 Creates a fresh benchmark database next to the configured one (PostgreSQL: ``<name>_bench`` on the
 same server; SQLite: a temporary file), fills it with bulk inserts (COPY on PostgreSQL), then
 measures the median in-process time of a 100-row page of ``incidents/`` and ``events/`` (with and
-without filters, as a staff key and as a partner key) and of the equivalent raw SQL plus JSON
+without filters, as a staff key and as a partner key) and of ``cases/`` (as a staff key, and as a
+case worker's session: their own hundred cases), and of the equivalent raw SQL plus JSON
 encoding, and the time of ``count`` on a filtered list. Drops the database at the end unless
 ``--keep``. Prints figures; the targets are checked by reading them, not by a test.
 
@@ -42,19 +43,24 @@ PERIOD_DAYS = 730
 # The filtered pages: a half-year and one value of a common filter, as a partner's sync asks.
 INCIDENT_FILTER = {"status": "resolved", "date_after": "2025-01-01", "date_before": "2025-06-30"}
 EVENT_FILTER = {"kind": "information_session", "date_after": "2025-01-01", "date_before": "2025-06-30"}
+CASE_FILTER = {"status": "in_progress", "opened_after": "2025-01-01", "opened_before": "2025-06-30"}
+# Each case worker works this many cases (and supervises as many of others').
+CASES_PER_WORKER = 100
 
 
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tools.bench_api",
         description=(
-            "Fill a fresh benchmark database (1,000 communities, 100,000 incidents, 100,000 events by default) "
-            "and compare the API's list pages with hand-written SQL + JSON on the same data. Drops it afterwards."
+            "Fill a fresh benchmark database (1,000 communities, 100,000 incidents, 100,000 events and 100,000 "
+            "cases by default) and compare the API's list pages with hand-written SQL + JSON on the same data. "
+            "Drops it afterwards."
         ),
     )
     parser.add_argument("--communities", type=int, default=1_000)
     parser.add_argument("--incidents", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=40, help="Timed runs per measurement (median).")
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark database afterwards.")
     return parser
@@ -67,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         communities=options.communities,
         incidents=options.incidents,
         events=options.events,
+        cases=options.cases,
         repeat=options.repeat,
         keep=options.keep,
     )
@@ -74,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 class Benchmark:
-    def run(self, *, communities: int, incidents: int, events: int, repeat: int, keep: bool) -> None:
+    def run(self, *, communities: int, incidents: int, events: int, cases: int, repeat: int, keep: bool) -> None:
         if settings.PRODUCTION:
             raise SystemExit("The benchmark creates and drops a database: not in production.")
         self.repeat = repeat
@@ -88,6 +95,7 @@ class Benchmark:
             call_command("migrate", verbosity=0, interactive=False)
             print("Filling it…", file=sys.stderr)
             self.fill(communities, incidents, events)
+            self.fill_cases(cases)
             print(f"Ready in {time.perf_counter() - started:.0f} s. Measuring…", file=sys.stderr)
             self.measure()
 
@@ -320,6 +328,78 @@ class Benchmark:
         self.partner = PartnerOrganisation.objects.create(name="ГО «Бенчмарк»", country=Country.UKRAINE)
         self.partner.communities.add(*community_ids[: max(1, len(community_ids) // 10)])
         self.partner_key = api_key_issue(actor=None, partner=self.partner).token
+        self.community_ids, self.programme = community_ids, programme
+
+    def fill_cases(self, case_count: int) -> None:
+        """People (a pseudonymous code each, their identity left out: the lists never read it) and
+        their cases, worked by case worker logins a hundred cases each, each case with a summary
+        (encrypted, as stored; a list does not read it)."""
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+
+        from access.roles import Role
+        from casework.models import AgeGroup, Beneficiary, Case, CaseOutcome, CaseStatus, Sex
+
+        rng, now = self.rng, timezone.now()
+        User = get_user_model()
+        workers = User.objects.bulk_create(
+            User(username=f"bench-case-worker-{index}") for index in range(max(2, case_count // CASES_PER_WORKER))
+        )
+        Group.objects.get(name=Role.CASE_WORKER.value).user_set.add(*workers)
+        self.case_worker = workers[0]
+        self.insert(
+            Beneficiary,
+            [
+                {
+                    "code": f"BN-{index:07d}",
+                    "community": rng.choice(self.community_ids),
+                    "sex": rng.choice(Sex.values),
+                    "age_group": rng.choice(AgeGroup.values),
+                    "vulnerable_refugee": rng.random() < 0.3,
+                    "vulnerable_disability": rng.random() < 0.2,
+                    "vulnerable_veteran": rng.random() < 0.2,
+                    "vulnerable_displaced": rng.random() < 0.3,
+                    "vulnerable_older_person": False,
+                    "vulnerable_single_parent": False,
+                    "vulnerable_other": False,
+                    "languages": "uk",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for index in range(case_count)
+            ],
+        )
+        statuses, outcomes = list(CaseStatus.values), list(CaseOutcome.values)
+        rows = []
+        for index, (beneficiary_id, community_id) in enumerate(
+            Beneficiary.objects.order_by("pk").values_list("pk", "community_id")
+        ):
+            opened_on = (PERIOD_START + timedelta(days=rng.randrange(PERIOD_DAYS - 60))).date()
+            status = rng.choices(statuses, weights=[10, 10, 10, 40, 30])[0]
+            worker = workers[index % len(workers)]
+            rows.append(
+                {
+                    "beneficiary": beneficiary_id,
+                    "community": community_id,
+                    "programme": self.programme.pk,
+                    "case_worker": worker.pk,
+                    "supervisor": workers[(index + 1) % len(workers)].pk,
+                    "status": status,
+                    "opened_on": opened_on,
+                    "closed_on": opened_on + timedelta(days=rng.randint(1, 60)) if status == "closed" else None,
+                    "outcome": rng.choice(outcomes) if status == "closed" else "",
+                    "summary": "Супровід в отриманні документів і житла.",
+                    "origin_incident": None,
+                    "plan_approved_by": None,
+                    "plan_approved_on": None,
+                    "closure_approved_by": None,
+                    "closure_approved_on": None,
+                    "anonymised_at": None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        self.insert(Case, rows)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
@@ -338,8 +418,13 @@ class Benchmark:
                 timings.append((time.perf_counter() - started) * 1000)
         return [statistics.median(timings) for timings in samples]
 
-    def api_call(self, token: str, path: str, params: dict):
-        client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    def api_call(self, caller, path: str, params: dict):
+        """A page of ``path`` for ``caller``: an API key, or a user (signed in, as the field app)."""
+        if isinstance(caller, str):
+            client = Client(HTTP_AUTHORIZATION=f"Bearer {caller}")
+        else:
+            client = Client()
+            client.force_login(caller)
 
         def call():
             response = client.get(path, {**params, "page_size": 100})
@@ -389,6 +474,17 @@ class Benchmark:
                     api, baseline = self.timed(self.api_call(token, path, filters), raw(filters, partner_id))
                     label = path.removeprefix("/api/v1/") + (" filtered" if filters else "")
                     results.append((viewer, label, api, baseline))
+            # Cases: the case team only (a partner's key gets 404). A case worker has no key of
+            # their own: their session.
+            for viewer, caller, worker_id in (
+                ("staff key", self.staff_key, None),
+                ("case worker", self.case_worker, self.case_worker.pk),
+            ):
+                for filters in ({}, CASE_FILTER) if worker_id is None else ({},):
+                    api, baseline = self.timed(
+                        self.api_call(caller, "/api/v1/cases/", filters), self.raw_cases(filters, worker_id)
+                    )
+                    results.append((viewer, "cases/" + (" filtered" if filters else ""), api, baseline))
 
             counts = []
             for viewer in ("staff", "partner"):
@@ -479,6 +575,21 @@ class Benchmark:
 
         return self.raw_call(page, count, params, encode)
 
+    def raw_cases(self, filters: dict, worker_id):
+        """The same page by hand: a list shows no summary (``cases/<id>/`` does, decrypted and its
+        opening logged), so neither side reads it."""
+        page, count, params = _cases_sql(filters, worker_id)
+
+        def encode(cursor, rows):
+            for row in rows:
+                for key in ("opened_on", "closed_on", "plan_approved_on", "closure_approved_on"):
+                    row[key] = str(row[key]) if row[key] is not None else None
+                for key in ("created_at", "updated_at"):
+                    row[key] = _aware(row[key]).isoformat()
+            return rows
+
+        return self.raw_call(page, count, params, encode)
+
     def raw_events(self, filters: dict, partner_id):
         where, params = self._where(filters, partner_id, "date", moment=False)
         internal = "" if partner_id else ", t.internal_notes, t.created_by_id"
@@ -513,6 +624,32 @@ class Benchmark:
             return rows
 
         return self.raw_call(page, count, params, encode)
+
+
+def _cases_sql(filters: dict, worker_id) -> tuple[str, str, list]:
+    clauses, params = [], []
+    if worker_id is not None:
+        clauses.append("(t.case_worker_id = %s OR t.supervisor_id = %s)")
+        params += [worker_id, worker_id]
+    if "status" in filters:
+        clauses.append("t.status = %s")
+        params.append(filters["status"])
+    if "opened_after" in filters:
+        clauses.append("t.opened_on >= %s")
+        params.append(date.fromisoformat(filters["opened_after"]))
+    if "opened_before" in filters:
+        clauses.append("t.opened_on <= %s")
+        params.append(date.fromisoformat(filters["opened_before"]))
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    page = (
+        "SELECT t.id, b.code, t.programme_id AS programme, t.community_id AS community, c.name AS community_name, "
+        "c.region_id AS region, t.status, t.opened_on, t.closed_on, t.outcome, t.case_worker_id AS case_worker, "
+        "t.supervisor_id AS supervisor, t.origin_incident_id AS origin_incident, t.plan_approved_on, "
+        "t.closure_approved_on, NULL AS summary, t.created_at, t.updated_at "
+        "FROM casework_case t JOIN casework_beneficiary b ON b.id = t.beneficiary_id "
+        f"JOIN communities_community c ON c.id = t.community_id{where} ORDER BY t.opened_on DESC, t.id DESC LIMIT 100"
+    )
+    return page, f"SELECT COUNT(*) FROM casework_case t{where}", params
 
 
 def _aware(value):

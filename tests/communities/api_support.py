@@ -60,7 +60,23 @@ def listed_ids(prefix: str, body) -> list[int]:
     return [row["id"] for row in rows]
 
 
-ROLES = ("anonymous", "no_role", "partner_key", "partner_session", "negotiator", "manager", "staff", "staff_key", "dpo")
+ROLES = (
+    "anonymous",
+    "no_role",
+    "partner_key",
+    "partner_session",
+    "negotiator",
+    "manager",
+    "staff",
+    "staff_key",
+    "dpo",
+    "case_worker",
+    "supervisor",
+    "other_negotiator",
+)
+# The collections only the case team reaches: for partners, programme managers and the data
+# protection officer every route of them is 404.
+CASE_TEAM_ONLY = {"cases", "referrals"}
 
 
 @pytest.fixture
@@ -104,6 +120,11 @@ def api_as(request, db):
             "manager": lambda: request.getfixturevalue("manager_user"),
             "staff": lambda: request.getfixturevalue("staff_user"),
             "dpo": lambda: UserFactory(username="dpo-user", role=Role.DATA_PROTECTION),
+            # The worker and the supervisor of programme_records' case (case worker logins).
+            "case_worker": lambda: request.getfixturevalue("case_worker_user"),
+            "supervisor": lambda: request.getfixturevalue("supervisor_user"),
+            # A negotiator of another community: none of programme_records is theirs.
+            "other_negotiator": lambda: request.getfixturevalue("other_negotiator_user"),
         }[role]()
         client = APIClient()
         verified_login(client, user)
@@ -112,9 +133,34 @@ def api_as(request, db):
     return make
 
 
-def records_in(community, *, partner, negotiator, actor) -> dict:
+@pytest.fixture
+def case_worker_user(db):
+    from tests.casework.factories import CaseWorkerUserFactory
+
+    return CaseWorkerUserFactory(username="case-worker-user")
+
+
+@pytest.fixture
+def supervisor_user(db):
+    from tests.casework.factories import CaseWorkerUserFactory
+
+    return CaseWorkerUserFactory(username="supervisor-user")
+
+
+@pytest.fixture
+def other_negotiator_user(db, other_community):
+    from tests.negotiators.factories import NegotiatorFactory
+
+    user = UserFactory(username="other-negotiator-user", role=Role.NEGOTIATOR)
+    NegotiatorFactory(community=other_community, user=user)
+    return user
+
+
+def records_in(community, *, partner, negotiator, actor, case_worker=None, supervisor=None) -> dict:
     """One record of every collection in ``community``, keyed by collection prefix (for ``indicators``
-    the community itself, for ``reports`` a finished report of ``partner``'s communities)."""
+    the community itself, for ``reports`` a finished report of ``partner``'s communities). The case
+    (``cases``, with a contact) is worked by ``case_worker`` and supervised by ``supervisor`` (new
+    case worker logins by default); ``referrals`` is its referral."""
     module = TrainingModuleFactory()
     programme = programme_in(community, partner=partner)
     incident = incident_report(
@@ -154,6 +200,7 @@ def records_in(community, *, partner, negotiator, actor) -> dict:
         "plans": plan,
         "initiatives": InitiativeFactory(community=community),
         "regulations": RegulationFactory(community=community, document=document),
+        **_case_work(community, case_worker=case_worker, supervisor=supervisor),
         "indicators": community,
         # An indicator of the programme's results framework (results/ takes the programme).
         "results": logframe_in(programme)["events"],
@@ -162,9 +209,35 @@ def records_in(community, *, partner, negotiator, actor) -> dict:
 
 
 @pytest.fixture
-def programme_records(db, media_root, community, partner, negotiator_user, staff_user):
-    """One record of every collection in ``community`` (the partner's and the negotiator's)."""
-    return records_in(community, partner=partner, negotiator=negotiator_user.negotiator, actor=staff_user)
+def programme_records(
+    db, media_root, community, partner, negotiator_user, staff_user, case_worker_user, supervisor_user
+):
+    """One record of every collection in ``community`` (the partner's and the negotiator's; its
+    case is ``case_worker_user``'s, supervised by ``supervisor_user``)."""
+    return records_in(
+        community,
+        partner=partner,
+        negotiator=negotiator_user.negotiator,
+        actor=staff_user,
+        case_worker=case_worker_user,
+        supervisor=supervisor_user,
+    )
+
+
+def _case_work(community, *, case_worker=None, supervisor=None) -> dict:
+    """A case in ``community`` with a contact and a referral (their free text is about the person,
+    their identity is in the beneficiary's record)."""
+    from casework.models import CaseContact
+    from tests.casework.factories import CaseFactory, CaseWorkerUserFactory, ReferralFactory
+
+    case: Any = CaseFactory(
+        beneficiary__community=community,
+        case_worker=case_worker or CaseWorkerUserFactory(),
+        supervisor=supervisor or CaseWorkerUserFactory(),
+        summary="Супровід у відновленні документів",
+    )
+    CaseContact.objects.create(case=case, kind="phone", happened_on=case.opened_on, note="Дзвінок щодо документів")
+    return {"cases": case, "referrals": ReferralFactory(case=case)}
 
 
 def _engagement_with_work(community, partner):

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from config.api_urls import COLLECTIONS
 from tests.communities.api_support import (
+    CASE_TEAM_ONLY,
     ROLES,
     collection_query,
     event_body,
@@ -21,24 +22,41 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("api_settings")]
 
 # Routes: "<prefix>/" (list), "<prefix>/{id}/" (detail), "<prefix>/{id}/<action>/" (extra actions).
 # Statuses per role, in the order of ROLES:
-#   anonymous, no_role, partner_key, partner_session, negotiator, manager, staff, staff_key, dpo
-# The data protection officer (dpo) sees no community: empty lists, records "not found".
-READ = (401, 403, 200, 200, 200, 200, 200, 200, 200)
-READ_ONE = (401, 403, 200, 200, 200, 200, 200, 200, 404)
+#   anonymous, no_role, partner_key, partner_session, negotiator, manager, staff, staff_key, dpo,
+#   case_worker, supervisor, other_negotiator
+# The data protection officer (dpo) sees no community: empty lists, records "not found"; nor do
+# the case worker and the supervisor of programme_records' case (case worker logins, who see only
+# their cases); the other negotiator works in another community.
+READ = (401, 403, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)
+READ_ONE = (401, 403, 200, 200, 200, 200, 200, 200, 404, 404, 404, 404)
 # Partners and negotiators see no other partner organisation: the demo partner is their own.
-NO_WRITE_ROUTE = (401, 403, 405, 405, 405, 405, 405, 405, 405)
-WRITE = (401, 403, 403, 403, 201, 403, 201, 201, 403)
-TRANSITION = (401, 403, 403, 403, 200, 403, 200, 200, 403)
+NO_WRITE_ROUTE = (401, 403, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)
+# Logging a new record: a case worker logs no event or incident; the other negotiator may not log
+# in this community (400: not one of those offered).
+WRITE = (401, 403, 403, 403, 201, 403, 201, 201, 403, 403, 403, 400)
+# On a record: the other negotiator does not find it.
+WRITE_ON_RECORD = (401, 403, 403, 403, 201, 403, 201, 201, 403, 403, 403, 404)
+TRANSITION = (401, 403, 403, 403, 200, 403, 200, 200, 403, 403, 403, 404)
 # Reports: programme staff and managers see all; a partner organisation its own; negotiators none.
-REPORT_READ = (401, 403, 200, 200, 404, 200, 200, 200, 404)
+REPORT_READ = (401, 403, 200, 200, 404, 200, 200, 200, 404, 404, 404, 404)
 # Requesting one is queued (202): programme staff and managers only; partners only read.
-REPORT_REQUEST = (401, 403, 403, 403, 403, 202, 202, 202, 403)
+REPORT_REQUEST = (401, 403, 403, 403, 403, 202, 202, 202, 403, 403, 403, 403)
 # Library documents the partners of their programme see: staff and managers all, negotiators the
 # public ones, the dpo none.
-DOCUMENT_READ = (401, 403, 200, 200, 404, 200, 200, 200, 404)
+DOCUMENT_READ = (401, 403, 200, 200, 404, 200, 200, 200, 404, 404, 404, 404)
 # Campaigns and agreements: staff and managers all, the programme's partners theirs, negotiators
 # none.
 NOT_FOR_NEGOTIATORS = DOCUMENT_READ
+# Cases and referrals, the case team's only: partners, managers and the dpo get 404 on every route
+# (as for an unknown URL, never 403); staff all; the case's worker and supervisor theirs; a
+# negotiator (a case worker too) none of this case, so the list is empty and the record unknown.
+CASE_TEAM_LIST = (401, 403, 404, 404, 200, 404, 200, 200, 404, 200, 200, 200)
+CASE_TEAM_ONE = (401, 403, 404, 404, 404, 404, 200, 200, 404, 200, 200, 404)
+# A new case or referral: of a person or case the negotiators do not work (400: not offered).
+CASE_TEAM_CREATE = (401, 403, 404, 404, 400, 404, 201, 201, 404, 201, 201, 400)
+CASE_TEAM_WRITE_ON_RECORD = (401, 403, 404, 404, 404, 404, 201, 201, 404, 201, 201, 404)
+CASE_TEAM_MOVE = (401, 403, 404, 404, 404, 404, 200, 200, 404, 200, 200, 404)
+CASE_TEAM_NO_WRITE_ROUTE = (401, 403, 404, 404, 405, 404, 405, 405, 404, 405, 405, 405)
 
 MATRIX = {
     ("regions/", "GET"): READ,
@@ -50,7 +68,7 @@ MATRIX = {
     ("partners/", "GET"): READ,
     ("partners/", "POST"): NO_WRITE_ROUTE,
     # A negotiator sees no partner organisation at all.
-    ("partners/{id}/", "GET"): (401, 403, 200, 200, 404, 200, 200, 200, 404),
+    ("partners/{id}/", "GET"): (401, 403, 200, 200, 404, 200, 200, 200, 404, 404, 404, 404),
     ("programmes/", "GET"): READ,
     ("programmes/", "POST"): NO_WRITE_ROUTE,
     ("programmes/{id}/", "GET"): READ_ONE,
@@ -87,7 +105,7 @@ MATRIX = {
     ("incidents/", "POST"): WRITE,
     ("incidents/{id}/", "GET"): READ_ONE,
     ("incidents/{id}/actions/", "GET"): READ_ONE,
-    ("incidents/{id}/actions/", "POST"): WRITE,
+    ("incidents/{id}/actions/", "POST"): WRITE_ON_RECORD,
     ("incidents/{id}/transition/", "GET"): NO_WRITE_ROUTE,
     ("incidents/{id}/transition/", "POST"): TRANSITION,
     # An incident's referrals: for those who work cases (a negotiator there, staff); partners and
@@ -115,12 +133,23 @@ MATRIX = {
     ("regulations/", "GET"): READ,
     ("regulations/", "POST"): NO_WRITE_ROUTE,
     ("regulations/{id}/", "GET"): READ_ONE,
+    ("cases/", "GET"): CASE_TEAM_LIST,
+    ("cases/", "POST"): CASE_TEAM_CREATE,
+    ("cases/{id}/", "GET"): CASE_TEAM_ONE,
+    ("cases/{id}/contacts/", "GET"): CASE_TEAM_ONE,
+    ("cases/{id}/contacts/", "POST"): CASE_TEAM_WRITE_ON_RECORD,
+    ("referrals/", "GET"): CASE_TEAM_LIST,
+    ("referrals/", "POST"): CASE_TEAM_CREATE,
+    ("referrals/{id}/", "GET"): CASE_TEAM_ONE,
+    ("referrals/{id}/move/", "GET"): CASE_TEAM_NO_WRITE_ROUTE,
+    ("referrals/{id}/move/", "POST"): CASE_TEAM_MOVE,
     ("indicators/", "GET"): READ,
     ("indicators/", "POST"): NO_WRITE_ROUTE,
-    ("indicators/{id}/", "GET"): READ_ONE,
+    # A case worker and a supervisor get the figures of their case's community.
+    ("indicators/{id}/", "GET"): (401, 403, 200, 200, 200, 200, 200, 200, 404, 200, 200, 404),
     # Everyone sees the list; a negotiator's is empty.
     # A programme the caller does not see is an unknown one (400); the dpo sees none.
-    ("results/", "GET"): (401, 403, 200, 200, 200, 200, 200, 200, 400),
+    ("results/", "GET"): (401, 403, 200, 200, 200, 200, 200, 200, 400, 400, 400, 400),
     ("results/", "POST"): NO_WRITE_ROUTE,
     ("results/{id}/", "GET"): READ_ONE,
     ("reports/", "GET"): READ,
@@ -135,7 +164,9 @@ MATRIX = {
 # No record can be replaced, edited or deleted through the API (staff do that in the admin).
 for prefix, _viewset, _basename in COLLECTIONS:
     for method in ("PUT", "PATCH", "DELETE"):
-        MATRIX.setdefault((f"{prefix}/{{id}}/", method), NO_WRITE_ROUTE)
+        MATRIX.setdefault(
+            (f"{prefix}/{{id}}/", method), CASE_TEAM_NO_WRITE_ROUTE if prefix in CASE_TEAM_ONLY else NO_WRITE_ROUTE
+        )
 
 
 def body_for(route: str, records: dict) -> dict:
@@ -155,6 +186,14 @@ def body_for(route: str, records: dict) -> dict:
         return {"to_status": "in_progress", "response_mode": "mediation"}
     if route == "reports/":
         return {"kind": "annual", "year": 2025}
+    if route == "cases/":
+        return {"beneficiary": records["cases"].beneficiary_id}
+    if route.endswith("/contacts/"):
+        return {"kind": "phone", "note": "Дзвінок"}
+    if route == "referrals/":
+        return {"case": records["cases"].pk, "agency": records["referrals"].agency_id, "sent_on": "2025-03-15"}
+    if route.endswith("/move/"):
+        return {"status": "accepted"}
     return {}
 
 

@@ -20,7 +20,7 @@ from incidents.models import IncidentParty
 from incidents.services import incident_report
 from negotiators.models import NegotiatorContact, OutreachEvent
 from reports.models import ReportScope
-from tests.communities.api_support import KYIV, collection_query, issue_key, key_client, listed_ids
+from tests.communities.api_support import CASE_TEAM_ONLY, KYIV, collection_query, issue_key, key_client, listed_ids
 from tests.communities.factories import EngagementFactory
 from tests.reports.factories import MonitoringReportFactory
 from tests.support.factories import ActivityFactory, MediatorFactory, RecommendationFactory
@@ -223,6 +223,10 @@ def test_partner_walk_finds_no_personal_data_in_any_route(secrets_in_the_demo, c
         # results/ are the rows of one programme's figures, not pages.
         paging = {} if prefix == "results" else {"page_size": 500}
         listing = client.get(f"/api/v1/{prefix}/", {**paging, **query})
+        if prefix in CASE_TEAM_ONLY:
+            # Not there for a partner, as an unknown URL.
+            assert listing.status_code == 404, prefix
+            continue
         assert listing.status_code == 200, prefix
         # Pages are a list's: a record takes no page_size (400).
         check(f"/api/v1/{prefix}/", prefix, {**paging, **query})
@@ -233,3 +237,70 @@ def test_partner_walk_finds_no_personal_data_in_any_route(secrets_in_the_demo, c
     problems += feed_problems(client, personal_values)
     assert problems == []
     assert visited > 500  # the walk really went through the demo programme
+
+
+# --- case work --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def case_work_secrets(programme_records, partner, staff_user):
+    """Names, phones, e-mails and document numbers in a person's identifying data, and free text
+    about them in every field of case work, in the partner's own community."""
+    from casework.models import AgreementItem, BeneficiaryIdentity, CaseContact, NeedsAssessment
+    from tests.casework.factories import GoalFactory, MediationAgreementFactory, PlanActionFactory
+
+    case, referral = programme_records["cases"], programme_records["referrals"]
+    identity = BeneficiaryIdentity.objects.get(beneficiary=case.beneficiary)
+    identity.full_name = "Зарина Секретова-Алимова"
+    identity.phone = "+998 90 765 43 21"
+    identity.email = "zarina.private@example.uz"
+    identity.document_number = "AB 7654321"
+    identity.address = "СЕКРЕТ-махалля Чорсу, дом 7"
+    identity.notes = "СЕКРЕТ-нотатки особи"
+    identity.save()
+    case.summary = "СЕКРЕТ-підсумок: Зарина чекає на паспорт"
+    case.save()
+    referral.reason = "СЕКРЕТ-причина скерування"
+    referral.feedback = "СЕКРЕТ-відповідь установи"
+    referral.save()
+    CaseContact.objects.create(case=case, kind="visit", happened_on=case.opened_on, note="СЕКРЕТ-візит")
+    assessment = NeedsAssessment.objects.create(case=case, assessed_on=case.opened_on, notes="СЕКРЕТ-оцінка")
+    assessment.needs.create(domain="documents", level=3, description="СЕКРЕТ-потреба")
+    goal = GoalFactory(case=case, description="СЕКРЕТ-ціль")
+    PlanActionFactory(goal=goal, description="СЕКРЕТ-дія")
+    agreement = MediationAgreementFactory(community=case.community, notes="СЕКРЕТ-угода", responsible=staff_user)
+    AgreementItem.objects.create(agreement=agreement, text="СЕКРЕТ-зобов'язання", due_on=date(2025, 5, 1))
+    values = {"СЕКРЕТ", identity.full_name, identity.phone, identity.email, identity.document_number}
+    return values | {case.beneficiary.code}
+
+
+def test_no_name_phone_or_document_of_case_work_reaches_a_partner_anywhere(case_work_secrets, partner, media_root):
+    """Every output a partner reads (each collection in JSON, CSV and XLSX, the indicators, the
+    change feed and the PDF of its report) without a planted value; case work only as "<5"."""
+    from reports.services import report_build
+    from tests.reports.helpers import pdf_text
+
+    client = key_client(issue_key(partner))
+    problems: list = []
+    for prefix, _viewset, _basename in COLLECTIONS:
+        query = collection_query(prefix)
+        paging = {} if prefix == "results" else {"page_size": 500}
+        listing = client.get(f"/api/v1/{prefix}/", {**paging, **query})
+        if prefix in CASE_TEAM_ONLY:
+            assert listing.status_code == 404, prefix
+            continue
+        problems += route_problems(client, f"/api/v1/{prefix}/", prefix, {**paging, **query}, case_work_secrets)
+        for record in listed_ids(prefix, listing.json()):
+            problems += route_problems(client, f"/api/v1/{prefix}/{record}/", prefix, query, case_work_secrets)
+    problems += feed_problems(client, case_work_secrets)
+    indicators = client.get("/api/v1/indicators/", {"period": "2025"}).json()
+    assert indicators["casework"]["opened"]["current"] == "<5"
+
+    report = MonitoringReportFactory(scope=ReportScope.PARTNER, partner=partner, language="uk")
+    assert report_build(report_id=report.pk).status == "done"
+    response = client.get(f"/api/v1/reports/{report.pk}/pdf/")
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert "<5" in text
+    problems += [("pdf", value) for value in case_work_secrets if value in text]
+    assert problems == []

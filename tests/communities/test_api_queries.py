@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from config.api_urls import COLLECTIONS
 from tests.communities.api_support import (
+    CASE_TEAM_ONLY,
     records_in,
 )
 from tests.communities.factories import CommunityFactory, PartnerOrganisationFactory, PartnershipFactory
@@ -56,6 +57,8 @@ def count_queries(client, url: str, rows: str = "results") -> tuple[int, int]:
 def test_lists_make_the_same_queries_for_1_or_500_rows(
     role, prefix, api_as, many_records, django_assert_max_num_queries
 ):
+    if role == "partner_key" and prefix in CASE_TEAM_ONLY:
+        pytest.skip("a partner finds no case nor referral (404)")
     client = api_as(role)
     client.get(f"/api/v1/{prefix}/")  # first use of a key records it; measure the steady state
     small, small_rows = count_queries(client, f"/api/v1/{prefix}/?page_size=1")

@@ -5,6 +5,7 @@ import pytest
 
 from config.api_urls import COLLECTIONS
 from tests.communities.api_support import (
+    CASE_TEAM_ONLY,
     collection_query,
     issue_key,
     key_client,
@@ -34,7 +35,8 @@ def theirs(other_community, staff_user):
 
 
 # Rows of figures of one programme, asked for by its id: test_another_partners_programme_has_no_results.
-RECORDLESS = {"results"}
+# Cases and referrals: no partner finds any (tests/casework/test_api.py).
+RECORDLESS = {"results", *CASE_TEAM_ONLY}
 
 
 @pytest.mark.parametrize("prefix", [prefix for prefix, _viewset, _basename in COLLECTIONS if prefix not in RECORDLESS])
