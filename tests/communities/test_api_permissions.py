@@ -169,31 +169,39 @@ for prefix, _viewset, _basename in COLLECTIONS:
         )
 
 
-def body_for(route: str, records: dict) -> dict:
-    community = records["communities"]
-    if route == "events/":
-        return event_body(community)
-    if route == "incidents/":
-        return incident_body(community)
-    if route.endswith("/actions/"):
-        return {"kind": "mediation_meeting", "description": "Зустріч сторін"}
-    if route == "incidents/{id}/referrals/":
-        from tests.casework.factories import AgencyFactory
+def _incident_referral_body(records: dict) -> dict:
+    from tests.casework.factories import AgencyFactory
 
-        agency = AgencyFactory.create(country=community.region.country)
-        return {"agency": agency.pk}
-    if route.endswith("/transition/"):
-        return {"to_status": "in_progress", "response_mode": "mediation"}
-    if route == "reports/":
-        return {"kind": "annual", "year": 2025}
-    if route == "cases/":
-        return {"beneficiary": records["cases"].beneficiary_id}
-    if route.endswith("/contacts/"):
-        return {"kind": "phone", "note": "Дзвінок"}
-    if route == "referrals/":
-        return {"case": records["cases"].pk, "agency": records["referrals"].agency_id, "sent_on": "2025-03-15"}
-    if route.endswith("/move/"):
-        return {"status": "accepted"}
+    return {"agency": AgencyFactory.create(country=records["communities"].region.country).pk}
+
+
+# The body of a write, by route (a route ending so: by its last segment).
+BODIES = {
+    "events/": lambda records: event_body(records["communities"]),
+    "incidents/": lambda records: incident_body(records["communities"]),
+    "incidents/{id}/referrals/": _incident_referral_body,
+    "reports/": lambda records: {"kind": "annual", "year": 2025},
+    "cases/": lambda records: {"beneficiary": records["cases"].beneficiary_id},
+    "referrals/": lambda records: {
+        "case": records["cases"].pk,
+        "agency": records["referrals"].agency_id,
+        "sent_on": "2025-03-15",
+    },
+}
+BODIES_BY_ENDING = {
+    "/actions/": lambda records: {"kind": "mediation_meeting", "description": "Зустріч сторін"},
+    "/transition/": lambda records: {"to_status": "in_progress", "response_mode": "mediation"},
+    "/contacts/": lambda records: {"kind": "phone", "note": "Дзвінок"},
+    "/move/": lambda records: {"status": "accepted"},
+}
+
+
+def body_for(route: str, records: dict) -> dict:
+    if route in BODIES:
+        return BODIES[route](records)
+    for ending, body in BODIES_BY_ENDING.items():
+        if route.endswith(ending):
+            return body(records)
     return {}
 
 
