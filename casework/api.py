@@ -318,13 +318,13 @@ class CaseTeamCollection(ReadOnlyCollection):
         return context
 
     def attach(self, rows: list[Any]) -> list[Any]:
-        if self.action == "retrieve":
+        if getattr(self, "action", None) == "retrieve":
             self.log_openings(rows)
         return rows
 
     def without_text(self, queryset: Any) -> Any:
         """A list does not show the free text: not even decrypted."""
-        return queryset.defer(*self.text_fields) if self.action == "list" else queryset
+        return queryset.defer(*self.text_fields) if getattr(self, "action", None) == "list" else queryset
 
     def case_of(self, row: Any) -> Case | None:
         return row if isinstance(row, Case) else row.case

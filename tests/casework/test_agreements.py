@@ -79,7 +79,7 @@ def test_a_title_with_a_phone_number_or_an_email_is_refused(community, staff_use
     for title in ("Dohoda, volat +420 777 123 456", "Dohoda, psát na jana.novakova@seznam.cz"):
         with translation.override("en"), pytest.raises(ValidationError) as error:
             start(community, staff_user, title=title)
-        assert "shared with partners" in error.value.message_dict["title"][0]
+        assert "shared with partner organisations" in error.value.message_dict["title"][0]
     assert not MediationAgreement.objects.exists()
 
 

@@ -110,8 +110,9 @@ MATRIX = {
     ("incidents/{id}/transition/", "POST"): TRANSITION,
     # An incident's referrals: for those who work cases (a negotiator there, staff); partners and
     # managers read the incident but not them.
-    ("incidents/{id}/referrals/", "GET"): (401, 403, 404, 404, 200, 404, 200, 200, 404),
-    ("incidents/{id}/referrals/", "POST"): WRITE,
+    # An incident's referrals: its community's negotiator and staff; no one outside the case team.
+    ("incidents/{id}/referrals/", "GET"): (401, 403, 404, 404, 200, 404, 200, 200, 404, 404, 404, 404),
+    ("incidents/{id}/referrals/", "POST"): WRITE_ON_RECORD,
     ("assessments/", "GET"): READ,
     ("assessments/", "POST"): NO_WRITE_ROUTE,
     ("assessments/{id}/", "GET"): READ_ONE,
