@@ -12,6 +12,8 @@ class CaseworkConfig(AppConfig):
         privacy.register()
         # The incident's admin and field page with their referrals (incidents cannot know them).
         from casework import incident_admin  # noqa: F401
+        from casework.incident_api import track_changes
         from casework.incident_views import register
 
         register()
+        track_changes()

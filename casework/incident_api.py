@@ -17,12 +17,14 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.changes import Collection, track
 from api.serializers import AudienceSerializer
 from api.viewsets import stable_order
 from casework.incident_referrals import incident_refer
 from casework.models import Agency, Referral
 from casework.selectors import visible_referrals, works_cases
 from incidents.api import IncidentViewSet as BaseIncidentViewSet
+from incidents.models import Incident
 
 
 class IncidentReferralSerializer(AudienceSerializer):
@@ -93,3 +95,9 @@ class IncidentViewSet(BaseIncidentViewSet):
             return 201, self._read(IncidentReferralSerializer, referral)
 
         return self.respond_once(request, write)
+
+
+def track_changes() -> None:
+    """The incidents' collection is this subclass from now on: the change feed renders its records
+    with the viewset the API serves them with."""
+    track(Collection("incidents", Incident, IncidentViewSet))
