@@ -901,7 +901,8 @@ def _casework_figures(communities: ScopedCommunities, start: date | None, end: d
 
 
 def _referral_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
-    referrals = casework.Referral.objects.filter(_in_programme(), community__in=communities)
+    # The cases' referrals: an incident's are counted with the incidents (referred in the period).
+    referrals = casework.Referral.objects.filter(_in_programme(), community__in=communities, case__isnull=False)
     sent = _date_window("sent_on", start, end)
     ended = _date_window("completed_on", start, end) & Q(status__in=REFERRAL_ENDS)
     kinds = casework.AgencyKind.values
