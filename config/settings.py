@@ -243,6 +243,7 @@ INSTALLED_APPS = [
     "casework",
     "reports",
     "sync",
+    "dashboard",
     # The edges: the field app's shell mounts the domains' pages.
     "field",
 ]

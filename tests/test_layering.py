@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Bottom first. Packages on one line are siblings: neither imports the other.
 LAYERS: list[set[str]] = [
-    {"access", "mail"},
+    {"access", "mail", "atlas"},
     {"accounts", "privacy"},
     {"api"},
     {"communities"},
@@ -20,7 +20,7 @@ LAYERS: list[set[str]] = [
     {"planning", "support"},
     {"casework"},
     {"reports", "sync"},
-    {"field"},
+    {"field", "dashboard"},
     {"config"},
 ]
 # Developer tools and the tests may import anything; nothing imports them.
