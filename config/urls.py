@@ -23,6 +23,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("privacy/", include("privacy.urls")),
     path("casework/", include("casework.urls")),
+    # The dashboard's own pages: community profiles and the map.
+    path("", include("dashboard.urls")),
     # Public event pages: registration, cancellation (no login).
     path("e/", include("events.urls")),
 ]
