@@ -1,0 +1,107 @@
+"""The dashboard's filter: a period and a scope, each offered only within the viewer's own scope."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from access.viewer import Viewer
+from communities.models import Community, PartnerOrganisation, Region
+from dashboard.selectors import (
+    PeriodChoices,
+    Scope,
+    choosable_communities,
+    choosable_partners,
+    choosable_regions,
+    dashboard_scope,
+)
+from programmes.models import Programme
+from programmes.selectors import visible_programmes
+from reports.indicators import Period
+
+
+def period_label(period: Period) -> str:
+    if period.is_annual:
+        return str(period.year)
+    return gettext("%(year)s, half-year %(half)s") % {"year": period.year, "half": period.half}
+
+
+class CommunityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.region.name})"
+
+
+class DashboardFilterForm(forms.Form):
+    """Read from the query string (GET): a wrong or out-of-scope value is a form error in the
+    user's language, never figures of a scope the viewer may not see."""
+
+    period = forms.ChoiceField(label=_("Period"))
+    programme: forms.ModelChoiceField[Programme] = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.none(), required=False, empty_label=_("All")
+    )
+    region: forms.ModelChoiceField[Region] = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.none(), required=False, empty_label=_("All")
+    )
+    partner: forms.ModelChoiceField[PartnerOrganisation] = forms.ModelChoiceField(
+        label=_("Partner organisation"),
+        queryset=PartnerOrganisation.objects.none(),
+        required=False,
+        empty_label=_("All"),
+    )
+    community = CommunityChoiceField(
+        label=_("Community"), queryset=Community.objects.none(), required=False, empty_label=_("All")
+    )
+
+    def __init__(self, data: Any, *, viewer: Viewer, periods: PeriodChoices) -> None:
+        # Without a period in the query, the default one (the rest of the query still applies).
+        values = data.copy()
+        if not values.get("period"):
+            values["period"] = periods.default.code
+        super().__init__(values)
+        self.viewer = viewer
+        self.periods = periods
+        fields = self.fields
+        cast(forms.ChoiceField, fields["period"]).choices = [
+            (period.code, period_label(period)) for period in periods.periods
+        ]
+        querysets: dict[str, QuerySet[Any]] = {
+            "programme": visible_programmes(viewer).order_by("code"),
+            "region": choosable_regions(viewer),
+            "partner": choosable_partners(viewer),
+            "community": choosable_communities(viewer),
+        }
+        for name, queryset in querysets.items():
+            cast(forms.ModelChoiceField, fields[name]).queryset = queryset
+
+    def clean_period(self) -> Period:
+        return Period.parse(self.cleaned_data["period"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        community, region, partner = cleaned.get("community"), cleaned.get("region"), cleaned.get("partner")
+        if community is not None and region is not None and community.region_id != region.pk:
+            self.add_error("community", gettext("This community is not in the region chosen."))
+        if community is not None and partner is not None and not partner.communities.filter(pk=community.pk).exists():
+            self.add_error("community", gettext("The partner organisation chosen does not cover this community."))
+        return cleaned
+
+    def scope(self) -> Scope:
+        """The scope asked for (the form must be valid)."""
+        data = self.cleaned_data
+        return dashboard_scope(
+            self.viewer,
+            programme=data.get("programme"),
+            region=data.get("region"),
+            partner=data.get("partner"),
+            community=data.get("community"),
+        )
+
+    def query(self, **changes: Any) -> dict[str, str]:
+        """The form's values as a query string's parameters, with ``changes``."""
+        values = {name: self.data.get(name, "") for name in self.fields}
+        values.update({name: str(value) for name, value in changes.items()})
+        return {name: value for name, value in values.items() if value}
