@@ -310,7 +310,11 @@ def _legend(
 
 
 def _decimals(values: Sequence[float]) -> int:
-    return 0 if all(float(value).is_integer() for value in values) else 1
+    """As few decimals as the values need, at most two."""
+    for decimals in (0, 1):
+        if all(round(float(value) * 10**decimals, 6).is_integer() for value in values):
+            return decimals
+    return 2
 
 
 def community_map(

@@ -135,3 +135,11 @@ def test_the_outline_files_stay_small():
     assert sorted(sizes) == sorted(f"{iso3}.json" for iso3 in COUNTRY_FILES.values())
     assert sum(sizes.values()) <= 300 * 1024
     assert (DATA / "LICENSE.md").exists()
+
+
+def test_the_legend_shows_the_decimals_the_values_need():
+    svg = draw([point("1", *KYIV, 0.25), point("2", *LVIV, 0.5)])
+    assert ">0.25</text>" in svg
+    assert ">0.50</text>" in svg
+    assert ">1.5</text>" in draw([point("1", *KYIV, 1.5)])
+    assert ">3</text>" in draw([point("1", *KYIV, 3)])
