@@ -295,3 +295,9 @@ def test_the_admin_links_a_community_to_its_profile(client, users, community):
     verified_login(client, users["staff"])
     response = client.get(reverse("admin:communities_community_change", args=[community.pk]))
     assert profile_url(community) in html_of(response)
+
+
+@pytest.mark.django_db
+def test_a_negotiators_field_app_links_to_their_community_profile(client, users, community):
+    verified_login(client, users["negotiator"])
+    assert profile_url(community) in html_of(client.get(reverse("field:home")))
