@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import QuerySet
@@ -22,6 +23,7 @@ from dashboard.selectors import (
 from programmes.models import Programme
 from programmes.selectors import visible_programmes
 from reports.indicators import Period
+from reports.maps import DEFAULT_MAP_FIGURE, map_figure_choices
 
 
 def period_label(period: Period) -> str:
@@ -56,11 +58,16 @@ class DashboardFilterForm(forms.Form):
         label=_("Community"), queryset=Community.objects.none(), required=False, empty_label=_("All")
     )
 
+    figure = forms.ChoiceField(label=_("The map shows"))
+
     def __init__(self, data: Any, *, viewer: Viewer, periods: PeriodChoices) -> None:
-        # Without a period in the query, the default one (the rest of the query still applies).
+        # Without a period (or a map figure) in the query, the default one (the rest of the query
+        # still applies).
         values = data.copy()
         if not values.get("period"):
             values["period"] = periods.default.code
+        if not values.get("figure"):
+            values["figure"] = DEFAULT_MAP_FIGURE
         super().__init__(values)
         self.viewer = viewer
         self.periods = periods
@@ -68,6 +75,7 @@ class DashboardFilterForm(forms.Form):
         cast(forms.ChoiceField, fields["period"]).choices = [
             (period.code, period_label(period)) for period in periods.periods
         ]
+        cast(forms.ChoiceField, fields["figure"]).choices = map_figure_choices()
         querysets: dict[str, QuerySet[Any]] = {
             "programme": visible_programmes(viewer).order_by("code"),
             "region": choosable_regions(viewer),
@@ -100,8 +108,10 @@ class DashboardFilterForm(forms.Form):
             community=data.get("community"),
         )
 
-    def query(self, **changes: Any) -> dict[str, str]:
-        """The form's values as a query string's parameters, with ``changes``."""
-        values = {name: self.data.get(name, "") for name in self.fields}
-        values.update({name: str(value) for name, value in changes.items()})
-        return {name: value for name, value in values.items() if value}
+    def scope_fields(self) -> list[forms.BoundField]:
+        """The period and scope fields (the map's figure has its place beside the map)."""
+        return [self[name] for name in self.fields if name != "figure"]
+
+    def query(self) -> str:
+        """The form's values as a query string (to open the same view on another page)."""
+        return urlencode({name: self.data.get(name, "") for name in self.fields if self.data.get(name)})

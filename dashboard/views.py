@@ -6,12 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from access.capabilities import Capability
 from access.viewer import Viewer, request_viewer
+from atlas.maps import COUNTRY_FILES, community_map
 from dashboard.forms import DashboardFilterForm, period_label
 from dashboard.links import RecordLinks
 from dashboard.selectors import (
@@ -27,6 +31,7 @@ from incidents.models import IncidentStatus
 from reports import charts
 from reports.figures import IndicatorsDocument
 from reports.indicators import HEADLINE, PARTICIPANT_BREAKDOWN, Period
+from reports.maps import community_locations, map_figure, map_points, map_table, not_on_map
 from reports.pdf import HEADLINE_KINDS, figure_row, fmt_number, fmt_percent, headline_labels, labels, score_row
 from reports.results import STATUS_LABELS, period_in_programme, programme_results
 
@@ -34,6 +39,7 @@ from reports.results import STATUS_LABELS, period_in_programme, programme_result
 SERIES_HALF_YEARS = 6
 
 
+@never_cache
 @login_required
 @require_GET
 def home(request):
@@ -49,24 +55,79 @@ def home(request):
     form = DashboardFilterForm(request.GET, viewer=viewer, periods=period_choices(viewer))
     context["form"] = form
     if form.is_valid():
-        context |= dashboard_context(viewer, form.scope(), form.cleaned_data["period"])
+        data = form.cleaned_data
+        context |= dashboard_context(viewer, form.scope(), data["period"], data["figure"])
     return render(request, "dashboard/home.html", context)
 
 
-def dashboard_context(viewer: Viewer, scope: Scope, period: Period) -> dict[str, Any]:
-    """Everything the dashboard shows for ``scope`` and ``period``: the headline figures (with
-    their change and, for a whole programme, their target), the charts with their tables, the
-    newest serious incidents."""
-    document = dashboard_indicators(
+@never_cache
+@login_required
+@require_GET
+def community_map_page(request):
+    """The communities on their regions' outlines, coloured by a figure of the period, with the
+    values as a table; each community opens its profile. For the dashboard's viewers only."""
+    viewer = request_viewer(request)
+    if not has_dashboard(viewer):
+        raise Http404
+    form = DashboardFilterForm(request.GET, viewer=viewer, periods=period_choices(viewer))
+    context: dict[str, Any] = {"form": form}
+    if form.is_valid():
+        data, scope = form.cleaned_data, form.scope()
+        document = _figures(viewer, scope, data["period"])
+        context |= {
+            "document": document,
+            "scope": scope,
+            "period_label": period_label(data["period"]),
+            "map": map_context(document, scope, data["figure"]),
+        }
+    return render(request, "dashboard/map.html", context)
+
+
+def _figures(viewer: Viewer, scope: Scope, period: Period) -> IndicatorsDocument:
+    return dashboard_indicators(
         viewer,
         period=period,
         communities=scope.communities,
         programme_wide=scope.programme_wide,
         programme=scope.programme,
     )
+
+
+def map_context(document: IndicatorsDocument, scope: Scope, figure_key: str) -> dict[str, Any]:
+    """The map of ``document``'s communities coloured by ``figure_key``, and its table alternative
+    (each community with its value and a link to its profile)."""
+    figure = map_figure(figure_key)
+    locations = community_locations(scope.communities)
+    rows = map_table(document, locations, figure_key)
+    countries = sorted({row["country"] for row in document["community_rows"]} & COUNTRY_FILES.keys())
+    svg = community_map(
+        map_points(document, locations, figure_key, url_for=_profile_url),
+        title=_("Map of the communities: %(figure)s") % {"figure": figure.label()},
+        legend_title=_("%(figure)s in the period") % {"figure": figure.label()},
+        countries=countries,
+        no_data_label=_("no data"),
+    )
+    return {
+        "svg": svg,
+        "figure": figure.label(),
+        "rows": [{"row": row, "url": _profile_url(row.id)} for row in rows],
+        "not_drawn": not_on_map(rows),
+    }
+
+
+def _profile_url(community_id: int) -> str:
+    return reverse("dashboard:community", args=[community_id])
+
+
+def dashboard_context(viewer: Viewer, scope: Scope, period: Period, figure_key: str) -> dict[str, Any]:
+    """Everything the dashboard shows for ``scope`` and ``period``: the headline figures (with
+    their change and, for a whole programme, their target), the charts with their tables, the
+    newest serious incidents and the map coloured by ``figure_key``."""
+    document = _figures(viewer, scope, period)
     links = RecordLinks(viewer, scope, period)
     names = labels()
     return {
+        "map": map_context(document, scope, figure_key),
         "document": document,
         "period": period,
         "period_label": period_label(period),
