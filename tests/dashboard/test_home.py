@@ -205,3 +205,23 @@ def test_a_partner_organisations_scope_covers_its_communities(client, staff_user
     page = response.content.decode()
     assert "Підпал у Чужа громада" in page
     assert "Підпал у Громада партнера" not in page
+
+
+@pytest.mark.parametrize("who", ["manager", "partner"])
+@pytest.mark.parametrize("scope", ["", "&region={region}", "&community={community}&programme={programme}"])
+def test_every_link_of_the_dashboard_opens_for_its_viewer(client, manager_user, partner_user, records, who, scope):
+    community = records["community"]
+    if who == "manager":
+        verified_login(client, manager_user)
+    else:
+        client.force_login(partner_user)
+    query = scope.format(region=community.region_id, community=community.pk, programme=shared_test_programme().pk)
+    response = client.get(f"{HOME}?period=2025{query}")
+    context = response.context
+    links = {row["link"] for row in context["headline"]} | {item["link"] for item in context["incidents"]}
+    links |= {context["incidents_link"], context["over_time"]["link"]}
+    links |= {item["url"] for item in context["map"]["rows"]}
+    links.discard("")
+    assert len(links) > 5
+    for link in sorted(links):
+        assert client.get(link).status_code == 200, link
