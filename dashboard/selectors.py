@@ -5,7 +5,7 @@ call of the indicators), events per half-year and the newest serious incidents."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Case, Count, IntegerField, Max, Min, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
@@ -18,6 +18,7 @@ from communities.selectors import visible_partners
 from incidents.models import Incident, Severity
 from incidents.selectors import visible_incidents
 from negotiators.models import EventStatus, OutreachEvent
+from negotiators.selectors import visible_events
 from programmes.models import Participation, Programme
 from reports.figures import IndicatorsDocument
 from reports.indicators import Period, compute_indicators
@@ -55,18 +56,26 @@ def _held_events(communities: QuerySet[Community]) -> QuerySet[OutreachEvent]:
     return OutreachEvent.objects.filter(status=EventStatus.HELD, community__in=communities)
 
 
-def _record_years(communities: QuerySet[Community], today: date) -> tuple[int | None, int | None]:
-    """The years of the first and of the newest held event or incident in ``communities`` (none
-    after ``today``)."""
-    events = _held_events(communities).filter(date__lte=today).aggregate(first=Min("date"), last=Max("date"))
-    incidents = (
-        Incident.objects.filter(community__in=communities, occurred_at__date__lte=today)
-        .annotate(year=ExtractYear("occurred_at"))
-        .aggregate(first=Min("year"), last=Max("year"))
+def _record_years(viewer: Viewer, today: date) -> tuple[int | None, int | None]:
+    """The years of the first and of the newest held event or incident ``viewer`` sees (none after
+    ``today``). Plain minimum and maximum of the dates, which their indexes answer."""
+    events = (
+        visible_events(viewer)
+        .filter(status=EventStatus.HELD, date__lte=today)
+        .aggregate(first=Min("date"), last=Max("date"))
     )
-    firsts = [value for value in (events["first"] and events["first"].year, incidents["first"]) if value]
-    lasts = [value for value in (events["last"] and events["last"].year, incidents["last"]) if value]
-    return (min(firsts) if firsts else None, max(lasts) if lasts else None)
+    until = datetime.combine(today + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
+    incidents = (
+        visible_incidents(viewer)
+        .filter(occurred_at__lt=until)
+        .aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
+    )
+    days = [
+        moment if isinstance(moment, date) and not isinstance(moment, datetime) else timezone.localdate(moment)
+        for moment in (events["first"], events["last"], incidents["first"], incidents["last"])
+        if moment is not None
+    ]
+    return (min(days).year, max(days).year) if days else (None, None)
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,7 @@ def period_choices(viewer: Viewer, today: date | None = None) -> PeriodChoices:
     only once begun); by default the year of the newest record, so a programme that ended shows
     its last year rather than an empty current one."""
     today = today or timezone.localdate()
-    first, last = _record_years(indicator_communities(viewer), today)
+    first, last = _record_years(viewer, today)
     first = min(first or today.year, today.year)
     periods: list[Period] = []
     for year in range(today.year, first - 1, -1):
