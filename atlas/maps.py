@@ -29,6 +29,10 @@ DATA = Path(__file__).resolve().parent / "data"
 # The portal's Region.country (ISO 3166-1 alpha-2) -> the outline file (alpha-3).
 COUNTRY_FILES = {"UA": "ukr", "CZ": "cze", "KZ": "kaz", "KG": "kgz", "UZ": "uzb"}
 
+# The countries drawn together on one map: a programme's communities across Europe and Central
+# Asia make one map per group rather than one strip from Bohemia to the Tian Shan.
+MAP_GROUPS = (("UA",), ("CZ",), ("KZ", "KG", "UZ"))
+
 # Viridis in five steps, light to dark: sequential, readable with every common colour-vision
 # deficiency and in greyscale. Each marker has a dark outline, so the light class shows on land.
 PALETTE = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
@@ -42,7 +46,7 @@ REGION_LINE = "#b8c0cc"
 FONT = 'font-family="Zlagoda Sans, DejaVu Sans, sans-serif"'
 CHARACTER_WIDTH_EM = 0.62  # DejaVu Sans' average in Cyrillic and Latin text
 MARGIN = 0.08  # of the communities' extent, on each side
-MINIMUM_SPAN = 0.6  # degrees of longitude: one community alone is shown with its surroundings
+MINIMUM_SPAN = 3.0  # degrees of longitude (~200 km): a few close communities show with their region
 ASPECT = (0.5, 1.0)  # the map's height / width, the extent widened to fit
 
 
@@ -236,7 +240,7 @@ def _outlines(countries: Sequence[str], view: _View) -> list[str]:
         regions = _path(rings, view, closed=True)
         if regions:
             parts.append(
-                f'<path d="{regions}" fill="{LAND}" fill-rule="evenodd" stroke="{REGION_LINE}" '
+                f'<path d="{regions}" fill="{LAND}" fill-rule="evenodd" class="atlas-land" stroke="{REGION_LINE}" '
                 f'stroke-width="0.6" stroke-linejoin="round" data-country="{country}"/>'
             )
         line = _path(border, view, closed=False)
@@ -325,15 +329,22 @@ def community_map(
     countries: Sequence[str] = (),
     width: int = 720,
     no_data_label: str,
+    tile_url: str = "",
+    tile_attribution: str = "",
+    class_values: Sequence[float] | None = None,
 ) -> SafeString:
     """Inline SVG of ``points`` on their countries' region outlines, coloured and sized by class.
 
     The map is fitted to the points (to ``countries`` when there are none); every country of
     ``countries`` and every other country of ``atlas/data`` whose box overlaps the map is drawn.
-    Every string is escaped; a ``url`` opens from the community's marker."""
+    Every string is escaped; a ``url`` opens from the community's marker. ``tile_url`` (a page's
+    ``settings.MAP_TILE_URL``, never the PDF's) and its attribution go into data attributes that
+    ``static/js/map_tiles.js`` reads to lay raster tiles under the map in the browser.
+    ``class_values`` (default: the points' own values) are what the classes are cut from, so that
+    several maps (one per :data:`MAP_GROUPS`) share one legend."""
     ordered = sorted(points, key=lambda point: (point.key, point.name, point.latitude, point.longitude))
     values = [point.value for point in ordered if point.value is not None]
-    classes = map_classes(values)
+    classes = map_classes(values if class_values is None else class_values)
     view = _view(ordered, countries, width)
     body: list[str] = []
     map_height = view.height if view else 0
@@ -358,6 +369,9 @@ def community_map(
             f'data-north="{lat_north:.6f}" data-map-height="{map_height}" data-projection="EPSG:3857" '
             f'data-countries="{" ".join(drawn)}"'
         )
+        if tile_url:
+            attributes += f' data-tile-url="{escape(tile_url)}" data-tile-attribution="{escape(tile_attribution)}"'
+
         markers = [(point, None if point.value is None else _class_of(point.value, classes)) for point in ordered]
         # The largest circles first, so a small one is never hidden under a large one; no data on top.
         markers.sort(key=lambda item: -1 if item[1] is None else -item[1].radius)
@@ -371,7 +385,7 @@ def community_map(
         )
     legend, height = _legend(
         classes,
-        decimals=_decimals(values),
+        decimals=_decimals(values if class_values is None else class_values),
         legend_title=legend_title,
         no_data_label=no_data_label,
         top=map_height + 4,
