@@ -47,6 +47,7 @@ FONT = 'font-family="Zlagoda Sans, DejaVu Sans, sans-serif"'
 CHARACTER_WIDTH_EM = 0.62  # DejaVu Sans' average in Cyrillic and Latin text
 MARGIN = 0.08  # of the communities' extent, on each side
 MINIMUM_SPAN = 3.0  # degrees of longitude (~200 km): a few close communities show with their region
+MINIMUM_STEP = 1.0  # pixels (|dx| + |dy|) between two points of an outline that are both drawn
 ASPECT = (0.5, 1.0)  # the map's height / width, the extent widened to fit
 
 
@@ -212,25 +213,33 @@ def _range_label(map_class: MapClass, decimals: int) -> str:
 # --- drawing ------------------------------------------------------------------------------------
 
 
-def _path(lines: Iterable[Sequence[tuple[float, float]]], view: _View, *, closed: bool) -> str:
-    """Path data in pixels rounded to 0.1, dropping points that fall on the previous one."""
+def _path(lines: Iterable[Line], view: _View, *, closed: bool) -> str:
+    """Path data in pixels rounded to 0.1, leaving out the lines wholly outside the window and
+    the points within a pixel of the last one kept (the outlines are finer than a small map)."""
     west, north, east, south = view.box
     parts = []
     for line in lines:
-        xs, ys = [x for x, _ in line], [y for _, y in line]
-        if max(xs) < west or min(xs) > east or max(ys) < north or min(ys) > south:
-            continue  # wholly outside the window
-        previous = None
+        line_west, line_north, line_east, line_south = _line_box(line)
+        if line_east < west or line_west > east or line_south < north or line_north > south:
+            continue
         commands: list[str] = []
-        for point in line:
+        last_x = last_y = -1e9
+        final = len(line) - 1
+        for index, point in enumerate(line):
             x, y = view.pixel(point)
-            current = (round(x, 1), round(y, 1))
-            if current != previous:
-                commands.append(f"{'L' if commands else 'M'}{current[0]:g} {current[1]:g}")
-                previous = current
+            if abs(x - last_x) + abs(y - last_y) < MINIMUM_STEP and index != final:
+                continue
+            commands.append(f"{'L' if commands else 'M'}{round(x, 1):g} {round(y, 1):g}")
+            last_x, last_y = x, y
         if len(commands) > (2 if closed else 1):
             parts.append("".join(commands) + ("Z" if closed else ""))
     return "".join(parts)
+
+
+@cache
+def _line_box(line: Line) -> tuple[float, float, float, float]:
+    xs, ys = [x for x, _ in line], [y for _, y in line]
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 def _outlines(countries: Sequence[str], view: _View) -> list[str]:
