@@ -29,6 +29,10 @@ DATA = Path(__file__).resolve().parent / "data"
 # The portal's Region.country (ISO 3166-1 alpha-2) -> the outline file (alpha-3).
 COUNTRY_FILES = {"UA": "ukr", "CZ": "cze", "KZ": "kaz", "KG": "kgz", "UZ": "uzb"}
 
+# The countries drawn together on one map: a programme's communities across Europe and Central
+# Asia make one map per group rather than one strip from Bohemia to the Tian Shan.
+MAP_GROUPS = (("UA",), ("CZ",), ("KZ", "KG", "UZ"))
+
 # Viridis in five steps, light to dark: sequential, readable with every common colour-vision
 # deficiency and in greyscale. Each marker has a dark outline, so the light class shows on land.
 PALETTE = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
@@ -42,7 +46,8 @@ REGION_LINE = "#b8c0cc"
 FONT = 'font-family="Zlagoda Sans, DejaVu Sans, sans-serif"'
 CHARACTER_WIDTH_EM = 0.62  # DejaVu Sans' average in Cyrillic and Latin text
 MARGIN = 0.08  # of the communities' extent, on each side
-MINIMUM_SPAN = 0.6  # degrees of longitude: one community alone is shown with its surroundings
+MINIMUM_SPAN = 3.0  # degrees of longitude (~200 km): a few close communities show with their region
+MINIMUM_STEP = 1.0  # pixels (|dx| + |dy|) between two points of an outline that are both drawn
 ASPECT = (0.5, 1.0)  # the map's height / width, the extent widened to fit
 
 
@@ -208,25 +213,33 @@ def _range_label(map_class: MapClass, decimals: int) -> str:
 # --- drawing ------------------------------------------------------------------------------------
 
 
-def _path(lines: Iterable[Sequence[tuple[float, float]]], view: _View, *, closed: bool) -> str:
-    """Path data in pixels rounded to 0.1, dropping points that fall on the previous one."""
+def _path(lines: Iterable[Line], view: _View, *, closed: bool) -> str:
+    """Path data in pixels rounded to 0.1, leaving out the lines wholly outside the window and
+    the points within a pixel of the last one kept (the outlines are finer than a small map)."""
     west, north, east, south = view.box
     parts = []
     for line in lines:
-        xs, ys = [x for x, _ in line], [y for _, y in line]
-        if max(xs) < west or min(xs) > east or max(ys) < north or min(ys) > south:
-            continue  # wholly outside the window
-        previous = None
+        line_west, line_north, line_east, line_south = _line_box(line)
+        if line_east < west or line_west > east or line_south < north or line_north > south:
+            continue
         commands: list[str] = []
-        for point in line:
+        last_x = last_y = -1e9
+        final = len(line) - 1
+        for index, point in enumerate(line):
             x, y = view.pixel(point)
-            current = (round(x, 1), round(y, 1))
-            if current != previous:
-                commands.append(f"{'L' if commands else 'M'}{current[0]:g} {current[1]:g}")
-                previous = current
+            if abs(x - last_x) + abs(y - last_y) < MINIMUM_STEP and index != final:
+                continue
+            commands.append(f"{'L' if commands else 'M'}{round(x, 1):g} {round(y, 1):g}")
+            last_x, last_y = x, y
         if len(commands) > (2 if closed else 1):
             parts.append("".join(commands) + ("Z" if closed else ""))
     return "".join(parts)
+
+
+@cache
+def _line_box(line: Line) -> tuple[float, float, float, float]:
+    xs, ys = [x for x, _ in line], [y for _, y in line]
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 def _outlines(countries: Sequence[str], view: _View) -> list[str]:
@@ -236,7 +249,7 @@ def _outlines(countries: Sequence[str], view: _View) -> list[str]:
         regions = _path(rings, view, closed=True)
         if regions:
             parts.append(
-                f'<path d="{regions}" fill="{LAND}" fill-rule="evenodd" stroke="{REGION_LINE}" '
+                f'<path d="{regions}" fill="{LAND}" fill-rule="evenodd" class="atlas-land" stroke="{REGION_LINE}" '
                 f'stroke-width="0.6" stroke-linejoin="round" data-country="{country}"/>'
             )
         line = _path(border, view, closed=False)
@@ -325,15 +338,22 @@ def community_map(
     countries: Sequence[str] = (),
     width: int = 720,
     no_data_label: str,
+    tile_url: str = "",
+    tile_attribution: str = "",
+    class_values: Sequence[float] | None = None,
 ) -> SafeString:
     """Inline SVG of ``points`` on their countries' region outlines, coloured and sized by class.
 
     The map is fitted to the points (to ``countries`` when there are none); every country of
     ``countries`` and every other country of ``atlas/data`` whose box overlaps the map is drawn.
-    Every string is escaped; a ``url`` opens from the community's marker."""
+    Every string is escaped; a ``url`` opens from the community's marker. ``tile_url`` (a page's
+    ``settings.MAP_TILE_URL``, never the PDF's) and its attribution go into data attributes that
+    ``static/js/map_tiles.js`` reads to lay raster tiles under the map in the browser.
+    ``class_values`` (default: the points' own values) are what the classes are cut from, so that
+    several maps (one per :data:`MAP_GROUPS`) share one legend."""
     ordered = sorted(points, key=lambda point: (point.key, point.name, point.latitude, point.longitude))
     values = [point.value for point in ordered if point.value is not None]
-    classes = map_classes(values)
+    classes = map_classes(values if class_values is None else class_values)
     view = _view(ordered, countries, width)
     body: list[str] = []
     map_height = view.height if view else 0
@@ -358,6 +378,9 @@ def community_map(
             f'data-north="{lat_north:.6f}" data-map-height="{map_height}" data-projection="EPSG:3857" '
             f'data-countries="{" ".join(drawn)}"'
         )
+        if tile_url:
+            attributes += f' data-tile-url="{escape(tile_url)}" data-tile-attribution="{escape(tile_attribution)}"'
+
         markers = [(point, None if point.value is None else _class_of(point.value, classes)) for point in ordered]
         # The largest circles first, so a small one is never hidden under a large one; no data on top.
         markers.sort(key=lambda item: -1 if item[1] is None else -item[1].radius)
@@ -371,7 +394,7 @@ def community_map(
         )
     legend, height = _legend(
         classes,
-        decimals=_decimals(values),
+        decimals=_decimals(values if class_values is None else class_values),
         legend_title=legend_title,
         no_data_label=no_data_label,
         top=map_height + 4,

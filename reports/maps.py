@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from atlas.maps import MapPoint
+from atlas.maps import MAP_GROUPS, MapPoint
 from communities.models import ASSESSMENT_DIMENSIONS, Community
 from communities.services import first_instrument_names
 from reports.figures import CommunityRow, IndicatorsDocument
@@ -195,3 +195,19 @@ def map_points(
 def not_on_map(rows: Iterable[MapRow]) -> list[str]:
     """The names of the communities ``rows`` could not place (no location), sorted."""
     return sorted(row.name for row in rows if not row.on_map)
+
+
+def map_groups(
+    document: IndicatorsDocument, points: Sequence[MapPoint]
+) -> list[tuple[tuple[str, ...], list[MapPoint]]]:
+    """``points`` split into the maps of :data:`atlas.maps.MAP_GROUPS` (by each community's country
+    in ``document``), only the groups with a point; a community of another country makes a map of
+    its own country."""
+    country = {str(row["id"]): row["country"] for row in document["community_rows"]}
+    group_of = {member: group for group in MAP_GROUPS for member in group}
+    found: dict[tuple[str, ...], list[MapPoint]] = {}
+    for point in points:
+        code = country.get(point.key, "")
+        found.setdefault(group_of.get(code, (code,)), []).append(point)
+    order = {group: index for index, group in enumerate(MAP_GROUPS)}
+    return sorted(found.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))

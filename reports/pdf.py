@@ -35,6 +35,7 @@ from casework.models import AgeGroup, AgencyKind, CaseOutcome, NeedDomain, Sex, 
 from communities.models import (
     ASSESSMENT_DIMENSIONS,
     FIRST_INSTRUMENT,
+    Country,
     DimensionGroup,
     Direction,
     EngagementMode,
@@ -70,7 +71,7 @@ from reports.figures import (
     Webinars,
 )
 from reports.indicators import MOMENTS, PARTICIPANT_BREAKDOWN, TASK_KINDS
-from reports.maps import DEFAULT_MAP_FIGURE, map_figure, map_points, map_table, not_on_map
+from reports.maps import DEFAULT_MAP_FIGURE, map_figure, map_groups, map_points, map_table, not_on_map
 from reports.models import ReportKind, ReportScope
 from support.models import RecommendationStatus, ServiceLine, Step
 from training.models import ModuleLevel
@@ -486,26 +487,37 @@ def _summary(data: IndicatorsDocument, names: Names) -> Context:
 
 def _map(document: ReportDocument) -> Context:
     """The map page: the report's communities on their regions, coloured by their outreach events
-    in the period, with the values as a table (or, for many communities, the annex) and the
-    communities the map cannot place."""
+    in the period (one map per group of countries, one legend for all), with the values as a table
+    (or, for many communities, the annex) and the communities the map cannot place."""
     data = document["indicators"]
     locations = document.get("locations", {})
     figure = map_figure(DEFAULT_MAP_FIGURE)
+    label = figure.label()
     rows = map_table(data, locations, figure.key)
-    countries = sorted({row["country"] for row in data["community_rows"]} & COUNTRY_FILES.keys())
-    svg = community_map(
-        map_points(data, locations, figure.key),
-        title=_("Map of the communities: %(figure)s") % {"figure": figure.label()},
-        legend_title=_("%(figure)s in the period") % {"figure": figure.label()},
-        countries=countries,
-        no_data_label=_("no data"),
-    )
+    points = map_points(data, locations, figure.key)
+    class_values = [point.value for point in points if point.value is not None]
+    country_names = _choices(Country)
+    maps = [
+        {
+            "title": ", ".join(country_names.get(code, code) for code in group),
+            "svg": community_map(
+                group_points,
+                title=_("Map of the communities: %(figure)s") % {"figure": label},
+                legend_title=_("%(figure)s in the period") % {"figure": label},
+                countries=sorted(set(group) & COUNTRY_FILES.keys()),
+                no_data_label=_("no data"),
+                class_values=class_values,
+            ),
+        }
+        for group, group_points in map_groups(data, points)
+    ]
     listed = rows if len(rows) <= MAP_TABLE_COMMUNITIES else []
     not_drawn = not_on_map(rows)
     return {
         "map": {
-            "figure": figure.label(),
-            "drawn": sum(row.on_map for row in rows),
+            "figure": label,
+            "maps": maps,
+            "drawn": len(points),
             "communities": len(rows),
             "table": [listed[start : start + MAP_TABLE_COLUMNS] for start in range(0, len(listed), MAP_TABLE_COLUMNS)],
             "columns": range(MAP_TABLE_COLUMNS),
@@ -513,7 +525,6 @@ def _map(document: ReportDocument) -> Context:
             "not_drawn": not_drawn[:MAP_TABLE_COMMUNITIES],
             "not_drawn_more": max(0, len(not_drawn) - MAP_TABLE_COMMUNITIES),
         },
-        "charts": {"map": svg},
     }
 
 

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from communities.models import Country
 from reports.models import MonitoringReport, ReportScope
 from reports.pdf import render_report_html, render_report_pdf
 from reports.services import report_document
-from tests.communities.factories import CommunityFactory, PartnershipFactory
+from tests.communities.factories import CommunityFactory, PartnershipFactory, RegionFactory
 from tests.incidents.factories import IncidentFactory
 from tests.negotiators.factories import OutreachEventFactory
 from tests.reports.helpers import pdf_text
@@ -23,7 +24,13 @@ def document(db):
     kyiv = CommunityFactory(name="Київ <b>", latitude=Decimal("50.45000"), longitude=Decimal("30.52000"))
     irpin = CommunityFactory(name="Ірпінь", latitude=Decimal("50.52000"), longitude=Decimal("30.25000"))
     nowhere = CommunityFactory(name="Громада без координат", latitude=None, longitude=None)
-    for community in (kyiv, irpin, nowhere):
+    obrnice = CommunityFactory(
+        name="Obrnice",
+        region=RegionFactory(name="Ústecký kraj", country=Country.CZECHIA),
+        latitude=Decimal("50.50500"),
+        longitude=Decimal("13.69500"),
+    )
+    for community in (kyiv, irpin, nowhere, obrnice):
         PartnershipFactory(community=community, joined_on=date(2024, 1, 1))
     OutreachEventFactory(community=kyiv, date=date(2025, 3, 14))
     OutreachEventFactory(community=kyiv, date=date(2025, 5, 14))
@@ -33,16 +40,26 @@ def document(db):
     return report_document(report)
 
 
+def map_svgs(html):
+    """The SVG of each map (each ends after its legend, the last text of the outer svg)."""
+    found = []
+    for start in [
+        match.start() for match in re.finditer(r'<svg xmlns="http://www.w3.org/2000/svg"[^>]*class="atlas"', html)
+    ]:
+        inner_end = html.index("</svg>", html.index('class="atlas-map"', start)) + 6
+        found.append(html[start : html.index("</svg>", inner_end) + 6])
+    return found
+
+
 def map_svg(html):
-    start = html.index('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 720')
-    return html[start : html.index("</svg>", html.index('class="atlas-map"', start) + 1) + 6]
+    return "".join(map_svgs(html))
 
 
 def test_the_pdf_has_a_map_page_with_its_caption_and_table(document):
     text = pdf_text(render_report_pdf(document))
     assert "Map of the communities" in text
     assert "coloured and sized by one figure: Outreach events in the period" in text
-    assert "2 of 3 communities are on the map." in text
+    assert "3 of 4 communities are on the map." in text
     assert "Not on the map (no location recorded): Громада без координат" in text
     assert "Outreach events by community" in text
 
@@ -53,7 +70,11 @@ def test_the_map_draws_each_located_community_once_and_escapes_names(document):
     keys = re.findall(r'data-key="(\d+)"', svg)
     assert sorted(keys) == sorted(document["locations"])
     assert "Київ &lt;b&gt;: 2 (Outreach events)" in svg
-    assert 'data-country="UA"' in svg
+    ukraine, czechia = map_svgs(html)
+    assert 'data-countries="UA"' in ukraine
+    assert 'data-countries="CZ"' in czechia
+    assert "Obrnice" in czechia
+    assert "Obrnice" not in ukraine
 
 
 def test_the_map_holds_no_incident_coordinates(document):
