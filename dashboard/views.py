@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET
 from access.capabilities import Capability
 from access.viewer import Viewer, request_viewer
 from atlas.maps import COUNTRY_FILES, community_map
+from communities.models import Country
 from dashboard.forms import DashboardFilterForm, period_label
 from dashboard.links import RecordLinks
 from dashboard.selectors import (
@@ -31,7 +33,7 @@ from incidents.models import IncidentStatus
 from reports import charts
 from reports.figures import IndicatorsDocument
 from reports.indicators import HEADLINE, PARTICIPANT_BREAKDOWN, Period
-from reports.maps import community_locations, map_figure, map_points, map_table, not_on_map
+from reports.maps import community_locations, map_figure, map_groups, map_points, map_table, not_on_map
 from reports.pdf import HEADLINE_KINDS, figure_row, fmt_number, fmt_percent, headline_labels, labels, score_row
 from reports.results import STATUS_LABELS, period_in_programme, programme_results
 
@@ -94,22 +96,36 @@ def _figures(viewer: Viewer, scope: Scope, period: Period) -> IndicatorsDocument
 
 
 def map_context(document: IndicatorsDocument, scope: Scope, figure_key: str) -> dict[str, Any]:
-    """The map of ``document``'s communities coloured by ``figure_key``, and its table alternative
-    (each community with its value and a link to its profile)."""
+    """The maps of ``document``'s communities coloured by ``figure_key`` (one per group of
+    countries, sharing one legend, as in the PDF), and their table alternative (each community
+    with its value and a link to its profile). ``MAP_TILE_URL`` lays tiles under them in the
+    browser."""
     figure = map_figure(figure_key)
+    label = figure.label()
     locations = community_locations(scope.communities)
     rows = map_table(document, locations, figure_key)
-    countries = sorted({row["country"] for row in document["community_rows"]} & COUNTRY_FILES.keys())
-    svg = community_map(
-        map_points(document, locations, figure_key, url_for=_profile_url),
-        title=_("Map of the communities: %(figure)s") % {"figure": figure.label()},
-        legend_title=_("%(figure)s in the period") % {"figure": figure.label()},
-        countries=countries,
-        no_data_label=_("no data"),
-    )
+    points = map_points(document, locations, figure_key, url_for=_profile_url)
+    class_values = [point.value for point in points if point.value is not None]
+    countries = dict(Country.choices)
+    maps = [
+        {
+            "title": ", ".join(str(countries.get(code, code)) for code in group),
+            "svg": community_map(
+                group_points,
+                title=_("Map of the communities: %(figure)s") % {"figure": label},
+                legend_title=_("%(figure)s in the period") % {"figure": label},
+                countries=sorted(set(group) & COUNTRY_FILES.keys()),
+                no_data_label=_("no data"),
+                tile_url=settings.MAP_TILE_URL,
+                tile_attribution=settings.MAP_TILE_ATTRIBUTION,
+                class_values=class_values,
+            ),
+        }
+        for group, group_points in map_groups(document, points)
+    ]
     return {
-        "svg": svg,
-        "figure": figure.label(),
+        "maps": maps,
+        "figure": label,
         "rows": [{"row": row, "url": _profile_url(row.id)} for row in rows],
         "not_drawn": not_on_map(rows),
     }

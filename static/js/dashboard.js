@@ -25,10 +25,20 @@
         main.classList.remove("loading");
         main.removeAttribute("aria-busy");
         if (push) { window.history.pushState({ dashboard: true }, "", url); }
+        layTiles(main);
         var again = focusId && document.getElementById(focusId);
         if (again) { again.focus(); }
       })
       .catch(function () { window.location.assign(url); });
+  }
+
+  // map_tiles.js lays the tiles under the maps present when it runs: run it again for new ones.
+  function layTiles(main) {
+    var original = document.getElementById("map-tiles-script");
+    if (!original || !main.querySelector("svg.atlas[data-tile-url]")) { return; }
+    var again = document.createElement("script");
+    again.src = original.src;
+    document.body.appendChild(again);
   }
 
   function formUrl(form) {

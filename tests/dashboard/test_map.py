@@ -69,3 +69,13 @@ def test_another_partners_community_is_not_mapped(client, partner_user, places):
 def test_roles_without_the_dashboard_have_no_map(client, role):
     verified_login(client, UserFactory(role=role))
     assert client.get(MAP).status_code == 404
+
+
+def test_a_tile_server_set_by_the_operator_reaches_the_map_and_none_otherwise(client, partner_user, places, settings):
+    client.force_login(partner_user)
+    assert "data-tile-url" not in client.get(MAP).content.decode()
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    settings.MAP_TILE_ATTRIBUTION = "© Example"
+    page = client.get(MAP).content.decode()
+    assert 'data-tile-url="https://tiles.example.org/{z}/{x}/{y}.png"' in page
+    assert "js/map_tiles.js" in page
