@@ -35,7 +35,7 @@ from programmes.selectors import visible_indicators, visible_programmes
 from reports import services
 from reports.filters import MonitoringReportFilter
 from reports.indicators import Period, compute_indicators, figure_rows
-from reports.models import MonitoringReport, ReportKind, ReportScope
+from reports.models import NOTE_MAX_LENGTH, MonitoringReport, ReportKind, ReportScope
 from reports.results import check_period, programme_results
 from reports.selectors import (
     indicator_communities,
@@ -334,7 +334,12 @@ class ReportRequestSerializer(serializers.Serializer):
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES, required=False, help_text="Default: the language of the request."
     )
-    note = serializers.CharField(allow_blank=True, default="", max_length=2000, help_text="Printed on the cover.")
+    note = serializers.CharField(
+        allow_blank=True,
+        default="",
+        max_length=NOTE_MAX_LENGTH,
+        help_text=f"Printed on the cover; at most {NOTE_MAX_LENGTH} characters.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

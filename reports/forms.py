@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import PartnerOrganisation, Region
 from reports import services
-from reports.models import ReportKind, ReportScope
+from reports.models import NOTE_MAX_LENGTH, ReportKind, ReportScope
 from reports.selectors import requestable_partners
 
 # Where a service's error about a request field is shown on the form.
-FIELD_FOR_ERROR = {"kind": "kind", "half": "kind", "year": "year", "scope": "scope", "region": "region"}
+FIELD_FOR_ERROR = {"kind": "kind", "half": "kind", "year": "year", "scope": "scope", "region": "region", "note": "note"}
 
 
 class ReportRequestForm(forms.Form):
@@ -27,7 +27,7 @@ class ReportRequestForm(forms.Form):
     note = forms.CharField(
         label=_("Note for the cover"),
         required=False,
-        max_length=2000,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Optional, printed as written (e.g. who the report is for)."),
     )

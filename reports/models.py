@@ -19,6 +19,9 @@ from django.utils.translation import pgettext_lazy
 from communities.models import PartnerOrganisation, Region
 
 REPORT_LANGUAGES = [code for code, _name in settings.LANGUAGES]
+# The longest note a cover prints: every path that requests a report checks it
+# (reports.services.report_check_request), not only the forms.
+NOTE_MAX_LENGTH = 2000
 
 
 class ReportKind(models.TextChoices):
@@ -88,7 +91,10 @@ class MonitoringReport(models.Model):
     )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="uk")
     note = models.TextField(
-        _("note"), blank=True, max_length=2000, help_text=_("Printed on the cover as written, e.g. who it is for.")
+        _("note"),
+        blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("Printed on the cover as written, e.g. who it is for."),
     )
     status = models.CharField(
         _("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.QUEUED, db_index=True

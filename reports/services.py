@@ -29,6 +29,7 @@ from reports.figures import IndicatorsDocument, ProgrammeCover, ReportDocument
 from reports.indicators import Period, compute_indicators
 from reports.models import (
     ACTIVE_STATUSES,
+    NOTE_MAX_LENGTH,
     MonitoringReport,
     ReportKind,
     ReportScope,
@@ -173,11 +174,19 @@ def report_check_request(
     language: str = "uk",
     today: date | None = None,
     programme: Programme | None = None,
+    note: str = "",
 ) -> str:
     """Check a report request without recording it (forms call it to show errors next to their
     fields). Returns the :class:`ReportKind` to store; raises ``ValidationError`` with per-field
-    messages in the active language, or ``PermissionDenied``."""
+    messages in the active language, or ``PermissionDenied``. The ``note`` is checked here, for
+    every path (form, API, command): a model's ``TextField`` does not enforce its ``max_length``."""
     errors = {}
+    note_length = len((note or "").strip())
+    if note_length > NOTE_MAX_LENGTH:
+        errors["note"] = [
+            _("The note may have at most %(limit)s characters; this one has %(length)s.")
+            % {"limit": NOTE_MAX_LENGTH, "length": note_length}
+        ]
     try:
         stored_kind = report_kind_for(kind, half)
     except ValidationError as error:
@@ -293,6 +302,7 @@ def report_request(
         language=language,
         today=today,
         programme=programme,
+        note=note,
     )
     identity = report_identity(
         kind=stored_kind,
