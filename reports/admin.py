@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from reports import services
-from reports.models import MonitoringReport, ReportStatus
+from reports.models import MonitoringReport, PdfVariant, ReportStatus
 
-REQUEST_FIELDS = ["kind", "year", "scope", "region", "partner", "language", "note"]
+REQUEST_FIELDS = ["kind", "year", "scope", "region", "partner", "language", "pdf_variant", "note"]
 
 
 class ReportRequestAdminForm(forms.ModelForm):
@@ -33,6 +33,8 @@ class ReportRequestAdminForm(forms.ModelForm):
                 region=data.get("region"),
                 partner=data.get("partner"),
                 language=data.get("language"),
+                note=data.get("note") or "",
+                pdf_variant=data.get("pdf_variant") or PdfVariant.ACCESSIBLE,
             )
             identity = services.report_identity(
                 kind=stored_kind,
@@ -41,6 +43,7 @@ class ReportRequestAdminForm(forms.ModelForm):
                 region=data.get("region"),
                 partner=data.get("partner"),
                 language=data["language"],
+                pdf_variant=data.get("pdf_variant") or PdfVariant.ACCESSIBLE,
             )
             services.report_check_capacity(actor=self.request_user, identity=identity)
         except services.ReportLimitReached as error:
@@ -113,6 +116,7 @@ class MonitoringReportAdmin(admin.ModelAdmin):
             partner=obj.partner,
             language=obj.language,
             note=obj.note,
+            pdf_variant=obj.pdf_variant,
         )
         obj.pk = report.pk
         obj._state.adding = False

@@ -31,6 +31,7 @@ from reports.models import (
     ACTIVE_STATUSES,
     NOTE_MAX_LENGTH,
     MonitoringReport,
+    PdfVariant,
     ReportKind,
     ReportScope,
     ReportStatus,
@@ -175,6 +176,7 @@ def report_check_request(
     today: date | None = None,
     programme: Programme | None = None,
     note: str = "",
+    pdf_variant: str = PdfVariant.ACCESSIBLE,
 ) -> str:
     """Check a report request without recording it (forms call it to show errors next to their
     fields). Returns the :class:`ReportKind` to store; raises ``ValidationError`` with per-field
@@ -195,6 +197,8 @@ def report_check_request(
     errors.update(_scope_errors(scope, region, partner, programme))
     if language not in dict(settings.LANGUAGES):
         errors["language"] = [_("Choose one of the portal's languages.")]
+    if pdf_variant not in PdfVariant.values:
+        errors["pdf_variant"] = [_("Choose the accessible PDF or the PDF/A for archiving.")]
     try:
         period = Period(int(year), None if stored_kind in (None, ReportKind.ANNUAL) else int(stored_kind[1]))
     except (TypeError, ValueError):
@@ -217,9 +221,11 @@ def report_identity(
     partner: PartnerOrganisation | None,
     language: str,
     programme: Programme | None = None,
+    pdf_variant: str = PdfVariant.ACCESSIBLE,
 ) -> dict[str, Any]:
     """What makes two requests identical: the same PDF would come out (the cover's note aside)."""
     return {
+        "pdf_variant": pdf_variant,
         "kind": kind,
         "year": int(year),
         "scope": scope,
@@ -230,7 +236,7 @@ def report_identity(
     }
 
 
-IDENTITY_FIELDS = ("kind", "year", "scope", "region", "partner", "programme", "language")
+IDENTITY_FIELDS = ("kind", "year", "scope", "region", "partner", "programme", "language", "pdf_variant")
 
 
 def identical_active_report(identity: dict[str, Any], *, exclude: int | None = None) -> MonitoringReport | None:
@@ -273,6 +279,7 @@ def report_request(
     enqueue: bool = True,
     today: date | None = None,
     programme: Programme | None = None,
+    pdf_variant: str = PdfVariant.ACCESSIBLE,
 ) -> MonitoringReport:
     """Record a request for a monitoring report and queue its build once the transaction commits.
 
@@ -280,8 +287,10 @@ def report_request(
     ``"h2"`` are accepted too); ``scope`` is ``"programme"``, ``"region"`` (with ``region``) or
     ``"partner"`` (with ``partner``), and a ``"programme"`` scope with ``programme`` covers that
     programme only (without it, the whole portal); ``language`` one of ``settings.LANGUAGES``; ``note`` is
-    printed on the cover as typed. ``actor`` is the user asking (``None`` for the system): programme
-    staff and managers, who may request any scope (partner organisations only read reports).
+    printed on the cover as typed (at most ``NOTE_MAX_LENGTH`` characters); ``pdf_variant`` is
+    :class:`PdfVariant` (tagged PDF/UA-1 by default, or PDF/A-3b for archiving). ``actor`` is the
+    user asking (``None`` for the system): programme staff and managers, who may request any scope
+    (partner organisations only read reports).
 
     A request identical to a report still queued or being built (same kind, period, scope and
     language; the note aside) records nothing and returns that report, with ``folded`` set. A
@@ -303,6 +312,7 @@ def report_request(
         today=today,
         programme=programme,
         note=note,
+        pdf_variant=pdf_variant,
     )
     identity = report_identity(
         kind=stored_kind,
@@ -312,6 +322,7 @@ def report_request(
         partner=partner,
         language=language,
         programme=programme,
+        pdf_variant=pdf_variant,
     )
     if not scheduled:
         if actor is not None:
@@ -502,7 +513,7 @@ def _build(report: MonitoringReport, token: str) -> MonitoringReport:
     try:
         document = report_document(report)
         _set_progress(report_id, token, 40)
-        content = render_report_pdf(document)
+        content = render_report_pdf(document, variant=report.pdf_variant)
         _set_progress(report_id, token, 85)
         _check_pdf(content)
         return _store(report, token, content)
