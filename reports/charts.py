@@ -5,6 +5,7 @@ names typed by users (communities, modules) cannot inject markup. Sizes are in C
 template scales each chart to the page width.
 """
 
+import re
 import textwrap
 import zlib
 from collections.abc import Callable, Sequence
@@ -89,10 +90,23 @@ def _patterns(prefix: str, count: int) -> tuple[list[str], list[str]]:
     return ([f"<defs>{''.join(defs)}</defs>"] if defs else []), fills
 
 
+# Right-to-left letters (Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan and their presentation forms).
+_RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
+RTL_RUN = re.compile(f"[{_RTL}](?:[{_RTL}\\s]*[{_RTL}])?")
+
+
+def visual_order(text: str) -> str:
+    """``text`` with each run of right-to-left words reversed. WeasyPrint draws SVG text letter by
+    letter, in the order stored, without the bidirectional algorithm: a Hebrew name would read
+    backwards. (Its letters are not joined either, so Arabic prints unjoined; the table beside
+    each chart has the name as typed.)"""
+    return RTL_RUN.sub(lambda run: run.group(0)[::-1], text)
+
+
 def _text(x, y, text, *, anchor="start", weight="normal", fill=INK, size=11) -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-weight="{weight}" fill="{fill}" '
-        f'font-family="Zlagoda Sans" font-size="{size}">{escape(text)}</text>'
+        f'font-family="Zlagoda Sans, Zlagoda Emoji" font-size="{size}">{escape(visual_order(text))}</text>'
     )
 
 

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from pypdf.generic import BooleanObject
 
 from incidents.models import IncidentStatus
+from reports.charts import bar_chart, visual_order
 from reports.models import NOTE_MAX_LENGTH, MonitoringReport, PdfVariant, ReportScope
 from reports.pdf import (
     MISSING_GLYPH,
@@ -267,3 +268,13 @@ def test_the_archival_variant_is_pdf_a_tagged_and_the_same_bytes_twice(built):
     assert b'pdfaid:part="3"' in metadata or b"<pdfaid:part>3</pdfaid:part>" in metadata
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"] == BooleanObject(True)
     assert "/OutputIntents" in reader.trailer["/Root"]
+
+
+def test_chart_labels_are_stored_in_the_order_they_are_drawn():
+    """WeasyPrint draws SVG text letter by letter without the bidirectional algorithm: the charts
+    store a right-to-left name reversed, so that it reads right."""
+    assert visual_order(f"{HEBREW} 12") == "םולש תליהק 12"
+    assert visual_order("Obrnice 2") == "Obrnice 2"
+    svg = bar_chart([(HEBREW, 3)], title="t")
+    assert "םולש תליהק" in svg
+    assert f"t: {HEBREW} 3" in svg  # the text alternative keeps the name as typed
