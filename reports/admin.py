@@ -20,6 +20,12 @@ class ReportRequestAdminForm(forms.ModelForm):
         model = MonitoringReport
         fields = REQUEST_FIELDS
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "pdf_variant" in self.fields:  # not on a report already requested (read only)
+            # Left out: the accessible PDF, as everywhere else.
+            self.fields["pdf_variant"].required = False
+
     def clean(self):
         data = super().clean()
         if self.errors:
@@ -116,7 +122,7 @@ class MonitoringReportAdmin(admin.ModelAdmin):
             partner=obj.partner,
             language=obj.language,
             note=obj.note,
-            pdf_variant=obj.pdf_variant,
+            pdf_variant=obj.pdf_variant or PdfVariant.ACCESSIBLE,
         )
         obj.pk = report.pk
         obj._state.adding = False

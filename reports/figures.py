@@ -513,6 +513,8 @@ class ReportDetails(TypedDict):
     language: str
     note: str
     generated_at: str
+    # "pdf/ua-1" or "pdf/a-3b" (reports.models.PdfVariant); absent: the accessible one.
+    pdf_variant: NotRequired[str]
 
 
 class ProgrammeStatusLine(TypedDict):

@@ -36,6 +36,7 @@ class ReportRequestForm(forms.Form):
         label=_("PDF variant"),
         choices=PdfVariant.choices,
         initial=PdfVariant.ACCESSIBLE,
+        required=False,
         help_text=_("Both are tagged for screen readers; PDF/A is for long-term archiving."),
     )
     note = forms.CharField(
@@ -76,5 +77,5 @@ class ReportRequestForm(forms.Form):
             "region": data.get("region"),
             "partner": data.get("partner"),
             "language": data["language"],
-            "pdf_variant": data["pdf_variant"],
+            "pdf_variant": data.get("pdf_variant") or PdfVariant.ACCESSIBLE,
         }

@@ -1323,11 +1323,12 @@ PDF_OPTIONS: dict[str, dict[str, Any]] = {
 
 
 def render_report_pdf(
-    document: ReportDocument, *, community_pages_limit: int | None = None, variant: str = PdfVariant.ACCESSIBLE
+    document: ReportDocument, *, community_pages_limit: int | None = None, variant: str | None = None
 ) -> bytes:
-    """The report as PDF bytes, tagged, in ``variant`` (:class:`reports.models.PdfVariant`).
-    Raises on a template or data error (a missing key, a broken template): the caller marks the
-    report failed."""
+    """The report as PDF bytes, tagged, in ``variant`` (:class:`reports.models.PdfVariant`; by
+    default the document's ``report.pdf_variant``, or the accessible one). Raises on a template or
+    data error (a missing key, a broken template): the caller marks the report failed."""
+    variant = variant or document["report"].get("pdf_variant") or PdfVariant.ACCESSIBLE
     html = render_report_html(document, community_pages_limit=community_pages_limit)
     font_config = FontConfiguration()
     pdf: bytes = HTML(string=html, base_url=font_directory().as_uri() + "/", url_fetcher=_local_fonts_only()).write_pdf(

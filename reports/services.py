@@ -374,6 +374,7 @@ def report_document(report: MonitoringReport) -> ReportDocument:
             "programme": programme_cover(report.programme) if report.programme else None,
             "language": report.language,
             "note": report.note,
+            "pdf_variant": report.pdf_variant,
             "generated_at": timezone.localtime().isoformat(timespec="minutes"),
         },
         "indicators": suppress_small_cells(_indicators_in(report.language, report, period)),
@@ -513,7 +514,7 @@ def _build(report: MonitoringReport, token: str) -> MonitoringReport:
     try:
         document = report_document(report)
         _set_progress(report_id, token, 40)
-        content = render_report_pdf(document, variant=report.pdf_variant)
+        content = render_report_pdf(document)
         _set_progress(report_id, token, 85)
         _check_pdf(content)
         return _store(report, token, content)
