@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from reports import services
-from reports.models import MonitoringReport, ReportStatus
+from reports.models import MonitoringReport, PdfVariant, ReportStatus
 
-REQUEST_FIELDS = ["kind", "year", "scope", "region", "partner", "language", "note"]
+REQUEST_FIELDS = ["kind", "year", "scope", "region", "partner", "language", "pdf_variant", "note"]
 
 
 class ReportRequestAdminForm(forms.ModelForm):
@@ -19,6 +19,12 @@ class ReportRequestAdminForm(forms.ModelForm):
     class Meta:
         model = MonitoringReport
         fields = REQUEST_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "pdf_variant" in self.fields:  # not on a report already requested (read only)
+            # Left out: the accessible PDF, as everywhere else.
+            self.fields["pdf_variant"].required = False
 
     def clean(self):
         data = super().clean()
@@ -33,6 +39,8 @@ class ReportRequestAdminForm(forms.ModelForm):
                 region=data.get("region"),
                 partner=data.get("partner"),
                 language=data.get("language"),
+                note=data.get("note") or "",
+                pdf_variant=data.get("pdf_variant") or PdfVariant.ACCESSIBLE,
             )
             identity = services.report_identity(
                 kind=stored_kind,
@@ -41,6 +49,7 @@ class ReportRequestAdminForm(forms.ModelForm):
                 region=data.get("region"),
                 partner=data.get("partner"),
                 language=data["language"],
+                pdf_variant=data.get("pdf_variant") or PdfVariant.ACCESSIBLE,
             )
             services.report_check_capacity(actor=self.request_user, identity=identity)
         except services.ReportLimitReached as error:
@@ -113,6 +122,7 @@ class MonitoringReportAdmin(admin.ModelAdmin):
             partner=obj.partner,
             language=obj.language,
             note=obj.note,
+            pdf_variant=obj.pdf_variant or PdfVariant.ACCESSIBLE,
         )
         obj.pk = report.pk
         obj._state.adding = False

@@ -35,7 +35,7 @@ from programmes.selectors import visible_indicators, visible_programmes
 from reports import services
 from reports.filters import MonitoringReportFilter
 from reports.indicators import Period, compute_indicators, figure_rows
-from reports.models import MonitoringReport, ReportKind, ReportScope
+from reports.models import NOTE_MAX_LENGTH, MonitoringReport, PdfVariant, ReportKind, ReportScope
 from reports.results import check_period, programme_results
 from reports.selectors import (
     indicator_communities,
@@ -97,12 +97,31 @@ class IndicatorScopeSerializer(serializers.Serializer):
     )
 
 
+class RatePartSerializer(serializers.Serializer):
+    current = serializers.IntegerField()
+    previous = serializers.IntegerField()
+    to_date = serializers.IntegerField()
+
+
 class HeadlineFigureSerializer(serializers.Serializer):
     key = serializers.CharField()
     current = serializers.FloatField(allow_null=True)
     previous = serializers.FloatField(allow_null=True)
     change = serializers.FloatField(allow_null=True)
     to_date = serializers.FloatField(allow_null=True)
+    better = serializers.ChoiceField(
+        choices=["higher", "lower"],
+        allow_null=True,
+        help_text="Which way is good news: higher, lower, or null where neither is (e.g. incidents reported).",
+    )
+    numerator = RatePartSerializer(
+        required=False, help_text="A rate only: its exact numerator (e.g. the incidents resolved in the period)."
+    )
+    denominator = RatePartSerializer(
+        required=False,
+        help_text="A rate only: its exact denominator (e.g. the incidents closed). Round numerator / denominator "
+        "once to print the rate: the ratio is already rounded to four places.",
+    )
 
 
 def section(help_text: str) -> serializers.DictField:
@@ -114,7 +133,9 @@ class IndicatorsSerializer(serializers.Serializer):
     figure is ``{"current", "previous", "change", "to_date"}``: the period, the period before it,
     their difference and the total from the earliest record to the period's end; every score is
     ``{"current", "previous", "change", "baseline", "change_since_baseline"}`` on 1..5. Rates are
-    fractions (0..1), durations days; a figure without data is null."""
+    fractions (0..1, rounded to four places), durations days; a figure without data is null. The
+    resolution rate, the attendance rates and the share of due measures implemented also carry their
+    exact ``numerator`` and ``denominator`` (``{"current", "previous", "to_date"}``), to round once."""
 
     period = PeriodSerializer()
     previous_period = PeriodSerializer()
@@ -130,7 +151,10 @@ class IndicatorsSerializer(serializers.Serializer):
         "Held events that took registrations (webinars): registrations, attendance, unique participants, "
         "communities and oblasts reached, attendees by role, questions, materials sent, feedback. Counts only."
     )
-    incidents = section("Incidents: reported, by category, severity and status, resolved, referred, median days.")
+    incidents = section(
+        "Incidents: reported, by category, severity and status, resolved, referred, median days; the resolution "
+        "rate (resolved / closed in the period) with its exact numerator and denominator."
+    )
     media = section("Media mentions and their reach, by medium.")
     engagements = section(
         "Municipal engagements: opened, closed, running, by mode and topic; their activities and hours by "
@@ -276,6 +300,7 @@ class MonitoringReportSerializer(AudienceSerializer):
             "partner",
             "programme",
             "language",
+            "pdf_variant",
             "status",
             "progress",
             "error",
@@ -334,7 +359,17 @@ class ReportRequestSerializer(serializers.Serializer):
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES, required=False, help_text="Default: the language of the request."
     )
-    note = serializers.CharField(allow_blank=True, default="", max_length=2000, help_text="Printed on the cover.")
+    pdf_variant = serializers.ChoiceField(
+        choices=PdfVariant.choices,
+        default=PdfVariant.ACCESSIBLE,
+        help_text="pdf/ua-1 (default): tagged for screen readers; pdf/a-3b: PDF/A for archiving, tagged too.",
+    )
+    note = serializers.CharField(
+        allow_blank=True,
+        default="",
+        max_length=NOTE_MAX_LENGTH,
+        help_text=f"Printed on the cover; at most {NOTE_MAX_LENGTH} characters.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

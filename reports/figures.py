@@ -27,6 +27,26 @@ Count = Figure[int]
 Measure = Figure[float | None]
 
 
+class RatePart(TypedDict):
+    """A rate's exact numerator or denominator in the period, the previous period and to date."""
+
+    current: int
+    previous: int
+    to_date: int
+
+
+class Rate(TypedDict):
+    """A rate (0..1, rounded to four places; None without data) with its exact parts, so that a
+    reader rounds once, from the exact fraction (``reports.indicators.RATE_PARTS``)."""
+
+    current: float | None
+    previous: float | None
+    change: float | None
+    to_date: float | None
+    numerator: RatePart
+    denominator: RatePart
+
+
 class Score(TypedDict):
     """A safety score on its dimension's scale (1..5 for the first instrument), None without an
     assessment."""
@@ -68,6 +88,11 @@ class HeadlineFigure(TypedDict):
     previous: float | None
     change: float | None
     to_date: float | None
+    # "higher", "lower" or None (neutral): which way is good news (reports.indicators.BETTER).
+    better: str | None
+    # A rate's exact parts.
+    numerator: NotRequired[RatePart]
+    denominator: NotRequired[RatePart]
 
 
 class Communities(TypedDict):
@@ -106,7 +131,7 @@ class Training(TypedDict):
     enrolled: Count
     present: Count
     completed: Count
-    attendance_rate: Measure
+    attendance_rate: Rate
     by_module: dict[str, ModuleFigures]
 
 
@@ -134,7 +159,7 @@ class Webinars(TypedDict):
     events: Count
     registrations: Count
     attended: Count
-    attendance_rate: Measure
+    attendance_rate: Rate
     unique_participants: Count
     communities_reached: Count
     oblasts_reached: Count
@@ -177,7 +202,7 @@ class Incidents(TypedDict):
     resolved: Count
     referred: Count
     closed_unresolved: Count
-    resolution_rate: Measure
+    resolution_rate: Rate
     median_days_to_resolution: Measure
     referrals_by_agency: dict[str, Count]
     open_at_end: Count
@@ -265,7 +290,7 @@ class Planning(TypedDict):
     strategies_adopted: Count
     measures_due: Count
     measures_implemented: Count
-    measures_implemented_rate: Measure
+    measures_implemented_rate: Rate
     initiatives_started: Count
     regulations_adopted: Count
 
@@ -488,6 +513,8 @@ class ReportDetails(TypedDict):
     language: str
     note: str
     generated_at: str
+    # "pdf/ua-1" or "pdf/a-3b" (reports.models.PdfVariant); absent: the accessible one.
+    pdf_variant: NotRequired[str]
 
 
 class ProgrammeStatusLine(TypedDict):

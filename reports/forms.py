@@ -6,11 +6,19 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import PartnerOrganisation, Region
 from reports import services
-from reports.models import ReportKind, ReportScope
+from reports.models import NOTE_MAX_LENGTH, PdfVariant, ReportKind, ReportScope
 from reports.selectors import requestable_partners
 
 # Where a service's error about a request field is shown on the form.
-FIELD_FOR_ERROR = {"kind": "kind", "half": "kind", "year": "year", "scope": "scope", "region": "region"}
+FIELD_FOR_ERROR = {
+    "kind": "kind",
+    "half": "kind",
+    "year": "year",
+    "scope": "scope",
+    "region": "region",
+    "note": "note",
+    "pdf_variant": "pdf_variant",
+}
 
 
 class ReportRequestForm(forms.Form):
@@ -24,10 +32,17 @@ class ReportRequestForm(forms.Form):
         label=_("Partner organisation"), queryset=None, required=False
     )
     language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
+    pdf_variant = forms.ChoiceField(
+        label=_("PDF variant"),
+        choices=PdfVariant.choices,
+        initial=PdfVariant.ACCESSIBLE,
+        required=False,
+        help_text=_("Both are tagged for screen readers; PDF/A is for long-term archiving."),
+    )
     note = forms.CharField(
         label=_("Note for the cover"),
         required=False,
-        max_length=2000,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Optional, printed as written (e.g. who the report is for)."),
     )
@@ -62,4 +77,5 @@ class ReportRequestForm(forms.Form):
             "region": data.get("region"),
             "partner": data.get("partner"),
             "language": data["language"],
+            "pdf_variant": data.get("pdf_variant") or PdfVariant.ACCESSIBLE,
         }

@@ -1605,6 +1605,86 @@ HEADLINE = (
 )
 
 
+# Which way a figure should move, by its dotted path (``section.figure``): "higher" or "lower" is
+# better. A figure not listed is neutral: neither way is good news in itself (more incidents reported
+# may mean more trust in reporting as well as more trouble; more cases opened, more need or more
+# reach). The PDF colours and words a change by it; the API gives it beside each headline figure.
+BETTER: dict[str, str] = {
+    "communities.active": "higher",
+    "communities.partners_at_end": "higher",
+    "communities.joined": "higher",
+    "communities.left": "lower",
+    "negotiators.registered_at_end": "higher",
+    "negotiators.joined": "higher",
+    "negotiators.trained": "higher",
+    "negotiators.certified": "higher",
+    "negotiators.advanced": "higher",
+    "training.sessions": "higher",
+    "training.modules_delivered": "higher",
+    "training.hours": "higher",
+    "training.present": "higher",
+    "training.completed": "higher",
+    "training.attendance_rate": "higher",
+    "events.count": "higher",
+    "events.participants": "higher",
+    "events.communities_reached": "higher",
+    "events.with_police": "higher",
+    "events.with_local_government": "higher",
+    "events.with_ngos": "higher",
+    "webinars.attendance_rate": "higher",
+    "webinars.feedback_score": "higher",
+    "incidents.resolved": "higher",
+    "incidents.closed_unresolved": "lower",
+    "incidents.resolution_rate": "higher",
+    "incidents.median_days_to_resolution": "lower",
+    "incidents.open_at_end": "lower",
+    "police.joint_events": "higher",
+    "police.joint_event_participants": "higher",
+    "police.police_community_incidents": "lower",
+    "media.mentions": "higher",
+    "media.reach": "higher",
+    "engagements.implementation_rate": "higher",
+    "planning.communities_with_current_analysis": "higher",
+    "planning.conflict_potential": "lower",
+    "planning.strategies_adopted": "higher",
+    "planning.plans_adopted": "higher",
+    "planning.measures_implemented": "higher",
+    "planning.measures_implemented_rate": "higher",
+    "planning.initiatives_started": "higher",
+    "planning.regulations_adopted": "higher",
+    "casework.referral_completion_rate": "higher",
+    "casework.median_days_to_completion": "lower",
+    "casework.goals_met_rate": "higher",
+    "casework.agreement_items_kept_rate": "higher",
+    "casework.overdue_tasks": "lower",
+}
+
+# The rates that carry their exact parts, by dotted path: (numerator, denominator), sibling figures
+# of the same section. A reader (the PDF) rounds the exact fraction once, rather than the ratio the
+# API rounds to four places (33 of 49 is 67.3 %, while 0.6735 would print as 67.4 %). The case-work
+# rates are left out: their parts may be hidden as small cells.
+RATE_PARTS: dict[str, tuple[str, str]] = {
+    "incidents.resolution_rate": ("resolved", "closed"),
+    "training.attendance_rate": ("present", "enrolled"),
+    "webinars.attendance_rate": ("attended", "registrations"),
+    "planning.measures_implemented_rate": ("measures_implemented", "measures_due"),
+}
+PART_MOMENTS = ("current", "previous", "to_date")
+
+
+def better_of(path: str) -> str | None:
+    """``"higher"``, ``"lower"`` or ``None`` (neutral) for the figure at ``path`` (see :data:`BETTER`)."""
+    return BETTER.get(path)
+
+
+def _add_rate_parts(merged: Raw) -> None:
+    for path, (numerator, denominator) in RATE_PARTS.items():
+        section, name = path.split(".")
+        figures = merged[section]
+        figures[name]["numerator"] = {moment: figures[numerator][moment] for moment in PART_MOMENTS}
+        figures[name]["denominator"] = {moment: figures[denominator][moment] for moment in PART_MOMENTS}
+
+
 def compute_indicators(
     *,
     period: Period,
@@ -1630,7 +1710,8 @@ def compute_indicators(
           "to_date": {"start": "2023-03-01" | None, "end": "2025-12-31"},
           "scope": {"communities": 26, "programme_wide": True},
           "modules": [{"code", "title", "level", "hours"}, ...],
-          "headline": [{"key": "events", "current", "previous", "change", "to_date"}, ...],
+          "headline": [{"key": "events", "current", "previous", "change", "to_date",
+                        "better": "higher"|"lower"|None}, ...],
           "communities": {"active", "partners_at_end", "joined", "left", "left_by_reason": {reason: F}},
           "negotiators": {"registered_at_end", "joined", "trained", "certified", "advanced",
                           "by_cohort": {"pilot": F, "new": F}, "certified_by_cohort": {"pilot": F, "new": F}},
@@ -1718,6 +1799,9 @@ def compute_indicators(
     period, current minus previous, and cumulative from the earliest record to the period's end;
     stock figures such as ``registered_at_end`` are the same in ``current`` and ``to_date``) and
     every ``S`` is a score ``{"current", "previous", "change", "baseline", "change_since_baseline"}``.
+    The rates of :data:`RATE_PARTS` (e.g. ``incidents.resolution_rate``) also carry their exact
+    ``numerator`` and ``denominator``, each ``{"current", "previous", "to_date"}``; a headline figure
+    says which way is ``better`` (:data:`BETTER`).
     Rates are fractions (0..1), medians days; a figure without data is ``None``. Scores are on their
     dimension's own scale (1..5 for the first instrument, the one ``dimensions`` and the community
     rows show) and compared only within one instrument version (see :func:`_assessments`).
@@ -1763,6 +1847,7 @@ def _compute(
     windows = [(period.start, period.end), (previous.start, previous.end), (None, period.end)]
     snapshots = [_snapshot(communities, start, end, programme_wide, module_codes) for start, end in windows]
     merged = _merge(*snapshots)
+    _add_rate_parts(merged)
     by_community = merged.pop("by_community")
     assessments = _assessments(communities, period)
     activity = _negotiator_activity(communities, period)
@@ -1800,7 +1885,10 @@ def _compute(
             "programme": programme.pk if programme is not None else None,
         },
         "modules": modules,
-        "headline": [{"key": key, **merged[section][name]} for key, section, name in HEADLINE],
+        "headline": [
+            {"key": key, **merged[section][name], "better": better_of(f"{section}.{name}")}
+            for key, section, name in HEADLINE
+        ],
         **merged,
         "police": police,
         "assessments": assessments,

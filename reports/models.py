@@ -19,6 +19,9 @@ from django.utils.translation import pgettext_lazy
 from communities.models import PartnerOrganisation, Region
 
 REPORT_LANGUAGES = [code for code, _name in settings.LANGUAGES]
+# The longest note a cover prints: every path that requests a report checks it
+# (reports.services.report_check_request), not only the forms.
+NOTE_MAX_LENGTH = 2000
 
 
 class ReportKind(models.TextChoices):
@@ -38,6 +41,13 @@ class ReportStatus(models.TextChoices):
     RUNNING = "running", _("Being built")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
+
+
+class PdfVariant(models.TextChoices):
+    """The kind of PDF a report is written as (``reports.pdf.PDF_OPTIONS``); both are tagged."""
+
+    ACCESSIBLE = "pdf/ua-1", _("Accessible (PDF/UA-1)")
+    ARCHIVAL = "pdf/a-3b", _("For archiving (PDF/A-3b)")
 
 
 ACTIVE_STATUSES = (ReportStatus.QUEUED, ReportStatus.RUNNING)
@@ -87,8 +97,18 @@ class MonitoringReport(models.Model):
         help_text=_("With the programme scope: only this programme. Empty: the whole portal."),
     )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="uk")
+    pdf_variant = models.CharField(
+        _("PDF variant"),
+        max_length=8,
+        choices=PdfVariant.choices,
+        default=PdfVariant.ACCESSIBLE,
+        help_text=_("Accessible for reading on screen, or PDF/A for long-term archiving."),
+    )
     note = models.TextField(
-        _("note"), blank=True, max_length=2000, help_text=_("Printed on the cover as written, e.g. who it is for.")
+        _("note"),
+        blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("Printed on the cover as written, e.g. who it is for."),
     )
     status = models.CharField(
         _("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.QUEUED, db_index=True
@@ -137,6 +157,7 @@ class MonitoringReport(models.Model):
             models.CheckConstraint(condition=Q(kind__in=ReportKind.values), name="report_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="report_status_valid"),
             models.CheckConstraint(condition=Q(language__in=REPORT_LANGUAGES), name="report_language_valid"),
+            models.CheckConstraint(condition=Q(pdf_variant__in=PdfVariant.values), name="report_pdf_variant_valid"),
             models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="report_year_in_range"),
             models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="report_progress_0_to_100"),
             models.CheckConstraint(
@@ -187,6 +208,7 @@ class MonitoringReport(models.Model):
                 Coalesce("partner", Value(0)),
                 Coalesce("programme", Value(0)),
                 "language",
+                "pdf_variant",
                 condition=Q(status__in=ACTIVE_STATUSES, scheduled=False),
                 name="report_one_active_request",
                 violation_error_message=_("An identical report is already queued or being built."),
@@ -228,4 +250,5 @@ class MonitoringReport(models.Model):
             scope = f"programme-{self.programme_id}" if self.programme_id else self.scope
         else:
             scope = f"{self.scope}-{self.region_id or self.partner_id}"
-        return f"zlagoda-report-{self.period_code}-{scope}-{self.language}.pdf"
+        archival = "-pdfa" if self.pdf_variant == PdfVariant.ARCHIVAL else ""
+        return f"zlagoda-report-{self.period_code}-{scope}-{self.language}{archival}.pdf"

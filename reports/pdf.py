@@ -10,9 +10,13 @@ nothing else. Every text that users typed reaches the page through the template'
 
 from __future__ import annotations
 
+import math
+import textwrap
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
@@ -23,6 +27,8 @@ from django.contrib.staticfiles import finders
 from django.db.models import Choices, Field, Model
 from django.template.loader import render_to_string
 from django.utils import formats, translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -70,9 +76,9 @@ from reports.figures import (
     WebinarRow,
     Webinars,
 )
-from reports.indicators import MOMENTS, PARTICIPANT_BREAKDOWN, TASK_KINDS
+from reports.indicators import HEADLINE, MOMENTS, PARTICIPANT_BREAKDOWN, TASK_KINDS, better_of
 from reports.maps import DEFAULT_MAP_FIGURE, map_figure, map_groups, map_points, map_table, not_on_map
-from reports.models import ReportKind, ReportScope
+from reports.models import PdfVariant, ReportKind, ReportScope
 from support.models import RecommendationStatus, ServiceLine, Step
 from training.models import ModuleLevel
 
@@ -117,32 +123,98 @@ def _local_fonts_only() -> URLFetcher:
     return FontsOnly(allowed_protocols=["file"])
 
 
+# --- text that the shipped fonts can print -------------------------------------------------------
+
+# The fonts whose glyphs a report may use: DejaVu (text, in every style) and Noto Emoji (the emoji
+# DejaVu lacks), in the order of the template's font stacks.
+GLYPH_FONTS = ("DejaVuSans.ttf", "NotoEmoji-Regular.ttf")
+MISSING_GLYPH = "[?]"
+# Characters that are not drawn and need no glyph: line ends and tabs (Cc), format characters such
+# as the bidirectional isolates, zero-width joiners and soft hyphens (Cf), and variation selectors.
+NOT_DRAWN = {"Cc", "Cf", "Zl", "Zp"}
+VARIATION_SELECTORS = (range(0xFE00, 0xFE10), range(0xE0100, 0xE01F0))
+
+
+@cache
+def printable_characters() -> frozenset[int]:
+    """The code points that the shipped fonts have a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    covered: set[int] = set()
+    for name in GLYPH_FONTS:
+        with TTFont(font_directory() / name, lazy=True) as font:
+            covered |= set(font.getBestCmap())
+    return frozenset(covered)
+
+
+def _drawn_without_glyph(character: str) -> bool:
+    point = ord(character)
+    if point < 0x80 or point in printable_characters():
+        return False
+    if unicodedata.category(character) in NOT_DRAWN:
+        return False
+    return not any(point in selectors for selectors in VARIATION_SELECTORS)
+
+
+def replace_missing_glyphs(text: str) -> str:
+    """``text`` with every character that no shipped font can draw (e.g. Chinese, a new emoji)
+    replaced by :data:`MISSING_GLYPH`, visibly, rather than printed as an empty box."""
+    missing = {character for character in set(text) if _drawn_without_glyph(character)}
+    if not missing:
+        return text
+    return text.translate({ord(character): MISSING_GLYPH for character in missing})
+
+
+# First strong isolate ... pop directional isolate: a right-to-left name inside a line of text
+# (the annex, a title) keeps to itself, so it never carries the numbers after it along.
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate(text: str) -> str:
+    """``text`` as a bidirectional isolate, for user-typed text inside a composed line."""
+    return f"{FSI}{text}{PDI}" if text else text
+
+
 # --- formatting in the active language ------------------------------------------------------------
 
 
-def fmt_number(value: float | None, decimals: int = 0) -> str:
+# A number to print: a rate computed from its exact parts is a Fraction, rounded once here.
+Number = float | Fraction
+
+
+def _rounded(value: Number, decimals: int) -> Decimal:
+    """``value`` rounded half up to ``decimals`` places, once: a Fraction exactly, a float from its
+    shortest decimal form (what the API shows)."""
+    if isinstance(value, Fraction):
+        scaled = abs(value) * 10**decimals
+        whole = math.floor(scaled + Fraction(1, 2))
+        return Decimal(whole if value >= 0 else -whole).scaleb(-decimals)
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def fmt_number(value: Number | None, decimals: int = 0) -> str:
     if value is None:
         return "–"
     # Django's number_format cuts the digits past decimal_pos (66.67 -> "66.6"); a report rounds,
     # so that it reads the same as the API's figure.
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return formats.number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    return formats.number_format(_rounded(value, decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
-def fmt_percent(value: float | None) -> str:
+def fmt_percent(value: Number | None) -> str:
     if value is None:
         return "–"
     return _("%(number)s%%") % {"number": fmt_number(value * 100, 1)}
 
 
-def fmt_signed(value: float | None, decimals: int = 0, percent: bool = False) -> str:
+def fmt_signed(value: Number | None, decimals: int = 0, percent: bool = False) -> str:
     if value is None:
         return "–"
-    number = value * 100 if percent else value
-    if round(number, decimals) == 0:
+    number: Number = value * 100 if percent else value
+    if _rounded(number, decimals) == 0:
         text = fmt_number(0, decimals)
     else:
-        text = ("+" if number > 0 else MINUS) + fmt_number(abs(number), decimals)
+        magnitude: Number = -number if number < 0 else number
+        text = ("+" if number > 0 else MINUS) + fmt_number(magnitude, decimals)
     return _("%(number)s pp") % {"number": text} if percent else text
 
 
@@ -168,21 +240,39 @@ def _or_marker(formatter: Formatter) -> Formatter:
     return lambda value: value if isinstance(value, str) else formatter(value)
 
 
-def figure_row(label: str, figure: AnyFigure, kind: str = "count", **extra: Any) -> Row:
-    """A figure ``{"current", "previous", "change", "to_date"}`` formatted for a table row."""
+def exact_rate(figure: Mapping[str, Any]) -> dict[str, Fraction | None]:
+    """A rate's ``current``, ``previous``, ``change`` and ``to_date`` as exact fractions of its
+    ``numerator`` and ``denominator`` (None without a denominator), for a rate that carries them
+    (``reports.indicators.RATE_PARTS``)."""
+    numerator, denominator = figure["numerator"], figure["denominator"]
+    exact: dict[str, Fraction | None] = {
+        moment: Fraction(numerator[moment], denominator[moment]) if denominator[moment] else None
+        for moment in ("current", "previous", "to_date")
+    }
+    current, previous = exact["current"], exact["previous"]
+    exact["change"] = None if current is None or previous is None else current - previous
+    return exact
+
+
+def figure_row(label: str, figure: AnyFigure, kind: str = "count", *, path: str | None = None, **extra: Any) -> Row:
+    """A figure ``{"current", "previous", "change", "to_date"}`` formatted for a table row. A rate
+    with its exact parts is rounded from them, once. ``path`` (``"incidents.open_at_end"``) says
+    which way is good news (``reports.indicators.BETTER``); without it a change is neutral."""
     value, change = (_or_marker(formatter) for formatter in FORMATS[kind])
+    shown: Mapping[str, Any] = exact_rate(figure) if kind == "rate" and "denominator" in figure else figure
     return {
         "label": label,
-        "current": value(figure["current"]),
-        "previous": value(figure["previous"]),
-        "change": change(figure["change"]),
-        "to_date": value(figure["to_date"]),
-        "trend": _trend(figure["change"]),
+        "current": value(shown["current"]),
+        "previous": value(shown["previous"]),
+        "change": change(shown["change"]),
+        "to_date": value(shown["to_date"]),
+        **judge(shown["change"], better_of(path) if path else None, change),
         **extra,
     }
 
 
-def score_row(label: str, score: Score, **extra: Any) -> Row:
+def score_row(label: str, score: Score, *, better: str | None = "higher", **extra: Any) -> Row:
+    """A score formatted for a table row; a higher score is better unless ``better`` says otherwise."""
     value, change = FORMATS["score"]
     return {
         "label": label,
@@ -191,15 +281,30 @@ def score_row(label: str, score: Score, **extra: Any) -> Row:
         "change": change(score["change"]),
         "baseline": value(score["baseline"]),
         "change_since_baseline": change(score["change_since_baseline"]),
-        "trend": _trend(score["change"]),
+        **judge(score["change"], better, change),
         **extra,
     }
 
 
-def _trend(change: float | str | None) -> str:
-    if change is None or isinstance(change, str) or change == 0:
-        return "flat"
-    return "up" if change > 0 else "down"
+ARROWS = {"up": "\u25b2", "down": "\u25bc"}  # ▲ ▼
+
+
+def judge(change: Number | str | None, better: str | None, formatter: Formatter) -> Row:
+    """How a change reads: ``trend`` (the CSS class: ``improved`` green, ``worsened`` red,
+    ``neutral`` grey, ``flat`` for none), an ``arrow`` for its direction and a ``verdict`` in
+    words, so that the colour is never the only sign. A change that rounds to zero is flat."""
+    if change is None or isinstance(change, str) or formatter(change) == formatter(0):
+        return {"trend": "flat", "arrow": "", "verdict": ""}
+    rising = change > 0
+    arrow = ARROWS["up" if rising else "down"]
+    if better is None:
+        return {"trend": "neutral", "arrow": arrow, "verdict": ""}
+    improved = rising == (better == "higher")
+    return {
+        "trend": "improved" if improved else "worsened",
+        "arrow": arrow,
+        "verdict": pgettext("change", "better") if improved else pgettext("change", "worse"),
+    }
 
 
 # --- labels in the active language ----------------------------------------------------------------
@@ -272,6 +377,7 @@ def headline_labels() -> dict[str, str]:
 
 
 HEADLINE_KINDS = {"resolution_rate": "rate", "median_days_to_resolution": "days"}
+HEADLINE_PATHS = {key: f"{section}.{name}" for key, section, name in HEADLINE}
 
 
 def period_title(report: ReportDetails) -> str:
@@ -284,12 +390,15 @@ def period_title(report: ReportDetails) -> str:
 
 def scope_title(report: ReportDetails) -> str:
     if report["scope"] == ReportScope.REGION:
-        return _("Region: %(name)s") % {"name": report["scope_name"]}
+        return _("Region: %(name)s") % {"name": isolate(report["scope_name"])}
     if report["scope"] == ReportScope.PARTNER:
-        return _("Communities of the partner organisation %(name)s") % {"name": report["scope_name"]}
+        return _("Communities of the partner organisation %(name)s") % {"name": isolate(report["scope_name"])}
     programme = report.get("programme")
     if programme:
-        return _("Programme %(code)s: %(name)s") % {"code": programme["code"], "name": programme["name"]}
+        return _("Programme %(code)s: %(name)s") % {
+            "code": isolate(programme["code"]),
+            "name": isolate(programme["name"]),
+        }
     return _("Whole programme")
 
 
@@ -371,14 +480,31 @@ def _scores_of(row: CommunityRow) -> dict[str, Score] | None:
 ANNEX_NAME_WIDTH = 32
 
 
-def _fit(text: str, width: int) -> str:
-    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+@cache
+def monospaced_characters() -> frozenset[int]:
+    """The code points DejaVu Sans Mono has: a name with others (Hebrew, emoji) is set in a box of
+    the column's width, since its glyphs come from a proportional font."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(font_directory() / "DejaVuSansMono.ttf", lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def _annex_name(name: str, width: int) -> list[str]:
+    """A community's name as the annex's first column: wrapped onto as many lines as it needs
+    (never cut), each line isolated for bidirectional text and padded to ``width`` characters;
+    markup, escaped."""
+    lines = textwrap.wrap(name, width) or [""]
+    if all(ord(character) in monospaced_characters() for character in name):
+        return [escape(isolate(line)) + " " * (width - len(line)) for line in lines]
+    # An inline block of the column's width: an isolate of its own, aligned whatever its glyphs.
+    return [f'<span class="annex-name">{escape(line)}</span>' for line in lines]
 
 
 def _annex_text(rows: list[CommunityRow], names: Names) -> dict[str, Any]:
-    """The annex: one fixed-width line per community, grouped by region, with numbered columns
-    explained in a legend. A table in a monospaced font costs a fraction of an HTML table to lay
-    out, which keeps a national-scale report (1,500 communities) fast."""
+    """The annex: one fixed-width line per community (more for a long name), grouped by region,
+    with numbered columns explained in a legend. A table in a monospaced font costs a fraction of
+    an HTML table to lay out, which keeps a national-scale report (1,500 communities) fast."""
     score, change = FORMATS["score"]
     figure_columns: list[tuple[str, Callable[[CommunityFigures, dict[str, Score] | None], str]]] = [
         (_("outreach events in the period"), lambda f, s: fmt_number(f["events"]["current"])),
@@ -393,15 +519,18 @@ def _annex_text(rows: list[CommunityRow], names: Names) -> dict[str, Any]:
     ]
     score_columns = [names["dimension"][name] for name in (*ASSESSMENT_DIMENSIONS, "overall")]
 
-    def table(columns: int, width: int, cells: Callable[[CommunityRow], list[str]]) -> str:
+    def table(columns: int, width: int, cells: Callable[[CommunityRow], list[str]]) -> SafeString:
         lines = ["".ljust(ANNEX_NAME_WIDTH) + "".join(f"({number})".rjust(width) for number in range(1, columns + 1))]
         region = None
         for row in rows:
             if row["region"] != region:
                 region = row["region"]
-                lines += ["", f"— {region} —"]
-            lines.append(_fit(row["name"], ANNEX_NAME_WIDTH) + "".join(cell.rjust(width) for cell in cells(row)))
-        return "\n".join(lines)
+                lines += ["", f"— {escape(isolate(region))} —"]
+            first, *more = _annex_name(row["name"], ANNEX_NAME_WIDTH)
+            lines.append(first + escape("".join(cell.rjust(width) for cell in cells(row))))
+            lines += more
+        # Every name and cell is escaped above.
+        return mark_safe("\n".join(lines))
 
     return {
         "figures_legend": [label for label, _cell in figure_columns],
@@ -463,7 +592,12 @@ def _summary(data: IndicatorsDocument, names: Names) -> Context:
     chart_rows = [row for row in by_participants if row["figures"]["events"]["current"]][:CHART_COMMUNITIES]
     return {
         "summary": [
-            figure_row(headline_names[row["key"]], row, HEADLINE_KINDS.get(row["key"], "count"))
+            figure_row(
+                headline_names[row["key"]],
+                row,
+                HEADLINE_KINDS.get(row["key"], "count"),
+                path=HEADLINE_PATHS[row["key"]],
+            )
             for row in data["headline"]
         ],
         "overall": score_row(names["dimension"]["overall"], data["assessments"]["dimensions"]["overall"]),
@@ -533,10 +667,16 @@ def _communities(data: IndicatorsDocument, names: Names) -> Context:
     communities, negotiators = data["communities"], data["negotiators"]
     return {
         "communities": [
-            figure_row(_("Communities in partnership during the period"), communities["active"]),
-            figure_row(_("Partner communities at the end of the period"), communities["partners_at_end"]),
-            figure_row(_("Communities that joined"), communities["joined"]),
-            figure_row(_("Communities that left"), communities["left"]),
+            figure_row(
+                _("Communities in partnership during the period"), communities["active"], path="communities.active"
+            ),
+            figure_row(
+                _("Partner communities at the end of the period"),
+                communities["partners_at_end"],
+                path="communities.partners_at_end",
+            ),
+            figure_row(_("Communities that joined"), communities["joined"], path="communities.joined"),
+            figure_row(_("Communities that left"), communities["left"], path="communities.left"),
             *[
                 figure_row(_("left: %(reason)s") % {"reason": names["leave_reason"][reason]}, figure, indent=True)
                 for reason, figure in communities["left_by_reason"].items()
@@ -544,13 +684,25 @@ def _communities(data: IndicatorsDocument, names: Names) -> Context:
             ],
         ],
         "negotiators": [
-            figure_row(_("Active negotiators at the end of the period"), negotiators["registered_at_end"]),
+            figure_row(
+                _("Active negotiators at the end of the period"),
+                negotiators["registered_at_end"],
+                path="negotiators.registered_at_end",
+            ),
             figure_row(_("pilot graduates"), negotiators["by_cohort"]["pilot"], indent=True),
             figure_row(_("new cohort"), negotiators["by_cohort"]["new"], indent=True),
-            figure_row(_("Negotiators who joined"), negotiators["joined"]),
-            figure_row(_("Negotiators trained (completed at least one module)"), negotiators["trained"]),
-            figure_row(_("Negotiators certified"), negotiators["certified"]),
-            figure_row(_("Negotiators who completed the advanced modules"), negotiators["advanced"]),
+            figure_row(_("Negotiators who joined"), negotiators["joined"], path="negotiators.joined"),
+            figure_row(
+                _("Negotiators trained (completed at least one module)"),
+                negotiators["trained"],
+                path="negotiators.trained",
+            ),
+            figure_row(_("Negotiators certified"), negotiators["certified"], path="negotiators.certified"),
+            figure_row(
+                _("Negotiators who completed the advanced modules"),
+                negotiators["advanced"],
+                path="negotiators.advanced",
+            ),
         ],
     }
 
@@ -561,13 +713,15 @@ def _training(data: IndicatorsDocument, names: Names) -> Context:
     modules = {module["code"]: module for module in data["modules"]}
     return {
         "training": [
-            figure_row(_("Training sessions"), training["sessions"]),
-            figure_row(_("Training modules delivered"), training["modules_delivered"]),
-            figure_row(_("Training hours delivered"), training["hours"]),
-            figure_row(_("Places taken at sessions"), training["enrolled"]),
-            figure_row(_("Present"), training["present"]),
-            figure_row(_("Completed the module"), training["completed"]),
-            figure_row(_("Attendance rate"), training["attendance_rate"], "rate"),
+            figure_row(_("Training sessions"), training["sessions"], path="training.sessions"),
+            figure_row(
+                _("Training modules delivered"), training["modules_delivered"], path="training.modules_delivered"
+            ),
+            figure_row(_("Training hours delivered"), training["hours"], path="training.hours"),
+            figure_row(_("Places taken at sessions"), training["enrolled"], path="training.enrolled"),
+            figure_row(_("Present"), training["present"], path="training.present"),
+            figure_row(_("Completed the module"), training["completed"], path="training.completed"),
+            figure_row(_("Attendance rate"), training["attendance_rate"], "rate", path="training.attendance_rate"),
         ],
         "modules": [
             {
@@ -590,12 +744,18 @@ def _outreach(events: Events, names: Names) -> Context:
     total_participants = events["participants"]["current"] or 0
     return {
         "events": [
-            figure_row(_("Outreach events"), events["count"]),
-            figure_row(_("Participants"), events["participants"]),
-            figure_row(_("Communities where events were held"), events["communities_reached"]),
-            figure_row(_("Events held jointly with the police"), events["with_police"]),
-            figure_row(_("Events with local government"), events["with_local_government"]),
-            figure_row(_("Events with NGOs"), events["with_ngos"]),
+            figure_row(_("Outreach events"), events["count"], path="events.count"),
+            figure_row(_("Participants"), events["participants"], path="events.participants"),
+            figure_row(
+                _("Communities where events were held"),
+                events["communities_reached"],
+                path="events.communities_reached",
+            ),
+            figure_row(_("Events held jointly with the police"), events["with_police"], path="events.with_police"),
+            figure_row(
+                _("Events with local government"), events["with_local_government"], path="events.with_local_government"
+            ),
+            figure_row(_("Events with NGOs"), events["with_ngos"], path="events.with_ngos"),
         ],
         "event_kinds": [
             {
@@ -626,8 +786,8 @@ def _outreach(events: Events, names: Names) -> Context:
 def _webinar_title(row: WebinarRow) -> str:
     if row["series"] and row["part"]:
         return _("%(title)s (%(series)s, part %(part)d of %(parts)d)") % {
-            "title": row["title"],
-            "series": row["series"],
+            "title": isolate(row["title"]),
+            "series": isolate(row["series"]),
             "part": row["part"],
             "parts": row["parts"] or row["part"],
         }
@@ -640,17 +800,19 @@ def _webinars(webinars: Webinars, rows: list[WebinarRow], names: Names) -> Conte
     roles = webinars["attendees_by_role"]
     return {
         "webinars": [
-            figure_row(_("Webinars and events with registration"), webinars["events"]),
-            figure_row(_("Registrations"), webinars["registrations"]),
-            figure_row(_("Attended"), webinars["attended"]),
-            figure_row(_("Attendance rate"), webinars["attendance_rate"], "rate"),
-            figure_row(_("Unique participants"), webinars["unique_participants"]),
-            figure_row(_("Communities reached"), webinars["communities_reached"]),
-            figure_row(_("Oblasts and regions reached"), webinars["oblasts_reached"]),
-            figure_row(_("Questions to the speakers"), webinars["questions"]),
-            figure_row(_("Materials sent"), webinars["materials_sent"]),
-            figure_row(_("Feedback score (1 to 5)"), webinars["feedback_score"], "score"),
-            figure_row(_("Feedback given"), webinars["feedback_count"]),
+            figure_row(_("Webinars and events with registration"), webinars["events"], path="webinars.events"),
+            figure_row(_("Registrations"), webinars["registrations"], path="webinars.registrations"),
+            figure_row(_("Attended"), webinars["attended"], path="webinars.attended"),
+            figure_row(_("Attendance rate"), webinars["attendance_rate"], "rate", path="webinars.attendance_rate"),
+            figure_row(_("Unique participants"), webinars["unique_participants"], path="webinars.unique_participants"),
+            figure_row(_("Communities reached"), webinars["communities_reached"], path="webinars.communities_reached"),
+            figure_row(_("Oblasts and regions reached"), webinars["oblasts_reached"], path="webinars.oblasts_reached"),
+            figure_row(_("Questions to the speakers"), webinars["questions"], path="webinars.questions"),
+            figure_row(_("Materials sent"), webinars["materials_sent"], path="webinars.materials_sent"),
+            figure_row(
+                _("Feedback score (1 to 5)"), webinars["feedback_score"], "score", path="webinars.feedback_score"
+            ),
+            figure_row(_("Feedback given"), webinars["feedback_count"], path="webinars.feedback_count"),
         ],
         "webinar_roles": _nonzero(_breakdown_rows(roles, names["audience_role"]), roles),
         "webinar_rows": [
@@ -685,14 +847,26 @@ def _incidents(incidents: Incidents, names: Names) -> Context:
     ]
     return {
         "incidents": [
-            figure_row(_("Incidents reported"), incidents["reported"]),
-            figure_row(_("Incidents closed"), incidents["closed"]),
-            figure_row(_("resolved"), incidents["resolved"], indent=True),
-            figure_row(_("closed unresolved"), incidents["closed_unresolved"], indent=True),
-            figure_row(_("Incidents referred to an agency"), incidents["referred"]),
-            figure_row(_("Resolution rate of closed incidents"), incidents["resolution_rate"], "rate"),
-            figure_row(_("Median days to resolution"), incidents["median_days_to_resolution"], "days"),
-            figure_row(_("Open at the end of the period"), incidents["open_at_end"]),
+            figure_row(_("Incidents reported"), incidents["reported"], path="incidents.reported"),
+            figure_row(_("Incidents closed"), incidents["closed"], path="incidents.closed"),
+            figure_row(_("resolved"), incidents["resolved"], path="incidents.resolved", indent=True),
+            figure_row(
+                _("closed unresolved"), incidents["closed_unresolved"], path="incidents.closed_unresolved", indent=True
+            ),
+            figure_row(_("Incidents referred to an agency"), incidents["referred"], path="incidents.referred"),
+            figure_row(
+                _("Resolution rate of closed incidents"),
+                incidents["resolution_rate"],
+                "rate",
+                path="incidents.resolution_rate",
+            ),
+            figure_row(
+                _("Median days to resolution"),
+                incidents["median_days_to_resolution"],
+                "days",
+                path="incidents.median_days_to_resolution",
+            ),
+            figure_row(_("Open at the end of the period"), incidents["open_at_end"], path="incidents.open_at_end"),
         ],
         "incident_categories": _breakdown_rows(incidents["by_category"], names["category"]),
         "incident_severities": _breakdown_rows(incidents["by_severity"], names["severity"]),
@@ -722,16 +896,16 @@ def _instrument_table(instrument: InstrumentFigures, names: Names) -> Row:
     the dimension's direction."""
     rows = []
     for dimension in instrument["dimensions"]:
-        score = score_row(
-            dimension["name"],
-            dimension["score"],
-            group=names["dimension_group"].get(dimension["group"], dimension["group"]),
-            scale="–".join(_bound(dimension["scale"][end]) for end in ("min", "max")),
-            direction=names["direction"].get(dimension["direction"], ""),
+        rows.append(
+            score_row(
+                dimension["name"],
+                dimension["score"],
+                better="lower" if dimension["direction"] == "lower" else "higher",
+                group=names["dimension_group"].get(dimension["group"], dimension["group"]),
+                scale="–".join(_bound(dimension["scale"][end]) for end in ("min", "max")),
+                direction=names["direction"].get(dimension["direction"], ""),
+            )
         )
-        if dimension["direction"] == "lower" and score["trend"] != "flat":
-            score["trend"] = "up" if score["trend"] == "down" else "down"
-        rows.append(score)
     overall = instrument["overall"]
     return {
         "title": f"{instrument['name']} ({instrument['code']}, v{instrument['version']})",
@@ -773,11 +947,25 @@ def _police(police: Police, names: Names) -> Context:
     """The chapter "Police–community interaction"."""
     return {
         "police": [
-            figure_row(_("Events held jointly with the police"), police["joint_events"]),
-            figure_row(_("Participants of joint events"), police["joint_event_participants"]),
-            figure_row(_("Incidents with police involvement"), police["incidents_police_involved"]),
-            figure_row(_("Police-community conflicts"), police["police_community_incidents"]),
-            figure_row(_("Incidents referred to the police"), police["referrals_to_police"]),
+            figure_row(_("Events held jointly with the police"), police["joint_events"], path="police.joint_events"),
+            figure_row(
+                _("Participants of joint events"),
+                police["joint_event_participants"],
+                path="police.joint_event_participants",
+            ),
+            figure_row(
+                _("Incidents with police involvement"),
+                police["incidents_police_involved"],
+                path="police.incidents_police_involved",
+            ),
+            figure_row(
+                _("Police-community conflicts"),
+                police["police_community_incidents"],
+                path="police.police_community_incidents",
+            ),
+            figure_row(
+                _("Incidents referred to the police"), police["referrals_to_police"], path="police.referrals_to_police"
+            ),
         ],
         "police_scores": [
             score_row(names["dimension"]["trust_in_police"], police["trust_in_police"]),
@@ -791,22 +979,45 @@ def _planning(planning: Planning, names: Names) -> Context:
     and regulations."""
     return {
         "planning": [
-            figure_row(_("Risk and potential analyses made"), planning["analyses"]),
+            figure_row(_("Risk and potential analyses made"), planning["analyses"], path="planning.analyses"),
             figure_row(
                 _("Communities with a current analysis (made in the last 12 months)"),
                 planning["communities_with_current_analysis"],
+                path="planning.communities_with_current_analysis",
             ),
             figure_row(
-                _("Mean conflict potential (1 calm to 5 open conflict likely)"), planning["conflict_potential"], "score"
+                _("Mean conflict potential (1 calm to 5 open conflict likely)"),
+                planning["conflict_potential"],
+                "score",
+                path="planning.conflict_potential",
             ),
-            figure_row(_("Strategies and plans at the end of the period"), planning["plans"]),
-            figure_row(_("Community safety strategies adopted by councils"), planning["strategies_adopted"]),
-            figure_row(_("Strategies and plans adopted, all kinds"), planning["plans_adopted"]),
-            figure_row(_("Measures due"), planning["measures_due"]),
-            figure_row(_("Measures due and implemented"), planning["measures_implemented"]),
-            figure_row(_("Share of due measures implemented"), planning["measures_implemented_rate"], "rate"),
-            figure_row(_("Community safety initiatives started"), planning["initiatives_started"]),
-            figure_row(_("Regulations adopted"), planning["regulations_adopted"]),
+            figure_row(_("Strategies and plans at the end of the period"), planning["plans"], path="planning.plans"),
+            figure_row(
+                _("Community safety strategies adopted by councils"),
+                planning["strategies_adopted"],
+                path="planning.strategies_adopted",
+            ),
+            figure_row(
+                _("Strategies and plans adopted, all kinds"), planning["plans_adopted"], path="planning.plans_adopted"
+            ),
+            figure_row(_("Measures due"), planning["measures_due"], path="planning.measures_due"),
+            figure_row(
+                _("Measures due and implemented"),
+                planning["measures_implemented"],
+                path="planning.measures_implemented",
+            ),
+            figure_row(
+                _("Share of due measures implemented"),
+                planning["measures_implemented_rate"],
+                "rate",
+                path="planning.measures_implemented_rate",
+            ),
+            figure_row(
+                _("Community safety initiatives started"),
+                planning["initiatives_started"],
+                path="planning.initiatives_started",
+            ),
+            figure_row(_("Regulations adopted"), planning["regulations_adopted"], path="planning.regulations_adopted"),
         ],
         "plan_statuses": _nonzero(
             _breakdown_rows(planning["plans_by_status"], names["plan_status"]), planning["plans_by_status"]
@@ -842,7 +1053,7 @@ def _community_planning(planning: CommunityPlanning, names: Names) -> Row:
                 "kind": names["plan_kind"].get(plan["kind"], plan["kind"]),
                 "status": names["plan_status"].get(plan["status"], plan["status"]),
                 "adopted_on": fmt_date(plan["adopted_on"]) if plan["adopted_on"] else "",
-                "decision_number": plan["decision_number"],
+                "decision_number": isolate(plan["decision_number"]),
                 "measures": plan["measures"],
                 "measures_done": plan["measures_done"],
             }
@@ -855,8 +1066,8 @@ def _media(media: Media, names: Names) -> Context:
     """The chapter "Media"."""
     return {
         "media": [
-            figure_row(_("Media mentions"), media["mentions"]),
-            figure_row(_("Estimated media audience"), media["reach"]),
+            figure_row(_("Media mentions"), media["mentions"], path="media.mentions"),
+            figure_row(_("Estimated media audience"), media["reach"], path="media.reach"),
         ],
         "media_rows": [
             {**figure_row(names["medium"][medium], figures["mentions"]), "reach": figure_row("", figures["reach"])}
@@ -873,9 +1084,9 @@ def _support(engagements: Engagements, rows: list[EngagementRow], names: Names) 
     lines, modes = engagements["activities_by_line"], engagements["activities_by_mode"]
     return {
         "engagements": [
-            figure_row(_("Engagements opened"), engagements["opened"]),
-            figure_row(_("Engagements closed"), engagements["closed"]),
-            figure_row(_("Engagements running during the period"), engagements["running"]),
+            figure_row(_("Engagements opened"), engagements["opened"], path="engagements.opened"),
+            figure_row(_("Engagements closed"), engagements["closed"], path="engagements.closed"),
+            figure_row(_("Engagements running during the period"), engagements["running"], path="engagements.running"),
             *_breakdown_rows(engagements["opened_by_mode"], names["mode"]),
         ],
         "engagement_topics": [
@@ -886,16 +1097,29 @@ def _support(engagements: Engagements, rows: list[EngagementRow], names: Names) 
             if opened["to_date"] or closed["to_date"]
         ],
         "support_work": [
-            figure_row(_("Activities delivered"), engagements["activities"]),
-            figure_row(_("Hours of support"), engagements["hours"], "hours"),
-            figure_row(_("Mediation sessions"), engagements["mediation_sessions"]),
-            figure_row(_("Recommendations made"), engagements["recommendations_made"]),
-            figure_row(_("Recommendations implemented"), engagements["recommendations_implemented"]),
-            figure_row(_("Recommendations rejected"), engagements["recommendations_rejected"]),
+            figure_row(_("Activities delivered"), engagements["activities"], path="engagements.activities"),
+            figure_row(_("Hours of support"), engagements["hours"], "hours", path="engagements.hours"),
+            figure_row(
+                _("Mediation sessions"), engagements["mediation_sessions"], path="engagements.mediation_sessions"
+            ),
+            figure_row(
+                _("Recommendations made"), engagements["recommendations_made"], path="engagements.recommendations_made"
+            ),
+            figure_row(
+                _("Recommendations implemented"),
+                engagements["recommendations_implemented"],
+                path="engagements.recommendations_implemented",
+            ),
+            figure_row(
+                _("Recommendations rejected"),
+                engagements["recommendations_rejected"],
+                path="engagements.recommendations_rejected",
+            ),
             figure_row(
                 _("Share of recommendations implemented (of those not rejected)"),
                 engagements["implementation_rate"],
                 "rate",
+                path="engagements.implementation_rate",
             ),
         ],
         "support_lines": [
@@ -910,7 +1134,7 @@ def _support(engagements: Engagements, rows: list[EngagementRow], names: Names) 
             {
                 "title": _("%(community)s: %(mode)s, %(start)s – %(end)s")
                 % {
-                    "community": row["community_name"],
+                    "community": isolate(row["community_name"]),
                     "mode": names["mode"].get(row["mode"], row["mode"]),
                     "start": fmt_date(row["starts_on"]),
                     "end": fmt_date(row["ends_on"]) if row["ends_on"] else "…",
@@ -956,9 +1180,11 @@ def _casework(casework: Casework, names: Names) -> Context:
     kinds = casework["referrals_by_agency_kind"]
     return {
         "cases": [
-            figure_row(_("Cases opened"), casework["opened"]),
-            figure_row(_("Cases open at the end of the period"), casework["active_at_end"]),
-            figure_row(_("Cases closed"), casework["closed"]),
+            figure_row(_("Cases opened"), casework["opened"], path="casework.opened"),
+            figure_row(
+                _("Cases open at the end of the period"), casework["active_at_end"], path="casework.active_at_end"
+            ),
+            figure_row(_("Cases closed"), casework["closed"], path="casework.closed"),
             *(
                 {**row, "indent": True}
                 for row in _nonzero(
@@ -968,7 +1194,9 @@ def _casework(casework: Casework, names: Names) -> Context:
             ),
         ],
         "people": [
-            figure_row(_("People supported (a case open during the period)"), casework["people"]),
+            figure_row(
+                _("People supported (a case open during the period)"), casework["people"], path="casework.people"
+            ),
             *(
                 {**row, "indent": True}
                 for row in [
@@ -985,7 +1213,7 @@ def _casework(casework: Casework, names: Names) -> Context:
             casework["people_by_vulnerability"],
         ),
         "needs": [
-            figure_row(_("Cases with a needs assessment"), casework["cases_assessed"]),
+            figure_row(_("Cases with a needs assessment"), casework["cases_assessed"], path="casework.cases_assessed"),
             *(
                 {**row, "indent": True}
                 for row in _nonzero(
@@ -994,13 +1222,23 @@ def _casework(casework: Casework, names: Names) -> Context:
             ),
         ],
         "referrals": [
-            figure_row(_("Referrals sent"), casework["referrals_sent"]),
-            figure_row(_("Referrals ended"), casework["referrals_ended"]),
+            figure_row(_("Referrals sent"), casework["referrals_sent"], path="casework.referrals_sent"),
+            figure_row(_("Referrals ended"), casework["referrals_ended"], path="casework.referrals_ended"),
             figure_row(_("completed by the agency"), casework["referrals_completed"], indent=True),
             figure_row(_("declined by the agency"), casework["referrals_declined"], indent=True),
             figure_row(_("without an answer"), casework["referrals_no_answer"], indent=True),
-            figure_row(_("Share of ended referrals completed"), casework["referral_completion_rate"], "rate"),
-            figure_row(_("Median days from sending to completion"), casework["median_days_to_completion"], "days"),
+            figure_row(
+                _("Share of ended referrals completed"),
+                casework["referral_completion_rate"],
+                "rate",
+                path="casework.referral_completion_rate",
+            ),
+            figure_row(
+                _("Median days from sending to completion"),
+                casework["median_days_to_completion"],
+                "days",
+                path="casework.median_days_to_completion",
+            ),
         ],
         "referral_kinds": [
             {
@@ -1014,13 +1252,28 @@ def _casework(casework: Casework, names: Names) -> Context:
             if figures["sent"]["to_date"] or figures["ended"]["to_date"]
         ],
         "follow_up": [
-            figure_row(_("Plan goals of the cases closed"), casework["goals_set"]),
-            figure_row(_("Plan goals met"), casework["goals_met"]),
-            figure_row(_("Share of plan goals met"), casework["goals_met_rate"], "rate"),
-            figure_row(_("Agreement items checked"), casework["agreement_items_checked"]),
-            figure_row(_("Agreement items kept"), casework["agreement_items_kept"]),
-            figure_row(_("Share of agreement items kept"), casework["agreement_items_kept_rate"], "rate"),
-            figure_row(_("Tasks overdue at the end of the period"), casework["overdue_tasks"]),
+            figure_row(_("Plan goals of the cases closed"), casework["goals_set"], path="casework.goals_set"),
+            figure_row(_("Plan goals met"), casework["goals_met"], path="casework.goals_met"),
+            figure_row(
+                _("Share of plan goals met"), casework["goals_met_rate"], "rate", path="casework.goals_met_rate"
+            ),
+            figure_row(
+                _("Agreement items checked"),
+                casework["agreement_items_checked"],
+                path="casework.agreement_items_checked",
+            ),
+            figure_row(
+                _("Agreement items kept"), casework["agreement_items_kept"], path="casework.agreement_items_kept"
+            ),
+            figure_row(
+                _("Share of agreement items kept"),
+                casework["agreement_items_kept_rate"],
+                "rate",
+                path="casework.agreement_items_kept_rate",
+            ),
+            figure_row(
+                _("Tasks overdue at the end of the period"), casework["overdue_tasks"], path="casework.overdue_tasks"
+            ),
             *(figure_row(tasks[kind], casework["overdue_tasks_by_kind"][kind], indent=True) for kind in TASK_KINDS),
         ],
     }
@@ -1106,15 +1359,29 @@ def render_report_html(document: ReportDocument, *, community_pages_limit: int |
     with translation.override(document["report"]["language"]):
         context = build_context(document, community_pages_limit=community_pages_limit)
         context["font_url"] = font_directory().as_uri()
-        return render_to_string(TEMPLATE, context)
+        return replace_missing_glyphs(render_to_string(TEMPLATE, context))
 
 
-def render_report_pdf(document: ReportDocument, *, community_pages_limit: int | None = None) -> bytes:
-    """The report as PDF bytes. Raises on a template or data error (a missing key, a broken
-    template): the caller marks the report failed."""
+# What WeasyPrint writes for each variant a report may be asked in (``MonitoringReport.pdf_variant``).
+# Both are tagged (a structure tree in reading order, the language, a text alternative for each
+# chart): PDF/UA-1 for reading, PDF/A-3b (tagged too) for archiving, with its colour profile and
+# metadata. Neither adds a date or a random identifier: the same document gives the same bytes.
+PDF_OPTIONS: dict[str, dict[str, Any]] = {
+    PdfVariant.ACCESSIBLE: {"pdf_variant": "pdf/ua-1"},
+    PdfVariant.ARCHIVAL: {"pdf_variant": "pdf/a-3b", "pdf_tags": True},
+}
+
+
+def render_report_pdf(
+    document: ReportDocument, *, community_pages_limit: int | None = None, variant: str | None = None
+) -> bytes:
+    """The report as PDF bytes, tagged, in ``variant`` (:class:`reports.models.PdfVariant`; by
+    default the document's ``report.pdf_variant``, or the accessible one). Raises on a template or
+    data error (a missing key, a broken template): the caller marks the report failed."""
+    variant = variant or document["report"].get("pdf_variant") or PdfVariant.ACCESSIBLE
     html = render_report_html(document, community_pages_limit=community_pages_limit)
     font_config = FontConfiguration()
     pdf: bytes = HTML(string=html, base_url=font_directory().as_uri() + "/", url_fetcher=_local_fonts_only()).write_pdf(
-        font_config=font_config
+        font_config=font_config, **PDF_OPTIONS[variant]
     )
     return pdf

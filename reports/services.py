@@ -30,7 +30,9 @@ from reports.indicators import Period, compute_indicators
 from reports.maps import community_locations
 from reports.models import (
     ACTIVE_STATUSES,
+    NOTE_MAX_LENGTH,
     MonitoringReport,
+    PdfVariant,
     ReportKind,
     ReportScope,
     ReportStatus,
@@ -174,11 +176,20 @@ def report_check_request(
     language: str = "uk",
     today: date | None = None,
     programme: Programme | None = None,
+    note: str = "",
+    pdf_variant: str = PdfVariant.ACCESSIBLE,
 ) -> str:
     """Check a report request without recording it (forms call it to show errors next to their
     fields). Returns the :class:`ReportKind` to store; raises ``ValidationError`` with per-field
-    messages in the active language, or ``PermissionDenied``."""
+    messages in the active language, or ``PermissionDenied``. The ``note`` is checked here, for
+    every path (form, API, command): a model's ``TextField`` does not enforce its ``max_length``."""
     errors = {}
+    note_length = len((note or "").strip())
+    if note_length > NOTE_MAX_LENGTH:
+        errors["note"] = [
+            _("The note may have at most %(limit)s characters; this one has %(length)s.")
+            % {"limit": NOTE_MAX_LENGTH, "length": note_length}
+        ]
     try:
         stored_kind = report_kind_for(kind, half)
     except ValidationError as error:
@@ -187,6 +198,8 @@ def report_check_request(
     errors.update(_scope_errors(scope, region, partner, programme))
     if language not in dict(settings.LANGUAGES):
         errors["language"] = [_("Choose one of the portal's languages.")]
+    if pdf_variant not in PdfVariant.values:
+        errors["pdf_variant"] = [_("Choose the accessible PDF or the PDF/A for archiving.")]
     try:
         period = Period(int(year), None if stored_kind in (None, ReportKind.ANNUAL) else int(stored_kind[1]))
     except (TypeError, ValueError):
@@ -209,9 +222,11 @@ def report_identity(
     partner: PartnerOrganisation | None,
     language: str,
     programme: Programme | None = None,
+    pdf_variant: str = PdfVariant.ACCESSIBLE,
 ) -> dict[str, Any]:
     """What makes two requests identical: the same PDF would come out (the cover's note aside)."""
     return {
+        "pdf_variant": pdf_variant,
         "kind": kind,
         "year": int(year),
         "scope": scope,
@@ -222,7 +237,7 @@ def report_identity(
     }
 
 
-IDENTITY_FIELDS = ("kind", "year", "scope", "region", "partner", "programme", "language")
+IDENTITY_FIELDS = ("kind", "year", "scope", "region", "partner", "programme", "language", "pdf_variant")
 
 
 def identical_active_report(identity: dict[str, Any], *, exclude: int | None = None) -> MonitoringReport | None:
@@ -265,6 +280,7 @@ def report_request(
     enqueue: bool = True,
     today: date | None = None,
     programme: Programme | None = None,
+    pdf_variant: str = PdfVariant.ACCESSIBLE,
 ) -> MonitoringReport:
     """Record a request for a monitoring report and queue its build once the transaction commits.
 
@@ -272,8 +288,10 @@ def report_request(
     ``"h2"`` are accepted too); ``scope`` is ``"programme"``, ``"region"`` (with ``region``) or
     ``"partner"`` (with ``partner``), and a ``"programme"`` scope with ``programme`` covers that
     programme only (without it, the whole portal); ``language`` one of ``settings.LANGUAGES``; ``note`` is
-    printed on the cover as typed. ``actor`` is the user asking (``None`` for the system): programme
-    staff and managers, who may request any scope (partner organisations only read reports).
+    printed on the cover as typed (at most ``NOTE_MAX_LENGTH`` characters); ``pdf_variant`` is
+    :class:`PdfVariant` (tagged PDF/UA-1 by default, or PDF/A-3b for archiving). ``actor`` is the
+    user asking (``None`` for the system): programme staff and managers, who may request any scope
+    (partner organisations only read reports).
 
     A request identical to a report still queued or being built (same kind, period, scope and
     language; the note aside) records nothing and returns that report, with ``folded`` set. A
@@ -294,6 +312,8 @@ def report_request(
         language=language,
         today=today,
         programme=programme,
+        note=note,
+        pdf_variant=pdf_variant,
     )
     identity = report_identity(
         kind=stored_kind,
@@ -303,6 +323,7 @@ def report_request(
         partner=partner,
         language=language,
         programme=programme,
+        pdf_variant=pdf_variant,
     )
     if not scheduled:
         if actor is not None:
@@ -354,6 +375,7 @@ def report_document(report: MonitoringReport) -> ReportDocument:
             "programme": programme_cover(report.programme) if report.programme else None,
             "language": report.language,
             "note": report.note,
+            "pdf_variant": report.pdf_variant,
             "generated_at": timezone.localtime().isoformat(timespec="minutes"),
         },
         "indicators": suppress_small_cells(_indicators_in(report.language, report, period)),

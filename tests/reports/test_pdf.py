@@ -189,5 +189,5 @@ def test_the_assessment_chapter_has_a_table_per_other_instrument(document):
     # Fire risks fell by one: a change for the better, coloured as one.
     fire_row = chapter[chapter.index("Fire risks") :]
     fire_row = fire_row[: fire_row.index("</tr>")]
-    assert "change up" in fire_row
+    assert "change improved" in fire_row
     assert "Lower is better" in fire_row

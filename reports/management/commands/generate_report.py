@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from communities.models import PartnerOrganisation, Region
 from programmes.models import Programme
 from reports import services
-from reports.models import ReportScope, ReportStatus
+from reports.models import PdfVariant, ReportScope, ReportStatus
 
 
 def parse_scope(value: str) -> dict:
@@ -56,7 +56,13 @@ class Command(BaseCommand):
             help="programme (default, the whole portal), programme:<id>, region:<id> or partner:<id>",
         )
         parser.add_argument("--language", default="uk", choices=["uk", "en", "cs", "ru"])
-        parser.add_argument("--note", default="", help="a note printed on the cover")
+        parser.add_argument("--note", default="", help="a note printed on the cover (at most 2,000 characters)")
+        parser.add_argument(
+            "--variant",
+            default=PdfVariant.ACCESSIBLE.value,
+            choices=PdfVariant.values,
+            help="pdf/ua-1 (default: tagged, accessible) or pdf/a-3b (PDF/A for archiving, tagged too)",
+        )
         parser.add_argument("--sync", action="store_true", help="build it in this process and print the PDF's path")
 
     def handle(self, *args, **options):
@@ -64,7 +70,7 @@ class Command(BaseCommand):
         with translation.override(settings.LANGUAGE_CODE):
             self.generate(**options)
 
-    def generate(self, *, kind, year, half, scope, language, note, sync, **options):
+    def generate(self, *, kind, year, half, scope, language, note, variant, sync, **options):
         try:
             report = services.report_request(
                 actor=None,
@@ -73,6 +79,7 @@ class Command(BaseCommand):
                 half=half,
                 language=language,
                 note=note,
+                pdf_variant=variant,
                 enqueue=not sync,
                 **parse_scope(scope),
             )
