@@ -49,7 +49,8 @@ RADII = (4.0, 5.5, 7.0, 8.5, 10.0)
 CLASSES = len(PALETTE)
 INK = "#1d2733"
 MUTED = "#5b6675"
-NO_DATA = "#7a8491"
+NO_DATA = "#4b5563"  # grey with 6:1 contrast on the land
+NO_DATA_RADIUS = 5.5
 LAND = "#eef1f4"
 REGION_LINE = "#b8c0cc"
 FONT = 'font-family="Zlagoda Sans, DejaVu Sans, sans-serif"'
@@ -288,8 +289,8 @@ def _marker(point: MapPoint, view: _View, map_class: MapClass | None) -> str:
     text = escape(f"{point.name}: {point.label}")
     if map_class is None:
         shape = (
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{RADII[0]:g}" fill="#ffffff" fill-opacity="0.6" '
-            f'stroke="{NO_DATA}" stroke-width="1.5" stroke-dasharray="2 1.5" data-key="{escape(point.key)}" '
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{NO_DATA_RADIUS:g}" fill="#ffffff" fill-opacity="0.6" '
+            f'stroke="{NO_DATA}" stroke-width="1.6" stroke-dasharray="3 2" data-key="{escape(point.key)}" '
             f'class="atlas-no-data"'
         )
     else:
@@ -325,8 +326,8 @@ def _legend(
     items.append(
         (
             no_data_label,
-            f'<circle cx="{{x:.1f}}" cy="{{y:.1f}}" r="{RADII[0]:g}" fill="#ffffff" stroke="{NO_DATA}" '
-            f'stroke-width="1.5" stroke-dasharray="2 1.5"/>',
+            f'<circle cx="{{x:.1f}}" cy="{{y:.1f}}" r="{NO_DATA_RADIUS:g}" fill="#ffffff" stroke="{NO_DATA}" '
+            f'stroke-width="1.6" stroke-dasharray="3 2"/>',
         )
     )
     x, y, line_height = 8.0, top + 40, 26
