@@ -28,6 +28,15 @@ from django.utils.safestring import SafeString, mark_safe
 DATA = Path(__file__).resolve().parent / "data"
 # The portal's Region.country (ISO 3166-1 alpha-2) -> the outline file (alpha-3).
 COUNTRY_FILES = {"UA": "ukr", "CZ": "cze", "KZ": "kaz", "KG": "kgz", "UZ": "uzb"}
+# Each outline's box in degrees (west, south, east, north), so that choosing the countries a map
+# shows reads no file (tests/atlas checks them against the files).
+COUNTRY_BOXES = {
+    "UA": (22.133, 44.381, 40.16, 52.367),
+    "CZ": (12.076, 48.558, 18.835, 51.037),
+    "KZ": (46.478, 40.585, 87.324, 55.433),
+    "KG": (69.226, 39.189, 80.258, 43.262),
+    "UZ": (55.976, 37.185, 73.149, 45.557),
+}
 
 # The countries drawn together on one map: a programme's communities across Europe and Central
 # Asia make one map per group rather than one strip from Bohemia to the Tian Shan.
@@ -40,7 +49,8 @@ RADII = (4.0, 5.5, 7.0, 8.5, 10.0)
 CLASSES = len(PALETTE)
 INK = "#1d2733"
 MUTED = "#5b6675"
-NO_DATA = "#7a8491"
+NO_DATA = "#4b5563"  # grey with 6:1 contrast on the land
+NO_DATA_RADIUS = 5.5
 LAND = "#eef1f4"
 REGION_LINE = "#b8c0cc"
 FONT = 'font-family="Zlagoda Sans, DejaVu Sans, sans-serif"'
@@ -94,24 +104,33 @@ def _inverse(x: float, y: float) -> tuple[float, float]:
 Line = tuple[tuple[float, float], ...]
 
 
+_DEGREE = math.pi / 180
+_FOUR_PI = 4 * math.pi
+
+
+def _project(line: Sequence[Sequence[float]]) -> Line:
+    """``_mercator`` for a whole outline (its latitudes are all well inside ±85°)."""
+    projected = []
+    for longitude, latitude in line:
+        sine = math.sin(latitude * _DEGREE)
+        projected.append(((longitude + 180.0) / 360.0, 0.5 - math.log((1 + sine) / (1 - sine)) / _FOUR_PI))
+    return tuple(projected)
+
+
 @cache
 def _outline(country: str) -> tuple[tuple[Line, ...], tuple[Line, ...]]:
     """A country's region rings and its border lines, in Mercator world units."""
     data = json.loads((DATA / f"{COUNTRY_FILES[country]}.json").read_text(encoding="utf-8"))
-    rings = tuple(
-        tuple(_mercator(lon, lat) for lon, lat in ring) for region in data["regions"] for ring in region["rings"]
-    )
-    border = tuple(tuple(_mercator(lon, lat) for lon, lat in line) for line in data["border"])
+    rings = tuple(_project(ring) for region in data["regions"] for ring in region["rings"])
+    border = tuple(_project(line) for line in data["border"])
     return rings, border
 
 
 @cache
 def _box(country: str) -> tuple[float, float, float, float]:
     """A country's box in world units: west, north, east, south."""
-    rings, _border = _outline(country)
-    xs = [x for ring in rings for x, _y in ring]
-    ys = [y for ring in rings for _x, y in ring]
-    return min(xs), min(ys), max(xs), max(ys)
+    west, south, east, north = COUNTRY_BOXES[country]
+    return (*_mercator(west, north), *_mercator(east, south))
 
 
 def countries_around(points: Iterable[MapPoint]) -> list[str]:
@@ -270,8 +289,8 @@ def _marker(point: MapPoint, view: _View, map_class: MapClass | None) -> str:
     text = escape(f"{point.name}: {point.label}")
     if map_class is None:
         shape = (
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{RADII[0]:g}" fill="#ffffff" fill-opacity="0.6" '
-            f'stroke="{NO_DATA}" stroke-width="1.5" stroke-dasharray="2 1.5" data-key="{escape(point.key)}" '
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{NO_DATA_RADIUS:g}" fill="#ffffff" fill-opacity="0.6" '
+            f'stroke="{NO_DATA}" stroke-width="1.6" stroke-dasharray="3 2" data-key="{escape(point.key)}" '
             f'class="atlas-no-data"'
         )
     else:
@@ -307,8 +326,8 @@ def _legend(
     items.append(
         (
             no_data_label,
-            f'<circle cx="{{x:.1f}}" cy="{{y:.1f}}" r="{RADII[0]:g}" fill="#ffffff" stroke="{NO_DATA}" '
-            f'stroke-width="1.5" stroke-dasharray="2 1.5"/>',
+            f'<circle cx="{{x:.1f}}" cy="{{y:.1f}}" r="{NO_DATA_RADIUS:g}" fill="#ffffff" stroke="{NO_DATA}" '
+            f'stroke-width="1.6" stroke-dasharray="3 2"/>',
         )
     )
     x, y, line_height = 8.0, top + 40, 26

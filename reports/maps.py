@@ -13,10 +13,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet
 from django.utils import formats
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from atlas.maps import MAP_GROUPS, MapPoint
-from communities.models import ASSESSMENT_DIMENSIONS, Community
+from atlas.maps import COUNTRY_FILES, MAP_GROUPS, MapPoint, community_map
+from communities.models import ASSESSMENT_DIMENSIONS, Community, Country
 from communities.services import first_instrument_names
 from reports.figures import CommunityRow, IndicatorsDocument
 
@@ -211,3 +212,50 @@ def map_groups(
         found.setdefault(group_of.get(code, (code,)), []).append(point)
     order = {group: index for index, group in enumerate(MAP_GROUPS)}
     return sorted(found.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
+@dataclass(frozen=True)
+class CommunityMap:
+    """One drawn map: the countries it shows (their names, in the active language) and its SVG."""
+
+    countries: tuple[str, ...]
+    title: str
+    svg: SafeString
+
+
+def community_maps(
+    document: IndicatorsDocument,
+    communities: Locations | QuerySet[Community],
+    figure_key: str,
+    *,
+    url_for: Callable[[int], str | None] | None = None,
+    tile_url: str = "",
+    tile_attribution: str = "",
+    width: int = 720,
+) -> list[CommunityMap]:
+    """The maps of ``document``'s communities coloured by ``figure_key``: one per group of countries
+    (:data:`atlas.maps.MAP_GROUPS`) that has a located community, all with one legend. What the
+    PDF's map page and the portal's pages draw; ``tile_url`` only for a page (``MAP_TILE_URL``)."""
+    figure = map_figure(figure_key)
+    label = figure.label()
+    points = map_points(document, communities, figure_key, url_for=url_for)
+    class_values = [point.value for point in points if point.value is not None]
+    names = dict(Country.choices)
+    return [
+        CommunityMap(
+            countries=group,
+            title=", ".join(str(names.get(code, code)) for code in group),
+            svg=community_map(
+                group_points,
+                title=_("Map of the communities: %(figure)s") % {"figure": label},
+                legend_title=_("%(figure)s in the period") % {"figure": label},
+                countries=sorted(set(group) & COUNTRY_FILES.keys()),
+                width=width,
+                no_data_label=_("no data"),
+                tile_url=tile_url,
+                tile_attribution=tile_attribution,
+                class_values=class_values,
+            ),
+        )
+        for group, group_points in map_groups(document, points)
+    ]

@@ -36,12 +36,10 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from atlas.maps import COUNTRY_FILES, community_map
 from casework.models import AgeGroup, AgencyKind, CaseOutcome, NeedDomain, Sex, Vulnerability
 from communities.models import (
     ASSESSMENT_DIMENSIONS,
     FIRST_INSTRUMENT,
-    Country,
     DimensionGroup,
     Direction,
     EngagementMode,
@@ -77,7 +75,7 @@ from reports.figures import (
     Webinars,
 )
 from reports.indicators import HEADLINE, MOMENTS, PARTICIPANT_BREAKDOWN, TASK_KINDS, better_of
-from reports.maps import DEFAULT_MAP_FIGURE, map_figure, map_groups, map_points, map_table, not_on_map
+from reports.maps import DEFAULT_MAP_FIGURE, community_maps, map_figure, map_table, not_on_map
 from reports.models import PdfVariant, ReportKind, ReportScope
 from support.models import RecommendationStatus, ServiceLine, Step
 from training.models import ModuleLevel
@@ -628,30 +626,14 @@ def _map(document: ReportDocument) -> Context:
     figure = map_figure(DEFAULT_MAP_FIGURE)
     label = figure.label()
     rows = map_table(data, locations, figure.key)
-    points = map_points(data, locations, figure.key)
-    class_values = [point.value for point in points if point.value is not None]
-    country_names = _choices(Country)
-    maps = [
-        {
-            "title": ", ".join(country_names.get(code, code) for code in group),
-            "svg": community_map(
-                group_points,
-                title=_("Map of the communities: %(figure)s") % {"figure": label},
-                legend_title=_("%(figure)s in the period") % {"figure": label},
-                countries=sorted(set(group) & COUNTRY_FILES.keys()),
-                no_data_label=_("no data"),
-                class_values=class_values,
-            ),
-        }
-        for group, group_points in map_groups(data, points)
-    ]
+    maps = community_maps(data, locations, figure.key)
     listed = rows if len(rows) <= MAP_TABLE_COMMUNITIES else []
     not_drawn = not_on_map(rows)
     return {
         "map": {
             "figure": label,
             "maps": maps,
-            "drawn": len(points),
+            "drawn": sum(row.on_map for row in rows),
             "communities": len(rows),
             "table": [listed[start : start + MAP_TABLE_COLUMNS] for start in range(0, len(listed), MAP_TABLE_COLUMNS)],
             "columns": range(MAP_TABLE_COLUMNS),

@@ -165,3 +165,15 @@ def test_a_tile_layer_is_only_data_attributes_for_the_browser():
     assert 'data-tile-url="https://tiles.example.org/{z}/{x}/{y}.png?a=1&amp;b=2"' in svg
     assert 'data-tile-attribution="© &lt;OpenStreetMap&gt;"' in svg
     assert "<image" not in svg
+
+
+def test_the_country_boxes_are_those_of_the_outline_files():
+    import json
+
+    from atlas.maps import COUNTRY_BOXES
+
+    for country, iso3 in COUNTRY_FILES.items():
+        data = json.loads((DATA / f"{iso3}.json").read_text(encoding="utf-8"))
+        points = [point for region in data["regions"] for ring in region["rings"] for point in ring]
+        longitudes, latitudes = [lon for lon, _ in points], [lat for _, lat in points]
+        assert COUNTRY_BOXES[country] == (min(longitudes), min(latitudes), max(longitudes), max(latitudes))

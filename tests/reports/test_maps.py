@@ -8,7 +8,15 @@ from django.utils import translation
 
 from communities.models import ASSESSMENT_DIMENSIONS, Community
 from reports.indicators import Period, compute_indicators
-from reports.maps import MAP_FIGURES, community_locations, map_figure_choices, map_points, map_table, not_on_map
+from reports.maps import (
+    MAP_FIGURES,
+    community_locations,
+    community_maps,
+    map_figure_choices,
+    map_points,
+    map_table,
+    not_on_map,
+)
 from tests.communities.factories import CommunityFactory, PartnershipFactory, SafetyAssessmentFactory
 from tests.incidents.factories import IncidentFactory
 from tests.negotiators.factories import OutreachEventFactory
@@ -103,3 +111,13 @@ def test_the_choices_name_every_figure_in_the_active_language():
     assert len(choices) == 4 + len(ASSESSMENT_DIMENSIONS) + 1
     with pytest.raises(KeyError):
         map_points({"community_rows": []}, {}, "nothing")
+
+
+def test_community_maps_draw_one_map_per_country_group_with_links(programme):
+    document, communities, named = programme
+    with translation.override("en"):
+        (ukraine,) = community_maps(document, communities, "events", url_for=lambda pk: f"/c/{pk}/")
+    assert ukraine.countries == ("UA",)
+    assert ukraine.title == "Ukraine"
+    assert f'href="/c/{named["kyiv"].pk}/"' in ukraine.svg
+    assert "data-tile-url" not in ukraine.svg
