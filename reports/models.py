@@ -229,3 +229,17 @@ class MonitoringReport(models.Model):
         else:
             scope = f"{self.scope}-{self.region_id or self.partner_id}"
         return f"zlagoda-report-{self.period_code}-{scope}-{self.language}.pdf"
+
+
+class IndicatorsVersion(models.Model):
+    """One row: a token that changes in the transaction of every write to the records the
+    indicators read, part of the key of the indicators' cache (:mod:`reports.cache`)."""
+
+    token = models.CharField(max_length=32, default="")
+
+    class Meta:
+        verbose_name = _("indicators version")
+        verbose_name_plural = _("indicators versions")
+
+    def __str__(self) -> str:
+        return self.token
