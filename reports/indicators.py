@@ -1394,33 +1394,46 @@ def _first_instrument_dimensions(instruments: list[Raw]) -> dict[str, Score]:
 
 def _community_scores(communities: ScopedCommunities, windows: dict[str, tuple[Q, bool]]) -> dict[str, Raw]:
     """Per community, its first-instrument scores now, before and at its baseline, and when and by
-    how many its latest assessment (of that instrument) in the period was answered."""
-    annotations: dict[str, Any] = {}
+    how many its latest assessment (of that instrument) in the period was answered.
+
+    Each moment's assessments come in one query, ordered so that a community's picked one
+    (latest, or first for the baseline) comes first, and their scores in one more: a correlated
+    subquery per community, moment and dimension took tens of seconds at national scale. The
+    scores are summed in the dimensions' order as floats, as the database did (``_mean_of``)."""
+    picked: dict[str, dict[int, Raw]] = {}
     for moment, (within, earliest) in windows.items():
-        picked = SafetyAssessment.objects.filter(
-            within, _in_programme(), _first_instrument_q(), community=OuterRef("pk")
-        ).order_by(*_order(earliest))
-        nested = SafetyAssessment.objects.filter(
-            within, _in_programme(), _first_instrument_q(), community=OuterRef(OuterRef("pk"))
-        ).order_by(*_order(earliest))
-        pick = Subquery(nested.values("pk")[:1])
-        scores = {name: _score_of(pick, name) for name in ASSESSMENT_DIMENSIONS}
-        for name, score in scores.items():
-            annotations[f"{moment}__{name}"] = score
-        annotations[f"{moment}__overall"] = _mean_of(list(scores.values()))
-        if moment == "current":
-            annotations["assessed_year"] = Subquery(picked.values("year")[:1])
-            annotations["assessed_half"] = Subquery(picked.values("half")[:1])
-            annotations["assessed_respondents"] = Subquery(picked.values("respondents")[:1])
-    rows = Community.objects.filter(pk__in=communities.values("pk")).order_by().annotate(**annotations)
-    return {
-        str(row["pk"]): {
-            "assessed": f"{row['assessed_year']}-H{row['assessed_half']}" if row["assessed_year"] else None,
-            "respondents": row["assessed_respondents"],
-            "scores": {name: _score_row({moment: row[f"{moment}__{name}"] for moment in MOMENTS}) for name in SCORES},
+        rows = (
+            SafetyAssessment.objects.filter(within, _in_programme(), _first_instrument_q(), community__in=communities)
+            .order_by("community_id", *_order(earliest))
+            .values("pk", "community_id", "year", "half", "respondents")
+        )
+        picked[moment] = {}
+        for row in rows:
+            picked[moment].setdefault(row["community_id"], row)
+    assessments = {row["pk"] for rows in picked.values() for row in rows.values()}
+    scores: dict[int, dict[str, float]] = {}
+    for assessment, code, value in AssessmentScore.objects.filter(
+        assessment__in=assessments, dimension__code__in=ASSESSMENT_DIMENSIONS
+    ).values_list("assessment_id", "dimension__code", "value"):
+        scores.setdefault(assessment, {})[code] = float(value)
+    found = {}
+    for pk in Community.objects.filter(pk__in=communities.values("pk")).order_by().values_list("pk", flat=True):
+        values: dict[str, dict[str, float | None]] = {name: {} for name in SCORES}
+        for moment in MOMENTS:
+            row = picked[moment].get(pk)
+            own = scores.get(row["pk"], {}) if row else {}
+            dimensions = [own.get(name) for name in ASSESSMENT_DIMENSIONS]
+            for name, value in zip(ASSESSMENT_DIMENSIONS, dimensions, strict=True):
+                values[name][moment] = value
+            total: float | None = None if None in dimensions else sum(dimensions[1:], start=dimensions[0])  # type: ignore[arg-type]
+            values["overall"][moment] = None if total is None else total / float(len(dimensions))
+        current = picked["current"].get(pk)
+        found[str(pk)] = {
+            "assessed": f"{current['year']}-H{current['half']}" if current else None,
+            "respondents": current["respondents"] if current else None,
+            "scores": {name: _score_row(values[name]) for name in SCORES},
         }
-        for row in rows.values("pk", *annotations)
-    }
+    return found
 
 
 def _assessments(communities: ScopedCommunities, period: Period) -> Raw:
