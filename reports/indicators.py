@@ -565,19 +565,29 @@ def _webinar_rows(communities: ScopedCommunities, period: Period) -> list[Raw]:
 def _incident_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
     incidents = Incident.objects.filter(_in_programme(), community__in=communities)
     reported = incidents.filter(_moment_window("occurred_at", start, end))
-    figures = reported.aggregate(
-        reported=Count("pk"),
-        with_police=Count("pk", filter=Q(police_involved=True)),
-        police_community=Count("pk", filter=Q(category=IncidentCategory.POLICE_COMMUNITY)),
-        **{f"category_{category}": Count("pk", filter=Q(category=category)) for category in IncidentCategory.values},
-        **{f"severity_{severity}": Count("pk", filter=Q(severity=severity)) for severity in Severity.values},
-        **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in IncidentStatus.values},
+    # Counted by the database per combination of the four fields (a few hundred groups at most),
+    # summed here: one aggregate with a filtered count per category, severity, status and pair of
+    # them evaluated some seventy conditions on each of a million rows.
+    groups = list(
+        reported.values("category", "severity", "status", "police_involved").annotate(n=Count("pk")).order_by()
+    )
+
+    def counted(**fields: Any) -> int:
+        return sum(row["n"] for row in groups if all(row[name] == value for name, value in fields.items()))
+
+    figures = {
+        "reported": counted(),
+        "with_police": counted(police_involved=True),
+        "police_community": counted(category=IncidentCategory.POLICE_COMMUNITY),
+        **{f"category_{category}": counted(category=category) for category in IncidentCategory.values},
+        **{f"severity_{severity}": counted(severity=severity) for severity in Severity.values},
+        **{f"status_{status}": counted(status=status) for status in IncidentStatus.values},
         **{
-            f"cross_{category}_{status}": Count("pk", filter=Q(category=category, status=status))
+            f"cross_{category}_{status}": counted(category=category, status=status)
             for category in IncidentCategory.values
             for status in IncidentStatus.values
         },
-    )
+    }
     closed = incidents.filter(_moment_window("closed_at", start, end))
     resolved = closed.filter(status=IncidentStatus.RESOLVED)
     closing = closed.aggregate(
@@ -1000,10 +1010,8 @@ def _overdue_tasks(communities: ScopedCommunities, open_cases: QuerySet[Any], en
 
 def _per_community_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
     """One row per community in scope (zeros included), computed with one grouped query each for
-    events, incidents, media and negotiators."""
-    event_window = _date_window("events__date", start, end) & _held("events__") & _in_programme("events__")
-    incident_window = _moment_window("incidents__occurred_at", start, end) & _in_programme("incidents__")
-    closed_window = _moment_window("incidents__closed_at", start, end) & _in_programme("incidents__")
+    events, incidents, media and negotiators. Events and incidents are grouped by their community
+    among the rows of the window only (not every community joined to all its records)."""
 
     def counted(queryset: QuerySet[Community], **annotations: Any) -> dict[int, Raw]:
         # Prefixed: the figures' names ("events", "incidents") are also relations of Community.
@@ -1013,18 +1021,27 @@ def _per_community_figures(communities: ScopedCommunities, start: date | None, e
             for row in queryset.annotate(**prefixed).values("pk", *prefixed)
         }
 
+    def grouped(queryset: QuerySet[Any], zeros: Raw, **annotations: Any) -> dict[int, Raw]:
+        found = _by_key(queryset.values("community_id").annotate(**annotations).order_by(), "community_id")
+        return {pk: found.get(pk, dict(zeros)) for pk in scope_ids}
+
     scope = Community.objects.filter(pk__in=communities.values("pk")).order_by()
-    events = counted(
-        scope,
-        events=Count("events", filter=event_window),
-        participants=_sum("events__participants_total", filter=event_window),
-        joint_events=Count("events", filter=event_window & Q(events__police_present=True)),
+    scope_ids = list(scope.values_list("pk", flat=True))
+    events = grouped(
+        OutreachEvent.objects.filter(_date_window("date", start, end), _held(), _in_programme(), community__in=scope),
+        {"events": 0, "participants": 0, "joint_events": 0},
+        events=Count("pk"),
+        participants=_sum("participants_total"),
+        joint_events=Count("pk", filter=Q(police_present=True)),
     )
-    incidents = counted(
-        scope,
-        incidents=Count("incidents", filter=incident_window),
-        police_involved=Count("incidents", filter=incident_window & Q(incidents__police_involved=True)),
-        resolved=Count("incidents", filter=closed_window & Q(incidents__status=IncidentStatus.RESOLVED)),
+    occurred = _moment_window("occurred_at", start, end)
+    resolved = _moment_window("closed_at", start, end) & Q(status=IncidentStatus.RESOLVED)
+    incidents = grouped(
+        Incident.objects.filter(occurred | resolved, _in_programme(), community__in=scope),
+        {"incidents": 0, "police_involved": 0, "resolved": 0},
+        incidents=Count("pk", filter=occurred),
+        police_involved=Count("pk", filter=occurred & Q(police_involved=True)),
+        resolved=Count("pk", filter=resolved),
     )
     media = counted(
         scope,
@@ -1033,7 +1050,7 @@ def _per_community_figures(communities: ScopedCommunities, start: date | None, e
             filter=_date_window("media_mentions__published_on", start, end) & _in_programme("media_mentions__"),
         ),
     )
-    negotiators = {pk: {"negotiators": 0, "certified": 0} for pk in events} | _by_key(
+    negotiators = {pk: {"negotiators": 0, "certified": 0} for pk in scope_ids} | _by_key(
         _negotiators_as_at(Negotiator.objects.filter(community__in=scope), end)
         .values("community_id")
         .annotate(
@@ -1043,7 +1060,7 @@ def _per_community_figures(communities: ScopedCommunities, start: date | None, e
         .order_by(),
         "community_id",
     )
-    return {str(pk): events[pk] | incidents[pk] | media[pk] | negotiators[pk] for pk in events}
+    return {str(pk): events[pk] | incidents[pk] | media[pk] | negotiators[pk] for pk in scope_ids}
 
 
 # --- safety planning ------------------------------------------------------------------------------
