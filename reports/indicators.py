@@ -564,16 +564,27 @@ def _webinar_rows(communities: ScopedCommunities, period: Period) -> list[Raw]:
 
 def _incident_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
     incidents = Incident.objects.filter(_in_programme(), community__in=communities)
-    reported = incidents.filter(_moment_window("occurred_at", start, end))
-    # Counted by the database per combination of the four fields (a few hundred groups at most),
-    # summed here: one aggregate with a filtered count per category, severity, status and pair of
-    # them evaluated some seventy conditions on each of a million rows.
+    occurred = _moment_window("occurred_at", start, end)
+    closed = _moment_window("closed_at", start, end)
+    end_moment = _day_start(end + timedelta(days=1))
+    still_open = (Q(closed_at__isnull=True) | Q(closed_at__gte=end_moment)) & Q(occurred_at__lt=end_moment)
+    # One pass over the incidents of the three windows (reported, closed, open at the end),
+    # counted by the database per combination of the four fields (a few hundred groups at most)
+    # and summed here: filtered counts per category, severity, status and pair of them evaluated
+    # some seventy conditions on each of a million rows, three times.
     groups = list(
-        reported.values("category", "severity", "status", "police_involved").annotate(n=Count("pk")).order_by()
+        incidents.filter(occurred | closed | still_open)
+        .values("category", "severity", "status", "police_involved")
+        .annotate(
+            n=Count("pk", filter=occurred),
+            n_closed=Count("pk", filter=closed),
+            n_open=Count("pk", filter=still_open),
+        )
+        .order_by()
     )
 
-    def counted(**fields: Any) -> int:
-        return sum(row["n"] for row in groups if all(row[name] == value for name, value in fields.items()))
+    def counted(count: str = "n", **fields: Any) -> int:
+        return sum(row[count] for row in groups if all(row[name] == value for name, value in fields.items()))
 
     figures = {
         "reported": counted(),
@@ -588,18 +599,14 @@ def _incident_figures(communities: ScopedCommunities, start: date | None, end: d
             for status in IncidentStatus.values
         },
     }
-    closed = incidents.filter(_moment_window("closed_at", start, end))
-    resolved = closed.filter(status=IncidentStatus.RESOLVED)
-    closing = closed.aggregate(
-        closed=Count("pk"),
-        resolved=Count("pk", filter=Q(status=IncidentStatus.RESOLVED)),
-        closed_unresolved=Count("pk", filter=Q(status=IncidentStatus.CLOSED_UNRESOLVED)),
-    )
+    closing = {
+        "closed": counted("n_closed"),
+        "resolved": counted("n_closed", status=IncidentStatus.RESOLVED),
+        "closed_unresolved": counted("n_closed", status=IncidentStatus.CLOSED_UNRESOLVED),
+    }
+    resolved = incidents.filter(closed, status=IncidentStatus.RESOLVED)
     referring = _incident_referrals(incidents, start, end)
-    end_moment = _day_start(end + timedelta(days=1))
-    open_at_end = incidents.filter(
-        Q(closed_at__isnull=True) | Q(closed_at__gte=end_moment), occurred_at__lt=end_moment
-    ).count()
+    open_at_end = counted("n_open")
     return {
         "reported": figures["reported"],
         "by_category": _keyed(figures, "category_", IncidentCategory.values),
@@ -631,15 +638,16 @@ def _incident_referrals(incidents: QuerySet[Incident], start: date | None, end: 
     it: the referrals the migration made of the old closures (sent on the day the case closed)
     count the same incidents again, so past periods keep their figures."""
     closed_referred = Q(status=IncidentStatus.REFERRED) & _moment_window("closed_at", start, end)
-    sent = _date_window("referrals__sent_on", start, end)
-    return incidents.filter(closed_referred | sent).aggregate(
-        referred=Count("pk", distinct=True),
+    # The incidents with a referral sent, as a set the database hashes once, not joined: no
+    # duplicate rows to count distinct.
+    sent = casework.Referral.objects.filter(_date_window("sent_on", start, end), incident__isnull=False)
+    return incidents.filter(closed_referred | Q(pk__in=sent.values("incident_id"))).aggregate(
+        referred=Count("pk"),
         **{
             f"agency_{agency}": Count(
                 "pk",
-                distinct=True,
                 filter=closed_referred & Q(referred_to=agency)
-                | sent & Q(referrals__agency__kind__in=agency_kinds_of(agency)),
+                | Q(pk__in=sent.filter(agency__kind__in=agency_kinds_of(agency)).values("incident_id")),
             )
             for agency in Agency.values
         },
@@ -1026,7 +1034,14 @@ def _per_community_figures(communities: ScopedCommunities, start: date | None, e
         return {pk: found.get(pk, dict(zeros)) for pk in scope_ids}
 
     scope = Community.objects.filter(pk__in=communities.values("pk")).order_by()
-    scope_ids = list(scope.values_list("pk", flat=True))
+    media = counted(
+        scope,
+        media_mentions=Count(
+            "media_mentions",
+            filter=_date_window("media_mentions__published_on", start, end) & _in_programme("media_mentions__"),
+        ),
+    )
+    scope_ids = list(media)  # every community in scope: the media are counted on each
     events = grouped(
         OutreachEvent.objects.filter(_date_window("date", start, end), _held(), _in_programme(), community__in=scope),
         {"events": 0, "participants": 0, "joint_events": 0},
@@ -1042,13 +1057,6 @@ def _per_community_figures(communities: ScopedCommunities, start: date | None, e
         incidents=Count("pk", filter=occurred),
         police_involved=Count("pk", filter=occurred & Q(police_involved=True)),
         resolved=Count("pk", filter=resolved),
-    )
-    media = counted(
-        scope,
-        media_mentions=Count(
-            "media_mentions",
-            filter=_date_window("media_mentions__published_on", start, end) & _in_programme("media_mentions__"),
-        ),
     )
     negotiators = {pk: {"negotiators": 0, "certified": 0} for pk in scope_ids} | _by_key(
         _negotiators_as_at(Negotiator.objects.filter(community__in=scope), end)
