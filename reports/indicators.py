@@ -572,15 +572,18 @@ def _incident_figures(communities: ScopedCommunities, start: date | None, end: d
     # counted by the database per combination of the four fields (a few hundred groups at most)
     # and summed here: filtered counts per category, severity, status and pair of them evaluated
     # some seventy conditions on each of a million rows, three times.
-    groups = list(
-        incidents.filter(occurred | closed | still_open)
-        .values("category", "severity", "status", "police_involved")
-        .annotate(
-            n=Count("pk", filter=occurred),
-            n_closed=Count("pk", filter=closed),
-            n_open=Count("pk", filter=still_open),
-        )
-        .order_by()
+    groups = cast(
+        list[Raw],
+        list(
+            incidents.filter(occurred | closed | still_open)
+            .values("category", "severity", "status", "police_involved")
+            .annotate(
+                n=Count("pk", filter=occurred),
+                n_closed=Count("pk", filter=closed),
+                n_open=Count("pk", filter=still_open),
+            )
+            .order_by()
+        ),
     )
 
     def counted(count: str = "n", **fields: Any) -> int:
@@ -1434,24 +1437,29 @@ def _community_scores(communities: ScopedCommunities, windows: dict[str, tuple[Q
         )
         picked[moment] = {}
         for row in rows:
-            picked[moment].setdefault(row["community_id"], row)
+            picked[moment].setdefault(row["community_id"], dict(row))
     assessments = {row["pk"] for rows in picked.values() for row in rows.values()}
     scores: dict[int, dict[str, float]] = {}
-    for assessment, code, value in AssessmentScore.objects.filter(
+    for assessment, code, score in AssessmentScore.objects.filter(
         assessment__in=assessments, dimension__code__in=ASSESSMENT_DIMENSIONS
     ).values_list("assessment_id", "dimension__code", "value"):
-        scores.setdefault(assessment, {})[code] = float(value)
+        scores.setdefault(assessment, {})[code] = float(score)
     found = {}
     for pk in Community.objects.filter(pk__in=communities.values("pk")).order_by().values_list("pk", flat=True):
         values: dict[str, dict[str, float | None]] = {name: {} for name in SCORES}
         for moment in MOMENTS:
-            row = picked[moment].get(pk)
-            own = scores.get(row["pk"], {}) if row else {}
+            chosen = picked[moment].get(pk)
+            own = scores.get(chosen["pk"], {}) if chosen else {}
             dimensions = [own.get(name) for name in ASSESSMENT_DIMENSIONS]
             for name, value in zip(ASSESSMENT_DIMENSIONS, dimensions, strict=True):
                 values[name][moment] = value
-            total: float | None = None if None in dimensions else sum(dimensions[1:], start=dimensions[0])  # type: ignore[arg-type]
-            values["overall"][moment] = None if total is None else total / float(len(dimensions))
+            present = [value for value in dimensions if value is not None]
+            values["overall"][moment] = None
+            if present and len(present) == len(dimensions):
+                total = present[0]
+                for value in present[1:]:  # left to right, as the database added them
+                    total += value
+                values["overall"][moment] = total / float(len(dimensions))
         current = picked["current"].get(pk)
         found[str(pk)] = {
             "assessed": f"{current['year']}-H{current['half']}" if current else None,
