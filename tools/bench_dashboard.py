@@ -208,8 +208,8 @@ def measure(*, period: str, repeat: int, uncached: int) -> list[dict]:
                     "cached_ms": median_ms(page_call, repeat),
                 }
             )
-    reference = cpu_reference_seconds()
-    return [{"database": database, **size, **row, "cpu_reference_seconds": reference} for row in rows]
+    reference, load = cpu_reference_seconds(), round(os.getloadavg()[0], 1)
+    return [{"database": database, **size, **row, "cpu_reference_seconds": reference, "load": load} for row in rows]
 
 
 def show(results: list[dict]) -> None:
