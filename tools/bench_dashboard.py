@@ -199,6 +199,8 @@ def measure(*, period: str, repeat: int, uncached: int) -> list[dict]:
             def page_call():
                 response = page.get("/", {"period": period})
                 assert response.status_code == 200, response.status_code
+                # The figures were drawn: the period was one the page offers.
+                assert b'class="headline"' in response.content, "the dashboard shows no figures"
 
             page_call()
             rows.append(
