@@ -6,7 +6,9 @@ lookups from a record to its communities: the rows say which communities a chang
 the feed gives a partner organisation the changes of its communities and the records that left
 them (a move, a deletion, a community leaving its coverage) without anyone else's. Signals write
 the rows for ``save()``, ``delete()`` and many-to-many changes; a write that bypasses them
-(``QuerySet.update()``) calls :func:`touch`.
+(``QuerySet.update()``) calls :func:`touch`; one to a record of no collection that others derive
+figures from (``QuerySet.update()``, ``bulk_create()``) calls :func:`bulk_written`, as ``touch``
+does, so that the indicators' cache (``reports.cache``) hears of it as of a ``save()``.
 
 **Commit order.** On PostgreSQL every transaction that writes rows first takes one advisory lock,
 held until it commits, and the row ids come from the table's sequence after it: a row can never
@@ -21,6 +23,7 @@ from typing import Any, cast
 
 from django.db import connections, router, transaction
 from django.db.models import ManyToManyField, Model, Q, signals
+from django.dispatch import Signal
 from django.utils import timezone
 
 from api.models import Change, ChangeAction, ChangeAudience
@@ -112,6 +115,23 @@ def _serialise_writers(using: str) -> None:
     if connection.vendor == "postgresql" and connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEQUENCE_LOCK])
+
+
+# Sent (``sender``: the model) after a write to its records that bypassed the model's signals.
+records_written = Signal()
+
+
+def bulk_written(model: type[Model]) -> None:
+    """Say that records of ``model`` were written without ``save()``/``delete()`` (a
+    ``QuerySet.update()``, a ``bulk_create()``), in the transaction that wrote them."""
+    records_written.send(sender=model, using=router.db_for_write(model))
+
+
+def serialise_writers(using: str = "default") -> None:
+    """Take the change log's lock for the rest of the transaction, as every write of a tracked
+    record does first: for another writer that must never wait on one of those in the opposite
+    order (``reports.cache``)."""
+    _serialise_writers(using)
 
 
 # Whom a record concerns: a community's id, ("partner", id) for a partner organisation that sees
@@ -215,6 +235,7 @@ def touch(model: type[Model], pks: Iterable[Any]) -> None:
     with transaction.atomic(using=using):
         _serialise_writers(using)
         model._default_manager.using(using).filter(pk__in=pks).update(updated_at=timezone.now())
+        records_written.send(sender=model, using=using)
         if model in _BY_MODEL:
             record(model, pks, using=using)
 

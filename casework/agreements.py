@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.viewer import Viewer
+from api.changes import bulk_written
 from casework.models import (
     AgreementItem,
     AgreementParty,
@@ -211,6 +212,7 @@ def agreement_sign(
             raise ValidationError({"items": _("A commitment cannot be due before the agreement was signed.")})
         row.full_clean()
     AgreementItem.objects.bulk_create(rows)
+    bulk_written(AgreementItem)
     agreement.signed_on = signed_on
     agreement.status = AgreementStatus.SIGNED
     _saved(agreement, by)

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from api.changes import bulk_written
 from privacy.anonymous import REDACTED
 from privacy.erasure import own_history, person_anonymise
 from privacy.fields import BlindIndexField
@@ -154,6 +155,7 @@ def _anonymise(beneficiary: Any, marker: str, actor: Actor) -> None:
     for case in Case.objects.filter(beneficiary=beneficiary):
         case_scrub(case, list(CASE_TEXT), actor)
         Case.objects.filter(pk=case.pk).update(anonymised_at=now)
+        bulk_written(Case)
     beneficiary.anonymised_at = now
     beneficiary._history_user = actor
     beneficiary.save()

@@ -11,7 +11,7 @@ from django.db.models import Max, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from api.changes import touch
+from api.changes import bulk_written, touch
 from communities.models import (
     FIRST_INSTRUMENT,
     OVERLAP_MESSAGE,
@@ -210,6 +210,7 @@ def instrument_new_version(*, instrument: AssessmentInstrument) -> AssessmentIns
         )
         for dimension in instrument.dimensions.all()
     )
+    bulk_written(AssessmentDimension)
     return copy
 
 

@@ -23,6 +23,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from api.changes import bulk_written
 from events.models import (
     Delivery,
     DeliveryStatus,
@@ -78,6 +79,7 @@ def create_mailing(
         deliveries = Delivery.objects.bulk_create(
             Delivery(mailing=mailing, registration=registration) for registration in recipients(event, audience)
         )
+        bulk_written(Delivery)
         queue([(delivery.pk, 0) for delivery in deliveries], base_url)
     return mailing
 
@@ -105,6 +107,7 @@ def retry(deliveries: Iterable[Delivery], base_url: str) -> int:
         Delivery.objects.filter(pk__in=[pk for pk, _attempts in failed]).update(
             status=DeliveryStatus.QUEUED, error="", updated_at=timezone.now()
         )
+        bulk_written(Delivery)
         queue(failed, base_url)
     return len(failed)
 
@@ -191,6 +194,7 @@ def send_delivery(delivery_pk: int, base_url: str, attempts: int = 0) -> str:
 
 def _update(delivery_pk: int, **values: Any) -> None:
     Delivery.objects.filter(pk=delivery_pk).update(**values, updated_at=timezone.now())
+    bulk_written(Delivery)
 
 
 def _delivery_pk(tracking: str) -> int | None:

@@ -1,10 +1,11 @@
 """The API's monitoring figures (``indicators/``) and monitoring reports (``reports/``).
 
-``indicators/`` answers with :func:`reports.indicators.compute_indicators`, the very function the
-PDF reports are built from, so the API and a report of the same scope and period can never
-disagree. ``reports/`` lists the reports the caller may download, requests new ones (staff and
-programme managers of any scope, a partner organisation of its own communities) and serves their
-PDF through ``reports/<id>/pdf/``, checked against its size and checksum.
+``indicators/`` answers with :func:`reports.indicators.compute_indicators` (through its cache,
+:func:`reports.cache.cached_indicators`), the very function the PDF reports are built from, so the
+API and a report of the same scope and period can never disagree. ``reports/`` lists the reports
+the caller may download, requests new ones (staff and programme managers of any scope, a partner
+organisation of its own communities) and serves their PDF through ``reports/<id>/pdf/``, checked
+against its size and checksum.
 """
 
 from typing import Any
@@ -33,8 +34,9 @@ from communities.models import Community, Region
 from programmes.models import Direction, Indicator, Measure, Programme, ResultLevel
 from programmes.selectors import visible_indicators, visible_programmes
 from reports import services
+from reports.cache import cached_indicators
 from reports.filters import MonitoringReportFilter
-from reports.indicators import Period, compute_indicators, figure_rows
+from reports.indicators import Period, figure_rows
 from reports.models import NOTE_MAX_LENGTH, MonitoringReport, PdfVariant, ReportKind, ReportScope
 from reports.results import check_period, programme_results
 from reports.selectors import (
@@ -241,7 +243,7 @@ class IndicatorsViewSet(ScopedViewSet):
         return form.validated_data
 
     def _respond(self, request, period: Period, communities, programme_wide: bool, programme=None) -> Response:
-        exact = compute_indicators(
+        exact = cached_indicators(
             period=period, communities=communities, programme_wide=programme_wide, programme=programme
         )
         # Small counts of people in case work are hidden unless the caller reads every case.

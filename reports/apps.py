@@ -14,7 +14,10 @@ class ReportsConfig(AppConfig):
         logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
         from programmes import figures
+        from reports import cache
         from reports.results import figure_catalogue
 
         # Programmes may not import reports: the results framework learns the figures from here.
         figures.register(figure_catalogue)
+        # Every write to what the indicators read changes their cache's data version.
+        cache.connect()

@@ -564,32 +564,52 @@ def _webinar_rows(communities: ScopedCommunities, period: Period) -> list[Raw]:
 
 def _incident_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
     incidents = Incident.objects.filter(_in_programme(), community__in=communities)
-    reported = incidents.filter(_moment_window("occurred_at", start, end))
-    figures = reported.aggregate(
-        reported=Count("pk"),
-        with_police=Count("pk", filter=Q(police_involved=True)),
-        police_community=Count("pk", filter=Q(category=IncidentCategory.POLICE_COMMUNITY)),
-        **{f"category_{category}": Count("pk", filter=Q(category=category)) for category in IncidentCategory.values},
-        **{f"severity_{severity}": Count("pk", filter=Q(severity=severity)) for severity in Severity.values},
-        **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in IncidentStatus.values},
+    occurred = _moment_window("occurred_at", start, end)
+    closed = _moment_window("closed_at", start, end)
+    end_moment = _day_start(end + timedelta(days=1))
+    still_open = (Q(closed_at__isnull=True) | Q(closed_at__gte=end_moment)) & Q(occurred_at__lt=end_moment)
+    # One pass over the incidents of the three windows (reported, closed, open at the end),
+    # counted by the database per combination of the four fields (a few hundred groups at most)
+    # and summed here: filtered counts per category, severity, status and pair of them evaluated
+    # some seventy conditions on each of a million rows, three times.
+    groups = cast(
+        list[Raw],
+        list(
+            incidents.filter(occurred | closed | still_open)
+            .values("category", "severity", "status", "police_involved")
+            .annotate(
+                n=Count("pk", filter=occurred),
+                n_closed=Count("pk", filter=closed),
+                n_open=Count("pk", filter=still_open),
+            )
+            .order_by()
+        ),
+    )
+
+    def counted(count: str = "n", **fields: Any) -> int:
+        return sum(row[count] for row in groups if all(row[name] == value for name, value in fields.items()))
+
+    figures = {
+        "reported": counted(),
+        "with_police": counted(police_involved=True),
+        "police_community": counted(category=IncidentCategory.POLICE_COMMUNITY),
+        **{f"category_{category}": counted(category=category) for category in IncidentCategory.values},
+        **{f"severity_{severity}": counted(severity=severity) for severity in Severity.values},
+        **{f"status_{status}": counted(status=status) for status in IncidentStatus.values},
         **{
-            f"cross_{category}_{status}": Count("pk", filter=Q(category=category, status=status))
+            f"cross_{category}_{status}": counted(category=category, status=status)
             for category in IncidentCategory.values
             for status in IncidentStatus.values
         },
-    )
-    closed = incidents.filter(_moment_window("closed_at", start, end))
-    resolved = closed.filter(status=IncidentStatus.RESOLVED)
-    closing = closed.aggregate(
-        closed=Count("pk"),
-        resolved=Count("pk", filter=Q(status=IncidentStatus.RESOLVED)),
-        closed_unresolved=Count("pk", filter=Q(status=IncidentStatus.CLOSED_UNRESOLVED)),
-    )
+    }
+    closing = {
+        "closed": counted("n_closed"),
+        "resolved": counted("n_closed", status=IncidentStatus.RESOLVED),
+        "closed_unresolved": counted("n_closed", status=IncidentStatus.CLOSED_UNRESOLVED),
+    }
+    resolved = incidents.filter(closed, status=IncidentStatus.RESOLVED)
     referring = _incident_referrals(incidents, start, end)
-    end_moment = _day_start(end + timedelta(days=1))
-    open_at_end = incidents.filter(
-        Q(closed_at__isnull=True) | Q(closed_at__gte=end_moment), occurred_at__lt=end_moment
-    ).count()
+    open_at_end = counted("n_open")
     return {
         "reported": figures["reported"],
         "by_category": _keyed(figures, "category_", IncidentCategory.values),
@@ -621,15 +641,16 @@ def _incident_referrals(incidents: QuerySet[Incident], start: date | None, end: 
     it: the referrals the migration made of the old closures (sent on the day the case closed)
     count the same incidents again, so past periods keep their figures."""
     closed_referred = Q(status=IncidentStatus.REFERRED) & _moment_window("closed_at", start, end)
-    sent = _date_window("referrals__sent_on", start, end)
-    return incidents.filter(closed_referred | sent).aggregate(
-        referred=Count("pk", distinct=True),
+    # The incidents with a referral sent, as a set the database hashes once, not joined: no
+    # duplicate rows to count distinct.
+    sent = casework.Referral.objects.filter(_date_window("sent_on", start, end), incident__isnull=False)
+    return incidents.filter(closed_referred | Q(pk__in=sent.values("incident_id"))).aggregate(
+        referred=Count("pk"),
         **{
             f"agency_{agency}": Count(
                 "pk",
-                distinct=True,
                 filter=closed_referred & Q(referred_to=agency)
-                | sent & Q(referrals__agency__kind__in=agency_kinds_of(agency)),
+                | Q(pk__in=sent.filter(agency__kind__in=agency_kinds_of(agency)).values("incident_id")),
             )
             for agency in Agency.values
         },
@@ -1000,10 +1021,8 @@ def _overdue_tasks(communities: ScopedCommunities, open_cases: QuerySet[Any], en
 
 def _per_community_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
     """One row per community in scope (zeros included), computed with one grouped query each for
-    events, incidents, media and negotiators."""
-    event_window = _date_window("events__date", start, end) & _held("events__") & _in_programme("events__")
-    incident_window = _moment_window("incidents__occurred_at", start, end) & _in_programme("incidents__")
-    closed_window = _moment_window("incidents__closed_at", start, end) & _in_programme("incidents__")
+    events, incidents, media and negotiators. Events and incidents are grouped by their community
+    among the rows of the window only (not every community joined to all its records)."""
 
     def counted(queryset: QuerySet[Community], **annotations: Any) -> dict[int, Raw]:
         # Prefixed: the figures' names ("events", "incidents") are also relations of Community.
@@ -1013,19 +1032,11 @@ def _per_community_figures(communities: ScopedCommunities, start: date | None, e
             for row in queryset.annotate(**prefixed).values("pk", *prefixed)
         }
 
+    def grouped(queryset: QuerySet[Any], zeros: Raw, **annotations: Any) -> dict[int, Raw]:
+        found = _by_key(queryset.values("community_id").annotate(**annotations).order_by(), "community_id")
+        return {pk: found.get(pk, dict(zeros)) for pk in scope_ids}
+
     scope = Community.objects.filter(pk__in=communities.values("pk")).order_by()
-    events = counted(
-        scope,
-        events=Count("events", filter=event_window),
-        participants=_sum("events__participants_total", filter=event_window),
-        joint_events=Count("events", filter=event_window & Q(events__police_present=True)),
-    )
-    incidents = counted(
-        scope,
-        incidents=Count("incidents", filter=incident_window),
-        police_involved=Count("incidents", filter=incident_window & Q(incidents__police_involved=True)),
-        resolved=Count("incidents", filter=closed_window & Q(incidents__status=IncidentStatus.RESOLVED)),
-    )
     media = counted(
         scope,
         media_mentions=Count(
@@ -1033,7 +1044,24 @@ def _per_community_figures(communities: ScopedCommunities, start: date | None, e
             filter=_date_window("media_mentions__published_on", start, end) & _in_programme("media_mentions__"),
         ),
     )
-    negotiators = {pk: {"negotiators": 0, "certified": 0} for pk in events} | _by_key(
+    scope_ids = list(media)  # every community in scope: the media are counted on each
+    events = grouped(
+        OutreachEvent.objects.filter(_date_window("date", start, end), _held(), _in_programme(), community__in=scope),
+        {"events": 0, "participants": 0, "joint_events": 0},
+        events=Count("pk"),
+        participants=_sum("participants_total"),
+        joint_events=Count("pk", filter=Q(police_present=True)),
+    )
+    occurred = _moment_window("occurred_at", start, end)
+    resolved = _moment_window("closed_at", start, end) & Q(status=IncidentStatus.RESOLVED)
+    incidents = grouped(
+        Incident.objects.filter(occurred | resolved, _in_programme(), community__in=scope),
+        {"incidents": 0, "police_involved": 0, "resolved": 0},
+        incidents=Count("pk", filter=occurred),
+        police_involved=Count("pk", filter=occurred & Q(police_involved=True)),
+        resolved=Count("pk", filter=resolved),
+    )
+    negotiators = {pk: {"negotiators": 0, "certified": 0} for pk in scope_ids} | _by_key(
         _negotiators_as_at(Negotiator.objects.filter(community__in=scope), end)
         .values("community_id")
         .annotate(
@@ -1043,7 +1071,7 @@ def _per_community_figures(communities: ScopedCommunities, start: date | None, e
         .order_by(),
         "community_id",
     )
-    return {str(pk): events[pk] | incidents[pk] | media[pk] | negotiators[pk] for pk in events}
+    return {str(pk): events[pk] | incidents[pk] | media[pk] | negotiators[pk] for pk in scope_ids}
 
 
 # --- safety planning ------------------------------------------------------------------------------
@@ -1394,33 +1422,51 @@ def _first_instrument_dimensions(instruments: list[Raw]) -> dict[str, Score]:
 
 def _community_scores(communities: ScopedCommunities, windows: dict[str, tuple[Q, bool]]) -> dict[str, Raw]:
     """Per community, its first-instrument scores now, before and at its baseline, and when and by
-    how many its latest assessment (of that instrument) in the period was answered."""
-    annotations: dict[str, Any] = {}
+    how many its latest assessment (of that instrument) in the period was answered.
+
+    Each moment's assessments come in one query, ordered so that a community's picked one
+    (latest, or first for the baseline) comes first, and their scores in one more: a correlated
+    subquery per community, moment and dimension took tens of seconds at national scale. The
+    scores are summed in the dimensions' order as floats, as the database did (``_mean_of``)."""
+    picked: dict[str, dict[int, Raw]] = {}
     for moment, (within, earliest) in windows.items():
-        picked = SafetyAssessment.objects.filter(
-            within, _in_programme(), _first_instrument_q(), community=OuterRef("pk")
-        ).order_by(*_order(earliest))
-        nested = SafetyAssessment.objects.filter(
-            within, _in_programme(), _first_instrument_q(), community=OuterRef(OuterRef("pk"))
-        ).order_by(*_order(earliest))
-        pick = Subquery(nested.values("pk")[:1])
-        scores = {name: _score_of(pick, name) for name in ASSESSMENT_DIMENSIONS}
-        for name, score in scores.items():
-            annotations[f"{moment}__{name}"] = score
-        annotations[f"{moment}__overall"] = _mean_of(list(scores.values()))
-        if moment == "current":
-            annotations["assessed_year"] = Subquery(picked.values("year")[:1])
-            annotations["assessed_half"] = Subquery(picked.values("half")[:1])
-            annotations["assessed_respondents"] = Subquery(picked.values("respondents")[:1])
-    rows = Community.objects.filter(pk__in=communities.values("pk")).order_by().annotate(**annotations)
-    return {
-        str(row["pk"]): {
-            "assessed": f"{row['assessed_year']}-H{row['assessed_half']}" if row["assessed_year"] else None,
-            "respondents": row["assessed_respondents"],
-            "scores": {name: _score_row({moment: row[f"{moment}__{name}"] for moment in MOMENTS}) for name in SCORES},
+        rows = (
+            SafetyAssessment.objects.filter(within, _in_programme(), _first_instrument_q(), community__in=communities)
+            .order_by("community_id", *_order(earliest))
+            .values("pk", "community_id", "year", "half", "respondents")
+        )
+        picked[moment] = {}
+        for row in rows:
+            picked[moment].setdefault(row["community_id"], dict(row))
+    assessments = {row["pk"] for rows in picked.values() for row in rows.values()}
+    scores: dict[int, dict[str, float]] = {}
+    for assessment, code, score in AssessmentScore.objects.filter(
+        assessment__in=assessments, dimension__code__in=ASSESSMENT_DIMENSIONS
+    ).values_list("assessment_id", "dimension__code", "value"):
+        scores.setdefault(assessment, {})[code] = float(score)
+    found = {}
+    for pk in Community.objects.filter(pk__in=communities.values("pk")).order_by().values_list("pk", flat=True):
+        values: dict[str, dict[str, float | None]] = {name: {} for name in SCORES}
+        for moment in MOMENTS:
+            chosen = picked[moment].get(pk)
+            own = scores.get(chosen["pk"], {}) if chosen else {}
+            dimensions = [own.get(name) for name in ASSESSMENT_DIMENSIONS]
+            for name, value in zip(ASSESSMENT_DIMENSIONS, dimensions, strict=True):
+                values[name][moment] = value
+            present = [value for value in dimensions if value is not None]
+            values["overall"][moment] = None
+            if present and len(present) == len(dimensions):
+                total = present[0]
+                for value in present[1:]:  # left to right, as the database added them
+                    total += value
+                values["overall"][moment] = total / float(len(dimensions))
+        current = picked["current"].get(pk)
+        found[str(pk)] = {
+            "assessed": f"{current['year']}-H{current['half']}" if current else None,
+            "respondents": current["respondents"] if current else None,
+            "scores": {name: _score_row(values[name]) for name in SCORES},
         }
-        for row in rows.values("pk", *annotations)
-    }
+    return found
 
 
 def _assessments(communities: ScopedCommunities, period: Period) -> Raw:

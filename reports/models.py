@@ -252,3 +252,17 @@ class MonitoringReport(models.Model):
             scope = f"{self.scope}-{self.region_id or self.partner_id}"
         archival = "-pdfa" if self.pdf_variant == PdfVariant.ARCHIVAL else ""
         return f"zlagoda-report-{self.period_code}-{scope}-{self.language}{archival}.pdf"
+
+
+class IndicatorsVersion(models.Model):
+    """One row: a token that changes in the transaction of every write to the records the
+    indicators read, part of the key of the indicators' cache (:mod:`reports.cache`)."""
+
+    token = models.CharField(max_length=32, default="")
+
+    class Meta:
+        verbose_name = _("indicators version")
+        verbose_name_plural = _("indicators versions")
+
+    def __str__(self) -> str:
+        return self.token
