@@ -3,7 +3,6 @@ import uuid
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -12,21 +11,10 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from access.capabilities import Capability
 from access.home import home_url
 from access.viewer import Viewer, request_viewer
 
 logger = logging.getLogger(__name__)
-
-
-@login_required
-def home(request):
-    """The portal's landing page: what this user can open, by role. Negotiators work in the field
-    app, so they land there."""
-    viewer = request_viewer(request)
-    if viewer.can(Capability.WORKS_FROM_FIELD_APP):
-        return redirect("field:home")
-    return render(request, "portal/home.html", {"role": viewer.role, "capabilities": viewer.capabilities})
 
 
 def forbidden(request, exception=None):

@@ -18,6 +18,7 @@ from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from atlas.tiles import tile_origin
 from mail.config import parse_email_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -568,6 +569,7 @@ if PRODUCTION:
 
 # Content-Security-Policy (django-csp): everything from the portal itself, no third-party origin,
 # and no inline script without the request's nonce (request.csp_nonce, {{ CSP_NONCE }} in templates).
+IMG_SRC = ["'self'", "data:"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -577,8 +579,9 @@ CONTENT_SECURITY_POLICY = {
         # a nonce) carry a small <style>. A style cannot run code; a nonce here would make browsers
         # ignore 'unsafe-inline'.
         "style-src": ["'self'", "'unsafe-inline'"],
-        # data: for the small SVG icons the admin's and Swagger UI's stylesheets embed.
-        "img-src": ["'self'", "data:"],
+        # data: for the small SVG icons the admin's and Swagger UI's stylesheets embed; the map
+        # tiles' origin when MAP_TILE_URL is set (below).
+        "img-src": IMG_SRC,
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         # The field app's service worker (/field/sw.js) and its manifest.
@@ -591,6 +594,16 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     },
 }
+# Maps: an optional raster tile layer the browser lays under the SVG maps (static/js/map_tiles.js),
+# e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png with its attribution. Empty (the default):
+# no map request leaves the portal's origin. Set, its origin joins img-src.
+MAP_TILE_URL = env("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
+if MAP_TILE_URL:
+    try:
+        IMG_SRC.append(tile_origin(MAP_TILE_URL))
+    except ValueError as error:
+        raise ImproperlyConfigured(str(error)) from error
 # Permissions-Policy (api.headers): feature -> allowed origins; () denies it to every page.
 # The field app will need "self" for geolocation and camera once it records places and photos.
 PERMISSIONS_POLICY: dict[str, list[str]] = {

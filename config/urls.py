@@ -4,9 +4,10 @@ from django.urls import include, path
 
 from api import views as api_views
 from communities import views as portal_views
+from dashboard import views as dashboard_views
 
 urlpatterns = [
-    path("", portal_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("healthz/", portal_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

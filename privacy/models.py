@@ -13,6 +13,8 @@ class ViewChannel(models.TextChoices):
     FIELD = "field", _("Field app")
     API = "api", _("API")
     EXPORT = "export", _("Export")
+    # The portal's own pages (a community profile): neither the admin nor the field app.
+    PORTAL = "portal", _("Portal pages")
 
 
 class PersonalDataView(models.Model):

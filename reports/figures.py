@@ -517,3 +517,5 @@ class ReportDocument(TypedDict):
     report: ReportDetails
     indicators: IndicatorsDocument
     results: NotRequired[ResultsChapter]
+    # Each community's stored location ([latitude, longitude]) by id, for the map page.
+    locations: NotRequired[dict[str, list[float]]]

@@ -30,10 +30,12 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from atlas.maps import COUNTRY_FILES, community_map
 from casework.models import AgeGroup, AgencyKind, CaseOutcome, NeedDomain, Sex, Vulnerability
 from communities.models import (
     ASSESSMENT_DIMENSIONS,
     FIRST_INSTRUMENT,
+    Country,
     DimensionGroup,
     Direction,
     EngagementMode,
@@ -69,11 +71,15 @@ from reports.figures import (
     Webinars,
 )
 from reports.indicators import MOMENTS, PARTICIPANT_BREAKDOWN, TASK_KINDS
+from reports.maps import DEFAULT_MAP_FIGURE, map_figure, map_groups, map_points, map_table, not_on_map
 from reports.models import ReportKind, ReportScope
 from support.models import RecommendationStatus, ServiceLine, Step
 from training.models import ModuleLevel
 
 TEMPLATE = "reports/pdf/report.html"
+# The most communities the map page's table lists; beyond, it refers to the annex.
+MAP_TABLE_COMMUNITIES = 90
+MAP_TABLE_COLUMNS = 3
 # The most communities the "events and participants by community" chart shows.
 CHART_COMMUNITIES = 30
 MINUS = "\u2212"
@@ -475,6 +481,49 @@ def _summary(data: IndicatorsDocument, names: Names) -> Context:
             if chart_rows
             else "",
             "chart_is_partial": len([row for row in rows if row["figures"]["events"]["current"]]) > len(chart_rows),
+        },
+    }
+
+
+def _map(document: ReportDocument) -> Context:
+    """The map page: the report's communities on their regions, coloured by their outreach events
+    in the period (one map per group of countries, one legend for all), with the values as a table
+    (or, for many communities, the annex) and the communities the map cannot place."""
+    data = document["indicators"]
+    locations = document.get("locations", {})
+    figure = map_figure(DEFAULT_MAP_FIGURE)
+    label = figure.label()
+    rows = map_table(data, locations, figure.key)
+    points = map_points(data, locations, figure.key)
+    class_values = [point.value for point in points if point.value is not None]
+    country_names = _choices(Country)
+    maps = [
+        {
+            "title": ", ".join(country_names.get(code, code) for code in group),
+            "svg": community_map(
+                group_points,
+                title=_("Map of the communities: %(figure)s") % {"figure": label},
+                legend_title=_("%(figure)s in the period") % {"figure": label},
+                countries=sorted(set(group) & COUNTRY_FILES.keys()),
+                no_data_label=_("no data"),
+                class_values=class_values,
+            ),
+        }
+        for group, group_points in map_groups(data, points)
+    ]
+    listed = rows if len(rows) <= MAP_TABLE_COMMUNITIES else []
+    not_drawn = not_on_map(rows)
+    return {
+        "map": {
+            "figure": label,
+            "maps": maps,
+            "drawn": len(points),
+            "communities": len(rows),
+            "table": [listed[start : start + MAP_TABLE_COLUMNS] for start in range(0, len(listed), MAP_TABLE_COLUMNS)],
+            "columns": range(MAP_TABLE_COLUMNS),
+            "in_annex": bool(rows) and not listed,
+            "not_drawn": not_drawn[:MAP_TABLE_COMMUNITIES],
+            "not_drawn_more": max(0, len(not_drawn) - MAP_TABLE_COMMUNITIES),
         },
     }
 
@@ -1031,6 +1080,7 @@ def build_context(document: ReportDocument, *, community_pages_limit: int | None
         _summary(data, names),
         _results(document),
         _communities(data, names),
+        _map(document),
         _training(data, names),
         _outreach(data["events"], names),
         _webinars(data["webinars"], data["webinar_rows"], names),

@@ -27,6 +27,7 @@ from communities.models import PartnerOrganisation, Region
 from programmes.models import Programme
 from reports.figures import IndicatorsDocument, ProgrammeCover, ReportDocument
 from reports.indicators import Period, compute_indicators
+from reports.maps import community_locations
 from reports.models import (
     ACTIVE_STATUSES,
     MonitoringReport,
@@ -356,6 +357,7 @@ def report_document(report: MonitoringReport) -> ReportDocument:
             "generated_at": timezone.localtime().isoformat(timespec="minutes"),
         },
         "indicators": suppress_small_cells(_indicators_in(report.language, report, period)),
+        "locations": community_locations(report_communities(report)),
     }
     if report.scope == ReportScope.PROGRAMME and report.programme is not None:
         document["results"] = programme_results_chapter(report.programme, period)
