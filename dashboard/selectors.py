@@ -20,8 +20,9 @@ from incidents.selectors import visible_incidents
 from negotiators.models import EventStatus, OutreachEvent
 from negotiators.selectors import visible_events
 from programmes.models import Participation, Programme
+from reports.cache import cached_indicators
 from reports.figures import IndicatorsDocument
-from reports.indicators import Period, compute_indicators
+from reports.indicators import Period
 from reports.selectors import indicator_communities, indicator_scope
 from reports.suppression import figures_for
 
@@ -41,9 +42,9 @@ def dashboard_indicators(
     programme: Programme | None = None,
 ) -> IndicatorsDocument:
     """The figures the dashboard shows: :func:`reports.indicators.compute_indicators` (the PDF's and
-    the API's ``indicators/``) as ``viewer`` may see them. The dashboard's only call of the
-    indicators, so a cache in front of them is switched on here."""
-    document = compute_indicators(
+    the API's ``indicators/``) through their cache (:func:`reports.cache.cached_indicators`, shared
+    with ``indicators/``), as ``viewer`` may see them. The dashboard's only call of the indicators."""
+    document = cached_indicators(
         period=period, communities=communities, programme_wide=programme_wide, programme=programme
     )
     return figures_for(viewer, document)
