@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +33,7 @@ from dashboard.selectors import (
 )
 from incidents.models import IncidentStatus
 from reports import charts
+from reports.cache import indicators_key, remember
 from reports.figures import IndicatorsDocument
 from reports.indicators import HEADLINE, PARTICIPANT_BREAKDOWN, Period
 from reports.maps import community_locations, map_figure, map_groups, map_points, map_table, not_on_map
@@ -75,13 +78,18 @@ def community_map_page(request):
     context: dict[str, Any] = {"form": form}
     if form.is_valid():
         data, scope = form.cleaned_data, form.scope()
-        document = _figures(viewer, scope, data["period"])
-        context |= {
-            "document": document,
-            "scope": scope,
-            "period_label": period_label(data["period"]),
-            "map": map_context(document, scope, data["figure"]),
-        }
+        period, figure_key = data["period"], data["figure"]
+
+        def draw() -> dict[str, Any]:
+            document = _figures(viewer, scope, period)
+            return {
+                "document": document,
+                "period_label": period_label(period),
+                "map": map_context(document, scope, figure_key),
+            }
+
+        parts = _remember("map", viewer, scope, period, figure_key, draw)
+        context |= parts | {"scope": scope}
     return render(request, "dashboard/map.html", context)
 
 
@@ -135,10 +143,35 @@ def _profile_url(community_id: int) -> str:
     return reverse("dashboard:community", args=[community_id])
 
 
+def _remember(
+    page: str, viewer: Viewer, scope: Scope, period: Period, figure_key: str, compute: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """A page's parts drawn once per data version, scope, period, figure, language, user (the
+    links and what may be seen are the user's) and tile server: a cached period answers without
+    drawing again."""
+    figures = indicators_key(
+        period=period,
+        communities=scope.communities,
+        programme_wide=scope.programme_wide,
+        programme=scope.programme,
+    )
+    user = getattr(viewer.user, "pk", None)
+    tiles = f"{settings.MAP_TILE_URL}|{settings.MAP_TILE_ATTRIBUTION}"
+    key = hashlib.sha256(f"dashboard:1|{page}|{figures}|{viewer.role}|{user}|{figure_key}|{tiles}".encode())
+    return remember(key.hexdigest(), compute)
+
+
 def dashboard_context(viewer: Viewer, scope: Scope, period: Period, figure_key: str) -> dict[str, Any]:
     """Everything the dashboard shows for ``scope`` and ``period``: the headline figures (with
     their change and, for a whole programme, their target), the charts with their tables, the
-    newest serious incidents and the map coloured by ``figure_key``."""
+    newest serious incidents and the map coloured by ``figure_key``; drawn once per data version."""
+    parts = _remember(
+        "home", viewer, scope, period, figure_key, lambda: _dashboard_parts(viewer, scope, period, figure_key)
+    )
+    return parts | {"scope": scope}
+
+
+def _dashboard_parts(viewer: Viewer, scope: Scope, period: Period, figure_key: str) -> dict[str, Any]:
     document = _figures(viewer, scope, period)
     links = RecordLinks(viewer, scope, period)
     names = labels()
@@ -148,7 +181,6 @@ def dashboard_context(viewer: Viewer, scope: Scope, period: Period, figure_key: 
         "period": period,
         "period_label": period_label(period),
         "previous_label": period_label(period.previous()),
-        "scope": scope,
         "headline": _headline(document, scope, period, links),
         "results": _results(scope, period),
         "over_time": _over_time(scope, period, links),

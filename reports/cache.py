@@ -30,7 +30,8 @@ import hashlib
 import logging
 import time
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -48,6 +49,7 @@ from reports.indicators import Period, compute_indicators
 from reports.models import IndicatorsVersion
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # The apps whose records the figures read (reports.indicators imports their models).
 COUNTED_APPS = (
@@ -78,21 +80,30 @@ def cached_indicators(
     """What :func:`reports.indicators.compute_indicators` returns for the same arguments, from the
     cache when nothing the figures read has changed since it was computed."""
     key = indicators_key(period=period, communities=communities, programme_wide=programme_wide, programme=programme)
+    return remember(
+        key,
+        lambda: compute_indicators(
+            period=period, communities=communities, programme_wide=programme_wide, programme=programme
+        ),
+    )
+
+
+def remember(key: str, compute: Callable[[], T]) -> T:
+    """The value cached under ``key``, else ``compute()``'d and cached. ``key`` must hold the data
+    version (build it on :func:`indicators_key`). If the cache cannot be reached, computed."""
     try:
-        document = cache.get(key)
+        value = cache.get(key)
     except Exception as error:  # any cache failure: Redis down, a timeout
         _warn(error)
-        document = None
-    if document is not None:
-        return document
-    document = compute_indicators(
-        period=period, communities=communities, programme_wide=programme_wide, programme=programme
-    )
+        value = None
+    if value is not None:
+        return value
+    value = compute()
     try:
-        cache.set(key, document, TIMEOUT_SECONDS)
+        cache.set(key, value, TIMEOUT_SECONDS)
     except Exception as error:
         _warn(error)
-    return document
+    return value
 
 
 def indicators_key(

@@ -225,3 +225,18 @@ def test_every_link_of_the_dashboard_opens_for_its_viewer(client, manager_user, 
     assert len(links) > 5
     for link in sorted(links):
         assert client.get(link).status_code == 200, link
+
+
+def test_a_cached_period_is_not_drawn_again_until_its_data_change(
+    client, staff_user, records, django_assert_max_num_queries
+):
+    community = records["community"]
+    verified_login(client, staff_user)
+    query = f"{HOME}?period=2025&community={community.pk}"
+    first = shown_headline(client.get(query))
+    with django_assert_max_num_queries(15):  # the session, the filter's choices, the data version (19 when drawn)
+        assert shown_headline(client.get(query)) == first
+    OutreachEventFactory(community=community, date=date(2025, 5, 5), participants_total=17)
+    again = shown_headline(client.get(query))
+    assert again["events"] != first["events"]
+    assert again == api_headline(client, f"period=2025&community={community.pk}")
