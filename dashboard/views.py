@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -85,7 +86,7 @@ def community_map_page(request):
             return {
                 "document": document,
                 "period_label": period_label(period),
-                "map": map_context(document, scope, figure_key),
+                "map": map_context(document, scope, figure_key, open_table=True),
             }
 
         parts = _remember("map", viewer, scope, period, figure_key, draw)
@@ -103,7 +104,9 @@ def _figures(viewer: Viewer, scope: Scope, period: Period) -> IndicatorsDocument
     )
 
 
-def map_context(document: IndicatorsDocument, scope: Scope, figure_key: str) -> dict[str, Any]:
+def map_context(
+    document: IndicatorsDocument, scope: Scope, figure_key: str, *, open_table: bool = False
+) -> dict[str, Any]:
     """The maps of ``document``'s communities coloured by ``figure_key`` (one per group of
     countries, sharing one legend, as in the PDF), and their table alternative (each community
     with its value and a link to its profile). ``MAP_TILE_URL`` lays tiles under them in the
@@ -131,12 +134,15 @@ def map_context(document: IndicatorsDocument, scope: Scope, figure_key: str) -> 
         }
         for group, group_points in map_groups(document, points)
     ]
-    return {
+    drawn = {
         "maps": maps,
         "figure": label,
         "rows": [{"row": row, "url": _profile_url(row.id)} for row in rows],
         "not_drawn": not_on_map(rows),
     }
+    # Rendered here, so a cached page does not lay out a row per community again.
+    html = render_to_string("dashboard/map_figure.html", {"map": drawn, "open_table": open_table})
+    return drawn | {"html": html}
 
 
 def _profile_url(community_id: int) -> str:
