@@ -5,8 +5,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import Browser, sync_playwright
 
+from tests.accounts.support import verified_login
 from tools import chromium
 
 
@@ -30,3 +33,19 @@ def launched_chromium(*extra_args: str) -> Iterator[Browser]:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def session_cookie(live_server, user) -> dict[str, str]:
+    """A signed-in session of ``user`` (with its second factor) for the browser."""
+    client = Client()
+    verified_login(client, user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": live_server.url,
+    }
+
+
+def wider_than_window(page) -> int:
+    """How far the page scrolls sideways (0 when it fits its window)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

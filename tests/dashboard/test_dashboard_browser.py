@@ -13,13 +13,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from access.roles import Role
 from incidents.models import Severity
-from tests.accounts.support import verified_login
-from tests.browser_support import launched_chromium
+from tests.browser_support import launched_chromium, session_cookie, wider_than_window
 from tests.communities.factories import CommunityFactory, SafetyAssessmentFactory, UserFactory
 from tests.incidents.factories import IncidentFactory
 from tests.negotiators.factories import OutreachEventFactory
@@ -62,20 +59,6 @@ def communities():
         )
         made.append(community)
     return made
-
-
-def session_cookie(live_server, user) -> dict[str, str]:
-    client = Client()
-    verified_login(client, user)
-    return {
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }
-
-
-def wider_than_window(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 def test_the_dashboard_and_the_map_fit_a_laptop_and_a_phone(browser, live_server, communities):

@@ -11,15 +11,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from access.roles import Role
 from communities.models import Engagement, EngagementMode, Topic
 from incidents.models import IncidentStatus
-from tests.accounts.support import verified_login
-from tests.browser_support import launched_chromium
+from tests.browser_support import launched_chromium, session_cookie, wider_than_window
 from tests.communities.factories import (
     CommunityFactory,
     PartnershipFactory,
@@ -74,17 +71,6 @@ def community():
     return community
 
 
-def session_cookie(live_server, user) -> dict[str, str]:
-    """A signed-in session (with its second factor) for the browser."""
-    client = Client()
-    verified_login(client, user)
-    return {
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }
-
-
 def test_the_profile_fits_a_laptop_and_a_phone_and_prints_without_navigation(browser, live_server, community):
     manager = UserFactory(username="profile-browser-manager", role=Role.PROGRAMME_MANAGER)
     cookie = session_cookie(live_server, manager)
@@ -101,7 +87,7 @@ def test_the_profile_fits_a_laptop_and_a_phone_and_prints_without_navigation(bro
             assert response.status == 200
             assert page.locator("figure.chart svg").count() >= 3
             page.screenshot(path=str(SCREENSHOTS / f"profile-{name}.png"), full_page=True)
-            wider = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            wider = wider_than_window(page)
             assert wider <= 0, f"{name}: the page is {wider} px wider than the window"
             assert axe.violations(page) == []
             if name == "laptop":
