@@ -33,9 +33,15 @@ def _typed_dict(value, expected, origin, path):
         parameters = dict(zip(origin.__parameters__, typing.get_args(expected), strict=True))
         hints = {key: parameters.get(hint, hint) for key, hint in hints.items()}
     assert isinstance(value, dict), path
-    assert set(value) == set(hints), f"{path}: {sorted(set(value) ^ set(hints))}"
-    for key, hint in hints.items():
-        conforms(value[key], hint, f"{path}.{key}")
+    # NotRequired keys may be absent (read from the hints: with postponed annotations, Python 3.11's
+    # __required_keys__ counts them as required).
+    extras = typing.get_type_hints(origin or expected, include_extras=True)
+    required = {key for key, hint in extras.items() if typing.get_origin(hint) is not typing.NotRequired}
+    assert required <= set(value) <= set(hints), (
+        f"{path}: {sorted((set(value) ^ set(hints)) - (set(hints) - required))}"
+    )
+    for key in value:
+        conforms(value[key], hints[key], f"{path}.{key}")
 
 
 def _one_of(value, options, path):

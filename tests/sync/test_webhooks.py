@@ -413,7 +413,8 @@ def test_a_commit_that_wrote_changes_queues_the_due_webhooks_once(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         IncidentFactory(community=community)
         IncidentFactory(community=community)
-    assert len(callbacks) == 1
+    # One announcement for the transaction (the indicators' cache adds a marker of its own).
+    assert [callback.__name__ for callback in callbacks].count("_announce_commit") == 1
     assert queued == [1]
     # In eager mode it would deliver inside the request that wrote the change.
     settings.CELERY_TASK_ALWAYS_EAGER = True
