@@ -537,6 +537,19 @@ class ResultsChapter(TypedDict):
     programmes: list[ProgrammeStatusLine]
 
 
+class ProgrammeLine(TypedDict):
+    """One programme's share of a report's scope in its period."""
+
+    code: str
+    name: str
+    countries: list[str]  # Country codes of its communities in scope, sorted.
+    communities: int  # Taking part at some time in the period.
+    events: int
+    participants: int
+    incidents: int  # Reported (occurred) in the period.
+    engagements: int  # Support engagements opened in the period.
+
+
 class ReportDocument(TypedDict):
     """What the PDF shows: the report's own details and its indicators (and, when there is a
     results framework to show, the results against targets)."""
@@ -546,3 +559,5 @@ class ReportDocument(TypedDict):
     results: NotRequired[ResultsChapter]
     # Each community's stored location ([latitude, longitude]) by id, for the map page.
     locations: NotRequired[dict[str, list[float]]]
+    # A report without a programme: what each programme adds to its totals (reports.by_programme).
+    by_programme: NotRequired[list[ProgrammeLine]]

@@ -40,6 +40,7 @@ from casework.models import AgeGroup, AgencyKind, CaseOutcome, NeedDomain, Sex, 
 from communities.models import (
     ASSESSMENT_DIMENSIONS,
     FIRST_INSTRUMENT,
+    Country,
     DimensionGroup,
     Direction,
     EngagementMode,
@@ -397,7 +398,7 @@ def scope_title(report: ReportDetails) -> str:
             "code": isolate(programme["code"]),
             "name": isolate(programme["name"]),
         }
-    return _("Whole programme")
+    return _("Whole portal: every programme")
 
 
 def partnership_text(partnership: Partnership, names: Names) -> str:
@@ -1297,6 +1298,29 @@ def _results(document: ReportDocument) -> Context:
     return {"results": {"programme": chapter["programme"], "rows": rows, "programmes": chapter["programmes"]}}
 
 
+def _by_programme(document: ReportDocument) -> Context:
+    """A report without a programme says which programmes (and countries) its totals add up:
+    on the cover, and as a table in the summary (absent in a programme's own report)."""
+    lines = document.get("by_programme")
+    if lines is None:
+        return {"by_programme": None}
+    countries = dict(Country.choices)
+    rows = [
+        {
+            "code": line["code"],
+            "name": line["name"],
+            "countries": ", ".join(str(countries.get(code, code)) for code in line["countries"]) or "—",
+            "communities": fmt_number(line["communities"]),
+            "events": fmt_number(line["events"]),
+            "participants": fmt_number(line["participants"]),
+            "incidents": fmt_number(line["incidents"]),
+            "engagements": fmt_number(line["engagements"]),
+        }
+        for line in lines
+    ]
+    return {"by_programme": rows}
+
+
 def _fractional(value: float | None) -> bool:
     return value is not None and value != int(value)
 
@@ -1314,6 +1338,7 @@ def build_context(document: ReportDocument, *, community_pages_limit: int | None
         _cover(report, data),
         _summary(data, names),
         _results(document),
+        _by_programme(document),
         _communities(data, names),
         _map(document),
         _training(data, names),

@@ -25,6 +25,7 @@ from access.viewer import Viewer
 from api.outages import OUTAGE_ERRORS, STORAGE_ERRORS
 from communities.models import PartnerOrganisation, Region
 from programmes.models import Programme
+from reports.by_programme import programme_lines
 from reports.figures import IndicatorsDocument, ProgrammeCover, ReportDocument
 from reports.indicators import Period, compute_indicators
 from reports.maps import community_locations
@@ -386,6 +387,8 @@ def report_document(report: MonitoringReport) -> ReportDocument:
     elif report.scope == ReportScope.PROGRAMME:
         # The whole portal: a line per programme.
         document["results"] = results_overview(period)
+    if report.programme is None:
+        document["by_programme"] = programme_lines(report_communities(report), period)
     return document
 
 
