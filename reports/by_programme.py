@@ -18,7 +18,7 @@ from reports.indicators import Period, _date_window, _moment_window
 
 
 def _counts(queryset: QuerySet, **aggregates: object) -> dict[int, dict[str, int]]:
-    rows = queryset.order_by().values("programme").annotate(**aggregates)  # type: ignore[arg-type]
+    rows = queryset.order_by().values("programme").annotate(**aggregates)
     return {row.pop("programme"): {key: int(value or 0) for key, value in row.items()} for row in rows}
 
 
@@ -33,9 +33,9 @@ def programme_lines(communities: QuerySet[Community], period: Period) -> list[Pr
     )
     members: dict[int, set[int]] = {}
     countries: dict[int, set[str]] = {}
-    for programme, community, country in taking_part:
-        members.setdefault(programme, set()).add(community)
-        countries.setdefault(programme, set()).add(country)
+    for programme_id, community_id, country in taking_part:
+        members.setdefault(programme_id, set()).add(community_id)
+        countries.setdefault(programme_id, set()).add(country)
     events = _counts(
         OutreachEvent.objects.filter(
             _date_window("date", start, end), status=EventStatus.HELD, community__in=communities
