@@ -304,3 +304,32 @@ def test_no_name_phone_or_document_of_case_work_reaches_a_partner_anywhere(case_
     assert "<5" in text
     problems += [("pdf", value) for value in case_work_secrets if value in text]
     assert problems == []
+
+
+# --- the portal's own pages -------------------------------------------------------------------------
+
+# Every HTML page a partner member opens besides the API: the dashboard (each map figure), the map,
+# the reports' list and every covered community's profile.
+PARTNER_PAGES = ("/", "/?period=2025-H1", "/map/", "/reports/")
+
+
+def test_partner_walk_finds_no_personal_data_in_any_page(secrets_in_the_demo):
+    from reports.maps import MAP_FIGURES
+
+    partner, personal_values = secrets_in_the_demo
+    client = APIClient()
+    client.force_login(partner.members.get(username="partner"))
+    urls = list(PARTNER_PAGES) + [f"/map/?figure={figure}" for figure in MAP_FIGURES]
+    urls += [f"/communities/{pk}/" for pk in partner.communities.values_list("pk", flat=True)]
+    problems = []
+    for url in urls:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="uk")
+        if response.status_code != 200:
+            problems.append((url, response.status_code))
+            continue
+        text = response.content.decode()
+        leaked = {value for value in personal_values if value in text}
+        if leaked:
+            problems.append((url, sorted(leaked)))
+    assert problems == []
+    assert len(urls) > 15
