@@ -5,9 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 # WeasyPrint renders PDFs with Pango; msgfmt (gettext) checks the translation catalogues;
-# Chromium drives the browser tests.
+# Chromium drives the browser tests; pdfinfo (poppler-utils) checks that the reports are tagged.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
-TEST_PACKAGES := $(RUN_PACKAGES) gettext chromium
+TEST_PACKAGES := $(RUN_PACKAGES) gettext chromium poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
