@@ -1,4 +1,5 @@
-"""A Chromium for the browser tests outside the field app (which has pytest-playwright's own)."""
+"""A Chromium for the browser tests outside the field app (which has pytest-playwright's own): a
+pytest plugin (``tests/conftest.py``) whose ``browser`` fixture any test module may take."""
 
 import os
 from collections.abc import Iterator
@@ -33,6 +34,13 @@ def launched_chromium(*extra_args: str) -> Iterator[Browser]:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One Chromium per test module, with the shared settings."""
+    with launched_chromium() as browser:
+        yield browser
 
 
 def session_cookie(live_server, user) -> dict[str, str]:

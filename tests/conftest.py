@@ -7,7 +7,7 @@ from tests.communities.factories import CommunityFactory, PartnerOrganisationFac
 from tests.negotiators.factories import NegotiatorFactory
 
 # The API tests' clients, keys and records (tests/communities/api_support.py).
-pytest_plugins = ["tests.communities.api_support"]
+pytest_plugins = ["tests.communities.api_support", "tests.browser_support"]
 
 
 @pytest.fixture(autouse=True, scope="session")

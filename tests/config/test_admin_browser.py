@@ -18,7 +18,6 @@ from access.roles import Role
 from communities.services import partnership_start
 from incidents.services import incident_report, incident_transition
 from tests.accounts.support import second_factor_of, totp_code
-from tests.browser_support import launched_chromium
 from tests.communities.factories import CommunityFactory, UserFactory
 from tests.negotiators.factories import NegotiatorFactory, OutreachEventFactory
 from tools import axe
@@ -28,12 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "secret-password"
 LAPTOP = {"width": 1366, "height": 768}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched_chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import pytest
 
 from access.roles import Role
 from incidents.models import Severity
-from tests.browser_support import launched_chromium, session_cookie, wider_than_window
+from tests.browser_support import session_cookie, wider_than_window
 from tests.communities.factories import CommunityFactory, SafetyAssessmentFactory, UserFactory
 from tests.incidents.factories import IncidentFactory
 from tests.negotiators.factories import OutreachEventFactory
@@ -33,12 +33,6 @@ PLACES = [
     ("Кам'янець-Подільська міська територіальна громада", "48.68", "26.58"),
     ("Шепетівська міська територіальна громада", "50.18", "27.06"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched_chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from django.urls import reverse
 from access.roles import Role
 from communities.models import Engagement, EngagementMode, Topic
 from incidents.models import IncidentStatus
-from tests.browser_support import launched_chromium, session_cookie, wider_than_window
+from tests.browser_support import session_cookie, wider_than_window
 from tests.communities.factories import (
     CommunityFactory,
     PartnershipFactory,
@@ -33,12 +33,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 VIEWPORTS = {"laptop": {"width": 1366, "height": 768}, "phone": {"width": 360, "height": 640}}
 KYIV = ZoneInfo("Europe/Kyiv")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched_chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

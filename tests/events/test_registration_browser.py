@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from events.models import ConsentText, Registration, RegistrationStatus
-from tests.browser_support import launched_chromium
 from tests.communities.factories import CommunityFactory
 from tests.events.registration_support import MEETING_LINK, planned_webinar
 from tools import axe, chromium
@@ -23,12 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 # The form's time check refuses what is sent sooner than this after the page was rendered.
 HUMAN_SECONDS = 3.2
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched_chromium() as browser:
-        yield browser
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
