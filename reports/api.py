@@ -151,7 +151,11 @@ class IndicatorsSerializer(serializers.Serializer):
     year_before_period = PeriodSerializer(help_text="The same period one year earlier (the headline's year_before).")
     to_date = ToDateSerializer()
     scope = IndicatorScopeSerializer()
-    modules = serializers.ListField(child=serializers.DictField(), help_text="The School's modules, in order.")
+    modules = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="The School's modules, in order; each title in the request's language where staff entered one, "
+        "else in Ukrainian.",
+    )
     headline = HeadlineFigureSerializer(many=True)
     communities = section("Partner communities: active, joined, left (and why).")
     negotiators = section("Negotiators: registered, joined, trained, certified, advanced, by cohort.")
