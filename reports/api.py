@@ -103,6 +103,9 @@ class RatePartSerializer(serializers.Serializer):
     current = serializers.IntegerField()
     previous = serializers.IntegerField()
     to_date = serializers.IntegerField()
+    year_before = serializers.IntegerField(
+        required=False, help_text="In a headline figure: the same period a year before."
+    )
 
 
 class HeadlineFigureSerializer(serializers.Serializer):
@@ -111,6 +114,10 @@ class HeadlineFigureSerializer(serializers.Serializer):
     previous = serializers.FloatField(allow_null=True)
     change = serializers.FloatField(allow_null=True)
     to_date = serializers.FloatField(allow_null=True)
+    year_before = serializers.FloatField(
+        allow_null=True, help_text="The same period one year earlier (2025-H1: 2024-H1; a year: the year before)."
+    )
+    change_year_before = serializers.FloatField(allow_null=True, help_text="current minus year_before.")
     better = serializers.ChoiceField(
         choices=["higher", "lower"],
         allow_null=True,
@@ -141,9 +148,14 @@ class IndicatorsSerializer(serializers.Serializer):
 
     period = PeriodSerializer()
     previous_period = PeriodSerializer()
+    year_before_period = PeriodSerializer(help_text="The same period one year earlier (the headline's year_before).")
     to_date = ToDateSerializer()
     scope = IndicatorScopeSerializer()
-    modules = serializers.ListField(child=serializers.DictField(), help_text="The School's modules, in order.")
+    modules = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="The School's modules, in order; each title in the request's language where staff entered one, "
+        "else in Ukrainian.",
+    )
     headline = HeadlineFigureSerializer(many=True)
     communities = section("Partner communities: active, joined, left (and why).")
     negotiators = section("Negotiators: registered, joined, trained, certified, advanced, by cohort.")

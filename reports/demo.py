@@ -239,6 +239,39 @@ MODULES = [
     ("П1", "Медіація в гострих конфліктах", ModuleLevel.ADVANCED, 1, 12, date(2024, 11, 12)),
     ("П2", "Адвокація та місцеві програми безпеки", ModuleLevel.ADVANCED, 2, 12, date(2025, 3, 18)),
 ]
+# The modules' titles in the other languages (en, cs, ru), as staff enter them in the admin.
+MODULE_TITLES = {
+    "Б1": (
+        "Foundations of social negotiation",
+        "Základy sociálního vyjednávání",
+        "Основы социальных переговоров",
+    ),
+    "Б2": (
+        "Communication and mediation in the community",
+        "Komunikace a mediace v obci",
+        "Коммуникация и медиация в громаде",
+    ),
+    "Б3": (
+        "Safety risks and the community's potential",
+        "Bezpečnostní rizika a potenciál obce",
+        "Риски безопасности и потенциал громады",
+    ),
+    "Б4": (
+        "Working with the police and local government",
+        "Spolupráce s policií a místní samosprávou",
+        "Взаимодействие с полицией и органами местного самоуправления",
+    ),
+    "П1": (
+        "Mediation in acute conflicts",
+        "Mediace v akutních konfliktech",
+        "Медиация в острых конфликтах",
+    ),
+    "П2": (
+        "Advocacy and local safety programmes",
+        "Advokacie a místní bezpečnostní programy",
+        "Адвокация и местные программы безопасности",
+    ),
+}
 
 EVENT_TITLES = {
     EventKind.INFORMATION_SESSION: "Інформаційна зустріч",
@@ -609,7 +642,16 @@ class DemoProgramme:
         # The whole catalogue first: certification is judged against every active module.
         modules = {
             code: TrainingModule.objects.get_or_create(
-                code=code, defaults={"title": title, "level": level, "order": order, "hours": hours}
+                code=code,
+                defaults={
+                    "title": title,
+                    "title_en": MODULE_TITLES[code][0],
+                    "title_cs": MODULE_TITLES[code][1],
+                    "title_ru": MODULE_TITLES[code][2],
+                    "level": level,
+                    "order": order,
+                    "hours": hours,
+                },
             )[0]
             for code, title, level, order, hours, _starts_on in MODULES
         }

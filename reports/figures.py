@@ -33,6 +33,8 @@ class RatePart(TypedDict):
     current: int
     previous: int
     to_date: int
+    # In a headline figure: the same period a year before.
+    year_before: NotRequired[int]
 
 
 class Rate(TypedDict):
@@ -90,7 +92,11 @@ class HeadlineFigure(TypedDict):
     to_date: float | None
     # "higher", "lower" or None (neutral): which way is good news (reports.indicators.BETTER).
     better: str | None
-    # A rate's exact parts.
+    # The same period one year earlier (2025-H1 -> 2024-H1; a year -> the year before) and the
+    # change since.
+    year_before: float | None
+    change_year_before: float | None
+    # A rate's exact parts (in the headline with "year_before" too).
     numerator: NotRequired[RatePart]
     denominator: NotRequired[RatePart]
 
@@ -467,6 +473,7 @@ class CommunityRow(TypedDict):
 class IndicatorsDocument(TypedDict):
     period: PeriodDates
     previous_period: PeriodDates
+    year_before_period: PeriodDates
     to_date: ToDate
     scope: Scope
     modules: list[Module]

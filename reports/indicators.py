@@ -88,7 +88,7 @@ from planning.models import (
 from programmes.models import Participation, Programme
 from reports.figures import CommunityRow, IndicatorsDocument, Score
 from support.models import Activity, Recommendation, RecommendationStatus, ServiceLine, Step
-from training.models import Attendance, ModuleLevel, TrainingModule, TrainingSession
+from training.models import TITLE_LANGUAGES, Attendance, ModuleLevel, TrainingModule, TrainingSession
 
 # The communities in scope, and the untyped dictionaries the figures are first gathered in.
 ScopedCommunities = QuerySet[Community]
@@ -157,6 +157,11 @@ class Period:
         if self.half == 2:
             return Period(self.year, 1)
         return Period(self.year - 1, 2)
+
+    def year_before(self) -> Period:
+        """The same period one year earlier: 2025-H1 -> 2024-H1, 2025 -> 2024 (for a year, the
+        same as :meth:`previous`)."""
+        return Period(self.year - 1, self.half)
 
     def assessment_q(self) -> Q:
         """The safety assessments carried out in this period."""
@@ -1609,6 +1614,8 @@ def _by_key(rows: Iterable[Any], key: str) -> dict[int, Raw]:
 
 
 def _earliest_record(communities: ScopedCommunities, programme_wide: bool) -> date | None:
+    """The date of the first record in scope (a partnership, a negotiator, a held event, an
+    incident, or for the whole programme a School session), or None without any."""
     dates = [
         Partnership.objects.filter(community__in=communities).aggregate(d=Min("joined_on"))["d"],
         Negotiator.objects.filter(community__in=communities).aggregate(d=Min("joined_on"))["d"],
@@ -1625,8 +1632,37 @@ def _earliest_record(communities: ScopedCommunities, programme_wide: bool) -> da
     return min(dates) if dates else None
 
 
+def first_record(
+    *, communities: QuerySet[Community], programme_wide: bool = False, programme: Programme | None = None
+) -> date | None:
+    """The date of the first record in the scope :func:`compute_indicators` would be given (the
+    same arguments), or None when nothing is recorded in it: a period that ends before it has
+    nothing to report (:func:`reports.services.report_check_request` refuses it)."""
+    if programme is not None:
+        communities = communities.filter(
+            pk__in=Participation.objects.filter(programme=programme).values("community_id")
+        )
+    token = _programme_scope.set(programme)
+    try:
+        return _earliest_record(communities, programme_wide)
+    finally:
+        _programme_scope.reset(token)
+
+
 # Basic modules first, then advanced, each in their order.
 MODULE_ORDER = (Case(When(level=ModuleLevel.BASIC, then=Value(0)), default=Value(1)), "order", "code")
+
+
+def _modules() -> list[Raw]:
+    """The School's catalogue in order, each title in the active language (the Ukrainian one where
+    staff entered none)."""
+    return [
+        {"code": module.code, "title": module.localized_title(), "level": module.level, "hours": module.hours}
+        for module in TrainingModule.objects.order_by(*MODULE_ORDER).only(
+            "code", "title", *(f"title_{language}" for language in TITLE_LANGUAGES), "level", "hours"
+        )
+    ]
+
 
 # --- the public entry point -----------------------------------------------------------------------
 
@@ -1718,6 +1754,42 @@ RATE_PARTS: dict[str, tuple[str, str]] = {
 PART_MOMENTS = ("current", "previous", "to_date")
 
 
+def _headline_snapshot(
+    communities: ScopedCommunities, start: date, end: date, programme_wide: bool, module_codes: list[str]
+) -> Raw:
+    """The sections :data:`HEADLINE` draws on, and only those, for one window (the same period a
+    year before): a half-year report costs a part of one snapshot more, not a whole one."""
+    sections = {
+        "communities": lambda: _community_figures(communities, start, end),
+        "negotiators": lambda: _negotiator_figures(communities, start, end),
+        "training": lambda: _training_figures(communities, start, end, programme_wide, module_codes),
+        "events": lambda: _event_figures(communities, start, end),
+        "incidents": lambda: _incident_figures(communities, start, end),
+        "media": lambda: _media_figures(communities, start, end, programme_wide),
+        "engagements": lambda: _engagement_figures(communities, start, end),
+    }
+    needed = dict.fromkeys(section for _key, section, _name in HEADLINE)
+    return {section: sections[section]() for section in needed}
+
+
+def _headline(merged: Raw, year_before: Raw) -> list[Raw]:
+    """The headline figures, each with the same period a year before (``year_before``) and the
+    change since (``change_year_before``); a rate's exact parts carry the year before too."""
+    rows = []
+    for key, section, name in HEADLINE:
+        row = {"key": key, **merged[section][name], "better": better_of(f"{section}.{name}")}
+        earlier = year_before[section][name]
+        row["year_before"] = earlier
+        row["change_year_before"] = _change(row["current"], earlier)
+        parts = RATE_PARTS.get(f"{section}.{name}")
+        if parts is not None:
+            numerator, denominator = parts
+            row["numerator"] = {**row["numerator"], "year_before": year_before[section][numerator]}
+            row["denominator"] = {**row["denominator"], "year_before": year_before[section][denominator]}
+        rows.append(row)
+    return rows
+
+
 def better_of(path: str) -> str | None:
     """``"higher"``, ``"lower"`` or ``None`` (neutral) for the figure at ``path`` (see :data:`BETTER`)."""
     return BETTER.get(path)
@@ -1753,10 +1825,12 @@ def compute_indicators(
         {
           "period": {"code": "2025", "start": "2025-01-01", "end": "2025-12-31"},
           "previous_period": {"code": "2024", ...},
+          "year_before_period": {"code": "2024", ...},  # the same period a year before
           "to_date": {"start": "2023-03-01" | None, "end": "2025-12-31"},
           "scope": {"communities": 26, "programme_wide": True},
-          "modules": [{"code", "title", "level", "hours"}, ...],
+          "modules": [{"code", "title", "level", "hours"}, ...],  # title in the active language
           "headline": [{"key": "events", "current", "previous", "change", "to_date",
+                        "year_before", "change_year_before",
                         "better": "higher"|"lower"|None}, ...],
           "communities": {"active", "partners_at_end", "joined", "left", "left_by_reason": {reason: F}},
           "negotiators": {"registered_at_end", "joined", "trained", "certified", "advanced",
@@ -1847,7 +1921,11 @@ def compute_indicators(
     every ``S`` is a score ``{"current", "previous", "change", "baseline", "change_since_baseline"}``.
     The rates of :data:`RATE_PARTS` (e.g. ``incidents.resolution_rate``) also carry their exact
     ``numerator`` and ``denominator``, each ``{"current", "previous", "to_date"}``; a headline figure
-    says which way is ``better`` (:data:`BETTER`).
+    says which way is ``better`` (:data:`BETTER`). A headline figure also carries the same period
+    one year earlier (``year_before``: 2025-H1 -> 2024-H1; for a year, the previous year) and
+    ``change_year_before`` (current minus it); only the headline's sections are computed for that
+    window, and for a year it is the previous period's snapshot, at no cost. A headline rate's
+    ``numerator`` and ``denominator`` carry ``year_before`` too.
     Rates are fractions (0..1), medians days; a figure without data is ``None``. Scores are on their
     dimension's own scale (1..5 for the first instrument, the one ``dimensions`` and the community
     rows show) and compared only within one instrument version (see :func:`_assessments`).
@@ -1889,9 +1967,16 @@ def _compute(
     period: Period, communities: QuerySet[Community], programme_wide: bool, programme: Programme | None
 ) -> IndicatorsDocument:
     previous = period.previous()
+    year_before = period.year_before()
     module_codes = list(TrainingModule.objects.order_by(*MODULE_ORDER).values_list("code", flat=True))
     windows = [(period.start, period.end), (previous.start, previous.end), (None, period.end)]
     snapshots = [_snapshot(communities, start, end, programme_wide, module_codes) for start, end in windows]
+    # A year's previous period is the year before; a half-year's is not: only its headline is computed.
+    year_before_figures = (
+        snapshots[1]
+        if year_before == previous
+        else _headline_snapshot(communities, year_before.start, year_before.end, programme_wide, module_codes)
+    )
     merged = _merge(*snapshots)
     _add_rate_parts(merged)
     by_community = merged.pop("by_community")
@@ -1919,7 +2004,7 @@ def _compute(
         "trust_in_police": dict(assessments["dimensions"]["trust_in_police"]),
         "police_interaction": dict(assessments["dimensions"]["police_interaction"]),
     }
-    modules = list(TrainingModule.objects.order_by(*MODULE_ORDER).values("code", "title", "level", "hours"))
+    modules = _modules()
     # Gathered generically (three snapshots merged key by key); reports.figures describes the result.
     document: Raw = {
         "period": period.as_dict(),
@@ -1931,10 +2016,8 @@ def _compute(
             "programme": programme.pk if programme is not None else None,
         },
         "modules": modules,
-        "headline": [
-            {"key": key, **merged[section][name], "better": better_of(f"{section}.{name}")}
-            for key, section, name in HEADLINE
-        ],
+        "year_before_period": year_before.as_dict(),
+        "headline": _headline(merged, year_before_figures),
         **merged,
         "police": police,
         "assessments": assessments,
@@ -1951,6 +2034,7 @@ def _compute(
 NOT_FIGURES = (
     "period",
     "previous_period",
+    "year_before_period",
     "to_date",
     "scope",
     "modules",

@@ -53,6 +53,7 @@ from incidents.models import Agency, IncidentCategory, IncidentStatus, Severity
 from negotiators.models import Cohort, EventKind, Medium, NegotiatorStatus, OutreachEvent
 from planning.models import SCALE_MAX, SCALE_MIN, PlanKind, PlanStatus
 from reports import charts
+from reports.chapters import SECTION_CHAPTERS, has_activity, shown_chapters
 from reports.figures import (
     Casework,
     CommunityFigures,
@@ -62,6 +63,7 @@ from reports.figures import (
     Engagements,
     Events,
     Figure,
+    HeadlineFigure,
     Incidents,
     IndicatorsDocument,
     InstrumentFigures,
@@ -78,6 +80,7 @@ from reports.figures import (
 from reports.indicators import HEADLINE, MOMENTS, PARTICIPANT_BREAKDOWN, TASK_KINDS, better_of
 from reports.maps import DEFAULT_MAP_FIGURE, community_maps, map_figure, map_table, not_on_map
 from reports.models import PdfVariant, ReportKind, ReportScope
+from reports.wording import day_in_words, period_words
 from support.models import RecommendationStatus, ServiceLine, Step
 from training.models import ModuleLevel
 
@@ -218,11 +221,8 @@ def fmt_signed(value: Number | None, decimals: int = 0, percent: bool = False) -
 
 
 def fmt_date(value: str | date | None) -> str:
-    if not value:
-        return "–"
-    if isinstance(value, str):
-        value = date.fromisoformat(value)
-    return formats.date_format(value, "DATE_FORMAT")
+    """A day in the report's language, in that language's own form (:func:`reports.wording.day_in_words`)."""
+    return day_in_words(value)
 
 
 FORMATS: dict[str, tuple[Formatter, Formatter]] = {
@@ -366,7 +366,7 @@ def headline_labels() -> dict[str, str]:
         "participants": _("Residents reached by outreach events"),
         "joint_events_with_police": _("Events held jointly with the police"),
         "incidents_reported": _("Incidents reported"),
-        "incidents_resolved": _("Incidents resolved"),
+        "incidents_resolved": _("Incidents resolved (closed in the period)"),
         "resolution_rate": _("Resolution rate of closed incidents"),
         "median_days_to_resolution": _("Median days to resolution"),
         "media_mentions": _("Media mentions"),
@@ -449,7 +449,7 @@ def _community_page(row: CommunityRow, names: Names) -> Row:
             figure_row(_("Active negotiators"), figures["negotiators"]),
             figure_row(_("Certified negotiators"), figures["certified"]),
         ],
-        "assessed": assessment["assessed"] if assessment else None,
+        "assessed": period_words(assessment["assessed"]) if assessment and assessment["assessed"] else None,
         "respondents": fmt_number(assessment["respondents"]) if assessment else "–",
         "scores": [score_row(names["dimension"][name], score) for name, score in assessment["scores"].items()]
         if assessment and any(assessment["scores"]["overall"][moment] is not None for moment in MOMENTS)
@@ -832,9 +832,14 @@ def _incidents(incidents: Incidents, names: Names) -> Context:
         "incidents": [
             figure_row(_("Incidents reported"), incidents["reported"], path="incidents.reported"),
             figure_row(_("Incidents closed"), incidents["closed"], path="incidents.closed"),
-            figure_row(_("resolved"), incidents["resolved"], path="incidents.resolved", indent=True),
             figure_row(
-                _("closed unresolved"), incidents["closed_unresolved"], path="incidents.closed_unresolved", indent=True
+                _("resolved (closed in the period)"), incidents["resolved"], path="incidents.resolved", indent=True
+            ),
+            figure_row(
+                _("closed unresolved (closed in the period)"),
+                incidents["closed_unresolved"],
+                path="incidents.closed_unresolved",
+                indent=True,
             ),
             figure_row(_("Incidents referred to an agency"), incidents["referred"], path="incidents.referred"),
             figure_row(
@@ -917,7 +922,7 @@ def _assessments(data: IndicatorsDocument, names: Names) -> Context:
             "assessments": charts.score_chart(
                 [(names["dimension"][name], score["previous"], score["current"]) for name, score in dimensions.items()],
                 title=_("Safety assessment: now and in the previous period"),
-                series=(data["previous_period"]["code"], data["period"]["code"]),
+                series=(period_words(data["previous_period"]["code"]), period_words(data["period"]["code"])),
                 fmt=lambda value: fmt_number(value, 2),
             )
             if any(score["current"] is not None for score in dimensions.values())
@@ -1358,7 +1363,67 @@ def build_context(document: ReportDocument, *, community_pages_limit: int | None
     for chapter in chapters:
         context["charts"] |= chapter.pop("charts", {})
         context |= chapter
+    _leave_out_empty_chapters(context, data)
     return context
+
+
+def _year_before_columns(row: Row, figure: HeadlineFigure, kind: str, path: str) -> Row:
+    """A summary row with the same period a year before (``year_before``) and the change since,
+    judged by the same rule as the change against the previous period (:func:`judge`)."""
+    value, change = FORMATS[kind]
+    earlier: Any = figure["year_before"]
+    difference: Any = figure["change_year_before"]
+    if kind == "rate" and "denominator" in figure and "year_before" in figure["denominator"]:
+        numerator = figure["numerator"]["year_before"]
+        denominator = figure["denominator"]["year_before"]
+        earlier = Fraction(numerator, denominator) if denominator else None
+        current = exact_rate(figure)["current"]
+        difference = None if earlier is None or current is None else current - earlier
+    verdict = judge(difference, better_of(path), change)
+    return row | {
+        "year_before": value(earlier),
+        "change_year_before": change(difference),
+        "year_trend": verdict["trend"],
+        "year_arrow": verdict["arrow"],
+        "year_verdict": verdict["verdict"],
+    }
+
+
+def no_activity_text(period_code: str) -> str:
+    """What the first page of a report without activity in its period says."""
+    return _("No activity was recorded in this scope in %(period)s.") % {"period": period_words(period_code)}
+
+
+def _leave_out_empty_chapters(context: Context, data: IndicatorsDocument) -> None:
+    """The chapters to print (:func:`reports.chapters.shown_chapters`), the summary's figures of the
+    chapters printed with the same period a year before, the sentence of a period without
+    activity, and the "to date" span only when it has a start on or before the period's end."""
+    shown = shown_chapters(data)
+    active = has_activity(data)
+    headline = [
+        (figure, HEADLINE_PATHS[figure["key"]], HEADLINE_KINDS.get(figure["key"], "count"))
+        for figure in data["headline"]
+    ]
+    context["summary"] = [
+        _year_before_columns(row, figure, kind, path)
+        for row, (figure, path, kind) in zip(context["summary"], headline, strict=True)
+        if shown.get(SECTION_CHAPTERS.get(path.split(".")[0], ""), True)
+    ]
+    to_date = data["to_date"]
+    year_before = data.get("year_before_period")
+    context |= {
+        "shown": shown,
+        "period_has_activity": active,
+        "no_activity_text": ""
+        if active
+        else _("No activity was recorded in this scope in %(period)s.")
+        % {"period": period_words(data["period"]["code"])},
+        "to_date_shown": bool(to_date["start"]) and str(to_date["start"]) <= str(to_date["end"]),
+        # A year's previous period is the year before: its comparison is printed once.
+        "year_before_differs": bool(year_before) and year_before["code"] != data["previous_period"]["code"],
+        "year_before_start": fmt_date(year_before["start"]) if year_before else "",
+        "year_before_end": fmt_date(year_before["end"]) if year_before else "",
+    }
 
 
 def render_report_html(document: ReportDocument, *, community_pages_limit: int | None = None) -> str:

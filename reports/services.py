@@ -27,7 +27,7 @@ from communities.models import PartnerOrganisation, Region
 from programmes.models import Programme
 from reports.by_programme import programme_lines
 from reports.figures import IndicatorsDocument, ProgrammeCover, ReportDocument
-from reports.indicators import Period, compute_indicators
+from reports.indicators import Period, compute_indicators, first_record
 from reports.maps import community_locations
 from reports.models import (
     ACTIVE_STATUSES,
@@ -41,8 +41,15 @@ from reports.models import (
     report_upload_to,
 )
 from reports.results import programme_results_chapter, results_overview
-from reports.selectors import can_request_reports, is_programme_wide, report_communities, requestable_partners
+from reports.selectors import (
+    can_request_reports,
+    is_programme_wide,
+    report_communities,
+    requestable_partners,
+    scope_communities,
+)
 from reports.suppression import suppress_small_cells
+from reports.wording import day_in_words
 
 logger = logging.getLogger(__name__)
 
@@ -165,6 +172,33 @@ def _scope_errors(
     return errors
 
 
+def _before_first_record(
+    period: Period,
+    scope: str,
+    region: Region | None,
+    partner: PartnerOrganisation | None,
+    programme: Programme | None,
+) -> dict[str, list[str]]:
+    """A period that ends before the scope's first record has nothing to report: refused, with
+    the first record's date. A scope with no record at all is not refused (its report says so)."""
+    first = first_record(
+        communities=scope_communities(scope=scope, region=region, partner=partner),
+        programme_wide=is_programme_wide(scope),
+        programme=programme,
+    )
+    if first is None or period.end >= first:
+        return {}
+    return {
+        "year": [
+            _(
+                "Nothing was recorded in this scope before %(date)s, the date of its first record: "
+                "choose a period that ends on or after it."
+            )
+            % {"date": day_in_words(first)}
+        ]
+    }
+
+
 def report_check_request(
     *,
     actor: User | None,
@@ -208,6 +242,8 @@ def report_check_request(
     else:
         if period.start > (today or timezone.localdate()):
             errors["year"] = [_("This period has not started yet.")]
+        elif not errors:
+            errors |= _before_first_record(period, scope, region, partner, programme)
     if errors or stored_kind is None:  # a kind report_kind_for refused is among the errors
         raise ValidationError(errors)
     _check_permission(actor)

@@ -20,9 +20,9 @@ from training.services import (
 
 @admin.register(TrainingModule)
 class TrainingModuleAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "level", "order", "hours", "is_active", "session_count"]
+    list_display = ["code", "title", "title_en", "level", "order", "hours", "is_active", "session_count"]
     list_filter = ["level", "is_active"]
-    search_fields = ["code", "title"]
+    search_fields = ["code", "title", "title_en", "title_cs", "title_ru"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(session_count=Count("sessions"))

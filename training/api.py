@@ -17,7 +17,20 @@ TIMESTAMPS = ("created_at", "updated_at")
 class TrainingModuleSerializer(AudienceSerializer):
     class Meta:
         model = TrainingModule
-        fields = ("id", "code", "title", "level", "order", "hours", "description", "is_active", *TIMESTAMPS)
+        fields = (
+            "id",
+            "code",
+            "title",
+            "title_en",
+            "title_cs",
+            "title_ru",
+            "level",
+            "order",
+            "hours",
+            "description",
+            "is_active",
+            *TIMESTAMPS,
+        )
         partner_fields = fields
 
 

@@ -3,9 +3,11 @@ attended and completed each. Certification follows from completed modules (``tra
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import PROGRAMME_HELP, Community, Timestamped
@@ -18,12 +20,27 @@ class ModuleLevel(models.TextChoices):
     ADVANCED = "advanced", _("Advanced")
 
 
+TITLE_LANGUAGES = ("en", "cs", "ru")
+
+
+def localized_title(title: str, translations: dict[str, str]) -> str:
+    """``title`` (Ukrainian) in the active language: its translation in ``translations`` by
+    language code when there is one, else ``title``."""
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    return translations.get(language) or title
+
+
 class TrainingModule(Timestamped):
     """A module of the School. All basic modules completed make a negotiator certified; all
     advanced modules completed after that make them advanced."""
 
     code = models.CharField(_("code"), max_length=16, unique=True)
+    # The title in Ukrainian; the other languages' (as the assessment dimensions' names) are optional:
+    # a report in a language without one prints the Ukrainian title.
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    title_cs = models.CharField(_("title in Czech"), max_length=200, blank=True)
+    title_ru = models.CharField(_("title in Russian"), max_length=200, blank=True)
     level = models.CharField(_("level"), max_length=8, choices=ModuleLevel.choices)
     order = models.PositiveSmallIntegerField(_("order"), help_text=_("Position within its level."))
     hours = models.PositiveSmallIntegerField(_("hours"))
@@ -43,6 +60,12 @@ class TrainingModule(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def localized_title(self) -> str:
+        """The title in the active language, else the Ukrainian one (``title``)."""
+        return localized_title(
+            self.title, {language: getattr(self, f"title_{language}") for language in TITLE_LANGUAGES}
+        )
 
 
 class TrainingSession(Timestamped):
