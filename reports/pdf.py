@@ -1376,6 +1376,8 @@ def _risks(document: ReportDocument) -> Context:
         for register in document["risks"]
     ]
     whole_portal = not document["report"].get("programme")
+    if whole_portal and not programmes:
+        return {"risks": None}
     return {"risks": {"programmes": programmes, "whole_portal": whole_portal}}
 
 
