@@ -176,6 +176,8 @@ def test_the_series_equal_counts_made_another_way(isn):
     assert trends["series"]["events"] == [events[code] for code in trends["periods"]]
     assert trends["series"]["participants"] == [participants[code] for code in trends["periods"]]
     figures = compute_indicators(period=Period(2025, 1), communities=communities, programme=isn)
+    open_by_community = [row["figures"]["open_at_end"]["current"] for row in figures["community_rows"]]
+    assert sum(open_by_community) == figures["incidents"]["open_at_end"]["current"] > 0
     index = trends["periods"].index("2025-H1")
     assert [trends["series"][key][index] for key in ("events", "incidents_reported", "incidents_resolved")] == [
         figures["events"]["count"]["current"],
