@@ -88,11 +88,16 @@ def test_a_report_takes_the_reviews_of_its_period_only():
     programme = ProgrammeFactory(code="RISKS-1")
     risk = risk_add(programme=programme, title="Ризик", likelihood="high", impact="medium", position=1)
     quiet = risk_add(programme=programme, title="Тихий ризик", likelihood="low", impact="low", position=2)
-    for day, text in ((date(2024, 12, 31), "Торік"), (date(2025, 2, 1), "Цього року")):
-        risk_review_save(review=RiskReview(risk=risk, reviewed_on=day, what_happened=text))
+    for day, status, text in (
+        (date(2024, 12, 31), RiskStatus.OPEN, "Торік"),
+        (date(2025, 2, 1), RiskStatus.OCCURRED, "Цього року"),
+        (date(2025, 9, 1), RiskStatus.CLOSED, "Восени"),
+    ):
+        risk_review_save(review=RiskReview(risk=risk, reviewed_on=day, status=status, what_happened=text))
     (register,) = risk_registers(programme, Period(2025, 1))
     assert [line["title"] for line in register["risks"]] == [risk.title, quiet.title]
     assert [review["what_happened"] for review in register["risks"][0]["reviews"]] == ["Цього року"]
+    assert register["risks"][0]["status"] == RiskStatus.OCCURRED  # at the period's end, not today's
     assert register["risks"][1]["reviews"] == []
 
 
