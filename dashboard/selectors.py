@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Count, IntegerField, Max, Min, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
 from access.capabilities import Capability
@@ -19,12 +18,13 @@ from incidents.models import Incident, Severity
 from incidents.selectors import visible_incidents
 from negotiators.models import EventStatus, OutreachEvent
 from negotiators.selectors import visible_events
-from programmes.models import Participation, Programme
+from programmes.models import Programme
 from reports.cache import cached_indicators
 from reports.figures import IndicatorsDocument
 from reports.indicators import Period
 from reports.selectors import indicator_communities, indicator_scope
 from reports.suppression import figures_for
+from reports.trends import event_counts
 
 
 def has_dashboard(viewer: Viewer) -> bool:
@@ -182,26 +182,8 @@ def event_series(scope: Scope, periods: list[Period]) -> list[HalfYear]:
     programme when one is chosen), in one query."""
     if not periods:
         return []
-    communities = scope.communities
-    events = _held_events(communities).filter(date__gte=periods[0].start, date__lte=periods[-1].end)
-    if scope.programme is not None:
-        taking_part = Participation.objects.filter(programme=scope.programme).values("community_id")
-        events = events.filter(programme=scope.programme, community__in=taking_part)
-    rows = (
-        events.annotate(
-            year=ExtractYear("date"),
-            half=Case(When(date__month__lte=6, then=Value(1)), default=Value(2), output_field=IntegerField()),
-        )
-        .values("year", "half")
-        .annotate(count=Count("pk"), participants=Coalesce(Sum("participants_total"), 0))
-        .order_by()
-    )
-    found = {(row["year"], row["half"]): row for row in rows}
-    series = []
-    for period in periods:
-        row = found.get((period.year, period.half), {"count": 0, "participants": 0})
-        series.append(HalfYear(period, row["count"], row["participants"]))
-    return series
+    found = event_counts(scope.communities, periods[0].start, periods[-1].end, scope.programme)
+    return [HalfYear(period, *found.get((period.year, period.last_half), (0, 0))) for period in periods]
 
 
 # --- incidents -------------------------------------------------------------------------------------

@@ -22,8 +22,10 @@ from programmes.models import (
     NetworkMembership,
     Participation,
     Programme,
+    ProgrammeRisk,
     ReportedValue,
     Result,
+    RiskReview,
     Target,
     Tranche,
 )
@@ -49,6 +51,8 @@ from programmes.services import (
     reported_value_approve,
     reported_value_save,
     result_save,
+    risk_review_save,
+    risk_reviews_delete,
     target_save,
 )
 
@@ -116,6 +120,15 @@ class ParticipationInline(admin.TabularInline):
     autocomplete_fields = ["community"]
 
 
+class ProgrammeRiskInline(admin.StackedInline):
+    """The risk register on the programme's page; each risk's reviews on the risk's own page."""
+
+    model = ProgrammeRisk
+    extra = 0
+    fields = [("title", "position"), ("likelihood", "impact", "status"), "owner", "description", "mitigation"]
+    show_change_link = True
+
+
 @admin.register(Donor)
 class DonorAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "country"]
@@ -166,6 +179,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
         NetworkMembershipInline,
         ParticipationInline,
         DeliverableInline,
+        ProgrammeRiskInline,
     ]
     fieldsets = [
         (None, {"fields": ["code", "name", "name_en", "implementing_organisation", "status"]}),
@@ -248,6 +262,57 @@ class ParticipationAdmin(ProgrammePartAdmin):
     autocomplete_fields = ["programme", "community"]
     date_hierarchy = "joined_on"
     list_select_related = ["programme", "community"]
+
+
+class RiskReviewInline(admin.TabularInline):
+    model = RiskReview
+    extra = 0
+    fields = ["reviewed_on", "status", "what_happened"]
+
+
+@admin.register(ProgrammeRisk)
+class ProgrammeRiskAdmin(ProgrammePartAdmin):
+    """A risk of a programme's register with its reviews (what happened, dated)."""
+
+    list_display = ["title", "programme", "likelihood", "impact", "status", "owner"]
+    list_filter = ["status", "likelihood", "impact", "programme"]
+    search_fields = ["title", "description", "mitigation", "owner", "programme__code"]
+    autocomplete_fields = ["programme"]
+    list_select_related = ["programme"]
+    inlines = [RiskReviewInline]
+    fields = [
+        "programme",
+        ("title", "position"),
+        ("likelihood", "impact", "status"),
+        "owner",
+        "description",
+        "mitigation",
+    ]
+
+    def save_formset(self, request, form, formset, change):
+        reviews = formset.save(commit=False)
+        risk_reviews_delete(reviews=RiskReview.objects.filter(pk__in=[row.pk for row in formset.deleted_objects]))
+        for review in reviews:
+            risk_review_save(review=review)
+
+
+@admin.register(RiskReview)
+class RiskReviewAdmin(admin.ModelAdmin):
+    list_display = ["risk", "reviewed_on", "status"]
+    list_filter = ["status", "risk__programme"]
+    search_fields = ["risk__title", "what_happened"]
+    autocomplete_fields = ["risk"]
+    date_hierarchy = "reviewed_on"
+    list_select_related = ["risk"]
+
+    def save_model(self, request, obj, form, change):
+        risk_review_save(review=obj)
+
+    def delete_model(self, request, obj):
+        risk_reviews_delete(reviews=RiskReview.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        risk_reviews_delete(reviews=queryset)
 
 
 @admin.register(Document)

@@ -1204,3 +1204,74 @@ class ReportedValue(Timestamped):
 
 
 SELF_APPROVAL_MESSAGE = _("A value is approved by someone other than who entered it.")
+
+
+# --- the risk register ----------------------------------------------------------------------------
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class RiskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    OCCURRED = "occurred", _("Occurred")
+    CLOSED = "closed", _("Closed")
+
+
+class ProgrammeRisk(Timestamped):
+    """A risk of a programme's register (seed 000 lists the Institute's): how likely it is, how
+    much it would hurt, how it is mitigated and by whom. Its reviews say what happened over time;
+    a report prints the reviews dated in its period."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="risks", verbose_name=_("programme")
+    )
+    title = models.CharField(_("risk"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    likelihood = models.CharField(_("likelihood"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
+    impact = models.CharField(_("impact"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
+    mitigation = models.TextField(_("mitigation"), blank=True)
+    owner = models.CharField(
+        _("owner"), max_length=200, blank=True, help_text=_("The role or organisation that watches the risk.")
+    )
+    status = models.CharField(_("status"), max_length=8, choices=RiskStatus.choices, default=RiskStatus.OPEN)
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("The order in the register."))
+
+    class Meta:
+        verbose_name = _("programme risk")
+        verbose_name_plural = _("programme risks")
+        ordering = ["programme", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RiskReview(Timestamped):
+    """A risk looked at on a date: its status then and what happened."""
+
+    risk = models.ForeignKey(ProgrammeRisk, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("risk"))
+    reviewed_on = models.DateField(_("reviewed on"))
+    status = models.CharField(_("status"), max_length=8, choices=RiskStatus.choices, default=RiskStatus.OPEN)
+    what_happened = models.TextField(_("what happened"), blank=True)
+
+    class Meta:
+        verbose_name = _("risk review")
+        verbose_name_plural = _("risk reviews")
+        ordering = ["risk", "reviewed_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["risk", "reviewed_on"],
+                name="risk_review_one_per_day",
+                violation_error_message=_("This risk already has a review on this date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.risk} · {self.reviewed_on}"
+
+    def clean(self) -> None:
+        if self.reviewed_on and self.reviewed_on < EARLIEST_RECORD_DATE:
+            raise ValidationError({"reviewed_on": EARLIEST_DATE_MESSAGE})

@@ -31,8 +31,11 @@ from programmes.models import (
     NetworkMembership,
     Participation,
     Programme,
+    ProgrammeRisk,
     ReportedValue,
     Result,
+    RiskReview,
+    RiskStatus,
     Target,
     Tranche,
 )
@@ -102,7 +105,9 @@ def donor_save(*, donor: Donor) -> Donor:
 
 
 @transaction.atomic
-def programme_part_save(*, part: Funding | Tranche | ConsortiumMember | Participation | NetworkMembership) -> None:
+def programme_part_save(
+    *, part: Funding | Tranche | ConsortiumMember | Participation | NetworkMembership | ProgrammeRisk
+) -> None:
     """Save a row of a programme (its funding, a tranche, a consortium member, a participation) as
     edited in the admin, whose form has validated it; its programme, and the one it was moved
     from, count as changed."""
@@ -408,3 +413,57 @@ def reported_value_approve(*, reported_value: ReportedValue, actor: Any) -> Repo
     reported_value.full_clean()
     reported_value.save(update_fields=["approved_by", "approved_at", "updated_at"])
     return reported_value
+
+
+# --- the risk register ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def risk_add(
+    *,
+    programme: Programme,
+    title: str,
+    likelihood: str,
+    impact: str,
+    mitigation: str = "",
+    owner: str = "",
+    description: str = "",
+    status: str = RiskStatus.OPEN,
+    position: int = 0,
+) -> ProgrammeRisk:
+    """Add a risk to ``programme``'s register (the admin edits risks as the programme's rows,
+    through :func:`programme_part_save`)."""
+    risk = ProgrammeRisk(
+        programme=programme,
+        title=title,
+        description=description,
+        likelihood=likelihood,
+        impact=impact,
+        mitigation=mitigation,
+        owner=owner,
+        status=status,
+        position=position,
+    )
+    risk.full_clean()
+    risk.save()
+    return risk
+
+
+@transaction.atomic
+def risk_review_save(*, review: RiskReview) -> RiskReview:
+    """Save a review of a risk (at most one a day). The risk takes the review's status when the
+    review is its latest, so the register shows the status last reviewed."""
+    review.full_clean()
+    review.save()
+    latest = RiskReview.objects.filter(risk_id=review.risk_id).order_by("-reviewed_on", "-pk").first()
+    if latest is not None and latest.pk == review.pk:
+        ProgrammeRisk.objects.filter(pk=review.risk_id).exclude(status=review.status).update(
+            status=review.status, updated_at=timezone.now()
+        )
+    return review
+
+
+@transaction.atomic
+def risk_reviews_delete(*, reviews: QuerySet[RiskReview]) -> None:
+    """Delete reviews of risks (the admin's deletions); the risks keep their status."""
+    RiskReview.objects.filter(pk__in=list(reviews.values_list("pk", flat=True))).delete()

@@ -309,3 +309,32 @@ def score_chart(
     lines_path = f'<path d="{"".join(grid)}" stroke="{GRID}" fill="none"/>'
     summary = _summary([(label, f"{series[0]} {fmt(before)}, {series[1]} {fmt(now)}") for label, before, now in rows])
     return _svg(width, int(height), [lines_path, *bars.svg(), *body], title, summary)
+
+
+def sparkline(
+    values: Sequence[float | int], *, title: str, summary: str, width: int = 180, height: int = 36
+) -> SafeString:
+    """A small line of ``values`` (oldest first) without axes, for a table cell: the line, a dot on
+    the last value and rings on the lowest and highest. Its text alternative is ``title`` and
+    ``summary`` (the first, last, lowest and highest values in words, which the table beside it
+    prints too)."""
+    if not values:
+        return _svg(width, height, [], title, summary)
+    pad = 4
+    low, high = min(values), max(values)
+    span = (high - low) or 1
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+
+    def point(index: int, value: float) -> tuple[float, float]:
+        y = height - pad - (value - low) / span * (height - 2 * pad) if high != low else height / 2
+        return pad + index * step, y
+
+    points = [point(index, value) for index, value in enumerate(values)]
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    body = [f'<polyline points="{line}" fill="none" stroke="{PALETTE[0]}" stroke-width="1.6"/>']
+    for index in (values.index(low), values.index(high)):
+        x, y = points[index]
+        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.6" fill="#fff" stroke="{MUTED}" stroke-width="1"/>')
+    x, y = points[-1]
+    body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.6" fill="{PALETTE[0]}"/>')
+    return _svg(width, height, body, title, summary)

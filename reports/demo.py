@@ -110,6 +110,7 @@ from reports.demo_events import DemoWebinars
 from reports.demo_instruments import seed_broad_assessments
 from reports.demo_logframes import seed_logframes
 from reports.demo_planning import DemoPlanning
+from reports.demo_risks import seed_risks
 from reports.demo_support import DemoSupport
 from training.models import ModuleLevel, TrainingModule, TrainingSession
 from training.services import attendance_record
@@ -977,6 +978,7 @@ class DemoProgramme:
         self._coalition(isn)
         self._campaign(isn)
         self._agreements(isn)
+        seed_risks(isn)
         seed_logframes(self.programmes, entered_by=self.staff, approved_by=self.users["manager"])
 
     def _planning(self) -> None:

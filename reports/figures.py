@@ -411,6 +411,8 @@ class CommunityFigures(TypedDict):
     incidents: Count
     police_involved: Count
     resolved: Count
+    # Incidents open at the end of the window (the period's, the previous period's).
+    open_at_end: Count
     media_mentions: Count
     negotiators: Count
     certified: Count
@@ -568,3 +570,43 @@ class ReportDocument(TypedDict):
     locations: NotRequired[dict[str, list[float]]]
     # A report without a programme: what each programme adds to its totals (reports.by_programme).
     by_programme: NotRequired[list[ProgrammeLine]]
+    # Headline figures per half-year (the sparklines) and the programmes' risk registers (one
+    # programme in a programme report, each programme in a whole-portal one).
+    trends: NotRequired[Trends]
+    risks: NotRequired[list[ProgrammeRisks]]
+
+
+class Trends(TypedDict):
+    """Headline figures per half-year from the scope's first record to the period's end
+    (:func:`reports.trends.half_year_trends`): ``periods`` ("2024-H2"), and for each figure of
+    :data:`reports.trends.TREND_FIGURES` its values in the same order."""
+
+    periods: list[str]
+    series: dict[str, list[int]]
+
+
+class RiskReviewLine(TypedDict):
+    reviewed_on: str
+    status: str
+    what_happened: str
+
+
+class RiskLine(TypedDict):
+    """A risk of a programme's register, with its reviews dated in the report's period."""
+
+    title: str
+    description: str
+    likelihood: str
+    impact: str
+    mitigation: str
+    owner: str
+    status: str
+    reviews: list[RiskReviewLine]
+
+
+class ProgrammeRisks(TypedDict):
+    """A programme's risk register as a report prints it."""
+
+    code: str
+    name: str
+    risks: list[RiskLine]

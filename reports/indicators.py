@@ -1059,12 +1059,16 @@ def _per_community_figures(communities: ScopedCommunities, start: date | None, e
     )
     occurred = _moment_window("occurred_at", start, end)
     resolved = _moment_window("closed_at", start, end) & Q(status=IncidentStatus.RESOLVED)
+    # Open at the window's end, as incidents.open_at_end counts it (communities needing attention).
+    end_moment = _day_start(end + timedelta(days=1))
+    still_open = (Q(closed_at__isnull=True) | Q(closed_at__gte=end_moment)) & Q(occurred_at__lt=end_moment)
     incidents = grouped(
-        Incident.objects.filter(occurred | resolved, _in_programme(), community__in=scope),
-        {"incidents": 0, "police_involved": 0, "resolved": 0},
+        Incident.objects.filter(occurred | resolved | still_open, _in_programme(), community__in=scope),
+        {"incidents": 0, "police_involved": 0, "resolved": 0, "open_at_end": 0},
         incidents=Count("pk", filter=occurred),
         police_involved=Count("pk", filter=occurred & Q(police_involved=True)),
         resolved=Count("pk", filter=resolved),
+        open_at_end=Count("pk", filter=still_open),
     )
     negotiators = {pk: {"negotiators": 0, "certified": 0} for pk in scope_ids} | _by_key(
         _negotiators_as_at(Negotiator.objects.filter(community__in=scope), end)
@@ -1893,8 +1897,8 @@ def compute_indicators(
                               "partnership": {"status": "active"|"left"|"never", "joined_on",
                                               "left_on", "leave_reason"},
                               "figures": {"events", "participants", "joint_events", "incidents",
-                                          "police_involved", "resolved", "media_mentions",
-                                          "negotiators", "certified": F},
+                                          "police_involved", "resolved", "open_at_end",
+                                          "media_mentions", "negotiators", "certified": F},
                               "assessment": {"assessed": "2025-H2"|None, "respondents",
                                              "scores": {dimension|"overall": S}},
                               "negotiators": [{"number", "cohort", "status", "is_active",

@@ -52,7 +52,8 @@ from events.models import AudienceRole
 from incidents.models import Agency, IncidentCategory, IncidentStatus, Severity
 from negotiators.models import Cohort, EventKind, Medium, NegotiatorStatus, OutreachEvent
 from planning.models import SCALE_MAX, SCALE_MIN, PlanKind, PlanStatus
-from reports import charts
+from programmes.models import RiskLevel, RiskStatus
+from reports import charts, observations
 from reports.chapters import SECTION_CHAPTERS, has_activity, shown_chapters
 from reports.figures import (
     Casework,
@@ -1326,6 +1327,89 @@ def _by_programme(document: ReportDocument) -> Context:
     return {"by_programme": rows}
 
 
+def _observations(document: ReportDocument, summary: list[Row]) -> Context:
+    """The chapter "Key observations", after the summary: the largest changes (in the words and
+    numbers of the summary's rows), the communities needing attention and the headline figures
+    per half-year as sparklines, each with its values in words."""
+    data = document["indicators"]
+    attention = observations.communities_needing_attention(data["community_rows"])
+    idle = [row for row in attention if row["reason"] == "no_activity"]
+    listed = [row for row in attention if row["reason"] != "no_activity"] + idle[: observations.IDLE_LIMIT]
+    trends = document.get("trends") or {"periods": [], "series": {}}
+    lines = observations.trend_lines(trends, headline_labels())
+    return {
+        "observations": {
+            "changes": observations.largest_changes(data["headline"], summary),
+            "attention": listed,
+            "idle_more": max(0, len(idle) - observations.IDLE_LIMIT),
+            "trends": [
+                line
+                | {
+                    "chart": charts.sparkline(
+                        line["values"],
+                        title=_("%(figure)s per half-year") % {"figure": line["label"]},
+                        summary=line["summary"],
+                    )
+                }
+                for line in lines
+            ],
+            "trend_span": (
+                _("From %(first)s to %(last)s.")
+                % {
+                    "first": observations.half_year_words(trends["periods"][0]),
+                    "last": observations.half_year_words(trends["periods"][-1]),
+                }
+                if trends["periods"]
+                else ""
+            ),
+        }
+    }
+
+
+def _risks(document: ReportDocument) -> Context:
+    """The chapter "Risks and mitigation": the register of the report's programme (or of each
+    programme, in a whole-portal report), each risk with its likelihood and impact in words, its
+    mitigation, owner, status and the reviews dated in the period."""
+    if "risks" not in document:
+        return {"risks": None}
+    levels = _choices(RiskLevel)
+    statuses = _choices(RiskStatus)
+    programmes = [
+        {
+            "code": register["code"],
+            "name": register["name"],
+            "risks": [
+                {
+                    "title": risk["title"],
+                    "description": risk["description"],
+                    "rating": _("likelihood %(likelihood)s × impact %(impact)s")
+                    % {
+                        "likelihood": levels.get(risk["likelihood"], risk["likelihood"]).lower(),
+                        "impact": levels.get(risk["impact"], risk["impact"]).lower(),
+                    },
+                    "mitigation": risk["mitigation"],
+                    "owner": risk["owner"],
+                    "status": statuses.get(risk["status"], risk["status"]),
+                    "reviews": [
+                        {
+                            "date": fmt_date(review["reviewed_on"]),
+                            "status": statuses.get(review["status"], review["status"]),
+                            "what_happened": review["what_happened"],
+                        }
+                        for review in risk["reviews"]
+                    ],
+                }
+                for risk in register["risks"]
+            ],
+        }
+        for register in document["risks"]
+    ]
+    whole_portal = not document["report"].get("programme")
+    if whole_portal and not programmes:
+        return {"risks": None}
+    return {"risks": {"programmes": programmes, "whole_portal": whole_portal}}
+
+
 def _fractional(value: float | None) -> bool:
     return value is not None and value != int(value)
 
@@ -1344,6 +1428,7 @@ def build_context(document: ReportDocument, *, community_pages_limit: int | None
         _summary(data, names),
         _results(document),
         _by_programme(document),
+        _risks(document),
         _communities(data, names),
         _map(document),
         _training(data, names),
@@ -1363,6 +1448,9 @@ def build_context(document: ReportDocument, *, community_pages_limit: int | None
     for chapter in chapters:
         context["charts"] |= chapter.pop("charts", {})
         context |= chapter
+    # The observations read the summary's rows as printed, all of them (a chapter left out has no
+    # change to observe); then the chapters without anything recorded go.
+    context |= _observations(document, context["summary"])
     _leave_out_empty_chapters(context, data)
     return context
 

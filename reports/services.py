@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,9 +24,9 @@ from django.utils.translation import ngettext
 from access.viewer import Viewer
 from api.outages import OUTAGE_ERRORS, STORAGE_ERRORS
 from communities.models import PartnerOrganisation, Region
-from programmes.models import Programme
+from programmes.models import Programme, ProgrammeRisk, RiskReview
 from reports.by_programme import programme_lines
-from reports.figures import IndicatorsDocument, ProgrammeCover, ReportDocument
+from reports.figures import IndicatorsDocument, ProgrammeCover, ProgrammeRisks, ReportDocument, RiskLine
 from reports.indicators import Period, compute_indicators, first_record
 from reports.maps import community_locations
 from reports.models import (
@@ -49,6 +49,7 @@ from reports.selectors import (
     scope_communities,
 )
 from reports.suppression import suppress_small_cells
+from reports.trends import half_year_trends
 from reports.wording import day_in_words
 
 logger = logging.getLogger(__name__)
@@ -425,7 +426,62 @@ def report_document(report: MonitoringReport) -> ReportDocument:
         document["results"] = results_overview(period)
     if report.programme is None:
         document["by_programme"] = programme_lines(report_communities(report), period)
+    first = document["indicators"]["to_date"]["start"]
+    document["trends"] = half_year_trends(
+        communities=report_communities(report),
+        period=period,
+        first=date.fromisoformat(first) if first else None,
+        programme=report.programme,
+    )
+    if report.scope == ReportScope.PROGRAMME:
+        document["risks"] = risk_registers(report.programme, period)
     return document
+
+
+def risk_registers(programme: Programme | None, period: Period) -> list[ProgrammeRisks]:
+    """The risk register of ``programme`` (a programme report: even an empty one), or of every
+    programme running in ``period`` that has risks (the whole portal), by code: each risk with
+    its status at the period's end and its reviews dated within the period."""
+    if programme is not None:
+        programmes = Programme.objects.filter(pk=programme.pk)
+    else:
+        programmes = Programme.objects.filter(
+            starts_on__lte=period.end, ends_on__gte=period.start, risks__isnull=False
+        ).distinct()
+    # The reviews up to the period's end: the latest gives the risk's status then (a risk never
+    # reviewed by then has its status as recorded); those dated in the period are printed.
+    reviews = RiskReview.objects.filter(reviewed_on__lte=period.end).order_by("reviewed_on", "pk")
+    risks = ProgrammeRisk.objects.order_by("position", "pk").prefetch_related(Prefetch("reviews", queryset=reviews))
+    return [
+        {
+            "code": line.code,
+            "name": line.name,
+            "risks": [_risk_line(risk, period) for risk in line.risks.all()],
+        }
+        for line in programmes.order_by("code").prefetch_related(Prefetch("risks", queryset=risks))
+    ]
+
+
+def _risk_line(risk: ProgrammeRisk, period: Period) -> RiskLine:
+    reviews = list(risk.reviews.all())  # prefetched: up to the period's end, oldest first
+    return {
+        "title": risk.title,
+        "description": risk.description,
+        "likelihood": risk.likelihood,
+        "impact": risk.impact,
+        "mitigation": risk.mitigation,
+        "owner": risk.owner,
+        "status": reviews[-1].status if reviews else risk.status,
+        "reviews": [
+            {
+                "reviewed_on": review.reviewed_on.isoformat(),
+                "status": review.status,
+                "what_happened": review.what_happened,
+            }
+            for review in reviews
+            if review.reviewed_on >= period.start
+        ],
+    }
 
 
 def _indicators_in(language: str, report: MonitoringReport, period: Period) -> IndicatorsDocument:

@@ -71,6 +71,7 @@ def programme_form(community, periods) -> dict:
         **inline("consortium", []),
         **inline("network", []),
         **inline("deliverables", []),
+        **inline("risks", []),
         **inline(
             "participations",
             [{"community": community.pk, "joined_on": start, "left_on": end} for start, end in periods],

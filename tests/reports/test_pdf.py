@@ -94,7 +94,7 @@ def test_pdf_has_page_numbers_running_header_and_contents(document):
     assert [item.title for item in reader.outline if not isinstance(item, list)][:3] == [
         "Contents",
         "Summary",
-        "Communities and negotiators",
+        "Key observations",
     ]
 
 
