@@ -61,7 +61,7 @@ def test_an_improved_and_a_worsened_figure_are_said_so_largest_change_first():
     assert [(line["text"], line["trend"]) for line in observed] == [
         ("Median days to resolution rose from 4.0 to 5.0 (+1.0; +25.0%), a deterioration.", "worsened"),
         ("Incidents reported fell from 64 to 50 (\u221214; \u221221.9%).", "neutral"),
-        ("Incidents resolved rose from 30 to 33 (+3; +10.0%), an improvement.", "improved"),
+        ("Incidents resolved (closed in the period) rose from 30 to 33 (+3; +10.0%), an improvement.", "improved"),
     ]
 
 
@@ -84,7 +84,7 @@ def test_changes_with_the_same_relative_size_follow_their_labels_and_the_limit_h
     with translation.override("en"):
         observed = changes(figures, limit=1)
     assert [line["text"] for line in observed] == [
-        "Incidents resolved rose from 10 to 12 (+2; +20.0%), an improvement."
+        "Incidents resolved (closed in the period) rose from 10 to 12 (+2; +20.0%), an improvement."
     ]
 
 
@@ -211,5 +211,5 @@ def test_the_programme_report_prints_its_observations_and_its_risks(isn):
     for risk in DEMO_RISKS:
         assert risk.title in chapter
     assert "likelihood medium × impact high" in chapter
-    assert "Sept. 30, 2025 (Occurred): Після зміни керівництва Сатанівської" in chapter
+    assert "30 September 2025 (Occurred): Після зміни керівництва Сатанівської" in chapter
     assert "In the period: no review this period" in chapter
