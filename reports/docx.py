@@ -32,18 +32,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from docx import Document as new_document
 from docx.document import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
-from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from communities.models import ASSESSMENT_DIMENSIONS
@@ -82,6 +80,10 @@ NOT_CONTENT = {
 # --- text, right to left ---------------------------------------------------------------------------
 
 
+# Characters XML 1.0 cannot hold (control characters a user might paste): left out.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _strong_direction(character: str) -> str | None:
     kind = unicodedata.bidirectional(character)
     if kind in ("R", "AL"):
@@ -96,7 +98,7 @@ def direction_runs(text: str) -> list[tuple[str, bool]]:
     stretch from its first to its last right-to-left letter (with what lies between them); the
     rest stays left-to-right, so punctuation and numbers around a Hebrew or Arabic name keep their
     place in the line. The isolates the PDF puts around names are dropped: the runs say it."""
-    text = text.replace(FSI, "").replace(PDI, "")
+    text = NOT_IN_XML.sub("", text.replace(FSI, "").replace(PDI, ""))
     directions = [_strong_direction(character) for character in text]
     if "rtl" not in directions:
         return [(text, False)] if text else []
@@ -182,6 +184,7 @@ class Writer:
                 lang.set(qn("w:val"), word_language)
         styles["Normal"].font.size = Pt(10)
         styles["Heading 1"].paragraph_format.page_break_before = True
+        self.table_style = styles["Table Grid"].style_id
 
     def heading(self, text: str, level: int) -> Paragraph:
         paragraph = self.document.add_paragraph(style=f"Heading {level}")
@@ -197,35 +200,41 @@ class Writer:
         for item in items:
             self.paragraph(item, style="List Bullet")
 
-    def table(self, columns: Sequence[Column], rows: Iterable[Row], *, header: bool = True) -> Table | None:
-        """A Word table of ``rows``: a header row (repeated on each page), then a row each; the
-        first column the label, numbers right-aligned. Nothing for no rows."""
+    def table(self, columns: Sequence[Column], rows: Iterable[Row], *, header: bool = True) -> bool:
+        """A Word table of ``rows``: a header row (repeated on each page), then a row each, kept
+        whole on a page; the first column the label, numbers right-aligned. Nothing for no rows
+        (False). Written as XML in one piece: python-docx's cell-by-cell calls cost seconds for
+        the annex of a national report."""
         rows = list(rows)
         if not rows:
-            return None
-        table = self.document.add_table(rows=0, cols=len(columns))
-        table.style = self.document.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+            return False
+        parts = [
+            f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{self.table_style}"/><w:tblW w:w="0" w:type="auto"/>'
+            '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+            'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
+            "<w:gridCol/>" * len(columns),
+            "</w:tblGrid>",
+        ]
         if header:
-            cells = table.add_row().cells
-            _repeat_as_header(table.rows[-1])
-            for cell, spec in zip(cells, columns, strict=True):
-                paragraph = cell.paragraphs[0]
-                add_text(paragraph, spec.header, bold=True)
-                if spec.number:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            parts.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
+            parts += [_cell_xml(spec.header, right=spec.number, bold=True) for spec in columns]
+            parts.append("</w:tr>")
         for row in rows:
-            cells = table.add_row().cells
-            _keep_row_together(table.rows[-1])
-            for cell, spec in zip(cells, columns, strict=True):
-                paragraph = cell.paragraphs[0]
-                add_text(paragraph, spec.cell(row), bold=bool(row.get("total")))
-                if spec.number:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                elif row.get("indent") and spec is columns[0]:
-                    paragraph.paragraph_format.left_indent = Pt(12)
+            parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            parts += [
+                _cell_xml(
+                    spec.cell(row),
+                    right=spec.number,
+                    bold=bool(row.get("total")),
+                    indent=bool(row.get("indent")) and index == 0,
+                )
+                for index, spec in enumerate(columns)
+            ]
+            parts.append("</w:tr>")
+        parts.append("</w:tbl>")
+        self.document.element.body._insert_tbl(parse_xml("".join(parts)))
         self.document.add_paragraph()
-        return table
+        return True
 
     def figures(self, rows: Sequence[Row], caption: str | None = None) -> None:
         """A table of figures as the PDF's ``figures.html``: this period, the previous one, the
@@ -279,18 +288,16 @@ class Writer:
             self.table(columns, rows)
 
 
-def _on(element: Any, tag: str) -> None:
-    child = OxmlElement(tag)
-    child.set(qn("w:val"), "true")
-    element.append(child)
-
-
-def _repeat_as_header(row: Any) -> None:
-    _on(row._tr.get_or_add_trPr(), "w:tblHeader")
-
-
-def _keep_row_together(row: Any) -> None:
-    _on(row._tr.get_or_add_trPr(), "w:cantSplit")
+def _cell_xml(text: Any, *, right: bool, bold: bool = False, indent: bool = False) -> str:
+    """A table cell's XML: one paragraph, its right-to-left stretches as runs of their own."""
+    properties = ('<w:ind w:left="240"/>' if indent else "") + ('<w:jc w:val="right"/>' if right else "")
+    runs = "".join(
+        "<w:r>"
+        + ("<w:rPr>" + ("<w:b/>" if bold else "") + ("<w:rtl/>" if rtl else "") + "</w:rPr>" if bold or rtl else "")
+        + f'<w:t xml:space="preserve">{xml_escape(chunk)}</w:t></w:r>'
+        for chunk, rtl in direction_runs("" if text is None else str(text))
+    )
+    return f'<w:tc><w:tcPr><w:tcW w:w="0" w:type="auto"/></w:tcPr><w:p><w:pPr>{properties}</w:pPr>{runs}</w:p></w:tc>'
 
 
 CHART_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
