@@ -306,3 +306,29 @@ def report_docx_checksum(content: bytes) -> str:
     import hashlib
 
     return hashlib.sha256(content).hexdigest()
+
+
+def test_the_demo_programmes_reports_write_every_chapter(demo_programme, db):
+    """The demo's 2025 reports, whole portal and one programme: every chapter with real data (the
+    engagements' steps, other instruments, community pages, results against targets), and the
+    headline table equal to the indicators as the PDF prints them."""
+    from programmes.models import Programme
+
+    programme = Programme.objects.order_by("pk").first()
+    for fields in ({}, {"programme": programme}):
+        report = MonitoringReport(kind="annual", year=2025, scope=ReportScope.PROGRAMME, language="uk", **fields)
+        report.pk = 1
+        data = report_document(report)
+        content = render_report_docx(data)
+        chapters = headings(content, 1)
+        assert chapters[0] == "Резюме"
+        assert "More figures" not in chapters
+        assert "Інші показники" not in chapters
+        if data.get("results") and (data["results"]["rows"] or data["results"]["programmes"]):
+            assert chapters[1] == "Результати порівняно з цілями"
+        with translation.override("uk"):
+            summary = build_context(data)["summary"]
+        table = next(t for t in opened(content).tables if t.rows[0].cells[0].text == "Показник")
+        assert [[cell.text for cell in row.cells][:5] for row in table.rows[1:]] == [
+            [row["label"], row["current"], row["previous"], row["change"], row["to_date"]] for row in summary
+        ]
