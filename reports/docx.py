@@ -891,14 +891,31 @@ def annex_rows(document: ReportDocument) -> list[Row]:
 
 
 METHOD = (
-    "“This period” counts what happened between the period's first and last day; “Previous period” the same for "
-    "the period of the same length just before; “Change” is this period minus the previous one.",
-    "“Programme to date” counts everything recorded from the earliest record up to the end of this period. "
-    "Figures that describe a state (e.g. active negotiators at the end of the period) are the same in both columns.",
-    "Safety assessment scores run from 1 (worst) to 5 (best). Each community counts with its latest assessment in "
-    "the period; the programme's score is the mean over the communities assessed.",
-    "Negotiators appear without names. The same figures are available from the portal's API for the same period "
-    "and communities.",
+    "“This period” counts what happened between the period's first and last day; “Previous period” the "
+    "same for the period of the same length just before; “Change” is this period minus the previous one.",
+    "“Programme to date” counts everything recorded from the earliest record up to the end of this "
+    "period. Figures that describe a state (e.g. active negotiators at the end of the period) are the "
+    "same in both columns.",
+    "Whether a negotiator was active at the end of the period is read from the portal's change history as"
+    " of that day, so a past period's report does not change when someone leaves later.",
+    "Support to municipalities counts the activities of the engagements dated in the period and their "
+    "hours; the share of recommendations implemented is taken at the period's end, over the "
+    "recommendations made by then that had not been rejected by then.",
+    "Individual support counts cases and people, never names: the people supported are those with a case "
+    "open at some time in the period; needs come from each case's latest assessment; a referral's "
+    "completion rate is the share completed of those that ended in the period; the plan goals are those "
+    "of the cases closed in the period. Small counts are hidden as the chapter explains, in every report.",
+    "The resolution rate is the share of the incidents closed in the period that were resolved (rather "
+    "than closed unresolved or, before referrals were followed up, closed as referred); the median days "
+    "to resolution is taken over the incidents resolved in the period, from the moment they happened to "
+    "their closing.",
+    "An incident counts as referred to an agency in the period when a referral of it was sent in the "
+    "period (the incident stays open meanwhile) or, before referrals were followed up, when it was closed"
+    " as referred in the period; an incident counts once however many referrals it had.",
+    "Safety assessment scores run from 1 (worst) to 5 (best). Each community counts with its latest "
+    "assessment in the period; the programme's score is the mean over the communities assessed.",
+    "Negotiators appear without names. The same figures are available from the portal's API for the same "
+    "period and communities.",
 )
 
 
