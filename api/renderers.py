@@ -193,6 +193,13 @@ class PdfRenderer(BaseRenderer):
         return data if isinstance(data, bytes) else b""
 
 
+class DocxRenderer(PdfRenderer):
+    """As :class:`PdfRenderer`, for a Word document (a monitoring report's DOCX version)."""
+
+    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    format = "docx"
+
+
 class FileRenderer(BaseRenderer):
     """Lets any ``Accept`` through content negotiation on a route that answers with a stored file
     of its own type (a library document); the view returns the file itself, errors are JSON."""

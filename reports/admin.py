@@ -75,6 +75,7 @@ class MonitoringReportAdmin(admin.ModelAdmin):
         "requested_at",
         "finished_at",
         "download",
+        "download_docx",
     ]
     list_filter = ["status", "kind", "year", "scope", "language", "scheduled"]
     search_fields = ["note", "region__name", "partner__name", "error"]
@@ -88,6 +89,9 @@ class MonitoringReportAdmin(admin.ModelAdmin):
         "download",
         "file_size_display",
         "checksum",
+        "download_docx",
+        "docx_size_display",
+        "docx_checksum",
         "error",
         "requested_by",
         "scheduled",
@@ -162,3 +166,14 @@ class MonitoringReportAdmin(admin.ModelAdmin):
     @admin.display(description=_("file size"))
     def file_size_display(self, obj):
         return filesizeformat(obj.file_size) if obj.file_size else "–"
+
+    @admin.display(description=_("DOCX file"))
+    def download_docx(self, obj):
+        # The same rule as the portal's list: a report built before DOCX existed has none.
+        if not obj.has_docx:
+            return "–"
+        return format_html('<a href="{}">{}</a>', reverse("reports:download_docx", args=[obj.pk]), _("Download"))
+
+    @admin.display(description=_("DOCX file size, bytes"))
+    def docx_size_display(self, obj):
+        return filesizeformat(obj.docx_size) if obj.docx_size else "–"

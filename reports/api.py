@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from access.capabilities import Capability
 from api.filtering import check_query
 from api.principal import viewer_for
-from api.renderers import CsvRenderer, PdfRenderer, XlsxRenderer
+from api.renderers import CsvRenderer, DocxRenderer, PdfRenderer, XlsxRenderer
 from api.schema import ApiAutoSchema, ErrorSerializer
 from api.serializers import AudienceSerializer
 from api.viewsets import ReadOnlyCollection, ScopedViewSet
@@ -37,16 +37,16 @@ from reports import services
 from reports.cache import cached_indicators
 from reports.filters import MonitoringReportFilter
 from reports.indicators import Period, figure_rows
-from reports.models import NOTE_MAX_LENGTH, MonitoringReport, PdfVariant, ReportKind, ReportScope
+from reports.models import DOCX_CONTENT_TYPE, NOTE_MAX_LENGTH, MonitoringReport, PdfVariant, ReportKind, ReportScope
 from reports.results import check_period, programme_results
 from reports.selectors import (
     indicator_communities,
     indicator_scope,
-    report_pdf_content,
     requestable_partners,
     visible_reports,
 )
 from reports.suppression import figures_for
+from reports.views import report_file_response
 
 # --- indicators -----------------------------------------------------------------------------------
 
@@ -300,6 +300,10 @@ class MonitoringReportSerializer(AudienceSerializer):
     period = serializers.CharField(source="period_code", read_only=True, help_text="2025-H1, 2025-H2 or 2025.")
     url = serializers.SerializerMethodField(help_text="This report in the API.")
     pdf = serializers.SerializerMethodField(help_text="The PDF, once the report is done; null before.")
+    docx = serializers.SerializerMethodField(
+        help_text="The same report as DOCX (editable), once it is done; null before and for a report built "
+        "before DOCX versions existed (build it again to add one)."
+    )
 
     class Meta:
         model = MonitoringReport
@@ -321,6 +325,9 @@ class MonitoringReportSerializer(AudienceSerializer):
             "pdf",
             "file_size",
             "checksum",
+            "docx",
+            "docx_size",
+            "docx_checksum",
             "scheduled",
             "requested_at",
             "started_at",
@@ -343,6 +350,9 @@ class MonitoringReportSerializer(AudienceSerializer):
 
     def get_pdf(self, report: MonitoringReport) -> str | None:
         return self._url("api:reports-pdf", report) if report.is_downloadable else None
+
+    def get_docx(self, report: MonitoringReport) -> str | None:
+        return self._url("api:reports-docx", report) if report.has_docx else None
 
 
 KIND_CHOICES = [
@@ -454,10 +464,28 @@ class MonitoringReportViewSet(mixins.CreateModelMixin, ReadOnlyCollection):
         report = self.get_object()
         if not report.is_downloadable:
             raise ReportNotReady()
-        response = HttpResponse(report_pdf_content(report), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{report.download_name}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return report_file_response(report)
+
+    @extend_schema(
+        responses={
+            (200, DOCX_CONTENT_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The report as DOCX, from the same figures as its PDF."
+            ),
+            (404, "application/json"): OpenApiResponse(
+                ErrorSerializer, description="No such report, or one built before DOCX versions existed."
+            ),
+            (409, "application/json"): OpenApiResponse(ErrorSerializer, description="The report is not done yet."),
+        },
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], url_path="docx", renderer_classes=[DocxRenderer, JSONRenderer])
+    def docx(self, request, *args, **kwargs):
+        """The report as DOCX (editable), once it is done; verified against its size and checksum.
+        Whoever may download the PDF may download this."""
+        report = self.get_object()
+        if not report.is_downloadable:
+            raise ReportNotReady()
+        return report_file_response(report, docx=True)
 
 
 # --- results against targets ----------------------------------------------------------------------

@@ -22,6 +22,8 @@ REPORT_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 # The longest note a cover prints: every path that requests a report checks it
 # (reports.services.report_check_request), not only the forms.
 NOTE_MAX_LENGTH = 2000
+# What a report's DOCX version (reports.docx) is served as.
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class ReportKind(models.TextChoices):
@@ -119,6 +121,11 @@ class MonitoringReport(models.Model):
     file = models.FileField(_("PDF file"), upload_to=report_upload_to, max_length=255, blank=True)
     file_size = models.PositiveBigIntegerField(_("file size, bytes"), null=True, blank=True)
     checksum = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True)
+    # The same report as DOCX (reports.docx), written by the same build; empty for a report built
+    # before there was one (a rebuild adds it).
+    docx_file = models.FileField(_("DOCX file"), upload_to=report_upload_to, max_length=255, blank=True)
+    docx_size = models.PositiveBigIntegerField(_("DOCX file size, bytes"), null=True, blank=True)
+    docx_checksum = models.CharField(_("DOCX SHA-256 checksum"), max_length=64, blank=True)
     error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -243,6 +250,15 @@ class MonitoringReport(models.Model):
     @property
     def is_downloadable(self) -> bool:
         return self.status == ReportStatus.DONE and bool(self.file)
+
+    @property
+    def has_docx(self) -> bool:
+        """Whether the report is done with its DOCX (one built before DOCX existed has none)."""
+        return self.is_downloadable and bool(self.docx_file)
+
+    @property
+    def docx_download_name(self) -> str:
+        return self.download_name.removesuffix(".pdf") + ".docx"
 
     @property
     def download_name(self) -> str:

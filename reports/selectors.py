@@ -87,24 +87,33 @@ class DamagedReportFile(Exception):
     """A finished report's file whose size or checksum is not the one stored with the report."""
 
 
-def read_report_file(report: MonitoringReport) -> bytes:
-    """The bytes of finished ``report``'s file, checked against its stored size and checksum.
-    Raises ``FileNotFoundError`` when the file is missing, :class:`DamagedReportFile` when it differs."""
-    with default_storage.open(report.file.name or "", "rb") as handle:
+def read_report_file(report: MonitoringReport, *, docx: bool = False) -> bytes:
+    """The bytes of finished ``report``'s file (its PDF, or with ``docx`` its DOCX), checked against
+    its stored size and checksum. Raises ``FileNotFoundError`` when the file is missing,
+    :class:`DamagedReportFile` when it differs."""
+    name, size, checksum = (
+        (report.docx_file.name, report.docx_size, report.docx_checksum)
+        if docx
+        else (report.file.name, report.file_size, report.checksum)
+    )
+    with default_storage.open(name or "", "rb") as handle:
         content: bytes = handle.read()
-    if len(content) != report.file_size or pdf_checksum(content) != report.checksum:
-        raise DamagedReportFile(report.file.name)
+    if len(content) != size or pdf_checksum(content) != checksum:
+        raise DamagedReportFile(name)
     return content
 
 
-def report_pdf_content(report: MonitoringReport) -> bytes:
-    """The PDF of ``report`` (already checked visible to the caller), read from storage and
-    verified against its size and checksum. Raises ``Http404`` with a reason when the report is not
-    done or its file is missing or damaged: nothing half-written is ever served."""
+def report_pdf_content(report: MonitoringReport, *, docx: bool = False) -> bytes:
+    """The PDF of ``report`` (already checked visible to the caller), or with ``docx`` its DOCX,
+    read from storage and verified against its size and checksum. Raises ``Http404`` with a reason
+    when the report is not done, has no DOCX, or its file is missing or damaged: nothing
+    half-written is ever served."""
     if not report.is_downloadable:
         raise Http404(_("This report is not ready."))
+    if docx and not report.has_docx:
+        raise Http404(_("This report has no DOCX version; build it again to add one."))
     try:
-        return read_report_file(report)
+        return read_report_file(report, docx=docx)
     except FileNotFoundError:
         raise Http404(_("The report's file is missing; build the report again.")) from None
     except DamagedReportFile:

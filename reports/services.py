@@ -8,6 +8,7 @@ through :func:`report_request`.
 import logging
 import uuid
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -550,39 +551,59 @@ def _check_pdf(content: bytes) -> None:
         raise ReportBuildError(_("The renderer did not produce a complete PDF."))
 
 
-def _store(report: MonitoringReport, token: str, content: bytes) -> MonitoringReport:
-    """Write the PDF under a new name, then point the row at it in one transaction; the file the row
-    pointed at before is removed only after that commits. A build that was superseded by a newer
-    one (another token) discards its file."""
+def _check_docx(content: bytes) -> None:
+    if not content.startswith(b"PK\x03\x04") or b"word/document.xml" not in content:
+        raise ReportBuildError(_("The renderer did not produce a complete DOCX."))
+
+
+def _save_file(report: MonitoringReport, token: str, content: bytes, extension: str) -> str:
     checksum = pdf_checksum(content)
     try:
-        name = default_storage.save(
-            report_upload_to(report, f"report-{report.pk}-{checksum[:16]}-{token[:8]}.pdf"), ContentFile(content)
+        return default_storage.save(
+            report_upload_to(report, f"report-{report.pk}-{checksum[:16]}-{token[:8]}.{extension}"),
+            ContentFile(content),
         )
     except STORAGE_ERRORS as error:
-        logger.error("Could not store the PDF of report %s: %s", report.pk, error)
+        logger.error("Could not store the %s of report %s: %s", extension.upper(), report.pk, error)
         raise ReportStorageError() from error
+
+
+def _store(report: MonitoringReport, token: str, content: bytes, docx: bytes | None = None) -> MonitoringReport:
+    """Write the PDF (and the DOCX, given ``docx``) under new names, then point the row at them in
+    one transaction; the files the row pointed at before are removed only after that commits. A
+    build that was superseded by a newer one (another token) discards its files."""
+    name = _save_file(report, token, content, "pdf")
+    names = [name]
     try:
+        docx_name = _save_file(report, token, docx, "docx") if docx is not None else ""
+        if docx_name:
+            names.append(docx_name)
         with transaction.atomic():
             current = MonitoringReport.objects.select_for_update().get(pk=report.pk)
             if current.build_token != token:
                 logger.info("Report %s was rebuilt meanwhile; dropping this build's file", report.pk)
-                transaction.on_commit(lambda: delete_stored_file(name))
+                for dropped in names:
+                    transaction.on_commit(partial(delete_stored_file, dropped))
                 return current
-            previous_name = current.file.name
+            previous_names = [current.file.name, current.docx_file.name]
             current.file.name = name
             current.file_size = len(content)
-            current.checksum = checksum
+            current.checksum = pdf_checksum(content)
+            current.docx_file.name = docx_name
+            current.docx_size = len(docx) if docx is not None else None
+            current.docx_checksum = pdf_checksum(docx) if docx is not None else ""
             current.status = ReportStatus.DONE
             current.progress = 100
             current.error = ""
             current.finished_at = timezone.now()
             current.save()
-            if previous_name and previous_name != name:
-                transaction.on_commit(lambda: delete_stored_file(previous_name))
+            for previous_name in previous_names:
+                if previous_name and previous_name not in names:
+                    transaction.on_commit(partial(delete_stored_file, previous_name))
             return current
     except BaseException:
-        delete_stored_file(name)
+        for written in names:
+            delete_stored_file(written)
         raise
 
 
@@ -605,6 +626,7 @@ def report_build(*, report_id: int) -> MonitoringReport:
 
 
 def _build(report: MonitoringReport, token: str) -> MonitoringReport:
+    from reports.docx import render_report_docx
     from reports.pdf import render_report_pdf
 
     report_id = report.pk
@@ -614,7 +636,11 @@ def _build(report: MonitoringReport, token: str) -> MonitoringReport:
         content = render_report_pdf(document)
         _set_progress(report_id, token, 85)
         _check_pdf(content)
-        return _store(report, token, content)
+        # The DOCX from the same document: the same figures, for donors who edit or merge reports.
+        docx = render_report_docx(document)
+        _check_docx(docx)
+        _set_progress(report_id, token, 95)
+        return _store(report, token, content, docx)
     except TRANSIENT_ERRORS:
         MonitoringReport.objects.filter(pk=report_id, build_token=token).update(
             status=ReportStatus.QUEUED, enqueued_at=timezone.now(), progress=0, updated_at=timezone.now()
@@ -650,7 +676,7 @@ def report_fail(*, report_id: int, message: str, token: str | None = None) -> Mo
     report = MonitoringReport.objects.select_for_update().get(pk=report_id)
     if token is not None and report.build_token != token:
         return report
-    previous_name = report.file.name
+    previous_names = [report.file.name, report.docx_file.name]
     report.status = ReportStatus.FAILED
     report.error = (message or _("Unknown error."))[:ERROR_MAX_LENGTH]
     report.finished_at = timezone.now()
@@ -659,10 +685,14 @@ def report_fail(*, report_id: int, message: str, token: str | None = None) -> Mo
     report.file.name = ""
     report.file_size = None
     report.checksum = ""
+    report.docx_file.name = ""
+    report.docx_size = None
+    report.docx_checksum = ""
     report.progress = 0
     report.save()
-    if previous_name:
-        transaction.on_commit(lambda: delete_stored_file(previous_name))
+    for previous_name in previous_names:
+        if previous_name:
+            transaction.on_commit(partial(delete_stored_file, previous_name))
     return report
 
 
@@ -775,8 +805,9 @@ def reports_schedule_due(*, today: date | None = None) -> list[MonitoringReport]
 
 @transaction.atomic
 def report_delete(*, report: MonitoringReport, actor: User | None) -> None:
-    """Delete ``report`` and, once that commits, its file."""
-    name = report.file.name
+    """Delete ``report`` and, once that commits, its files."""
+    names = [report.file.name, report.docx_file.name]
     report.delete()
-    if name:
-        transaction.on_commit(lambda: delete_stored_file(name))
+    for name in names:
+        if name:
+            transaction.on_commit(partial(delete_stored_file, name))

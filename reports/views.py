@@ -26,6 +26,7 @@ from reports import services
 from reports.forms import ReportRequestForm
 from reports.indicators import Period
 from reports.logframe import default_period, logframe_workbook
+from reports.models import DOCX_CONTENT_TYPE
 from reports.results import (
     STATUS_LABELS,
     IndicatorResult,
@@ -105,21 +106,46 @@ def report_table(request):
     return render(request, "reports/report_table.html", _table_context(request_viewer(request)))
 
 
+def report_file_response(report, *, docx: bool = False) -> HttpResponse:
+    """The report's PDF (or DOCX) as an attachment, verified against its stored checksum; the portal
+    page and the API answer with it, to a caller already allowed to see ``report``."""
+    try:
+        content = report_pdf_content(report, docx=docx)
+    except Http404:
+        if report.has_docx if docx else report.is_downloadable:
+            logger.error(
+                "The file of report %s is missing or damaged: %s",
+                report.pk,
+                report.docx_file.name if docx else report.file.name,
+            )
+        raise
+    content_type, name = (
+        (DOCX_CONTENT_TYPE, report.docx_download_name) if docx else ("application/pdf", report.download_name)
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _download(request, pk: int, *, docx: bool) -> HttpResponse:
+    # One rule for both formats: whoever sees the report (visible_reports) gets its files.
+    report = get_object_or_404(visible_reports(request_viewer(request)), pk=pk)
+    return report_file_response(report, docx=docx)
+
+
 @never_cache
 @login_required
 def report_download(request, pk: int):
     """The PDF, to those who may see the report; only a complete file whose checksum matches."""
-    report = get_object_or_404(visible_reports(request_viewer(request)), pk=pk)
-    try:
-        content = report_pdf_content(report)
-    except Http404:
-        if report.is_downloadable:
-            logger.error("The file of report %s is missing or damaged: %s", report.pk, report.file.name)
-        raise
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report.download_name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _download(request, pk, docx=False)
+
+
+@never_cache
+@login_required
+def report_download_docx(request, pk: int):
+    """The DOCX, to exactly those who get the PDF; 404 for a report built before there was one."""
+    return _download(request, pk, docx=True)
 
 
 @login_required

@@ -10,6 +10,7 @@ import pytest
 from django.db import transaction
 
 from config.api_urls import COLLECTIONS
+from reports.models import DOCX_CONTENT_TYPE
 from tests.communities.api_support import (
     CASE_TEAM_ONLY,
     ROLES,
@@ -158,6 +159,9 @@ MATRIX = {
     ("reports/{id}/", "GET"): REPORT_READ,
     ("reports/{id}/pdf/", "GET"): REPORT_READ,
     ("reports/{id}/pdf/", "POST"): NO_WRITE_ROUTE,
+    # The DOCX version: exactly those who get the PDF.
+    ("reports/{id}/docx/", "GET"): REPORT_READ,
+    ("reports/{id}/docx/", "POST"): NO_WRITE_ROUTE,
     # The change feed is a list only: each caller reads the changes of what it may see.
     ("changes/", "GET"): READ,
     ("changes/", "POST"): NO_WRITE_ROUTE,
@@ -251,6 +255,8 @@ def test_permission_matrix(route, method, api_as, programme_records):
         expected_type = (
             "application/pdf"
             if route.endswith(("/pdf/", "/file/")) and response.status_code == 200
+            else DOCX_CONTENT_TYPE
+            if route.endswith("/docx/") and response.status_code == 200
             else "application/json"
         )
         assert response["Content-Type"].startswith(expected_type), (role, response.content[:200])

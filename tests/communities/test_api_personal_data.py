@@ -276,9 +276,9 @@ def case_work_secrets(programme_records, partner, staff_user):
 
 def test_no_name_phone_or_document_of_case_work_reaches_a_partner_anywhere(case_work_secrets, partner, media_root):
     """Every output a partner reads (each collection in JSON, CSV and XLSX, the indicators, the
-    change feed and the PDF of its report) without a planted value; case work only as "<5"."""
+    change feed and the PDF and DOCX of its report) without a planted value; case work only as "<5"."""
     from reports.services import report_build
-    from tests.reports.helpers import pdf_text
+    from tests.reports.helpers import docx_text, pdf_text
 
     client = key_client(issue_key(partner))
     problems: list = []
@@ -303,6 +303,11 @@ def test_no_name_phone_or_document_of_case_work_reaches_a_partner_anywhere(case_
     text = pdf_text(response.content)
     assert "<5" in text
     problems += [("pdf", value) for value in case_work_secrets if value in text]
+    response = client.get(f"/api/v1/reports/{report.pk}/docx/")
+    assert response.status_code == 200
+    text = docx_text(response.content)
+    assert "<5" in text
+    problems += [("docx", value) for value in case_work_secrets if value in text]
     assert problems == []
 
 

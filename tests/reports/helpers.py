@@ -13,6 +13,24 @@ def pdf_text(content: bytes) -> str:
     return re.sub(r"[\s\u00a0\u202f\u2009]+", " ", text)
 
 
+def docx_text(content: bytes) -> str:
+    """The text of a DOCX, paragraph by paragraph and cell by cell in the body's order (each table
+    row on a line, its cells separated by " | "), white space made one space within each."""
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = Document(BytesIO(content))
+    lines = []
+    for element in document.element.body.iterchildren():
+        if element.tag.endswith("}p"):
+            lines.append(Paragraph(element, document).text)
+        elif element.tag.endswith("}tbl"):
+            for row in Table(element, document).rows:
+                lines.append(" | ".join(cell.text for cell in row.cells))
+    return "\n".join(re.sub(r"[\s\u00a0\u202f\u2009]+", " ", line).strip() for line in lines)
+
+
 def grouped(number: int, language: str) -> str:
     """``number`` as the report prints it: 1 539 (uk) or 1,539 (en)."""
     return f"{number:,}".replace(",", "," if language == "en" else " ")

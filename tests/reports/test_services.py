@@ -148,10 +148,13 @@ def test_building_twice_leaves_one_correct_file(small_programme, media_root, dja
         # Queued again on purpose (report_rebuild): built anew, the new file replaces the old one.
         MonitoringReport.objects.filter(pk=report.pk).update(status=ReportStatus.QUEUED, build_token="")
         second = services.report_build(report_id=report.pk)
-    files = list((media_root / "reports" / "2025").iterdir())
-    assert [path.name for path in files] == [Path(second.file.name).name]
+    files = {path.name: path for path in (media_root / "reports" / "2025").iterdir()}
+    # The PDF and its DOCX version, each once.
+    assert sorted(files) == sorted([Path(second.file.name).name, Path(second.docx_file.name).name])
     assert first.file.name != second.file.name
-    assert hashlib.sha256(files[0].read_bytes()).hexdigest() == second.checksum
+    assert first.docx_file.name != second.docx_file.name
+    assert hashlib.sha256(files[Path(second.file.name).name].read_bytes()).hexdigest() == second.checksum
+    assert hashlib.sha256(files[Path(second.docx_file.name).name].read_bytes()).hexdigest() == second.docx_checksum
     assert second.attempts == 2
 
 

@@ -50,6 +50,8 @@ PAGES = [
     ("staff_user", "list", None, 200),
     ("staff_user", "download", "own", 200),
 ]
+# The DOCX version: one rule with the PDF.
+PAGES += [(who, "download_docx", report, status) for who, page, report, status in PAGES if page == "download"]
 
 
 @pytest.mark.parametrize(("who", "page", "report", "status"), PAGES)

@@ -1,6 +1,6 @@
-"""``manage.py verify_reports``: every finished report's file is in the storage and matches the
-checksum stored with the report. The restore drill (docs/backup.md) runs it after a restore; it
-fails (exit status 1) on any missing or damaged file."""
+"""``manage.py verify_reports``: every finished report's file (its PDF, and its DOCX when it has
+one) is in the storage and matches the checksum stored with the report. The restore drill
+(docs/backup.md) runs it after a restore; it fails (exit status 1) on any missing or damaged file."""
 
 from collections.abc import Iterator
 
@@ -25,7 +25,7 @@ def stored_files(folder: str) -> Iterator[str]:
 
 class Command(BaseCommand):
     help = (
-        "Check that every finished monitoring report's PDF is in the storage and matches its stored "
+        "Check that every finished monitoring report's PDF (and DOCX, if any) is in the storage and matches its stored "
         "size and SHA-256 checksum; print the counts, fail on any missing or damaged file."
     )
 
@@ -35,8 +35,8 @@ class Command(BaseCommand):
         checked = 0
         for report in finished_reports().iterator():
             checked += 1
-            referenced.add(report.file.name or "")
-            problem = self.problem(report)
+            referenced.update((report.file.name or "", report.docx_file.name or ""))
+            problem = self.problem(report) or (self.problem(report, docx=True) if report.docx_file else None)
             if problem:
                 problems.append(problem)
                 self.stderr.write(problem)
@@ -48,12 +48,13 @@ class Command(BaseCommand):
         if problems:
             raise CommandError(f"{len(problems)} report file(s) missing or damaged")
 
-    def problem(self, report: MonitoringReport) -> str | None:
+    def problem(self, report: MonitoringReport, *, docx: bool = False) -> str | None:
         label = f"report {report.pk} ({report.period_code}, {report.scope}, {report.language})"
+        name = report.docx_file.name if docx else report.file.name
         try:
-            read_report_file(report)
+            read_report_file(report, docx=docx)
         except FileNotFoundError:
-            return f"{label}: file {report.file.name} is missing"
+            return f"{label}: file {name} is missing"
         except DamagedReportFile:
-            return f"{label}: file {report.file.name} does not match its stored size or checksum"
+            return f"{label}: file {name} does not match its stored size or checksum"
         return None
