@@ -37,6 +37,7 @@ from xml.sax.saxutils import escape as xml_escape
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from docx import Document as new_document
 from docx.document import Document
 from docx.oxml import OxmlElement, parse_xml
@@ -74,6 +75,12 @@ NOT_CONTENT = {
     "chart_limit",
     "charts",
     "font_url",
+    "shown",
+    "period_has_activity",
+    "to_date_shown",
+    "year_before_differs",
+    "year_before_start",
+    "year_before_end",
 }
 
 
@@ -325,6 +332,11 @@ def _cover(writer: Writer, context: Context, document: ReportDocument) -> None:
         {"term": _("Programme to date"), "value": f"{context['to_date_start']} – {context['to_date_end']}"},
         {"term": _("Communities covered"), "value": context["community_count"]},
     ]
+    if not context.get("to_date_shown", True):
+        del facts[2]
+    if context.get("by_programme") is not None:
+        included = "; ".join(f"{line['code']} ({line['countries']})" for line in context["by_programme"])
+        facts.append({"term": _("Programmes included"), "value": included or _("none in this period")})
     programme = context.get("programme")
     if programme:
         donors = [
@@ -342,17 +354,27 @@ def _cover(writer: Writer, context: Context, document: ReportDocument) -> None:
 
 def _summary(writer: Writer, context: Context, document: ReportDocument) -> None:
     writer.heading(_("Summary"), 1)
-    writer.table(
-        [column("", "term", number=False), column("", "value", number=False)],
-        [
-            {"term": _("This period"), "value": f"{context['period_start']} – {context['period_end']}"},
-            {"term": _("Previous period"), "value": f"{context['previous_start']} – {context['previous_end']}"},
-            {"term": _("Programme to date"), "value": f"{context['to_date_start']} – {context['to_date_end']}"},
-        ],
-        header=False,
-    )
-    writer.figures(context["summary"])
-    writer.scores([context["overall"]], caption=_("Safety assessment"))
+    periods = [
+        {"term": _("This period"), "value": f"{context['period_start']} – {context['period_end']}"},
+        {"term": _("Previous period"), "value": f"{context['previous_start']} – {context['previous_end']}"},
+    ]
+    if context.get("year_before_differs"):
+        periods.append(
+            {
+                "term": _("Same period a year before"),
+                "value": f"{context['year_before_start']} – {context['year_before_end']}",
+            }
+        )
+    if context.get("to_date_shown", True):
+        periods.append(
+            {"term": _("Programme to date"), "value": f"{context['to_date_start']} – {context['to_date_end']}"}
+        )
+    writer.table([column("", "term", number=False), column("", "value", number=False)], periods, header=False)
+    if context.get("no_activity_text"):
+        writer.paragraph(context["no_activity_text"], bold=True)
+    _headline(writer, context)
+    if context.get("shown", {}).get("assessments", True):
+        writer.scores([context["overall"]], caption=_("Safety assessment"))
     chart = context["charts"].get("by_community")
     if chart:
         writer.heading(_("Events and participants by community"), 2)
@@ -371,6 +393,139 @@ def _summary(writer: Writer, context: Context, document: ReportDocument) -> None
                 % {"chart_limit": context["chart_limit"]},
                 italic=True,
             )
+
+
+def _headline(writer: Writer, context: Context) -> None:
+    """The summary's figures as the PDF's ``headline.html``: with the same period a year before
+    and the change since, where that period is not already the previous one."""
+    if not context.get("year_before_differs"):
+        writer.figures(context["summary"])
+        return
+    writer.table(
+        [
+            column(_("Indicator"), "label", number=False),
+            column(_("This period"), "current"),
+            column(_("Previous period"), "previous"),
+            column(_("Change"), "change"),
+            column(_("Same period a year before"), "year_before"),
+            Column(_("Change in a year"), lambda row: f"{row['year_arrow']} {row['change_year_before']}".strip()),
+            column(_("Programme to date"), "to_date"),
+            Column(_("Better or worse"), verdict, number=False),
+        ],
+        context["summary"],
+    )
+
+
+def _by_programme(writer: Writer, context: Context, document: ReportDocument) -> None:
+    lines = context.get("by_programme")
+    if not lines:
+        return
+    writer.heading(_("By programme"), 2)
+    writer.paragraph(
+        _(
+            "This report covers more than one programme's work. Each event, incident and engagement belongs to "
+            "one programme, so the lines add up to the totals above; a community taking part in two programmes "
+            "is counted in both."
+        ),
+        italic=True,
+    )
+    writer.table(
+        [
+            Column(_("Programme"), lambda row: f"{row['code']} · {row['name']}", number=False),
+            column(_("Countries"), "countries", number=False),
+            column(_("Communities"), "communities"),
+            column(_("Events"), "events"),
+            column(_("Participants"), "participants"),
+            column(_("Incidents reported"), "incidents"),
+            column(_("Engagements opened"), "engagements"),
+        ],
+        lines,
+    )
+
+
+def _observations(writer: Writer, context: Context, document: ReportDocument) -> None:
+    observed = context.get("observations")
+    if not observed or not context.get("period_has_activity", True):
+        return
+    writer.heading(_("Key observations"), 1)
+    writer.heading(_("The largest changes against the previous period"), 2)
+    if observed["changes"]:
+        writer.bullets(change["text"] for change in observed["changes"])
+    else:
+        writer.paragraph(_("No headline figure can be compared with the previous period."))
+    writer.heading(_("Communities needing attention"), 2)
+    writer.paragraph(
+        _(
+            "The largest drops of the overall safety score, the most incidents still open at the end of the "
+            "period, and the partner communities with no outreach event and no incident recorded in the period."
+        ),
+        italic=True,
+    )
+    listed = writer.table(
+        [
+            column(_("Community"), "name", number=False),
+            column(_("Region"), "region", number=False),
+            column(_("Reason"), "text", number=False),
+        ],
+        observed["attention"],
+    )
+    if not listed:
+        writer.paragraph(_("No community stands out."))
+    if observed["idle_more"]:
+        writer.paragraph(
+            ngettext(
+                "And %(count)s more community without activity (see the annex).",
+                "And %(count)s more communities without activity (see the annex).",
+                observed["idle_more"],
+            )
+            % {"count": observed["idle_more"]}
+        )
+    if observed["trends"]:
+        writer.heading(_("Trends across every half-year"), 2)
+        writer.paragraph(observed["trend_span"])
+        writer.table(
+            [
+                column(_("Figure"), "label", number=False),
+                column(_("First"), "first", number=False),
+                column(_("Last"), "last", number=False),
+                column(_("Lowest"), "lowest", number=False),
+                column(_("Highest"), "highest", number=False),
+            ],
+            observed["trends"],
+        )
+
+
+def _risks(writer: Writer, context: Context, document: ReportDocument) -> None:
+    risks = context.get("risks")
+    if not risks:
+        return
+    writer.heading(_("Risks and mitigation"), 1)
+    writer.paragraph(
+        _(
+            "The programme's risk register: each risk's likelihood and impact, how it is mitigated and by whom, "
+            "its status, and what its reviews in the period recorded."
+        )
+    )
+    for programme in risks["programmes"]:
+        if risks["whole_portal"]:
+            writer.heading(f"{programme['code']} · {programme['name']}", 2)
+        for risk in programme["risks"]:
+            writer.heading(risk["title"], 3)
+            facts = f"{risk['rating']} · {_('status at the end of the period')}: {risk['status']}"
+            if risk["owner"]:
+                facts += f" · {_('owner')}: {risk['owner']}"
+            writer.paragraph(facts, italic=True)
+            if risk["description"]:
+                writer.paragraph(risk["description"])
+            writer.paragraph(f"{_('Mitigation')}: {risk['mitigation'] or '–'}")
+            reviews = "; ".join(
+                f"{review['date']} ({review['status']})"
+                + (f": {review['what_happened']}" if review["what_happened"] else "")
+                for review in risk["reviews"]
+            )
+            writer.paragraph(f"{_('In the period')}: {reviews or _('no review this period')}")
+        if not programme["risks"]:
+            writer.paragraph(_("No risks recorded in the register."))
 
 
 def _by_community_rows(document: ReportDocument) -> list[Row]:
@@ -550,8 +705,8 @@ def _incidents(writer: Writer, context: Context, document: ReportDocument) -> No
     writer.heading(_("By status today"), 2)
     writer.breakdown(context["incident_statuses"], _("Status"))
     writer.heading(_("Referrals by agency"), 2)
-    if context["referrals"]:
-        writer.breakdown(context["referrals"], _("Agency"))
+    if context["incident_referrals"]:
+        writer.breakdown(context["incident_referrals"], _("Agency"))
     else:
         writer.paragraph(_("No referrals."), italic=True)
 
@@ -931,15 +1086,23 @@ class Chapter:
 
     write: Callable[[Writer, Context, ReportDocument], None]
     keys: tuple[str, ...] = ()
+    # The chapter's id in reports.chapters.shown_chapters: left out as the PDF leaves it out.
+    shown_as: str | None = None
+
+    def writes(self, context: Context) -> bool:
+        return self.shown_as is None or bool(context.get("shown", {}).get(self.shown_as, True))
 
 
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter(_cover),
-    Chapter(_summary, ("summary", "overall")),
+    Chapter(_summary, ("summary", "overall", "no_activity_text")),
+    Chapter(_by_programme, ("by_programme",)),
+    Chapter(_observations, ("observations",)),
     Chapter(_results, ("results",)),
+    Chapter(_risks, ("risks",)),
     Chapter(_communities, ("communities", "negotiators")),
-    Chapter(_map, ("map",)),
-    Chapter(_training, ("training", "modules")),
+    Chapter(_map, ("map",), "map"),
+    Chapter(_training, ("training", "modules"), "training"),
     Chapter(
         _events,
         (
@@ -952,16 +1115,21 @@ CHAPTERS: tuple[Chapter, ...] = (
             "webinar_roles",
             "webinar_rows",
         ),
+        "events",
     ),
-    Chapter(_incidents, ("incidents", "incident_categories", "incident_severities", "incident_statuses", "referrals")),
-    Chapter(_assessments, ("dimension_rows", "assessed", "respondents", "instrument_tables")),
-    Chapter(_police, ("police", "police_scores")),
-    Chapter(_planning, ("planning", "plan_statuses", "plan_kinds", "plans_adopted_by_kind")),
-    Chapter(_media, ("media", "media_rows")),
-    Chapter(_support, ("engagements", "engagement_topics", "support_work", "support_lines", "support_rows")),
-    Chapter(_casework, ("cases", "people", "vulnerabilities", "needs", "referral_kinds", "follow_up")),
-    Chapter(_community_pages, ("community_pages",)),
-    Chapter(_annex, ("annex", "communities_in_annex_only")),
+    Chapter(
+        _incidents,
+        ("incidents", "incident_categories", "incident_severities", "incident_statuses", "incident_referrals"),
+        "incidents",
+    ),
+    Chapter(_assessments, ("dimension_rows", "assessed", "respondents", "instrument_tables"), "assessments"),
+    Chapter(_police, ("police", "police_scores"), "police"),
+    Chapter(_planning, ("planning", "plan_statuses", "plan_kinds", "plans_adopted_by_kind"), "planning"),
+    Chapter(_media, ("media", "media_rows"), "media"),
+    Chapter(_support, ("engagements", "engagement_topics", "support_work", "support_lines", "support_rows"), "support"),
+    Chapter(_casework, ("cases", "people", "vulnerabilities", "needs", "referral_kinds", "follow_up"), "casework"),
+    Chapter(_community_pages, ("community_pages",), "community-pages"),
+    Chapter(_annex, ("annex", "communities_in_annex_only"), "annex"),
     Chapter(_method),
 )
 
@@ -1046,7 +1214,8 @@ def render_report_docx(document: ReportDocument, *, community_pages_limit: int |
         context = build_context(document, community_pages_limit=community_pages_limit)
         writer = Writer(language)
         for chapter in CHAPTERS:
-            chapter.write(writer, context, document)
+            if chapter.writes(context):
+                chapter.write(writer, context, document)
         _other_content(writer, context, document)
         _core_properties(writer, context, generated_at)
     buffer = io.BytesIO()

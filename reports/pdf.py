@@ -860,7 +860,7 @@ def _incidents(incidents: Incidents, names: Names) -> Context:
         "incident_categories": _breakdown_rows(incidents["by_category"], names["category"]),
         "incident_severities": _breakdown_rows(incidents["by_severity"], names["severity"]),
         "incident_statuses": _breakdown_rows(incidents["by_status_now"], names["status"]),
-        "referrals": _nonzero(
+        "incident_referrals": _nonzero(
             _breakdown_rows(incidents["referrals_by_agency"], names["agency"]), incidents["referrals_by_agency"]
         ),
         "charts": {
