@@ -66,6 +66,7 @@ def test_the_docx_opens_with_its_chapters_as_word_headings_in_order(document):
     content = render_report_docx(document("en"))
     assert headings(content, 1) == [
         "Summary",
+        "Key observations",
         "Communities and negotiators",
         "Map of the communities",
         "The School: training",
@@ -324,8 +325,11 @@ def test_the_demo_programmes_reports_write_every_chapter(demo_programme, db):
         assert chapters[0] == "Резюме"
         assert "More figures" not in chapters
         assert "Інші показники" not in chapters
+        assert chapters[1] == "Ключові спостереження"
         if data.get("results") and (data["results"]["rows"] or data["results"]["programmes"]):
-            assert chapters[1] == "Результати порівняно з цілями"
+            assert chapters[2] == "Результати порівняно з цілями"
+        # The programme's risk register (the whole portal's: each programme's).
+        assert "Ризики та їх пом'якшення" in chapters
         with translation.override("uk"):
             summary = build_context(data)["summary"]
         table = next(t for t in opened(content).tables if t.rows[0].cells[0].text == "Показник")
