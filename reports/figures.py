@@ -537,6 +537,36 @@ class ResultsChapter(TypedDict):
     programmes: list[ProgrammeStatusLine]
 
 
+class ReportPhoto(TypedDict):
+    """A case story's photo as the PDF prints it: the library document's title (its text
+    alternative) and its bytes, base64-encoded, so a frozen snapshot needs nothing else."""
+
+    title: str
+    content_type: str
+    data: str
+
+
+class ReportStoryText(TypedDict):
+    title: str
+    text: str
+    quote: str
+    quote_attribution: str
+    photo: ReportPhoto | None
+
+
+class ReportNarrative(TypedDict):
+    """What staff wrote on a report, and where it stands (``reports.models.ReportStage``; the
+    number once final)."""
+
+    stage: str
+    number: str
+    executive_summary: str
+    what_changed: str
+    lessons_learned: str
+    recommendations: str
+    stories: list[ReportStoryText]
+
+
 class ReportDocument(TypedDict):
     """What the PDF shows: the report's own details and its indicators (and, when there is a
     results framework to show, the results against targets)."""
@@ -546,3 +576,5 @@ class ReportDocument(TypedDict):
     results: NotRequired[ResultsChapter]
     # Each community's stored location ([latitude, longitude]) by id, for the map page.
     locations: NotRequired[dict[str, list[float]]]
+    # The written analysis and the stage (reports.services.report_narrative).
+    narrative: NotRequired[ReportNarrative]
