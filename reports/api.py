@@ -288,6 +288,12 @@ class MonitoringReportSerializer(AudienceSerializer):
     period = serializers.CharField(source="period_code", read_only=True, help_text="2025-H1, 2025-H2 or 2025.")
     url = serializers.SerializerMethodField(help_text="This report in the API.")
     pdf = serializers.SerializerMethodField(help_text="The PDF, once the report is done; null before.")
+    stage = serializers.CharField(
+        read_only=True, help_text="draft, review or final: where the report's written analysis stands."
+    )
+    number = serializers.CharField(
+        read_only=True, help_text="A final report's number (ZR-2025-0001); empty before it is final."
+    )
 
     class Meta:
         model = MonitoringReport
@@ -314,9 +320,12 @@ class MonitoringReportSerializer(AudienceSerializer):
             "started_at",
             "finished_at",
             "updated_at",
+            "stage",
+            "number",
             "note",
             "requested_by",
         )
+        read_only_fields = ("stage", "number")
         # The note and who asked are the programme's own business.
         partner_fields = fields[:-2]
 
