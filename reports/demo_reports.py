@@ -8,6 +8,7 @@ the tests) they wait for "Build the PDF" on their page. The final one is built f
 snapshot."""
 
 from io import BytesIO
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -34,7 +35,7 @@ ANNUAL_SUMMARY = (
     "а частка вирішених зросла.\n\n"
     "Чернетка: розділи «Що змінилося і чому», «Уроки» та «Рекомендації» ще пишуться."
 )
-STORIES = [
+STORIES: list[dict[str, Any]] = [
     {
         "title": "Освітлена зупинка",
         "text": (
