@@ -59,8 +59,8 @@ class ReportStage(models.TextChoices):
     """Where a report's written analysis stands: staff write it as a draft, send it for review,
     and finalise it; a final report is locked, numbered and built from a frozen snapshot."""
 
-    DRAFT = "draft", _("Draft")
-    REVIEW = "review", _("In review")
+    DRAFT = "draft", pgettext_lazy("report stage", "Draft")
+    REVIEW = "review", pgettext_lazy("report stage", "In review")
     FINAL = "final", pgettext_lazy("report stage", "Final")
 
 
@@ -260,7 +260,8 @@ class MonitoringReport(models.Model):
                 Coalesce("programme", Value(0)),
                 "language",
                 "pdf_variant",
-                condition=Q(status__in=ACTIVE_STATUSES, scheduled=False),
+                # A final report's rebuild is no request: it renders its frozen snapshot.
+                condition=Q(status__in=ACTIVE_STATUSES, scheduled=False) & ~Q(stage=ReportStage.FINAL),
                 name="report_one_active_request",
                 violation_error_message=_("An identical report is already queued or being built."),
             ),

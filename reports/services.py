@@ -256,7 +256,11 @@ IDENTITY_FIELDS = ("kind", "year", "scope", "region", "partner", "programme", "l
 
 def identical_active_report(identity: dict[str, Any], *, exclude: int | None = None) -> MonitoringReport | None:
     """The report queued or being built for the same ``identity``, if there is one."""
-    reports = MonitoringReport.objects.filter(status__in=ACTIVE_STATUSES, **identity).order_by("requested_at", "pk")
+    reports = (
+        MonitoringReport.objects.filter(status__in=ACTIVE_STATUSES, **identity)
+        .exclude(stage=ReportStage.FINAL)  # a final report's rebuild renders its snapshot, not a request
+        .order_by("requested_at", "pk")
+    )
     if exclude is not None:
         reports = reports.exclude(pk=exclude)
     return reports.first()

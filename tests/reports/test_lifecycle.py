@@ -299,3 +299,13 @@ def test_empty_texts_leave_their_sections_out(report):
     for absent in ('id="executive-summary"', 'id="analysis"', 'id="stories"', "Case stories"):
         assert absent not in html
     assert "Draft" in html
+
+
+def test_a_final_report_is_rebuilt_even_with_an_identical_request_in_progress(report, manager_user):
+    report = finalised(report, manager_user)
+    MonitoringReport.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error="x")
+    request = services.report_request(actor=manager_user, kind="annual", year=2025, language="en", enqueue=False)
+    assert not request.folded
+    assert request.pk != report.pk
+    rebuilt = services.report_rebuild(report=report, actor=manager_user, enqueue=False)
+    assert (rebuilt.pk, rebuilt.status) == (report.pk, ReportStatus.QUEUED)
