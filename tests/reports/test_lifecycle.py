@@ -303,9 +303,18 @@ def test_empty_texts_leave_their_sections_out(report):
 
 def test_a_final_report_is_rebuilt_even_with_an_identical_request_in_progress(report, manager_user):
     report = finalised(report, manager_user)
-    MonitoringReport.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error="x")
+    assert report.status == ReportStatus.QUEUED  # its final build is on its way
     request = services.report_request(actor=manager_user, kind="annual", year=2025, language="en", enqueue=False)
     assert not request.folded
     assert request.pk != report.pk
     rebuilt = services.report_rebuild(report=report, actor=manager_user, enqueue=False)
     assert (rebuilt.pk, rebuilt.status) == (report.pk, ReportStatus.QUEUED)
+
+
+def test_a_report_in_review_says_so_on_the_cover_and_in_the_header(report, manager_user):
+    from reports.pdf import render_report_html
+
+    report = report_submit_for_review(report=report, actor=manager_user)
+    html = render_report_html(services.report_document(report))
+    assert '<div class="stage">In review</div>' in html
+    assert "· In review</p>" in html  # the running header
