@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from reports import services
-from reports.models import MonitoringReport, PdfVariant, ReportStatus
+from reports.models import MonitoringReport, PdfVariant, ReportStage, ReportStatus, ReportStory
 
 REQUEST_FIELDS = ["kind", "year", "scope", "region", "partner", "language", "pdf_variant", "note"]
 
@@ -66,6 +66,8 @@ class ReportRequestAdminForm(forms.ModelForm):
 class MonitoringReportAdmin(admin.ModelAdmin):
     list_display = [
         "period",
+        "stage",
+        "number",
         "kind",
         "scope_display",
         "language",
@@ -77,13 +79,18 @@ class MonitoringReportAdmin(admin.ModelAdmin):
         "download",
         "download_docx",
     ]
-    list_filter = ["status", "kind", "year", "scope", "language", "scheduled"]
-    search_fields = ["note", "region__name", "partner__name", "error"]
+    list_filter = ["stage", "status", "kind", "year", "scope", "language", "scheduled"]
+    search_fields = ["number", "note", "region__name", "partner__name", "error"]
     date_hierarchy = "requested_at"
     list_select_related = ["region", "partner", "requested_by"]
     actions = ["build_again"]
     form = ReportRequestAdminForm
     readonly_fields = [
+        "stage",
+        "number",
+        "written_on_page",
+        "finalised_at",
+        "finalised_by",
         "status",
         "progress",
         "download",
@@ -108,6 +115,25 @@ class MonitoringReportAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A report is a record of what was built: to change it, request another one.
         return [] if obj is None else REQUEST_FIELDS + self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        # A final report is a record: it can be read and built again (the same bytes), not changed.
+        if obj is not None and obj.stage == ReportStage.FINAL:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.stage == ReportStage.FINAL:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("written analysis"))
+    def written_on_page(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("reports:detail", args=[obj.pk]),
+            _("Texts and case stories on the report's page"),
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -135,6 +161,9 @@ class MonitoringReportAdmin(admin.ModelAdmin):
         services.report_delete(report=obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
+        final = queryset.filter(stage=ReportStage.FINAL).count()
+        if final:
+            raise PermissionDenied(_("A final report cannot be deleted."))
         for report in queryset:
             services.report_delete(report=report, actor=request.user)
 
@@ -177,3 +206,23 @@ class MonitoringReportAdmin(admin.ModelAdmin):
     @admin.display(description=_("DOCX file size, bytes"))
     def docx_size_display(self, obj):
         return filesizeformat(obj.docx_size) if obj.docx_size else "–"
+
+
+@admin.register(ReportStory)
+class ReportStoryAdmin(admin.ModelAdmin):
+    """Case stories are written on their report's page (``reports:detail``) through the services,
+    which keep a final report locked; here they are read."""
+
+    list_display = ["title", "report", "position", "photo"]
+    list_select_related = ["report", "photo"]
+    search_fields = ["title", "text", "quote"]
+    readonly_fields = ["report", "position", "title", "text", "quote", "quote_attribution", "photo"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -304,6 +304,12 @@ class MonitoringReportSerializer(AudienceSerializer):
         help_text="The same report as DOCX (editable), once it is done; null before and for a report built "
         "before DOCX versions existed (build it again to add one)."
     )
+    stage = serializers.CharField(
+        read_only=True, help_text="draft, review or final: where the report's written analysis stands."
+    )
+    number = serializers.CharField(
+        read_only=True, help_text="A final report's number (ZR-2025-0001); empty before it is final."
+    )
 
     class Meta:
         model = MonitoringReport
@@ -333,9 +339,12 @@ class MonitoringReportSerializer(AudienceSerializer):
             "started_at",
             "finished_at",
             "updated_at",
+            "stage",
+            "number",
             "note",
             "requested_by",
         )
+        read_only_fields = ("stage", "number")
         # The note and who asked are the programme's own business.
         partner_fields = fields[:-2]
 

@@ -110,6 +110,7 @@ from reports.demo_events import DemoWebinars
 from reports.demo_instruments import seed_broad_assessments
 from reports.demo_logframes import seed_logframes
 from reports.demo_planning import DemoPlanning
+from reports.demo_reports import seed_demo_reports
 from reports.demo_risks import seed_risks
 from reports.demo_support import DemoSupport
 from training.models import ModuleLevel, TrainingModule, TrainingSession
@@ -501,6 +502,7 @@ class DemoProgramme:
         self._webinars()
         self._casework()
         self._erasure_request()
+        seed_demo_reports(programme=self.programmes["ISN-2023"], actor=self.users["manager"])
 
     def _erasure_request(self) -> None:
         """A complainant of a closed case asked to be forgotten: staff anonymised them (the admin's

@@ -23,6 +23,7 @@ the same bytes.
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import re
@@ -42,7 +43,7 @@ from docx import Document as new_document
 from docx.document import Document
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
 from communities.models import ASSESSMENT_DIMENSIONS
@@ -75,6 +76,9 @@ NOT_CONTENT = {
     "chart_limit",
     "charts",
     "font_url",
+    "stage_mark",
+    "report_number",
+    "pdf_date",
     "shown",
     "period_has_activity",
     "to_date_shown",
@@ -326,6 +330,10 @@ def _cover(writer: Writer, context: Context, document: ReportDocument) -> None:
     writer.paragraph(context["subtitle"], style="Subtitle")
     writer.paragraph(context["period_title"], bold=True)
     writer.paragraph(context["scope_title"])
+    if context.get("stage_mark"):
+        writer.paragraph(context["stage_mark"], bold=True)
+    if context.get("report_number"):
+        writer.paragraph(_("No. %(number)s") % {"number": context["report_number"]}, bold=True)
     facts: list[Row] = [
         {"term": _("Period"), "value": f"{context['period_start']} – {context['period_end']}"},
         {"term": _("Compared with"), "value": f"{context['previous_start']} – {context['previous_end']}"},
@@ -526,6 +534,39 @@ def _risks(writer: Writer, context: Context, document: ReportDocument) -> None:
             writer.paragraph(f"{_('In the period')}: {reviews or _('no review this period')}")
         if not programme["risks"]:
             writer.paragraph(_("No risks recorded in the register."))
+
+
+def _executive_summary(writer: Writer, context: Context, document: ReportDocument) -> None:
+    if context.get("executive_summary"):
+        writer.heading(_("Executive summary"), 1)
+        for paragraph in context["executive_summary"]:
+            writer.paragraph(paragraph)
+
+
+def _written(writer: Writer, context: Context, document: ReportDocument) -> None:
+    """What staff wrote after the key observations, as the PDF's ``narrative.html``: the analysis
+    and the case stories, each story's photo embedded (from the document, as in the PDF)."""
+    if context.get("narrative_sections"):
+        writer.heading(_("Analysis"), 1)
+        for section in context["narrative_sections"]:
+            writer.heading(section["title"], 2)
+            for paragraph in section["paragraphs"]:
+                writer.paragraph(paragraph)
+    if not context.get("stories"):
+        return
+    writer.heading(_("Case stories"), 1)
+    for story in context["stories"]:
+        writer.heading(story["title"], 2)
+        if story["photo"]:
+            data = story["photo"]["src"].split(",", 1)[1]
+            writer.document.add_picture(io.BytesIO(base64.b64decode(data)), width=Cm(12))
+            writer.paragraph(story["photo"]["alt"], style="Caption")
+        for paragraph in story["paragraphs"]:
+            writer.paragraph(paragraph)
+        for paragraph in story["quote"]:
+            writer.paragraph(paragraph, style="Quote")
+        if story["attribution"]:
+            writer.paragraph(f"— {story['attribution']}", style="Quote")
 
 
 def _by_community_rows(document: ReportDocument) -> list[Row]:
@@ -1095,9 +1136,11 @@ class Chapter:
 
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter(_cover),
+    Chapter(_executive_summary, ("executive_summary",)),
     Chapter(_summary, ("summary", "overall", "no_activity_text")),
     Chapter(_by_programme, ("by_programme",)),
     Chapter(_observations, ("observations",)),
+    Chapter(_written, ("narrative_sections", "stories")),
     Chapter(_results, ("results",)),
     Chapter(_risks, ("risks",)),
     Chapter(_communities, ("communities", "negotiators")),

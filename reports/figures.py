@@ -559,6 +559,36 @@ class ProgrammeLine(TypedDict):
     engagements: int  # Support engagements opened in the period.
 
 
+class ReportPhoto(TypedDict):
+    """A case story's photo as the PDF prints it: the library document's title (its text
+    alternative) and its bytes, base64-encoded, so a frozen snapshot needs nothing else."""
+
+    title: str
+    content_type: str
+    data: str
+
+
+class ReportStoryText(TypedDict):
+    title: str
+    text: str
+    quote: str
+    quote_attribution: str
+    photo: ReportPhoto | None
+
+
+class ReportNarrative(TypedDict):
+    """What staff wrote on a report, and where it stands (``reports.models.ReportStage``; the
+    number once final)."""
+
+    stage: str
+    number: str
+    executive_summary: str
+    what_changed: str
+    lessons_learned: str
+    recommendations: str
+    stories: list[ReportStoryText]
+
+
 class ReportDocument(TypedDict):
     """What the PDF shows: the report's own details and its indicators (and, when there is a
     results framework to show, the results against targets)."""
@@ -574,6 +604,8 @@ class ReportDocument(TypedDict):
     # programme in a programme report, each programme in a whole-portal one).
     trends: NotRequired[Trends]
     risks: NotRequired[list[ProgrammeRisks]]
+    # The written analysis and the stage (reports.services.report_narrative).
+    narrative: NotRequired[ReportNarrative]
 
 
 class Trends(TypedDict):
@@ -610,3 +642,5 @@ class ProgrammeRisks(TypedDict):
     code: str
     name: str
     risks: list[RiskLine]
+    # The written analysis and the stage (reports.services.report_narrative).
+    narrative: NotRequired[ReportNarrative]

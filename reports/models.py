@@ -7,6 +7,8 @@ runs in Celery (:mod:`reports.tasks`) through :mod:`reports.services`.
 """
 
 import hashlib
+import json
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -53,6 +55,26 @@ class PdfVariant(models.TextChoices):
 
 
 ACTIVE_STATUSES = (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+
+class ReportStage(models.TextChoices):
+    """Where a report's written analysis stands: staff write it as a draft, send it for review,
+    and finalise it; a final report is locked, numbered and built from a frozen snapshot."""
+
+    DRAFT = "draft", pgettext_lazy("report stage", "Draft")
+    REVIEW = "review", pgettext_lazy("report stage", "In review")
+    FINAL = "final", pgettext_lazy("report stage", "Final")
+
+
+# The longest texts staff write on a report (reports.services.report_update_texts checks them in
+# every path) and the most case stories a report prints.
+SUMMARY_MAX_LENGTH = 4000
+NARRATIVE_MAX_LENGTH = 8000
+STORY_TITLE_MAX_LENGTH = 200
+STORY_TEXT_MAX_LENGTH = 3000
+STORY_QUOTE_MAX_LENGTH = 600
+STORY_ATTRIBUTION_MAX_LENGTH = 200
+STORIES_MAX = 3
 
 
 def pdf_checksum(content: bytes) -> str:
@@ -146,6 +168,35 @@ class MonitoringReport(models.Model):
     # Every change of status or progress moves it (the services' queryset updates set it too), so
     # API clients can poll with ``updated_since``.
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    stage = models.CharField(
+        _("stage"), max_length=8, choices=ReportStage.choices, default=ReportStage.DRAFT, db_index=True
+    )
+    number = models.CharField(
+        _("number"),
+        max_length=16,
+        blank=True,
+        editable=False,
+        help_text=_("Given when the report is finalised, e.g. ZR-2025-0001."),
+    )
+    executive_summary = models.TextField(_("executive summary"), blank=True, max_length=SUMMARY_MAX_LENGTH)
+    what_changed = models.TextField(_("what changed and why"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    lessons_learned = models.TextField(_("lessons learned"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    recommendations = models.TextField(_("recommendations"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True, editable=False)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("finalised by"),
+    )
+    # A final report's document (figures and texts) as it was at finalisation, as JSON text: every
+    # build of a final report renders this, so a rebuild gives the same bytes whatever changed
+    # since. Text, not a JSONField: PostgreSQL's jsonb reorders an object's keys, and the order of
+    # a breakdown's keys is the order of its table's rows.
+    snapshot = models.TextField(_("frozen snapshot"), blank=True, editable=False)
     # A fresh token per build: when two builds of the same report overlap (a watchdog re-queue of a
     # slow build), only the latest one may store its file.
     build_token = models.CharField(_("build token"), max_length=32, blank=True, editable=False)
@@ -216,10 +267,17 @@ class MonitoringReport(models.Model):
                 Coalesce("programme", Value(0)),
                 "language",
                 "pdf_variant",
-                condition=Q(status__in=ACTIVE_STATUSES, scheduled=False),
+                # A final report's rebuild is no request: it renders its frozen snapshot.
+                condition=Q(status__in=ACTIVE_STATUSES, scheduled=False) & ~Q(stage=ReportStage.FINAL),
                 name="report_one_active_request",
                 violation_error_message=_("An identical report is already queued or being built."),
             ),
+            models.CheckConstraint(condition=Q(stage__in=ReportStage.values), name="report_stage_valid"),
+            models.CheckConstraint(
+                condition=~Q(stage=ReportStage.FINAL) | Q(number__gt="", snapshot__gt="", finalised_at__isnull=False),
+                name="report_final_is_numbered_and_frozen",
+            ),
+            models.UniqueConstraint(fields=["number"], condition=~Q(number=""), name="report_number_unique"),
         ]
         indexes = [models.Index(fields=["status", "enqueued_at"], name="report_status_enqueued")]
 
@@ -242,6 +300,19 @@ class MonitoringReport(models.Model):
         if self.programme is not None:
             return f"{self.programme.code}: {self.programme.name}"
         return str(ReportScope.PROGRAMME.label)
+
+    @property
+    def is_final(self) -> bool:
+        return self.stage == ReportStage.FINAL
+
+    @property
+    def frozen_document(self) -> Any:
+        """The document a final report is built from (``reports.figures.ReportDocument``)."""
+        return json.loads(self.snapshot) if self.snapshot else None
+
+    @property
+    def has_texts(self) -> bool:
+        return any(getattr(self, field) for field in NARRATIVE_FIELDS)
 
     @property
     def is_active(self) -> bool:
@@ -268,6 +339,48 @@ class MonitoringReport(models.Model):
             scope = f"{self.scope}-{self.region_id or self.partner_id}"
         archival = "-pdfa" if self.pdf_variant == PdfVariant.ARCHIVAL else ""
         return f"zlagoda-report-{self.period_code}-{scope}-{self.language}{archival}.pdf"
+
+
+NARRATIVE_FIELDS = ("executive_summary", "what_changed", "lessons_learned", "recommendations")
+
+
+class ReportStory(models.Model):
+    """A case story printed in a report's "Case stories" chapter, in the report's language: what
+    happened, a quote and whom it is from (a role, never a name), and an optional photo from the
+    programme's document library."""
+
+    report = models.ForeignKey(
+        MonitoringReport, on_delete=models.CASCADE, related_name="stories", verbose_name=_("monitoring report")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    title = models.CharField(_("title"), max_length=STORY_TITLE_MAX_LENGTH)
+    text = models.TextField(_("story"), max_length=STORY_TEXT_MAX_LENGTH)
+    quote = models.TextField(_("quote"), blank=True, max_length=STORY_QUOTE_MAX_LENGTH)
+    quote_attribution = models.CharField(
+        _("quote from"),
+        max_length=STORY_ATTRIBUTION_MAX_LENGTH,
+        blank=True,
+        help_text=_(
+            'A role or description, e.g. "a resident of the community, 60+". No names and no other personal data.'
+        ),
+    )
+    photo = models.ForeignKey(
+        "programmes.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("photo"),
+        help_text=_("An image (JPG or PNG) from the document library that the report's readers may see."),
+    )
+
+    class Meta:
+        verbose_name = _("case story")
+        verbose_name_plural = _("case stories")
+        ordering = ["report", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class IndicatorsVersion(models.Model):

@@ -117,13 +117,19 @@ def _local_fonts_only() -> URLFetcher:
 
         def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
             parsed = urlparse(url)
+            if parsed.scheme == "data" and url.startswith(STORY_PHOTO_URLS):  # a case story's photo
+                return super().fetch(url, headers)
             if parsed.scheme == "file":
                 path = Path(unquote(parsed.path)).resolve()
                 if font_directory() in path.parents:
                     return super().fetch(url, headers)
             raise ValueError(f"monitoring reports load only their own fonts, not {url[:80]}")
 
-    return FontsOnly(allowed_protocols=["file"])
+    return FontsOnly(allowed_protocols=["file", "data"])
+
+
+# The images a report embeds itself: case stories' photos, carried in the document.
+STORY_PHOTO_URLS = ("data:image/jpeg;base64,", "data:image/png;base64,")
 
 
 # --- text that the shipped fonts can print -------------------------------------------------------
@@ -1414,6 +1420,60 @@ def _fractional(value: float | None) -> bool:
     return value is not None and value != int(value)
 
 
+def _user_text(text: str) -> list[str]:
+    """A text staff wrote, as paragraphs (split at blank lines), each isolated for bidirectional text."""
+    return [isolate(paragraph.strip()) for paragraph in text.replace("\r\n", "\n").split("\n\n") if paragraph.strip()]
+
+
+def _narrative(document: ReportDocument) -> Context:
+    """The written analysis (the executive summary, the narrative chapter and the case stories)
+    and the report's stage: "Draft" or "In review" on the cover and in the running header, the
+    number of a final report; a final report's dates in the PDF's metadata come from its
+    snapshot, so a rebuild gives the same bytes. Absent texts leave their sections out."""
+    from reports.models import ReportStage
+
+    narrative = document.get("narrative")
+    if narrative is None:
+        return {"stage_mark": "", "report_number": "", "pdf_date": ""}
+    final = narrative["stage"] == ReportStage.FINAL
+    sections = [
+        {"id": key, "title": title, "paragraphs": _user_text(narrative[key])}  # type: ignore[literal-required]
+        for key, title in (
+            ("what_changed", _("What changed and why")),
+            ("lessons_learned", _("Lessons learned")),
+            ("recommendations", _("Recommendations")),
+        )
+        if narrative[key].strip()  # type: ignore[literal-required]
+    ]
+    stories = [
+        {
+            "title": isolate(story["title"]),
+            "paragraphs": _user_text(story["text"]),
+            "quote": _user_text(story["quote"]),
+            "attribution": isolate(story["quote_attribution"].strip()),
+            "photo": (
+                {
+                    "src": f"data:{story['photo']['content_type']};base64,{story['photo']['data']}",
+                    "alt": story["photo"]["title"],
+                }
+                if story["photo"]
+                else None
+            ),
+        }
+        for story in narrative["stories"]
+    ]
+    return {
+        "stage_mark": "" if final else str(ReportStage(narrative["stage"]).label),
+        "report_number": narrative["number"] if final else "",
+        "executive_summary": _user_text(narrative["executive_summary"]),
+        "narrative_sections": sections,
+        "stories": stories,
+        # WeasyPrint's creation and modification dates: the moment of finalisation (a final
+        # report's generated_at), never the moment of the build.
+        "pdf_date": document["report"]["generated_at"] if final else "",
+    }
+
+
 def build_context(document: ReportDocument, *, community_pages_limit: int | None = None) -> Context:
     """The template context for ``document``, in the active language: the chapters' contexts put
     together, their charts under ``charts``."""
@@ -1425,6 +1485,7 @@ def build_context(document: ReportDocument, *, community_pages_limit: int | None
     chapters = (
         _running_titles(report),
         _cover(report, data),
+        _narrative(document),
         _summary(data, names),
         _results(document),
         _by_programme(document),

@@ -11,7 +11,15 @@ from access.viewer import Viewer
 from casework.selectors import visible_cases, works_cases
 from communities.models import Community, PartnerOrganisation, Region
 from communities.selectors import partner_scope, visible_communities
-from reports.models import MonitoringReport, ReportScope, ReportStatus, pdf_checksum
+from reports.models import (
+    NARRATIVE_FIELDS,
+    MonitoringReport,
+    ReportScope,
+    ReportStage,
+    ReportStatus,
+    ReportStory,
+    pdf_checksum,
+)
 
 
 def scope_communities(
@@ -155,11 +163,20 @@ def requestable_partners() -> QuerySet[PartnerOrganisation]:
 
 def visible_reports(viewer: Viewer) -> QuerySet[MonitoringReport]:
     """The reports ``viewer`` may see and download: staff and programme managers all; a partner
-    organisation, or a member of one, only reports whose scope is that (active) organisation;
+    organisation, or a member of one, only reports whose scope is that (active) organisation, and
+    of those in draft or in review only the ones nobody has written texts or stories on yet;
     anyone else (negotiators included) none."""
     reports = MonitoringReport.objects.select_related("region", "partner", "requested_by")
     if viewer.can(Capability.SEES_EVERY_COMMUNITY):
         return reports
     if viewer.can(Capability.SEES_COVERED_COMMUNITIES):
-        return reports.filter(scope=ReportScope.PARTNER, **partner_scope(viewer, "partner")).distinct()
+        # What staff are still writing is not for partners: a report with written texts or case
+        # stories reaches them once it is final (a report without any, as every scheduled one,
+        # at once).
+        unwritten = Q(**dict.fromkeys(NARRATIVE_FIELDS, "")) & ~Q(pk__in=ReportStory.objects.values("report_id"))
+        return (
+            reports.filter(scope=ReportScope.PARTNER, **partner_scope(viewer, "partner"))
+            .filter(unwritten | Q(stage=ReportStage.FINAL))
+            .distinct()
+        )
     return reports.none()

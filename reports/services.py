@@ -5,6 +5,8 @@ The portal page, the admin, the command, Celery beat and the API all request rep
 through :func:`report_request`.
 """
 
+import base64
+import json
 import logging
 import uuid
 from datetime import date, datetime, timedelta
@@ -16,8 +18,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,19 +28,38 @@ from django.utils.translation import ngettext
 from access.viewer import Viewer
 from api.outages import OUTAGE_ERRORS, STORAGE_ERRORS
 from communities.models import PartnerOrganisation, Region
-from programmes.models import Programme, ProgrammeRisk, RiskReview
+from programmes.models import Document, Programme, ProgrammeRisk, RiskReview
+from programmes.selectors import visible_documents
 from reports.by_programme import programme_lines
-from reports.figures import IndicatorsDocument, ProgrammeCover, ProgrammeRisks, ReportDocument, RiskLine
+from reports.figures import (
+    IndicatorsDocument,
+    ProgrammeCover,
+    ProgrammeRisks,
+    ReportDocument,
+    ReportNarrative,
+    ReportPhoto,
+    RiskLine,
+)
 from reports.indicators import Period, compute_indicators, first_record
 from reports.maps import community_locations
 from reports.models import (
     ACTIVE_STATUSES,
+    NARRATIVE_FIELDS,
+    NARRATIVE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
+    STORIES_MAX,
+    STORY_ATTRIBUTION_MAX_LENGTH,
+    STORY_QUOTE_MAX_LENGTH,
+    STORY_TEXT_MAX_LENGTH,
+    STORY_TITLE_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
     MonitoringReport,
     PdfVariant,
     ReportKind,
     ReportScope,
+    ReportStage,
     ReportStatus,
+    ReportStory,
     pdf_checksum,
     report_upload_to,
 )
@@ -281,7 +303,11 @@ IDENTITY_FIELDS = ("kind", "year", "scope", "region", "partner", "programme", "l
 
 def identical_active_report(identity: dict[str, Any], *, exclude: int | None = None) -> MonitoringReport | None:
     """The report queued or being built for the same ``identity``, if there is one."""
-    reports = MonitoringReport.objects.filter(status__in=ACTIVE_STATUSES, **identity).order_by("requested_at", "pk")
+    reports = (
+        MonitoringReport.objects.filter(status__in=ACTIVE_STATUSES, **identity)
+        .exclude(stage=ReportStage.FINAL)  # a final report's rebuild renders its snapshot, not a request
+        .order_by("requested_at", "pk")
+    )
     if exclude is not None:
         reports = reports.exclude(pk=exclude)
     return reports.first()
@@ -396,9 +422,10 @@ def report_request(
     return report
 
 
-def report_document(report: MonitoringReport) -> ReportDocument:
+def report_document(report: MonitoringReport, *, generated_at: datetime | None = None) -> ReportDocument:
     """Everything the PDF shows, as plain data: the report's own details and the indicators of
-    its period and scope (:func:`reports.indicators.compute_indicators`). A report is read
+    its period and scope (:func:`reports.indicators.compute_indicators`), and what staff wrote
+    (:func:`report_narrative`). A report is read
     outside the case team (programme managers, partners, donors), whatever its scope: its
     case-work figures have their small cells hidden (:mod:`reports.suppression`)."""
     period = report_period(report)
@@ -415,10 +442,11 @@ def report_document(report: MonitoringReport) -> ReportDocument:
             "language": report.language,
             "note": report.note,
             "pdf_variant": report.pdf_variant,
-            "generated_at": timezone.localtime().isoformat(timespec="minutes"),
+            "generated_at": timezone.localtime(generated_at).isoformat(timespec="minutes"),
         },
         "indicators": suppress_small_cells(_indicators_in(report.language, report, period)),
         "locations": community_locations(report_communities(report)),
+        "narrative": report_narrative(report),
     }
     if report.scope == ReportScope.PROGRAMME and report.programme is not None:
         document["results"] = programme_results_chapter(report.programme, period)
@@ -631,7 +659,10 @@ def _build(report: MonitoringReport, token: str) -> MonitoringReport:
 
     report_id = report.pk
     try:
-        document = report_document(report)
+        # A final report is built from what was frozen when it was finalised, nothing else.
+        document = (
+            report.frozen_document if report.stage == ReportStage.FINAL and report.snapshot else report_document(report)
+        )
         _set_progress(report_id, token, 40)
         content = render_report_pdf(document)
         _set_progress(report_id, token, 85)
@@ -697,12 +728,13 @@ def report_fail(*, report_id: int, message: str, token: str | None = None) -> Mo
 
 
 @transaction.atomic
-def report_rebuild(*, report: MonitoringReport, actor: User | None) -> MonitoringReport:
+def report_rebuild(*, report: MonitoringReport, actor: User | None, enqueue: bool = True) -> MonitoringReport:
     """Queue ``report`` to be built again (e.g. after a failure or a data correction). When an
     identical report is already queued or being built, that one is returned (``folded``) and
-    ``report`` is left as it is."""
+    ``report`` is left as it is. A final report is built again from its frozen snapshot: the same
+    bytes as before. ``enqueue=False`` leaves the build to the caller."""
     _check_permission(actor)
-    if not report.scheduled and not report.is_active:
+    if not report.scheduled and not report.is_active and report.stage != ReportStage.FINAL:
         identity = {field: getattr(report, field) for field in IDENTITY_FIELDS}
         existing = identical_active_report(identity, exclude=report.pk)
         if existing is not None:
@@ -721,7 +753,8 @@ def report_rebuild(*, report: MonitoringReport, actor: User | None) -> Monitorin
         if existing is None:
             raise
         return _folded(existing)
-    _enqueue_after_commit(report.pk)
+    if enqueue:
+        _enqueue_after_commit(report.pk)
     report.refresh_from_db()
     return report
 
@@ -811,3 +844,287 @@ def report_delete(*, report: MonitoringReport, actor: User | None) -> None:
     for name in names:
         if name:
             transaction.on_commit(partial(delete_stored_file, name))
+    """Delete ``report`` and, once that commits, its file. A final report is a record: it stays."""
+    if report.stage == ReportStage.FINAL:
+        raise ReportLocked()
+    name = report.file.name
+    report.delete()
+    if name:
+        transaction.on_commit(lambda: delete_stored_file(name))
+
+
+# --- the written analysis and the editorial life cycle ----------------------------------------------
+
+
+class ReportLocked(PermissionDenied):
+    """A final report's texts, stories and request are locked; its message is for the reader."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This report is final: its texts and stories can no longer be changed."))
+
+
+# The largest photo a case story prints (it is kept in a final report's snapshot).
+STORY_PHOTO_MAX_BYTES = 3 * 1024 * 1024
+STORY_PHOTO_TYPES = ("image/jpeg", "image/png")
+TEXT_LIMITS = {
+    "executive_summary": SUMMARY_MAX_LENGTH,
+    "what_changed": NARRATIVE_MAX_LENGTH,
+    "lessons_learned": NARRATIVE_MAX_LENGTH,
+    "recommendations": NARRATIVE_MAX_LENGTH,
+}
+STORY_LIMITS = {
+    "title": STORY_TITLE_MAX_LENGTH,
+    "text": STORY_TEXT_MAX_LENGTH,
+    "quote": STORY_QUOTE_MAX_LENGTH,
+    "quote_attribution": STORY_ATTRIBUTION_MAX_LENGTH,
+}
+
+
+def _too_long(limit: int, length: int) -> str:
+    return _("At most %(limit)s characters; this text has %(length)s.") % {"limit": limit, "length": length}
+
+
+def _locked_for_writing(report: MonitoringReport, actor: User | None) -> MonitoringReport:
+    """``report`` locked for this transaction, after checking that ``actor`` may write on it and
+    that it is not final."""
+    _check_permission(actor)
+    current = MonitoringReport.objects.select_for_update().get(pk=report.pk)
+    if current.stage == ReportStage.FINAL:
+        raise ReportLocked()
+    return current
+
+
+def report_check_texts(**texts: str) -> dict[str, str]:
+    """The report's texts stripped, or ``ValidationError`` per field for one that is too long."""
+    errors, cleaned = {}, {}
+    for field, value in texts.items():
+        value = (value or "").strip()
+        if len(value) > TEXT_LIMITS[field]:
+            errors[field] = [_too_long(TEXT_LIMITS[field], len(value))]
+        cleaned[field] = value
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def report_update_texts(*, report: MonitoringReport, actor: User | None, **texts: str) -> MonitoringReport:
+    """Write ``report``'s executive summary, "what changed and why", lessons learned and
+    recommendations (any of them, by field name), in the report's language. Refused for a final
+    report (:class:`ReportLocked`) and for whoever may not request reports (``PermissionDenied``);
+    ``ValidationError`` for a text over its limit."""
+    unknown = set(texts) - set(NARRATIVE_FIELDS)
+    if unknown:
+        raise TypeError(f"not a report text: {sorted(unknown)}")
+    cleaned = report_check_texts(**texts)
+    current = _locked_for_writing(report, actor)
+    for field, value in cleaned.items():
+        setattr(current, field, value)
+    current.save(update_fields=[*cleaned, "updated_at"])
+    return current
+
+
+def story_photo_candidates(report: MonitoringReport) -> QuerySet[Document]:
+    """The documents a case story of ``report`` may print as its photo: JPG and PNG files of the
+    library that every reader of the report may see (for a partner organisation's report, those the
+    organisation sees; otherwise staff and programme managers, who see every document); of the
+    report's programme when it has one."""
+    documents = Document.objects.filter(content_type__in=STORY_PHOTO_TYPES).exclude(file="")
+    if report.scope == ReportScope.PARTNER and report.partner is not None:
+        documents = documents.filter(pk__in=visible_documents(Viewer.for_partner(report.partner)).values("pk"))
+    if report.programme_id:
+        documents = documents.filter(programme_id=report.programme_id)
+    return documents.order_by("programme", "title", "pk")
+
+
+def report_check_story(*, report: MonitoringReport, photo: Document | None, **fields: str) -> dict[str, str]:
+    """A story's fields stripped, or ``ValidationError`` per field."""
+    errors: dict[str, list[str]] = {}
+    cleaned = {}
+    for field, limit in STORY_LIMITS.items():
+        value = (fields.get(field) or "").strip()
+        if len(value) > limit:
+            errors[field] = [_too_long(limit, len(value))]
+        cleaned[field] = value
+    if not cleaned["title"]:
+        errors.setdefault("title", []).append(_("Give the story a title."))
+    if not cleaned["text"]:
+        errors.setdefault("text", []).append(_("Write the story."))
+    if cleaned["quote_attribution"] and not cleaned["quote"]:
+        errors.setdefault("quote", []).append(_("Write the quote, or leave whom it is from empty."))
+    if photo is not None:
+        if not story_photo_candidates(report).filter(pk=photo.pk).exists():
+            errors["photo"] = [
+                _("Choose a JPG or PNG image from the library that every reader of this report may see.")
+            ]
+        elif (photo.size or 0) > STORY_PHOTO_MAX_BYTES:
+            errors["photo"] = [_("The photo is larger than %(size)s MB.") % {"size": STORY_PHOTO_MAX_BYTES // 2**20}]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def report_story_save(
+    *,
+    report: MonitoringReport,
+    actor: User | None,
+    story: ReportStory | None = None,
+    title: str,
+    text: str,
+    quote: str = "",
+    quote_attribution: str = "",
+    photo: Document | None = None,
+) -> ReportStory:
+    """Add a case story to ``report`` (at most ``STORIES_MAX``) or, with ``story``, change it.
+    Refused for a final report; ``ValidationError`` per field."""
+    cleaned = report_check_story(
+        report=report, photo=photo, title=title, text=text, quote=quote, quote_attribution=quote_attribution
+    )
+    current = _locked_for_writing(report, actor)
+    if story is None:
+        count = current.stories.count()
+        if count >= STORIES_MAX:
+            raise ValidationError(
+                ngettext(
+                    "A report has at most %(count)d case story.",
+                    "A report has at most %(count)d case stories.",
+                    STORIES_MAX,
+                )
+                % {"count": STORIES_MAX}
+            )
+        last = current.stories.order_by("-position").values_list("position", flat=True).first() or 0
+        story = ReportStory(report=current, position=last + 1)
+    elif story.report_id != current.pk:
+        raise ValidationError(_("This story belongs to another report."))
+    for field, value in cleaned.items():
+        setattr(story, field, value)
+    story.photo = photo
+    story.save()
+    MonitoringReport.objects.filter(pk=current.pk).update(updated_at=timezone.now())
+    return story
+
+
+@transaction.atomic
+def report_story_delete(*, story: ReportStory, actor: User | None) -> None:
+    """Delete a case story of a report that is not final."""
+    _locked_for_writing(story.report, actor)
+    story.delete()
+    MonitoringReport.objects.filter(pk=story.report_id).update(updated_at=timezone.now())
+
+
+def _move(report: MonitoringReport, actor: User | None, *, allowed_from: tuple[str, ...], to: str) -> MonitoringReport:
+    current = _locked_for_writing(report, actor)
+    if current.stage not in allowed_from:
+        raise ValidationError(
+            _("A report that is %(stage)s cannot be moved to %(target)s.")
+            % {"stage": current.get_stage_display(), "target": ReportStage(to).label}
+        )
+    current.stage = to
+    current.save(update_fields=["stage", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def report_submit_for_review(*, report: MonitoringReport, actor: User | None) -> MonitoringReport:
+    """Send a draft report for review: its texts stay editable; it can go back to draft."""
+    return _move(report, actor, allowed_from=(ReportStage.DRAFT,), to=ReportStage.REVIEW)
+
+
+@transaction.atomic
+def report_reopen(*, report: MonitoringReport, actor: User | None) -> MonitoringReport:
+    """Take a report in review back to draft (a final report is never reopened)."""
+    return _move(report, actor, allowed_from=(ReportStage.REVIEW,), to=ReportStage.DRAFT)
+
+
+NUMBER_PREFIX = "ZR"
+NUMBER_ATTEMPTS = 5
+
+
+def report_number(year: int, sequence: int) -> str:
+    """The number a final report prints: ``ZR-2025-0001``."""
+    return f"{NUMBER_PREFIX}-{year}-{sequence:04d}"
+
+
+def _next_number(year: int) -> str:
+    prefix = f"{NUMBER_PREFIX}-{year}-"
+    numbers = MonitoringReport.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    last = max((int(number.removeprefix(prefix)) for number in numbers), default=0)
+    return report_number(year, last + 1)
+
+
+def report_finalise(*, report: MonitoringReport, actor: User | None, enqueue: bool = True) -> MonitoringReport:
+    """Finalise a report in review: freeze its document (figures, texts and stories, with the
+    moment of finalisation as its date) in ``snapshot``, give it the next number of its year
+    (``ZR-2025-0001``) and queue its final PDF, which is built from the snapshot alone and so the
+    same, byte for byte, at every rebuild. From then on the report is locked.
+
+    Two finalisations at once never share a number: the number is unique in the database, and a
+    finalisation that loses the race takes the next one."""
+    for attempt in range(NUMBER_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                current = _locked_for_writing(report, actor)
+                if current.stage != ReportStage.REVIEW:
+                    raise ValidationError(_("Only a report in review can be finalised."))
+                now = timezone.now()
+                with translation.override(current.language):
+                    document = report_document(current, generated_at=now)
+                current.number = _next_number(current.year)
+                document["narrative"]["stage"] = ReportStage.FINAL
+                document["narrative"]["number"] = current.number
+                current.stage = ReportStage.FINAL
+                current.snapshot = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False)
+                current.finalised_at = now
+                current.finalised_by = actor
+                current.save(
+                    update_fields=["number", "stage", "snapshot", "finalised_at", "finalised_by", "updated_at"]
+                )
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise
+            continue
+        break
+    return report_rebuild(report=current, actor=actor, enqueue=enqueue)
+
+
+def _photo_data(document: Document | None) -> ReportPhoto | None:
+    if document is None or not document.file:
+        return None
+    try:
+        with default_storage.open(document.file.name or "", "rb") as handle:
+            content = handle.read(STORY_PHOTO_MAX_BYTES + 1)
+    except (FileNotFoundError, *STORAGE_ERRORS):  # type: ignore[misc]
+        logger.warning("The photo %s of a case story could not be read", document.pk)
+        return None
+    if len(content) > STORY_PHOTO_MAX_BYTES:
+        return None
+    return {
+        "title": document.title,
+        "content_type": document.content_type,
+        "data": base64.b64encode(content).decode("ascii"),
+    }
+
+
+def report_narrative(report: MonitoringReport) -> ReportNarrative:
+    """The written part of ``report``'s document: its stage and number, texts and case stories
+    (each photo's bytes included, so a frozen snapshot does not depend on the library)."""
+    stories = report.stories.select_related("photo").order_by("position", "pk") if report.pk else []
+    return {
+        "stage": report.stage,
+        "number": report.number,
+        "executive_summary": report.executive_summary,
+        "what_changed": report.what_changed,
+        "lessons_learned": report.lessons_learned,
+        "recommendations": report.recommendations,
+        "stories": [
+            {
+                "title": story.title,
+                "text": story.text,
+                "quote": story.quote,
+                "quote_attribution": story.quote_attribution,
+                "photo": _photo_data(story.photo),
+            }
+            for story in stories
+        ],
+    }

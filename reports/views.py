@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,10 +23,10 @@ from negotiators.models import EventStatus
 from programmes.models import IndicatorSource, Programme, period_outside_message
 from programmes.selectors import visible_programmes
 from reports import services
-from reports.forms import ReportRequestForm
+from reports.forms import ReportRequestForm, ReportStoryForm, ReportTextsForm
 from reports.indicators import Period
 from reports.logframe import default_period, logframe_workbook
-from reports.models import DOCX_CONTENT_TYPE
+from reports.models import DOCX_CONTENT_TYPE, NARRATIVE_FIELDS, STORIES_MAX, MonitoringReport, ReportStage, ReportStory
 from reports.results import (
     STATUS_LABELS,
     IndicatorResult,
@@ -275,3 +275,155 @@ def programme_list(request):
     if not (viewer.can(Capability.SEES_EVERY_COMMUNITY) or viewer.can(Capability.SEES_COVERED_COMMUNITIES)):
         raise Http404
     return render(request, "reports/programme_list.html", {"programmes": visible_programmes(viewer)})
+
+
+# --- a report's page: its written analysis and its stage ------------------------------------------
+
+
+def _writable_report(request, pk: int) -> MonitoringReport:
+    """A report whose page ``request``'s user may open: staff and programme managers (who request
+    reports); a report outside what they see is "not found"."""
+    viewer = request_viewer(request)
+    _ensure_reports_user(viewer)
+    report = get_object_or_404(visible_reports(viewer), pk=pk)
+    if not can_request_reports(viewer):
+        raise PermissionDenied(_("A report's texts are written by programme staff and managers."))
+    return report
+
+
+def _detail_context(
+    report: MonitoringReport,
+    *,
+    texts_form: ReportTextsForm | None = None,
+    story_form: ReportStoryForm | None = None,
+    editing: ReportStory | None = None,
+) -> dict:
+    stories = list(report.stories.select_related("photo").order_by("position", "pk"))
+    final = report.is_final
+    if texts_form is None and not final:
+        texts_form = ReportTextsForm(initial={field: getattr(report, field) for field in NARRATIVE_FIELDS})
+    if story_form is None and not final:
+        if editing is not None:
+            story_form = ReportStoryForm(
+                report=report,
+                initial={
+                    "title": editing.title,
+                    "text": editing.text,
+                    "quote": editing.quote,
+                    "quote_attribution": editing.quote_attribution,
+                    "photo": editing.photo_id,
+                },
+            )
+        elif len(stories) < STORIES_MAX:
+            story_form = ReportStoryForm(report=report)
+    return {
+        "report": report,
+        "stories": stories,
+        "stories_max": STORIES_MAX,
+        "texts_form": texts_form,
+        "story_form": story_form,
+        "editing": editing,
+        "final": final,
+        "stages": ReportStage,
+    }
+
+
+STAGE_ACTIONS = {
+    "submit": services.report_submit_for_review,
+    "reopen": services.report_reopen,
+    "finalise": services.report_finalise,
+}
+
+
+def _detail_page(request, report: MonitoringReport, **forms) -> HttpResponse:
+    return render(request, "reports/report_detail.html", _detail_context(report, **forms))
+
+
+def _save_texts(request, report: MonitoringReport) -> HttpResponse | None:
+    form = ReportTextsForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, report, texts_form=form)
+    services.report_update_texts(report=report, actor=request.user, **form.cleaned_data)
+    messages.success(request, _("The texts are saved. Build the PDF again to read them in it."))
+    return None
+
+
+def _editing(request, report: MonitoringReport) -> ReportStory | None:
+    story_id = request.POST.get("story") or request.GET.get("story")
+    return get_object_or_404(report.stories, pk=story_id) if story_id else None
+
+
+def _save_story(request, report: MonitoringReport) -> HttpResponse | None:
+    editing = _editing(request, report)
+    form = ReportStoryForm(request.POST, report=report)
+    if not form.is_valid():
+        return _detail_page(request, report, story_form=form, editing=editing)
+    services.report_story_save(report=report, actor=request.user, story=editing, **form.story_arguments())
+    messages.success(request, _("The case story is saved."))
+    return None
+
+
+def _delete_story(request, report: MonitoringReport) -> HttpResponse | None:
+    story = get_object_or_404(report.stories, pk=request.POST.get("story"))
+    services.report_story_delete(story=story, actor=request.user)
+    messages.success(request, _("The case story is deleted."))
+    return None
+
+
+def _build_again(request, report: MonitoringReport) -> HttpResponse | None:
+    services.report_rebuild(report=report, actor=request.user)
+    messages.success(request, _("Report %(period)s queued to be built again.") % {"period": report.period_code})
+    return None
+
+
+def _move_stage(request, report: MonitoringReport) -> HttpResponse | None:
+    action = request.POST["action"]
+    if action == "finalise" and request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm: a final report can no longer be changed."))
+        return _detail_page(request, report)
+    moved = STAGE_ACTIONS[action](report=report, actor=request.user)
+    messages.success(request, _("The report is now: %(stage)s.") % {"stage": ReportStage(moved.stage).label})
+    return None
+
+
+DETAIL_ACTIONS = {
+    "texts": _save_texts,
+    "story": _save_story,
+    "delete_story": _delete_story,
+    "build": _build_again,
+    **dict.fromkeys(STAGE_ACTIONS, _move_stage),
+}
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request, pk: int):
+    """A report's page: its stage, the texts and case stories staff write in the report's language
+    (while it is a draft or in review), the moves between stages and the download. Every write goes
+    through :mod:`reports.services`; a form with errors comes back as typed, on a 200 page."""
+    report = _writable_report(request, pk)
+    if request.method == "GET":
+        return _detail_page(request, report, editing=_editing(request, report))
+    action = request.POST.get("action", "")
+    if action not in DETAIL_ACTIONS:
+        return HttpResponse(status=400)
+    try:
+        response = DETAIL_ACTIONS[action](request, report)
+    except services.ReportLocked as error:
+        messages.error(request, str(error))
+        report.refresh_from_db()
+        return _detail_page(request, report)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        report.refresh_from_db()
+        # What was typed is shown again with the message.
+        return _detail_page(
+            request,
+            report,
+            texts_form=ReportTextsForm(request.POST) if action == "texts" else None,
+            story_form=ReportStoryForm(request.POST, report=report) if action == "story" else None,
+            editing=_editing(request, report) if action == "story" else None,
+        )
+    return response or redirect("reports:detail", pk=report.pk)

@@ -38,6 +38,8 @@ READ_ONLY_IN_ADMIN = {
     "casework.Need",
     "casework.BeneficiaryIdentity",
     "casework.PlanAction",
+    # Case stories are written on their report's page (reports.services keep a final one locked).
+    "reports.ReportStory",
 }
 
 
