@@ -1170,7 +1170,11 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(_planning, ("planning", "plan_statuses", "plan_kinds", "plans_adopted_by_kind"), "planning"),
     Chapter(_media, ("media", "media_rows"), "media"),
     Chapter(_support, ("engagements", "engagement_topics", "support_work", "support_lines", "support_rows"), "support"),
-    Chapter(_casework, ("cases", "people", "vulnerabilities", "needs", "referral_kinds", "follow_up"), "casework"),
+    Chapter(
+        _casework,
+        ("cases", "people", "vulnerabilities", "needs", "referrals", "referral_kinds", "follow_up"),
+        "casework",
+    ),
     Chapter(_community_pages, ("community_pages",), "community-pages"),
     Chapter(_annex, ("annex", "communities_in_annex_only"), "annex"),
     Chapter(_method),
