@@ -838,19 +838,14 @@ def reports_schedule_due(*, today: date | None = None) -> list[MonitoringReport]
 
 @transaction.atomic
 def report_delete(*, report: MonitoringReport, actor: User | None) -> None:
-    """Delete ``report`` and, once that commits, its files."""
+    """Delete ``report`` and, once that commits, its files. A final report is a record: it stays."""
+    if report.stage == ReportStage.FINAL:
+        raise ReportLocked()
     names = [report.file.name, report.docx_file.name]
     report.delete()
     for name in names:
         if name:
             transaction.on_commit(partial(delete_stored_file, name))
-    """Delete ``report`` and, once that commits, its file. A final report is a record: it stays."""
-    if report.stage == ReportStage.FINAL:
-        raise ReportLocked()
-    name = report.file.name
-    report.delete()
-    if name:
-        transaction.on_commit(lambda: delete_stored_file(name))
 
 
 # --- the written analysis and the editorial life cycle ----------------------------------------------

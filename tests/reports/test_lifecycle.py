@@ -263,7 +263,7 @@ def test_a_draft_pdf_says_draft_and_prints_the_texts_and_the_story(report, manag
         "a mother from the community",
     ):
         assert expected in text, expected
-    assert text.index("Executive summary") < text.index("Case stories") < text.index("Safety incidents")
+    assert text.index("Executive summary") < text.index("Case stories") < text.index("How the figures are computed")
     assert b"/Subtype /Image" in content or b"/Subtype/Image" in content
 
 
