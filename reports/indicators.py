@@ -1927,11 +1927,12 @@ def compute_indicators(
                         "better": "higher"|"lower"|None}, ...],
           "communities": {"active", "partners_at_end", "joined", "left", "left_by_reason": {reason: F}},
           "negotiators": {"registered_at_end", "joined", "trained", "certified", "advanced",
-                          "by_cohort": {"pilot": F, "new": F}, "certified_by_cohort": {"pilot": F, "new": F}},
+                          "by_cohort": {"pilot": F, "new": F}, "certified_by_cohort": {"pilot": F, "new": F},
+                          "by_sex": {"female"|"male"|"not_recorded": F}, "certified_by_sex": {...same...}},
           "training": {"sessions", "modules_delivered", "hours", "enrolled", "present", "completed",
                        "attendance_rate", "by_module": {code: {"sessions", "present", "completed"}}},
           "events": {"count", "participants", "participant_breakdown": {women|men|youth|idps|veterans|
-                     vulnerable: F}, "communities_reached", "with_police", "participants_with_police",
+                     vulnerable|not_recorded: F}, "communities_reached", "with_police", "participants_with_police",
                      "with_local_government", "with_ngos",
                      "by_kind": {kind: {"events": F, "participants": F}}, "by_topic": {topic: F}},
           "webinars": {"events", "registrations", "attended", "attendance_rate", "unique_participants",
@@ -1941,7 +1942,10 @@ def compute_indicators(
                         "by_status_now": {status: F}, "by_category_status_now": {category: {status: F}},
                         "police_involved", "police_community", "closed", "resolved", "referred",
                         "closed_unresolved", "resolution_rate",
-                        "median_days_to_resolution", "referrals_by_agency": {agency: F}, "open_at_end"},
+                        "median_days_to_resolution", "referrals_by_agency": {agency: F}, "open_at_end",
+                        "parties": {"total": F, "by_sex": {sex|"not_recorded": F},
+                                    "by_age_group": {group|"not_recorded": F},
+                                    "by_vulnerable_group": {group|"none"|"not_recorded": F}}},
           "media": {"mentions", "reach", "by_medium": {medium: {"mentions": F, "reach": F}}},
           "engagements": {"opened", "closed", "running", "opened_by_mode": {mode: F},
                           "opened_by_topic": {topic: F}, "closed_by_topic": {topic: F},
@@ -1987,12 +1991,15 @@ def compute_indicators(
                                               "left_on", "leave_reason"},
                               "figures": {"events", "participants", "joint_events", "incidents",
                                           "police_involved", "resolved", "media_mentions",
-                                          "negotiators", "certified": F},
+                                          "negotiators", "certified": F,
+                                          "participant_breakdown": {group|"not_recorded": F}},
                               "assessment": {"assessed": "2025-H2"|None, "respondents",
                                              "scores": {dimension|"overall": S}},
                               "negotiators": [{"number", "cohort", "status", "is_active",
                                                "events_organised", "events_organised_to_date",
                                                "incidents_in_charge", "incidents_in_charge_to_date"}],
+                              "latest_assessment": {"assessed", "respondents", "method",
+                                                    "identified_risks", "safety_resources"} | None,
                               "planning": {"analysis": {"analysed_on", "conflict_potential", "risks",
                                                         "matrix": [[int] * 5] * 5} | None,
                                            "plans": [{"title", "kind", "status", "adopted_on",
@@ -2006,6 +2013,16 @@ def compute_indicators(
                                "activities": [{"line", "step", "date", "hours", "mediators"}],
                                "recommendations": [{"line", "text", "made_on", "status",
                                                     "status_on"}]}],
+          "data_quality": {"min_respondents", "respondents", "small_samples",
+                           "assessments": [{"community", "name", "assessed", "instrument",
+                                            "respondents", "method", "small_sample"}],
+                           "methods": {method|"not_recorded": int},
+                           "not_recorded": {"participants", "participants_without_sex", "events",
+                                            "events_without_breakdown", "parties",
+                                            "parties_without_sex", "parties_without_age_group",
+                                            "negotiators", "negotiators_without_sex", "communities",
+                                            "communities_without_location",
+                                            "communities_without_population"}},
         }
 
     where every ``F`` is ``{"current", "previous", "change", "to_date"}`` (the period, the previous
@@ -2039,7 +2056,15 @@ def compute_indicators(
     their activities of the period and the recommendations made by its end (status today), never
     a mediator's or an interviewee's name.
     ``casework`` is individual support in exact counts (see :func:`_casework_figures`); whoever
-    does not read every case gets it through :mod:`reports.suppression`, small cells hidden.
+    does not read every case gets it through :mod:`reports.suppression`, small cells hidden, and
+    so do ``incidents.parties`` (the parties of the incidents reported in the window; blank fields
+    are ``not_recorded``). A breakdown that need not add up to its total says what it leaves out
+    as ``not_recorded``: the participants neither women nor men, the negotiators without a sex on
+    their contact record. A community row's ``latest_assessment`` is its latest assessment (any
+    instrument) up to the period's end: ``assessed``, ``respondents``, ``method``,
+    ``identified_risks``, ``safety_resources``, or None. ``data_quality`` holds plain values for
+    the period (see :func:`_data_quality`): its assessments below ``REPORT_MIN_RESPONDENTS`` are
+    ``small_sample``.
     """
     if programme is not None:
         communities = communities.filter(
