@@ -75,7 +75,9 @@ class PartyForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("full_name") and not cleaned.get("role"):
             self.add_error("role", _("Say how this person is involved."))
-        if not cleaned.get("full_name") and (cleaned.get("role") or cleaned.get("phone") or cleaned.get("is_minor")):
+        if not cleaned.get("full_name") and any(
+            cleaned.get(name) for name in ("role", "phone", "is_minor", "sex", "age_group")
+        ):
             self.add_error("full_name", _("Enter the name, or leave the whole row empty."))
         return cleaned
 

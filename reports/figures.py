@@ -210,7 +210,7 @@ class Incidents(TypedDict):
     median_days_to_resolution: Measure
     referrals_by_agency: dict[str, Count]
     open_at_end: Count
-    parties: Parties
+    people_involved: Parties
 
 
 class Parties(TypedDict):
@@ -536,9 +536,9 @@ class NotRecorded(TypedDict):
     participants_without_sex: int
     events: int
     events_without_breakdown: int
-    parties: int | str
-    parties_without_sex: int | str
-    parties_without_age_group: int | str
+    people_involved: int | str
+    people_involved_without_sex: int | str
+    people_involved_without_age_group: int | str
     negotiators: int
     negotiators_without_sex: int
     communities: int

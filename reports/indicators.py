@@ -666,7 +666,7 @@ def _incident_figures(communities: ScopedCommunities, start: date | None, end: d
         "median_days_to_resolution": median_days_to_resolution(resolved),
         "referrals_by_agency": _keyed(referring, "agency_", Agency.values),
         "open_at_end": open_at_end,
-        "parties": _party_figures(incidents.filter(occurred)),
+        "people_involved": _party_figures(incidents.filter(occurred)),
     }
 
 
@@ -1767,7 +1767,7 @@ def _data_quality(communities: ScopedCommunities, period: Period, merged: Raw) -
             filter=Q(participants_total__gt=0, **{f"participants_{group}": 0 for group in PARTICIPANT_BREAKDOWN}),
         ),
     )
-    parties = merged["incidents"]["parties"]
+    parties = merged["incidents"]["people_involved"]
     negotiators = merged["negotiators"]["by_sex"][NOT_RECORDED]
     return {
         "min_respondents": threshold,
@@ -1780,9 +1780,9 @@ def _data_quality(communities: ScopedCommunities, period: Period, merged: Raw) -
             "participants_without_sex": merged["events"]["participant_breakdown"][NOT_RECORDED]["current"],
             "events": events["total"],
             "events_without_breakdown": events["without_breakdown"],
-            "parties": parties["total"]["current"],
-            "parties_without_sex": parties["by_sex"][NOT_RECORDED]["current"],
-            "parties_without_age_group": parties["by_age_group"][NOT_RECORDED]["current"],
+            "people_involved": parties["total"]["current"],
+            "people_involved_without_sex": parties["by_sex"][NOT_RECORDED]["current"],
+            "people_involved_without_age_group": parties["by_age_group"][NOT_RECORDED]["current"],
             "negotiators": sum(figure["current"] for figure in merged["negotiators"]["by_sex"].values()),
             "negotiators_without_sex": negotiators["current"],
             "communities": places["total"],
@@ -1943,7 +1943,7 @@ def compute_indicators(
                         "police_involved", "police_community", "closed", "resolved", "referred",
                         "closed_unresolved", "resolution_rate",
                         "median_days_to_resolution", "referrals_by_agency": {agency: F}, "open_at_end",
-                        "parties": {"total": F, "by_sex": {sex|"not_recorded": F},
+                        "people_involved": {"total": F, "by_sex": {sex|"not_recorded": F},
                                     "by_age_group": {group|"not_recorded": F},
                                     "by_vulnerable_group": {group|"none"|"not_recorded": F}}},
           "media": {"mentions", "reach", "by_medium": {medium: {"mentions": F, "reach": F}}},
@@ -2018,8 +2018,9 @@ def compute_indicators(
                                             "respondents", "method", "small_sample"}],
                            "methods": {method|"not_recorded": int},
                            "not_recorded": {"participants", "participants_without_sex", "events",
-                                            "events_without_breakdown", "parties",
-                                            "parties_without_sex", "parties_without_age_group",
+                                            "events_without_breakdown", "people_involved",
+                                            "people_involved_without_sex",
+                                            "people_involved_without_age_group",
                                             "negotiators", "negotiators_without_sex", "communities",
                                             "communities_without_location",
                                             "communities_without_population"}},
@@ -2057,7 +2058,7 @@ def compute_indicators(
     a mediator's or an interviewee's name.
     ``casework`` is individual support in exact counts (see :func:`_casework_figures`); whoever
     does not read every case gets it through :mod:`reports.suppression`, small cells hidden, and
-    so do ``incidents.parties`` (the parties of the incidents reported in the window; blank fields
+    so do ``incidents.people_involved`` (the parties of the incidents reported in the window; blank fields
     are ``not_recorded``). A breakdown that need not add up to its total says what it leaves out
     as ``not_recorded``: the participants neither women nor men, the negotiators without a sex on
     their contact record. A community row's ``latest_assessment`` is its latest assessment (any

@@ -1326,8 +1326,11 @@ def _results(document: ReportDocument) -> Context:
 # --- disaggregations and data quality -------------------------------------------------------------
 
 
-def _not_recorded_last(figures: Mapping[str, AnyFigure], names: dict[str, str], *, nonzero: bool = False) -> list[Row]:
-    """A breakdown's rows, "not recorded" shown only when something was not recorded."""
+def _rows_with_not_recorded(
+    figures: Mapping[str, AnyFigure], names: dict[str, str], *, nonzero: bool = False
+) -> list[Row]:
+    """A breakdown's rows, its "not recorded" only when something was not recorded (``nonzero``:
+    every row only when it has something)."""
     rows = []
     for key, figure in figures.items():
         if (key == NOT_RECORDED or nonzero) and not any(
@@ -1344,19 +1347,19 @@ def _disaggregations(data: IndicatorsDocument, names: Names) -> Context:
     ("<5") in every report (``reports.services.report_document``)."""
     negotiators = data["negotiators"]
     context: Context = {
-        "negotiators_by_sex": _not_recorded_last(negotiators.get("by_sex", {}), names["negotiator_sex"]),
-        "negotiators_certified_by_sex": _not_recorded_last(
+        "negotiators_by_sex": _rows_with_not_recorded(negotiators.get("by_sex", {}), names["negotiator_sex"]),
+        "negotiators_certified_by_sex": _rows_with_not_recorded(
             negotiators.get("certified_by_sex", {}), names["negotiator_sex"]
         ),
         "parties": None,
     }
-    parties = data["incidents"].get("parties")
+    parties = data["incidents"].get("people_involved")
     if parties is not None:
         context["parties"] = {
             "total": [figure_row(_("Parties of the incidents reported"), parties["total"])],
-            "by_sex": _not_recorded_last(parties["by_sex"], names["party_sex"], nonzero=True),
-            "by_age_group": _not_recorded_last(parties["by_age_group"], names["party_age_group"], nonzero=True),
-            "by_vulnerable_group": _not_recorded_last(
+            "by_sex": _rows_with_not_recorded(parties["by_sex"], names["party_sex"], nonzero=True),
+            "by_age_group": _rows_with_not_recorded(parties["by_age_group"], names["party_age_group"], nonzero=True),
+            "by_vulnerable_group": _rows_with_not_recorded(
                 parties["by_vulnerable_group"], names["party_vulnerable_group"], nonzero=True
             ),
         }
@@ -1369,7 +1372,7 @@ def _community_disaggregation(row: CommunityRow, names: Names) -> Row:
     breakdown = row["figures"].get("participant_breakdown", {})
     latest = row.get("latest_assessment")
     return {
-        "participant_rows": _not_recorded_last(breakdown, names["participants"]),
+        "participant_rows": _rows_with_not_recorded(breakdown, names["participants"]),
         "latest_assessment": {
             "assessed": latest["assessed"],
             "respondents": fmt_number(latest["respondents"]),
@@ -1408,8 +1411,16 @@ def _data_quality(data: IndicatorsDocument, names: Names) -> Context:
             missing["events_without_breakdown"],
             missing["events"],
         ),
-        (_("Parties of incidents without their sex"), missing["parties_without_sex"], missing["parties"]),
-        (_("Parties of incidents without their age group"), missing["parties_without_age_group"], missing["parties"]),
+        (
+            _("Parties of incidents without their sex"),
+            missing["people_involved_without_sex"],
+            missing["people_involved"],
+        ),
+        (
+            _("Parties of incidents without their age group"),
+            missing["people_involved_without_age_group"],
+            missing["people_involved"],
+        ),
         (_("Negotiators without their sex"), missing["negotiators_without_sex"], missing["negotiators"]),
         (_("Communities without a location"), missing["communities_without_location"], missing["communities"]),
         (_("Communities without a population"), missing["communities_without_population"], missing["communities"]),

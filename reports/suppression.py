@@ -14,7 +14,7 @@ monitoring report's PDF (read by donors, managers and partners) gets them throug
 - a rate or a median computed from a hidden count is ``"*"`` too, and so is a change (this period
   minus the previous) whose either side is hidden.
 
-The parties of incidents (``incidents.parties``: people too, by sex, age group and vulnerable
+The parties of incidents (``incidents.people_involved``: people too, by sex, age group and vulnerable
 group) are hidden the same way, for the same readers; each of their breakdowns adds up to the
 total (its "not recorded" included), and the data-quality page's counts of parties repeat the
 hidden cells as they are shown there.
@@ -177,28 +177,29 @@ def party_sums() -> list[Sum]:
 
 
 def suppress_parties(incidents: dict[str, Any]) -> dict[str, Any]:
-    """The incidents section with its ``parties`` hidden as case work's people are."""
-    return incidents | {"parties": suppress_section(incidents["parties"], party_sums(), [])}
+    """The incidents section with its ``people_involved`` (the parties) hidden as case work's
+    people are."""
+    return incidents | {"people_involved": suppress_section(incidents["people_involved"], party_sums(), [])}
 
 
 def suppress_small_cells(document: IndicatorsDocument) -> IndicatorsDocument:
     """``document`` as those outside the case team get it: its ``casework`` section and the
-    incidents' ``parties`` with small cells hidden (see the module). The other figures are not
+    incidents' ``people_involved`` with small cells hidden (see the module). The other figures are not
     counts of people in case work and are left as they are."""
     suppressed = dict(document)
     suppressed["casework"] = suppress_section(
         cast(dict[str, Any], document["casework"]), casework_sums(), casework_derived()
     )
-    if "incidents" in document and "parties" in document["incidents"]:
+    if "incidents" in document and "people_involved" in document["incidents"]:
         incidents = suppress_parties(cast(dict[str, Any], document["incidents"]))
         suppressed["incidents"] = incidents
         if "data_quality" in document:
-            parties = incidents["parties"]
+            parties = incidents["people_involved"]
             quality = copy.deepcopy(cast(dict[str, Any], document["data_quality"]))
             quality["not_recorded"] |= {
-                "parties": parties["total"]["current"],
-                "parties_without_sex": parties["by_sex"][NOT_RECORDED]["current"],
-                "parties_without_age_group": parties["by_age_group"][NOT_RECORDED]["current"],
+                "people_involved": parties["total"]["current"],
+                "people_involved_without_sex": parties["by_sex"][NOT_RECORDED]["current"],
+                "people_involved_without_age_group": parties["by_age_group"][NOT_RECORDED]["current"],
             }
             suppressed["data_quality"] = quality
     return cast(IndicatorsDocument, suppressed)

@@ -7,6 +7,7 @@ import pytest
 
 from incidents.models import IncidentAction, IncidentParty
 from tests.api.test_migrations import latest, migrate, old_community
+from tests.communities.factories import test_programme as a_programme
 
 pytestmark = pytest.mark.migrations
 
@@ -40,8 +41,14 @@ def test_parties_keep_their_rows_and_a_minor_is_under_18_the_others_not_recorded
     try:
         old = migrate([("incidents", "0004_programme")])
         _user, community = old_community(old)
+        # Today's programme table (programmes is not migrated back with incidents).
+        programme = a_programme()
         incident = old.get_model("incidents", "Incident").objects.create(
-            community=community, category="youth", occurred_at=datetime(2025, 1, 2, tzinfo=UTC), title="Old case"
+            community=community,
+            programme_id=programme.pk,
+            category="youth",
+            occurred_at=datetime(2025, 1, 2, tzinfo=UTC),
+            title="Old case",
         )
         parties = old.get_model("incidents", "IncidentParty").objects
         for name, minor in (("A", True), ("B", False), ("C", False)):

@@ -69,7 +69,7 @@ def test_what_was_not_recorded_matches_the_records(world, settings):
     assert missing["participants"] == 37
     assert missing["participants_without_sex"] == 37 - 10 - 4
     assert (missing["events"], missing["events_without_breakdown"]) == (2, 1)
-    assert (missing["parties"], missing["parties_without_sex"]) == (0, 0)
+    assert (missing["people_involved"], missing["people_involved_without_sex"]) == (0, 0)
 
 
 def test_the_pdf_has_a_data_quality_page_before_the_annex(world, settings):

@@ -103,7 +103,7 @@ def current(breakdown):
 
 
 def test_the_parties_by_sex_age_and_group_match_an_independent_count(world):
-    parties = figures(world)["incidents"]["parties"]
+    parties = figures(world)["incidents"]["people_involved"]
     assert parties["total"]["current"] == len(PARTIES) == 12
     assert current(parties["by_sex"]) == sql_counts("sex") == {"female": 7, "male": 2, "not_recorded": 3}
     assert current(parties["by_age_group"]) == sql_counts("age_group")
@@ -145,7 +145,7 @@ def test_a_community_row_has_its_latest_assessments_notes(world):
 
 
 def test_outside_the_case_team_small_counts_of_parties_are_hidden(world):
-    parties = suppress_small_cells(figures(world))["incidents"]["parties"]
+    parties = suppress_small_cells(figures(world))["incidents"]["people_involved"]
     by_sex = current(parties["by_sex"])
     # 2 men and 3 not recorded are "<5": the 7 women and the total of 12 give only their sum.
     assert by_sex == {"female": 7, "male": SMALL, "not_recorded": SMALL}
@@ -158,10 +158,10 @@ def test_outside_the_case_team_small_counts_of_parties_are_hidden(world):
 def test_a_partner_gets_the_parties_suppressed_through_the_api(world):
     partner = PartnerOrganisationFactory(communities=[world])
     body = key_client(issue_key(partner)).get("/api/v1/indicators/", {"period": "2025"}).json()
-    parties = body["incidents"]["parties"]
+    parties = body["incidents"]["people_involved"]
     assert parties["by_sex"]["male"]["current"] == SMALL
     assert parties["by_age_group"]["0-17"]["current"] == SMALL
-    assert body["data_quality"]["not_recorded"]["parties_without_sex"] == SMALL
+    assert body["data_quality"]["not_recorded"]["people_involved_without_sex"] == SMALL
     counts = [
         figure[moment]
         for breakdown in ("by_sex", "by_age_group", "by_vulnerable_group")
@@ -210,7 +210,7 @@ def test_a_lone_small_count_of_parties_takes_a_second_cell_with_it():
         "by_age_group": breakdown({"30-59": 20}, [*PARTY_FIELDS["age_group"], "not_recorded"]),
         "by_vulnerable_group": breakdown({"none": 20}, [*PARTY_FIELDS["vulnerable_group"], "not_recorded"]),
     }
-    shown = suppress_parties({"parties": parties})["parties"]
+    shown = suppress_parties({"people_involved": parties})["people_involved"]
     # 2 not recorded alone would be 20 - 12 - 6: the smaller other cell goes with it.
     assert current(shown["by_sex"]) == {"female": 12, "male": WITHHELD, "not_recorded": SMALL}
     assert current(shown["by_age_group"]) == {"30-59": 20}
