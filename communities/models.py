@@ -241,7 +241,8 @@ class SurveyMethod(models.TextChoices):
     """How an assessment's residents were surveyed (the data-quality page of a report says it)."""
 
     FACE_TO_FACE = "face_to_face", _("Face-to-face interviews")
-    PHONE = "phone", _("Telephone interviews")
+    # Not "phone": a key the partner API never shows (a person's number), and the methods are keys.
+    TELEPHONE = "telephone", _("Telephone interviews")
     ONLINE = "online", _("Online questionnaire")
     MIXED = "mixed", _("Mixed methods")
 

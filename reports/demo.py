@@ -1278,7 +1278,7 @@ class DemoProgramme:
 DEMO_SEXES = ("female", "male", "female", "male", "")
 DEMO_AGE_GROUPS = ("30-59", "18-29", "60+", "30-59", "", "0-17", "30-59")
 DEMO_VULNERABLE_GROUPS = ("none", "none", "displaced", "", "none", "veteran", "older_person", "none", "")
-DEMO_METHODS = ("face_to_face", "face_to_face", "phone", "mixed", "")
+DEMO_METHODS = ("face_to_face", "face_to_face", "telephone", "mixed", "")
 
 
 def _party_profile(index: int) -> PartyData:

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 choices=[
                     ("face_to_face", "Face-to-face interviews"),
-                    ("phone", "Telephone interviews"),
+                    ("telephone", "Telephone interviews"),
                     ("online", "Online questionnaire"),
                     ("mixed", "Mixed methods"),
                 ],

@@ -10,7 +10,12 @@ from communities.models import Community, SurveyMethod
 from reports.indicators import Period, compute_indicators
 from reports.models import MonitoringReport, ReportScope
 from reports.selectors import scope_communities
-from tests.communities.factories import CommunityFactory, PartnershipFactory, SafetyAssessmentFactory
+from tests.communities.factories import (
+    CommunityFactory,
+    PartnershipFactory,
+    RegionFactory,
+    SafetyAssessmentFactory,
+)
 from tests.negotiators.factories import OutreachEventFactory
 from tests.reports.helpers import pdf_text, values_after
 
@@ -19,9 +24,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 @pytest.fixture
 def world(db):
-    big = CommunityFactory(name="Велика громада")
-    small = CommunityFactory(name="Мала громада", latitude=None, longitude=None)
-    unknown = CommunityFactory(name="Невідома громада", population=None)
+    region = RegionFactory()
+    big = CommunityFactory(name="Велика громада", region=region)
+    small = CommunityFactory(name="Мала громада", region=region, latitude=None, longitude=None)
+    unknown = CommunityFactory(name="Невідома громада", region=region, population=None)
     for community in (big, small, unknown):
         PartnershipFactory(community=community, joined_on=date(2024, 1, 1))
     SafetyAssessmentFactory(community=big, year=2025, half=1, respondents=80, method=SurveyMethod.FACE_TO_FACE)

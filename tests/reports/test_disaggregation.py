@@ -75,7 +75,7 @@ def world(community):
         half=2,
         assessed_on=date(2025, 12, 1),
         respondents=24,
-        method="phone",
+        method="telephone",
         identified_risks="Темні вулиці біля школи",
         safety_resources="Активна рада ветеранів",
     )
@@ -138,7 +138,7 @@ def test_a_community_row_has_its_latest_assessments_notes(world):
     assert row["latest_assessment"] == {
         "assessed": "2025-H2",
         "respondents": 24,
-        "method": "phone",
+        "method": "telephone",
         "identified_risks": "Темні вулиці біля школи",
         "safety_resources": "Активна рада ветеранів",
     }
