@@ -25,6 +25,9 @@ from simple_history.models import HistoricalRecords
 from communities.models import PROGRAMME_HELP, Community, Country, Region, Timestamped
 from incidents.models import Incident, IncidentParty
 from planning.models import Attributed
+from privacy.categories import AgeGroup as AgeGroup
+from privacy.categories import Sex as Sex
+from privacy.categories import Vulnerability as Vulnerability
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from privacy.screening import shared_text_errors
 from programmes.models import Programme
@@ -51,36 +54,6 @@ def _recorded_by() -> models.ForeignKey:
 
 
 # --- the person -----------------------------------------------------------------------------------
-
-
-class Vulnerability(models.TextChoices):
-    """Each is a flag on the beneficiary (``vulnerable_<value>``): a person may be several."""
-
-    REFUGEE = "refugee", _("Refugee or stateless person")
-    DISABILITY = "disability", _("Person with a disability")
-    VETERAN = "veteran", _("Veteran")
-    DISPLACED = "displaced", _("Internally displaced person")
-    OLDER_PERSON = "older_person", _("Older person")
-    SINGLE_PARENT = "single_parent", _("Single parent")
-    OTHER = "other", _("Other")
-
-
-class Sex(models.TextChoices):
-    FEMALE = "female", _("Female")
-    MALE = "male", _("Male")
-    OTHER = "other", _("Other")
-    UNDISCLOSED = "undisclosed", _("Not disclosed")
-
-
-class AgeGroup(models.TextChoices):
-    """Derived from the year of birth when the identity is saved (``casework.services``): the
-    figures count age groups without ever reading the encrypted year."""
-
-    CHILD = "0-17", _("Under 18")
-    YOUNG = "18-29", _("18 to 29")
-    ADULT = "30-59", _("30 to 59")
-    OLDER = "60+", _("60 and over")
-    UNKNOWN = "unknown", _("Unknown")
 
 
 def age_group_of(year_of_birth: str | int | None, on: date) -> str:

@@ -325,7 +325,20 @@ class SafetyAssessmentAdmin(admin.ModelAdmin):
     list_select_related = ["community", "instrument"]
     inlines = [AssessmentScoreInline]
     fieldsets = [
-        (None, {"fields": ["community", "programme", "instrument", ("year", "half"), "assessed_on", "respondents"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "community",
+                    "programme",
+                    "instrument",
+                    ("year", "half"),
+                    "assessed_on",
+                    "respondents",
+                    "method",
+                ]
+            },
+        ),
         (_("Risks and resources"), {"fields": ["identified_risks", "safety_resources"]}),
     ]
 

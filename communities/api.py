@@ -158,6 +158,7 @@ class SafetyAssessmentSerializer(AudienceSerializer):
             "scores",
             "identified_risks",
             "safety_resources",
+            "method",
             *TIMESTAMPS,
         )
         partner_fields = fields

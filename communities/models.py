@@ -237,6 +237,16 @@ class PartnerOrganisation(Timestamped):
         return self.short_name or self.name
 
 
+class SurveyMethod(models.TextChoices):
+    """How an assessment's residents were surveyed (the data-quality page of a report says it)."""
+
+    FACE_TO_FACE = "face_to_face", _("Face-to-face interviews")
+    # Not "phone": a key the partner API never shows (a person's number), and the methods are keys.
+    TELEPHONE = "telephone", _("Telephone interviews")
+    ONLINE = "online", _("Online questionnaire")
+    MIXED = "mixed", _("Mixed methods")
+
+
 class HalfYear(models.IntegerChoices):
     H1 = 1, _("January–June")
     H2 = 2, _("July–December")
@@ -448,6 +458,13 @@ class SafetyAssessment(Timestamped):
     respondents = models.PositiveIntegerField(_("respondents"))
     identified_risks = models.TextField(_("identified safety risks"), blank=True)
     safety_resources = models.TextField(_("safety potential and resources"), blank=True)
+    method = models.CharField(
+        _("survey method"),
+        max_length=16,
+        choices=SurveyMethod.choices,
+        blank=True,
+        help_text=_("How the respondents were surveyed; blank if not recorded."),
+    )
 
     class Meta:
         verbose_name = _("safety assessment")

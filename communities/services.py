@@ -226,6 +226,7 @@ def assessment_record(
     scores: Mapping[str, Decimal],
     identified_risks: str = "",
     safety_resources: str = "",
+    method: str = "",
 ) -> SafetyAssessment:
     """Record a community's assessment for a half-year with ``instrument``: ``scores`` by
     dimension code, each checked against its dimension's scale. Raises ``ValidationError`` (in
@@ -239,6 +240,7 @@ def assessment_record(
         instrument=instrument,
         identified_risks=identified_risks,
         safety_resources=safety_resources,
+        method=method,
     )
     assessment.full_clean()
     assessment.save()

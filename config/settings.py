@@ -768,6 +768,9 @@ REPORTS_STUCK_AFTER_SECONDS = int(
 )
 # Above this many communities, the per-community pages become an annex of tables.
 REPORTS_COMMUNITY_PAGES_LIMIT = int(env("REPORTS_COMMUNITY_PAGES_LIMIT", "60"))
+# A safety assessment with fewer respondents than this is listed on the report's data-quality page
+# as a small sample (its scores say little about the community): 30 is the usual floor for a mean.
+REPORT_MIN_RESPONDENTS = int(env("REPORT_MIN_RESPONDENTS", "30"))
 # Reports one person may have queued or being built at once; an identical request while one is
 # queued or being built returns that one instead of a new report.
 REPORTS_MAX_ACTIVE_PER_USER = int(env("REPORTS_MAX_ACTIVE_PER_USER", "3"))

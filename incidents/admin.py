@@ -49,7 +49,7 @@ class IncidentPartyInline(PersonalDataInlineMixin, PersonInlineMixin, admin.Stac
     privacy_kind = "party"
     model = IncidentParty
     extra = 0
-    fields = ["role", "full_name", "phone", "is_minor", "notes"]
+    fields = ["role", "full_name", "phone", "is_minor", "sex", "age_group", "vulnerable_group", "notes"]
 
 
 class IncidentActionForm(forms.ModelForm):

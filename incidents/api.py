@@ -19,6 +19,8 @@ from communities.selectors import writable_communities
 from incidents.filters import IncidentFilter
 from incidents.models import (
     MANUAL_ACTION_KINDS,
+    PARTY_AGE_GROUPS,
+    PARTY_VULNERABLE_GROUPS,
     Incident,
     IncidentAction,
     IncidentCategory,
@@ -32,6 +34,7 @@ from incidents.selectors import visible_incidents
 from incidents.services import incident_action_add, incident_report, incident_transition
 from negotiators.models import Negotiator
 from negotiators.selectors import visible_negotiators
+from privacy.categories import Sex
 from programmes.models import Programme
 from programmes.selectors import visible_programmes
 
@@ -103,6 +106,13 @@ class PartySerializer(serializers.Serializer):
     full_name = serializers.CharField(max_length=200)
     phone = serializers.CharField(max_length=32, allow_blank=True, default="")
     is_minor = serializers.BooleanField(default=False)
+    sex = serializers.ChoiceField(choices=Sex.choices, allow_blank=True, default="", help_text="Blank: not recorded.")
+    age_group = serializers.ChoiceField(
+        choices=PARTY_AGE_GROUPS, allow_blank=True, default="", help_text="Blank: not recorded."
+    )
+    vulnerable_group = serializers.ChoiceField(
+        choices=PARTY_VULNERABLE_GROUPS, allow_blank=True, default="", help_text="Blank: not recorded."
+    )
     notes = serializers.CharField(allow_blank=True, default="")
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.models import (
     MANUAL_ACTION_KINDS,
+    PARTY_AGE_GROUPS,
     Incident,
     IncidentCategory,
     IncidentStatus,
@@ -17,6 +18,7 @@ from incidents.models import (
 )
 from negotiators.field import FieldAccess
 from negotiators.forms import SplitDateTimeField, Textarea, community_field
+from privacy.categories import Sex
 
 BLANK = [("", "—")]
 
@@ -65,19 +67,24 @@ class PartyForm(forms.Form):
         label=_("Phone"), max_length=32, required=False, widget=forms.TextInput(attrs={"type": "tel"})
     )
     is_minor = forms.BooleanField(label=_("Under 18"), required=False)
+    # Optional: counted in the reports (aggregates only); blank is "not recorded".
+    sex = forms.ChoiceField(label=_("Sex"), choices=[*BLANK, *Sex.choices], required=False)
+    age_group = forms.ChoiceField(label=_("Age group"), choices=[*BLANK, *PARTY_AGE_GROUPS], required=False)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("full_name") and not cleaned.get("role"):
             self.add_error("role", _("Say how this person is involved."))
-        if not cleaned.get("full_name") and (cleaned.get("role") or cleaned.get("phone") or cleaned.get("is_minor")):
+        if not cleaned.get("full_name") and any(
+            cleaned.get(name) for name in ("role", "phone", "is_minor", "sex", "age_group")
+        ):
             self.add_error("full_name", _("Enter the name, or leave the whole row empty."))
         return cleaned
 
     def party(self) -> dict | None:
         if not self.cleaned_data.get("full_name"):
             return None
-        return {key: self.cleaned_data[key] for key in ("role", "full_name", "phone", "is_minor")}
+        return {key: self.cleaned_data[key] for key in ("role", "full_name", "phone", "is_minor", "sex", "age_group")}
 
 
 PartyFormSet = forms.formset_factory(PartyForm, extra=2, max_num=10, validate_max=True)

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from communities.models import EARLIEST_DATE_MESSAGE, EARLIEST_RECORD_DATE, PROGRAMME_HELP, Community, Timestamped
 from negotiators.models import Negotiator
 from privacy.anonymous import person_label
+from privacy.categories import AgeGroup, Sex, Vulnerability
 from privacy.crypto import IndexKind
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
 from privacy.screening import shared_text_errors
@@ -283,6 +284,13 @@ class PartyRole(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# A party's age group and vulnerable group: case work's choices (casework.models), without its
+# "unknown" (blank says that here) and with "none" (asked, and in no vulnerable group).
+PARTY_AGE_GROUPS = [(value, label) for value, label in AgeGroup.choices if value != AgeGroup.UNKNOWN]
+NOT_VULNERABLE = "none"
+PARTY_VULNERABLE_GROUPS = [(NOT_VULNERABLE, _("Not in a vulnerable group")), *Vulnerability.choices]
+
+
 class IncidentParty(models.Model):
     """A person involved in an incident. Personal data: never leaves the portal."""
 
@@ -293,6 +301,18 @@ class IncidentParty(models.Model):
     full_name = EncryptedCharField(_("full name"), max_length=200)
     phone = EncryptedCharField(_("phone"), max_length=32, blank=True)
     is_minor = models.BooleanField(_("minor"), default=False)
+    # Clear, not encrypted: the reports count them (aggregates only, small counts suppressed,
+    # reports.suppression). Blank: not recorded. The choices are case work's, so that both count
+    # people the same way.
+    sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices, blank=True)
+    age_group = models.CharField(_("age group"), max_length=8, choices=PARTY_AGE_GROUPS, blank=True)
+    vulnerable_group = models.CharField(
+        _("vulnerable group"),
+        max_length=16,
+        choices=PARTY_VULNERABLE_GROUPS,
+        blank=True,
+        help_text=_("The main one, if the person belongs to one; blank if it was not asked."),
+    )
     notes = EncryptedTextField(_("notes"), blank=True)
     search_index = BlindIndexField(sources={"full_name": IndexKind.NAME, "phone": IndexKind.PHONE})
 
@@ -305,6 +325,17 @@ class IncidentParty(models.Model):
         if not personal_data_shown():
             return self.view_log_label()
         return f"{person_label(self.full_name)} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        """ "Minor" and the age group say the same once: a minor without an age group is under 18,
+        a party under 18 is a minor, and a minor in an adult age group is an error."""
+        super().clean()
+        if self.is_minor and self.age_group not in ("", AgeGroup.CHILD):
+            raise ValidationError({"age_group": _("A minor is under 18: choose that age group or untick “minor”.")})
+        if self.is_minor:
+            self.age_group = AgeGroup.CHILD
+        elif self.age_group == AgeGroup.CHILD:
+            self.is_minor = True
 
     @property
     def display_name(self) -> str:

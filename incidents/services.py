@@ -41,6 +41,9 @@ class PartyData(TypedDict, total=False):
     full_name: str
     phone: str
     is_minor: bool
+    sex: str
+    age_group: str
+    vulnerable_group: str
     notes: str
 
 

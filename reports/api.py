@@ -158,16 +158,24 @@ class IndicatorsSerializer(serializers.Serializer):
     )
     headline = HeadlineFigureSerializer(many=True)
     communities = section("Partner communities: active, joined, left (and why).")
-    negotiators = section("Negotiators: registered, joined, trained, certified, advanced, by cohort.")
+    negotiators = section(
+        "Negotiators: registered, joined, trained, certified, advanced, by cohort and by sex (female, male, "
+        "not_recorded)."
+    )
     training = section("The School: sessions, modules delivered, hours, attendance, completion by module.")
-    events = section("Outreach events: count, participants and their breakdown, with police, by kind and topic.")
+    events = section(
+        "Outreach events: count, participants and their breakdown (with not_recorded: neither women nor men), with "
+        "police, by kind and topic."
+    )
     webinars = section(
         "Held events that took registrations (webinars): registrations, attendance, unique participants, "
         "communities and oblasts reached, attendees by role, questions, materials sent, feedback. Counts only."
     )
     incidents = section(
         "Incidents: reported, by category, severity and status, resolved, referred, median days; the resolution "
-        "rate (resolved / closed in the period) with its exact numerator and denominator."
+        "rate (resolved / closed in the period) with its exact numerator and denominator; the parties of the "
+        "incidents reported by sex, age group and vulnerable group, each with not_recorded (unless the caller reads "
+        'every case, a count from 1 to 4 is "<5" and one that would give it away "*").'
     )
     media = section("Media mentions and their reach, by medium.")
     engagements = section(
@@ -190,8 +198,9 @@ class IndicatorsSerializer(serializers.Serializer):
     assessments = section("Safety assessments: communities assessed, respondents, scores by dimension.")
     community_rows = serializers.ListField(
         child=serializers.DictField(),
-        help_text="One entry per community: partnership, figures, assessment scores, negotiators' activity, "
-        "safety planning (latest risk matrix, plans and their status).",
+        help_text="One entry per community: partnership, figures (with its participants' breakdown), assessment "
+        "scores, its latest assessment's risks, resources and survey method (latest_assessment), negotiators' "
+        "activity, safety planning (latest risk matrix, plans and their status).",
     )
     webinar_rows = serializers.ListField(
         child=serializers.DictField(),
@@ -203,6 +212,13 @@ class IndicatorsSerializer(serializers.Serializer):
         help_text="One entry per engagement running in the period: community, mode, topic, dates, the acute "
         "engagement it follows, its activities of the period (line, step, date, hours, number of mediators) and "
         "the recommendations made by the period's end with their status today.",
+    )
+    data_quality = serializers.DictField(
+        help_text="Plain values for the period: its safety assessments with their respondents and survey method, "
+        "the threshold of respondents (min_respondents) and how many fell below it, the assessments by method, "
+        "and what was not recorded (participants without sex, events without breakdown, parties without sex or "
+        "age group, negotiators without sex, communities without location or population).",
+        required=False,
     )
 
 

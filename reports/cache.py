@@ -65,7 +65,7 @@ COUNTED_APPS = (
 )
 # A cached document outlives its data version by at most this long (old versions' entries go).
 TIMEOUT_SECONDS = 24 * 3600
-KEY_PREFIX = "indicators:1"
+KEY_PREFIX = "indicators:2"
 WARNING_INTERVAL_SECONDS = 60.0
 _last_warning = 0.0
 

@@ -841,6 +841,8 @@ class DemoProgramme:
                 {"role": PartyRole.COMPLAINANT, "full_name": self._person()[0], "phone": self._person()[2]},
                 {"role": PartyRole.RESPONDENT, "full_name": self._person()[0]},
             ]
+            for side, party in enumerate(parties):
+                party |= _party_profile(number * 2 + side)
             source = self.rng.choice([ReportSource.RESIDENT, ReportSource.NEGOTIATOR, ReportSource.POLICE])
             if Incident.objects.filter(community=community, occurred_at=occurred_at, title=title).exists():
                 continue
@@ -919,6 +921,8 @@ class DemoProgramme:
                         "instrument": instrument,
                         "identified_risks": RISKS,
                         "safety_resources": RESOURCES,
+                        # Not drawn from the generator: the other figures stay as they were.
+                        "method": DEMO_METHODS[community.pk % len(DEMO_METHODS)],
                     },
                 )
                 if created:
@@ -1312,6 +1316,25 @@ class DemoProgramme:
                 "outcome": "Koncepce sociálního bydlení schválena zastupitelstvem.",
             },
         )
+
+
+# The parties' sex, age group and vulnerable group, and the assessments' survey methods: a fixed
+# pattern (not the random generator, so that the demo's other figures stay as they were), with
+# gaps ("" = not recorded) as real records have.
+DEMO_SEXES = ("female", "male", "female", "male", "")
+DEMO_AGE_GROUPS = ("30-59", "18-29", "60+", "30-59", "", "0-17", "30-59")
+DEMO_VULNERABLE_GROUPS = ("none", "none", "displaced", "", "none", "veteran", "older_person", "none", "")
+DEMO_METHODS = ("face_to_face", "face_to_face", "telephone", "mixed", "")
+
+
+def _party_profile(index: int) -> PartyData:
+    age_group = DEMO_AGE_GROUPS[index % len(DEMO_AGE_GROUPS)]
+    return {
+        "sex": DEMO_SEXES[index % len(DEMO_SEXES)],
+        "age_group": age_group,
+        "is_minor": age_group == "0-17",
+        "vulnerable_group": DEMO_VULNERABLE_GROUPS[index % len(DEMO_VULNERABLE_GROUPS)],
+    }
 
 
 def _first_resolved_complainant() -> IncidentParty | None:

@@ -122,6 +122,10 @@ class Negotiators(TypedDict):
     advanced: Count
     by_cohort: Cohorts
     certified_by_cohort: Cohorts
+    # "female", "male" and "not_recorded" (not specified, or no contact record): the same
+    # negotiators as by_cohort and certified_by_cohort.
+    by_sex: dict[str, Count]
+    certified_by_sex: dict[str, Count]
 
 
 class ModuleFigures(TypedDict):
@@ -212,6 +216,17 @@ class Incidents(TypedDict):
     median_days_to_resolution: Measure
     referrals_by_agency: dict[str, Count]
     open_at_end: Count
+    people_involved: Parties
+
+
+class Parties(TypedDict):
+    """The parties of the incidents reported in the window, each breakdown with "not_recorded".
+    Outside the case team every count from 1 to 4 is shown as "<5" (:mod:`reports.suppression`)."""
+
+    total: Count
+    by_sex: dict[str, Count]
+    by_age_group: dict[str, Count]
+    by_vulnerable_group: dict[str, Count]
 
 
 class MediumFigures(TypedDict):
@@ -407,6 +422,8 @@ class Partnership(TypedDict):
 class CommunityFigures(TypedDict):
     events: Count
     participants: Count
+    # The groups of reports.indicators.PARTICIPANT_BREAKDOWN and "not_recorded" (sex not recorded).
+    participant_breakdown: NotRequired[dict[str, Count]]
     joint_events: Count
     incidents: Count
     police_involved: Count
@@ -458,6 +475,17 @@ class CommunityPlanning(TypedDict):
     plans: list[CommunityPlan]
 
 
+class LatestAssessment(TypedDict):
+    """A community's latest safety assessment up to the period's end (any instrument)."""
+
+    assessed: str
+    respondents: int
+    # A communities.models.SurveyMethod value, "" when not recorded.
+    method: str
+    identified_risks: str
+    safety_resources: str
+
+
 class CommunityRow(TypedDict):
     id: int
     name: str
@@ -470,6 +498,7 @@ class CommunityRow(TypedDict):
     assessment: CommunityAssessment | None
     negotiators: list[NegotiatorActivity]
     planning: CommunityPlanning
+    latest_assessment: NotRequired[LatestAssessment | None]
 
 
 class IndicatorsDocument(TypedDict):
@@ -495,6 +524,46 @@ class IndicatorsDocument(TypedDict):
     community_rows: list[CommunityRow]
     webinar_rows: list[WebinarRow]
     engagement_rows: list[EngagementRow]
+    data_quality: NotRequired[DataQuality]
+
+
+class QualityAssessment(TypedDict):
+    community: int
+    name: str
+    assessed: str
+    instrument: str
+    respondents: int
+    method: str
+    small_sample: bool
+
+
+class NotRecorded(TypedDict):
+    """In the period (negotiators and communities: at its end), how many in all and how many
+    without the detail. Outside the case team the parties' counts are hidden like their figures."""
+
+    participants: int
+    participants_without_sex: int
+    events: int
+    events_without_breakdown: int
+    people_involved: int | str
+    people_involved_without_sex: int | str
+    people_involved_without_age_group: int | str
+    negotiators: int
+    negotiators_without_sex: int
+    communities: int
+    communities_without_location: int
+    communities_without_population: int
+
+
+class DataQuality(TypedDict):
+    """The data-quality page (:func:`reports.indicators._data_quality`): plain values, not figures."""
+
+    min_respondents: int
+    assessments: list[QualityAssessment]
+    small_samples: int
+    respondents: int
+    methods: dict[str, int]
+    not_recorded: NotRecorded
 
 
 class ProgrammeDonor(TypedDict):

@@ -66,11 +66,14 @@ from communities.models import (
     LeaveReason,
     Partnership,
     SafetyAssessment,
+    SurveyMethod,
     Topic,
 )
 from events.models import AudienceRole, Delivery, DeliveryStatus, Registration, RegistrationStatus
-from incidents.models import Agency, Incident, IncidentCategory, IncidentStatus, Severity
-from negotiators.models import EventKind, EventStatus, MediaMention, Medium, Negotiator, OutreachEvent
+from incidents.models import PARTY_AGE_GROUPS as PARTY_AGE_CHOICES
+from incidents.models import PARTY_VULNERABLE_GROUPS as PARTY_VULNERABLE_CHOICES
+from incidents.models import Agency, Incident, IncidentCategory, IncidentParty, IncidentStatus, Severity
+from negotiators.models import EventKind, EventStatus, Gender, MediaMention, Medium, Negotiator, OutreachEvent
 from planning.matrix import matrix_counts
 from planning.models import (
     ADOPTED_STATUSES,
@@ -85,6 +88,7 @@ from planning.models import (
     Regulation,
     Risk,
 )
+from privacy.categories import Sex
 from programmes.models import Participation, Programme
 from reports.figures import CommunityRow, IndicatorsDocument, Score
 from support.models import Activity, Recommendation, RecommendationStatus, ServiceLine, Step
@@ -332,6 +336,7 @@ def _negotiator_figures(communities: ScopedCommunities, start: date | None, end:
             f"certified_{cohort}": Count("pk", filter=_date_window("certified_on", start, end) & Q(cohort=cohort))
             for cohort in ("pilot", "new")
         },
+        **_negotiator_sex_counts(start, end),
     )
     trained = Attendance.objects.filter(completed_in_window, negotiator__in=negotiators).aggregate(
         n=Count("negotiator", distinct=True)
@@ -356,7 +361,32 @@ def _negotiator_figures(communities: ScopedCommunities, start: date | None, end:
         "advanced": advanced,
         "by_cohort": {"pilot": counts["cohort_pilot"], "new": counts["cohort_new"]},
         "certified_by_cohort": {"pilot": counts["certified_pilot"], "new": counts["certified_new"]},
+        "by_sex": _with_not_recorded(counts, "sex_", NEGOTIATOR_SEXES, counts["sex_all"]),
+        "certified_by_sex": _with_not_recorded(counts, "certified_sex_", NEGOTIATOR_SEXES, counts["certified"]),
     }
+
+
+# A negotiator's sex is the gender on their contact record; "not specified" there, or no contact
+# record at all, is counted as not recorded.
+NEGOTIATOR_SEXES = (Gender.FEMALE.value, Gender.MALE.value)
+NOT_RECORDED = "not_recorded"
+
+
+def _negotiator_sex_counts(start: date | None, end: date) -> dict[str, Count]:
+    """The negotiators registered by ``end`` and those certified in the window, by sex (the same
+    bases as ``by_cohort`` and ``certified_by_cohort``)."""
+    certified = _date_window("certified_on", start, end)
+    return {
+        "sex_all": Count("pk", filter=Q(joined_on__lte=end)),
+        **{f"sex_{sex}": Count("pk", filter=Q(joined_on__lte=end, contact__gender=sex)) for sex in NEGOTIATOR_SEXES},
+        **{f"certified_sex_{sex}": Count("pk", filter=certified & Q(contact__gender=sex)) for sex in NEGOTIATOR_SEXES},
+    }
+
+
+def _with_not_recorded(aggregates: Raw, prefix: str, keys: Iterable[str], total: int) -> Raw:
+    """A breakdown of ``total`` by ``keys``, with what the keys leave out as ``not_recorded``."""
+    breakdown = _keyed(aggregates, prefix, keys)
+    return breakdown | {NOT_RECORDED: total - sum(breakdown.values())}
 
 
 def _training_figures(
@@ -407,6 +437,13 @@ def _training_figures(
 PARTICIPANT_BREAKDOWN = ("women", "men", "youth", "idps", "veterans", "vulnerable")
 
 
+def _participant_breakdown(figures: Raw, prefix: str = "group_", total: str = "participants") -> Raw:
+    """The participants by group (``PARTICIPANT_BREAKDOWN``), and ``not_recorded``: those counted
+    in the total but neither as women nor as men (their sex was not recorded)."""
+    breakdown = _keyed(figures, prefix, PARTICIPANT_BREAKDOWN)
+    return breakdown | {NOT_RECORDED: figures[total] - breakdown["women"] - breakdown["men"]}
+
+
 def _event_figures(communities: ScopedCommunities, start: date | None, end: date) -> Raw:
     events = OutreachEvent.objects.filter(
         _date_window("date", start, end), _held(), _in_programme(), community__in=communities
@@ -427,7 +464,7 @@ def _event_figures(communities: ScopedCommunities, start: date | None, end: date
     return {
         "count": figures["count"],
         "participants": figures["participants"],
-        "participant_breakdown": _keyed(figures, "group_", PARTICIPANT_BREAKDOWN),
+        "participant_breakdown": _participant_breakdown(figures),
         "communities_reached": figures["communities_reached"],
         "with_police": figures["with_police"],
         "participants_with_police": figures["participants_with_police"],
@@ -634,6 +671,35 @@ def _incident_figures(communities: ScopedCommunities, start: date | None, end: d
         "median_days_to_resolution": median_days_to_resolution(resolved),
         "referrals_by_agency": _keyed(referring, "agency_", Agency.values),
         "open_at_end": open_at_end,
+        "people_involved": _party_figures(incidents.filter(occurred)),
+    }
+
+
+# The categories the parties are counted by (each also has ``not_recorded``: the field is blank).
+PARTY_SEXES = tuple(Sex.values)
+PARTY_AGE_GROUPS = tuple(value for value, _label in PARTY_AGE_CHOICES)
+PARTY_VULNERABLE_GROUPS = tuple(value for value, _label in PARTY_VULNERABLE_CHOICES)
+PARTY_FIELDS = {"sex": PARTY_SEXES, "age_group": PARTY_AGE_GROUPS, "vulnerable_group": PARTY_VULNERABLE_GROUPS}
+
+
+def _party_figures(incidents: QuerySet[Incident]) -> Raw:
+    """The parties of ``incidents`` (those reported in the window) in all and by sex, age group and
+    vulnerable group, each with ``not_recorded``; counts of people: whoever does not read every
+    case gets them through :mod:`reports.suppression`, small cells hidden."""
+    counts = IncidentParty.objects.filter(incident__in=incidents).aggregate(
+        total=Count("pk"),
+        **{
+            f"{field}_{value}": Count("pk", filter=Q(**{field: value}))
+            for field, values in PARTY_FIELDS.items()
+            for value in values
+        },
+    )
+    return {
+        "total": counts["total"],
+        **{
+            f"by_{field}": _with_not_recorded(counts, f"{field}_", values, counts["total"])
+            for field, values in PARTY_FIELDS.items()
+        },
     }
 
 
@@ -1052,11 +1118,16 @@ def _per_community_figures(communities: ScopedCommunities, start: date | None, e
     scope_ids = list(media)  # every community in scope: the media are counted on each
     events = grouped(
         OutreachEvent.objects.filter(_date_window("date", start, end), _held(), _in_programme(), community__in=scope),
-        {"events": 0, "participants": 0, "joint_events": 0},
+        {"events": 0, "participants": 0, "joint_events": 0, **{f"group_{group}": 0 for group in PARTICIPANT_BREAKDOWN}},
         events=Count("pk"),
         participants=_sum("participants_total"),
         joint_events=Count("pk", filter=Q(police_present=True)),
+        **{f"group_{group}": _sum(f"participants_{group}") for group in PARTICIPANT_BREAKDOWN},
     )
+    for counts in events.values():
+        counts["participant_breakdown"] = _participant_breakdown(counts)
+        for group in PARTICIPANT_BREAKDOWN:
+            del counts[f"group_{group}"]
     occurred = _moment_window("occurred_at", start, end)
     resolved = _moment_window("closed_at", start, end) & Q(status=IncidentStatus.RESOLVED)
     # Open at the window's end, as incidents.open_at_end counts it (communities needing attention).
@@ -1653,6 +1724,102 @@ def first_record(
         _programme_scope.reset(token)
 
 
+# --- per community: the latest assessment's notes; the data-quality page ------------------------
+
+
+def _latest_assessments(communities: ScopedCommunities, period: Period) -> dict[str, Raw]:
+    """Per community, its latest safety assessment (any instrument) up to the period's end: when,
+    by how many respondents and how they were surveyed, and the risks and resources it recorded.
+    One query, ordered so that each community's latest comes first."""
+    up_to_end = Q(year__lt=period.year) | Q(year=period.year, half__lte=period.last_half)
+    rows = (
+        SafetyAssessment.objects.filter(up_to_end, _in_programme(), community__in=communities)
+        .order_by("community_id", "-year", "-half", "-pk")
+        .values("community_id", "year", "half", "respondents", "method", "identified_risks", "safety_resources")
+    )
+    latest: dict[str, Raw] = {}
+    for row in rows:
+        key = str(row["community_id"])
+        if key not in latest:
+            latest[key] = {
+                "assessed": f"{row['year']}-H{row['half']}",
+                "respondents": row["respondents"],
+                "method": row["method"],
+                "identified_risks": row["identified_risks"],
+                "safety_resources": row["safety_resources"],
+            }
+    return latest
+
+
+def _data_quality(communities: ScopedCommunities, period: Period, merged: Raw) -> Raw:
+    """What a reader needs to weigh the period's figures: each assessment of the period with its
+    respondents and survey method, those below ``settings.REPORT_MIN_RESPONDENTS``, and what was
+    not recorded. Plain values for the period, not figures; counted with a few grouped queries
+    (the parties' and the participants' from the figures already computed)."""
+    threshold = int(settings.REPORT_MIN_RESPONDENTS)
+    assessments = [
+        {
+            "community": row["community_id"],
+            "name": row["community__name"],
+            "assessed": f"{row['year']}-H{row['half']}",
+            "instrument": f"{row['instrument__code']} v{row['instrument__version']}",
+            "respondents": row["respondents"],
+            "method": row["method"],
+            "small_sample": row["respondents"] < threshold,
+        }
+        for row in SafetyAssessment.objects.filter(period.assessment_q(), _in_programme(), community__in=communities)
+        .order_by("community__region__name", "community__name", "community_id", "year", "half")
+        .values(
+            "community_id",
+            "community__name",
+            "year",
+            "half",
+            "instrument__code",
+            "instrument__version",
+            "respondents",
+            "method",
+        )
+    ]
+    methods = Counter(row["method"] or NOT_RECORDED for row in assessments)
+    places = Community.objects.filter(pk__in=communities.values("pk")).aggregate(
+        total=Count("pk"),
+        without_location=Count("pk", filter=Q(latitude__isnull=True) | Q(longitude__isnull=True)),
+        without_population=Count("pk", filter=Q(population__isnull=True)),
+    )
+    events = OutreachEvent.objects.filter(
+        _date_window("date", period.start, period.end), _held(), _in_programme(), community__in=communities
+    ).aggregate(
+        total=Count("pk"),
+        without_breakdown=Count(
+            "pk",
+            filter=Q(participants_total__gt=0, **{f"participants_{group}": 0 for group in PARTICIPANT_BREAKDOWN}),
+        ),
+    )
+    parties = merged["incidents"]["people_involved"]
+    negotiators = merged["negotiators"]["by_sex"][NOT_RECORDED]
+    return {
+        "min_respondents": threshold,
+        "assessments": assessments,
+        "small_samples": sum(1 for row in assessments if row["small_sample"]),
+        "respondents": sum(row["respondents"] for row in assessments),
+        "methods": {method: methods[method] for method in [*SurveyMethod.values, NOT_RECORDED] if methods[method]},
+        "not_recorded": {
+            "participants": merged["events"]["participants"]["current"],
+            "participants_without_sex": merged["events"]["participant_breakdown"][NOT_RECORDED]["current"],
+            "events": events["total"],
+            "events_without_breakdown": events["without_breakdown"],
+            "people_involved": parties["total"]["current"],
+            "people_involved_without_sex": parties["by_sex"][NOT_RECORDED]["current"],
+            "people_involved_without_age_group": parties["by_age_group"][NOT_RECORDED]["current"],
+            "negotiators": sum(figure["current"] for figure in merged["negotiators"]["by_sex"].values()),
+            "negotiators_without_sex": negotiators["current"],
+            "communities": places["total"],
+            "communities_without_location": places["without_location"],
+            "communities_without_population": places["without_population"],
+        },
+    }
+
+
 # Basic modules first, then advanced, each in their order.
 MODULE_ORDER = (Case(When(level=ModuleLevel.BASIC, then=Value(0)), default=Value(1)), "order", "code")
 
@@ -1838,11 +2005,12 @@ def compute_indicators(
                         "better": "higher"|"lower"|None}, ...],
           "communities": {"active", "partners_at_end", "joined", "left", "left_by_reason": {reason: F}},
           "negotiators": {"registered_at_end", "joined", "trained", "certified", "advanced",
-                          "by_cohort": {"pilot": F, "new": F}, "certified_by_cohort": {"pilot": F, "new": F}},
+                          "by_cohort": {"pilot": F, "new": F}, "certified_by_cohort": {"pilot": F, "new": F},
+                          "by_sex": {"female"|"male"|"not_recorded": F}, "certified_by_sex": {...same...}},
           "training": {"sessions", "modules_delivered", "hours", "enrolled", "present", "completed",
                        "attendance_rate", "by_module": {code: {"sessions", "present", "completed"}}},
           "events": {"count", "participants", "participant_breakdown": {women|men|youth|idps|veterans|
-                     vulnerable: F}, "communities_reached", "with_police", "participants_with_police",
+                     vulnerable|not_recorded: F}, "communities_reached", "with_police", "participants_with_police",
                      "with_local_government", "with_ngos",
                      "by_kind": {kind: {"events": F, "participants": F}}, "by_topic": {topic: F}},
           "webinars": {"events", "registrations", "attended", "attendance_rate", "unique_participants",
@@ -1852,7 +2020,10 @@ def compute_indicators(
                         "by_status_now": {status: F}, "by_category_status_now": {category: {status: F}},
                         "police_involved", "police_community", "closed", "resolved", "referred",
                         "closed_unresolved", "resolution_rate",
-                        "median_days_to_resolution", "referrals_by_agency": {agency: F}, "open_at_end"},
+                        "median_days_to_resolution", "referrals_by_agency": {agency: F}, "open_at_end",
+                        "people_involved": {"total": F, "by_sex": {sex|"not_recorded": F},
+                                    "by_age_group": {group|"not_recorded": F},
+                                    "by_vulnerable_group": {group|"none"|"not_recorded": F}}},
           "media": {"mentions", "reach", "by_medium": {medium: {"mentions": F, "reach": F}}},
           "engagements": {"opened", "closed", "running", "opened_by_mode": {mode: F},
                           "opened_by_topic": {topic: F}, "closed_by_topic": {topic: F},
@@ -1898,12 +2069,15 @@ def compute_indicators(
                                               "left_on", "leave_reason"},
                               "figures": {"events", "participants", "joint_events", "incidents",
                                           "police_involved", "resolved", "open_at_end",
-                                          "media_mentions", "negotiators", "certified": F},
+                                          "media_mentions", "negotiators", "certified": F,
+                                          "participant_breakdown": {group|"not_recorded": F}},
                               "assessment": {"assessed": "2025-H2"|None, "respondents",
                                              "scores": {dimension|"overall": S}},
                               "negotiators": [{"number", "cohort", "status", "is_active",
                                                "events_organised", "events_organised_to_date",
                                                "incidents_in_charge", "incidents_in_charge_to_date"}],
+                              "latest_assessment": {"assessed", "respondents", "method",
+                                                    "identified_risks", "safety_resources"} | None,
                               "planning": {"analysis": {"analysed_on", "conflict_potential", "risks",
                                                         "matrix": [[int] * 5] * 5} | None,
                                            "plans": [{"title", "kind", "status", "adopted_on",
@@ -1917,6 +2091,17 @@ def compute_indicators(
                                "activities": [{"line", "step", "date", "hours", "mediators"}],
                                "recommendations": [{"line", "text", "made_on", "status",
                                                     "status_on"}]}],
+          "data_quality": {"min_respondents", "respondents", "small_samples",
+                           "assessments": [{"community", "name", "assessed", "instrument",
+                                            "respondents", "method", "small_sample"}],
+                           "methods": {method|"not_recorded": int},
+                           "not_recorded": {"participants", "participants_without_sex", "events",
+                                            "events_without_breakdown", "people_involved",
+                                            "people_involved_without_sex",
+                                            "people_involved_without_age_group",
+                                            "negotiators", "negotiators_without_sex", "communities",
+                                            "communities_without_location",
+                                            "communities_without_population"}},
         }
 
     where every ``F`` is ``{"current", "previous", "change", "to_date"}`` (the period, the previous
@@ -1954,7 +2139,15 @@ def compute_indicators(
     their activities of the period and the recommendations made by its end (status today), never
     a mediator's or an interviewee's name.
     ``casework`` is individual support in exact counts (see :func:`_casework_figures`); whoever
-    does not read every case gets it through :mod:`reports.suppression`, small cells hidden.
+    does not read every case gets it through :mod:`reports.suppression`, small cells hidden, and
+    so do ``incidents.people_involved`` (the parties of the incidents reported in the window; blank fields
+    are ``not_recorded``). A breakdown that need not add up to its total says what it leaves out
+    as ``not_recorded``: the participants neither women nor men, the negotiators without a sex on
+    their contact record. A community row's ``latest_assessment`` is its latest assessment (any
+    instrument) up to the period's end: ``assessed``, ``respondents``, ``method``,
+    ``identified_risks``, ``safety_resources``, or None. ``data_quality`` holds plain values for
+    the period (see :func:`_data_quality`): its assessments below ``REPORT_MIN_RESPONDENTS`` are
+    ``small_sample``.
     """
     if programme is not None:
         communities = communities.filter(
@@ -1988,12 +2181,14 @@ def _compute(
     activity = _negotiator_activity(communities, period)
     planning = _planning_rows(communities, period)
     community_rows = _community_rows(communities, period)
+    latest_assessments = _latest_assessments(communities, period)
     for row in community_rows:
         key = str(row["id"])
         row["figures"] = by_community[key]
         row["assessment"] = assessments["by_community"].get(key)
         row["negotiators"] = activity.get(key, [])
         row["planning"] = planning.get(key, {"analysis": None, "plans": []})
+        row["latest_assessment"] = latest_assessments.get(key)
     del assessments["by_community"]
     earliest = _earliest_record(communities, programme_wide)
     if earliest is not None and earliest > period.end:
@@ -2028,6 +2223,7 @@ def _compute(
         "community_rows": community_rows,
         "webinar_rows": _webinar_rows(communities, period),
         "engagement_rows": _engagement_rows(communities, period),
+        "data_quality": _data_quality(communities, period, merged),
     }
     return cast(IndicatorsDocument, document)
 

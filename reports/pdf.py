@@ -45,12 +45,20 @@ from communities.models import (
     Direction,
     EngagementMode,
     LeaveReason,
+    SurveyMethod,
     Topic,
 )
 from communities.services import first_instrument_names
 from events.models import AudienceRole
-from incidents.models import Agency, IncidentCategory, IncidentStatus, Severity
-from negotiators.models import Cohort, EventKind, Medium, NegotiatorStatus, OutreachEvent
+from incidents.models import (
+    PARTY_AGE_GROUPS,
+    PARTY_VULNERABLE_GROUPS,
+    Agency,
+    IncidentCategory,
+    IncidentStatus,
+    Severity,
+)
+from negotiators.models import Cohort, EventKind, Gender, Medium, NegotiatorStatus, OutreachEvent
 from planning.models import SCALE_MAX, SCALE_MIN, PlanKind, PlanStatus
 from programmes.models import RiskLevel, RiskStatus
 from reports import charts, observations
@@ -78,7 +86,7 @@ from reports.figures import (
     WebinarRow,
     Webinars,
 )
-from reports.indicators import HEADLINE, MOMENTS, PARTICIPANT_BREAKDOWN, TASK_KINDS, better_of
+from reports.indicators import HEADLINE, MOMENTS, NOT_RECORDED, PARTICIPANT_BREAKDOWN, TASK_KINDS, better_of
 from reports.maps import DEFAULT_MAP_FIGURE, community_maps, map_figure, map_table, not_on_map
 from reports.models import PdfVariant, ReportKind, ReportScope
 from reports.wording import day_in_words, period_words
@@ -357,7 +365,24 @@ def labels() -> Names:
             **first_instrument_names(),
             "overall": _("Overall score (mean of the dimensions)"),
         },
-        "participants": {group: _field_label(OutreachEvent, field) for group, field in participant_fields.items()},
+        "participants": {
+            **{group: _field_label(OutreachEvent, field) for group, field in participant_fields.items()},
+            NOT_RECORDED: _("Sex not recorded"),
+        },
+        **disaggregation_labels(),
+    }
+
+
+def disaggregation_labels() -> Names:
+    """The labels of the breakdowns by sex, age group, vulnerable group and survey method, each
+    with its "not recorded"."""
+    not_recorded = {NOT_RECORDED: _("Not recorded")}
+    return {
+        "negotiator_sex": {**_choices(Gender), **not_recorded},
+        "party_sex": {**_choices(Sex), **not_recorded},
+        "party_age_group": {str(value): str(label) for value, label in PARTY_AGE_GROUPS} | not_recorded,
+        "party_vulnerable_group": {str(value): str(label) for value, label in PARTY_VULNERABLE_GROUPS} | not_recorded,
+        "survey_method": {**_choices(SurveyMethod), **not_recorded},
     }
 
 
@@ -462,6 +487,7 @@ def _community_page(row: CommunityRow, names: Names) -> Row:
         if assessment and any(assessment["scores"]["overall"][moment] is not None for moment in MOMENTS)
         else [],
         "planning": _community_planning(row["planning"], names),
+        **_community_disaggregation(row, names),
         "negotiators": [
             {
                 "number": negotiator["number"],
@@ -1416,6 +1442,140 @@ def _risks(document: ReportDocument) -> Context:
     return {"risks": {"programmes": programmes, "whole_portal": whole_portal}}
 
 
+# --- disaggregations and data quality -------------------------------------------------------------
+
+
+def _rows_with_not_recorded(
+    figures: Mapping[str, AnyFigure], names: dict[str, str], *, nonzero: bool = False
+) -> list[Row]:
+    """A breakdown's rows, its "not recorded" only when something was not recorded (``nonzero``:
+    every row only when it has something)."""
+    rows = []
+    for key, figure in figures.items():
+        if (key == NOT_RECORDED or nonzero) and not any(
+            figure[moment] for moment in ("current", "previous", "to_date")
+        ):
+            continue
+        rows.append(figure_row(names.get(key, key), figure))
+    return rows
+
+
+def _disaggregations(data: IndicatorsDocument, names: Names) -> Context:
+    """The negotiators by sex (chapter "Communities and negotiators") and the incidents' parties by
+    sex, age group and vulnerable group (chapter "Safety incidents"), hidden as case work is
+    ("<5") in every report (``reports.services.report_document``)."""
+    negotiators = data["negotiators"]
+    context: Context = {
+        "negotiators_by_sex": _rows_with_not_recorded(negotiators.get("by_sex", {}), names["negotiator_sex"]),
+        "negotiators_certified_by_sex": _rows_with_not_recorded(
+            negotiators.get("certified_by_sex", {}), names["negotiator_sex"]
+        ),
+        "parties": None,
+    }
+    parties = data["incidents"].get("people_involved")
+    if parties is not None:
+        context["parties"] = {
+            "total": [figure_row(_("Parties of the incidents reported"), parties["total"])],
+            "by_sex": _rows_with_not_recorded(parties["by_sex"], names["party_sex"], nonzero=True),
+            "by_age_group": _rows_with_not_recorded(parties["by_age_group"], names["party_age_group"], nonzero=True),
+            "by_vulnerable_group": _rows_with_not_recorded(
+                parties["by_vulnerable_group"], names["party_vulnerable_group"], nonzero=True
+            ),
+        }
+    return context
+
+
+def _community_disaggregation(row: CommunityRow, names: Names) -> Row:
+    """A community page's own participants by group (with "not recorded") and its latest
+    assessment's survey, risks and resources."""
+    breakdown = row["figures"].get("participant_breakdown", {})
+    latest = row.get("latest_assessment")
+    return {
+        "participant_rows": _rows_with_not_recorded(breakdown, names["participants"]),
+        "latest_assessment": {
+            "assessed": latest["assessed"],
+            "respondents": fmt_number(latest["respondents"]),
+            "method": names["survey_method"].get(latest["method"] or NOT_RECORDED, latest["method"]),
+            "identified_risks": latest["identified_risks"],
+            "safety_resources": latest["safety_resources"],
+        }
+        if latest
+        else None,
+    }
+
+
+def _share(part: int | str, whole: int | str) -> str:
+    """``part`` of ``whole`` with its percentage; a hidden count ("<5") as it is."""
+    if isinstance(part, str) or isinstance(whole, str) or not whole:
+        return f"{part if isinstance(part, str) else fmt_number(part)}"
+    return f"{fmt_number(part)} ({fmt_percent(part / whole)})"
+
+
+def _data_quality(data: IndicatorsDocument, names: Names) -> Context:
+    """The chapter "Data quality", before the annex: the period's assessments with their
+    respondents and survey method, the small samples, and what was not recorded."""
+    quality = data.get("data_quality")
+    if quality is None:
+        return {"data_quality": None}
+    missing = quality["not_recorded"]
+    methods = names["survey_method"]
+    gaps = [
+        (
+            _("Participants of outreach events whose sex was not recorded"),
+            missing["participants_without_sex"],
+            missing["participants"],
+        ),
+        (
+            _("Outreach events without any breakdown of their participants"),
+            missing["events_without_breakdown"],
+            missing["events"],
+        ),
+        (
+            _("Parties of incidents without their sex"),
+            missing["people_involved_without_sex"],
+            missing["people_involved"],
+        ),
+        (
+            _("Parties of incidents without their age group"),
+            missing["people_involved_without_age_group"],
+            missing["people_involved"],
+        ),
+        (_("Negotiators without their sex"), missing["negotiators_without_sex"], missing["negotiators"]),
+        (_("Communities without a location"), missing["communities_without_location"], missing["communities"]),
+        (_("Communities without a population"), missing["communities_without_population"], missing["communities"]),
+    ]
+    return {
+        "data_quality": {
+            "min_respondents": quality["min_respondents"],
+            "small_samples": quality["small_samples"],
+            "respondents": fmt_number(quality["respondents"]),
+            "assessments": [
+                {
+                    "name": row["name"],
+                    "assessed": row["assessed"],
+                    "instrument": row["instrument"],
+                    "respondents": fmt_number(row["respondents"]),
+                    "method": methods.get(row["method"] or NOT_RECORDED, row["method"]),
+                    "small_sample": row["small_sample"],
+                }
+                for row in quality["assessments"]
+            ],
+            "methods": [
+                {"label": methods.get(method, method), "count": fmt_number(count)}
+                for method, count in quality["methods"].items()
+            ],
+            "not_recorded": [
+                {
+                    "label": label,
+                    "missing": _share(part, whole),
+                    "of": fmt_number(whole) if not isinstance(whole, str) else whole,
+                }
+                for label, part, whole in gaps
+            ],
+        }
+    }
+
+
 def _fractional(value: float | None) -> bool:
     return value is not None and value != int(value)
 
@@ -1502,6 +1662,8 @@ def build_context(document: ReportDocument, *, community_pages_limit: int | None
         _media(data["media"], names),
         _support(data["engagements"], data.get("engagement_rows", []), names),
         _casework(data["casework"], names),
+        _disaggregations(data, names),
+        _data_quality(data, names),
         _community_pages(rows, names, with_pages),
         _annex(rows, names, with_pages),
     )

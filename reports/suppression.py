@@ -14,6 +14,11 @@ monitoring report's PDF (read by donors, managers and partners) gets them throug
 - a rate or a median computed from a hidden count is ``"*"`` too, and so is a change (this period
   minus the previous) whose either side is hidden.
 
+The parties of incidents (``incidents.people_involved``: people too, by sex, age group and vulnerable
+group) are hidden the same way, for the same readers; each of their breakdowns adds up to the
+total (its "not recorded" included), and the data-quality page's counts of parties repeat the
+hidden cells as they are shown there.
+
 Overlapping categories (vulnerabilities, needs by domain: a person may be in several) are hidden
 cell by cell. The rule cannot stop a reader from subtracting the figures of two requests (a
 region's and one of its communities', two consecutive periods' "to date"); the API and the
@@ -31,7 +36,7 @@ from access.viewer import Viewer
 from casework.models import AgeGroup, AgencyKind, CaseOutcome, Sex
 from casework.selectors import sees_every_case
 from reports.figures import IndicatorsDocument
-from reports.indicators import REFERRAL_ENDS, TASK_KINDS
+from reports.indicators import NOT_RECORDED, PARTY_FIELDS, REFERRAL_ENDS, TASK_KINDS
 
 SMALL = "<5"
 WITHHELD = "*"
@@ -164,14 +169,39 @@ def suppress_section(section: dict[str, Any], sums: list[Sum], derived: list[Der
     return result
 
 
+def party_sums() -> list[Sum]:
+    return [
+        Sum("total", tuple(f"by_{field}.{value}" for value in (*values, NOT_RECORDED)))
+        for field, values in PARTY_FIELDS.items()
+    ]
+
+
+def suppress_parties(incidents: dict[str, Any]) -> dict[str, Any]:
+    """The incidents section with its ``people_involved`` (the parties) hidden as case work's
+    people are."""
+    return incidents | {"people_involved": suppress_section(incidents["people_involved"], party_sums(), [])}
+
+
 def suppress_small_cells(document: IndicatorsDocument) -> IndicatorsDocument:
-    """``document`` as those outside the case team get it: its ``casework`` section with small
-    cells hidden (see the module). The other sections are not counts of people in case work and
-    are left as they are."""
+    """``document`` as those outside the case team get it: its ``casework`` section and the
+    incidents' ``people_involved`` with small cells hidden (see the module). The other figures are not
+    counts of people in case work and are left as they are."""
     suppressed = dict(document)
     suppressed["casework"] = suppress_section(
         cast(dict[str, Any], document["casework"]), casework_sums(), casework_derived()
     )
+    if "incidents" in document and "people_involved" in document["incidents"]:
+        incidents = suppress_parties(cast(dict[str, Any], document["incidents"]))
+        suppressed["incidents"] = incidents
+        if "data_quality" in document:
+            parties = incidents["people_involved"]
+            quality = copy.deepcopy(cast(dict[str, Any], document["data_quality"]))
+            quality["not_recorded"] |= {
+                "people_involved": parties["total"]["current"],
+                "people_involved_without_sex": parties["by_sex"][NOT_RECORDED]["current"],
+                "people_involved_without_age_group": parties["by_age_group"][NOT_RECORDED]["current"],
+            }
+            suppressed["data_quality"] = quality
     return cast(IndicatorsDocument, suppressed)
 
 

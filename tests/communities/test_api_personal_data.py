@@ -50,7 +50,8 @@ FORBIDDEN_EVERYWHERE = {
 # And per collection, names that are fine elsewhere (a module's description, a community's
 # coordinates) but personal or internal here.
 FORBIDDEN_IN = {
-    "incidents": {"description", "latitude", "longitude"},
+    # A party's sex, age group and vulnerable group only ever leave counted (indicators/).
+    "incidents": {"description", "latitude", "longitude", "sex", "age_group", "vulnerable_group", "is_minor"},
     "incidents/actions": {"description"},
     # The meeting link goes to registrants only; registrants never leave the portal.
     "events": {"meeting_link", "registrations", "question", "accessibility_needs"},
@@ -76,7 +77,16 @@ def secrets_in_the_demo(demo_programme):
         description="СЕКРЕТ-опис: Петренко Іван погрожував сусідці",
         location="СЕКРЕТ-адреса вул. Шевченка 12, кв. 5",
         internal_notes="СЕКРЕТ-нотатка слідчого",
-        parties=[{"role": "complainant", "full_name": "Сидоренко Марина Петрівна", "phone": "+380 99 111 22 33"}],
+        parties=[
+            {
+                "role": "complainant",
+                "full_name": "Сидоренко Марина Петрівна",
+                "phone": "+380 99 111 22 33",
+                "sex": "female",
+                "age_group": "30-59",
+                "vulnerable_group": "displaced",
+            }
+        ],
     )
     incident.latitude, incident.longitude = Decimal("49.11111"), Decimal("27.22222")
     incident.save()

@@ -75,6 +75,13 @@ def test_a_reported_incident_is_saved_with_its_parties_and_opens_its_page(
     assert incident.actions.get().kind == ActionKind.REPORTED
 
 
+def test_a_partys_sex_and_age_group_may_be_recorded_and_under_18_is_a_minor(negotiator_client, community):
+    data = report_data(community, **{"party-0-sex": "female", "party-0-age_group": "0-17"})
+    assert negotiator_client.post(reverse("field:incident_new"), data).status_code == 302
+    party = IncidentParty.objects.get()
+    assert (party.sex, party.age_group, party.is_minor, party.vulnerable_group) == ("female", "0-17", True, "")
+
+
 def test_the_incident_form_defaults_to_now_and_my_community(negotiator_client, community):
     form = negotiator_client.get(reverse("field:incident_new")).context["form"]
     assert form["community"].value() == community.pk
