@@ -569,6 +569,65 @@ def _written(writer: Writer, context: Context, document: ReportDocument) -> None
             writer.paragraph(f"— {story['attribution']}", style="Quote")
 
 
+def _data_quality(writer: Writer, context: Context, document: ReportDocument) -> None:
+    """The PDF's "Data quality" chapter: respondents per community, survey methods, what was not
+    recorded."""
+    quality = context.get("data_quality")
+    if not quality:
+        return
+    writer.heading(_("Data quality"), 1)
+    writer.paragraph(
+        _(
+            "The period's safety assessments asked %(respondents)s respondents in all. An assessment with fewer "
+            "than %(threshold)s respondents is a small sample: its scores say little about the community "
+            "(%(count)s in the period, marked below)."
+        )
+        % {
+            "respondents": quality["respondents"],
+            "threshold": quality["min_respondents"],
+            "count": quality["small_samples"],
+        }
+    )
+    writer.heading(_("Respondents per community"), 2)
+    small = _("small sample")
+    listed = writer.table(
+        [
+            column(_("Community"), "name", number=False),
+            column(_("Assessment"), "assessed", number=False),
+            column(_("Instrument"), "instrument", number=False),
+            Column(
+                _("Respondents"),
+                lambda row: f"{row['respondents']} ({small})" if row["small_sample"] else row["respondents"],
+            ),
+            column(_("Survey method"), "method", number=False),
+        ],
+        quality["assessments"],
+    )
+    if not listed:
+        writer.paragraph(_("No safety assessment in the period."), italic=True)
+    if quality["methods"]:
+        writer.heading(_("Survey method"), 2)
+        writer.table(
+            [column(_("Survey method"), "label", number=False), column(_("Assessments"), "count")], quality["methods"]
+        )
+    writer.heading(_("What was not recorded"), 2)
+    writer.table(
+        [
+            column(_("Records"), "label", number=False),
+            column(_("Not recorded"), "missing"),
+            column(_("In all"), "of"),
+        ],
+        quality["not_recorded"],
+    )
+    writer.paragraph(
+        _(
+            "Events, participants and parties: those of the period; negotiators: those registered by its end; "
+            "communities: those in the report's scope. A count of parties from 1 to 4 is shown as “<5”."
+        ),
+        italic=True,
+    )
+
+
 def _by_community_rows(document: ReportDocument) -> list[Row]:
     """The data of the summary's chart, chosen as :func:`reports.pdf._summary` chooses it."""
     rows = sorted(
@@ -630,6 +689,12 @@ def _communities(writer: Writer, context: Context, document: ReportDocument) -> 
     writer.figures(context["communities"])
     writer.heading(_("Social negotiators"), 2)
     writer.figures(context["negotiators"])
+    if context.get("negotiators_by_sex"):
+        writer.heading(_("Negotiators registered by the end of the period, by sex"), 3)
+        writer.breakdown(context["negotiators_by_sex"], _("Sex"))
+    if context.get("negotiators_certified_by_sex"):
+        writer.heading(_("Negotiators certified, by sex"), 3)
+        writer.breakdown(context["negotiators_certified_by_sex"], _("Sex"))
 
 
 def _map(writer: Writer, context: Context, document: ReportDocument) -> None:
@@ -750,6 +815,26 @@ def _incidents(writer: Writer, context: Context, document: ReportDocument) -> No
         writer.breakdown(context["incident_referrals"], _("Agency"))
     else:
         writer.paragraph(_("No referrals."), italic=True)
+    parties = context.get("parties")
+    if parties:
+        writer.heading(_("People involved in the incidents"), 2)
+        writer.paragraph(
+            _(
+                "The parties of the incidents reported in the period, where their sex, age group and vulnerable "
+                "group were recorded. To protect the people involved, a count from 1 to 4 is shown as “<5” and a "
+                "count that would give one away as “*”."
+            ),
+            italic=True,
+        )
+        writer.figures(parties["total"])
+        for key, title, caption in (
+            ("by_sex", _("By sex"), _("Sex")),
+            ("by_age_group", _("By age group"), _("Age group")),
+            ("by_vulnerable_group", _("By vulnerable group"), _("Vulnerable group")),
+        ):
+            if parties[key]:
+                writer.heading(title, 3)
+                writer.breakdown(parties[key], caption)
 
 
 def _assessments(writer: Writer, context: Context, document: ReportDocument) -> None:
@@ -937,6 +1022,9 @@ def _community_pages(writer: Writer, context: Context, document: ReportDocument)
             f"{page['region']} · {_('population')} {page['population']} · {page['partnership']}", italic=True
         )
         writer.figures(page["figures"])
+        if page.get("participant_rows"):
+            writer.paragraph(_("Participants by group"), bold=True)
+            writer.breakdown(page["participant_rows"], _("Group (a person may be in several)"))
         writer.heading(_("Safety assessment"), 3)
         if page["assessed"]:
             writer.paragraph(
@@ -946,6 +1034,18 @@ def _community_pages(writer: Writer, context: Context, document: ReportDocument)
         else:
             writer.paragraph(_("Not assessed in the period."), italic=True)
         writer.scores(page["scores"])
+        latest = page.get("latest_assessment")
+        if latest:
+            writer.paragraph(
+                _(
+                    "Risks and resources of the latest assessment (%(period)s, %(respondents)s respondents, survey "
+                    "method: %(method)s):"
+                )
+                % {"period": latest["assessed"], "respondents": latest["respondents"], "method": latest["method"]}
+            )
+            none = _("None recorded.")
+            writer.paragraph(f"{_('Identified safety risks')}: {latest['identified_risks'] or none}")
+            writer.paragraph(f"{_('Safety potential and resources')}: {latest['safety_resources'] or none}")
         writer.heading(_("Safety planning"), 3)
         planning = page["planning"]
         analysis = planning["analysis"]
@@ -1143,7 +1243,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(_written, ("narrative_sections", "stories")),
     Chapter(_results, ("results",)),
     Chapter(_risks, ("risks",)),
-    Chapter(_communities, ("communities", "negotiators")),
+    Chapter(_communities, ("communities", "negotiators", "negotiators_by_sex", "negotiators_certified_by_sex")),
     Chapter(_map, ("map",), "map"),
     Chapter(_training, ("training", "modules"), "training"),
     Chapter(
@@ -1162,7 +1262,14 @@ CHAPTERS: tuple[Chapter, ...] = (
     ),
     Chapter(
         _incidents,
-        ("incidents", "incident_categories", "incident_severities", "incident_statuses", "incident_referrals"),
+        (
+            "incidents",
+            "incident_categories",
+            "incident_severities",
+            "incident_statuses",
+            "incident_referrals",
+            "parties",
+        ),
         "incidents",
     ),
     Chapter(_assessments, ("dimension_rows", "assessed", "respondents", "instrument_tables"), "assessments"),
@@ -1176,6 +1283,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         "casework",
     ),
     Chapter(_community_pages, ("community_pages",), "community-pages"),
+    Chapter(_data_quality, ("data_quality",)),
     Chapter(_annex, ("annex", "communities_in_annex_only"), "annex"),
     Chapter(_method),
 )
