@@ -573,7 +573,7 @@ def _data_quality(writer: Writer, context: Context, document: ReportDocument) ->
     """The PDF's "Data quality" chapter: respondents per community, survey methods, what was not
     recorded."""
     quality = context.get("data_quality")
-    if not quality:
+    if not quality or not context.get("period_has_activity", True):
         return
     writer.heading(_("Data quality"), 1)
     writer.paragraph(

@@ -1493,7 +1493,7 @@ def _community_disaggregation(row: CommunityRow, names: Names) -> Row:
     return {
         "participant_rows": _rows_with_not_recorded(breakdown, names["participants"]),
         "latest_assessment": {
-            "assessed": latest["assessed"],
+            "assessed": period_words(latest["assessed"]),
             "respondents": fmt_number(latest["respondents"]),
             "method": names["survey_method"].get(latest["method"] or NOT_RECORDED, latest["method"]),
             "identified_risks": latest["identified_risks"],
@@ -1552,7 +1552,7 @@ def _data_quality(data: IndicatorsDocument, names: Names) -> Context:
             "assessments": [
                 {
                     "name": row["name"],
-                    "assessed": row["assessed"],
+                    "assessed": period_words(row["assessed"]),
                     "instrument": row["instrument"],
                     "respondents": fmt_number(row["respondents"]),
                     "method": methods.get(row["method"] or NOT_RECORDED, row["method"]),

@@ -75,6 +75,7 @@ def test_the_docx_opens_with_its_chapters_as_word_headings_in_order(document):
         "Safety assessments",
         "Police–community interaction",
         "The communities one by one",
+        "Data quality",
         "Annex: tables",
         "How the figures are computed",
     ]
@@ -194,13 +195,13 @@ def test_a_chapter_the_docx_does_not_know_still_appears(document, monkeypatch):
         context["risk_register"] = [
             {"label": "Tension before the elections", "current": "3", "previous": "1", "change": "+2", "to_date": "4"}
         ]
-        context["data_quality"] = {"rows": [{"community": RTL_NAME, "respondents": 60, "below_threshold": False}]}
+        context["survey_notes"] = {"rows": [{"community": RTL_NAME, "respondents": 60, "below_threshold": False}]}
         return context
 
     monkeypatch.setattr(report_docx, "build_context", with_new_chapter)
     content = render_report_docx(document("en"))
     assert headings(content, 1)[-1] == "More figures"
-    assert headings(content, 2)[-2:] == ["Risk register", "Data quality"]
+    assert headings(content, 2)[-2:] == ["Risk register", "Survey notes"]
     text = docx_text(content)
     assert "Tension before the elections | 3 | 1 | +2 | 4 |" in text
     assert f"{RTL_NAME} | 60" in text
@@ -314,7 +315,7 @@ def test_the_demo_programmes_reports_write_every_chapter(demo_programme, db):
     programme = Programme.objects.order_by("pk").first()
     for fields in ({}, {"programme": programme}):
         report = MonitoringReport(kind="annual", year=2025, scope=ReportScope.PROGRAMME, language="uk", **fields)
-        report.pk = 1
+        report.pk = 10**6  # not a stored report: no stories of the demo's own reports
         data = report_document(report)
         content = render_report_docx(data)
         chapters = headings(content, 1)
