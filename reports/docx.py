@@ -273,6 +273,14 @@ class Writer:
             rows,
         )
 
+    def breakdowns(self, source: Mapping[str, Any], parts: Sequence[tuple[str, str, str]], *, level: int) -> None:
+        """Each non-empty breakdown of ``source`` named in ``parts`` (key, heading, caption) under
+        its heading."""
+        for key, title, caption in parts:
+            if source[key]:
+                self.heading(title, level)
+                self.breakdown(source[key], caption)
+
     def scores(self, rows: Sequence[Row], caption: str | None = None) -> None:
         self.table(
             [
@@ -827,14 +835,15 @@ def _incidents(writer: Writer, context: Context, document: ReportDocument) -> No
             italic=True,
         )
         writer.figures(parties["total"])
-        for key, title, caption in (
-            ("by_sex", _("By sex"), _("Sex")),
-            ("by_age_group", _("By age group"), _("Age group")),
-            ("by_vulnerable_group", _("By vulnerable group"), _("Vulnerable group")),
-        ):
-            if parties[key]:
-                writer.heading(title, 3)
-                writer.breakdown(parties[key], caption)
+        writer.breakdowns(
+            parties,
+            [
+                ("by_sex", _("By sex"), _("Sex")),
+                ("by_age_group", _("By age group"), _("Age group")),
+                ("by_vulnerable_group", _("By vulnerable group"), _("Vulnerable group")),
+            ],
+            level=3,
+        )
 
 
 def _assessments(writer: Writer, context: Context, document: ReportDocument) -> None:
@@ -892,14 +901,15 @@ def _planning(writer: Writer, context: Context, document: ReportDocument) -> Non
         )
     )
     writer.figures(context["planning"])
-    for key, title, caption in (
-        ("plan_statuses", _("Strategies and plans by status at the end of the period"), _("Status")),
-        ("plan_kinds", _("Strategies and plans by kind"), _("Kind")),
-        ("plans_adopted_by_kind", _("Adopted by kind"), _("Kind")),
-    ):
-        if context[key]:
-            writer.heading(title, 2)
-            writer.breakdown(context[key], caption)
+    writer.breakdowns(
+        context,
+        [
+            ("plan_statuses", _("Strategies and plans by status at the end of the period"), _("Status")),
+            ("plan_kinds", _("Strategies and plans by kind"), _("Kind")),
+            ("plans_adopted_by_kind", _("Adopted by kind"), _("Kind")),
+        ],
+        level=2,
+    )
 
 
 def _media(writer: Writer, context: Context, document: ReportDocument) -> None:
