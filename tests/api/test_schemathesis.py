@@ -110,9 +110,9 @@ def aim(case, records: dict) -> None:
             case.body["date"] = MOMENTS["date"]  # one of the two is required
     if prefix == "results" and isinstance(case.query, dict) and case.query.get("period") is not None:
         case.query["period"] = "2025"  # within the programme's dates
-    if prefix == "reports" and case.method.upper() == "POST" and isinstance(case.body, dict):
-        if case.body.get("year") is not None:
-            case.body["year"] = 2025  # a period with records: one before the first is refused
+    posting_a_report = prefix == "reports" and case.method.upper() == "POST" and isinstance(case.body, dict)
+    if posting_a_report and case.body.get("year") is not None:
+        case.body["year"] = 2025  # a period with records: one before the first is refused
 
 
 def _aim_values(values: dict, records: dict, *, writing: bool) -> None:
