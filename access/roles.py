@@ -26,6 +26,7 @@ DOMAIN_APPS = (
     "casework",
     "reports",
     "sync",
+    "imports",
 )
 SECOND_FACTOR_APPS = ("otp_totp", "otp_static")
 # The logs the data protection officer reads: who viewed personal data, and the login failures
@@ -33,7 +34,8 @@ SECOND_FACTOR_APPS = ("otp_totp", "otp_static")
 PRIVACY_LOG_APPS = ("privacy", "axes")
 # The models holding personal data (their historical copies too): only roles that read personal
 # data get permissions on them.
-PERSONAL_DATA_MODELS = ("incidentparty", "negotiatorcontact", "historicalnegotiatorcontact")
+# An import's rows and file may be a list of negotiators' contacts.
+PERSONAL_DATA_MODELS = ("incidentparty", "negotiatorcontact", "historicalnegotiatorcontact", "importjob")
 # Apps whose records are about people and leave their team only as aggregates (reports): a role
 # that does not read personal data gets no permission on them, except on the directories they
 # hold, which name offices and no person.

@@ -244,6 +244,7 @@ INSTALLED_APPS = [
     "casework",
     "reports",
     "sync",
+    "imports",
     "dashboard",
     # The edges: the field app's shell mounts the domains' pages.
     "field",
@@ -753,6 +754,13 @@ REPORTS_MAX_ATTEMPTS = int(env("REPORTS_MAX_ATTEMPTS", "5"))
 # the worker's child process.
 REPORTS_BUILD_SOFT_TIME_LIMIT = int(env("REPORTS_BUILD_SOFT_TIME_LIMIT", "300"))
 REPORTS_BUILD_TIME_LIMIT = REPORTS_BUILD_SOFT_TIME_LIMIT + 60
+
+# --- Spreadsheet import ---------------------------------------------------------------------
+# Files with this many rows or more are checked and imported by Celery, the page showing the
+# progress; smaller ones in the request.
+IMPORT_BACKGROUND_ROWS = int(env("IMPORT_BACKGROUND_ROWS", "1000"))
+# The preview lists every rejected row and this many of each other kind (new, updated, unchanged).
+IMPORT_PREVIEW_ROWS = int(env("IMPORT_PREVIEW_ROWS", "200"))
 # A build message taken by a worker that then died outright (SIGKILL, the machine lost) is given
 # back by Redis after this long: just above the longest build, so a live build is never sent twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"training", "incidents", "events"},
     {"planning", "support"},
     {"casework"},
-    {"reports", "sync"},
+    {"reports", "sync", "imports"},
     {"field", "dashboard"},
     {"config"},
 ]
