@@ -4,11 +4,12 @@ column), then confirm. Templates per record type are downloaded from the upload 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -90,7 +91,7 @@ class ImportJobAdmin(admin.ModelAdmin):
             if form.is_valid():
                 try:
                     job = services.import_upload(
-                        kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], actor=request.user
+                        kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], actor=cast(User, request.user)
                     )
                 except FileRefused as error:
                     form.add_error("file", str(error))
@@ -129,7 +130,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         job = self._job(request, object_id)
-        job = services.import_confirm(job=job, actor=request.user)
+        job = services.import_confirm(job=job, actor=cast(User, request.user))
         if job.status == ImportStatus.IMPORTED:
             self.message_user(
                 request,
@@ -144,7 +145,10 @@ class ImportJobAdmin(admin.ModelAdmin):
     def template_view(self, request: HttpRequest, kind: str) -> HttpResponse:
         """The record type's template in the reader's language: the headers, and a sheet explaining
         each column and its allowed values."""
-        chosen = next((k for k in importable(request) if k.key == kind), None)
+        kinds = importable(request)
+        if not kinds:
+            raise PermissionDenied
+        chosen = next((k for k in kinds if k.key == kind), None)
         if chosen is None:
             raise Http404
         response = HttpResponse(template_workbook(chosen), content_type=XLSX)

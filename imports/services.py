@@ -85,15 +85,15 @@ def _report_progress(job_id: int, done: int) -> None:
         cache.set(progress_key(job_id), done, 3600)
 
 
-def map_columns(kind: RecordType, sheets: list[Sheet]) -> Mapped:
-    """The sheet that holds ``kind``'s rows (the one whose headers match most of its columns) and
-    which column each of its headers is. Raises :class:`ImportRefused` for unknown or repeated
-    headers and missing required columns, naming them."""
+def _columns_by_header(kind: RecordType) -> dict[str, Column]:
     by_header: dict[str, Column] = {}
     for column in kind.columns:
         for header in column.headers():
             by_header.setdefault(header, column)
+    return by_header
 
+
+def _sheet_of(kind: RecordType, sheets: list[Sheet], by_header: dict[str, Column]) -> Sheet:
     def matches(sheet: Sheet) -> int:
         return sum(1 for header in sheet.header if normalise_header(header) in by_header)
 
@@ -103,6 +103,15 @@ def map_columns(kind: RecordType, sheets: list[Sheet]) -> Mapped:
             _("No column of this file is a column of %(kind)s: download the template to see the headers.")
             % {"kind": kind.label}
         )
+    return sheet
+
+
+def map_columns(kind: RecordType, sheets: list[Sheet]) -> Mapped:
+    """The sheet that holds ``kind``'s rows (the one whose headers match most of its columns) and
+    which column each of its headers is. Raises :class:`ImportRefused` for unknown or repeated
+    headers and missing required columns, naming them."""
+    by_header = _columns_by_header(kind)
+    sheet = _sheet_of(kind, sheets, by_header)
     columns: dict[int, Column] = {}
     unknown: list[str] = []
     for position, header in enumerate(sheet.header):
@@ -325,7 +334,7 @@ def _run_or_send(job: ImportJob, *, commit: bool) -> None:
     transaction.on_commit(send)
 
 
-def import_upload(*, kind: str, upload: UploadedFile, actor: User) -> ImportJob:
+def import_upload(*, kind: str, upload: UploadedFile[bytes], actor: User) -> ImportJob:
     """Store ``upload`` as an import of record type ``kind`` and check it (in the background when
     it is large). Raises :class:`FileRefused` for a file too large or not a spreadsheet, before
     anything is stored."""
@@ -343,6 +352,7 @@ def import_upload(*, kind: str, upload: UploadedFile, actor: User) -> ImportJob:
     job.file.save(f"{hashlib.sha256(content).hexdigest()[:16]}-{job.filename}", ContentFile(content), save=False)
     job.save()
     _run_or_send(job, commit=False)
+    job.refresh_from_db()
     return job
 
 

@@ -201,7 +201,7 @@ def field_column(model: type[Model], name: str, parse: Callable[[Any], Any], **o
     its help the field's help text unless given."""
     model_field = model._meta.get_field(name)
     options.setdefault("help", getattr(model_field, "help_text", ""))
-    return Column(name, getattr(model_field, "verbose_name", name), parse, **options)
+    return Column(name, getattr(model_field, "verbose_name", None) or name, parse, **options)
 
 
 def community_columns() -> list[Column]:
@@ -212,7 +212,7 @@ def community_columns() -> list[Column]:
     return [
         Column(
             "community",
-            Community._meta.verbose_name,
+            _lazy("community"),
             lambda value: parse_text(value, max_length=120),
             required=True,
             help=_lazy("Its name as in the portal (case and apostrophes do not matter), or its code."),
@@ -263,7 +263,7 @@ def resolve_programme(values: dict[str, Any]) -> dict[str, Any]:
 
 def choice_column(model: type[Model], name: str, **options: Any) -> Column:
     """A column of a field with choices: the value or its label in any of the four languages."""
-    choices = model._meta.get_field(name).choices or []
+    choices = getattr(model._meta.get_field(name), "choices", None) or []
 
     def labels() -> list[str]:
         return [str(label) for _value, label in choices]
