@@ -756,8 +756,6 @@ REPORTS_BUILD_SOFT_TIME_LIMIT = int(env("REPORTS_BUILD_SOFT_TIME_LIMIT", "300"))
 REPORTS_BUILD_TIME_LIMIT = REPORTS_BUILD_SOFT_TIME_LIMIT + 60
 
 # --- Spreadsheet import ---------------------------------------------------------------------
-IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
-IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", "100000"))
 # Files with this many rows or more are checked and imported by Celery, the page showing the
 # progress; smaller ones in the request.
 IMPORT_BACKGROUND_ROWS = int(env("IMPORT_BACKGROUND_ROWS", "1000"))
