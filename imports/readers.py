@@ -396,6 +396,8 @@ def _ods_row(row: ElementTree.Element) -> list[Any]:
         if value is None:
             empty += repeat
             continue
+        if len(values) + empty >= MAX_COLUMNS:
+            break
         values.extend([None] * empty + [value] * repeat)
         empty = 0
         if len(values) >= MAX_COLUMNS:

@@ -412,3 +412,12 @@ def test_the_row_limit_counts_every_sheet(settings):
     second.append(["Irpin"])
     second.append(["Hostomel"])
     assert "more than 2 rows" in refusal(xlsx_bytes(workbook), "events.xlsx")
+
+
+def test_an_ods_value_after_a_million_empty_cells_is_left_out():
+    empty_cells = '<table:table-cell table:number-columns-repeated="1024"/>' * 1000
+    tables = (
+        f'<table:table table:name="S"><table:table-row>{text_cell("Name")}</table:table-row>'
+        f"<table:table-row>{text_cell('Bucha')}{empty_cells}{text_cell('far away')}</table:table-row></table:table>"
+    )
+    assert read(ods_bytes(tables), "s.ods")[0].rows == [(2, ["Bucha"])]
