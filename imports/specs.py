@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import User
 from django.db.models import Model
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from imports.cells import CellError, normalise_header, normalise_name, parse_choice, parse_text
 
@@ -104,7 +105,11 @@ class Lookups:
             )
         if len(candidates) > 1:
             raise CellError(
-                _("%(count)d communities are called “%(name)s”: add a “Region” column to tell them apart.")
+                ngettext(
+                    "%(count)d community is called “%(name)s”: add a “Region” column to tell them apart.",
+                    "%(count)d communities are called “%(name)s”: add a “Region” column to tell them apart.",
+                    len(candidates),
+                )
                 % {"count": len(candidates), "name": text}
             )
         return candidates[0]
@@ -172,8 +177,17 @@ class RecordType:
         return Saved(UPDATE if changed or related_changed else UNCHANGED, existing)
 
     def describe(self, values: dict[str, Any]) -> str:
-        """A few words naming the row in the preview."""
-        return " · ".join(str(values[c.name]) for c in self.columns[:3] if values.get(c.name) not in (None, ""))
+        """A few words naming the row in the preview: its first three columns' values."""
+        return words(values.get(column.name) for column in self.columns[:3])
+
+
+def words(parts: Iterable[Any]) -> str:
+    """Values as the preview names a row: dates in the reader's format, blanks left out."""
+    return " · ".join(
+        formats.date_format(part, "SHORT_DATE_FORMAT") if isinstance(part, date) else str(part)
+        for part in parts
+        if part not in (None, "")
+    )
 
 
 REGISTRY: dict[str, RecordType] = {}
@@ -207,21 +221,20 @@ def field_column(model: type[Model], name: str, parse: Callable[[Any], Any], **o
 def community_columns() -> list[Column]:
     """The community a row belongs to, by name (with its region when the name is not unique) or
     by code."""
-    from communities.models import Community
 
     return [
         Column(
             "community",
-            _lazy("community"),
+            gettext_lazy("community"),
             lambda value: parse_text(value, max_length=120),
             required=True,
-            help=_lazy("Its name as in the portal (case and apostrophes do not matter), or its code."),
+            help=gettext_lazy("Its name as in the portal (case and apostrophes do not matter), or its code."),
         ),
         Column(
             "region",
-            _lazy("region"),
+            gettext_lazy("region"),
             lambda value: parse_text(value, max_length=120),
-            help=_lazy("Only needed when two regions have a community of that name."),
+            help=gettext_lazy("Only needed when two regions have a community of that name."),
             default="",
         ),
     ]
@@ -241,9 +254,9 @@ def resolve_community(values: dict[str, Any], lookups: Lookups) -> dict[str, Any
 def programme_column() -> Column:
     return Column(
         "programme",
-        _lazy("programme"),
+        gettext_lazy("programme"),
         lambda value: parse_text(value, max_length=20),
-        help=_lazy("The programme's code, e.g. ISN-2023. Empty: the programme the community took part in then."),
+        help=gettext_lazy("The programme's code, e.g. ISN-2023. Empty: the programme the community took part in then."),
         default=None,
     )
 

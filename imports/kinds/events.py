@@ -19,6 +19,7 @@ from imports.specs import (
     register,
     resolve_community,
     resolve_programme,
+    words,
 )
 from negotiators.models import OutreachEvent
 from negotiators.services import event_log, event_update
@@ -85,5 +86,4 @@ class Events(RecordType):
         return event_update(event=instance, actor=actor)
 
     def describe(self, values: dict[str, Any]) -> str:
-        parts = [values.get("date"), values.get("community"), values.get("title")]
-        return " · ".join(str(part) for part in parts if part not in (None, ""))
+        return words([values.get("date"), values.get("community"), values.get("title")])

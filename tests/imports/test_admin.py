@@ -92,7 +92,9 @@ def test_upload_check_and_confirm_in_the_admin(client, staff_user, community):
     response = client.post(UPLOAD, {"kind": "events", "file": xlsx(rows(community))}, HTTP_ACCEPT_LANGUAGE="en")
     job = ImportJob.objects.get()
     assert response["Location"] == reverse("admin:imports_importjob_change", args=[job.pk])
-    assert "Nothing has been written yet" in client.get(response["Location"]).content.decode()
+    assert (
+        "Nothing has been written yet" in client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
     client.post(reverse("admin:imports_importjob_confirm", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == ImportStatus.IMPORTED
