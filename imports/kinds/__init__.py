@@ -2,6 +2,7 @@
 
 from imports.kinds import (  # noqa: F401
     events,
+    incidents,
     negotiators,
     training,
 )
