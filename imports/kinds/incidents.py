@@ -157,10 +157,16 @@ class Incidents(RecordType):
         goal = values.get("status")
         if not goal or goal == instance.status:
             return False
-        for status in status_path(instance.status, goal):
-            instance = incident_transition(
-                incident=instance, to_status=status, actor=actor, performed_at=values.get("closed_at")
-            )
+        try:
+            for status in status_path(instance.status, goal):
+                instance = incident_transition(
+                    incident=instance, to_status=status, actor=actor, performed_at=values.get("closed_at")
+                )
+        except ValidationError as error:
+            # The moment of the moves is the row's closing date.
+            if hasattr(error, "error_dict") and "performed_at" in error.error_dict:
+                raise ValidationError({"closed_at": error.message_dict["performed_at"]}) from error
+            raise
         return True
 
     def describe(self, values: dict[str, Any]) -> str:

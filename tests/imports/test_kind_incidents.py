@@ -88,6 +88,16 @@ def test_a_status_the_workflow_cannot_reach_is_rejected_on_the_status_column(sta
     assert Incident.objects.get(title="Бійка біля школи").status == IncidentStatus.RESOLVED
 
 
+def test_a_case_closed_before_it_happened_is_rejected_on_the_closing_column(staff_user, community):
+    rows = incident_rows(community)
+    rows[2][6] = "01.04.2025"
+
+    job = check(rows, staff_user)
+
+    rejected = next(row for row in job.rows if row["status"] == "rejected")
+    assert (rejected["row"], [header for header, _message in rejected["errors"]]) == (3, ["closed_at"])
+
+
 def test_reimporting_incidents_changes_nothing_and_a_new_severity_updates_the_case(staff_user, community):
     import_confirm(job=check(incident_rows(community), staff_user), actor=staff_user)
 
