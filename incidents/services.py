@@ -140,6 +140,21 @@ def incident_open(*, incident: Incident, actor: User, reported_at: datetime | No
 
 
 @transaction.atomic
+def incident_update(*, incident: Incident, actor: User) -> Incident:
+    """Save the changes made to a reported ``incident``'s description (category, severity, dates,
+    texts...) under the rules of :func:`incident_report`. Its status moves only through
+    :func:`incident_transition`."""
+    ensure_can_log_in(Viewer.for_user(actor), incident.community)
+    stored = Incident.objects.filter(pk=incident.pk).values_list("status", "closed_at").get()
+    if stored != (incident.status, incident.closed_at):
+        raise ValidationError({"status": _("The status changes only along the workflow.")})
+    incident.full_clean()
+    incident._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
+    incident.save()
+    return incident
+
+
+@transaction.atomic
 def incident_transition(
     *,
     incident: Incident,

@@ -1,4 +1,4 @@
-"""Writes of outreach events: the one path the admin, the API and the field pages share."""
+"""Writes of negotiators and outreach events: the one path the admin, the API and the field pages share."""
 
 from collections.abc import Iterable
 from contextlib import suppress
@@ -6,15 +6,24 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfoNotFoundError
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.capabilities import Capability
 from access.viewer import Viewer
 from communities.models import Community
 from communities.selectors import ensure_can_log_in
-from negotiators.models import EventFormat, EventSeries, EventStatus, Negotiator, OutreachEvent
+from negotiators.models import (
+    EventFormat,
+    EventSeries,
+    EventStatus,
+    Gender,
+    Negotiator,
+    NegotiatorContact,
+    OutreachEvent,
+)
 from negotiators.selectors import acting_negotiator
 from programmes.models import Programme
 
@@ -160,3 +169,71 @@ def negotiator_set_active(*, negotiators: Iterable[Negotiator], is_active: bool,
         negotiator.save()
         changed += 1
     return changed
+
+
+def _ensure_can_write_people(actor: User, community: Community) -> None:
+    """A negotiator's contact is personal data: only someone who reads it may write it."""
+    viewer = Viewer.for_user(actor)
+    ensure_can_log_in(viewer, community)
+    if not viewer.can(Capability.READS_PERSONAL_DATA):
+        raise PermissionDenied(_("You cannot write negotiators' personal data."))
+
+
+@transaction.atomic
+def negotiator_create(
+    *,
+    actor: User,
+    community: Community,
+    cohort: str,
+    joined_on: date,
+    full_name: str,
+    gender: str = Gender.UNSPECIFIED,
+    phone: str = "",
+    email: str = "",
+    notes: str = "",
+    certified_on: date | None = None,
+    is_active: bool = True,
+) -> Negotiator:
+    """Register a negotiator of ``community`` with their contact (the personal data), as the admin
+    does: the status starts as candidate and follows their training (``training.services``).
+    Raises ``ValidationError`` by field (of either record) and ``PermissionDenied`` when ``actor``
+    may not log in ``community`` or does not read personal data."""
+    _ensure_can_write_people(actor, community)
+    negotiator = Negotiator(
+        community=community, cohort=cohort, joined_on=joined_on, certified_on=certified_on, is_active=is_active
+    )
+    contact = NegotiatorContact(full_name=full_name, gender=gender, phone=phone, email=email, notes=notes)
+    errors: dict[str, list[str]] = {}
+    for record, exclude in ((negotiator, None), (contact, ["negotiator"])):
+        try:
+            record.full_clean(exclude=exclude)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    negotiator._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
+    negotiator.save()
+    contact.negotiator = negotiator
+    contact._history_user = actor  # type: ignore[attr-defined]
+    contact.save()
+    return negotiator
+
+
+@transaction.atomic
+def negotiator_update(*, negotiator: Negotiator, actor: User, contact: NegotiatorContact | None = None) -> Negotiator:
+    """Save the changes made to ``negotiator`` (and to its ``contact``, when given) under the rules
+    of :func:`negotiator_create`; each keeps its history with ``actor`` as its author."""
+    _ensure_can_write_people(actor, negotiator.community)
+    errors: dict[str, list[str]] = {}
+    records: list[Negotiator | NegotiatorContact] = [negotiator] if contact is None else [negotiator, contact]
+    for record in records:
+        try:
+            record.full_clean()
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    for record in records:
+        record._history_user = actor  # type: ignore[union-attr]  # simple_history's way
+        record.save()
+    return negotiator

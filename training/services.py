@@ -149,6 +149,20 @@ def attendance_record(
 
 
 @transaction.atomic
+def session_save(*, session: TrainingSession, actor: User | None) -> TrainingSession:
+    """Save a new or changed training session, as the admin does. Its module and dates decide
+    what its attendance earns, so its attendees' status follows the session as saved."""
+    session.full_clean()
+    attendees: set[int] = set()
+    if session.pk is not None:
+        attendees = set(Attendance.objects.filter(session=session).values_list("negotiator_id", flat=True))
+    with attendance_change(negotiator_ids=attendees, actor=actor) as change:
+        session.save()
+        change.session_ids.add(session.pk)
+    return session
+
+
+@transaction.atomic
 def attendance_delete(*, attendances: QuerySet[Attendance], actor: User | None) -> int:
     """Delete attendance rows; their negotiators' status follows from what is left."""
     rows = list(attendances.values_list("pk", "negotiator_id", "session_id"))

@@ -1,3 +1,8 @@
 """The record types a spreadsheet can hold, one module per domain; each registers its types."""
 
-from imports.kinds import events  # noqa: F401
+from imports.kinds import (  # noqa: F401
+    events,
+    incidents,
+    negotiators,
+    training,
+)
