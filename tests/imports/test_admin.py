@@ -108,3 +108,20 @@ def test_a_file_that_is_not_a_spreadsheet_gets_the_reason_on_the_form(client, st
     assert response.status_code == 200
     assert "This is not a spreadsheet" in response.content.decode()
     assert ImportJob.objects.count() == 0
+
+
+def test_a_running_import_shows_its_progress_and_refreshes(client, staff_user):
+    from django.core.cache import cache
+
+    from imports.services import progress_key
+
+    job = ImportJob.objects.create(
+        kind="events", filename="big.xlsx", created_by=staff_user, status=ImportStatus.IMPORTING, total_rows=10_000
+    )
+    cache.set(progress_key(job.pk), 4_200)
+    verified_login(client, staff_user)
+    page = client.get(reverse("admin:imports_importjob_change", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert '<progress id="progress" max="10000" value="4200">' in html
+    assert '<meta http-equiv="refresh" content="2">' in html
+    assert "4200 of 10000 rows" in html
