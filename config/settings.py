@@ -379,6 +379,8 @@ CELERY_BEAT_SCHEDULE = {
     "forget-old-webhook-deliveries": {"task": "sync.prune_webhook_deliveries", "schedule": crontab(minute=55, hour=2)},
     # Registrants' reminders a day and an hour before an event (events.tasks), each sent once.
     "event-reminders": {"task": "events.send_reminders", "schedule": 600.0},
+    # Spreadsheets checked but never imported are deleted after IMPORT_KEEP_HOURS (imports.tasks).
+    "forget-old-import-files": {"task": "imports.forget_old_files", "schedule": crontab(minute=5)},
 }
 # How long the log of partners' API requests is kept.
 API_REQUEST_LOG_DAYS = int(env("API_REQUEST_LOG_DAYS", "365"))
@@ -765,6 +767,9 @@ REPORTS_BUILD_TIME_LIMIT = REPORTS_BUILD_SOFT_TIME_LIMIT + 60
 # Files with this many rows or more are checked and imported by Celery, the page showing the
 # progress; smaller ones in the request.
 IMPORT_BACKGROUND_ROWS = int(env("IMPORT_BACKGROUND_ROWS", "1000"))
+# An uploaded spreadsheet (it may list people's contacts) is deleted once imported, at once when
+# refused, and this many hours after its upload when it was checked but never imported.
+IMPORT_KEEP_HOURS = int(env("IMPORT_KEEP_HOURS", "72"))
 # The preview lists every rejected row and this many of each other kind (new, updated, unchanged).
 IMPORT_PREVIEW_ROWS = int(env("IMPORT_PREVIEW_ROWS", "200"))
 # A build message taken by a worker that then died outright (SIGKILL, the machine lost) is given

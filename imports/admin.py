@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import User
@@ -122,7 +123,7 @@ class ImportJobAdmin(admin.ModelAdmin):
                 (_("Records to update"), by_status.get("update", []), job.to_update),
                 (_("Unchanged records"), by_status.get("unchanged", []), job.unchanged),
             ],
-            confirming=job.status in (ImportStatus.CHECKED, ImportStatus.IMPORTING, ImportStatus.IMPORTED),
+            keep_hours=settings.IMPORT_KEEP_HOURS,
         )
         return TemplateResponse(request, "admin/imports/job.html", context)
 

@@ -55,4 +55,9 @@ class ImportJob(models.Model):
 
     @property
     def can_confirm(self) -> bool:
-        return self.status == ImportStatus.CHECKED and self.rejected == 0 and (self.to_create + self.to_update) > 0
+        return (
+            self.status == ImportStatus.CHECKED
+            and self.rejected == 0
+            and (self.to_create + self.to_update) > 0
+            and bool(self.file)
+        )

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -292,6 +293,7 @@ def import_run(*, job_id: int, commit: bool) -> ImportJob:
         except (FileRefused, ImportRefused) as error:
             job.status = ImportStatus.REFUSED
             job.problem = str(error)
+            _drop_file(job)
             job.save()
             return job
     _store_results(job, results)
@@ -314,6 +316,20 @@ def _drop_file(job: ImportJob) -> None:
     # portal, where erasure reaches them, the copy goes.
     if job.file:
         job.file.delete(save=False)
+
+
+def import_forget_old_files(now: datetime | None = None) -> int:
+    """Delete the files of jobs uploaded more than ``IMPORT_KEEP_HOURS`` ago that are not being
+    checked or imported; their checks stay readable, their confirmation is no longer offered."""
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.IMPORT_KEEP_HOURS)
+    old = ImportJob.objects.filter(created_at__lt=cutoff).exclude(file="")
+    old = old.exclude(status__in=[ImportStatus.CHECKING, ImportStatus.IMPORTING])
+    forgotten = 0
+    for job in old:
+        _drop_file(job)
+        job.save(update_fields=["file"])
+        forgotten += 1
+    return forgotten
 
 
 def _run_or_send(job: ImportJob, *, commit: bool) -> None:

@@ -197,3 +197,27 @@ def test_the_imported_file_is_deleted(staff_user, kamianets):
     job = confirm(job, staff_user)
     assert not job.file
     assert not os.path.exists(path)
+
+
+def test_a_refused_file_is_deleted_at_once(staff_user, kamianets):
+    job = upload(xlsx(rows(kamianets), header=[*HEADER[:-1], "Weather"]), staff_user)
+    assert job.status == ImportStatus.REFUSED
+    assert not job.file
+
+
+def test_a_file_checked_but_never_imported_is_deleted_after_the_kept_hours(staff_user, kamianets, settings):
+    from django.utils import timezone
+
+    from imports.services import import_forget_old_files
+
+    settings.IMPORT_KEEP_HOURS = 72
+    job = upload(xlsx(rows(kamianets)), staff_user)
+    path = job.file.path
+    assert import_forget_old_files(now=timezone.now() + timedelta(hours=71)) == 0
+    assert import_forget_old_files(now=timezone.now() + timedelta(hours=73)) == 1
+    job.refresh_from_db()
+    assert not job.file
+    assert not os.path.exists(path)
+    assert not job.can_confirm
+    assert confirm(job, staff_user).status == ImportStatus.CHECKED
+    assert OutreachEvent.objects.count() == 0
