@@ -9,6 +9,7 @@ It lives in ``reports`` because that app already depends on every other one.
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -1345,6 +1346,18 @@ def _first_resolved_complainant() -> IncidentParty | None:
     )
 
 
+# Demo steps of the apps above this one (they may not be imported from here): each registers itself
+# when its app is ready and runs after the programme is built. Each is idempotent, like the build.
+LATER_STEPS: list[Callable[[], None]] = []
+
+
+def add_demo_step(step: Callable[[], None]) -> None:
+    if step not in LATER_STEPS:
+        LATER_STEPS.append(step)
+
+
 def seed_demo() -> tuple[DemoLogin, ...]:
     DemoProgramme().build()
+    for step in LATER_STEPS:
+        step()
     return LOGINS

@@ -19,7 +19,8 @@ LAYERS: list[set[str]] = [
     {"training", "incidents", "events"},
     {"planning", "support"},
     {"casework"},
-    {"reports", "sync", "imports"},
+    {"reports", "sync"},
+    {"imports"},
     {"field", "dashboard"},
     {"config"},
 ]
