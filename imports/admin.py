@@ -70,6 +70,15 @@ class ImportJobAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def delete_model(self, request: HttpRequest, obj: ImportJob) -> None:
+        obj.file.delete(save=False)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for job in queryset.exclude(file=""):
+            job.file.delete(save=False)
+        super().delete_queryset(request, queryset)
+
     def get_urls(self) -> list[Any]:
         wrap = self.admin_site.admin_view
         return [

@@ -125,3 +125,15 @@ def test_a_running_import_shows_its_progress_and_refreshes(client, staff_user):
     assert '<progress id="progress" max="10000" value="4200">' in html
     assert '<meta http-equiv="refresh" content="2">' in html
     assert "4200 of 10000 rows" in html
+
+
+def test_deleting_an_import_deletes_its_file(client, staff_user, community):
+    import os
+
+    verified_login(client, staff_user)
+    client.post(UPLOAD, {"kind": "events", "file": xlsx(rows(community))})
+    job = ImportJob.objects.get()
+    path = job.file.path
+    client.post(reverse("admin:imports_importjob_delete", args=[job.pk]), {"post": "yes"})
+    assert not ImportJob.objects.exists()
+    assert not os.path.exists(path)
