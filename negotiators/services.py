@@ -1,4 +1,4 @@
-"""Writes of outreach events: the one path the admin, the API and the field pages share."""
+"""Writes of outreach events and media mentions: the one path the admin, the API and the field pages share."""
 
 from collections.abc import Iterable
 from contextlib import suppress
@@ -6,15 +6,16 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfoNotFoundError
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.capabilities import Capability
 from access.viewer import Viewer
 from communities.models import Community
 from communities.selectors import ensure_can_log_in
-from negotiators.models import EventFormat, EventSeries, EventStatus, Negotiator, OutreachEvent
+from negotiators.models import EventFormat, EventSeries, EventStatus, MediaMention, Negotiator, OutreachEvent
 from negotiators.selectors import acting_negotiator
 from programmes.models import Programme
 
@@ -160,3 +161,20 @@ def negotiator_set_active(*, negotiators: Iterable[Negotiator], is_active: bool,
         negotiator.save()
         changed += 1
     return changed
+
+
+@transaction.atomic
+def media_mention_save(*, mention: MediaMention, actor: User) -> MediaMention:
+    """Save a new or changed media mention under the admin's rules: the programme it names (or the
+    one its community takes part in on the publication date), a campaign of that programme and a
+    valid link. A mention of a community is written by whoever may log records there; one about the
+    whole programme (no community) by staff who log records anywhere."""
+    viewer = Viewer.for_user(actor)
+    community = mention.community if mention.community_id is not None else None
+    if community is not None:
+        ensure_can_log_in(viewer, community)
+    elif not (viewer.can(Capability.LOGS_RECORDS) and viewer.can(Capability.LOGS_IN_ANY_COMMUNITY)):
+        raise PermissionDenied(_("Only staff record mentions about the whole programme."))
+    mention.full_clean()
+    mention.save()
+    return mention
