@@ -12,7 +12,7 @@ needs go.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Model
@@ -29,7 +29,9 @@ from privacy.registry import (
     register_free_text,
     register_person_kind,
     register_retention_rule,
+    retention_rules,
 )
+from privacy.retention import cutoff
 
 REGISTRANT = "registrant"
 SPEAKER = "speaker"
@@ -109,6 +111,15 @@ def _registrant_export(registration: Any) -> dict[str, Any]:
     }
 
 
+RETENTION_RULE = "event_registrants"
+
+
+def registrants_kept_since(now: datetime | None = None) -> date:
+    """The earliest event date whose registrants are still within their retention period."""
+    rule = next(rule for rule in retention_rules() if rule.name == RETENTION_RULE)
+    return cutoff(rule, now).date()
+
+
 def _anonymise_expired_registrants(before: datetime, dry_run: bool) -> int:
     """Registrants of events held (or planned) before ``before``: the consent text promises their
     data is kept until a year after the event."""
@@ -155,7 +166,7 @@ def register() -> None:
     register_free_text("events.Feedback", ("comment",))
     register_retention_rule(
         RetentionRule(
-            name="event_registrants",
+            name=RETENTION_RULE,
             label=_("Registrants of past events"),
             setting="event_registrants_years",
             unit="years",

@@ -4,6 +4,9 @@ Registration closes at the event's start, when staff close it (``registration_op
 the event is no longer planned; beyond the capacity registrants join the waiting list, and a
 cancellation promotes the first of them. One address registers once per event: trying again
 returns the existing registration and sends its confirmation again.
+
+Registrations taken elsewhere (a paper list, another tool's form) for an event that has begun are
+imported by staff through :func:`registration_import`, which sends nothing.
 """
 
 from __future__ import annotations
@@ -14,14 +17,18 @@ from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
+from access.capabilities import Capability
+from access.viewer import Viewer
 from events.models import ConsentText, Registration, RegistrationStatus, email_token
-from events.privacy import REGISTRANT
+from events.privacy import REGISTRANT, registrants_kept_since
 from events.tokens import cancel_token
 from mail.calendar import ics_event, ics_mimetype
 from mail.sending import send
@@ -183,6 +190,69 @@ def register(
         registration.save()
         send_confirmation(registration, base_url)
         return registration, existing is None
+
+
+NO_CONSENT_MESSAGE = gettext_lazy(
+    "Without the person's consent to the processing of their data the registration is not kept."
+)
+
+
+@transaction.atomic
+def registration_import(
+    *, registration: Registration, consent_given: bool, actor: User, now: datetime | None = None
+) -> Registration:
+    """Save a registration taken outside the portal, new or changed, under the public form's rules
+    but without its mail: the event has begun or is over (a registrant of an upcoming event
+    registers on its page, whose confirmation carries the cancellation link the consent text
+    promises), one address once per event, and beyond the capacity the waiting list.
+
+    ``consent_given`` says the person agreed to the processing of their data: without it nothing
+    is kept. A new registration records the consent text in force in its language (at
+    ``registration.consented_at``, or now); a changed one keeps the version it agreed to. Events
+    past the registrants' retention period take no registration: their data would be erased at
+    once. Raises ``ValidationError`` by field (``consent`` and ``event`` among them) and
+    ``PermissionDenied`` for an actor who does not handle personal data.
+    """
+    viewer = Viewer.for_user(actor)
+    if not (viewer.can(Capability.LOGS_RECORDS) and viewer.can(Capability.READS_PERSONAL_DATA)):
+        raise PermissionDenied(_("Registrations are personal data: only staff who read it may import them."))
+    now = now or timezone.now()
+    # One registration at a time per event: the places are counted, then taken.
+    event = OutreachEvent.objects.select_for_update().get(pk=registration.event_id)
+    if not consent_given:
+        raise ValidationError({"consent": NO_CONSENT_MESSAGE})
+    begun = event.starts_at <= now if event.starts_at is not None else event.date <= timezone.localdate(now)
+    if not begun:
+        raise ValidationError(
+            {
+                "event": _(
+                    "This event has not begun: its registrants register on its page, which sends them the "
+                    "confirmation and the cancellation link."
+                )
+            }
+        )
+    kept_since = registrants_kept_since(now)
+    if event.date < kept_since:
+        raise ValidationError(
+            {
+                "event": _(
+                    "Registrants of events before %(date)s are past the retention period: their data is not kept."
+                )
+                % {"date": formats.date_format(kept_since, "SHORT_DATE_FORMAT")}
+            }
+        )
+    if registration.pk is None:
+        consent = ConsentText.current(registration.language)
+        if consent is None:
+            raise ValidationError({"consent": _("No consent text exists yet: add one before importing registrations.")})
+        registration.consent = consent
+        registration.consented_at = registration.consented_at or now
+        registration.status = RegistrationStatus.REGISTERED if _has_room(event) else RegistrationStatus.WAITING
+    # Set before validation: the constraint of one address per event is checked on the token.
+    registration.email_token = email_token(registration.email) if registration.email else ""
+    registration.full_clean()
+    registration.save()
+    return registration
 
 
 def cancel(registration: Registration, now: datetime | None = None, *, base_url: str | None = None) -> bool:

@@ -34,6 +34,7 @@ from imports.cells import CellError, is_blank, normalise_header
 from imports.models import ImportJob, ImportStatus
 from imports.readers import FileRefused, Sheet, read_sheets
 from imports.specs import CREATE, REJECTED, UNCHANGED, UPDATE, Column, Lookups, RecordType, RowRejected, record_type
+from privacy.visibility import showing_personal_data
 
 logger = logging.getLogger(__name__)
 
@@ -229,6 +230,10 @@ def _record_history(job: ImportJob, saved: list[tuple[RowResult, Any]], actor: U
     """The rows' change history says which file they came from: the admin's log for every record,
     and the reason of the record's own history where it keeps one."""
     entries = []
+    # The admin's log keeps each record's str() forever: as a number for records naming people,
+    # as the admin itself writes it (privacy.admin.AdminLogWithoutPersonalDataMixin).
+    with showing_personal_data(False):
+        names = {id(instance): str(instance)[:200] for _result, instance in saved}
     for result, instance in saved:
         message = _("Imported from %(file)s (row %(row)d)") % {"file": job.filename, "row": result.row}
         entries.append(
@@ -236,7 +241,7 @@ def _record_history(job: ImportJob, saved: list[tuple[RowResult, Any]], actor: U
                 user=actor,
                 content_type=ContentType.objects.get_for_model(type(instance)),
                 object_id=str(instance.pk),
-                object_repr=str(instance)[:200],
+                object_repr=names[id(instance)],
                 action_flag=ADDITION if result.status == CREATE else CHANGE,
                 change_message=message,
             )

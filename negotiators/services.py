@@ -1,4 +1,5 @@
-"""Writes of negotiators and outreach events: the one path the admin, the API and the field pages share."""
+"""Writes of negotiators, outreach events and media mentions: the one path the admin, the API and the
+field pages share."""
 
 from collections.abc import Iterable
 from contextlib import suppress
@@ -20,6 +21,7 @@ from negotiators.models import (
     EventSeries,
     EventStatus,
     Gender,
+    MediaMention,
     Negotiator,
     NegotiatorContact,
     OutreachEvent,
@@ -237,3 +239,20 @@ def negotiator_update(*, negotiator: Negotiator, actor: User, contact: Negotiato
         record._history_user = actor  # type: ignore[union-attr]  # simple_history's way
         record.save()
     return negotiator
+
+
+@transaction.atomic
+def media_mention_save(*, mention: MediaMention, actor: User) -> MediaMention:
+    """Save a new or changed media mention under the admin's rules: the programme it names (or the
+    one its community takes part in on the publication date), a campaign of that programme and a
+    valid link. A mention of a community is written by whoever may log records there; one about the
+    whole programme (no community) by staff who log records anywhere."""
+    viewer = Viewer.for_user(actor)
+    community = mention.community if mention.community_id is not None else None
+    if community is not None:
+        ensure_can_log_in(viewer, community)
+    elif not (viewer.can(Capability.LOGS_RECORDS) and viewer.can(Capability.LOGS_IN_ANY_COMMUNITY)):
+        raise PermissionDenied(_("Only staff record mentions about the whole programme."))
+    mention.full_clean()
+    mention.save()
+    return mention

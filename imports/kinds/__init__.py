@@ -3,6 +3,9 @@
 from imports.kinds import (  # noqa: F401
     events,
     incidents,
+    media,
     negotiators,
+    programmes,
+    registrations,
     training,
 )
