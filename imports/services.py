@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
@@ -33,7 +33,18 @@ from simple_history.utils import update_change_reason
 from imports.cells import CellError, is_blank, normalise_header
 from imports.models import ImportJob, ImportStatus
 from imports.readers import FileRefused, Sheet, read_sheets
-from imports.specs import CREATE, REJECTED, UNCHANGED, UPDATE, Column, Lookups, RecordType, RowRejected, record_type
+from imports.specs import (
+    CREATE,
+    REJECTED,
+    UNCHANGED,
+    UPDATE,
+    Column,
+    Lookups,
+    RecordType,
+    RowRejected,
+    Saved,
+    record_type,
+)
 from privacy.visibility import showing_personal_data
 
 logger = logging.getLogger(__name__)
@@ -184,38 +195,60 @@ def _validation_messages(error: ValidationError, kind: RecordType) -> dict[str, 
     return messages
 
 
+@dataclass
+class RowRun:
+    """What the rows of one run share: the records they refer to and the keys seen so far."""
+
+    kind: RecordType
+    actor: User
+    lookups: Lookups = field(default_factory=Lookups)
+    seen: dict[tuple[Any, ...], int] = field(default_factory=dict)
+
+    def save(self, number: int, values: dict[str, Any]) -> Saved:
+        """Save one parsed row in a savepoint; raises what the services raise."""
+        values = self.kind.resolve(values, self.lookups)
+        key = self.kind.natural_key(values)
+        if key in self.seen:
+            raise RowRejected(
+                {"": _("Repeats row %(row)d: the same record twice in one file.") % {"row": self.seen[key]}}
+            )
+        self.seen[key] = number
+        with transaction.atomic():
+            return self.kind.save(values, actor=self.actor)
+
+
+def _row_errors(run: RowRun, number: int, values: dict[str, Any]) -> tuple[Saved | None, dict[str, str]]:
+    try:
+        return run.save(number, values), {}
+    except RowRejected as rejected:
+        return None, rejected.errors
+    except ValidationError as error:
+        return None, _validation_messages(error, run.kind)
+    except PermissionDenied as error:
+        return None, {"": str(error) or _("You may not write this record.")}
+    except DatabaseError:
+        # A rule only the database knows (a constraint the services do not check first): the
+        # row's savepoint is rolled back and the rows after it still run.
+        logger.warning("imports: row %s refused by the database", number, exc_info=True)
+        return None, {"": _("The database refused this row (it conflicts with a record already there).")}
+
+
 def _run_rows(
-    job: ImportJob, kind: RecordType, mapped: Mapped, actor: User, progress: Callable[[int], None]
+    kind: RecordType, mapped: Mapped, actor: User, progress: Callable[[int], None]
 ) -> tuple[list[RowResult], list[tuple[RowResult, Any]]]:
-    lookups = Lookups()
-    seen: dict[tuple[Any, ...], int] = {}
+    run = RowRun(kind, actor)
     results: list[RowResult] = []
     saved: list[tuple[RowResult, Any]] = []
     for done, (number, cells) in enumerate(mapped.sheet.rows, start=1):
         values, errors = _parse_row(mapped, cells)
         result = RowResult(number, REJECTED, kind.describe(values))
         if not errors:
-            try:
-                values = kind.resolve(values, lookups)
-                key = kind.natural_key(values)
-                if key in seen:
-                    raise RowRejected(
-                        {"": _("Repeats row %(row)d: the same record twice in one file.") % {"row": seen[key]}}
-                    )
-                seen[key] = number
-                with transaction.atomic():
-                    outcome = kind.save(values, actor=actor)
+            outcome, errors = _row_errors(run, number, values)
+            if outcome is not None:
                 result.status = outcome.status
                 if outcome.status != UNCHANGED:
                     saved.append((result, outcome.instance))
-            except RowRejected as rejected:
-                errors = rejected.errors
-            except ValidationError as error:
-                errors = _validation_messages(error, kind)
-            except PermissionDenied as error:
-                errors = {"": str(error) or _("You may not write this record.")}
         if errors:
-            result.status = REJECTED
             result.errors = [
                 (mapped.header_of(name) if name else "", message) for name, message in sorted(errors.items())
             ]
@@ -274,25 +307,23 @@ def _read(job: ImportJob) -> list[Sheet]:
 
 def import_run(*, job_id: int, commit: bool) -> ImportJob:
     """Check (``commit`` false) or import the rows of job ``job_id``; stores the outcome on the
-    job. Safe to run twice: a job not in the state the run expects is left as it is."""
+    job. Safe to run twice, even at once: the job's row is locked for the run, and a job no longer
+    in the state the run expects is left as it is."""
     expected = ImportStatus.IMPORTING if commit else ImportStatus.CHECKING
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if job.status != expected:
         return job
-    kind = record_type(job.kind)
-    actor = job.created_by
     started = time.monotonic()
     with translation.override(job.language):
         try:
-            if actor is None or not actor.is_active:
-                raise ImportRefused(_("The person who uploaded this file can no longer import."))
-            mapped = map_columns(kind, _read(job))
-            job.sheet = mapped.sheet.name
             with transaction.atomic():
-                results, saved = _run_rows(job, kind, mapped, actor, lambda done: _report_progress(job.pk, done))
-                rejected = any(result.status == REJECTED for result in results)
-                if commit and not rejected:
-                    _record_history(job, saved, actor)
+                job = ImportJob.objects.select_for_update().select_related("created_by").get(pk=job_id)
+                if job.status != expected:
+                    return job
+                results = _run_job(job, commit=commit)
+                imported = commit and not any(result.status == REJECTED for result in results)
+                if imported:
+                    _finish(job, results, started, ImportStatus.IMPORTED)
                 else:
                     transaction.set_rollback(True)
         except (FileRefused, ImportRefused) as error:
@@ -301,26 +332,52 @@ def import_run(*, job_id: int, commit: bool) -> ImportJob:
             _drop_file(job)
             job.save()
             return job
-    _store_results(job, results)
-    job.seconds = round(time.monotonic() - started, 3)
-    now = timezone.now()
-    if not commit:
-        job.status, job.checked_at = ImportStatus.CHECKED, now
-    elif rejected:
-        job.status = ImportStatus.FAILED
-        job.problem = _("Rows were rejected this time (the records changed since the check): nothing was imported.")
-    else:
-        job.status, job.imported_at = ImportStatus.IMPORTED, now
-        _drop_file(job)
-    job.save()
+        except Exception:
+            logger.exception("imports: job %s stopped by an error", job_id)
+            job.status = ImportStatus.FAILED
+            job.problem = _("An error in the portal stopped this file's rows; nothing was written. It was logged.")
+            job.save()
+            return job
+        if not imported:
+            _finish(job, results, started, ImportStatus.FAILED if commit else ImportStatus.CHECKED)
     return job
 
 
+def _run_job(job: ImportJob, *, commit: bool) -> list[RowResult]:
+    kind = record_type(job.kind)
+    actor = job.created_by
+    if actor is None or not actor.is_active:
+        raise ImportRefused(_("The person who uploaded this file can no longer import."))
+    mapped = map_columns(kind, _read(job))
+    job.sheet = mapped.sheet.name
+    results, saved = _run_rows(kind, mapped, actor, lambda done: _report_progress(job.pk, done))
+    if commit and not any(result.status == REJECTED for result in results):
+        _record_history(job, saved, actor)
+    return results
+
+
+def _finish(job: ImportJob, results: list[RowResult], started: float, status: str) -> None:
+    _store_results(job, results)
+    job.seconds = round(time.monotonic() - started, 3)
+    job.status = status
+    if status == ImportStatus.CHECKED:
+        job.checked_at = timezone.now()
+    elif status == ImportStatus.FAILED:
+        job.problem = _("Rows were rejected this time (the records changed since the check): nothing was imported.")
+    else:
+        job.imported_at = timezone.now()
+        _drop_file(job)
+    job.save()
+
+
 def _drop_file(job: ImportJob) -> None:
+    """Forget ``job``'s file (saved with the job); the bytes go once the transaction commits."""
     # The spreadsheet may hold personal data (a negotiator's phone): once its rows are in the
     # portal, where erasure reaches them, the copy goes.
     if job.file:
-        job.file.delete(save=False)
+        name, storage = job.file.name or "", job.file.storage
+        job.file = None
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def import_forget_old_files(now: datetime | None = None) -> int:
@@ -331,8 +388,9 @@ def import_forget_old_files(now: datetime | None = None) -> int:
     old = old.exclude(status__in=[ImportStatus.CHECKING, ImportStatus.IMPORTING])
     forgotten = 0
     for job in old:
-        _drop_file(job)
-        job.save(update_fields=["file"])
+        with transaction.atomic():
+            _drop_file(job)
+            job.save(update_fields=["file"])
         forgotten += 1
     return forgotten
 

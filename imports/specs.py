@@ -78,7 +78,9 @@ class Lookups:
         return self._communities
 
     def community_added(self, community: Any) -> None:
-        self._community_index().setdefault(normalise_name(community.name), []).append(community)
+        known = self._community_index().setdefault(normalise_name(community.name), [])
+        if community not in known:  # the index may have been read after it was saved
+            known.append(community)
 
     def community(self, text: str, region: str = "") -> Any:
         """The community a cell names: by the portal's number (its code in exports), by name, or by

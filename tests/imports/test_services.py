@@ -191,10 +191,11 @@ def test_only_the_uploader_confirms(staff_user, kamianets):
         confirm(job, other)
 
 
-def test_the_imported_file_is_deleted(staff_user, kamianets):
+def test_the_imported_file_is_deleted(staff_user, kamianets, django_capture_on_commit_callbacks):
     job = upload(xlsx(rows(kamianets)), staff_user)
     path = job.file.path
-    job = confirm(job, staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = confirm(job, staff_user)
     assert not job.file
     assert not os.path.exists(path)
 
@@ -205,7 +206,9 @@ def test_a_refused_file_is_deleted_at_once(staff_user, kamianets):
     assert not job.file
 
 
-def test_a_file_checked_but_never_imported_is_deleted_after_the_kept_hours(staff_user, kamianets, settings):
+def test_a_file_checked_but_never_imported_is_deleted_after_the_kept_hours(
+    staff_user, kamianets, settings, django_capture_on_commit_callbacks
+):
     from django.utils import timezone
 
     from imports.services import import_forget_old_files
@@ -214,7 +217,8 @@ def test_a_file_checked_but_never_imported_is_deleted_after_the_kept_hours(staff
     job = upload(xlsx(rows(kamianets)), staff_user)
     path = job.file.path
     assert import_forget_old_files(now=timezone.now() + timedelta(hours=71)) == 0
-    assert import_forget_old_files(now=timezone.now() + timedelta(hours=73)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_forget_old_files(now=timezone.now() + timedelta(hours=73)) == 1
     job.refresh_from_db()
     assert not job.file
     assert not os.path.exists(path)
