@@ -1,3 +1,3 @@
 """The record types a spreadsheet can hold, one module per domain; each registers its types."""
 
-from imports.kinds import events  # noqa: F401
+from imports.kinds import communities, events  # noqa: F401
