@@ -29,7 +29,13 @@ from imports.models import ImportJob, ImportStatus
 from imports.services import import_confirm, import_upload
 from imports.specs import record_type
 from imports.workbooks import template_workbook
-from tests.communities.factories import CommunityFactory, PartnerOrganisationFactory, RegionFactory
+from tests.communities.factories import (
+    AssessmentDimensionFactory,
+    AssessmentInstrumentFactory,
+    CommunityFactory,
+    PartnerOrganisationFactory,
+    RegionFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
@@ -248,6 +254,16 @@ def test_an_organisation_covering_an_unknown_community_is_rejected_naming_it(sta
     assert not PartnerOrganisation.objects.filter(name="ГО «Мир»").exists()
 
 
+def test_a_covered_community_two_regions_share_is_told_apart_by_its_region_in_brackets(staff_user, khmelnytska):
+    here = CommunityFactory(name="Нова Ушиця", region=khmelnytska)
+    CommunityFactory(name="Нова Ушиця", region=RegionFactory(name="Вінницька область"))
+    ambiguous = check("partner-organisations", csv(ORGANISATION_HEADER, "ГО «Мир»,,UA,,,Нова Ушиця"), staff_user)
+    assert rejected_rows(ambiguous)[0][1][0][0] == "Communities covered"
+    line = "ГО «Мир»,,UA,,,Нова Ушиця (Хмельницька область)"
+    confirm(check("partner-organisations", csv(ORGANISATION_HEADER, line), staff_user), staff_user)
+    assert list(PartnerOrganisation.objects.get(name="ГО «Мир»").communities.all()) == [here]
+
+
 # --- safety assessments --------------------------------------------------------------------------
 
 
@@ -311,3 +327,42 @@ def test_the_assessments_template_has_a_column_per_dimension_of_the_current_inst
         workbook = load_workbook(io.BytesIO(template_workbook(record_type("assessments"))))
     headers = [cell.value for cell in workbook.worksheets[0][1]]
     assert {"Perceived safety", "Trust in police", "Infrastructure safety"} <= set(headers)
+
+
+@pytest.fixture
+def broad_v2(db):
+    """An instrument in two versions: the second adds street lighting."""
+    first = AssessmentInstrumentFactory(code="RP-BROAD", version=1)
+    AssessmentDimensionFactory(instrument=first, code="cctv", name_en="CCTV coverage")
+    second = AssessmentInstrumentFactory(code="RP-BROAD", version=2)
+    AssessmentDimensionFactory(instrument=second, code="cctv", name_en="CCTV coverage")
+    AssessmentDimensionFactory(instrument=second, code="lighting", name_en="Street lighting")
+    return second
+
+
+HEADER_WITH_INSTRUMENT = ["Community", "Year", "Half-year", "Assessed on", "Respondents", "Instrument"]
+
+
+def test_an_instrument_named_by_its_code_is_its_latest_version(staff_user, broad_v2):
+    community = CommunityFactory(name=KAMIANETS)
+    row = [KAMIANETS, 2024, "July–December", date(2024, 11, 2), 80, "rp-broad", 2, "4,5"]
+    file = xlsx([*HEADER_WITH_INSTRUMENT, "cctv", "Street lighting"], [row])
+    confirm(check("assessments", file, staff_user), staff_user)
+    assessment = SafetyAssessment.objects.get(community=community)
+    assert (assessment.half, assessment.instrument) == (2, broad_v2)
+    assert assessment.score_values() == {"cctv": Decimal(2), "lighting": Decimal("4.5")}
+
+
+def test_a_score_for_a_dimension_the_instrument_lacks_is_rejected_in_its_column(staff_user, instrument, broad_v2):
+    CommunityFactory(name=KAMIANETS)
+    row = [KAMIANETS, 2024, 2, date(2024, 11, 2), 80, "", 3]
+    job = check("assessments", xlsx([*HEADER_WITH_INSTRUMENT, "Street lighting"], [row]), staff_user)
+    [(row_number, [[header, _message]])] = rejected_rows(job)
+    assert (row_number, header) == (2, "Street lighting")
+
+
+def test_an_unknown_instrument_code_is_rejected(staff_user, instrument):
+    CommunityFactory(name=KAMIANETS)
+    row = [KAMIANETS, 2024, 2, date(2024, 11, 2), 80, "NO-SUCH"]
+    job = check("assessments", xlsx(HEADER_WITH_INSTRUMENT, [row]), staff_user)
+    assert rejected_rows(job) == [(2, [["Instrument", "No assessment instrument has the code NO-SUCH."]])]
