@@ -251,12 +251,13 @@ class Partnerships(RecordType):
         return Partnership.objects.filter(community=values["community"], joined_on=values["joined_on"]).first()
 
     def create(self, values: dict[str, Any], *, actor: User) -> Model:
-        if values.get("left_on") is None:
+        if values.get("left_on") is None and not values.get("leave_reason"):
             return partnership_start(
                 community=values["community"], joined_on=values["joined_on"], note=values.get("note", "")
             )
         # partnership_start would take a closed period for an open one, overlapping every later
-        # period: a past period is saved whole, with the same checks.
+        # period (and drop a reason given without a date): such a row is saved whole, with the
+        # same checks.
         partnership = Partnership(
             community=values["community"],
             joined_on=values["joined_on"],

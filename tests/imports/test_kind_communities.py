@@ -215,6 +215,12 @@ def test_a_partnership_overlapping_another_is_rejected(staff_user, open_partner)
     assert Partnership.objects.count() == 1
 
 
+def test_a_reason_for_leaving_without_a_leaving_date_is_rejected(staff_user):
+    CommunityFactory(name=KAMIANETS)
+    job = check("partnerships", csv(PARTNERSHIP_HEADER, f"{KAMIANETS},01.06.2022,,Funding ended,"), staff_user)
+    assert rejected_rows(job) == [(2, [["Left on", "Give the date the community left, or clear the reason."]])]
+
+
 # --- partner organisations -----------------------------------------------------------------------
 
 ORGANISATION_HEADER = "Name,Short name,Country,Website,Active,Communities covered"
