@@ -5,6 +5,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, QuerySet
@@ -21,7 +22,9 @@ from communities.models import (
     Community,
     DimensionGroup,
     LeaveReason,
+    PartnerOrganisation,
     Partnership,
+    Region,
     SafetyAssessment,
     periods_overlap,
 )
@@ -45,6 +48,15 @@ def community_save(*, community: Community) -> Community:
     if before is not None and (before["name"], before["region_id"]) != (community.name, community.region_id):
         records_in_community_touch(community=community)
     return community
+
+
+@transaction.atomic
+def region_save(*, region: Region, actor: User) -> Region:
+    """Save ``region`` as edited, checked as the admin's form checks it (one name per country).
+    ``actor`` is who saves it; regions keep no history of their own."""
+    region.full_clean()
+    region.save()
+    return region
 
 
 def records_in_community_touch(*, community: Community) -> None:
@@ -124,6 +136,30 @@ def partnership_delete(*, partnerships: QuerySet[Partnership]) -> int:
     deleted, _details = Partnership.objects.filter(pk__in=[pk for pk, _community in rows]).delete()
     community_touch(community_ids=[community for _pk, community in rows])
     return deleted
+
+
+@transaction.atomic
+def partner_organisation_save(*, organisation: PartnerOrganisation, actor: User) -> PartnerOrganisation:
+    """Save a partner organisation as edited, checked as the admin's form checks it (a unique
+    name, a valid website). ``actor`` is who saves it; its coverage is
+    :func:`partner_organisation_cover`'s."""
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def partner_organisation_cover(
+    *, organisation: PartnerOrganisation, communities: Iterable[Community], actor: User
+) -> int:
+    """Add ``communities`` to those ``organisation`` covers, removing none; the number added.
+    The change log hears of each through the many-to-many signal, so the organisation's API
+    scope (and its feed) follows."""
+    covered = set(organisation.communities.values_list("pk", flat=True))
+    added = {community.pk: community for community in communities if community.pk not in covered}
+    if added:
+        organisation.communities.add(*added.values())
+    return len(added)
 
 
 # The first instrument's dimensions: code, group, and the name in Ukrainian, English, Czech and
@@ -255,6 +291,16 @@ def assessment_record(
         score = AssessmentScore(assessment=assessment, dimension=dimensions[code], value=value)
         score.full_clean()
         score.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_update(*, assessment: SafetyAssessment, actor: User) -> SafetyAssessment:
+    """Save an assessment's own fields as edited (its scores are :func:`assessment_score_save`'s),
+    checked as the admin's form checks it: its programme on the date, and no change of instrument
+    once it has scores."""
+    assessment.full_clean()
+    assessment.save()
     return assessment
 
 

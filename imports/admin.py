@@ -30,12 +30,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def importable(request: HttpRequest) -> list[RecordType]:
     """The record types ``request.user`` may create and change."""
     user = request.user
-    return [
+    kinds = [
         kind
         for kind in record_types()
         if user.has_perm(f"{kind.model._meta.app_label}.add_{kind.model._meta.model_name}")
         and user.has_perm(f"{kind.model._meta.app_label}.change_{kind.model._meta.model_name}")
     ]
+    return sorted(kinds, key=lambda kind: str(kind.label).casefold())
 
 
 class UploadForm(forms.Form):
