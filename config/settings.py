@@ -652,6 +652,12 @@ if DOCUMENT_MAX_BYTES >= REQUEST_MAX_BODY_BYTES:
     raise ImproperlyConfigured(
         "DOCUMENT_MAX_BYTES must be below REQUEST_MAX_BODY_BYTES, or no such file can be uploaded"
     )
+# The largest spreadsheet to import, and its most data rows (imports/readers.py); a larger file is
+# refused before it is read. The upload passes REQUEST_MAX_BODY_BYTES too.
+IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", "100000"))
+if IMPORT_MAX_BYTES >= REQUEST_MAX_BODY_BYTES:
+    raise ImproperlyConfigured("IMPORT_MAX_BYTES must be below REQUEST_MAX_BODY_BYTES, or no such file can be uploaded")
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

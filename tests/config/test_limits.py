@@ -164,3 +164,13 @@ def test_a_document_limit_the_body_limit_cannot_carry_fails_at_start_up():
     )
     assert result.returncode != 0
     assert "DOCUMENT_MAX_BYTES" in result.stderr
+
+
+def test_an_import_limit_the_body_limit_cannot_carry_fails_at_start_up():
+    result = run(
+        ["-c", "import django; django.setup()"],
+        IMPORT_MAX_BYTES="25165824",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    assert result.returncode != 0
+    assert "IMPORT_MAX_BYTES" in result.stderr
