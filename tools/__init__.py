@@ -3,6 +3,8 @@
 - ``bench_api``: the API's list pages against hand-written SQL, in a throwaway database;
 - ``bench_changes``: a page of the change feed at 100,000 changes against the raw query;
 - ``bench_reports``: the annual monitoring report at demo and at national scale;
+- ``bench_import``: checking and importing a spreadsheet of 10,000 outreach events;
+- ``build_import_sample``: the import guide's sample spreadsheets, from the demo's events;
 - ``field_budget``: what each field page costs a phone, measured in Chromium;
 - ``chromium``: how the field budget and the browser tests launch Debian's Chromium.
 
