@@ -317,7 +317,7 @@ def import_run(*, job_id: int, commit: bool) -> ImportJob:
     with translation.override(job.language):
         try:
             with transaction.atomic():
-                job = ImportJob.objects.select_for_update().select_related("created_by").get(pk=job_id)
+                job = ImportJob.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=job_id)
                 if job.status != expected:
                     return job
                 results = _run_job(job, commit=commit)
