@@ -5,13 +5,19 @@ no future dates, scope) are the services' (``negotiators.services.event_log``), 
 views put next to these fields.
 """
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Topic
 from negotiators.field import FieldAccess
 from negotiators.models import EventKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class NumberInput(forms.TextInput):
@@ -20,6 +26,28 @@ class NumberInput(forms.TextInput):
 
     def __init__(self, attrs=None):
         super().__init__({"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off", **(attrs or {})})
+
+
+def _count_message(text: "str | StrPromise", label: "str | StrPromise") -> str:
+    # Formatted when shown, in the reader's language; nothing left for Django's own "%" params.
+    return str(text) % {"field": label}
+
+
+count_message = lazy(_count_message, str)
+
+
+def count_field(label: "str | StrPromise", *, required: bool = True) -> forms.IntegerField:
+    """A count of people (0 or more) typed on a phone, whose errors are sentences naming the field."""
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        required=required,
+        widget=NumberInput(),
+        error_messages={
+            "min_value": count_message(_("The number in “%(field)s” cannot be negative: write 0 or more."), label),
+            "invalid": count_message(_("Write a whole number in “%(field)s”, such as 12."), label),
+        },
+    )
 
 
 class DateInput(forms.DateInput):
@@ -80,15 +108,13 @@ class EventForm(forms.Form):
         required=False,
         help_text=_("Optional; without names, it is shared with partners."),
     )
-    participants_total = forms.IntegerField(label=_("Participants in total"), min_value=0, widget=NumberInput())
-    participants_women = forms.IntegerField(label=_("Women"), min_value=0, required=False, widget=NumberInput())
-    participants_men = forms.IntegerField(label=_("Men"), min_value=0, required=False, widget=NumberInput())
-    participants_youth = forms.IntegerField(label=_("Youth"), min_value=0, required=False, widget=NumberInput())
-    participants_idps = forms.IntegerField(label=_("IDPs"), min_value=0, required=False, widget=NumberInput())
-    participants_veterans = forms.IntegerField(label=_("Veterans"), min_value=0, required=False, widget=NumberInput())
-    participants_vulnerable = forms.IntegerField(
-        label=_("Other vulnerable groups"), min_value=0, required=False, widget=NumberInput()
-    )
+    participants_total = count_field(_("Participants in total"))
+    participants_women = count_field(_("Women"), required=False)
+    participants_men = count_field(_("Men"), required=False)
+    participants_youth = count_field(_("Youth"), required=False)
+    participants_idps = count_field(_("IDPs"), required=False)
+    participants_veterans = count_field(_("Veterans"), required=False)
+    participants_vulnerable = count_field(_("Other vulnerable groups"), required=False)
     police_present = forms.BooleanField(label=_("Police"), required=False)
     local_government_present = forms.BooleanField(label=_("Local government"), required=False)
     ngos_present = forms.BooleanField(label=_("NGOs"), required=False)

@@ -52,6 +52,11 @@ def training_progress(request):
         "rows": progress.rows,
         "basic": progress.levels[ModuleLevel.BASIC],
         "advanced": progress.levels[ModuleLevel.ADVANCED],
+        # Basic first, the way to certification, then advanced (the modules' order sorts by name).
+        "levels": [
+            {"level": level, **progress.levels[level], "rows": [r for r in progress.rows if r["module"].level == level]}
+            for level in (ModuleLevel.BASIC, ModuleLevel.ADVANCED)
+        ],
         "sessions": progress.sessions,
     }
     response = render(request, "field/training.html", context)

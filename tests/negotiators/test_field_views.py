@@ -163,7 +163,7 @@ def test_a_double_tapped_form_creates_one_event(negotiator_client, community):
     [
         ({"participants_women": "15"}, "participants_men", "cannot exceed the total"),
         ({"participants_youth": "21"}, "participants_youth", "Cannot exceed the total"),
-        ({"participants_veterans": "-2"}, "participants_veterans", "greater than or equal to 0"),
+        ({"participants_veterans": "-2"}, "participants_veterans", "cannot be negative: write 0 or more"),
         ({"participants_total": "двадцять"}, "participants_total", "whole number"),
         ({"date": (timezone.localdate() + timedelta(days=1)).isoformat()}, "date", "cannot be in the future"),
         ({"kind": ""}, "kind", "required"),
@@ -190,6 +190,26 @@ def test_errors_come_in_the_users_language(negotiator_client, community):
     assert "Кількість жінок і чоловіків разом не може перевищувати" in " ".join(
         response.context["form"].errors["participants_men"]
     )
+
+
+@pytest.mark.parametrize("field", ["participants_total", "participants_youth", "participants_vulnerable"])
+def test_a_negative_count_is_answered_with_a_sentence_naming_its_field(negotiator_client, community, field):
+    negotiator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = negotiator_client.post(reverse("field:event_new"), event_data(community, **{field: "-3"}), **JSON)
+    assert response.status_code == 400
+    label = {"participants_total": "Participants in total", "participants_youth": "Youth"}.get(
+        field, "Other vulnerable groups"
+    )
+    assert response.json()["errors"][field] == [f"The number in “{label}” cannot be negative: write 0 or more."]
+
+
+def test_a_negative_count_is_answered_in_the_users_language(negotiator_client, community):
+    negotiator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "uk"
+    response = negotiator_client.post(reverse("field:event_new"), event_data(community, participants_total="-1"))
+    [error] = response.context["form"].errors["participants_total"]
+    assert "Усього учасників" in error  # the field's Ukrainian label in the sentence
+    assert "0" in error
+    assert "більше або дорівнює" not in error  # not Django's generic "greater than or equal to"
 
 
 def test_women_and_men_make_the_total_when_it_is_left_empty(negotiator_client, community):

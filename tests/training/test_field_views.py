@@ -77,3 +77,36 @@ def test_a_negotiator_cannot_open_another_negotiators_progress(client, negotiato
     client.force_login(negotiator_user)
     response = client.get(reverse("field:training"), {"negotiator": other.pk})
     assert response.context["negotiator"].user == negotiator_user
+
+
+def test_a_pilot_graduate_sees_the_certification_and_each_levels_modules_as_the_admin_has_them(
+    client, negotiator_user, school
+):
+    basic, advanced = school
+    negotiator = Negotiator.objects.get(user=negotiator_user)
+    # Certified in the pilot (a date typed in the admin), advanced modules completed since.
+    Negotiator.objects.filter(pk=negotiator.pk).update(certified_on=date(2023, 6, 1))
+    attendance_record(
+        session=TrainingSessionFactory(module=advanced, ends_on=date(2024, 5, 5)), negotiator=negotiator, completed=True
+    )
+    negotiator.refresh_from_db()
+    assert (negotiator.status, negotiator.certified_on) == ("advanced", date(2023, 6, 1))
+    client.force_login(negotiator_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("field:training"))
+    page = response.content.decode()
+    assert "Certified on June 1, 2023." in page
+    assert "Basic modules: covered by the certification of June 1, 2023." in page
+    assert "Advanced modules: 1 of 1 completed." in page
+    assert "not yet" not in page
+    levels = {level["level"]: [row["module"] for row in level["rows"]] for level in response.context["levels"]}
+    assert levels == {"basic": basic, "advanced": [advanced]}
+
+
+def test_a_negotiator_not_yet_certified_is_told_so_and_what_certifies(client, negotiator_user, school):
+    client.force_login(negotiator_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("field:training")).content.decode()
+    assert "Not certified yet: completing all basic modules makes you a certified negotiator." in page
+    assert "Basic modules: 0 of 2 completed." in page
+    assert "Certified on" not in page

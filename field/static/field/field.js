@@ -17,6 +17,10 @@
   var LOCK = "zlagoda-outbox";
   var SEND_TIMEOUT_MS = 30000;
   var loginNeeded = false;
+  // Entries the server refused since this page loaded: its status line says so, and why.
+  var refused = [];
+  // The offline page stands in for a page not kept; it cannot know who is signed in.
+  var standIn = !!$("[data-offline-page]");
   // What was sent, until a page of this tab shows it: the page that sent an entry may be left
   // (reloaded, navigated away) before it could say so.
   var SENT = "zlagoda-sent";
@@ -188,6 +192,7 @@
     if (result.kind === "retry") {
       return put(Object.assign(item, { state: "waiting", note: "retry", tries: (item.tries || 0) + 1 }));
     }
+    refused.push(item);
     return put(Object.assign(item, {
       state: "rejected", status: result.status, errors: result.data.errors || {},
       message: result.data.message || T.rejected, note: ""
@@ -445,7 +450,8 @@
       if (badge) {
         badge.hidden = !(waitingCount || toFix || (!user && items.length));
         badge.classList.toggle("bad", !!toFix);
-        badge.textContent = !user ? fill(T.loggedOut, { count: items.length })
+        badge.textContent = standIn ? fill(T.keptHere, { count: items.length })
+          : !user ? fill(T.loggedOut, { count: items.length })
           : waitingCount ? fill(T.waiting, { count: waitingCount }) : fill(T.toFix, { count: toFix });
       }
       if (loginNeeded && waitingCount) {
@@ -455,6 +461,16 @@
         box.appendChild(document.createTextNode(" "));
         box.appendChild(link);
       }
+      var box = $("[data-status]");
+      // Said in place of "saved on this phone, sent when the connection is back", now untrue.
+      refused.splice(0).forEach(function (item, n) {
+        var why = Object.keys(item.errors).map(function (name) { return item.errors[name].join(" "); }).join(" ");
+        var line = el("p", { "class": "error", "data-refused": "" }, fill(T.notAccepted, { label: item.label }) + " " + (why || item.message) + " ");
+        line.appendChild(el("a", { href: item.page + "#fix=" + encodeURIComponent(item.id) }, T.fix));
+        if (!box) return;
+        if (!n) box.textContent = "";
+        box.appendChild(line);
+      });
       var done = $("[data-status]");
       var sent = done ? sentNotices() : [];
       if (sent.length) {
