@@ -84,3 +84,10 @@ def test_an_automatic_title_saved_untouched_in_the_admin_stays_automatic(client,
     assert client.post(url, change_form(reported_in_english, category="youth")).status_code == 302
     reported_in_english.refresh_from_db()
     assert (reported_in_english.title, reported_in_english.title_is_automatic) == ("Молодь", True)
+
+
+def test_an_automatic_title_reaches_the_change_feed_in_the_language_asked_for(partner, reported_in_english):
+    api = key_client(issue_key(partner))
+    items = api.get("/api/v1/changes/", HTTP_ACCEPT_LANGUAGE="ru").json()["results"]
+    titles = [item["record"]["title"] for item in items if item["collection"] == "incidents"]
+    assert titles == ["Соседский спор"]
