@@ -59,7 +59,12 @@ def _speaker_export(person: Any) -> dict[str, Any]:
     parts = person.contributions.select_related("event").order_by("event__date", "pk")
     return {
         "events": [
-            {"id": part.event_id, "title": part.event.title, "date": part.event.date.isoformat(), "role": part.role}
+            {
+                "id": part.event_id,
+                "title": part.event.display_title,
+                "date": part.event.date.isoformat(),
+                "role": part.role,
+            }
             for part in parts
         ]
     }
@@ -94,7 +99,7 @@ def _registrant_export(registration: Any) -> dict[str, Any]:
     return {
         "registration": {
             "id": registration.pk,
-            "event": {"id": event.pk, "title": event.title, "date": event.date.isoformat()},
+            "event": {"id": event.pk, "title": event.display_title, "date": event.date.isoformat()},
             "full_name": registration.full_name,
             "email": registration.email,
             "organisation": registration.organisation,

@@ -165,10 +165,10 @@ class IncidentAdmin(ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDa
     form = IncidentAdminForm
     action_form = IncidentBulkForm
     # The columns staff sort by, Status early, few enough for a 1366 px screen.
-    list_display = ["id", "title", "status", "severity", "category", "community", "occurred"]
+    list_display = ["id", "shown_title", "status", "severity", "category", "community", "occurred"]
     export_fields = [
         "id",
-        "title",
+        "shown_title",
         "status",
         "severity",
         "category",
@@ -183,7 +183,7 @@ class IncidentAdmin(ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDa
         "location",
     ]
     bulk_actions = ("assign_negotiator", "export_csv", "export_xlsx")
-    list_display_links = ["id", "title"]
+    list_display_links = ["id", "shown_title"]
     list_filter = ["programme", "status", "category", "severity", "police_involved", "referred_to", "community__region"]
     search_fields = ["title", "description", "location", "community__name"]
     autocomplete_fields = ["community", "negotiator"]
@@ -339,7 +339,13 @@ class IncidentAdmin(ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDa
             fieldsets.append((_("Record"), {"fields": ["created_by", "created_at", "updated_at"]}))
         return fieldsets
 
+    @admin.display(description=_("title"), ordering="title")
+    def shown_title(self, obj):
+        return obj.display_title
+
     def save_model(self, request, obj, form, change):
+        if "title" in form.changed_data:
+            obj.title_is_automatic = False
         if not change:
             incident_open(incident=obj, actor=request.user)
             return

@@ -44,6 +44,11 @@ INTERNAL_FIELDS = ("description", "location", "latitude", "longitude", "internal
 
 class IncidentSerializer(AudienceSerializer):
     community_name = CommunityNameField()
+    title = serializers.CharField(
+        source="display_title",
+        read_only=True,
+        help_text="As typed; or, when reported without one, the category in the language of Accept-Language.",
+    )
     region = RegionIdField()
     community_latitude = serializers.FloatField(
         source="community.latitude",

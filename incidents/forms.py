@@ -51,11 +51,9 @@ class IncidentForm(forms.Form):
         self.fields["occurred_at"].initial = now_to_the_minute
 
     def service_kwargs(self) -> dict:
-        """The arguments of ``incident_report`` (without the actor and the parties)."""
-        data = dict(self.cleaned_data)
-        if not data["title"]:
-            data["title"] = str(IncidentCategory(data["category"]).label)
-        return data
+        """The arguments of ``incident_report`` (without the actor and the parties); an empty title
+        stays empty, and the service makes it automatic."""
+        return dict(self.cleaned_data)
 
 
 class PartyForm(forms.Form):

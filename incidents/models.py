@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -36,6 +36,11 @@ class IncidentCategory(models.TextChoices):
     ROAD_SAFETY = "road_safety", _("Road safety")
     FIRE_SAFETY = "fire_safety", _("Fire safety")
     OTHER = "other", _("Other")
+
+
+def automatic_incident_title(category: str) -> str:
+    """The title of an incident reported without one, in the active language: its category."""
+    return str(IncidentCategory(category).label) if category in IncidentCategory.values else category
 
 
 class Severity(models.IntegerChoices):
@@ -132,6 +137,11 @@ class Incident(Timestamped):
     title = models.CharField(
         _("title"), max_length=200, help_text=_("Short and without names: it is shared with partners.")
     )
+    # An automatic title is the category in each reader's language (``display_title``); ``title``
+    # then keeps it in the portal's language, for search.
+    title_is_automatic = models.BooleanField(
+        _("automatic title"), default=False, help_text=_("The category, in each reader's language.")
+    )
     description = models.TextField(_("what happened"), blank=True)
     location = models.CharField(_("where"), max_length=200, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
@@ -196,9 +206,21 @@ class Incident(Timestamped):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.title}"
+        return f"#{self.pk} {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title to show: an automatic one in the active language, a typed one as typed."""
+        return automatic_incident_title(self.category) if self.title_is_automatic else self.title
+
+    def store_automatic_title(self) -> None:
+        """Keep the stored text of an automatic title in step with its category."""
+        if self.title_is_automatic:
+            with translation.override(settings.LANGUAGE_CODE):
+                self.title = automatic_incident_title(self.category)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        self.store_automatic_title()
         # A write path that did not validate (a command, a fixture) still gets the default.
         if self.programme_id is None:
             Programme.attribute(

@@ -65,7 +65,7 @@ def incident_summary(incident: Any) -> dict[str, Any]:
     """What a person's export says about a case: no description, notes or other parties."""
     return {
         "id": incident.pk,
-        "title": incident.title,
+        "title": incident.display_title,
         "community": str(incident.community),
         "category": incident.get_category_display(),
         "status": incident.get_status_display(),

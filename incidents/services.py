@@ -80,7 +80,8 @@ def incident_report(
 ) -> Incident:
     """Open a case in ``community`` with status *reported* and its first log entry.
 
-    ``programme`` defaults to the one the community takes part in on the day it happened.
+    ``programme`` defaults to the one the community takes part in on the day it happened. An empty
+    ``title`` makes it automatic: the category, shown in each reader's language.
 
     The negotiator in charge defaults to the reporting user when that user is a negotiator of the
     community.
@@ -103,6 +104,7 @@ def incident_report(
         severity=severity,
         occurred_at=occurred_at,
         title=title,
+        title_is_automatic=not title.strip(),
         description=description,
         location=location,
         source=source,
@@ -126,6 +128,7 @@ def incident_open(*, incident: Incident, actor: User, reported_at: datetime | No
     incident.status = IncidentStatus.REPORTED
     incident.closed_at = None
     incident.created_by = actor
+    incident.store_automatic_title()
     incident.full_clean()
     incident._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
     incident.save()

@@ -71,7 +71,7 @@ def incident_new(request):
                 apply_errors(form, error)
                 raise FormRejected from error
             request.session["field_community"] = incident.community_id
-            message = _("Incident “%(title)s” reported.") % {"title": incident.title}
+            message = _("Incident “%(title)s” reported.") % {"title": incident.display_title}
             url = reverse("field:incident_detail", args=[incident.pk])
             return 201, {"id": incident.pk, "url": url, "message": message}
 

@@ -303,7 +303,7 @@ class EventSeriesAdmin(admin.ModelAdmin):
 class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
     form = OutreachEventForm
     # Few enough columns for a laptop's screen; who was present is in the filters and the export.
-    list_display = ["date", "title", "community", "kind", "status", "topic", "participants_total"]
+    list_display = ["date", "shown_title", "community", "kind", "status", "topic", "participants_total"]
     list_filter = [
         "status",
         "format",
@@ -324,7 +324,7 @@ class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
     export_fields = [
         "id",
         "date",
-        "title",
+        "shown_title",
         "status",
         "programme",
         "community",
@@ -367,7 +367,13 @@ class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
         (_("Record"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
 
+    @admin.display(description=_("title"), ordering="title")
+    def shown_title(self, obj):
+        return obj.display_title
+
     def save_model(self, request, obj, form, change):
+        if "title" in form.changed_data:
+            obj.title_is_automatic = False
         if change:
             event_update(event=obj, actor=request.user, organisers=form.cleaned_data.get("organisers"))
             return

@@ -85,6 +85,11 @@ def registration_path(slug: str) -> str:
 
 class OutreachEventSerializer(AudienceSerializer):
     community_name = CommunityNameField()
+    title = serializers.CharField(
+        source="display_title",
+        read_only=True,
+        help_text="As typed; or, when logged without one, the kind and the place in the language of Accept-Language.",
+    )
     region = RegionIdField()
     organisers = serializers.SerializerMethodField(help_text="Ids of the organising negotiators.")
     languages = serializers.ListField(child=serializers.ChoiceField(choices=EventLanguage.choices))

@@ -155,9 +155,6 @@ class EventForm(forms.Form):
         return cleaned
 
     def service_kwargs(self) -> dict:
-        """The arguments of ``event_log`` (without the actor)."""
-        data = dict(self.cleaned_data)
-        if not data["title"]:
-            kind = EventKind(data["kind"]).label
-            data["title"] = (f"{kind}, {data['place']}" if data["place"] else str(kind))[:200]
-        return data
+        """The arguments of ``event_log`` (without the actor); an empty title stays empty, and the
+        service makes it automatic."""
+        return dict(self.cleaned_data)

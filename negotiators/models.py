@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -202,6 +202,13 @@ class EventSeries(Timestamped):
         return self.title
 
 
+def automatic_event_title(kind: str, place: str) -> str:
+    """The title of an event logged without one, in the active language: its kind, and its place
+    when it has one (the place stays as typed)."""
+    label = str(EventKind(kind).label) if kind in EventKind.values else kind
+    return (f"{label}, {place}" if place else label)[:200]
+
+
 # Participant groups that are each a part of the total (a person may be in several).
 PARTICIPANT_GROUPS = ("participants_youth", "participants_idps", "participants_veterans", "participants_vulnerable")
 
@@ -220,6 +227,11 @@ class OutreachEvent(Timestamped):
     )
     kind = models.CharField(_("kind"), max_length=24, choices=EventKind.choices)
     title = models.CharField(_("title"), max_length=200)
+    # An automatic title is rendered from the kind and the place in each reader's language
+    # (``display_title``); ``title`` then keeps it in the portal's language, for search.
+    title_is_automatic = models.BooleanField(
+        _("automatic title"), default=False, help_text=_("Made of the kind and the place, in each reader's language.")
+    )
     status = models.CharField(_("status"), max_length=12, choices=EventStatus.choices, default=EventStatus.HELD)
     date = models.DateField(_("date"), help_text=_("Follows from the start when a start time is given."))
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
@@ -336,7 +348,18 @@ class OutreachEvent(Timestamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.title}"
+        return f"{self.date} {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title to show: an automatic one in the active language, a typed one as typed."""
+        return automatic_event_title(self.kind, self.place) if self.title_is_automatic else self.title
+
+    def store_automatic_title(self) -> None:
+        """Keep the stored text of an automatic title in step with its parts."""
+        if self.title_is_automatic:
+            with translation.override(settings.LANGUAGE_CODE):
+                self.title = automatic_event_title(self.kind, self.place)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -361,6 +384,7 @@ class OutreachEvent(Timestamped):
         return self.status == EventStatus.HELD
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        self.store_automatic_title()
         if self.starts_at is not None:
             self.date = self.starts_at.astimezone(self.zone).date()
         # A write path that did not validate (a command, a fixture) still gets the default.

@@ -64,7 +64,8 @@ def _contact_export(contact: Any) -> dict[str, Any]:
             "login": negotiator.user.get_username() if negotiator.user else None,
         },
         "events_organised": [
-            {"id": e.pk, "date": e.date.isoformat(), "title": e.title, "community": str(e.community)} for e in events
+            {"id": e.pk, "date": e.date.isoformat(), "title": e.display_title, "community": str(e.community)}
+            for e in events
         ],
     }
 

@@ -80,7 +80,8 @@ def event_log(
     event not in the future, a planned one not over, a link for an online event...). ``date``
     follows ``starts_at`` when that is given. Organisers must be negotiators of the same community.
     ``programme`` defaults to the one the community takes part in on ``date``
-    (``programmes.attribution``); a programme it does not take part in then is refused.
+    (``programmes.attribution``); a programme it does not take part in then is refused. An empty
+    ``title`` makes it automatic: the kind and the place, shown in each reader's language.
     """
     ensure_can_log_in(Viewer.for_user(actor), community)
     event = OutreachEvent(
@@ -88,6 +89,7 @@ def event_log(
         community=community,
         kind=kind,
         title=title,
+        title_is_automatic=not title.strip(),
         status=status,
         starts_at=starts_at,
         duration_minutes=duration_minutes,
@@ -126,6 +128,7 @@ def event_log(
         event.date = timezone.localtime(starts_at).date()
         with suppress(ZoneInfoNotFoundError, ValueError):
             event.date = starts_at.astimezone(event.zone).date()
+    event.store_automatic_title()
     event.full_clean()
     organisers = list(organisers)
     ensure_organisers_of(community=community, organisers=organisers)
@@ -148,6 +151,7 @@ def event_update(*, event: OutreachEvent, actor: User, organisers: Iterable[Nego
     """Save the changes made to ``event`` (and its ``organisers``, when given) under the rules of
     :func:`event_log`: the same figures, and organisers from the event's community."""
     ensure_can_log_in(Viewer.for_user(actor), event.community)
+    event.store_automatic_title()
     event.full_clean()
     if organisers is not None:
         organisers = list(organisers)

@@ -31,7 +31,7 @@ def event_new(request):
                 apply_errors(form, error)
                 raise FormRejected from error
             request.session["field_community"] = event.community_id
-            message = _("Event “%(title)s” logged.") % {"title": event.title}
+            message = _("Event “%(title)s” logged.") % {"title": event.display_title}
             return 201, {"id": event.pk, "url": reverse("field:event_detail", args=[event.pk]), "message": message}
 
         def rejected(status, message):

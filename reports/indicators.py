@@ -73,7 +73,16 @@ from events.models import AudienceRole, Delivery, DeliveryStatus, Registration, 
 from incidents.models import PARTY_AGE_GROUPS as PARTY_AGE_CHOICES
 from incidents.models import PARTY_VULNERABLE_GROUPS as PARTY_VULNERABLE_CHOICES
 from incidents.models import Agency, Incident, IncidentCategory, IncidentParty, IncidentStatus, Severity
-from negotiators.models import EventKind, EventStatus, Gender, MediaMention, Medium, Negotiator, OutreachEvent
+from negotiators.models import (
+    EventKind,
+    EventStatus,
+    Gender,
+    MediaMention,
+    Medium,
+    Negotiator,
+    OutreachEvent,
+    automatic_event_title,
+)
 from planning.matrix import matrix_counts
 from planning.models import (
     ADOPTED_STATUSES,
@@ -546,7 +555,7 @@ def _webinar_rows(communities: ScopedCommunities, period: Period) -> list[Raw]:
     webinars = list(
         _webinars(communities, period.start, period.end)
         .order_by("date", "starts_at", "pk")
-        .values("pk", "title", "date", "kind", "series__title", "part", "series__parts")
+        .values("pk", "title", "title_is_automatic", "place", "date", "kind", "series__title", "part", "series__parts")
     )
     ids = [row["pk"] for row in webinars]
     if not ids:
@@ -585,7 +594,11 @@ def _webinar_rows(communities: ScopedCommunities, period: Period) -> list[Raw]:
         rows.append(
             {
                 "id": pk,
-                "title": webinar["title"],
+                "title": (
+                    automatic_event_title(webinar["kind"], webinar["place"])
+                    if webinar["title_is_automatic"]
+                    else webinar["title"]
+                ),
                 "date": webinar["date"].isoformat(),
                 "kind": webinar["kind"],
                 "series": webinar["series__title"],

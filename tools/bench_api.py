@@ -251,6 +251,7 @@ class Benchmark:
                         occurred_at + timedelta(days=rng.randint(1, 60)) if status in CLOSED_STATUSES else None
                     ),
                     "title": "Спір сусідів через межу ділянки",
+                    "title_is_automatic": False,
                     "description": "Звернення мешканця.",
                     "location": "",
                     "latitude": None,
@@ -280,6 +281,7 @@ class Benchmark:
                     "programme": programme.pk,
                     "kind": rng.choices(kinds, weights=[60, 5, 10, 2, 2, 10, 6, 5])[0],
                     "title": "Інформаційна зустріч: безпека в громаді",
+                    "title_is_automatic": False,
                     "date": day,
                     "place": "Будинок культури",
                     "topic": "feeling_of_safety",

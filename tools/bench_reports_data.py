@@ -137,7 +137,7 @@ def national_statements(*, communities: int, incidents: int, events: int, region
                 participants_total, participants_women, participants_men, participants_youth, participants_idps,
                 participants_veterans, participants_vulnerable, police_present, local_government_present,
                 ngos_present, summary, internal_notes, programme_id, status, format, time_zone, meeting_link,
-                stream_link, languages, interpretation, agenda, registration_open)
+                stream_link, languages, interpretation, agenda, registration_open, title_is_automatic)
             SELECT now(), now(), c.ids[1 + g % array_length(c.ids, 1)],
                    (ARRAY['information_session','round_table','public_meeting','forum','press_conference',
                           'training','webinar','advocacy_action'])[1 + g % 8],
@@ -147,14 +147,14 @@ def national_statements(*, communities: int, incidents: int, events: int, region
                    total, total * 55 / 100, total - total * 55 / 100, total / 5, total / 10, total / 20,
                    total / 20, random() < 0.4, random() < 0.5, random() < 0.2, '', '',
                    {programme_of("c.ids[1 + g % array_length(c.ids, 1)]")},
-                   'held', 'in_person', '', '', '', '[]', false, '', false
+                   'held', 'in_person', '', '', '', '[]', false, '', false, false
             FROM (SELECT g, 3 + floor(random() * 15)::int AS total FROM generate_series(1, {events}) g) e,
                  {ids} c""",
         f"""INSERT INTO {t["organisers"]} (outreachevent_id, negotiator_id)
             SELECT e.id, f.negotiator_id FROM {t["event"]} e JOIN {first_negotiator} f USING (community_id)""",
         f"""INSERT INTO {t["incident"]} (created_at, updated_at, community_id, category, severity, status,
                 response_mode, referred_to, occurred_at, closed_at, title, description, location, source,
-                police_involved, negotiator_id, internal_notes, programme_id)
+                police_involved, negotiator_id, internal_notes, programme_id, title_is_automatic)
             SELECT now(), now(), i.community_id,
                    (ARRAY['neighbour_dispute','domestic_conflict','public_order','youth','intergroup_tension',
                           'police_community','road_safety','fire_safety'])[1 + i.g % 8],
@@ -167,7 +167,7 @@ def national_statements(*, communities: int, incidents: int, events: int, region
                    i.occurred_at,
                    CASE WHEN i.r < 0.83 THEN i.occurred_at + (1 + i.r * 60) * interval '1 day' END,
                    'Випадок ' || i.g, '', '', 'resident', i.g % 4 = 0, f.negotiator_id, '',
-                   {programme_of("i.community_id")}
+                   {programme_of("i.community_id")}, false
             FROM (SELECT g, random() AS r, c.ids[1 + g % array_length(c.ids, 1)] AS community_id,
                          timestamptz '2024-01-01 00:00+02' + ((g * 37) % 1051200) * interval '1 minute' AS occurred_at
                   FROM generate_series(1, {incidents}) g, {ids} c) i

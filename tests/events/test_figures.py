@@ -154,6 +154,14 @@ def test_webinar_rows_give_each_webinar_of_the_period(webinars):
     assert (second["communities_reached"], second["oblasts_reached"]) == (2, 2)
 
 
+def test_a_webinar_rows_automatic_title_is_in_the_reports_language(webinars):
+    webinars["second"].title_is_automatic = True
+    webinars["second"].save()
+    with translation.override("cs"):
+        rows = indicators("2025")["webinar_rows"]
+    assert [row["title"] for row in rows] == ["Інтеграція: частина 1", "Webinář"]
+
+
 def test_webinar_figures_follow_the_programme_and_community_scope(webinars):
     other = CommunityFactory()
     communities = scope_communities(scope="programme").filter(pk=other.pk)

@@ -69,7 +69,7 @@ def test_a_reported_incident_is_saved_with_its_parties_and_opens_its_page(
     assert (incident.community, incident.status, incident.severity) == (community, IncidentStatus.REPORTED, 3)
     assert incident.police_involved is True
     assert incident.negotiator.user == negotiator_user
-    assert incident.title == "Neighbour dispute"
+    assert (incident.title, incident.title_is_automatic) == ("Сусідська суперечка", True)
     party = IncidentParty.objects.get()
     assert (party.full_name, party.role) == ("Петренко Іван", "complainant")
     assert incident.actions.get().kind == ActionKind.REPORTED

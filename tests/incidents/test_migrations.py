@@ -1,11 +1,12 @@
-"""Incident actions got ``updated_at``: a populated database keeps every entry, stamped with the
-time it was recorded."""
+"""Incident actions got ``updated_at``, parties their sex and age group, incidents automatic titles:
+a populated database keeps every row."""
 
 from datetime import UTC, datetime
 
 import pytest
+from django.utils import translation
 
-from incidents.models import IncidentAction, IncidentParty
+from incidents.models import Incident, IncidentAction, IncidentParty
 from tests.api.test_migrations import latest, migrate, old_community
 from tests.communities.factories import test_programme as a_programme
 
@@ -61,5 +62,40 @@ def test_parties_keep_their_rows_and_a_minor_is_under_18_the_others_not_recorded
         )
         assert rows == [(True, "", "0-17", ""), (False, "", "", ""), (False, "", "", "")]
         assert sorted(party.full_name for party in IncidentParty.objects.all()) == ["A", "B", "C"]
+    finally:
+        migrate(latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_titles_that_are_a_category_in_any_language_become_automatic_and_typed_ones_stay():
+    # (category, title) -> automatic afterwards?
+    incidents = [
+        (("neighbour_dispute", "Neighbour dispute"), True),
+        (("neighbour_dispute", "Соседский спор"), True),
+        (("youth", "Молодь"), True),
+        (("neighbour_dispute", "Спір через межу ділянки"), False),
+        # Another category's label is a title someone typed.
+        (("youth", "Sousedský spor"), False),
+    ]
+    try:
+        old = migrate([("incidents", "0005_party_sex_age_vulnerable_group")])
+        _user, community = old_community(old)
+        programme = a_programme()
+        rows = old.get_model("incidents", "Incident").objects
+        for (category, title), _automatic in incidents:
+            rows.create(
+                community=community,
+                programme_id=programme.pk,
+                category=category,
+                occurred_at=datetime(2025, 1, 2, tzinfo=UTC),
+                title=title,
+            )
+
+        migrate(latest())
+
+        after = list(Incident.objects.order_by("pk").values_list("title", "title_is_automatic"))
+        assert after == [(title, automatic) for (_category, title), automatic in incidents]
+        with translation.override("cs"):
+            assert Incident.objects.order_by("pk").first().display_title == "Sousedský spor"
     finally:
         migrate(latest())
