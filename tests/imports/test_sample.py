@@ -62,3 +62,9 @@ def test_confirming_a_sample_with_rejected_rows_writes_nothing(demo_programme, d
     confirmed = import_confirm(job=job, actor=job.created_by)
     assert confirmed.status == ImportStatus.CHECKED
     assert list(OutreachEvent.objects.order_by("pk").values_list("pk", "participants_total")) == before
+
+
+def test_the_demo_shows_the_sample_workbook_checked_for_staff(demo_programme, db):
+    job = ImportJob.objects.get(filename=WORKBOOK)
+    assert job.created_by == User.objects.get(username="staff")
+    assert (job.status, counts(job)) == (ImportStatus.CHECKED, (4, 6, 30, 4))
