@@ -220,22 +220,27 @@ def field_column(model: type[Model], name: str, parse: Callable[[Any], Any], **o
     return Column(name, getattr(model_field, "verbose_name", None) or name, parse, **options)
 
 
-def community_columns() -> list[Column]:
-    """The community a row belongs to, by name (with its region when the name is not unique) or
-    by code."""
+def text_cell(max_length: int | None = None) -> Callable[[Any], str]:
+    """The parser of a text column: the cell as text, at most ``max_length`` characters."""
+    return lambda value: parse_text(value, max_length=max_length)
 
+
+def community_columns(*, required: bool = True, help: str | Promise | None = None) -> list[Column]:
+    """The community a row belongs to, by name (with its region when the name is not unique) or
+    by code; an optional one (``required`` false) is left empty for none."""
     return [
         Column(
             "community",
             gettext_lazy("community"),
-            lambda value: parse_text(value, max_length=120),
-            required=True,
-            help=gettext_lazy("Its name as in the portal (case and apostrophes do not matter), or its code."),
+            text_cell(120),
+            required=required,
+            help=help or gettext_lazy("Its name as in the portal (case and apostrophes do not matter), or its code."),
+            default=None if required else "",
         ),
         Column(
             "region",
             gettext_lazy("region"),
-            lambda value: parse_text(value, max_length=120),
+            text_cell(120),
             help=gettext_lazy("Only needed when two regions have a community of that name."),
             default="",
         ),
@@ -257,7 +262,7 @@ def programme_column() -> Column:
     return Column(
         "programme",
         gettext_lazy("programme"),
-        lambda value: parse_text(value, max_length=20),
+        text_cell(20),
         help=gettext_lazy("The programme's code, e.g. ISN-2023. Empty: the programme the community took part in then."),
         default=None,
     )

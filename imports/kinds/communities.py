@@ -74,6 +74,7 @@ from imports.specs import (
     field_column,
     register,
     resolve_community,
+    text_cell,
 )
 
 # The key under which :meth:`RecordType.resolve` hands the import's lookups on to ``create()``,
@@ -83,10 +84,6 @@ SCORE_PREFIX = "score_"
 # "Name (Region)" in a list of communities: the region tells apart two communities of one name.
 NAME_AND_REGION = re.compile(r"^(?P<name>.+?)\s*\((?P<region>[^()]+)\)$")
 LIST_SEPARATORS = re.compile(r"[;\n\r]+")
-
-
-def _text(max_length: int | None = None) -> Any:
-    return lambda value: parse_text(value, max_length=max_length)
 
 
 def _same_name(candidates: Iterable[Any], name: str) -> Any:
@@ -101,7 +98,7 @@ class Regions(RecordType):
     label = _lazy("regions")
     model = Region
     columns = (
-        field_column(Region, "name", _text(120), required=True, help=_lazy("The oblast, kraj or province.")),
+        field_column(Region, "name", text_cell(120), required=True, help=_lazy("The oblast, kraj or province.")),
         choice_column(Region, "country", required=True, help=_lazy("The country's name or its code (UA, CZ...).")),
     )
 
@@ -151,11 +148,11 @@ class Communities(RecordType):
     label = _lazy("communities")
     model = Community
     columns = (
-        field_column(Community, "name", _text(120), required=True),
+        field_column(Community, "name", text_cell(120), required=True),
         field_column(
             Community,
             "region",
-            _text(120),
+            text_cell(120),
             required=True,
             help=_lazy("The region's name as in the portal. A region the portal lacks is imported first."),
         ),
@@ -238,7 +235,7 @@ class Partnerships(RecordType):
             Partnership, "left_on", parse_date, help=_lazy("Empty while the community is a partner; then a reason.")
         ),
         choice_column(Partnership, "leave_reason", default="", help=_lazy("Only with a leaving date.")),
-        field_column(Partnership, "note", _text(), default=""),
+        field_column(Partnership, "note", text_cell(), default=""),
     )
 
     def resolve(self, values: dict[str, Any], lookups: Lookups) -> dict[str, Any]:
@@ -312,12 +309,14 @@ class PartnerOrganisations(RecordType):
     label = _lazy("partner organisations")
     model = PartnerOrganisation
     columns = (
-        field_column(PartnerOrganisation, "name", _text(200), required=True),
-        field_column(PartnerOrganisation, "short_name", _text(40), default=""),
+        field_column(PartnerOrganisation, "name", text_cell(200), required=True),
+        field_column(PartnerOrganisation, "short_name", text_cell(40), default=""),
         choice_column(
             PartnerOrganisation, "country", required=True, help=_lazy("The country's name or its code (UA, CZ...).")
         ),
-        field_column(PartnerOrganisation, "website", _text(200), default="", help=_lazy("Its address, https://...")),
+        field_column(
+            PartnerOrganisation, "website", text_cell(200), default="", help=_lazy("Its address, https://...")
+        ),
         field_column(PartnerOrganisation, "is_active", parse_bool, default=True, help=_lazy("Yes or no; empty: yes.")),
         field_column(
             PartnerOrganisation,
@@ -429,12 +428,12 @@ class Assessments(RecordType):
         ),
         field_column(SafetyAssessment, "respondents", lambda value: parse_int(value, minimum=1), required=True),
         choice_column(SafetyAssessment, "method", default=""),
-        field_column(SafetyAssessment, "identified_risks", _text(), default=""),
-        field_column(SafetyAssessment, "safety_resources", _text(), default=""),
+        field_column(SafetyAssessment, "identified_risks", text_cell(), default=""),
+        field_column(SafetyAssessment, "safety_resources", text_cell(), default=""),
         field_column(
             SafetyAssessment,
             "instrument",
-            _text(40),
+            text_cell(40),
             default="",
             help=_lazy(
                 "The instrument's code (its latest version). Empty: the first instrument for a new "

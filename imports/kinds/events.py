@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
-from imports.cells import normalise_name, parse_bool, parse_date, parse_int, parse_text
+from imports.cells import normalise_name, parse_bool, parse_date, parse_int
 from imports.specs import (
     Lookups,
     RecordType,
@@ -19,6 +19,7 @@ from imports.specs import (
     register,
     resolve_community,
     resolve_programme,
+    text_cell,
     words,
 )
 from negotiators.models import OutreachEvent
@@ -35,10 +36,6 @@ BREAKDOWN = (
 PRESENT = ("police_present", "local_government_present", "ngos_present")
 
 
-def _text(max_length: int | None = None) -> Any:
-    return lambda value: parse_text(value, max_length=max_length)
-
-
 @register
 class Events(RecordType):
     key = "events"
@@ -48,17 +45,17 @@ class Events(RecordType):
         *community_columns(),
         field_column(OutreachEvent, "date", parse_date, required=True, help=_("DD.MM.YYYY or YYYY-MM-DD.")),
         choice_column(OutreachEvent, "kind", required=True),
-        field_column(OutreachEvent, "title", _text(200), required=True),
+        field_column(OutreachEvent, "title", text_cell(200), required=True),
         choice_column(OutreachEvent, "topic", required=True),
-        field_column(OutreachEvent, "place", _text(200), default=""),
+        field_column(OutreachEvent, "place", text_cell(200), default=""),
         field_column(OutreachEvent, "participants_total", parse_int, required=True, help=_("Everyone who took part.")),
         *(
             field_column(OutreachEvent, name, parse_int, default=0, help=_("Part of the participants; 0 if unknown."))
             for name in BREAKDOWN
         ),
         *(field_column(OutreachEvent, name, parse_bool, default=False, help=_("Yes or no.")) for name in PRESENT),
-        field_column(OutreachEvent, "summary", _text(), default=""),
-        field_column(OutreachEvent, "internal_notes", _text(), default=""),
+        field_column(OutreachEvent, "summary", text_cell(), default=""),
+        field_column(OutreachEvent, "internal_notes", text_cell(), default=""),
         programme_column(),
     )
 

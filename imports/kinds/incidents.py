@@ -26,6 +26,7 @@ from imports.specs import (
     register,
     resolve_community,
     resolve_programme,
+    text_cell,
 )
 from incidents.models import TRANSITIONS, Incident, IncidentStatus
 from incidents.services import incident_report, incident_transition, incident_update
@@ -84,7 +85,7 @@ class Incidents(RecordType):
         *community_columns(),
         field_column(Incident, "occurred_at", parse_moment, required=True, help=MOMENT_HELP),
         choice_column(Incident, "category", required=True),
-        field_column(Incident, "title", lambda value: parse_text(value, max_length=200), required=True),
+        field_column(Incident, "title", text_cell(200), required=True),
         choice_column(Incident, "severity", default=None),
         choice_column(
             Incident,
@@ -99,7 +100,7 @@ class Incidents(RecordType):
             help=_lazy("When a closed case was closed; empty: the day of the import."),
         ),
         field_column(Incident, "description", parse_text, default=""),
-        field_column(Incident, "location", lambda value: parse_text(value, max_length=200), default=""),
+        field_column(Incident, "location", text_cell(200), default=""),
         field_column(Incident, "latitude", _coordinate),
         field_column(Incident, "longitude", _coordinate),
         choice_column(Incident, "source", default=None),

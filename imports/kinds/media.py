@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
-from imports.cells import normalise_name, parse_date, parse_int, parse_text
+from imports.cells import normalise_name, parse_date, parse_int
 from imports.specs import (
-    Column,
     Lookups,
     RecordType,
     choice_column,
@@ -21,13 +19,10 @@ from imports.specs import (
     register,
     resolve_community,
     resolve_programme,
+    text_cell,
 )
 from negotiators.models import MediaMention
 from negotiators.services import media_mention_save
-
-
-def _text(max_length: int) -> Any:
-    return lambda value: parse_text(value, max_length=max_length)
 
 
 def same_link(url: str) -> str:
@@ -42,19 +37,6 @@ def same_link(url: str) -> str:
     return f"{host}{slash}{path}".rstrip("/")
 
 
-def _optional_community() -> list[Column]:
-    community, region = community_columns()
-    return [
-        replace(
-            community,
-            required=False,
-            default="",
-            help=_("Its name as in the portal, or its code; empty when the mention is about the whole programme."),
-        ),
-        region,
-    ]
-
-
 @register
 class MediaMentions(RecordType):
     key = "media-mentions"
@@ -62,20 +44,23 @@ class MediaMentions(RecordType):
     model = MediaMention
     columns = (
         field_column(MediaMention, "published_on", parse_date, required=True, help=_("DD.MM.YYYY or YYYY-MM-DD.")),
-        field_column(MediaMention, "outlet", _text(200), required=True),
+        field_column(MediaMention, "outlet", text_cell(200), required=True),
         choice_column(MediaMention, "medium", required=True),
-        field_column(MediaMention, "title", _text(300), required=True),
+        field_column(MediaMention, "title", text_cell(300), required=True),
         field_column(
             MediaMention,
             "url",
-            _text(500),
+            text_cell(500),
             default="",
             help=_("The article's address (https://…). With it, a second import finds the mention by its link."),
         ),
         field_column(
             MediaMention, "reach", parse_int, default=0, help=_("The outlet's estimated audience; 0 if unknown.")
         ),
-        *_optional_community(),
+        *community_columns(
+            required=False,
+            help=_("Its name as in the portal, or its code; empty when the mention is about the whole programme."),
+        ),
         programme_column(),
     )
 

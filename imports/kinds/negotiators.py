@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
-from imports.cells import normalise_name, parse_bool, parse_date, parse_text
+from imports.cells import normalise_name, parse_bool, parse_date
 from imports.specs import (
     Lookups,
     RecordType,
@@ -17,6 +17,7 @@ from imports.specs import (
     field_column,
     register,
     resolve_community,
+    text_cell,
 )
 from negotiators.models import Negotiator, NegotiatorContact
 from negotiators.services import negotiator_create, negotiator_update
@@ -24,10 +25,6 @@ from privacy.search import blind_index_q
 from training.services import negotiator_refresh_status
 
 CONTACT_FIELDS = ("full_name", "gender", "phone", "email")
-
-
-def _text(max_length: int) -> Any:
-    return lambda value: parse_text(value, max_length=max_length)
 
 
 def find_negotiator(community: Any, full_name: str) -> Negotiator | None:
@@ -55,10 +52,10 @@ class Negotiators(RecordType):
     model = Negotiator
     columns = (
         *community_columns(),
-        field_column(NegotiatorContact, "full_name", _text(200), required=True, help=_("As in their passport.")),
+        field_column(NegotiatorContact, "full_name", text_cell(200), required=True, help=_("As in their passport.")),
         choice_column(NegotiatorContact, "gender", default=""),
-        field_column(NegotiatorContact, "phone", _text(32), default=""),
-        field_column(NegotiatorContact, "email", _text(254), default=""),
+        field_column(NegotiatorContact, "phone", text_cell(32), default=""),
+        field_column(NegotiatorContact, "email", text_cell(254), default=""),
         choice_column(Negotiator, "cohort", required=True),
         field_column(Negotiator, "joined_on", parse_date, required=True, help=_("DD.MM.YYYY or YYYY-MM-DD.")),
         field_column(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from communities.models import PartnerOrganisation, Region
 from imports.cells import normalise_name, parse_decimal, parse_text
-from imports.specs import Column, Lookups, RecordType, RowRejected, field_column, register
+from imports.specs import Column, Lookups, RecordType, RowRejected, field_column, register, text_cell
 from programmes.models import Indicator, Programme, ReportedValue, Target
 from programmes.services import reported_value_save, target_save
 
@@ -33,15 +33,11 @@ def parse_period(value: Any) -> str:
     return text
 
 
-def _text(max_length: int | None = None) -> Any:
-    return lambda value: parse_text(value, max_length=max_length)
-
-
 def programme_by_code() -> Column:
     return Column(
         "programme",
         gettext_lazy("programme"),
-        _text(20),
+        text_cell(20),
         required=True,
         help=gettext_lazy("The programme's code, e.g. ISN-2023."),
     )
@@ -51,7 +47,7 @@ def indicator_by_code_or_name() -> Column:
     return field_column(
         Target,
         "indicator",
-        _text(300),
+        text_cell(300),
         required=True,
         help=gettext_lazy("The indicator's code in the programme (e.g. OP1.2a) or its name."),
     )
@@ -100,14 +96,14 @@ class Targets(RecordType):
         field_column(
             Target,
             "region",
-            _text(120),
+            text_cell(120),
             default="",
             help=gettext_lazy("Empty for the whole programme; a region's name for that region's share."),
         ),
         field_column(
             Target,
             "partner",
-            _text(200),
+            text_cell(200),
             default="",
             help=gettext_lazy("Empty for the whole programme; a partner organisation's name for its share."),
         ),
@@ -181,11 +177,11 @@ class ReportedValues(RecordType):
         indicator_by_code_or_name(),
         period_column(ReportedValue),
         field_column(ReportedValue, "value", lambda value: parse_decimal(value, places=2), required=True),
-        field_column(ReportedValue, "note", _text(), default=""),
+        field_column(ReportedValue, "note", text_cell(), default=""),
         field_column(
             ReportedValue,
             "evidence_link",
-            _text(500),
+            text_cell(500),
             default="",
             help=gettext_lazy("Where the value is shown (https://…); a library document is chosen in the admin."),
         ),

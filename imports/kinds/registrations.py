@@ -8,7 +8,6 @@ and the rows are registrations like the public page's, erased on request and by 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, time
 from typing import Any
 
@@ -21,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from events.models import AudienceRole, Registration, email_token
 from events.services import NO_CONSENT_MESSAGE, registration_import
-from imports.cells import normalise_name, parse_bool, parse_date, parse_text
+from imports.cells import normalise_name, parse_bool, parse_date
 from imports.specs import (
     Column,
     Lookups,
@@ -32,6 +31,7 @@ from imports.specs import (
     field_column,
     register,
     resolve_community,
+    text_cell,
 )
 from negotiators.models import OutreachEvent
 
@@ -40,29 +40,12 @@ from negotiators.models import OutreachEvent
 NOT_FIELDS = ("event_date", "event_title", "consent", "consented_on", "region")
 
 
-def _text(max_length: int | None = None) -> Any:
-    return lambda value: parse_text(value, max_length=max_length)
-
-
 def event_slug(text: str) -> str:
     """The event's address from the address itself or its public page's link (…/e/<address>/…)."""
     path = text.strip().split("?")[0].split("#")[0]
     if "/e/" in path:
         return path.split("/e/", 1)[1].strip("/").split("/")[0]
     return path.strip("/").rpartition("/")[2]
-
-
-def _registrant_community() -> list[Column]:
-    community, region = community_columns()
-    return [
-        replace(
-            community,
-            required=False,
-            default="",
-            help=gettext_lazy("The registrant's community, by its name or code; may be empty."),
-        ),
-        region,
-    ]
 
 
 @register
@@ -74,7 +57,7 @@ class WebinarRegistrations(RecordType):
         Column(
             "event",
             gettext_lazy("event"),
-            _text(300),
+            text_cell(300),
             default="",
             help=gettext_lazy("The event's address (its public page /e/<address>/, or that link)."),
         ),
@@ -87,21 +70,23 @@ class WebinarRegistrations(RecordType):
         Column(
             "event_title",
             gettext_lazy("event title"),
-            _text(200),
+            text_cell(200),
             default="",
             help=gettext_lazy("Without the address: the event's title, with its date."),
         ),
-        field_column(Registration, "full_name", _text(200), required=True),
+        field_column(Registration, "full_name", text_cell(200), required=True),
         field_column(
             Registration,
             "email",
-            lambda value: parse_text(value, max_length=254),
+            text_cell(254),
             required=True,
             help=gettext_lazy("One registration per address and event."),
         ),
-        field_column(Registration, "organisation", _text(200), default=""),
+        field_column(Registration, "organisation", text_cell(200), default=""),
         choice_column(Registration, "role", required=True),
-        *_registrant_community(),
+        *community_columns(
+            required=False, help=gettext_lazy("The registrant's community, by its name or code; may be empty.")
+        ),
         choice_column(
             Registration,
             "language",

@@ -10,7 +10,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from imports.cells import CellError, normalise_name, parse_bool, parse_date, parse_text
+from imports.cells import CellError, normalise_name, parse_bool, parse_date
 from imports.kinds.negotiators import find_negotiator
 from imports.specs import (
     Column,
@@ -23,6 +23,7 @@ from imports.specs import (
     register,
     resolve_community,
     resolve_programme,
+    text_cell,
 )
 from negotiators.models import NegotiatorContact
 from training.models import TITLE_LANGUAGES, Attendance, TrainingModule, TrainingSession
@@ -31,15 +32,11 @@ from training.services import attendance_record, session_save
 DATE_HELP = _lazy("DD.MM.YYYY or YYYY-MM-DD.")
 
 
-def _text(max_length: int | None = None) -> Any:
-    return lambda value: parse_text(value, max_length=max_length)
-
-
 def module_column() -> Column:
     return field_column(
         TrainingSession,
         "module",
-        _text(200),
+        text_cell(200),
         required=True,
         help=_lazy("The module's code (e.g. B1) or its title in any of the portal's languages."),
     )
@@ -81,17 +78,17 @@ class TrainingSessions(RecordType):
         module_column(),
         field_column(TrainingSession, "starts_on", parse_date, required=True, help=DATE_HELP),
         field_column(TrainingSession, "ends_on", parse_date, help=_lazy("Empty: the day it starts.")),
-        field_column(TrainingSession, "place", _text(200), required=True),
+        field_column(TrainingSession, "place", text_cell(200), required=True),
         field_column(
             TrainingSession,
             "host_community",
-            _text(120),
+            text_cell(120),
             default=None,
             help=_lazy("Its name as in the portal, or its code; empty for a regional or online session."),
         ),
         community_columns()[1],  # the host community's region, when its name is not unique
-        field_column(TrainingSession, "trainers", _text(300), default=""),
-        field_column(TrainingSession, "notes", _text(), default=""),
+        field_column(TrainingSession, "trainers", text_cell(300), default=""),
+        field_column(TrainingSession, "notes", text_cell(), default=""),
         programme_column(),
     )
 
@@ -150,7 +147,7 @@ class Attendances(RecordType):
         field_column(
             TrainingSession,
             "place",
-            _text(200),
+            text_cell(200),
             default="",
             help=_lazy("Only needed when the module had two sessions starting that day."),
         ),
@@ -158,7 +155,7 @@ class Attendances(RecordType):
         field_column(
             NegotiatorContact,
             "full_name",
-            _text(200),
+            text_cell(200),
             required=True,
             help=_lazy("The negotiator's name as in the portal, in the community of the row."),
         ),
