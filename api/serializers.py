@@ -16,7 +16,9 @@ from rest_framework.fields import Field, SkipField
 from rest_framework.relations import ManyRelatedField, PKOnlyObject, PrimaryKeyRelatedField
 from rest_framework.settings import api_settings
 
-from api.principal import Audience
+from access.capabilities import Capability
+from api.principal import Audience, viewer_for
+from privacy.location import visible_location
 
 AnyField: TypeAlias = Field[Any, Any, Any, Any]
 # Reads one field of one instance, as it appears in the JSON.
@@ -194,3 +196,35 @@ class RegionIdField(serializers.IntegerField):
         kwargs.setdefault("source", "community.region_id")
         kwargs.setdefault("read_only", True)
         super().__init__(**kwargs)
+
+
+LOCATION_HELP = (
+    "Where the phone was when it was logged, if its user added it: to 5 decimals for callers who read "
+    "personal data, else rounded (LOCATION_DECIMALS_WITHOUT_PERSONAL_DATA). Never given to partners."
+)
+
+ACCURACY_HELP = "Within how many metres: the phone's precision, or the rounding's when that is coarser."
+
+
+class PhoneLocationField(serializers.Field):  # type: ignore[type-arg]
+    """One part (``latitude``, ``longitude`` or ``accuracy_m``) of the phone's position on an
+    incident or an event, as the caller may see it (``privacy.location.visible_location``): stored
+    for a caller who reads personal data, rounded otherwise. Partners never get it: list it only
+    outside ``Meta.partner_fields``."""
+
+    def __init__(self, part: str, **kwargs: Any) -> None:
+        self.part = part
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        request = self.context.get("request")
+        # Without a request (the schema), nothing is exact.
+        exact = request is not None and viewer_for(request).can(Capability.READS_PERSONAL_DATA)
+        shown = visible_location(value, exact=exact)
+        if shown is None:
+            return None
+        if self.part == "accuracy_m":
+            return shown.accuracy_m
+        return float(getattr(shown, self.part))

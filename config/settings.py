@@ -398,6 +398,9 @@ PRIVACY_RETENTION = {
     # People of case work: anonymised once all their cases have been closed this long.
     "cases_years": float(env("RETENTION_CASES_YEARS", "5")),
 }
+# The phone's position on incidents and events (privacy.location): decimals of a degree shown to
+# those who do not read personal data (2: about 1 km); those who do see the stored point.
+LOCATION_DECIMALS_WITHOUT_PERSONAL_DATA = int(env("LOCATION_DECIMALS_WITHOUT_PERSONAL_DATA", "2"))
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -33,6 +33,7 @@ from privacy.admin import (
     PersonalDataAdminMixin,
     PersonalDataInlineMixin,
     PersonInlineMixin,
+    PhoneLocationAdminMixin,
     log_shown,
     may_erase_in,
     reads_personal_data,
@@ -118,6 +119,7 @@ class IncidentAdminForm(forms.ModelForm):
             "location",
             "latitude",
             "longitude",
+            "location_accuracy_m",
             "internal_notes",
         ]
 
@@ -161,7 +163,9 @@ def _move_to(status: IncidentStatus):
 
 
 @admin.register(Incident)
-class IncidentAdmin(ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDataMixin, SimpleHistoryAdmin):
+class IncidentAdmin(
+    PhoneLocationAdminMixin, ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDataMixin, SimpleHistoryAdmin
+):
     form = IncidentAdminForm
     action_form = IncidentBulkForm
     # The columns staff sort by, Status early, few enough for a 1366 px screen.
@@ -181,6 +185,7 @@ class IncidentAdmin(ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDa
         "police_involved",
         "negotiator",
         "location",
+        "phone_location",
     ]
     bulk_actions = ("assign_negotiator", "export_csv", "export_xlsx")
     list_display_links = ["id", "shown_title"]
@@ -316,7 +321,7 @@ class IncidentAdmin(ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDa
             ),
             (
                 _("Details (internal)"),
-                {"fields": ["description", "location", ("latitude", "longitude"), "internal_notes"]},
+                {"fields": ["description", "location", *self.location_fields(request), "internal_notes"]},
             ),
         ]
         if obj is not None and may_erase_in(request):

@@ -12,7 +12,14 @@ from rest_framework.decorators import action
 from access.capabilities import Capability
 from api.changes import Collection, track
 from api.principal import viewer_for
-from api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
+from api.serializers import (
+    ACCURACY_HELP,
+    LOCATION_HELP,
+    AudienceSerializer,
+    CommunityNameField,
+    PhoneLocationField,
+    RegionIdField,
+)
 from api.viewsets import ReadOnlyCollection, stable_order, with_community
 from communities.models import Community
 from communities.selectors import writable_communities
@@ -39,7 +46,17 @@ from programmes.models import Programme
 from programmes.selectors import visible_programmes
 
 TIMESTAMPS = ("created_at", "updated_at")
-INTERNAL_FIELDS = ("description", "location", "latitude", "longitude", "internal_notes", "created_by")
+# The phone's position (latitude, longitude, location_accuracy_m) is among them: partners get the
+# community's location instead.
+INTERNAL_FIELDS = (
+    "description",
+    "location",
+    "latitude",
+    "longitude",
+    "location_accuracy_m",
+    "internal_notes",
+    "created_by",
+)
 
 
 class IncidentSerializer(AudienceSerializer):
@@ -57,6 +74,9 @@ class IncidentSerializer(AudienceSerializer):
         help_text="Where it happened, generalised to the community.",
     )
     community_longitude = serializers.FloatField(source="community.longitude", read_only=True, allow_null=True)
+    latitude = PhoneLocationField("latitude", help_text=LOCATION_HELP)
+    longitude = PhoneLocationField("longitude", help_text=LOCATION_HELP)
+    location_accuracy_m = PhoneLocationField("accuracy_m", help_text=ACCURACY_HELP)
 
     class Meta:
         model = Incident

@@ -17,7 +17,7 @@ from incidents.models import (
     Severity,
 )
 from negotiators.field import FieldAccess
-from negotiators.forms import SplitDateTimeField, Textarea, community_field
+from negotiators.forms import LocationFields, SplitDateTimeField, Textarea, community_field
 from privacy.categories import Sex
 
 BLANK = [("", "—")]
@@ -27,7 +27,7 @@ def now_to_the_minute():
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(LocationFields):
     community = forms.ModelChoiceField(queryset=None, label=_("Community"), empty_label=_("Choose the community"))  # type: ignore[var-annotated]
     category = forms.ChoiceField(label=_("Category"), choices=IncidentCategory.choices)
     severity = forms.TypedChoiceField(

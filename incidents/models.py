@@ -21,6 +21,7 @@ from privacy.anonymous import person_label
 from privacy.categories import AgeGroup, Sex, Vulnerability
 from privacy.crypto import IndexKind
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
+from privacy.location import MAX_ACCURACY_M, location_errors
 from privacy.screening import shared_text_errors
 from privacy.visibility import personal_data_shown
 from programmes.models import Programme
@@ -146,6 +147,12 @@ class Incident(Timestamped):
     location = models.CharField(_("where"), max_length=200, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    location_accuracy_m = models.PositiveIntegerField(
+        _("location's precision (m)"),
+        null=True,
+        blank=True,
+        help_text=_("Within how many metres the phone placed it, when its location was added."),
+    )
     source = models.CharField(
         _("reported by"), max_length=20, choices=ReportSource.choices, default=ReportSource.RESIDENT
     )
@@ -197,6 +204,10 @@ class Incident(Timestamped):
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="incident_longitude_in_range",
             ),
+            models.CheckConstraint(
+                condition=Q(location_accuracy_m__isnull=True) | Q(location_accuracy_m__lte=MAX_ACCURACY_M),
+                name="incident_location_accuracy_in_range",
+            ),
         ]
         indexes = [
             models.Index(fields=["community", "occurred_at"], name="incident_community_occurred"),
@@ -241,6 +252,7 @@ class Incident(Timestamped):
         if self.negotiator_id and self.community_id and self.negotiator.community_id != self.community_id:  # type: ignore[union-attr]
             errors["negotiator"] = _("The negotiator in charge must work in the incident's community.")
         errors.update(shared_text_errors(self, "title"))
+        errors.update(location_errors(self))
         if errors:
             raise ValidationError(errors)
         if self.community_id and self.occurred_at:

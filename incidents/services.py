@@ -6,6 +6,7 @@ so the log always explains the status.
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import TypedDict
 
 from django.contrib.auth.models import User
@@ -70,6 +71,9 @@ def incident_report(
     severity: int = 2,
     description: str = "",
     location: str = "",
+    latitude: Decimal | float | None = None,
+    longitude: Decimal | float | None = None,
+    location_accuracy_m: int | None = None,
     source: str = "resident",
     police_involved: bool = False,
     negotiator: Negotiator | None = None,
@@ -82,6 +86,8 @@ def incident_report(
 
     ``programme`` defaults to the one the community takes part in on the day it happened. An empty
     ``title`` makes it automatic: the category, shown in each reader's language.
+    ``latitude``, ``longitude`` and ``location_accuracy_m`` are the phone's position, optional
+    beside the typed ``location``: both coordinates or neither, in range (``privacy.location``).
 
     The negotiator in charge defaults to the reporting user when that user is a negotiator of the
     community.
@@ -107,6 +113,9 @@ def incident_report(
         title_is_automatic=not title.strip(),
         description=description,
         location=location,
+        latitude=latitude,
+        longitude=longitude,
+        location_accuracy_m=location_accuracy_m,
         source=source,
         police_involved=police_involved,
         negotiator=negotiator,
@@ -289,8 +298,8 @@ def incident_redact_text(*, incident: Incident, fields: Sequence[str], marker: s
         setattr(incident, name, marker if getattr(incident, name) else "")
         model_fields.append(name)
         if name == "location":
-            incident.latitude = incident.longitude = None
-            model_fields += ["latitude", "longitude"]
+            incident.latitude = incident.longitude = incident.location_accuracy_m = None
+            model_fields += ["latitude", "longitude", "location_accuracy_m"]
     incident._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
     incident.save()
     return model_fields

@@ -29,6 +29,7 @@ from privacy.admin import (
     PersonalDataAdminMixin,
     PersonalDataInlineMixin,
     PersonInlineMixin,
+    PhoneLocationAdminMixin,
     log_listed,
     log_shown,
     reads_personal_data,
@@ -213,6 +214,9 @@ class OutreachEventForm(forms.ModelForm):
             "time_zone",
             "format",
             "place",
+            "latitude",
+            "longitude",
+            "location_accuracy_m",
             "meeting_link",
             "stream_link",
             "languages",
@@ -300,7 +304,7 @@ class EventSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutreachEvent)
-class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
+class OutreachEventAdmin(PhoneLocationAdminMixin, ExportMixin, admin.ModelAdmin):
     form = OutreachEventForm
     # Few enough columns for a laptop's screen; who was present is in the filters and the export.
     list_display = ["date", "shown_title", "community", "kind", "status", "topic", "participants_total"]
@@ -332,6 +336,7 @@ class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
         "format",
         "topic",
         "place",
+        "phone_location",
         "participants_total",
         "participants_women",
         "participants_men",
@@ -366,6 +371,13 @@ class OutreachEventAdmin(ExportMixin, admin.ModelAdmin):
         (_("Advocacy"), {"fields": ["campaign"]}),
         (_("Record"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(name, dict(options)) for name, options in super().get_fieldsets(request, obj)]
+        for _name, options in fieldsets:
+            if "place" in options["fields"]:
+                options["fields"] = [*options["fields"], *self.location_fields(request)]
+        return fieldsets
 
     @admin.display(description=_("title"), ordering="title")
     def shown_title(self, obj):

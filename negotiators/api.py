@@ -13,7 +13,14 @@ from rest_framework import serializers
 from access.capabilities import Capability
 from api.changes import Collection, Part, track, track_part
 from api.principal import viewer_for
-from api.serializers import AudienceSerializer, CommunityNameField, RegionIdField
+from api.serializers import (
+    ACCURACY_HELP,
+    LOCATION_HELP,
+    AudienceSerializer,
+    CommunityNameField,
+    PhoneLocationField,
+    RegionIdField,
+)
 from api.viewsets import ReadOnlyCollection, with_community
 from communities.models import EARLIEST_RECORD_DATE, Community, Topic
 from communities.selectors import visible_communities, writable_communities
@@ -74,7 +81,15 @@ PARTICIPANT_FIELDS = (
 
 
 # Staff only: the meeting link goes to registrants alone, never to partners.
-EVENT_INTERNAL_FIELDS = ("internal_notes", "created_by", "meeting_link")
+# The phone's position too: partners get the community's location instead.
+EVENT_INTERNAL_FIELDS = (
+    "internal_notes",
+    "created_by",
+    "meeting_link",
+    "latitude",
+    "longitude",
+    "location_accuracy_m",
+)
 
 
 def registration_path(slug: str) -> str:
@@ -103,6 +118,9 @@ class OutreachEventSerializer(AudienceSerializer):
     registration_url = serializers.SerializerMethodField(
         help_text="The public registration page, while the event is open for registration; else null."
     )
+    latitude = PhoneLocationField("latitude", help_text=LOCATION_HELP)
+    longitude = PhoneLocationField("longitude", help_text=LOCATION_HELP)
+    location_accuracy_m = PhoneLocationField("accuracy_m", help_text=ACCURACY_HELP)
 
     class Meta:
         model = OutreachEvent
@@ -121,6 +139,9 @@ class OutreachEventSerializer(AudienceSerializer):
             "time_zone",
             "format",
             "place",
+            "latitude",
+            "longitude",
+            "location_accuracy_m",
             "meeting_link",
             "stream_link",
             "languages",

@@ -96,7 +96,17 @@ def community_field(access: FieldAccess, field: forms.ModelChoiceField, initial=
         field.initial = access.community.pk if access.community else None
 
 
-class EventForm(forms.Form):
+class LocationFields(forms.Form):
+    """The phone's position, filled only when the user taps "use my location"
+    (``field/_location.html`` and its block in ``field.js``). The rules (both or neither, ranges)
+    are the services' (``privacy.location``); the typed place stays the default."""
+
+    latitude = forms.DecimalField(required=False, widget=forms.HiddenInput)
+    longitude = forms.DecimalField(required=False, widget=forms.HiddenInput)
+    location_accuracy_m = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class EventForm(LocationFields):
     community = forms.ModelChoiceField(queryset=None, label=_("Community"), empty_label=_("Choose the community"))  # type: ignore[var-annotated]
     kind = forms.ChoiceField(label=_("Kind of event"), choices=EventKind.choices)
     date = forms.DateField(label=_("Date"), widget=DateInput())

@@ -27,6 +27,7 @@ from communities.models import (
 from privacy.anonymous import person_label
 from privacy.crypto import IndexKind
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField, EncryptedTextField
+from privacy.location import MAX_ACCURACY_M, location_errors
 from privacy.visibility import personal_data_shown
 from programmes.models import Campaign, Programme
 
@@ -292,6 +293,15 @@ class OutreachEvent(Timestamped):
         help_text=PROGRAMME_HELP,
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
+    # The phone's position, added only when the user taps "use my location" (privacy.location).
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    location_accuracy_m = models.PositiveIntegerField(
+        _("location's precision (m)"),
+        null=True,
+        blank=True,
+        help_text=_("Within how many metres the phone placed it, when its location was added."),
+    )
     topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices)
     organisers = models.ManyToManyField(
         Negotiator, related_name="events", blank=True, verbose_name=_("organising negotiators")
@@ -341,6 +351,18 @@ class OutreachEvent(Timestamped):
                 )
                 for group in PARTICIPANT_GROUPS
             ],
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="event_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="event_longitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(location_accuracy_m__isnull=True) | Q(location_accuracy_m__lte=MAX_ACCURACY_M),
+                name="event_location_accuracy_in_range",
+            ),
         ]
         indexes = [
             models.Index(fields=["community", "date"], name="event_community_date"),
@@ -394,10 +416,11 @@ class OutreachEvent(Timestamped):
         super().save(*args, **kwargs)
 
     def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
-        # Every constraint of the model is a participants' rule that clean() checks in Python,
+        # Every constraint of the model is a rule that clean() checks in Python: the participants'
         # written from the same PARTICIPANT_GROUPS (tests/negotiators/test_event_constraints.py proves
-        # it for each). Django would check each again with its own query and savepoint: five per
-        # save, a third of a 10,000-event spreadsheet's import. The database still enforces them.
+        # it for each), the location's in privacy.location.location_errors. Django would check each
+        # again with its own query and savepoint: five per save, a third of a 10,000-event
+        # spreadsheet's import. The database still enforces them.
         return None
 
     def clean(self) -> None:
@@ -414,6 +437,7 @@ class OutreachEvent(Timestamped):
         errors.update(self._schedule_errors())
         if self.date and self.date < EARLIEST_RECORD_DATE:
             errors["date"] = EARLIEST_DATE_MESSAGE
+        errors.update(location_errors(self))
         if errors:
             raise ValidationError(errors)
         if self.community_id:

@@ -4,6 +4,7 @@ field pages share."""
 from collections.abc import Iterable
 from contextlib import suppress
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfoNotFoundError
 
 from django.contrib.auth.models import User
@@ -50,6 +51,9 @@ def event_log(
     local_government_present: bool = False,
     ngos_present: bool = False,
     place: str = "",
+    latitude: Decimal | float | None = None,
+    longitude: Decimal | float | None = None,
+    location_accuracy_m: int | None = None,
     summary: str = "",
     internal_notes: str = "",
     organisers: Iterable[Negotiator] = (),
@@ -82,6 +86,8 @@ def event_log(
     ``programme`` defaults to the one the community takes part in on ``date``
     (``programmes.attribution``); a programme it does not take part in then is refused. An empty
     ``title`` makes it automatic: the kind and the place, shown in each reader's language.
+    ``latitude``, ``longitude`` and ``location_accuracy_m`` are the phone's position, optional
+    beside the typed ``place``: both coordinates or neither, in range (``privacy.location``).
     """
     ensure_can_log_in(Viewer.for_user(actor), community)
     event = OutreachEvent(
@@ -117,6 +123,9 @@ def event_log(
         local_government_present=local_government_present,
         ngos_present=ngos_present,
         place=place,
+        latitude=latitude,
+        longitude=longitude,
+        location_accuracy_m=location_accuracy_m,
         summary=summary,
         internal_notes=internal_notes,
         created_by=actor,

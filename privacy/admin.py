@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from access.capabilities import Capability
 from access.viewer import request_viewer
 from privacy.erasure import may_erase
+from privacy.location import visible_location
 from privacy.models import ErasureRecord, PersonalDataView, Redaction, ViewChannel
 from privacy.viewlog import record_view
 from privacy.visibility import showing_personal_data
@@ -285,3 +286,27 @@ class RedactionAdmin(_ErasureRecordsAdmin):
     list_filter = ["kind"]
     date_hierarchy = "created_at"
     list_select_related = ["actor"]
+
+
+class PhoneLocationAdminMixin:
+    """The phone's position on an incident or an event (``privacy.location``): editable as stored
+    by those who read personal data; for anyone else one read-only line, rounded. ``get_fieldsets``
+    of the admin puts :data:`LOCATION_FIELDS` where the position goes; exports list
+    ``phone_location``, rounded the same way."""
+
+    LOCATION_FIELDS = ("latitude", "longitude", "location_accuracy_m")
+
+    def location_fields(self, request: HttpRequest) -> list[Any]:
+        return [self.LOCATION_FIELDS] if reads_personal_data(request) else ["phone_location"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        return fields if reads_personal_data(request) else [*fields, "phone_location"]
+
+    @admin.display(description=gettext_lazy("phone's location"))
+    def phone_location(self, obj: Model) -> str:
+        # The request's viewer decides (privacy.visibility's middleware): exact or rounded.
+        shown = visible_location(obj)
+        if shown is None:
+            return ""
+        return f"{shown} ({_('rounded')})" if shown.rounded else str(shown)

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from negotiators.field import device_session
+from privacy.location import visible_location
 
 register = template.Library()
 # What would let the data close the script element or open markup (as django.utils.html.json_script).
@@ -76,3 +77,9 @@ def field_session(context):
     if request is None or user is None or not user.is_authenticated:
         return ""
     return device_session(request) or ""
+
+
+@register.simple_tag
+def shown_location(record):
+    """The phone's position on ``record`` as the current viewer may see it (``privacy.location``)."""
+    return visible_location(record)

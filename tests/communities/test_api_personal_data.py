@@ -51,10 +51,28 @@ FORBIDDEN_EVERYWHERE = {
 # coordinates) but personal or internal here.
 FORBIDDEN_IN = {
     # A party's sex, age group and vulnerable group only ever leave counted (indicators/).
-    "incidents": {"description", "latitude", "longitude", "sex", "age_group", "vulnerable_group", "is_minor"},
+    "incidents": {
+        "description",
+        "latitude",
+        "longitude",
+        "location_accuracy_m",
+        "sex",
+        "age_group",
+        "vulnerable_group",
+        "is_minor",
+    },
     "incidents/actions": {"description"},
     # The meeting link goes to registrants only; registrants never leave the portal.
-    "events": {"meeting_link", "registrations", "question", "accessibility_needs"},
+    "events": {
+        "meeting_link",
+        "registrations",
+        "question",
+        "accessibility_needs",
+        # The phone's position: partners get the community's location instead.
+        "latitude",
+        "longitude",
+        "location_accuracy_m",
+    },
     # The NGO's finances: the budget, the tranches and what each donor gives.
     "programmes": {"budget", "tranches", "amount"},
     # Who did an activity (staff, the mediators by name) and the recommendations' evidence.
@@ -89,9 +107,11 @@ def secrets_in_the_demo(demo_programme):
         ],
     )
     incident.latitude, incident.longitude = Decimal("49.11111"), Decimal("27.22222")
+    incident.location_accuracy_m = 4321
     incident.save()
     event = OutreachEvent.objects.filter(community__in=partner.communities.all()).order_by("pk").first()
     event.internal_notes = "СЕКРЕТ-внутрішня нотатка події"
+    event.latitude, event.longitude, event.location_accuracy_m = Decimal("49.33333"), Decimal("27.44444"), 4321
     event.save()
     # A webinar of the partner's community: its meeting link and its registrants never come out,
     # only their counts (indicators/).
@@ -129,7 +149,7 @@ def secrets_in_the_demo(demo_programme):
     activity = ActivityFactory(engagement=engagement, notes="СЕКРЕТ-інтерв'ю з Петренко")
     activity.mediators.add(mediator)
     RecommendationFactory(engagement=engagement, evidence="СЕКРЕТ-доказ")
-    values = {"СЕКРЕТ", "49.11111", "27.22222", "Яремчук", "Секретна-Прізвище"}
+    values = {"СЕКРЕТ", "49.11111", "27.22222", "49.33333", "27.44444", "Яремчук", "Секретна-Прізвище"}
     values |= {mediator.person.email, mediator.person.phone}
     for contact in NegotiatorContact.objects.all():
         values |= {contact.full_name, contact.phone, contact.email} - {""}

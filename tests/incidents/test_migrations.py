@@ -99,3 +99,27 @@ def test_titles_that_are_a_category_in_any_language_become_automatic_and_typed_o
             assert Incident.objects.order_by("pk").first().display_title == "Sousedský spor"
     finally:
         migrate(latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_incidents_keep_their_coordinates_and_have_no_precision_after_the_accuracy_migration():
+    try:
+        old = migrate([("incidents", "0007_mark_automatic_titles")])
+        _user, community = old_community(old)
+        programme = a_programme()
+        old.get_model("incidents", "Incident").objects.create(
+            community=community,
+            programme_id=programme.pk,
+            category="youth",
+            occurred_at=datetime(2025, 1, 2, tzinfo=UTC),
+            title="Old case",
+            latitude="49.42298",
+            longitude="26.98713",
+        )
+
+        migrate(latest())
+
+        rows = list(Incident.objects.values_list("title", "latitude", "longitude", "location_accuracy_m"))
+        assert [(t, str(la), str(lo), a) for t, la, lo, a in rows] == [("Old case", "49.42298", "26.98713", None)]
+    finally:
+        migrate(latest())

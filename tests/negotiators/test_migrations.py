@@ -54,3 +54,30 @@ def test_titles_the_old_rule_wrote_in_any_language_become_automatic_and_typed_on
             assert OutreachEvent.objects.order_by("pk").first().display_title == "Veřejné setkání, Школа №3"
     finally:
         migrate(latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_keep_their_rows_and_have_no_phone_location_after_the_location_migration():
+    try:
+        old = migrate([("negotiators", "0010_mark_automatic_titles")])
+        _user, community = old_community(old)
+        programme = a_programme()
+        old.get_model("negotiators", "OutreachEvent").objects.create(
+            community=community,
+            programme_id=programme.pk,
+            kind="public_meeting",
+            place="Школа №3",
+            title="Зустріч",
+            date=date(2025, 3, 14),
+            topic="youth",
+            participants_total=10,
+        )
+
+        migrate(latest())
+
+        rows = list(
+            OutreachEvent.objects.values_list("title", "place", "latitude", "longitude", "location_accuracy_m")
+        )
+        assert rows == [("Зустріч", "Школа №3", None, None, None)]
+    finally:
+        migrate(latest())

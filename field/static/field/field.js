@@ -559,6 +559,7 @@
     toggles(form);
   });
   connection();
+  placeLocation();
   // The offline page: why the page asked for is not here.
   var offlinePage = $("[data-offline-page]");
   if (offlinePage) {
@@ -585,5 +586,48 @@
         registration.active.postMessage({ keep: body.dataset.keep.split(" ") });
       }
     }).catch(function () {});
+  }
+  /* Place: the phone's position on an incident or an event (field/_location.html), asked only
+     when "use my location" is tapped; its precision is shown, and it can be removed. */
+  function placeLocation() {
+    $$("[data-location]").forEach(function (box) {
+      var form = box.closest("form"), button = $("[data-locate]", box), shown = $("[data-location-shown]", box);
+      var note = $("[data-location-note]", box), error = $("[data-location-error]", box);
+      var field = function (name) { return $('input[name="' + name + '"]', box); };
+      var lat = field("latitude"), lon = field("longitude"), acc = field("location_accuracy_m");
+      function show() {
+        var has = lat.value !== "" && lon.value !== "";
+        shown.hidden = !has;
+        button.hidden = has;
+        $("[data-location-text]", shown).textContent = has ? fill(box.dataset.added, { metres: acc.value || "?" }) : "";
+      }
+      function say(text) { error.textContent = text || ""; error.hidden = !text; note.textContent = ""; }
+      function set(latitude, longitude, accuracy) {
+        // A hidden input's value is its attribute: form.reset() would not clear it, so this does.
+        lat.value = latitude; lon.value = longitude; acc.value = accuracy; show();
+      }
+      button.addEventListener("click", function () {
+        say("");
+        if (!navigator.geolocation) return say(box.dataset.unsupported);
+        button.disabled = true;
+        note.textContent = box.dataset.asking;
+        navigator.geolocation.getCurrentPosition(function (position) {
+          var coords = position.coords;
+          button.disabled = false;
+          say("");
+          if (!(coords.accuracy <= 100000)) return say(box.dataset.unavailable);
+          set(coords.latitude.toFixed(5), coords.longitude.toFixed(5), Math.max(1, Math.ceil(coords.accuracy)));
+        }, function (failure) {
+          button.disabled = false;
+          say(box.dataset[failure.code === 1 ? "denied" : failure.code === 3 ? "timeout" : "unavailable"]);
+        }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
+      });
+      $("[data-unlocate]", box).addEventListener("click", function () { set("", "", ""); button.focus(); });
+      if (form) form.addEventListener("reset", function () { set("", "", ""); say(""); });
+      // An entry opened from the outbox to fix fills the inputs: show what it holds.
+      new MutationObserver(show).observe(lat, { attributes: true });
+      box.hidden = false;
+      show();
+    });
   }
 })();

@@ -1,0 +1,106 @@
+"""Where a record was logged, from the phone's position: the rules and who may see it exactly.
+
+An incident or an event may carry the phone's position (``latitude``, ``longitude`` and
+``location_accuracy_m``), taken only when the user taps "use my location". It is personal data
+(it can point at someone's home): partners never get it (they get the community's location), and
+:func:`visible_location` is the one place that decides what a viewer sees of it: the stored point
+for those who read personal data, the point rounded to ``LOCATION_DECIMALS_WITHOUT_PERSONAL_DATA``
+decimals for everyone else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from privacy.visibility import personal_data_shown
+
+STORED_DECIMALS = 5  # ~1 m: the model's DecimalField(8, 5)
+METRES_PER_DEGREE = 111_320
+MAX_ACCURACY_M = 100_000  # a position less precise than 100 km says nothing a place name does not
+
+BOTH_OR_NEITHER = _("A location needs both its latitude and its longitude.")
+LATITUDE_RANGE = _("The latitude must be between -90 and 90.")
+LONGITUDE_RANGE = _("The longitude must be between -180 and 180.")
+ACCURACY_RANGE = _("The location's precision must be between 0 and 100 km.")
+ACCURACY_WITHOUT_POINT = _("A precision was given without a location.")
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def location_errors(record: Any) -> dict[str, Any]:
+    """The errors of ``record``'s position (for its ``clean()``): both coordinates or neither, each
+    in its range, a precision only with a point; rounds the stored point to ~1 m on the way."""
+    errors: dict[str, Any] = {}
+    latitude, longitude = _decimal(record.latitude), _decimal(record.longitude)
+    if (record.latitude not in (None, "") and latitude is None) or (latitude is not None and not -90 <= latitude <= 90):
+        errors["latitude"] = LATITUDE_RANGE
+    if (record.longitude not in (None, "") and longitude is None) or (
+        longitude is not None and not -180 <= longitude <= 180
+    ):
+        errors["longitude"] = LONGITUDE_RANGE
+    if not errors and (latitude is None) != (longitude is None):
+        errors["latitude"] = BOTH_OR_NEITHER
+    accuracy = record.location_accuracy_m
+    if accuracy is not None and not 0 <= accuracy <= MAX_ACCURACY_M:
+        errors["location_accuracy_m"] = ACCURACY_RANGE
+    elif accuracy is not None and latitude is None and longitude is None:
+        errors["location_accuracy_m"] = ACCURACY_WITHOUT_POINT
+    if not errors and latitude is not None and longitude is not None:
+        step = Decimal(1).scaleb(-STORED_DECIMALS)
+        record.latitude = latitude.quantize(step, rounding=ROUND_HALF_EVEN)
+        record.longitude = longitude.quantize(step, rounding=ROUND_HALF_EVEN)
+    return errors
+
+
+@dataclass(frozen=True)
+class ShownLocation:
+    latitude: Decimal
+    longitude: Decimal
+    accuracy_m: int | None
+    """Within how many metres: the phone's precision, or the rounding's when that is coarser."""
+    rounded: bool
+
+    def __str__(self) -> str:
+        text = f"{self.latitude}, {self.longitude}"
+        return f"{text} ±{self.accuracy_m} m" if self.accuracy_m is not None else text
+
+
+def rounding_metres(decimals: int) -> int:
+    """How far a point rounded to ``decimals`` may be from the true one (half a step, north-south)."""
+    return round(METRES_PER_DEGREE * 10.0**-decimals / 2)
+
+
+def visible_location(record: Any, *, exact: bool | None = None) -> ShownLocation | None:
+    """What a viewer may see of ``record``'s position: ``None`` without one; the stored point for a
+    viewer who reads personal data (``exact``; default: the current request's viewer, as
+    :func:`~privacy.visibility.personal_data_shown` says), else the point rounded to the setting's
+    decimals, with a precision no finer than the rounding. Partners get neither: their API never
+    has these fields."""
+    latitude, longitude = _decimal(record.latitude), _decimal(record.longitude)
+    if latitude is None or longitude is None:
+        return None
+    accuracy = record.location_accuracy_m
+    if personal_data_shown() if exact is None else exact:
+        return ShownLocation(latitude, longitude, accuracy, rounded=False)
+    decimals = settings.LOCATION_DECIMALS_WITHOUT_PERSONAL_DATA
+    step = Decimal(1).scaleb(-decimals)
+    coarse = rounding_metres(decimals)
+    return ShownLocation(
+        latitude.quantize(step, rounding=ROUND_HALF_EVEN),
+        longitude.quantize(step, rounding=ROUND_HALF_EVEN),
+        max(accuracy or 0, coarse),
+        rounded=True,
+    )
