@@ -34,9 +34,12 @@ def api_cacheable_paths() -> frozenset[str]:
     return frozenset({reverse("api:schema"), reverse("api:docs")})
 
 
-def permissions_policy() -> str:
-    """``settings.PERMISSIONS_POLICY`` (feature -> allowed origins) as the header's value."""
-    return ", ".join(f"{feature}=({' '.join(origins)})" for feature, origins in settings.PERMISSIONS_POLICY.items())
+def permissions_policy(*, own_origin: tuple[str, ...] = ()) -> str:
+    """``settings.PERMISSIONS_POLICY`` (feature -> allowed origins) as the header's value;
+    ``own_origin`` names the features a page allows to itself (``self``), as the field app's
+    incident and event forms do for geolocation (set on the response, the middleware keeps it)."""
+    policy = {**settings.PERMISSIONS_POLICY, **{feature: ["self"] for feature in own_origin}}
+    return ", ".join(f"{feature}=({' '.join(origins)})" for feature, origins in policy.items())
 
 
 class SecurityHeadersMiddleware:

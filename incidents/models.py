@@ -4,6 +4,7 @@ Status only moves along ``TRANSITIONS`` and only through ``incidents.services``,
 action log at the same time.
 """
 
+from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from privacy.anonymous import person_label
 from privacy.categories import AgeGroup, Sex, Vulnerability
 from privacy.crypto import IndexKind
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
-from privacy.location import MAX_ACCURACY_M, location_errors
+from privacy.location import MAX_ACCURACY_M, location_errors, round_to_stored
 from privacy.screening import shared_text_errors
 from privacy.visibility import personal_data_shown
 from programmes.models import Programme
@@ -257,6 +258,10 @@ class Incident(Timestamped):
             raise ValidationError(errors)
         if self.community_id and self.occurred_at:
             Programme.attribute(self, self.community, timezone.localdate(self.occurred_at))
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        round_to_stored(self)  # the phone's many decimals, before the field's own check of 5
+        super().clean_fields(exclude)
 
     def allowed_transitions(self) -> tuple[str, ...]:
         return TRANSITIONS[IncidentStatus(self.status)]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access.capabilities import Capability
+from api.headers import permissions_policy
 from incidents.forms import ActionForm, IncidentForm, PartyFormSet, TransitionForm
 from incidents.models import CLOSED_STATUSES, Incident, IncidentStatus
 from incidents.selectors import visible_incident_actions, visible_incidents
@@ -90,7 +91,10 @@ def render_incident_form(request, form, parties, *, status=200, message=""):
         "idempotency_key": request.POST.get("idempotency_key") if status == 400 else new_idempotency_key(),
         "message": message,
     }
-    return render(request, "field/incident_form.html", context, status=status)
+    response = render(request, "field/incident_form.html", context, status=status)
+    # "Use my location" (field/_location.html): this page alone may ask for the position.
+    response["Permissions-Policy"] = permissions_policy(own_origin=("geolocation",))
+    return response
 
 
 def scoped_incident(request, pk):

@@ -27,7 +27,7 @@ from communities.models import (
 from privacy.anonymous import person_label
 from privacy.crypto import IndexKind
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField, EncryptedTextField
-from privacy.location import MAX_ACCURACY_M, location_errors
+from privacy.location import MAX_ACCURACY_M, location_errors, round_to_stored
 from privacy.visibility import personal_data_shown
 from programmes.models import Campaign, Programme
 
@@ -414,6 +414,10 @@ class OutreachEvent(Timestamped):
         if self.programme_id is None:
             Programme.attribute(self, self.community if self.community_id else None, self.date)
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        round_to_stored(self)  # the phone's many decimals, before the field's own check of 5
+        super().clean_fields(exclude)
 
     def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
         # Every constraint of the model is a rule that clean() checks in Python: the participants'

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from api.headers import permissions_policy
 from negotiators.field import FormRejected, apply_errors, field_view, new_idempotency_key, read_only_response, submit
 from negotiators.forms import EventForm
 from negotiators.selectors import visible_events
@@ -47,7 +48,10 @@ def render_event_form(request, form, *, status=200, message=""):
         "idempotency_key": request.POST.get("idempotency_key") if status == 400 else new_idempotency_key(),
         "message": message,
     }
-    return render(request, "field/event_form.html", context, status=status)
+    response = render(request, "field/event_form.html", context, status=status)
+    # "Use my location" (field/_location.html): this page alone may ask for the position.
+    response["Permissions-Policy"] = permissions_policy(own_origin=("geolocation",))
+    return response
 
 
 @field_view

@@ -40,9 +40,19 @@ def _decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+def round_to_stored(record: Any) -> None:
+    """Round ``record``'s point to the ~1 m it is stored with (a phone gives more decimals), before
+    the model's field checks; a value that is not a number is left for :func:`location_errors`."""
+    step = Decimal(1).scaleb(-STORED_DECIMALS)
+    for name in ("latitude", "longitude"):
+        value = _decimal(getattr(record, name))
+        if value is not None and abs(value) <= 180:
+            setattr(record, name, value.quantize(step, rounding=ROUND_HALF_EVEN))
+
+
 def location_errors(record: Any) -> dict[str, Any]:
     """The errors of ``record``'s position (for its ``clean()``): both coordinates or neither, each
-    in its range, a precision only with a point; rounds the stored point to ~1 m on the way."""
+    in its range, a precision only with a point."""
     errors: dict[str, Any] = {}
     latitude, longitude = _decimal(record.latitude), _decimal(record.longitude)
     if (record.latitude not in (None, "") and latitude is None) or (latitude is not None and not -90 <= latitude <= 90):
@@ -58,10 +68,6 @@ def location_errors(record: Any) -> dict[str, Any]:
         errors["location_accuracy_m"] = ACCURACY_RANGE
     elif accuracy is not None and latitude is None and longitude is None:
         errors["location_accuracy_m"] = ACCURACY_WITHOUT_POINT
-    if not errors and latitude is not None and longitude is not None:
-        step = Decimal(1).scaleb(-STORED_DECIMALS)
-        record.latitude = latitude.quantize(step, rounding=ROUND_HALF_EVEN)
-        record.longitude = longitude.quantize(step, rounding=ROUND_HALF_EVEN)
     return errors
 
 

@@ -22,7 +22,10 @@ COUNT_CALLS = """
 window.__positionAsked = 0;
 if (navigator.geolocation) {
   const asked = navigator.geolocation.getCurrentPosition.bind(navigator.geolocation);
-  navigator.geolocation.getCurrentPosition = function () { window.__positionAsked += 1; return asked.apply(null, arguments); };
+  navigator.geolocation.getCurrentPosition = function () {
+    window.__positionAsked += 1;
+    return asked.apply(null, arguments);
+  };
 }
 """
 
@@ -47,7 +50,9 @@ def test_an_event_gets_the_phone_location_only_on_tap_with_its_precision(browser
         assert asked(page) == 0
         button = page.get_by_role("button", name="Use my location")
         box = button.bounding_box()
-        assert box and box["height"] >= 44 and box["width"] >= 44
+        assert box
+        assert box["height"] >= 44
+        assert box["width"] >= 44
         button.click()
         expect(page.locator("[data-location-shown]")).to_contain_text("Location added: within ±12 m")
         assert asked(page) == 1

@@ -75,9 +75,7 @@ def test_events_keep_their_rows_and_have_no_phone_location_after_the_location_mi
 
         migrate(latest())
 
-        rows = list(
-            OutreachEvent.objects.values_list("title", "place", "latitude", "longitude", "location_accuracy_m")
-        )
+        rows = list(OutreachEvent.objects.values_list("title", "place", "latitude", "longitude", "location_accuracy_m"))
         assert rows == [("Зустріч", "Школа №3", None, None, None)]
     finally:
         migrate(latest())
