@@ -1,6 +1,8 @@
 """An outreach event's database constraints are all rules its ``clean()`` checks first, which is
 why ``full_clean()`` does not query them again (``OutreachEvent.validate_constraints``)."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +17,14 @@ pytestmark = pytest.mark.django_db
 BREAKING = {
     "event_women_and_men_within_total": {"participants_total": 10, "participants_women": 6, "participants_men": 5},
     **{f"event_{group}_within_total": {"participants_total": 10, group: 11} for group in PARTICIPANT_GROUPS},
+    # The phone's position (privacy.location.location_errors).
+    "event_latitude_in_range": {"latitude": Decimal("91"), "longitude": Decimal("30")},
+    "event_longitude_in_range": {"latitude": Decimal("50"), "longitude": Decimal("181")},
+    "event_location_accuracy_in_range": {
+        "latitude": Decimal("50"),
+        "longitude": Decimal("30"),
+        "location_accuracy_m": 100_001,
+    },
 }
 
 

@@ -252,7 +252,7 @@ def test_partners_never_get_the_phone_location_only_the_community(collection, wr
         assert b"50.45" not in response.content
         assert b"30.52" not in response.content
         assert b"location_accuracy" not in response.content
-        assert b'latitude"' not in response.content
+        assert b'"latitude"' not in response.content
     detail = client.get(f"/api/v1/{collection}/{record.pk}/")
     assert b"50.45" not in detail.content
     assert b"30.52" not in detail.content
