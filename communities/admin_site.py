@@ -14,6 +14,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from privacy.location import visible_coordinate
+
 # How the admin shows an empty value (Django's own "empty_value_display" is a dash too).
 EMPTY = "—"
 
@@ -45,6 +47,9 @@ class ReadableHistoryContextHelper(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change: Any, value: Any) -> Any:
         value = super().prepare_delta_change_value(change, value)
         field = self.model._meta.get_field(change.field)
+        if change.field in ("latitude", "longitude") and hasattr(self.model, "location_accuracy_m"):
+            # The phone's position: rounded for those who do not read personal data.
+            value = visible_coordinate(value)
         return readable_value(field, value)
 
 

@@ -110,3 +110,13 @@ def visible_location(record: Any, *, exact: bool | None = None) -> ShownLocation
         max(accuracy or 0, coarse),
         rounded=True,
     )
+
+
+def visible_coordinate(value: Any) -> Any:
+    """One stored coordinate (a change history's old or new value) as the current viewer may see
+    it: as stored for those who read personal data, else rounded like :func:`visible_location`."""
+    number = _decimal(value)
+    if number is None or personal_data_shown():
+        return value
+    step = Decimal(1).scaleb(-settings.LOCATION_DECIMALS_WITHOUT_PERSONAL_DATA)
+    return number.quantize(step, rounding=ROUND_HALF_EVEN)

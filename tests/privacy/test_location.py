@@ -262,3 +262,19 @@ def test_partners_never_get_the_phone_location_only_the_community(collection, wr
     assert feed.status_code == 200
     assert b"50.45" not in feed.content
     assert b"30.52" not in feed.content
+
+
+def test_the_change_history_shows_a_manager_the_moved_point_rounded(client, staff_user, manager_user, community):
+    incident = report(staff_user, community, **HERE)
+    incident.latitude, incident.longitude = Decimal("50.46789"), Decimal("30.51234")
+    incident._history_user = staff_user
+    incident.save()
+    url = reverse("admin:incidents_incident_history", args=[incident.pk])
+    verified_login(client, manager_user)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "30.51" in page
+    assert "30.51234" not in page
+    assert "50.46789" not in page
+    client.logout()
+    verified_login(client, staff_user)
+    assert "30.51234" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
