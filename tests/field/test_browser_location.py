@@ -115,7 +115,7 @@ def test_a_refused_permission_gives_a_sentence_and_the_typed_place_is_enough(bro
         page.fill("#id_location", "Парк біля школи")
         page.get_by_role("button", name="Use my location").click()
         expect(page.locator("[data-location-error]")).to_have_text(
-            "This phone did not let the app know its location. Allow it in the browser’s settings, or type the place."
+            "The phone did not allow the location: allow it in the browser’s settings, or type the place."
         )
         expect(page.locator("[data-location-shown]")).to_be_hidden()
         shot(page, "incident-form-location-denied")
