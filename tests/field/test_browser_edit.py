@@ -119,3 +119,31 @@ def test_a_conflict_shows_both_versions_and_each_choice_does_what_it_says(phone,
     assert event.participants_total == 26
     assert corrections(event) == 3  # staff twice, then the negotiator's once
     assert event.history.first().history_user.username == "olena"
+
+
+def test_a_correction_kept_offline_that_meets_a_conflict_opens_with_the_choice(phone, live_server, event, staff_user):
+    page = phone.new_page()
+    log_in(page, live_server, "olena")
+    open_correction(page, live_server, event)
+    phone.set_offline(True)
+    page.fill("#id_participants_total", "27")
+    page.click("form[data-queue] button[type=submit]")
+    expect(page.locator("[data-outbox]")).to_have_text("1 waiting to send")
+    event_correct(event=event, actor=staff_user, changes={"participants_total": 50})
+
+    phone.set_offline(False)
+    refused = page.locator("[data-refused]")
+    expect(refused).to_contain_text("changed by someone else")
+    expect(page.locator("[data-outbox]")).to_have_text("1 not accepted: open to fix")
+    refused.locator("a").click()
+    box = page.locator("[data-conflict]")
+    expect(box).to_be_visible()
+    row = box.locator('tr[data-conflict-field="participants_total"] td')
+    expect(row.nth(0)).to_have_text("27")
+    expect(row.nth(1)).to_have_text("50")
+    page.click('[data-conflict] [data-keep="mine"]')
+    page.wait_for_url(f"{live_server.url}/field/events/{event.pk}/")
+    expect(page.locator("[data-outbox]")).to_be_hidden()
+    event.refresh_from_db()
+    assert event.participants_total == 27
+    assert corrections(event) == 2  # the staff's, then the negotiator's once
