@@ -21,6 +21,9 @@ class Capability(StrEnum):
     """Logs events and incidents and works cases (a negotiator in their own community)."""
     LOGS_IN_ANY_COMMUNITY = "logs_in_any_community"
     """Chooses the community of each record they log."""
+    CORRECTS_ANY_RECORD = "corrects_any_record"
+    """Corrects any event, incident or action from the field app, at any time (others only what they
+    sent, within ``FIELD_EDIT_DAYS``)."""
     REQUESTS_REPORTS = "requests_reports"
     """Requests, rebuilds and deletes monitoring reports of any scope."""
     READS_REPORTS = "reads_reports"
@@ -54,6 +57,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.SEES_EVERY_COMMUNITY,
             Capability.LOGS_RECORDS,
             Capability.LOGS_IN_ANY_COMMUNITY,
+            Capability.CORRECTS_ANY_RECORD,
             Capability.WORKS_CASES,
             Capability.REQUESTS_REPORTS,
             Capability.READS_REPORTS,

@@ -677,6 +677,13 @@ LOGGING = {
 # --- Change history -------------------------------------------------------------------------
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# --- Field app: correcting what was sent ----------------------------------------------------
+# Days after sending during which whoever sent an event, an incident or an action from the field
+# app may correct it there (staff always may); 0 switches correcting from the phone off.
+FIELD_EDIT_DAYS = int(env("FIELD_EDIT_DAYS", "7"))
+if FIELD_EDIT_DAYS < 0:
+    raise ImproperlyConfigured("FIELD_EDIT_DAYS must be 0 or more days")
+
 # --- Partner REST API (/api/v1/) ------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -16,6 +16,7 @@ from incidents.models import (
     ResponseMode,
     Severity,
 )
+from negotiators.corrections import VersionedForm, record_values
 from negotiators.field import FieldAccess
 from negotiators.forms import LocationFields, SplitDateTimeField, Textarea, community_field
 from privacy.categories import Sex
@@ -116,3 +117,34 @@ class ActionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["performed_at"].initial = now_to_the_minute
+
+
+class IncidentCorrectionForm(VersionedForm, IncidentForm):
+    """:class:`IncidentForm` correcting a case already reported: its community stays as it is (the
+    people involved are corrected by staff, in the admin)."""
+
+    def __init__(self, *args, incident: Incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        community = self.fields["community"]
+        community.disabled = True
+        community.widget = forms.HiddenInput()
+        community.initial = incident.community_id
+        community.queryset = community.queryset.model._default_manager.filter(pk=incident.community_id)  # type: ignore[attr-defined]
+        self.fields["occurred_at"].initial = None
+
+
+class ActionCorrectionForm(VersionedForm, ActionForm):
+    """:class:`ActionForm` correcting an action already logged, alone on its page."""
+
+    prefix = None  # type: ignore[assignment]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["performed_at"].initial = None
+
+
+def incident_values(form: forms.Form, incident: Incident) -> dict:
+    """The stored values ``form`` corrects: an automatic title is an empty one."""
+    return record_values(
+        form, lambda name: "" if name == "title" and incident.title_is_automatic else getattr(incident, name)
+    )

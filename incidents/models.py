@@ -285,7 +285,8 @@ MANUAL_ACTION_KINDS = [(kind.value, kind.label) for kind in ActionKind if kind n
 
 
 class IncidentAction(models.Model):
-    """One entry of an incident's log: who did what, when. Entries are never edited or deleted."""
+    """One entry of an incident's log: who did what, when. Never deleted; one written by hand may be
+    corrected by whoever logged it (``incidents.services.incident_action_correct``), with its history."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actions", verbose_name=_("incident"))
     kind = models.CharField(_("kind"), max_length=20, choices=ActionKind.choices)
@@ -302,8 +303,10 @@ class IncidentAction(models.Model):
     to_status = models.CharField(_("to status"), max_length=20, choices=IncidentStatus.choices, blank=True)
     description = models.TextField(_("what was done"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    # Entries are never edited: it moves only if staff correct one in the admin.
+    # Moves when an entry written by hand is corrected (the field app, the admin).
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords(verbose_name=_("historical incident action"))
 
     class Meta:
         verbose_name = _("incident action")

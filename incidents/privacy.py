@@ -157,3 +157,11 @@ def register() -> None:
             replacements=dict.fromkeys(INCIDENT_TEXT_FIELDS, _blank),
         )
     )
+    register_retention_rule(
+        history_fields_rule(
+            name="incident_action_history_text",
+            label=_("What was done, in the change history of the incidents' actions"),
+            model="incidents.IncidentAction",
+            replacements={"description": _blank},
+        )
+    )

@@ -7,10 +7,10 @@ so the log always explains the status.
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from incidents.models import (
     IncidentParty,
     IncidentStatus,
 )
+from negotiators.corrections import FIELD_APP_REASON, ensure_can_correct
 from negotiators.models import Negotiator
 from negotiators.selectors import acting_negotiator
 from programmes.models import Programme
@@ -167,6 +168,26 @@ def incident_update(*, incident: Incident, actor: User) -> Incident:
 
 
 @transaction.atomic
+def incident_correct(
+    *, incident: Incident, actor: User, changes: dict[str, Any], reason: str = FIELD_APP_REASON
+) -> Incident:
+    """Correct a reported ``incident``'s description after it was sent (``changes``: field name to
+    new value; an empty ``title`` makes it automatic again), under the rules of
+    :func:`incident_update`. Only whoever reported it, within ``FIELD_EDIT_DAYS`` of its creation,
+    or staff at any time (``negotiators.corrections``); the history names ``actor`` and ``reason``."""
+    viewer = Viewer.for_user(actor)
+    sent_by_viewer = incident.created_by_id is not None and incident.created_by_id == actor.pk
+    ensure_can_correct(viewer, created_at=incident.created_at, sent_by_viewer=sent_by_viewer)
+    for name, value in changes.items():
+        if name == "title":
+            incident.title_is_automatic = not value.strip()
+        setattr(incident, name, value)
+    incident.store_automatic_title()
+    incident._change_reason = reason  # type: ignore[attr-defined]  # simple_history's way
+    return incident_update(incident=incident, actor=actor)
+
+
+@transaction.atomic
 def incident_transition(
     *,
     incident: Incident,
@@ -282,6 +303,44 @@ def incident_action_add(
     return action
 
 
+def action_correctable(action: IncidentAction) -> bool:
+    """Written by hand (a meeting, a call, a note): the workflow's own entries are never corrected."""
+    return action.kind not in WORKFLOW_ACTION_KINDS
+
+
+@transaction.atomic
+def incident_action_correct(
+    *, action: IncidentAction, actor: User, changes: dict[str, Any], reason: str = FIELD_APP_REASON
+) -> IncidentAction:
+    """Correct an action logged by hand (``changes``: ``kind``, ``performed_at``,
+    ``description``), under the rules of :func:`incident_action_add`. Only whoever logged it,
+    within ``FIELD_EDIT_DAYS`` of its creation, or staff at any time; the history names ``actor``
+    and ``reason``, and partners see the case changed."""
+    incident = action.incident
+    ensure_can_log_in(Viewer.for_user(actor), incident.community)
+    if not action_correctable(action):
+        raise PermissionDenied(
+            _("Entries the workflow writes (reporting, status changes, referrals) cannot be corrected.")
+        )
+    if changes.get("kind", action.kind) in WORKFLOW_ACTION_KINDS:
+        raise ValidationError({"kind": _("Status changes are logged by changing the status.")})
+    ensure_can_correct(
+        Viewer.for_user(actor),
+        created_at=action.created_at,
+        sent_by_viewer=action.actor_id is not None and action.actor_id == actor.pk,
+    )
+    if "performed_at" in changes:
+        ensure_action_moment(incident=incident, performed_at=changes["performed_at"])
+    for name, value in changes.items():
+        setattr(action, name, value)
+    action.full_clean()
+    action._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
+    action._change_reason = reason  # type: ignore[attr-defined]
+    action.save()
+    touch(Incident, [incident.pk])
+    return action
+
+
 @transaction.atomic
 def incident_redact_text(*, incident: Incident, fields: Sequence[str], marker: str, actor: User | None) -> list[str]:
     """Write ``marker`` over the free text ``fields`` of ``incident`` (``"actions"``: the
@@ -294,6 +353,8 @@ def incident_redact_text(*, incident: Incident, fields: Sequence[str], marker: s
             for action in incident.actions.exclude(description=""):
                 action.description = marker
                 action.save()
+            # Their change history keeps what they said before: overwritten as well.
+            IncidentAction.history.filter(incident_id=incident.pk).exclude(description="").update(description=marker)
             continue
         setattr(incident, name, marker if getattr(incident, name) else "")
         model_fields.append(name)

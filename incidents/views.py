@@ -15,10 +15,26 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access.capabilities import Capability
 from api.headers import permissions_policy
-from incidents.forms import ActionForm, IncidentForm, PartyFormSet, TransitionForm
-from incidents.models import CLOSED_STATUSES, Incident, IncidentStatus
+from incidents.forms import (
+    ActionCorrectionForm,
+    ActionForm,
+    IncidentCorrectionForm,
+    IncidentForm,
+    PartyFormSet,
+    TransitionForm,
+    incident_values,
+)
+from incidents.models import CLOSED_STATUSES, Incident, IncidentAction, IncidentStatus
 from incidents.selectors import visible_incident_actions, visible_incidents
-from incidents.services import incident_action_add, incident_report, incident_transition
+from incidents.services import (
+    action_correctable,
+    incident_action_add,
+    incident_action_correct,
+    incident_correct,
+    incident_report,
+    incident_transition,
+)
+from negotiators.corrections import EditPage, correction, record_values, refused, submit_correction, version_of
 from negotiators.field import (
     FormRejected,
     apply_errors,
@@ -84,12 +100,13 @@ def incident_new(request):
     return render_incident_form(request, IncidentForm(access=access, community=community), PartyFormSet(prefix="party"))
 
 
-def render_incident_form(request, form, parties, *, status=200, message=""):
+def render_incident_form(request, form, parties, *, status=200, message="", edit=None):
     context = {
         "form": form,
         "parties": parties,
         "idempotency_key": request.POST.get("idempotency_key") if status == 400 else new_idempotency_key(),
         "message": message,
+        "edit": edit,
     }
     response = render(request, "field/incident_form.html", context, status=status)
     # "Use my location" (field/_location.html): this page alone may ask for the position.
@@ -124,9 +141,13 @@ def render_incident_page(request, incident, *, transition=None, action=None, sta
     parties = list(incident.parties.all()) if reads_personal else []
     shown = [*parties, *contacts_shown(incident)] if reads_personal else []
     record_view(request.user, shown, ViewChannel.FIELD, request)
+    actions = list(visible_incident_actions(request.field.viewer).filter(incident=incident).select_related("actor"))
+    for logged in actions:
+        logged.correction = action_correction(request, logged) if action_correctable(logged) else None
     context = {
         "incident": incident,
-        "actions": visible_incident_actions(request.field.viewer).filter(incident=incident).select_related("actor"),
+        "correction": incident_correction(request, incident),
+        "actions": actions,
         "parties": parties,
         "reads_personal": reads_personal,
         "can_write": can_write,
@@ -214,3 +235,115 @@ def incident_action(request, pk):
         return render_incident_page(request, incident, action=form, status=status, message=message)
 
     return submit(request, write=write, rejected=rejected, forms=[form])
+
+
+# --- correcting what was sent (negotiators.corrections) ------------------------------------------
+
+
+def incident_correction(request, incident: Incident):
+    sent = incident.created_by_id is not None and incident.created_by_id == request.user.pk
+    return correction(request.field.viewer, created_at=incident.created_at, sent_by_viewer=sent)
+
+
+def action_correction(request, action: IncidentAction):
+    sent = action.actor_id is not None and action.actor_id == request.user.pk
+    return correction(request.field.viewer, created_at=action.created_at, sent_by_viewer=sent)
+
+
+@private_page  # what happened, where: never kept on the phone, like the case's page
+@field_view
+@require_http_methods(["GET", "POST"])
+def incident_edit(request, pk):
+    """Correct a case's description after reporting it: its reporter within ``FIELD_EDIT_DAYS``,
+    staff always; a stale version is a 409 with both versions."""
+    incident = scoped_incident(request, pk)
+    if not request.field.logs_records:
+        return read_only_response(request)
+    allowed = incident_correction(request, incident)
+    if not allowed.allowed:
+        return refused(request, allowed.message)
+    url = reverse("field:incident_detail", args=[incident.pk])
+
+    def page(version, conflict=None):
+        return EditPage(request.path, version, allowed.until, url, conflict.rows if conflict else [])
+
+    if request.method == "POST":
+        form = IncidentCorrectionForm(request.POST, access=request.field, incident=incident)
+
+        def stored():
+            nonlocal incident
+            incident = Incident.objects.select_for_update().get(pk=incident.pk)
+            return incident_values(form, incident)
+
+        def save(changes):
+            corrected = incident_correct(incident=incident, actor=request.user, changes=changes)
+            message = _("Incident “%(title)s” corrected.") % {"title": corrected.display_title}
+            return 200, {"id": corrected.pk, "url": url, "message": message}
+
+        def rejected(status, message, conflict):
+            version = conflict.version if conflict else request.POST.get("version", "")
+            edit = page(version, conflict)
+            return render_incident_form(request, form, None, status=status, message=message, edit=edit)
+
+        return submit_correction(request, form=form, stored=stored, save=save, rejected=rejected)
+    form = IncidentCorrectionForm(access=request.field, incident=incident)
+    values = incident_values(form, incident)
+    form = IncidentCorrectionForm(
+        initial={**values, "version": version_of(values)}, access=request.field, incident=incident
+    )
+    return render_incident_form(request, form, None, edit=page(version_of(values)))
+
+
+@private_page
+@field_view
+@require_http_methods(["GET", "POST"])
+def incident_action_edit(request, incident_pk, pk):
+    """Correct an action logged by hand on a case: whoever logged it within ``FIELD_EDIT_DAYS``,
+    staff always. The workflow's own entries (reported, status changes, referrals) are not."""
+    incident = scoped_incident(request, incident_pk)
+    action = get_object_or_404(visible_incident_actions(request.field.viewer).filter(incident=incident), pk=pk)
+    if not request.field.logs_records:
+        return read_only_response(request)
+    if not action_correctable(action):
+        return refused(
+            request, _("Entries the workflow writes (reporting, status changes, referrals) cannot be corrected.")
+        )
+    allowed = action_correction(request, action)
+    if not allowed.allowed:
+        return refused(request, allowed.message)
+    url = reverse("field:incident_detail", args=[incident.pk])
+
+    def page(version, conflict=None):
+        return EditPage(request.path, version, allowed.until, url, conflict.rows if conflict else [])
+
+    def render_form(form, *, status=200, message="", edit):
+        context = {
+            "form": form,
+            "incident": incident,
+            "idempotency_key": request.POST.get("idempotency_key") if status == 400 else new_idempotency_key(),
+            "message": message,
+            "edit": edit,
+        }
+        return render(request, "field/incident_action_form.html", context, status=status)
+
+    if request.method == "POST":
+        form = ActionCorrectionForm(request.POST)
+
+        def stored():
+            nonlocal action
+            action = IncidentAction.objects.select_for_update().select_related("incident").get(pk=action.pk)
+            return record_values(form, lambda name: getattr(action, name))
+
+        def save(changes):
+            corrected = incident_action_correct(action=action, actor=request.user, changes=changes)
+            message = _("“%(kind)s” corrected.") % {"kind": corrected.get_kind_display()}
+            return 200, {"id": corrected.pk, "url": url, "message": message}
+
+        def rejected(status, message, conflict):
+            version = conflict.version if conflict else request.POST.get("version", "")
+            return render_form(form, status=status, message=message, edit=page(version, conflict))
+
+        return submit_correction(request, form=form, stored=stored, save=save, rejected=rejected)
+    values = record_values(ActionCorrectionForm(), lambda name: getattr(action, name))
+    form = ActionCorrectionForm(initial={**values, "version": version_of(values)})
+    return render_form(form, edit=page(version_of(values)))

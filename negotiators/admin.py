@@ -304,7 +304,7 @@ class EventSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutreachEvent)
-class OutreachEventAdmin(PhoneLocationAdminMixin, ExportMixin, admin.ModelAdmin):
+class OutreachEventAdmin(PhoneLocationAdminMixin, ExportMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
     form = OutreachEventForm
     # Few enough columns for a laptop's screen; who was present is in the filters and the export.
     list_display = ["date", "shown_title", "community", "kind", "status", "topic", "participants_total"]

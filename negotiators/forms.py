@@ -13,6 +13,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Topic
+from negotiators.corrections import VersionedForm, record_values
 from negotiators.field import FieldAccess
 from negotiators.models import EventKind
 
@@ -168,3 +169,23 @@ class EventForm(LocationFields):
         """The arguments of ``event_log`` (without the actor); an empty title stays empty, and the
         service makes it automatic."""
         return dict(self.cleaned_data)
+
+
+class EventCorrectionForm(VersionedForm, EventForm):
+    """:class:`EventForm` correcting an event already sent: its community stays as it is."""
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        community = self.fields["community"]
+        community.disabled = True
+        community.widget = forms.HiddenInput()
+        community.initial = event.community_id
+        community.queryset = community.queryset.model._default_manager.filter(pk=event.community_id)
+        self.fields["date"].initial = None
+
+
+def event_values(form: forms.Form, event) -> dict:
+    """The stored values ``form`` corrects: an automatic title is an empty one."""
+    return record_values(
+        form, lambda name: "" if name == "title" and event.title_is_automatic else getattr(event, name)
+    )

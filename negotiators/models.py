@@ -336,6 +336,9 @@ class OutreachEvent(Timestamped):
         help_text=_("The advocacy campaign it was part of, if any."),
     )
 
+    # Who changed what, and from where (a correction from the field app says so).
+    history = HistoricalRecords(verbose_name=_("historical outreach event"), excluded_fields=["languages"])
+
     class Meta:
         verbose_name = _("outreach event")
         verbose_name_plural = _("outreach events")

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from contextlib import suppress
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfoNotFoundError
 
 from django.contrib.auth.models import User
@@ -17,6 +18,7 @@ from access.capabilities import Capability
 from access.viewer import Viewer
 from communities.models import Community
 from communities.selectors import ensure_can_log_in
+from negotiators.corrections import FIELD_APP_REASON, ensure_can_correct
 from negotiators.models import (
     EventFormat,
     EventSeries,
@@ -169,6 +171,32 @@ def event_update(*, event: OutreachEvent, actor: User, organisers: Iterable[Nego
     if organisers is not None:
         event.organisers.set(organisers)
     return event
+
+
+def event_sent_by(event: OutreachEvent, viewer: Viewer) -> bool:
+    """``viewer`` logged ``event``, or organises it: theirs to correct from the phone."""
+    if viewer.user is not None and event.created_by_id == viewer.user.pk:
+        return True
+    return viewer.negotiator is not None and event.organisers.filter(pk=viewer.negotiator.pk).exists()
+
+
+@transaction.atomic
+def event_correct(
+    *, event: OutreachEvent, actor: User, changes: dict[str, Any], reason: str = FIELD_APP_REASON
+) -> OutreachEvent:
+    """Correct ``event`` after it was sent (``changes``: field name to new value; an empty
+    ``title`` makes the title automatic again), under the rules of :func:`event_update`. Only
+    whoever logged or organises it, within ``FIELD_EDIT_DAYS`` of its creation, or staff at any
+    time (``negotiators.corrections``); the change history names ``actor`` and ``reason``."""
+    viewer = Viewer.for_user(actor)
+    ensure_can_correct(viewer, created_at=event.created_at, sent_by_viewer=event_sent_by(event, viewer))
+    for name, value in changes.items():
+        if name == "title":
+            event.title_is_automatic = not value.strip()
+        setattr(event, name, value)
+    event._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
+    event._change_reason = reason  # type: ignore[attr-defined]
+    return event_update(event=event, actor=actor)
 
 
 @transaction.atomic

@@ -6,11 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from access.viewer import Viewer
 from api.headers import permissions_policy
+from negotiators.corrections import EditPage, correction, refused, submit_correction, version_of
 from negotiators.field import FormRejected, apply_errors, field_view, new_idempotency_key, read_only_response, submit
-from negotiators.forms import EventForm
+from negotiators.forms import EventCorrectionForm, EventForm, event_values
+from negotiators.models import OutreachEvent
 from negotiators.selectors import visible_events
-from negotiators.services import event_log
+from negotiators.services import event_correct, event_log, event_sent_by
 
 
 @field_view
@@ -42,11 +45,12 @@ def event_new(request):
     return render_event_form(request, EventForm(access=access, community=initial_community))
 
 
-def render_event_form(request, form, *, status=200, message=""):
+def render_event_form(request, form, *, status=200, message="", edit=None):
     context = {
         "form": form,
         "idempotency_key": request.POST.get("idempotency_key") if status == 400 else new_idempotency_key(),
         "message": message,
+        "edit": edit,
     }
     response = render(request, "field/event_form.html", context, status=status)
     # "Use my location" (field/_location.html): this page alone may ask for the position.
@@ -57,4 +61,50 @@ def render_event_form(request, form, *, status=200, message=""):
 @field_view
 def event_detail(request, pk):
     event = get_object_or_404(visible_events(request.field.viewer).select_related("community", "created_by"), pk=pk)
-    return render(request, "field/event_detail.html", {"event": event})
+    return render(request, "field/event_detail.html", {"event": event, "correction": event_correction(request, event)})
+
+
+def event_correction(request, event: OutreachEvent):
+    viewer: Viewer = request.field.viewer
+    return correction(viewer, created_at=event.created_at, sent_by_viewer=event_sent_by(event, viewer))
+
+
+@field_view
+@require_http_methods(["GET", "POST"])
+def event_edit(request, pk):
+    """Correct an event already sent: its author or organisers within ``FIELD_EDIT_DAYS``, staff
+    always (``negotiators.corrections``); a stale version is a 409 with both versions."""
+    event = get_object_or_404(visible_events(request.field.viewer).select_related("community"), pk=pk)
+    allowed = event_correction(request, event)
+    if not request.field.logs_records:
+        return read_only_response(request)
+    if not allowed.allowed:
+        return refused(request, allowed.message)
+    url = reverse("field:event_detail", args=[event.pk])
+
+    def page(form, version, conflict=None):
+        rows = conflict.rows if conflict else []
+        return EditPage(request.path, version, allowed.until, url, rows)
+
+    if request.method == "POST":
+        form = EventCorrectionForm(request.POST, access=request.field, event=event)
+
+        def stored():
+            nonlocal event
+            event = OutreachEvent.objects.select_for_update().get(pk=event.pk)
+            return event_values(form, event)
+
+        def save(changes):
+            corrected = event_correct(event=event, actor=request.user, changes=changes)
+            message = _("Event “%(title)s” corrected.") % {"title": corrected.display_title}
+            return 200, {"id": corrected.pk, "url": url, "message": message}
+
+        def rejected(status, message, conflict):
+            version = conflict.version if conflict else request.POST.get("version", "")
+            return render_event_form(request, form, status=status, message=message, edit=page(form, version, conflict))
+
+        return submit_correction(request, form=form, stored=stored, save=save, rejected=rejected)
+    form = EventCorrectionForm(access=request.field, event=event)
+    values = event_values(form, event)
+    form = EventCorrectionForm(initial={**values, "version": version_of(values)}, access=request.field, event=event)
+    return render_event_form(request, form, edit=page(form, version_of(values)))

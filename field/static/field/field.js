@@ -28,6 +28,7 @@
   // Marks the entries this page is sending itself; one marked by a page that is gone (closed or
   // killed mid-send) is sent again like any waiting entry.
   var PAGE = newKey();
+  var EDIT_CONFLICT = "edit_conflict";
 
   function $(selector, root) { return (root || document).querySelector(selector); }
   function $$(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
@@ -195,7 +196,8 @@
     refused.push(item);
     return put(Object.assign(item, {
       state: "rejected", status: result.status, errors: result.data.errors || {},
-      message: result.data.message || T.rejected, note: ""
+      message: result.data.message || T.rejected, note: "",
+      conflict: result.data.code === EDIT_CONFLICT ? result.data : null
     }));
   }
 
@@ -254,6 +256,7 @@
     return Object.keys(errors).length ? errors : null;
   }
   function setDefaults(form) {
+    if (form.hasAttribute("data-edit")) return;  // a correction keeps the record's own date
     var now = new Date();
     var pad = function (n) { return (n < 10 ? "0" : "") + n; };
     var today = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
@@ -303,6 +306,7 @@
       if (result.kind === "rejected") {
         if (isConflict(result.status)) delete form.dataset.key;  // sending it again makes a new entry
         showErrors(form, result.data.message, result.data.errors);
+        if (result.data.code === EDIT_CONFLICT) showConflict(form, result.data);
         if (form.dataset.fix) {
           var stale = form.dataset.fix !== item.id ? drop(form.dataset.fix) : Promise.resolve();
           form.dataset.fix = item.id;
@@ -362,6 +366,7 @@
       form.dataset.key = isConflict(item.status) ? newKey() : item.id;
       toggles(form);
       showErrors(form, T.fixing + " " + (item.message || ""), item.errors);
+      if (item.conflict) showConflict(form, item.conflict);
     });
   }
 
@@ -629,5 +634,44 @@
       box.hidden = false;
       show();
     });
+  }
+
+  /* ---- correcting a record already sent: after a 409 edit_conflict (the record changed on the
+     server since this phone loaded it), both versions side by side, and the choice: keep mine
+     (sent again with the server's version, as a new entry with its own key) or keep the server's
+     (this entry dropped, the record loaded again). The words come from the page ([data-conflict]). */
+  function showConflict(form, data) {
+    var box = $("[data-conflict]", form);
+    if (!box) return;
+    var words = box.dataset;
+    box.textContent = "";
+    var table = el("table");
+    var head = el("tr");
+    ["", words.yours, words.server].forEach(function (text) { head.appendChild(el("th", { scope: "col" }, text)); });
+    table.appendChild(head);
+    Object.keys(data.yours || {}).forEach(function (name) {
+      var row = el("tr", { "data-conflict-field": name });
+      row.appendChild(el("th", { scope: "row" }, data.yours[name].label));
+      row.appendChild(el("td", {}, data.yours[name].value));
+      row.appendChild(el("td", {}, (data.server[name] || {}).value || "—"));
+      table.appendChild(row);
+    });
+    box.appendChild(table);
+    var mine = el("button", { type: "button", "class": "wide", "data-keep": "mine" }, words.keepMine);
+    var theirs = el("button", { type: "button", "class": "wide secondary", "data-keep": "server" }, words.keepServer);
+    mine.addEventListener("click", function () {
+      $("input[name=version]", form).value = data.version;
+      delete form.dataset.key;
+      box.hidden = true;
+      form.requestSubmit();
+    });
+    theirs.addEventListener("click", function () {
+      var fix = form.dataset.fix;
+      (fix ? drop(fix) : Promise.resolve()).then(function () { location.replace(location.pathname); });
+    });
+    box.appendChild(mine);
+    box.appendChild(theirs);
+    box.hidden = false;
+    box.scrollIntoView({ block: "start" });
   }
 })();
