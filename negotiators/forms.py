@@ -163,8 +163,8 @@ class EventForm(forms.Form):
 class QuickEventForm(EventForm):
     """The home page's *quick event*: the kind, the place, the date and the total only, through
     the same service and rules as the full form. The breakdown, the partners present and the notes
-    are added later by editing the event. A negotiator's community is their own and the topic,
-    unless chosen, that of their last event (else *other*), so that the four fields are enough."""
+    are added later by editing the event. A negotiator's community is their own and the topic that
+    of their last event (else *other*), so that the four fields are enough."""
 
     QUICK = ("community", "kind", "date", "place", "topic", "participants_total")
 
@@ -178,6 +178,7 @@ class QuickEventForm(EventForm):
         self.fields["kind"].error_messages["required"] = _("Choose the kind of event.")
         self.fields["participants_total"].error_messages["required"] = _("Write how many people took part.")
         self.fields["topic"].required = False
+        self.fields["topic"].widget = forms.HiddenInput()  # changed later, with the breakdown
         self.fields["topic"].initial = topic
         self.default_topic = topic
         if not self.fields["community"].widget.is_hidden:
