@@ -20,7 +20,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -33,6 +33,7 @@ from access.viewer import Viewer, request_viewer
 from casework.forms import ActionDoneForm, ContactForm, ReferralForm, ReferralMoveForm
 from casework.models import (
     OPEN_CASE_STATUSES,
+    ActionStatus,
     Case,
     PlanAction,
     Referral,
@@ -161,12 +162,20 @@ def render_case_page(request, case: Case, *, status=200, message=""):
         "referrals": visible_referrals(viewer).filter(case=case).order_by("-sent_on", "-pk"),
         "contacts": case.contacts.order_by("-happened_on", "-pk")[:RECENT_CONTACTS],
         "tasks": shown_tasks([task for task in tasks_for(request.user, today=today) if task.case_id == case.pk]),
+        "next_action": next_plan_action(case),
         "today": today,
         "can_write": case.is_open() and case.anonymised_at is None,
         "reads_identity": reads_identity(viewer, case) and case.anonymised_at is None,
         "message": message,
     }
     return render(request, "field/case_detail.html", context, status=status)
+
+
+def next_plan_action(case: Case) -> PlanAction | None:
+    """The plan's next action to do, whoever does it: the one due first (undated ones last); it
+    heads the case's page with its status."""
+    actions = PlanAction.objects.filter(goal__case=case, status=ActionStatus.TODO).select_related("goal")
+    return actions.order_by(F("due_on").asc(nulls_last=True), "pk").first()
 
 
 @private_page  # who the person is: never kept on the phone

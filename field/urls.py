@@ -22,6 +22,7 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("events/new/", events.event_new, name="event_new"),
+    path("events/quick/", events.event_quick, name="event_quick"),
     path("events/<int:pk>/", events.event_detail, name="event_detail"),
     path("events/<int:pk>/edit/", events.event_edit, name="event_edit"),
     path("incidents/", incidents.incident_list, name="incident_list"),

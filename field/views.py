@@ -26,8 +26,9 @@ from casework.todo import tasks_for
 from casework.views import my_cases, open_cases
 from incidents.models import CLOSED_STATUSES
 from incidents.selectors import visible_incidents
-from negotiators.field import device_session, device_session_account_gone, field_view
+from negotiators.field import device_session, device_session_account_gone, field_view, new_idempotency_key
 from negotiators.selectors import visible_events
+from negotiators.views import quick_event_form
 
 # What the service worker keeps so the field pages open with no connection.
 SHELL_ASSETS = ("field/field.css", "field/field.js", "field/icon.svg")
@@ -67,6 +68,8 @@ def home(request):
         "open_incidents": list(open_incidents[:RECENT]),
         "open_count": open_incidents.count(),
     }
+    if request.field.can_write:
+        context |= {"quick": quick_event_form(request), "quick_key": new_idempotency_key()}
     return render(request, "field/home.html", context)
 
 

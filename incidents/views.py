@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,7 +25,7 @@ from incidents.forms import (
     TransitionForm,
     incident_values,
 )
-from incidents.models import CLOSED_STATUSES, Incident, IncidentAction, IncidentStatus
+from incidents.models import CLOSED_STATUSES, TRANSITIONS, Incident, IncidentAction, IncidentStatus
 from incidents.selectors import visible_incident_actions, visible_incidents
 from incidents.services import (
     action_correctable,
@@ -161,7 +162,25 @@ def render_incident_page(request, incident, *, transition=None, action=None, sta
     for section in PAGE_SECTIONS:
         context.update(section(request, incident, can_write))
     context.update(extra or {})
+    context["next_step"] = next_step(incident, context.get("referrals"))
     return render(request, "field/incident_detail.html", context, status=status)
+
+
+def next_step(incident, referrals) -> dict[str, Any]:
+    """What the case needs next, at the top of its page: the follow-up of a referral the agency
+    has not finished (the soonest first), else the statuses it may move to."""
+    due = sorted((r for r in referrals or () if r.follow_up_on and not r.completed_on), key=lambda r: r.follow_up_on)
+    if due:
+        referral = due[0]
+        text = _("Follow up the referral to %(agency)s by %(date)s.") % {
+            "agency": referral.agency.name,
+            "date": date_format(referral.follow_up_on, "SHORT_DATE_FORMAT"),
+        }
+        return {"text": text, "late": referral.follow_up_on < timezone.localdate()}
+    moves = [IncidentStatus(status).label for status in TRANSITIONS.get(incident.status, ())]
+    if incident.status in CLOSED_STATUSES:
+        return {"text": _("The case is closed; it can be reopened if needed."), "late": False}
+    return {"text": _("Move the case on: %(statuses)s.") % {"statuses": " / ".join(map(str, moves))}, "late": False}
 
 
 @private_page

@@ -189,3 +189,41 @@ def event_values(form: forms.Form, event) -> dict:
     return record_values(
         form, lambda name: "" if name == "title" and event.title_is_automatic else getattr(event, name)
     )
+class QuickEventForm(EventForm):
+    """The home page's *quick event*: the kind, the place, the date and the total only, through
+    the same service and rules as the full form. The breakdown, the partners present and the notes
+    are added later by editing the event. A negotiator's community is their own and the topic that
+    of their last event (else *other*), so that the four fields are enough."""
+
+    QUICK = ("community", "kind", "date", "place", "topic", "participants_total")
+
+    def __init__(self, *args, topic: str = Topic.OTHER, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in self.QUICK:
+                del self.fields[name]
+        # The kinds as large tiles, one tap each (field.css).
+        self.fields["kind"].widget = forms.RadioSelect(choices=EventKind.choices)
+        self.fields["kind"].error_messages["required"] = _("Choose the kind of event.")
+        self.fields["participants_total"].error_messages["required"] = _("Write how many people took part.")
+        self.fields["topic"].required = False
+        self.fields["topic"].widget = forms.HiddenInput()  # changed later, with the breakdown
+        self.fields["topic"].initial = topic
+        self.default_topic = topic
+        if not self.fields["community"].widget.is_hidden:
+            return
+        # A negotiator logs in their own community: nothing to post for it.
+        self.fields["community"].required = False
+        self.fixed_community = self.fields["community"].initial
+
+    def clean_community(self):
+        community = self.cleaned_data.get("community")
+        if community is None and getattr(self, "fixed_community", None) is not None:
+            return self.fields["community"].queryset.filter(pk=self.fixed_community).first()
+        return community
+
+    def clean_topic(self):
+        return self.cleaned_data.get("topic") or self.default_topic
+
+    def service_kwargs(self) -> dict:
+        return {"title": "", **super().service_kwargs()}

@@ -4,13 +4,15 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from access.viewer import Viewer
 from api.headers import permissions_policy
+from communities.models import Topic
 from negotiators.corrections import EditPage, correction, refused, submit_correction, version_of
 from negotiators.field import FormRejected, apply_errors, field_view, new_idempotency_key, read_only_response, submit
-from negotiators.forms import EventCorrectionForm, EventForm, event_values
+from negotiators.forms import EventCorrectionForm, EventForm, QuickEventForm, event_values
 from negotiators.models import OutreachEvent
 from negotiators.selectors import visible_events
 from negotiators.services import event_correct, event_log, event_sent_by
@@ -56,6 +58,71 @@ def render_event_form(request, form, *, status=200, message="", edit=None):
     # "Use my location" (field/_location.html): this page alone may ask for the position.
     response["Permissions-Policy"] = permissions_policy(own_origin=("geolocation",))
     return response
+
+
+def last_event(request):
+    """The place and topic of the last event this user logged (visible to them): the quick form
+    starts from them."""
+    events = visible_events(request.field.viewer).filter(created_by=request.user)
+    return events.order_by("-created_at", "-pk").values("place", "topic").first() or {}
+
+
+def quick_event_form(request, data=None):
+    last = last_event(request)
+    form = QuickEventForm(
+        data,
+        access=request.field,
+        community=request.session.get("field_community"),
+        topic=last.get("topic") or Topic.OTHER,
+    )
+    form.fields["place"].initial = last.get("place", "")
+    return form
+
+
+@field_view
+@require_http_methods(["GET", "POST"])
+def event_quick(request):
+    """The quick event (kind, place, date, total) of the home page, through ``event_log`` like the
+    full form; answers with the event and the way back home, where the next one is logged."""
+    access = request.field
+    if not access.can_write:
+        return read_only_response(request)
+    if request.method == "POST":
+        form = quick_event_form(request, request.POST)
+
+        def write():
+            if not form.is_valid():
+                raise FormRejected
+            try:
+                event = event_log(actor=request.user, **form.service_kwargs())
+            except ValidationError as error:
+                apply_errors(form, error)
+                raise FormRejected from error
+            request.session["field_community"] = event.community_id
+            url = reverse("field:event_detail", args=[event.pk])
+            message = ngettext(
+                "Event “%(title)s” logged: %(count)s participant.",
+                "Event “%(title)s” logged: %(count)s participants.",
+                event.participants_total,
+            ) % {"title": event.display_title, "count": event.participants_total}
+            edit = reverse("field:event_edit", args=[event.pk])
+            links = [{"text": _("See the event"), "url": url}, {"text": _("Add the breakdown"), "url": edit}]
+            return 201, {"id": event.pk, "url": url, "message": message, "next": reverse("field:home"), "links": links}
+
+        def rejected(status, message):
+            return render_quick_form(request, form, status=status, message=message)
+
+        return submit(request, write=write, rejected=rejected, forms=[form])
+    return render_quick_form(request, quick_event_form(request))
+
+
+def render_quick_form(request, form, *, status=200, message=""):
+    context = {
+        "quick": form,
+        "quick_key": request.POST.get("idempotency_key") if status == 400 else new_idempotency_key(),
+        "message": message,
+    }
+    return render(request, "field/event_quick.html", context, status=status)
 
 
 @field_view

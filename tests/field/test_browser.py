@@ -74,7 +74,13 @@ def wait_until_kept_offline(page: Page, *paths: str, timeout: float = 45) -> Non
         time.sleep(0.2)
 
 
+def unfold(page: Page) -> None:
+    """Opens every folded section of the form, as a person filling them all would."""
+    page.locator("form[data-queue] details").evaluate_all("(all) => all.forEach((d) => { d.open = true; })")
+
+
 def fill_event(page: Page, *, title: str, total: str = "12", women: str = "7", men: str = "5") -> None:
+    unfold(page)
     page.select_option("#id_kind", "round_table")
     page.fill("#id_place", "Будинок культури")
     page.select_option("#id_topic", "police_community")
@@ -152,7 +158,7 @@ def test_a_negotiator_reports_an_incident_and_resolves_it_with_an_action(phone, 
     page.check("#id_severity_2")
     page.fill("#id_location", "Парк біля школи")
     page.fill("#id_description", "Підлітки пошкодили лавки.")
-    page.click("details.group summary")
+    page.click("details:has(#id_party-0-full_name) summary")
     page.fill("#id_party-0-full_name", "Іваненко Петро")
     page.select_option("#id_party-0-role", "respondent")
     page.check("#id_party-0-is_minor")

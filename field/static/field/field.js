@@ -24,6 +24,9 @@
   // What was sent, until a page of this tab shows it: the page that sent an entry may be left
   // (reloaded, navigated away) before it could say so.
   var SENT = "zlagoda-sent";
+  // The quick event: the last place typed on this phone; the links of the notice after saving.
+  var PLACE = "zlagoda-place";
+  var LINKS = "zlagoda-flash-links";
   function sentNotices() { return JSON.parse(sessionStorage.getItem(SENT) || "[]"); }
   // Marks the entries this page is sending itself; one marked by a page that is gone (closed or
   // killed mid-send) is sent again like any waiting entry.
@@ -241,6 +244,7 @@
         first = first || $("input,select,textarea", box);
       }
     });
+    unfold(form);
     (first || top).scrollIntoView({ block: "center" });
     if (first) first.focus({ preventScroll: true });
   }
@@ -300,7 +304,8 @@
         var finish = drop(item.id).then(function () { return form.dataset.fix ? drop(form.dataset.fix) : null; });
         return finish.then(function () {
           sessionStorage.setItem("zlagoda-flash", result.data.message || "");
-          location.assign(result.data.url);
+          sessionStorage.setItem(LINKS, JSON.stringify(result.data.links || []));
+          location.assign(result.data.next || result.data.url);
         });
       }
       if (result.kind === "rejected") {
@@ -414,6 +419,7 @@
     }).then(forgetPages).then(function () {
       sessionStorage.removeItem(SENT);
       sessionStorage.removeItem("zlagoda-flash");
+      localStorage.removeItem(PLACE);
       if (navigator.onLine) return form.submit();
       localStorage.setItem(LOGOUT, "1");
       location.assign(body.dataset.login);
@@ -674,4 +680,32 @@
     box.hidden = false;
     box.scrollIntoView({ block: "start" });
   }
+
+  /* ---- quick log: the place remembered on this phone (for this user), the links shown once
+     saved (see the event, add the breakdown); folded sections opened where an error is ---- */
+  function unfold(root) {
+    $$("details", root).forEach(function (d) { if ($(".invalid,.error", d)) d.open = true; });
+  }
+  function rememberPlace(form) {
+    var input = form.elements.place;
+    if (!input || !user) return;
+    input.defaultValue = input.value;  // what form.reset() brings back once an entry is queued
+    try { localStorage.setItem(PLACE, JSON.stringify({ user: user, place: input.value })); } catch (e) {}
+  }
+  $$("form[data-quick]").forEach(function (form) {
+    var kept = JSON.parse(localStorage.getItem(PLACE) || "null");
+    var input = form.elements.place;
+    if (input && kept && kept.user === user && !$(".error", form)) input.value = input.defaultValue = kept.place;
+  });
+  document.addEventListener("submit", function (event) {
+    if (event.target.hasAttribute("data-remember-place")) rememberPlace(event.target);
+  }, true);
+  var links = JSON.parse(sessionStorage.getItem(LINKS) || "[]");
+  sessionStorage.removeItem(LINKS);
+  var notice = $("[data-status] p.ok");
+  if (notice) links.forEach(function (link) {
+    notice.appendChild(document.createTextNode(" "));
+    notice.appendChild(el("a", { href: link.url }, link.text));
+  });
+  unfold(document);
 })();
