@@ -189,6 +189,8 @@ def event_values(form: forms.Form, event) -> dict:
     return record_values(
         form, lambda name: "" if name == "title" and event.title_is_automatic else getattr(event, name)
     )
+
+
 class QuickEventForm(EventForm):
     """The home page's *quick event*: the kind, the place, the date and the total only, through
     the same service and rules as the full form. The breakdown, the partners present and the notes
