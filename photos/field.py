@@ -48,7 +48,7 @@ class PhotosForm(forms.Form):
         """What the phone's photo script says, in the user's language."""
         limit = settings.PHOTOS_PER_RECORD
         return {
-            "remove": _("Remove this photo"),
+            "remove": _("Remove"),
             "photo": _("Photo %(number)s"),
             "tooMany": ngettext(
                 "At most %(limit)d photo can be attached: the others were left out.",

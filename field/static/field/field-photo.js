@@ -83,7 +83,7 @@
       remove.type = "button";
       remove.className = "secondary";
       remove.textContent = T.remove;
-      remove.setAttribute("aria-label", T.remove + " (" + image.alt + ")");
+      remove.setAttribute("aria-label", T.remove + ": " + image.alt);
       remove.addEventListener("click", function () {
         form.fieldPhotos.splice(form.fieldPhotos.indexOf(photo), 1);
         say(form, "");
