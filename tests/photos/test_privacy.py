@@ -56,10 +56,9 @@ def test_erasing_an_events_photos_deletes_their_files(community, staff_user, dja
 def test_only_those_who_may_erase_erase_photos(community):
     incident = IncidentFactory(community=community)
     attach(incident)
+    negotiator = UserFactory(role=Role.NEGOTIATOR)
     with pytest.raises(PermissionDenied):
-        record_redact(
-            kind="incident_photos", pk=incident.pk, fields=["photos"], reason="x", actor=UserFactory(role=Role.NEGOTIATOR)
-        )
+        record_redact(kind="incident_photos", pk=incident.pk, fields=["photos"], reason="x", actor=negotiator)
     assert incident.photos.count() == 1
 
 
