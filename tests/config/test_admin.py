@@ -40,6 +40,9 @@ READ_ONLY_IN_ADMIN = {
     "casework.PlanAction",
     # Case stories are written on their report's page (reports.services keep a final one locked).
     "reports.ReportStory",
+    # Photos come from the field app (resized on the phone) and are shown on their incident's or
+    # event's page (photos.admin.PhotoInline).
+    "photos.Photo",
 }
 
 
