@@ -81,9 +81,9 @@ def event_detail(request, pk):
 PAGE_SECTIONS: list[Callable[[HttpRequest, OutreachEvent, bool], dict[str, Any]]] = []
 
 
-def render_event_page(request, event, *, status=200, message=""):
+def render_event_page(request, event):
     can_write = request.field.writable.filter(pk=event.community_id).exists()
-    context: dict[str, Any] = {"event": event, "message": message}
+    context: dict[str, Any] = {"event": event}
     for section in PAGE_SECTIONS:
         context.update(section(request, event, can_write))
-    return render(request, "field/event_detail.html", context, status=status)
+    return render(request, "field/event_detail.html", context)

@@ -58,7 +58,7 @@ class PhotosForm(forms.Form):
             % {"limit": limit},
             "notImage": _("This file is not a photo: choose a JPEG, PNG or WebP picture."),
             "tooBig": _("This photo cannot be made small enough. Choose another one."),
-            "noScript": _("The photo could not be prepared on this phone: open this page once with a connection."),
+            "noScript": _("To add photos, open this page once with a connection."),
         }
 
     def clean(self):
@@ -94,7 +94,7 @@ def photo_links(viewer, record_field: str, record) -> list[dict]:
 
 def photos_section(request, record_field: str, record, can_write: bool, add_url: str) -> dict:
     """The context of ``field/_record_photos.html``: the record's photos and, for those who may
-    add some, the form to add them (while there is room)."""
+    add some, the link to the page that adds them (while there is room)."""
     viewer = request.field.viewer
     photos = photo_links(viewer, record_field, record)
     room = settings.PHOTOS_PER_RECORD - len(photos)
@@ -103,8 +103,6 @@ def photos_section(request, record_field: str, record, can_write: bool, add_url:
         "photos": photos,
         "photos_shown": sees_photos(viewer),
         "photo_add_url": add_url if adds else "",
-        "photo_parts": {"photos": PhotosForm(room=room)} if adds else {},
-        "photo_key": field_plumbing.new_idempotency_key(),
     }
 
 

@@ -1,16 +1,16 @@
 /* Zlagoda field app, photos: loaded by field.js only once a photo is chosen (the service worker
-   keeps it for offline use). Each photo is drawn on a canvas at most data-photo-side pixels a side
-   and encoded as JPEG, at a lower quality (then a smaller side) until it is at most
-   data-photo-bytes: a canvas carries no EXIF, so neither the place (GPS) nor the camera leaves
-   the phone. The photos made wait on the form (form.fieldPhotos) and go with its fields, into
-   the outbox too (IndexedDB keeps Blobs), until the form is sent. */
+   keeps it for offline use). Each photo is drawn on a canvas and encoded as JPEG, at a lower
+   quality (then a smaller side) until it fits the limits (data-limits: how many photos, bytes,
+   pixels a side): a canvas carries no EXIF, so neither the place (GPS) nor the camera leaves the
+   phone. The photos made wait on the form (form.fieldPhotos) and go with its fields, into the
+   outbox too (IndexedDB keeps Blobs), until the form is sent. Messages come from the box's
+   data attributes, translated. */
 (function () {
   "use strict";
   var QUALITIES = [0.85, 0.75, 0.65, 0.55, 0.45];
   var SMALLEST_SIDE = 480;
 
   function box(form) { return form.querySelector("[data-photos]"); }
-  function strings() { return JSON.parse(document.getElementById("photo-strings").textContent); }
   function say(form, text) {
     var node = box(form).querySelector("[data-photo-message]");
     if (!node) {
@@ -72,7 +72,7 @@
 
   function render(form) {
     var list = box(form).querySelector("[data-photo-list]");
-    var T = strings();
+    var T = box(form).dataset;
     list.textContent = "";
     (form.fieldPhotos || []).forEach(function (photo, n) {
       var item = document.createElement("li");
@@ -96,12 +96,12 @@
   }
 
   function chosen(input) {
-    var form = input.form, data = box(form).dataset, T = strings();
+    var form = input.form, T = box(form).dataset, limits = T.limits.split(" ").map(Number);
     var files = Array.prototype.slice.call(input.files || []);
     input.value = "";  // the originals are never sent; choosing the same one again works
     form.fieldPhotos = form.fieldPhotos || [];
     say(form, "");
-    var room = Number(data.photoMax) - form.fieldPhotos.length;
+    var room = limits[0] - form.fieldPhotos.length;
     if (files.length > room) {
       say(form, T.tooMany);
       files = files.slice(0, Math.max(room, 0));
@@ -109,7 +109,7 @@
     return files.reduce(function (done, file) {
       return done.then(function () {
         return decode(file).then(function (image) {
-          return shrink(image, Number(data.photoSide), Number(data.photoBytes));
+          return shrink(image, limits[2], limits[1]);
         }).then(function (blob) {
           if (!blob) return say(form, T.tooBig);
           form.fieldPhotos.push({ name: input.name, blob: blob, filename: "photo-" + (form.fieldPhotos.length + 1) + ".jpg" });

@@ -536,7 +536,7 @@
   function photoScript(form) {
     var box = $("[data-photos]", form);
     if (!photoCode) photoCode = new Promise(function (resolve, reject) {
-      var script = el("script", { src: box.dataset.photoScript });
+      var script = el("script", { src: box.dataset.photos });
       script.onload = function () { resolve(window.ZlagodaPhotos); };
       script.onerror = function () { photoCode = null; script.remove(); reject(new Error("photo script")); };
       document.head.appendChild(script);
@@ -556,7 +556,7 @@
     if (!input.matches || !input.matches("[data-photos] input[type=file]")) return;
     var load = photoScript(input.form);
     if (event.type === "change") load.then(function (code) { code.chosen(input); }, function () {
-      status(JSON.parse($("#photo-strings").textContent).noScript, "error");
+      status(input.closest("[data-photos]").dataset.noScript, "error");
     });
     else load.catch(function () {});  // started while the phone's picker is open
   }
