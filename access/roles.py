@@ -27,6 +27,7 @@ DOMAIN_APPS = (
     "reports",
     "sync",
     "imports",
+    "photos",
 )
 SECOND_FACTOR_APPS = ("otp_totp", "otp_static")
 # The logs the data protection officer reads: who viewed personal data, and the login failures
@@ -34,8 +35,8 @@ SECOND_FACTOR_APPS = ("otp_totp", "otp_static")
 PRIVACY_LOG_APPS = ("privacy", "axes")
 # The models holding personal data (their historical copies too): only roles that read personal
 # data get permissions on them.
-# An import's rows and file may be a list of negotiators' contacts.
-PERSONAL_DATA_MODELS = ("incidentparty", "negotiatorcontact", "historicalnegotiatorcontact", "importjob")
+# An import's rows and file may be a list of negotiators' contacts; a photo may show people.
+PERSONAL_DATA_MODELS = ("incidentparty", "negotiatorcontact", "historicalnegotiatorcontact", "importjob", "photo")
 # Apps whose records are about people and leave their team only as aggregates (reports): a role
 # that does not read personal data gets no permission on them, except on the directories they
 # hold, which name offices and no person.

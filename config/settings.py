@@ -246,6 +246,7 @@ INSTALLED_APPS = [
     "sync",
     "imports",
     "dashboard",
+    "photos",
     # The edges: the field app's shell mounts the domains' pages.
     "field",
 ]
@@ -397,6 +398,8 @@ PRIVACY_RETENTION = {
     "event_registrants_years": float(env("RETENTION_EVENT_REGISTRANTS_YEARS", "1")),
     # People of case work: anonymised once all their cases have been closed this long.
     "cases_years": float(env("RETENTION_CASES_YEARS", "5")),
+    # Photos of outreach events (they may show people); those of incidents go with their parties.
+    "event_photos_years": float(env("RETENTION_EVENT_PHOTOS_YEARS", "5")),
 }
 # The phone's position on incidents and events (privacy.location): decimals of a degree shown to
 # those who do not read personal data (2: about 1 km); those who do see the stored point.
@@ -803,6 +806,14 @@ REPORT_MIN_RESPONDENTS = int(env("REPORT_MIN_RESPONDENTS", "30"))
 # Reports one person may have queued or being built at once; an identical request while one is
 # queued or being built returns that one instead of a new report.
 REPORTS_MAX_ACTIVE_PER_USER = int(env("REPORTS_MAX_ACTIVE_PER_USER", "3"))
+
+# --- Photos of incidents and events (photos/) ----------------------------------------------
+# Each photo is stored re-encoded as a JPEG of at most PHOTO_MAX_BYTES and PHOTO_MAX_SIDE pixels a
+# side, without metadata (the phone resizes it to the same limits before sending it);
+# PHOTOS_PER_RECORD at most on one incident or event.
+PHOTO_MAX_BYTES = int(env("PHOTO_MAX_BYTES", str(200 * 1024)))
+PHOTO_MAX_SIDE = int(env("PHOTO_MAX_SIDE", "1600"))
+PHOTOS_PER_RECORD = int(env("PHOTOS_PER_RECORD", "3"))
 
 # --- Personal data ------------------------------------------------------------------------------
 # Fernet keys (urlsafe base64 of 32 bytes) for the encrypted fields, comma-separated: the first

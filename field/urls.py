@@ -9,6 +9,7 @@ from casework import views as casework
 from field import views
 from incidents import views as incidents
 from negotiators import views as events
+from photos import views as photos
 from planning import views as planning
 from training import views as training
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("events/quick/", events.event_quick, name="event_quick"),
     path("events/<int:pk>/", events.event_detail, name="event_detail"),
     path("events/<int:pk>/edit/", events.event_edit, name="event_edit"),
+    path("events/<int:pk>/photos/", photos.event_photo_add, name="event_photo_add"),
     path("incidents/", incidents.incident_list, name="incident_list"),
     path("incidents/new/", incidents.incident_new, name="incident_new"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident_detail"),
@@ -37,6 +39,8 @@ urlpatterns = [
         incidents.incident_action_edit,
         name="incident_action_edit",
     ),
+    path("incidents/<int:pk>/photos/", photos.incident_photo_add, name="incident_photo_add"),
+    path("photos/<int:pk>/", photos.photo_file, name="photo"),
     path("training/", training.training_progress, name="training"),
     path("planning/", planning.community_planning, name="planning"),
     path("cases/", casework.case_list, name="case_list"),

@@ -31,7 +31,8 @@ from negotiators.selectors import visible_events
 from negotiators.views import quick_event_form
 
 # What the service worker keeps so the field pages open with no connection.
-SHELL_ASSETS = ("field/field.css", "field/field.js", "field/icon.svg")
+# The photo script runs only once a photo is chosen, but is kept too: a photo is often taken offline.
+SHELL_ASSETS = ("field/field.css", "field/field.js", "field/field-photo.js", "field/icon.svg")
 # Pages a negotiator needs offline even if they never opened them online: the page script asks
 # the service worker to keep them once signed in.
 OFFLINE_PAGES = ("field:home", "field:incident_list", "field:training")
@@ -40,10 +41,11 @@ OFFLINE_FORMS = ("field:event_new", "field:incident_new")
 OFFLINE_CASE_PAGES = ("field:case_list", "field:tasks", "field:contact_new")
 RECENT = 5
 # Pages with personal data (an incident with its parties; a case's plan and referrals, the
-# person's identifying data, a referral with its reason and feedback), never kept: offline, the
+# person's identifying data, a referral with its reason and feedback; a photo, and the answer to
+# adding one), never kept: offline, the
 # offline page says so for these paths (a regular expression the page's script tests the path
 # against), and the service worker never keeps nor serves them, whatever their headers say.
-PRIVATE_PATHS = r"^{scope}(?:incidents/\d+/|cases/\d+/(?:person/)?$|referrals/\d+/)"
+PRIVATE_PATHS = r"^{scope}(?:incidents/\d+/|cases/\d+/(?:person/)?$|referrals/\d+/|photos/\d+/|events/\d+/photos/)"
 # How many earlier device sessions one check may ask about.
 CHECKS = 10
 

@@ -40,9 +40,11 @@ from negotiators.field import (
     FormRejected,
     apply_errors,
     field_view,
+    form_parts,
     new_idempotency_key,
     private_page,
     read_only_response,
+    save_form_parts,
     submit,
 )
 from privacy.models import ViewChannel
@@ -74,10 +76,12 @@ def incident_new(request):
     if request.method == "POST":
         form = IncidentForm(request.POST, access=access)
         parties = PartyFormSet(request.POST, prefix="party")
+        parts = form_parts(request, "incident")
 
         def write():
             forms_valid = form.is_valid()
-            if not (parties.is_valid() and forms_valid):
+            parts_valid = all(part.is_valid() for part in parts.values())
+            if not (parties.is_valid() and forms_valid and parts_valid):
                 raise FormRejected
             try:
                 incident = incident_report(
@@ -88,23 +92,26 @@ def incident_new(request):
             except ValidationError as error:
                 apply_errors(form, error)
                 raise FormRejected from error
+            save_form_parts(parts, incident, request.user)
             request.session["field_community"] = incident.community_id
             message = _("Incident “%(title)s” reported.") % {"title": incident.display_title}
             url = reverse("field:incident_detail", args=[incident.pk])
             return 201, {"id": incident.pk, "url": url, "message": message}
 
         def rejected(status, message):
-            return render_incident_form(request, form, parties, status=status, message=message)
+            return render_incident_form(request, form, parties, parts, status=status, message=message)
 
-        return submit(request, write=write, rejected=rejected, forms=[form, parties])
+        return submit(request, write=write, rejected=rejected, forms=[form, parties, *parts.values()])
     community = request.GET.get("community") or request.session.get("field_community")
-    return render_incident_form(request, IncidentForm(access=access, community=community), PartyFormSet(prefix="party"))
+    form = IncidentForm(access=access, community=community)
+    return render_incident_form(request, form, PartyFormSet(prefix="party"), form_parts(request, "incident"))
 
 
-def render_incident_form(request, form, parties, *, status=200, message="", edit=None):
+def render_incident_form(request, form, parties, parts=None, *, status=200, message="", edit=None):
     context = {
         "form": form,
         "parties": parties,
+        "form_parts": parts or {},
         "idempotency_key": request.POST.get("idempotency_key") if status == 400 else new_idempotency_key(),
         "message": message,
         "edit": edit,

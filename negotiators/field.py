@@ -5,11 +5,13 @@ with JSON instead of a redirect, and :func:`submit`, the one way a field form is
 once per ``Idempotency-Key``, with errors as JSON for the offline queue or as a re-rendered page.
 """
 
+import hashlib
 import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, wraps
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -207,7 +209,44 @@ def posted_idempotency_key(request: HttpRequest) -> str:
 
 
 def submitted_data(request: HttpRequest) -> dict[str, list[str]]:
-    return {name: request.POST.getlist(name) for name in sorted(request.POST) if name not in NOT_SUBMITTED}
+    """The submission as its idempotency fingerprint sees it: the fields, and each file's bytes
+    (by their SHA-256), so that a replay with the same photos is the same submission."""
+    data = {name: request.POST.getlist(name) for name in sorted(request.POST) if name not in NOT_SUBMITTED}
+    for name in sorted(request.FILES):
+        digests = []
+        for uploaded in request.FILES.getlist(name):
+            digest = hashlib.sha256()
+            for chunk in uploaded.chunks():
+                digest.update(chunk)
+            uploaded.seek(0)
+            digests.append(digest.hexdigest())
+        data[f"{name}[files]"] = digests
+    return data
+
+
+# Parts that apps above add to a record's field form (``photos``: its photos). Each maker is
+# called with the request and the kind of record (``"event"``, ``"incident"``) and returns a Django
+# form bound to the request's data and files (or unbound on a GET), with ``save(record, actor)``,
+# or ``None``. The form's view validates the parts with its own forms, and saves them in the same
+# transaction once its service wrote the record. Apps register in their ``AppConfig.ready``.
+FORM_PARTS: dict[str, Callable[[HttpRequest, str], Any]] = {}
+
+
+def form_parts(request: HttpRequest, kind: str) -> dict[str, Any]:
+    """The parts of the ``kind`` record's form, by the name the apps registered them under."""
+    made = {name: make(request, kind) for name, make in FORM_PARTS.items()}
+    return {name: part for name, part in made.items() if part is not None}
+
+
+def save_form_parts(parts: dict[str, Any], record, actor) -> None:
+    """Save each part with the record just written; a part that refuses (a ``ValidationError``)
+    gets the errors and rejects the whole submission."""
+    for part in parts.values():
+        try:
+            part.save(record, actor)
+        except ValidationError as error:
+            apply_errors(part, error)
+            raise FormRejected from error
 
 
 class FormRejected(Exception):

@@ -17,7 +17,7 @@ LAYERS: list[set[str]] = [
     {"programmes"},
     {"negotiators"},
     {"training", "incidents", "events"},
-    {"planning", "support"},
+    {"planning", "support", "photos"},
     {"casework"},
     {"reports", "sync"},
     {"imports"},

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 # Bookkeeping of the machinery, not data staff keep.
 # Machinery, not records: idempotency keys, and the indicators' data version (reports.cache).
-NOT_IN_ADMIN = {"api.IdempotencyKey", "reports.IndicatorsVersion"}
+# Photos come from the field app (resized on the phone) and are shown, read-only, on their
+# incident's or event's page (photos.admin.PhotoInline), never on a page of their own.
+NOT_IN_ADMIN = {"api.IdempotencyKey", "reports.IndicatorsVersion", "photos.Photo"}
 # Logs staff read but never write: no add page.
 READ_ONLY_IN_ADMIN = {
     "api.ApiRequest",

@@ -61,7 +61,9 @@ def test_a_quick_event_from_home_takes_three_taps(phone, live_server, negotiator
     assert (event.kind, event.place, event.date) == ("public_meeting", "Школа № 3", timezone.localdate())
     assert page.url == f"{live_server.url}/field/"
     expect(notice.get_by_role("link", name="See the event")).to_have_attribute("href", f"/field/events/{event.pk}/")
-    expect(notice.get_by_role("link", name="Add the breakdown")).to_have_attribute("href", f"/field/events/{event.pk}/edit/")
+    expect(notice.get_by_role("link", name="Add the breakdown")).to_have_attribute(
+        "href", f"/field/events/{event.pk}/edit/"
+    )
     # The form's box starts on the first screen.
     assert page.locator("form[data-quick]").bounding_box()["y"] < SCREEN_HEIGHT
 

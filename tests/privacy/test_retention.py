@@ -30,6 +30,7 @@ def _periods(settings):
         "login_failures_days": 90,
         "event_registrants_years": 1,
         "cases_years": 5,
+        "event_photos_years": 5,
     }
 
 

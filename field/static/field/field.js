@@ -130,8 +130,12 @@
 
   /* ---- talking to the server ---- */
   function post(item) {
-    var data = new URLSearchParams();
-    item.fields.forEach(function (pair) { data.append(pair[0], pair[1]); });
+    // Photos (Blobs, kept in IndexedDB with the entry) go as a multipart form, with a file name.
+    var files = item.fields.some(function (pair) { return typeof pair[1] !== "string"; });
+    var data = files ? new FormData() : new URLSearchParams();
+    item.fields.forEach(function (pair) {
+      if (typeof pair[1] === "string") data.append(pair[0], pair[1]); else data.append(pair[0], pair[1], pair[2]);
+    });
     data.append("idempotency_key", item.id);
     // A connection that dies silently would leave the form waiting for minutes: give up, keep the
     // entry, and let its key make the retry safe even if the server did get this one.
@@ -210,7 +214,7 @@
     new FormData(form).forEach(function (value, name) {
       if (SKIP.indexOf(name) < 0 && typeof value === "string") pairs.push([name, value]);
     });
-    return pairs;
+    return pairs.concat(photoFields(form));
   }
   function labelOf(form) {
     var parts = (form.dataset.summary || "").split(" ").map(function (name) {
@@ -361,7 +365,9 @@
       var form = $$("form[data-queue]").filter(function (f) { return f.getAttribute("action") === item.url; })[0];
       if (!form) return;
       $$("input[type=checkbox],input[type=radio]", form).forEach(function (input) { input.checked = false; });
+      restorePhotos(form, item.fields);
       item.fields.forEach(function (pair) {
+        if (typeof pair[1] !== "string") return;
         $$("[name]", form).filter(function (input) { return input.name === pair[0]; }).forEach(function (input) {
           if (input.type === "checkbox" || input.type === "radio") { if (input.value === pair[1]) input.checked = true; }
           else input.value = pair[1];
@@ -534,6 +540,39 @@
     var note = $("[data-offline]");
     if (note) note.hidden = navigator.onLine;
   }
+
+  /* ---- photos: the resizing code (field-photo.js) is loaded only once a photo is chosen; what
+     it made waits on the form (form.fieldPhotos: {name, blob, filename}) and goes with its fields ---- */
+  var photoCode = null;
+  function photoScript(form) {
+    var box = $("[data-photos]", form);
+    if (!photoCode) photoCode = new Promise(function (resolve, reject) {
+      var script = el("script", { src: box.dataset.photos });
+      script.onload = function () { resolve(window.ZlagodaPhotos); };
+      script.onerror = function () { photoCode = null; script.remove(); reject(new Error("photo script")); };
+      document.head.appendChild(script);
+    });
+    return photoCode;
+  }
+  function photoFields(form) {
+    return (form.fieldPhotos || []).map(function (p) { return [p.name, p.blob, p.filename]; });
+  }
+  function restorePhotos(form, fields) {
+    var kept = fields.filter(function (pair) { return typeof pair[1] !== "string"; });
+    form.fieldPhotos = kept.map(function (pair) { return { name: pair[0], blob: pair[1], filename: pair[2] }; });
+    if (kept.length || photoCode) photoScript(form).then(function (code) { code.render(form); }, function () {});
+  }
+  function onPhoto(event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("[data-photos] input[type=file]")) return;
+    var load = photoScript(input.form);
+    if (event.type === "change") load.then(function (code) { code.chosen(input); }, function () {
+      status(input.closest("[data-photos]").dataset.noScript, "error");
+    });
+    else load.catch(function () {});  // started while the phone's picker is open
+  }
+  document.addEventListener("click", onPhoto);
+  document.addEventListener("change", onPhoto);
 
   /* ---- start ---- */
   document.addEventListener("submit", onSubmit);
