@@ -416,7 +416,13 @@ def settle(page) -> None:
     """Wait until the page, its service worker and the pages it keeps for offline use are done,
     so that nothing of this visit spills into the next one."""
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # Polled from here: wait_for_function would compile its predicate in the page, which the
+    # page's Content-Security-Policy (no 'unsafe-eval') refuses once the controller is late.
+    deadline = time.monotonic() + 30
+    while not page.evaluate("navigator.serviceWorker.controller !== null"):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"no service worker took {page.url} over within 30 s")
+        time.sleep(0.1)
     kept = page.evaluate("document.body.dataset.user ? document.body.dataset.keep.split(' ') : []")
     script = """async (paths) => {
         for (const path of paths) {
