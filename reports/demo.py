@@ -108,6 +108,7 @@ from programmes.services import (
 )
 from reports.demo_casework import DemoCasework
 from reports.demo_events import DemoWebinars
+from reports.demo_field import seed_demo_field
 from reports.demo_instruments import seed_broad_assessments
 from reports.demo_logframes import seed_logframes
 from reports.demo_planning import DemoPlanning
@@ -1358,6 +1359,7 @@ def add_demo_step(step: Callable[[], None]) -> None:
 
 def seed_demo() -> tuple[DemoLogin, ...]:
     DemoProgramme().build()
+    seed_demo_field()
     for step in LATER_STEPS:
         step()
     return LOGINS

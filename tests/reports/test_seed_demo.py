@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db.models import Count, Sum
 from django.urls import reverse
@@ -22,6 +23,7 @@ from communities.models import (
 )
 from incidents.models import Incident
 from negotiators.models import MediaMention, Negotiator, OutreachEvent
+from photos.models import Photo
 from privacy.models import PersonalDataView
 from programmes.models import Participation
 from tests.accounts.support import verified_login
@@ -256,3 +258,19 @@ def test_demo_has_seed_001s_safety_planning_and_seed_000s_regulation(seeded):
     regulation = Regulation.objects.get(kind="negotiator_status")
     assert regulation.programme.code == "ISN-2023"
     assert regulation.community.negotiators.filter(user__username="negotiator").exists()
+
+
+def test_the_demo_negotiators_latest_open_case_has_a_photo_and_the_phones_location(seeded, client):
+    photo = Photo.objects.select_related("incident").get()
+    incident = photo.incident
+    assert incident.community.negotiators.filter(user__username="negotiator").exists()
+    assert incident.latitude is not None
+    assert incident.location_accuracy_m == 14
+    with default_storage.open(photo.file.name, "rb") as handle:
+        assert handle.read(2) == b"\xff\xd8"
+    event = OutreachEvent.objects.filter(community=incident.community).order_by("-date", "-pk").first()
+    assert event.latitude is not None
+    client.force_login(User.objects.get(username="negotiator"))
+    page = client.get(reverse("field:incident_detail", args=[incident.pk])).content.decode()
+    assert f"/field/photos/{photo.pk}/" in page
+    assert client.get(f"/field/photos/{photo.pk}/").status_code == 200
