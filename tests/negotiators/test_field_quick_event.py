@@ -72,7 +72,7 @@ def test_a_quick_event_answers_with_the_event_the_way_home_and_the_breakdown_lin
     assert data["next"] == reverse("field:home")
     assert data["message"] == "Event “Public meeting, Школа № 3” logged: 25 participants."
     assert [link["text"] for link in data["links"]] == ["See the event", "Add the breakdown"]
-    assert {link["url"] for link in data["links"]} == {event_url}
+    assert [link["url"] for link in data["links"]] == [event_url, f"{event_url}edit/"]
 
 
 def test_a_quick_event_takes_the_topic_of_my_last_event(negotiator_client, negotiator_user, community):

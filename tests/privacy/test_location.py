@@ -11,7 +11,7 @@ import pytest
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from incidents.services import incident_report
 from negotiators.models import OutreachEvent
@@ -96,7 +96,7 @@ def test_a_record_without_a_location_keeps_its_typed_place_alone(write, staff_us
 def test_the_services_refuse_half_a_location_or_one_out_of_range(
     write, location, field, message, staff_user, community
 ):
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         write(staff_user, community, **location)
     assert refused.value.message_dict[field] == [message]
 
