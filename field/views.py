@@ -32,7 +32,7 @@ from negotiators.views import quick_event_form
 
 # What the service worker keeps so the field pages open with no connection.
 # The photo script runs only once a photo is chosen, but is kept too: a photo is often taken offline.
-SHELL_ASSETS = ("field/field.css", "field/field.js", "field/field-photo.js", "field/icon.svg")
+SHELL_ASSETS = ("field/field.css", "field/field.js", "field/icon.svg")
 # Pages a negotiator needs offline even if they never opened them online: the page script asks
 # the service worker to keep them once signed in.
 OFFLINE_PAGES = ("field:home", "field:incident_list", "field:training")

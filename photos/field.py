@@ -58,7 +58,7 @@ class PhotosForm(forms.Form):
             % {"limit": limit},
             "notImage": _("This file is not a photo: choose a JPEG, PNG or WebP picture."),
             "tooBig": _("This photo cannot be made small enough. Choose another one."),
-            "noScript": _("To add photos, open this page once with a connection."),
+            "noScript": _("To add photos, fill in this form once with a connection."),
         }
 
     def clean(self):

@@ -573,6 +573,12 @@
   }
   document.addEventListener("click", onPhoto);
   document.addEventListener("change", onPhoto);
+  // Not on the first load (the page budget): fetched once a form with photos is being filled while
+  // online, and kept by the service worker (static files, cache-first) for photos chosen offline.
+  document.addEventListener("focusin", function (event) {
+    var form = event.target.form;
+    if (navigator.onLine && form && $("[data-photos]", form)) photoScript(form).catch(function () {});
+  });
 
   /* ---- start ---- */
   document.addEventListener("submit", onSubmit);
