@@ -96,9 +96,10 @@ def test_a_record_without_a_location_keeps_its_typed_place_alone(write, staff_us
 def test_the_services_refuse_half_a_location_or_one_out_of_range(
     write, location, field, message, staff_user, community
 ):
-    with translation.override("en"), pytest.raises(ValidationError) as refused:
-        write(staff_user, community, **location)
-    assert refused.value.message_dict[field] == [message]
+    with translation.override("en"):  # the messages are lazy: read in the same language
+        with pytest.raises(ValidationError) as refused:
+            write(staff_user, community, **location)
+        assert refused.value.message_dict[field] == [message]
 
 
 def test_the_field_form_refuses_half_a_location_next_to_the_place(client, negotiator_user, community):
