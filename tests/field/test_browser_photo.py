@@ -72,11 +72,17 @@ def test_a_photo_attached_offline_is_kept_sent_once_and_stored_without_gps(phone
     assert len(stored) <= settings.PHOTO_MAX_BYTES
     assert max(photo.width, photo.height) <= settings.PHOTO_MAX_SIDE
 
+    photo_requests = []
+    page.on("request", lambda request: "/field/photos/" in request.url and photo_requests.append(request.url))
     page.goto(f"{live_server.url}/field/incidents/{incident.pk}/")
+    page.wait_for_load_state("networkidle")
     thumbnail = page.locator("[data-photos-shown] img")
     expect(thumbnail).to_have_attribute("loading", "lazy")
+    assert photo_requests == []  # folded: not loaded until its section is opened
+    page.locator("[data-photos-fold] summary").click()
     thumbnail.scroll_into_view_if_needed()
     page.wait_for_function("document.querySelector('[data-photos-shown] img').naturalWidth > 0")
+    assert len(photo_requests) == 1
     cached = page.evaluate(
         "async () => (await Promise.all((await caches.keys()).map(async (name) =>"
         " (await (await caches.open(name)).keys()).map((request) => new URL(request.url).pathname)))).flat()"

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.utils import translation
 from PIL import Image
 
 from photos.models import Photo
@@ -15,6 +16,13 @@ from tests.negotiators.factories import OutreachEventFactory
 from tests.photos.support import has_metadata, jpeg_with_gps, upload
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are checked in English (the portal's default language is Ukrainian)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
