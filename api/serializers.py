@@ -11,6 +11,7 @@ from typing import Any, TypeAlias, cast
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.functional import cached_property
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
 from rest_framework.fields import Field, SkipField
 from rest_framework.relations import ManyRelatedField, PKOnlyObject, PrimaryKeyRelatedField
@@ -206,6 +207,7 @@ LOCATION_HELP = (
 ACCURACY_HELP = "Within how many metres: the phone's precision, or the rounding's when that is coarser."
 
 
+@extend_schema_field({"type": "number", "nullable": True})
 class PhoneLocationField(serializers.Field):  # type: ignore[type-arg]
     """One part (``latitude``, ``longitude`` or ``accuracy_m``) of the phone's position on an
     incident or an event, as the caller may see it (``privacy.location.visible_location``): stored
@@ -216,6 +218,7 @@ class PhoneLocationField(serializers.Field):  # type: ignore[type-arg]
         self.part = part
         kwargs.setdefault("source", "*")
         kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)  # no location, or none the caller may see
         super().__init__(**kwargs)
 
     def to_representation(self, value: Any) -> Any:
