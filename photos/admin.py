@@ -28,6 +28,13 @@ class PhotoInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    # Not on the add page (a record not yet saved has no photo): no inline, no management form.
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is not None and super().has_view_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is not None and super().has_delete_permission(request, obj)
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
