@@ -10,6 +10,9 @@ RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
 TEST_PACKAGES := $(RUN_PACKAGES) gettext chromium poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs on every core, at most four processes (pytest-xdist; tests/parallel.py says how
+# they share PostgreSQL and Redis). `make test PARALLEL=` runs it in one process.
+PARALLEL ?= -p tests.parallel -n auto --maxprocesses 4 --dist loadgroup
 
 .PHONY: run test lint format lock messages worker clean
 
@@ -26,7 +29,7 @@ test: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PARALLEL) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -1993,6 +1993,7 @@ def compute_indicators(
     communities: QuerySet[Community],
     programme_wide: bool = False,
     programme: Programme | None = None,
+    module_codes: list[str] | None = None,
 ) -> IndicatorsDocument:
     """All monitoring indicators of ``communities`` for ``period``.
 
@@ -2166,19 +2167,24 @@ def compute_indicators(
         communities = communities.filter(
             pk__in=Participation.objects.filter(programme=programme).values("community_id")
         )
+    if module_codes is None:
+        module_codes = list(TrainingModule.objects.order_by(*MODULE_ORDER).values_list("code", flat=True))
     token = _programme_scope.set(programme)
     try:
-        return _compute(period, communities, programme_wide, programme)
+        return _compute(period, communities, programme_wide, programme, module_codes)
     finally:
         _programme_scope.reset(token)
 
 
 def _compute(
-    period: Period, communities: QuerySet[Community], programme_wide: bool, programme: Programme | None
+    period: Period,
+    communities: QuerySet[Community],
+    programme_wide: bool,
+    programme: Programme | None,
+    module_codes: list[str],
 ) -> IndicatorsDocument:
     previous = period.previous()
     year_before = period.year_before()
-    module_codes = list(TrainingModule.objects.order_by(*MODULE_ORDER).values_list("code", flat=True))
     windows = [(period.start, period.end), (previous.start, previous.end), (None, period.end)]
     snapshots = [_snapshot(communities, start, end, programme_wide, module_codes) for start, end in windows]
     # A year's previous period is the year before; a half-year's is not: only its headline is computed.

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from itertools import groupby
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,7 +32,7 @@ from programmes.models import (
     period_outside_message,
 )
 from reports.figures import IndicatorsDocument, ProgrammeStatusLine, ResultsChapter
-from reports.indicators import Period, compute_indicators, figure_rows
+from reports.indicators import MODULE_ORDER, Period, compute_indicators, figure_rows
 from reports.suppression import suppress_small_cells
 from training.models import TrainingModule
 
@@ -71,18 +72,33 @@ def _label(key: str) -> str:
     return " › ".join(parts)
 
 
-@lru_cache(maxsize=8)
-def _catalogue(module_codes: tuple[str, ...]) -> dict[str, str]:
+# The School's modules stand in the figures' keys (``training.by_module.<code>.sessions``): the
+# catalogue's shape is computed once, with this in their place, and filled with the modules there are.
+MODULE_PLACEHOLDER = "<module>"
+
+
+@lru_cache(maxsize=1)
+def _catalogue_keys() -> tuple[str, ...]:
     # The keys come from the figures of an empty scope: the same walk as figure_rows, so a key
-    # here is one the indicators/ API answers. Only the modules' keys depend on the database.
-    document = compute_indicators(period=Period(2000), communities=Community.objects.none(), programme_wide=True)
-    return {row["indicator"]: _label(row["indicator"]) for row in figure_rows(document) if row["community"] is None}
+    # here is one the indicators/ API answers.
+    document = compute_indicators(
+        period=Period(2000),
+        communities=Community.objects.none(),
+        programme_wide=True,
+        module_codes=[MODULE_PLACEHOLDER],
+    )
+    return tuple(row["indicator"] for row in figure_rows(document) if row["community"] is None)
 
 
 def figure_catalogue() -> dict[str, str]:
     """Every figure a computed indicator may read (``events.count``, ``media.reach``,
     ``events.by_kind.round_table.events``) with a label."""
-    return _catalogue(tuple(TrainingModule.objects.order_by("code").values_list("code", flat=True)))
+    codes = list(TrainingModule.objects.order_by(*MODULE_ORDER).values_list("code", flat=True))
+    keys: list[str] = []
+    for per_module, run in groupby(_catalogue_keys(), key=lambda key: MODULE_PLACEHOLDER in key):
+        block = list(run)
+        keys += [key.replace(MODULE_PLACEHOLDER, code) for code in codes for key in block] if per_module else block
+    return {key: _label(key) for key in keys}
 
 
 # --- periods and scope ---------------------------------------------------------------------------
