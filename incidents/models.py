@@ -22,7 +22,7 @@ from privacy.anonymous import person_label
 from privacy.categories import AgeGroup, Sex, Vulnerability
 from privacy.crypto import IndexKind
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
-from privacy.location import MAX_ACCURACY_M, location_errors, round_to_stored
+from privacy.location import location_constraints, location_errors, location_fields, round_to_stored
 from privacy.screening import shared_text_errors
 from privacy.visibility import personal_data_shown
 from programmes.models import Programme
@@ -146,14 +146,7 @@ class Incident(Timestamped):
     )
     description = models.TextField(_("what happened"), blank=True)
     location = models.CharField(_("where"), max_length=200, blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
-    location_accuracy_m = models.PositiveIntegerField(
-        _("location's precision (m)"),
-        null=True,
-        blank=True,
-        help_text=_("Within how many metres the phone placed it, when its location was added."),
-    )
+    latitude, longitude, location_accuracy_m = location_fields()
     source = models.CharField(
         _("reported by"), max_length=20, choices=ReportSource.choices, default=ReportSource.RESIDENT
     )
@@ -197,18 +190,7 @@ class Incident(Timestamped):
                 condition=Q(status="referred") & ~Q(referred_to="") | ~Q(status="referred"),
                 name="incident_referral_names_agency",
             ),
-            models.CheckConstraint(
-                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
-                name="incident_latitude_in_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
-                name="incident_longitude_in_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(location_accuracy_m__isnull=True) | Q(location_accuracy_m__lte=MAX_ACCURACY_M),
-                name="incident_location_accuracy_in_range",
-            ),
+            *location_constraints("incident"),
         ]
         indexes = [
             models.Index(fields=["community", "occurred_at"], name="incident_community_occurred"),

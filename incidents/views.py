@@ -35,7 +35,7 @@ from incidents.services import (
     incident_report,
     incident_transition,
 )
-from negotiators.corrections import EditPage, correction, record_values, refused, submit_correction, version_of
+from negotiators.corrections import correction, correction_page, record_values, refused
 from negotiators.field import (
     FormRejected,
     apply_errors,
@@ -288,36 +288,28 @@ def incident_edit(request, pk):
     allowed = incident_correction(request, incident)
     if not allowed.allowed:
         return refused(request, allowed.message)
-    url = reverse("field:incident_detail", args=[incident.pk])
 
-    def page(version, conflict=None):
-        return EditPage(request.path, version, allowed.until, url, conflict.rows if conflict else [])
-
-    if request.method == "POST":
-        form = IncidentCorrectionForm(request.POST, access=request.field, incident=incident)
-
-        def stored():
-            nonlocal incident
+    def current(form, lock):
+        nonlocal incident
+        if lock:
             incident = Incident.objects.select_for_update().get(pk=incident.pk)
-            return incident_values(form, incident)
+        return incident_values(form, incident)
 
-        def save(changes):
-            corrected = incident_correct(incident=incident, actor=request.user, changes=changes)
-            message = _("Incident “%(title)s” corrected.") % {"title": corrected.display_title}
-            return 200, {"id": corrected.pk, "url": url, "message": message}
+    def correct(changes):
+        corrected = incident_correct(incident=incident, actor=request.user, changes=changes)
+        return corrected.pk, _("Incident “%(title)s” corrected.") % {"title": corrected.display_title}
 
-        def rejected(status, message, conflict):
-            version = conflict.version if conflict else request.POST.get("version", "")
-            edit = page(version, conflict)
-            return render_incident_form(request, form, None, status=status, message=message, edit=edit)
-
-        return submit_correction(request, form=form, stored=stored, save=save, rejected=rejected)
-    form = IncidentCorrectionForm(access=request.field, incident=incident)
-    values = incident_values(form, incident)
-    form = IncidentCorrectionForm(
-        initial={**values, "version": version_of(values)}, access=request.field, incident=incident
+    return correction_page(
+        request,
+        allowed,
+        url=reverse("field:incident_detail", args=[incident.pk]),
+        form=lambda **data: IncidentCorrectionForm(access=request.field, incident=incident, **data),
+        current=current,
+        correct=correct,
+        render_form=lambda form, status, message, edit: render_incident_form(
+            request, form, None, status=status, message=message, edit=edit
+        ),
     )
-    return render_incident_form(request, form, None, edit=page(version_of(values)))
 
 
 @private_page
@@ -337,12 +329,8 @@ def incident_action_edit(request, incident_pk, pk):
     allowed = action_correction(request, action)
     if not allowed.allowed:
         return refused(request, allowed.message)
-    url = reverse("field:incident_detail", args=[incident.pk])
 
-    def page(version, conflict=None):
-        return EditPage(request.path, version, allowed.until, url, conflict.rows if conflict else [])
-
-    def render_form(form, *, status=200, message="", edit):
+    def render_form(form, status, message, edit):
         context = {
             "form": form,
             "incident": incident,
@@ -352,24 +340,22 @@ def incident_action_edit(request, incident_pk, pk):
         }
         return render(request, "field/incident_action_form.html", context, status=status)
 
-    if request.method == "POST":
-        form = ActionCorrectionForm(request.POST)
-
-        def stored():
-            nonlocal action
+    def current(form, lock):
+        nonlocal action
+        if lock:
             action = IncidentAction.objects.select_for_update().select_related("incident").get(pk=action.pk)
-            return record_values(form, lambda name: getattr(action, name))
+        return record_values(form, lambda name: getattr(action, name))
 
-        def save(changes):
-            corrected = incident_action_correct(action=action, actor=request.user, changes=changes)
-            message = _("“%(kind)s” corrected.") % {"kind": corrected.get_kind_display()}
-            return 200, {"id": corrected.pk, "url": url, "message": message}
+    def correct(changes):
+        corrected = incident_action_correct(action=action, actor=request.user, changes=changes)
+        return corrected.pk, _("“%(kind)s” corrected.") % {"kind": corrected.get_kind_display()}
 
-        def rejected(status, message, conflict):
-            version = conflict.version if conflict else request.POST.get("version", "")
-            return render_form(form, status=status, message=message, edit=page(version, conflict))
-
-        return submit_correction(request, form=form, stored=stored, save=save, rejected=rejected)
-    values = record_values(ActionCorrectionForm(), lambda name: getattr(action, name))
-    form = ActionCorrectionForm(initial={**values, "version": version_of(values)})
-    return render_form(form, edit=page(version_of(values)))
+    return correction_page(
+        request,
+        allowed,
+        url=reverse("field:incident_detail", args=[incident.pk]),
+        form=lambda **data: ActionCorrectionForm(**data),
+        current=current,
+        correct=correct,
+        render_form=render_form,
+    )

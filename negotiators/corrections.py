@@ -221,6 +221,45 @@ def submit_correction(
         return refused(request, str(error))
 
 
+def correction_page(
+    request,
+    allowed: Correction,
+    *,
+    url: str,
+    form: Callable[..., VersionedForm],
+    current: Callable[[VersionedForm, bool], Mapping[str, Any]],
+    correct: Callable[[dict[str, Any]], tuple[int, str]],
+    render_form: Callable[[VersionedForm, int, str, EditPage], HttpResponse],
+) -> HttpResponse:
+    """The correction page of one record, whose page is ``url``, once ``allowed``: the form
+    filled with the record's values and their version (GET), or the correction written (POST,
+    :func:`submit_correction`).
+
+    ``form(data=…)`` or ``form(initial=…)`` makes the form; ``current(form, lock)`` reads the
+    record's values in its terms (``lock``: read again, locked for the transaction);
+    ``correct(changes)`` calls the service and returns the record's id and the sentence saying it
+    was corrected; ``render_form(form, status, message, edit_page)`` shows the form."""
+
+    def page(version: str, conflict: EditConflict | None = None) -> EditPage:
+        return EditPage(request.path, version, allowed.until, url, conflict.rows if conflict else [])
+
+    if request.method == "POST":
+        bound = form(data=request.POST)
+
+        def save(changes: dict[str, Any]) -> tuple[int, dict]:
+            pk, message = correct(changes)
+            return 200, {"id": pk, "url": url, "message": message}
+
+        def rejected(status: int, message: str, conflict: EditConflict | None) -> HttpResponse:
+            version = conflict.version if conflict else request.POST.get("version", "")
+            return render_form(bound, status, message, page(version, conflict))
+
+        return submit_correction(request, form=bound, stored=lambda: current(bound, True), save=save, rejected=rejected)
+    values = current(form(), False)
+    version = version_of(values)
+    return render_form(form(initial={**values, "version": version}), 200, "", page(version))
+
+
 def refused(request, message: str) -> HttpResponse:
     """A record the viewer sees but may not correct (now): 403 with the sentence saying why."""
     if wants_json(request):

@@ -27,7 +27,7 @@ from communities.models import (
 from privacy.anonymous import person_label
 from privacy.crypto import IndexKind
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField, EncryptedTextField
-from privacy.location import MAX_ACCURACY_M, location_errors, round_to_stored
+from privacy.location import location_constraints, location_errors, location_fields, round_to_stored
 from privacy.visibility import personal_data_shown
 from programmes.models import Campaign, Programme
 
@@ -294,14 +294,7 @@ class OutreachEvent(Timestamped):
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     # The phone's position, added only when the user taps "use my location" (privacy.location).
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
-    location_accuracy_m = models.PositiveIntegerField(
-        _("location's precision (m)"),
-        null=True,
-        blank=True,
-        help_text=_("Within how many metres the phone placed it, when its location was added."),
-    )
+    latitude, longitude, location_accuracy_m = location_fields()
     topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices)
     organisers = models.ManyToManyField(
         Negotiator, related_name="events", blank=True, verbose_name=_("organising negotiators")
@@ -354,18 +347,7 @@ class OutreachEvent(Timestamped):
                 )
                 for group in PARTICIPANT_GROUPS
             ],
-            models.CheckConstraint(
-                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
-                name="event_latitude_in_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
-                name="event_longitude_in_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(location_accuracy_m__isnull=True) | Q(location_accuracy_m__lte=MAX_ACCURACY_M),
-                name="event_location_accuracy_in_range",
-            ),
+            *location_constraints("event"),
         ]
         indexes = [
             models.Index(fields=["community", "date"], name="event_community_date"),

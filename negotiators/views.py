@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from access.viewer import Viewer
 from api.headers import permissions_policy
 from communities.models import Topic
-from negotiators.corrections import EditPage, correction, refused, submit_correction, version_of
+from negotiators.corrections import correction, correction_page, refused
 from negotiators.field import (
     FormRejected,
     apply_errors,
@@ -165,34 +165,28 @@ def event_edit(request, pk):
         return read_only_response(request)
     if not allowed.allowed:
         return refused(request, allowed.message)
-    url = reverse("field:event_detail", args=[event.pk])
 
-    def page(form, version, conflict=None):
-        rows = conflict.rows if conflict else []
-        return EditPage(request.path, version, allowed.until, url, rows)
-
-    if request.method == "POST":
-        form = EventCorrectionForm(request.POST, access=request.field, event=event)
-
-        def stored():
-            nonlocal event
+    def current(form, lock):
+        nonlocal event
+        if lock:
             event = OutreachEvent.objects.select_for_update().get(pk=event.pk)
-            return event_values(form, event)
+        return event_values(form, event)
 
-        def save(changes):
-            corrected = event_correct(event=event, actor=request.user, changes=changes)
-            message = _("Event “%(title)s” corrected.") % {"title": corrected.display_title}
-            return 200, {"id": corrected.pk, "url": url, "message": message}
+    def correct(changes):
+        corrected = event_correct(event=event, actor=request.user, changes=changes)
+        return corrected.pk, _("Event “%(title)s” corrected.") % {"title": corrected.display_title}
 
-        def rejected(status, message, conflict):
-            version = conflict.version if conflict else request.POST.get("version", "")
-            return render_event_form(request, form, status=status, message=message, edit=page(form, version, conflict))
-
-        return submit_correction(request, form=form, stored=stored, save=save, rejected=rejected)
-    form = EventCorrectionForm(access=request.field, event=event)
-    values = event_values(form, event)
-    form = EventCorrectionForm(initial={**values, "version": version_of(values)}, access=request.field, event=event)
-    return render_event_form(request, form, edit=page(form, version_of(values)))
+    return correction_page(
+        request,
+        allowed,
+        url=reverse("field:event_detail", args=[event.pk]),
+        form=lambda **data: EventCorrectionForm(access=request.field, event=event, **data),
+        current=current,
+        correct=correct,
+        render_form=lambda form, status, message, edit: render_event_form(
+            request, form, status=status, message=message, edit=edit
+        ),
+    )
 
 
 # What apps above this one add to an event's page (photos). Each is called with the request, the

@@ -5,12 +5,15 @@ files go with the rows (``photos.services.delete_file_of_deleted_photo``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Model
+from django.apps import apps
+from django.db.models import Model, Q
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from privacy.registry import Actor, RedactableKind, RetentionRule, register_redactable, register_retention_rule
@@ -19,16 +22,50 @@ INCIDENT_PHOTOS = "incident_photos"
 EVENT_PHOTOS = "event_photos"
 
 
-def _find_incident(pk: int) -> Model | None:
-    from incidents.models import Incident
+@dataclass(frozen=True)
+class PhotosOf:
+    """The photos of one kind of record, as a redactable kind and a retention rule."""
 
-    return Incident.objects.filter(pk=pk).first()
+    kind: str  # the redactable kind's and the retention rule's name
+    model: str  # "app_label.Model"
+    label: Promise  # the redactable kind's
+    rule_label: Promise
+    setting: str  # the retention setting, in years
+    due: Callable[[datetime], Q]  # the photos past it
+
+    def find(self, pk: int) -> Model | None:
+        return apps.get_model(self.model).objects.filter(pk=pk).first()
+
+    def admin_url(self, record: Model) -> str:
+        meta = record._meta
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk])
+
+    def expired(self, before: datetime, dry_run: bool) -> int:
+        from photos.models import Photo
+        from photos.services import photos_delete
+
+        due = Photo.objects.filter(self.due(before))
+        return due.count() if dry_run else photos_delete(due)
 
 
-def _find_event(pk: int) -> Model | None:
-    from negotiators.models import OutreachEvent
-
-    return OutreachEvent.objects.filter(pk=pk).first()
+PHOTOS_OF = (
+    PhotosOf(
+        INCIDENT_PHOTOS,
+        "incidents.Incident",
+        _("photos of an incident"),
+        _("Photos of closed incidents"),
+        "incident_parties_years",
+        lambda before: Q(incident__closed_at__lt=before),
+    ),
+    PhotosOf(
+        EVENT_PHOTOS,
+        "negotiators.OutreachEvent",
+        _("photos of an outreach event"),
+        _("Photos of outreach events"),
+        "event_photos_years",
+        lambda before: Q(event__date__lt=before.date()),
+    ),
+)
 
 
 def _erase_photos(record: Any, fields: Sequence[str], marker: str, actor: Actor) -> list[str]:
@@ -38,58 +75,24 @@ def _erase_photos(record: Any, fields: Sequence[str], marker: str, actor: Actor)
     return []  # no field of the record itself changes
 
 
-def _expired_incident_photos(before: datetime, dry_run: bool) -> int:
-    from photos.models import Photo
-    from photos.services import photos_delete
-
-    due = Photo.objects.filter(incident__closed_at__lt=before)
-    return due.count() if dry_run else photos_delete(due)
-
-
-def _expired_event_photos(before: datetime, dry_run: bool) -> int:
-    from photos.models import Photo
-    from photos.services import photos_delete
-
-    due = Photo.objects.filter(event__date__lt=before.date())
-    return due.count() if dry_run else photos_delete(due)
-
-
 def register() -> None:
-    register_redactable(
-        RedactableKind(
-            name=INCIDENT_PHOTOS,
-            label=_("photos of an incident"),
-            find=_find_incident,
-            fields={"photos": _("every photo (deleted with its file)")},
-            redact=_erase_photos,
-            admin_url=lambda incident: reverse("admin:incidents_incident_change", args=[incident.pk]),
+    for photos in PHOTOS_OF:
+        register_redactable(
+            RedactableKind(
+                name=photos.kind,
+                label=photos.label,
+                find=photos.find,
+                fields={"photos": _("every photo (deleted with its file)")},
+                redact=_erase_photos,
+                admin_url=photos.admin_url,
+            )
         )
-    )
-    register_redactable(
-        RedactableKind(
-            name=EVENT_PHOTOS,
-            label=_("photos of an outreach event"),
-            find=_find_event,
-            fields={"photos": _("every photo (deleted with its file)")},
-            redact=_erase_photos,
-            admin_url=lambda event: reverse("admin:negotiators_outreachevent_change", args=[event.pk]),
+        register_retention_rule(
+            RetentionRule(
+                name=photos.kind,
+                label=photos.rule_label,
+                setting=photos.setting,
+                unit="years",
+                enforce=photos.expired,
+            )
         )
-    )
-    register_retention_rule(
-        RetentionRule(
-            name="incident_photos",
-            label=_("Photos of closed incidents"),
-            setting="incident_parties_years",
-            unit="years",
-            enforce=_expired_incident_photos,
-        )
-    )
-    register_retention_rule(
-        RetentionRule(
-            name="event_photos",
-            label=_("Photos of outreach events"),
-            setting="event_photos_years",
-            unit="years",
-            enforce=_expired_event_photos,
-        )
-    )

@@ -15,6 +15,8 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from privacy.visibility import personal_data_shown
@@ -28,6 +30,38 @@ LATITUDE_RANGE = _("The latitude must be between -90 and 90.")
 LONGITUDE_RANGE = _("The longitude must be between -180 and 180.")
 ACCURACY_RANGE = _("The location's precision must be between 0 and 100 km.")
 ACCURACY_WITHOUT_POINT = _("A precision was given without a location.")
+
+
+def location_fields() -> tuple[models.DecimalField, models.DecimalField, models.PositiveIntegerField]:
+    """A record's ``latitude``, ``longitude`` and ``location_accuracy_m``, new fields each call."""
+    return (
+        models.DecimalField(_("latitude"), max_digits=8, decimal_places=STORED_DECIMALS, null=True, blank=True),
+        models.DecimalField(_("longitude"), max_digits=8, decimal_places=STORED_DECIMALS, null=True, blank=True),
+        models.PositiveIntegerField(
+            _("location's precision (m)"),
+            null=True,
+            blank=True,
+            help_text=_("Within how many metres the phone placed it, when its location was added."),
+        ),
+    )
+
+
+def location_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """The database's own checks of those fields (``<prefix>_latitude_in_range``, …)."""
+    return [
+        models.CheckConstraint(
+            condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+            name=f"{prefix}_latitude_in_range",
+        ),
+        models.CheckConstraint(
+            condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+            name=f"{prefix}_longitude_in_range",
+        ),
+        models.CheckConstraint(
+            condition=Q(location_accuracy_m__isnull=True) | Q(location_accuracy_m__lte=MAX_ACCURACY_M),
+            name=f"{prefix}_location_accuracy_in_range",
+        ),
+    ]
 
 
 def _decimal(value: Any) -> Decimal | None:
