@@ -15,8 +15,8 @@ from django.db.models import Model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from privacy.anonymous import REDACTED
 from privacy.erasure import erased_ids, person_anonymise
+from privacy.location import POSITION_FIELDS
 from privacy.models import ErasureSource
 from privacy.registry import (
     Actor,
@@ -29,7 +29,7 @@ from privacy.registry import (
     register_redactable,
     register_retention_rule,
 )
-from privacy.retention import history_fields_rule
+from privacy.retention import blank_text, forget_value, history_fields_rule
 
 PARTY = "party"
 INCIDENT = "incident"
@@ -103,10 +103,6 @@ def _anonymise_expired_parties(before: datetime, dry_run: bool) -> int:
     return len(pks)
 
 
-def _blank(value: str) -> str:
-    return REDACTED if value else ""
-
-
 def register() -> None:
     register_person_kind(
         PersonKind(
@@ -152,9 +148,12 @@ def register() -> None:
     register_retention_rule(
         history_fields_rule(
             name="incident_history_text",
-            label=_("Free text in the incidents' change history"),
+            label=_("Free text and positions in the incidents' change history"),
             model="incidents.Incident",
-            replacements=dict.fromkeys(INCIDENT_TEXT_FIELDS, _blank),
+            replacements={
+                **dict.fromkeys(INCIDENT_TEXT_FIELDS, blank_text),
+                **dict.fromkeys(POSITION_FIELDS, forget_value),
+            },
         )
     )
     register_retention_rule(
@@ -162,6 +161,6 @@ def register() -> None:
             name="incident_action_history_text",
             label=_("What was done, in the change history of the incidents' actions"),
             model="incidents.IncidentAction",
-            replacements={"description": _blank},
+            replacements={"description": blank_text},
         )
     )

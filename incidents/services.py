@@ -32,6 +32,7 @@ from incidents.models import (
 from negotiators.corrections import FIELD_APP_REASON, ensure_can_correct
 from negotiators.models import Negotiator
 from negotiators.selectors import acting_negotiator
+from privacy.location import forget_position
 from programmes.models import Programme
 
 # People named in one case: more is a mistake or an attack, not a mediation.
@@ -359,8 +360,7 @@ def incident_redact_text(*, incident: Incident, fields: Sequence[str], marker: s
         setattr(incident, name, marker if getattr(incident, name) else "")
         model_fields.append(name)
         if name == "location":
-            incident.latitude = incident.longitude = incident.location_accuracy_m = None
-            model_fields += ["latitude", "longitude", "location_accuracy_m"]
+            model_fields += forget_position(incident)
     incident._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
     incident.save()
     return model_fields

@@ -22,6 +22,7 @@ from negotiators.models import (
     NegotiatorContact,
     OutreachEvent,
 )
+from negotiators.privacy import EVENT
 from negotiators.services import ensure_organisers_of, event_update, negotiator_set_active
 from privacy.admin import (
     AdminLogWithoutPersonalDataMixin,
@@ -32,7 +33,9 @@ from privacy.admin import (
     PhoneLocationAdminMixin,
     log_listed,
     log_shown,
+    may_erase_in,
     reads_personal_data,
+    redact_link,
 )
 from privacy.models import ViewChannel
 from privacy.search import BlindIndexSearchMixin
@@ -377,7 +380,17 @@ class OutreachEventAdmin(PhoneLocationAdminMixin, ExportMixin, ReadableHistoryMi
         for _name, options in fieldsets:
             if "place" in options["fields"]:
                 options["fields"] = [*options["fields"], *self.location_fields(request)]
+            if "internal_notes" in options["fields"] and obj is not None and may_erase_in(request):
+                options["fields"] = [*options["fields"], "redact_free_text"]
         return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "redact_free_text"] if obj is not None and may_erase_in(request) else fields
+
+    @admin.display(description=_("redaction"))
+    def redact_free_text(self, obj):
+        return redact_link(EVENT, obj)
 
     @admin.display(description=_("title"), ordering="title")
     def shown_title(self, obj):

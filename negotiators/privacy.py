@@ -3,10 +3,15 @@
 A negotiator's contact is a person: anonymised on request (the negotiator row, its status and its
 events stay for the statistics), exported for subject access, and its change history loses the
 personal fields after the retention period. Every lookup of a contact is :func:`find_contact`.
+
+An outreach event's free text (its place, with the phone's position, its summary and its internal
+notes) can be redacted, and its change history loses that text and the position after the
+retention period, as an incident's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Model
@@ -14,10 +19,22 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from privacy.anonymous import ANONYMISED_PREFIX
-from privacy.registry import Actor, PersonKind, register_free_text, register_person_kind, register_retention_rule
-from privacy.retention import history_fields_rule
+from privacy.location import POSITION_FIELDS
+from privacy.registry import (
+    Actor,
+    PersonKind,
+    RedactableKind,
+    register_free_text,
+    register_person_kind,
+    register_redactable,
+    register_retention_rule,
+)
+from privacy.retention import blank_text, forget_value, history_fields_rule
 
 CONTACT = "contact"
+EVENT = "event"
+# The event's text fields a redaction may cover: where, what was said to partners, what was not.
+EVENT_TEXT_FIELDS = ("place", "summary", "internal_notes")
 
 
 def find_contact(pk: int) -> Model | None:
@@ -70,6 +87,18 @@ def _contact_export(contact: Any) -> dict[str, Any]:
     }
 
 
+def find_event(pk: int) -> Model | None:
+    from negotiators.models import OutreachEvent
+
+    return OutreachEvent.objects.filter(pk=pk).first()
+
+
+def _event_redact(event: Any, fields: Sequence[str], marker: str, actor: Actor) -> list[str]:
+    from negotiators.services import event_redact_text
+
+    return event_redact_text(event=event, fields=fields, marker=marker, actor=actor)
+
+
 def register() -> None:
     register_person_kind(
         PersonKind(
@@ -87,6 +116,31 @@ def register() -> None:
     )
     register_free_text("negotiators.OutreachEvent", ("title", "place", "summary", "internal_notes"))
     register_free_text("negotiators.MediaMention", ("title",))
+    register_redactable(
+        RedactableKind(
+            name=EVENT,
+            label=_("outreach event"),
+            find=find_event,
+            fields={
+                "place": _("place (and the phone's position)"),
+                "summary": _("summary"),
+                "internal_notes": _("internal notes"),
+            },
+            redact=_event_redact,
+            admin_url=lambda event: reverse("admin:negotiators_outreachevent_change", args=[event.pk]),
+        )
+    )
+    register_retention_rule(
+        history_fields_rule(
+            name="event_history_text",
+            label=_("Free text and positions in the outreach events' change history"),
+            model="negotiators.OutreachEvent",
+            replacements={
+                **dict.fromkeys(EVENT_TEXT_FIELDS, blank_text),
+                **dict.fromkeys(POSITION_FIELDS, forget_value),
+            },
+        )
+    )
     register_retention_rule(
         history_fields_rule(
             name="contact_history",

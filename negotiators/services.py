@@ -1,7 +1,7 @@
 """Writes of negotiators, outreach events and media mentions: the one path the admin, the API and the
 field pages share."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from datetime import date, datetime
 from decimal import Decimal
@@ -30,6 +30,7 @@ from negotiators.models import (
     OutreachEvent,
 )
 from negotiators.selectors import acting_negotiator
+from privacy.location import forget_position
 from programmes.models import Programme
 
 
@@ -197,6 +198,23 @@ def event_correct(
     event._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
     event._change_reason = reason  # type: ignore[attr-defined]
     return event_update(event=event, actor=actor)
+
+
+@transaction.atomic
+def event_redact_text(*, event: OutreachEvent, fields: Sequence[str], marker: str, actor: User | None) -> list[str]:
+    """Write ``marker`` over the free text ``fields`` of ``event`` (``"place"`` takes the
+    phone's position with it). Called by ``privacy.erasure.record_redact``, which also overwrites
+    the change history with the result and records the redaction; returns the model fields to
+    overwrite there."""
+    model_fields: list[str] = []
+    for name in fields:
+        setattr(event, name, marker if getattr(event, name) else "")
+        model_fields.append(name)
+        if name == "place":
+            model_fields += forget_position(event)
+    event._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
+    event.save()
+    return model_fields
 
 
 @transaction.atomic

@@ -32,6 +32,10 @@ ACCURACY_RANGE = _("The location's precision must be between 0 and 100 km.")
 ACCURACY_WITHOUT_POINT = _("A precision was given without a location.")
 
 
+# The fields that hold the phone's position, named alike on every record that has one.
+POSITION_FIELDS = ("latitude", "longitude", "location_accuracy_m")
+
+
 def location_fields() -> tuple[models.DecimalField, models.DecimalField, models.PositiveIntegerField]:
     """A record's ``latitude``, ``longitude`` and ``location_accuracy_m``, new fields each call."""
     return (
@@ -62,6 +66,14 @@ def location_constraints(prefix: str) -> list[models.CheckConstraint]:
             name=f"{prefix}_location_accuracy_in_range",
         ),
     ]
+
+
+def forget_position(record: Any) -> list[str]:
+    """Clear ``record``'s position (a redaction of its place takes it along); returns the fields
+    cleared, for the change history to be overwritten with them."""
+    for name in POSITION_FIELDS:
+        setattr(record, name, None)
+    return list(POSITION_FIELDS)
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_history_model_for_model
 
+from privacy.anonymous import REDACTED
 from privacy.models import RetentionMark
 from privacy.registry import RetentionRule, register_retention_rule, retention_rules
 
@@ -65,8 +66,18 @@ def enforce_retention(*, dry_run: bool = False, now: datetime | None = None) -> 
 # --- rules built here for the domains -------------------------------------------------------------
 
 
+def blank_text(value: str) -> str:
+    """A history rule's replacement of free text: the redaction mark, where there was text."""
+    return REDACTED if value else ""
+
+
+def forget_value(value: Any) -> None:
+    """A history rule's replacement of a value that is not text (a position): nothing."""
+    return None
+
+
 def history_fields_rule(
-    *, name: str, label: Any, model: str, replacements: Mapping[str, Callable[[str], str]]
+    *, name: str, label: Any, model: str, replacements: Mapping[str, Callable[[Any], Any]]
 ) -> RetentionRule:
     """A rule that overwrites personal fields of ``model``'s change-history rows written before
     the cutoff of ``history_personal_fields_days``: each field's value becomes
@@ -92,7 +103,7 @@ def history_fields_rule(
     return RetentionRule(name=name, label=label, setting="history_personal_fields_days", unit="days", enforce=enforce)
 
 
-def _overwrite(row: Model, replacements: Mapping[str, Callable[[str], str]]) -> None:
+def _overwrite(row: Model, replacements: Mapping[str, Callable[[Any], Any]]) -> None:
     for field, replace in replacements.items():
         setattr(row, field, replace(getattr(row, field) or ""))
     row.save()

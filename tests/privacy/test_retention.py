@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from incidents.models import IncidentParty, IncidentStatus
+from incidents.models import Incident, IncidentParty, IncidentStatus
 from negotiators.models import NegotiatorContact
 from privacy.anonymous import REDACTED
 from privacy.models import ErasureRecord, ErasureSource
@@ -86,7 +87,9 @@ def test_contact_history_rows_past_the_period_lose_their_personal_fields():
 
 
 def test_incident_history_text_past_the_period_is_redacted():
-    old = IncidentFactory(description="Старий опис", location="Стара адреса")
+    old = IncidentFactory(
+        description="Старий опис", location="Стара адреса", latitude=Decimal("49.42312"), longitude=Decimal("26.98734")
+    )
     recent = IncidentFactory(description="Новий опис")
     age_history(old.history.all(), 31)
     age_history(recent.history.all(), 29)
@@ -95,6 +98,8 @@ def test_incident_history_text_past_the_period_is_redacted():
 
     old_row = old.history.get()
     assert (old_row.description, old_row.location, old_row.internal_notes) == (REDACTED, REDACTED, "")
+    assert (old_row.latitude, old_row.longitude) == (None, None)
+    assert Incident.objects.get(pk=old.pk).latitude == Decimal("49.42312")  # the case itself keeps it
     assert recent.history.get().description == "Новий опис"
 
 
