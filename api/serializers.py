@@ -19,7 +19,7 @@ from rest_framework.settings import api_settings
 
 from access.capabilities import Capability
 from api.principal import Audience, viewer_for
-from privacy.location import visible_location
+from privacy.location import MAX_ACCURACY_M, visible_location
 
 AnyField: TypeAlias = Field[Any, Any, Any, Any]
 # Reads one field of one instance, as it appears in the JSON.
@@ -231,3 +231,28 @@ class PhoneLocationField(serializers.Field):  # type: ignore[type-arg]
         if self.part == "accuracy_m":
             return shown.accuracy_m
         return float(getattr(shown, self.part))
+
+
+POSITION_INPUT_HELP = (
+    "The phone's position where it was logged, in decimal degrees (WGS 84), stored to 5 decimals: "
+    "both coordinates or neither. Personal data: never given to partners."
+)
+
+
+class PhonePositionInput(serializers.Serializer):  # type: ignore[type-arg]
+    """The phone's position a new incident or event may carry (``privacy.location``); the
+    services refuse half a point or a precision without one, naming the field."""
+
+    latitude = serializers.FloatField(
+        min_value=-90, max_value=90, allow_null=True, default=None, help_text=POSITION_INPUT_HELP
+    )
+    longitude = serializers.FloatField(
+        min_value=-180, max_value=180, allow_null=True, default=None, help_text=POSITION_INPUT_HELP
+    )
+    location_accuracy_m = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_ACCURACY_M,
+        allow_null=True,
+        default=None,
+        help_text="Within how many metres the phone placed it (its own estimate); only with a position.",
+    )

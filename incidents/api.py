@@ -18,6 +18,7 @@ from api.serializers import (
     AudienceSerializer,
     CommunityNameField,
     PhoneLocationField,
+    PhonePositionInput,
     RegionIdField,
 )
 from api.viewsets import ReadOnlyCollection, stable_order, with_community
@@ -141,7 +142,7 @@ class PartySerializer(serializers.Serializer):
     notes = serializers.CharField(allow_blank=True, default="")
 
 
-class IncidentReportSerializer(serializers.Serializer):
+class IncidentReportSerializer(PhonePositionInput):
     """A new case, reported in a community the caller may log in."""
 
     community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.none())

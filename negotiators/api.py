@@ -19,6 +19,7 @@ from api.serializers import (
     AudienceSerializer,
     CommunityNameField,
     PhoneLocationField,
+    PhonePositionInput,
     RegionIdField,
 )
 from api.viewsets import ReadOnlyCollection, with_community
@@ -207,7 +208,7 @@ def attach_organiser_ids(events: list) -> list:
     return events
 
 
-class EventLogSerializer(serializers.Serializer):
+class EventLogSerializer(PhonePositionInput):
     """An outreach event, as a negotiator (in their community) or staff log it: held (the default,
     once it has taken place) or planned ahead."""
 

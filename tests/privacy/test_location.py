@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from incidents.models import Incident
 from incidents.services import incident_report
 from negotiators.models import OutreachEvent
 from negotiators.services import event_log
@@ -241,6 +242,56 @@ def test_the_api_gives_staff_the_point_a_manager_the_rounded_one(api_as, collect
     if manager.status_code == 200:
         row = manager.json()
         assert (row["latitude"], row["longitude"], row["location_accuracy_m"]) == (50.45, 30.52, 557)
+
+
+# What a script sends to create each kind of record through the API, besides the position.
+API_WRITES = {
+    "incidents": {"category": "youth", "occurred_at": "2025-06-02T10:00:00+03:00", "title": "Сварка в парку"},
+    "events": {
+        "kind": "public_meeting",
+        "title": "Зустріч у парку",
+        "date": "2025-06-02",
+        "topic": "youth",
+        "participants_total": 10,
+    },
+}
+
+
+@pytest.mark.parametrize("collection", API_WRITES)
+def test_an_api_write_stores_the_phone_position_and_reads_it_back(api_as, collection, community, negotiator_user):
+    client = api_as("negotiator")
+    body = {**API_WRITES[collection], "community": community.pk, "latitude": 50.450123, "longitude": 30.523456}
+    response = client.post(f"/api/v1/{collection}/", {**body, "location_accuracy_m": 12}, format="json")
+
+    assert response.status_code == 201, response.content[:300]
+    row = response.json()
+    assert (row["latitude"], row["longitude"], row["location_accuracy_m"]) == (50.45012, 30.52346, 12)
+    without = client.post(f"/api/v1/{collection}/", API_WRITES[collection] | {"community": community.pk}, format="json")
+    assert without.status_code == 201
+    assert without.json()["latitude"] is None
+
+
+@pytest.mark.parametrize("collection", API_WRITES)
+@pytest.mark.parametrize(
+    ("position", "field"),
+    [
+        ({"latitude": 50.1}, "latitude"),  # half a point
+        ({"latitude": 91, "longitude": 30}, "latitude"),
+        ({"latitude": 50, "longitude": "NaN"}, "longitude"),
+        ({"latitude": 50, "longitude": 30, "location_accuracy_m": -1}, "location_accuracy_m"),
+        ({"location_accuracy_m": 10}, "location_accuracy_m"),  # a precision without a point
+    ],
+)
+def test_an_api_write_with_a_wrong_position_is_a_400_naming_it_and_stores_nothing(
+    api_as, collection, position, field, community, negotiator_user
+):
+    body = {**API_WRITES[collection], "community": community.pk, **position}
+    response = api_as("negotiator").post(f"/api/v1/{collection}/", body, format="json")
+
+    assert response.status_code == 400, response.content[:300]
+    assert field in response.json()["error"]["fields"]
+    assert not Incident.objects.exists()
+    assert not OutreachEvent.objects.exists()
 
 
 @pytest.mark.parametrize(("collection", "write"), [("incidents", report), ("events", log)])
