@@ -41,6 +41,7 @@ urlpatterns = [
     ),
     path("incidents/<int:pk>/photos/", photos.incident_photo_add, name="incident_photo_add"),
     path("photos/<int:pk>/", photos.photo_file, name="photo"),
+    path("photos/<int:pk>/small/", photos.photo_thumbnail, name="photo_thumbnail"),
     path("training/", training.training_progress, name="training"),
     path("planning/", planning.community_planning, name="planning"),
     path("cases/", casework.case_list, name="case_list"),

@@ -42,11 +42,10 @@ class PhotoInline(admin.TabularInline):
     def thumbnail(self, photo: Photo) -> str:
         if not photo.pk:
             return ""
-        url = reverse("field:photo", args=[photo.pk])
         return format_html(
             '<a href="{}"><img src="{}" alt="{}" loading="lazy" style="max-width:160px;max-height:160px"></a>',
-            url,
-            url,
+            reverse("field:photo", args=[photo.pk]),
+            reverse("field:photo_thumbnail", args=[photo.pk]),
             _("Photo %(number)s") % {"number": photo.pk},
         )
 

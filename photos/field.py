@@ -81,13 +81,18 @@ def photos_form(request, kind: str) -> PhotosForm:
 
 
 def photo_links(viewer, record_field: str, record) -> list[dict]:
-    """The record's photos as the page links them (``url``, ``width``, ``height``), for a viewer
-    who may see them; none for the others."""
+    """The record's photos as the page links them (``url``, ``thumbnail_url``, ``width``,
+    ``height``), for a viewer who may see them; none for the others."""
     if not sees_photos(viewer):
         return []
     photos = visible_photos(viewer).filter(**{record_field: record})
     return [
-        {"url": reverse("field:photo", args=[photo.pk]), "width": photo.width, "height": photo.height}
+        {
+            "url": reverse("field:photo", args=[photo.pk]),
+            "thumbnail_url": reverse("field:photo_thumbnail", args=[photo.pk]),
+            "width": photo.width,
+            "height": photo.height,
+        }
         for photo in photos
     ]
 

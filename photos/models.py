@@ -41,6 +41,9 @@ class Photo(models.Model):
         related_name="photos",
     )
     file = models.FileField(_("file"), upload_to=photo_upload_to, max_length=255)
+    # The small copy a record's page shows (photos.services.THUMBNAIL_SIDE); a photo stored before
+    # thumbnails existed has none, and its page shows the photo itself.
+    thumbnail = models.FileField(_("thumbnail"), upload_to=photo_upload_to, max_length=255, blank=True)
     width = models.PositiveIntegerField(_("width, pixels"))
     height = models.PositiveIntegerField(_("height, pixels"))
     size = models.PositiveIntegerField(_("size, bytes"))
@@ -67,6 +70,11 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return str(_("Photo %(number)s") % {"number": self.pk})
+
+    @property
+    def stored_files(self) -> list[str]:
+        """The names of its files in the storage: the photo and its thumbnail."""
+        return [name for name in (self.file.name, self.thumbnail.name) if name]
 
     @property
     def record(self) -> models.Model:

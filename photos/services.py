@@ -7,6 +7,7 @@ import io
 import logging
 import warnings
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -36,16 +37,22 @@ MAX_SOURCE_PIXELS = 50_000_000
 # Re-encoded at these qualities, then at smaller sides, until it fits PHOTO_MAX_BYTES.
 QUALITIES = (85, 75, 65, 55, 45)
 SMALLEST_SIDE = 480
+# A record's page shows its photos as 7 rem squares (112 CSS pixels): this is enough for a screen
+# of three device pixels a CSS pixel, at a tenth of a photo's bytes.
+THUMBNAIL_SIDE = 480
+THUMBNAIL_QUALITY = 70
 PHOTO_FIELD = "photos"
 
 
 @dataclass(frozen=True)
 class PreparedPhoto:
-    """A photo ready to be stored: JPEG bytes without metadata, and their size in pixels."""
+    """A photo ready to be stored: JPEG bytes without metadata, their size in pixels, and the
+    thumbnail's bytes."""
 
     content: bytes
     width: int
     height: int
+    thumbnail: bytes
 
 
 def _refuse(message: str) -> ValidationError:
@@ -98,7 +105,9 @@ def photo_prepare(uploaded: File[Any]) -> PreparedPhoto:
             content = _encode(image, side, quality)
             if len(content) <= settings.PHOTO_MAX_BYTES:
                 with Image.open(io.BytesIO(content)) as done:
-                    return PreparedPhoto(content=content, width=done.width, height=done.height)
+                    width, height = done.width, done.height
+                thumbnail = _encode(image, THUMBNAIL_SIDE, THUMBNAIL_QUALITY)
+                return PreparedPhoto(content=content, width=width, height=height, thumbnail=thumbnail)
         side = int(side * 0.75)
     raise _refuse(
         _("This photo cannot be made small enough (%(size)d KB at most). Choose another one.")
@@ -149,7 +158,10 @@ def photo_attach(
     photo.uploaded_by = actor
     try:
         photo.file.save("photo.jpg", ContentFile(prepared.content), save=False)
+        photo.thumbnail.save("thumbnail.jpg", ContentFile(prepared.thumbnail), save=False)
     except STORAGE_ERRORS as error:
+        for name in photo.stored_files:  # the photo's file, if the thumbnail's failed
+            delete_stored_file(name)
         logger.error("Could not store a photo of %s %s: %s", field, record.pk, error)
         raise _refuse(_("The photo could not be saved: the file storage is not available. Try again later.")) from error
     # Written before its row: were the transaction rolled back after this (a database error),
@@ -175,7 +187,7 @@ def photos_delete(queryset: models.QuerySet[Photo]) -> int:
 
 
 def delete_stored_file(name: str) -> None:
-    """Remove the file of a deleted photo; a storage that is away leaves it behind (logged)."""
+    """Remove a file of a deleted photo; a storage that is away leaves it behind (logged)."""
     try:
         default_storage.delete(name)
     except STORAGE_ERRORS as error:
@@ -187,6 +199,5 @@ def delete_file_of_deleted_photo(sender: type[Photo], instance: Photo, **kwargs:
     # Not business logic but housekeeping: a photo goes with its incident or event by a cascade
     # (the admin, an erasure, retention), which calls no service; its file must go too, once the
     # deletion is committed (a rolled-back deletion keeps the file its row still names).
-    name = instance.file.name
-    if name:
-        transaction.on_commit(lambda: delete_stored_file(name))
+    for name in instance.stored_files:
+        transaction.on_commit(partial(delete_stored_file, name))

@@ -1,5 +1,6 @@
-"""The field app's photo pages: a photo's file (``/field/photos/<id>/``), only to those who may
-see its record's personal data, never kept by the phone; and adding photos to a record already
+"""The field app's photo pages: a photo's file (``/field/photos/<id>/``) and its thumbnail
+(``/field/photos/<id>/small/``), only to those who may see its record's personal data, never kept
+by the phone; and adding photos to a record already
 sent (``/field/incidents/<id>/photos/``, ``/field/events/<id>/photos/``)."""
 
 from django.conf import settings
@@ -30,11 +31,13 @@ from photos.selectors import sees_photos, visible_photos
 from photos.services import photos_of
 
 
-def photo_response(photo) -> HttpResponse:
-    """The photo's bytes, shown in the page, kept by no cache (nor by the field app's service
-    worker, which refuses its path by name too)."""
+def photo_response(photo, *, small: bool = False) -> HttpResponse:
+    """The photo's bytes (``small``: its thumbnail's, or the photo's if it has none), shown in the
+    page, kept by no cache (nor by the field app's service worker, which refuses its path by name
+    too)."""
+    name = photo.thumbnail.name if small and photo.thumbnail.name else photo.file.name
     try:
-        with default_storage.open(photo.file.name, "rb") as handle:
+        with default_storage.open(name, "rb") as handle:
             content = handle.read()
     except (FileNotFoundError, *STORAGE_ERRORS):  # type: ignore[misc]
         raise Http404(_("This photo's file is missing.")) from None
@@ -51,6 +54,13 @@ def photo_response(photo) -> HttpResponse:
 def photo_file(request, pk: int):
     photo = get_object_or_404(visible_photos(request.field.viewer), pk=pk)
     return photo_response(photo)
+
+
+@field_view
+@require_GET
+def photo_thumbnail(request, pk: int):
+    photo = get_object_or_404(visible_photos(request.field.viewer), pk=pk)
+    return photo_response(photo, small=True)
 
 
 def _photo_add(request, record, *, back_url: str):

@@ -10,7 +10,7 @@ from django.utils import translation
 from PIL import Image
 
 from photos.models import Photo
-from photos.services import photo_attach, photo_delete, photo_prepare
+from photos.services import THUMBNAIL_SIDE, photo_attach, photo_delete, photo_prepare
 from tests.incidents.factories import IncidentFactory
 from tests.negotiators.factories import OutreachEventFactory
 from tests.photos.support import has_metadata, jpeg_with_gps, upload
@@ -53,6 +53,16 @@ def test_a_photo_is_stored_without_exif_gps_or_icc_and_within_the_limits(media_r
     assert photo.event is None
     assert photo.uploaded_by == staff_user
     assert str(settings.MEDIA_ROOT) in default_storage.path(photo.file.name)
+
+
+def test_a_photo_gets_a_small_thumbnail_without_metadata(media_root, incident, staff_user):
+    photo = photo_attach(record=incident, uploaded_file=upload(jpeg_with_gps(3000, 2000)), actor=staff_user)
+    with default_storage.open(photo.thumbnail.name, "rb") as handle:
+        thumbnail = handle.read()
+    assert has_metadata(thumbnail) == []
+    assert len(thumbnail) * 4 < photo.size  # a fraction of the photo's bytes
+    with Image.open(io.BytesIO(thumbnail)) as image:
+        assert (image.format, image.size) == ("JPEG", (THUMBNAIL_SIDE, THUMBNAIL_SIDE * 2 // 3))
 
 
 def test_a_png_with_transparency_is_stored_as_a_jpeg(media_root, community, staff_user):
@@ -98,11 +108,12 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(media_root):
 
 def test_deleting_a_photo_deletes_its_file(media_root, incident, staff_user, django_capture_on_commit_callbacks):
     photo = photo_attach(record=incident, uploaded_file=upload(jpeg_with_gps(64, 48)), actor=staff_user)
-    name = photo.file.name
-    assert default_storage.exists(name)
+    names = photo.stored_files
+    assert len(names) == 2
+    assert all(default_storage.exists(name) for name in names)
     with django_capture_on_commit_callbacks(execute=True):
         photo_delete(photo=photo, actor=staff_user)
-    assert not default_storage.exists(name)
+    assert not any(default_storage.exists(name) for name in names)
 
 
 def test_deleting_the_incident_deletes_its_photos_files(
@@ -113,3 +124,4 @@ def test_deleting_the_incident_deletes_its_photos_files(
         incident.delete()
     assert not Photo.objects.exists()
     assert not default_storage.exists(photo.file.name)
+    assert not default_storage.exists(photo.thumbnail.name)

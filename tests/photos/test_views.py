@@ -131,7 +131,8 @@ def test_an_event_is_logged_with_a_photo_and_shows_it(negotiator_client, communi
     event = OutreachEvent.objects.get()
     photo = event.photos.get()
     page = negotiator_client.get(reverse("field:event_detail", args=[event.pk])).content.decode()
-    assert f'src="{reverse("field:photo", args=[photo.pk])}"' in page
+    assert f'src="{reverse("field:photo_thumbnail", args=[photo.pk])}"' in page
+    assert f'href="{reverse("field:photo", args=[photo.pk])}"' in page
     assert 'loading="lazy"' in page
 
 
@@ -200,8 +201,9 @@ def _login(client, user, how):
         ("nobody", 302),
     ],
 )
+@pytest.mark.parametrize("url_name", ["field:photo", "field:photo_thumbnail"])
 def test_who_gets_a_photo(
-    client, photo, who, status, staff_user, manager_user, partner_user, negotiator_user, other_community
+    client, photo, who, status, url_name, staff_user, manager_user, partner_user, negotiator_user, other_community
 ):
     users = {
         "negotiator of the case": (negotiator_user, "force"),
@@ -215,14 +217,15 @@ def test_who_gets_a_photo(
         users[who] = (other, "force")
     if who in users:
         _login(client, *users[who])
-    response = client.get(reverse("field:photo", args=[photo.pk]))
+    response = client.get(reverse(url_name, args=[photo.pk]))
     assert response.status_code == status
     if status == 200:
         assert response["Content-Type"] == "image/jpeg"
         assert {"no-store", "private"} <= {part.strip() for part in response["Cache-Control"].split(",")}
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Content-Disposition"].startswith("inline")
-        with default_storage.open(photo.file.name, "rb") as handle:
+        stored = photo.thumbnail if url_name == "field:photo_thumbnail" else photo.file
+        with default_storage.open(stored.name, "rb") as handle:
             assert response.content == handle.read()
     else:
         assert not response.content.startswith(b"\xff\xd8")
@@ -232,19 +235,31 @@ def test_a_case_page_shows_its_photos_to_its_negotiator_but_not_to_a_manager(
     client, photo, negotiator_user, manager_user
 ):
     url = reverse("field:incident_detail", args=[photo.incident_id])
-    src = reverse("field:photo", args=[photo.pk])
+    src = reverse("field:photo_thumbnail", args=[photo.pk])
+    link = reverse("field:photo", args=[photo.pk])
     client.force_login(negotiator_user)
-    assert src in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert f'src="{src}"' in page  # the thumbnail, linking to the photo
+    assert f'href="{link}"' in page
     client.logout()
     verified_login(client, manager_user)
     page = client.get(url)
     assert page.status_code == 200
-    assert src not in page.content.decode()
+    assert link not in page.content.decode()
+
+
+def test_a_photo_stored_before_thumbnails_shows_itself(client, photo, negotiator_user):
+    Photo.objects.filter(pk=photo.pk).update(thumbnail="")
+    client.force_login(negotiator_user)
+    response = client.get(reverse("field:photo_thumbnail", args=[photo.pk]))
+    with default_storage.open(photo.file.name, "rb") as handle:
+        assert response.content == handle.read()
 
 
 def test_the_phone_never_keeps_a_photo(photo):
     private = re.compile(PRIVATE_PATHS.format(scope=reverse("field:home")))
     assert private.match(reverse("field:photo", args=[photo.pk]))
+    assert private.match(reverse("field:photo_thumbnail", args=[photo.pk]))
     assert private.match(reverse("field:event_photo_add", args=[1]))
     assert private.match(reverse("field:incident_photo_add", args=[photo.incident_id]))
 
