@@ -32,7 +32,7 @@ from incidents.models import (
 from negotiators.corrections import FIELD_APP_REASON, ensure_can_correct
 from negotiators.models import Negotiator
 from negotiators.selectors import acting_negotiator
-from privacy.location import forget_position
+from privacy.location import redact_text
 from programmes.models import Programme
 
 # People named in one case: more is a mistake or an attack, not a mediation.
@@ -348,19 +348,13 @@ def incident_redact_text(*, incident: Incident, fields: Sequence[str], marker: s
     descriptions of its log; ``"location"`` takes the coordinates with it). Called by
     ``privacy.erasure.record_redact``, which also overwrites the change history with the result
     and records the redaction; returns the incident's model fields to overwrite there."""
-    model_fields: list[str] = []
-    for name in fields:
-        if name == "actions":
-            for action in incident.actions.exclude(description=""):
-                action.description = marker
-                action.save()
-            # Their change history keeps what they said before: overwritten as well.
-            IncidentAction.history.filter(incident_id=incident.pk).exclude(description="").update(description=marker)
-            continue
-        setattr(incident, name, marker if getattr(incident, name) else "")
-        model_fields.append(name)
-        if name == "location":
-            model_fields += forget_position(incident)
+    if "actions" in fields:
+        for action in incident.actions.exclude(description=""):
+            action.description = marker
+            action.save()
+        # Their change history keeps what they said before: overwritten as well.
+        IncidentAction.history.filter(incident_id=incident.pk).exclude(description="").update(description=marker)
+    model_fields = redact_text(incident, [name for name in fields if name != "actions"], marker, place="location")
     incident._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
     incident.save()
     return model_fields

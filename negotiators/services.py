@@ -30,7 +30,7 @@ from negotiators.models import (
     OutreachEvent,
 )
 from negotiators.selectors import acting_negotiator
-from privacy.location import forget_position
+from privacy.location import redact_text
 from programmes.models import Programme
 
 
@@ -206,12 +206,7 @@ def event_redact_text(*, event: OutreachEvent, fields: Sequence[str], marker: st
     phone's position with it). Called by ``privacy.erasure.record_redact``, which also overwrites
     the change history with the result and records the redaction; returns the model fields to
     overwrite there."""
-    model_fields: list[str] = []
-    for name in fields:
-        setattr(event, name, marker if getattr(event, name) else "")
-        model_fields.append(name)
-        if name == "place":
-            model_fields += forget_position(event)
+    model_fields = redact_text(event, fields, marker, place="place")
     event._history_user = actor  # type: ignore[attr-defined]  # simple_history's way
     event.save()
     return model_fields

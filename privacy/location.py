@@ -10,6 +10,7 @@ decimals for everyone else.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
@@ -68,12 +69,19 @@ def location_constraints(prefix: str) -> list[models.CheckConstraint]:
     ]
 
 
-def forget_position(record: Any) -> list[str]:
-    """Clear ``record``'s position (a redaction of its place takes it along); returns the fields
-    cleared, for the change history to be overwritten with them."""
-    for name in POSITION_FIELDS:
-        setattr(record, name, None)
-    return list(POSITION_FIELDS)
+def redact_text(record: Any, names: Sequence[str], marker: str, *, place: str) -> list[str]:
+    """Write ``marker`` over ``record``'s text fields ``names`` (an empty one stays empty), not
+    saved; the field ``place`` takes the phone's position with it. Returns the model fields
+    changed, for the change history to be overwritten with them."""
+    changed: list[str] = []
+    for name in names:
+        setattr(record, name, marker if getattr(record, name) else "")
+        changed.append(name)
+        if name == place:
+            for position in POSITION_FIELDS:
+                setattr(record, position, None)
+            changed += POSITION_FIELDS
+    return changed
 
 
 def _decimal(value: Any) -> Decimal | None:
