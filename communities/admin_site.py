@@ -1,5 +1,5 @@
 """What every app's admin shares about how the admin reads (issue 18): table inlines whose inputs
-are labelled for screen readers, and a change history in words.
+are labelled for screen readers, and a change history in words whose past versions are read-only.
 
 Here because ``communities`` is the lowest app with an admin and sets the admin site's look
 (``communities.admin``); the apps above import it, as they import ``communities.admin_bulk``.
@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -68,9 +68,22 @@ def readable_value(field: Any, value: Any) -> Any:
     return value
 
 
-class ReadableHistoryMixin:
+class PastVersionsReadOnly:
+    """For a ``SimpleHistoryAdmin``: a past version's page is read, never posted. Reverting is off
+    (``SIMPLE_HISTORY_REVERT_DISABLED``), but django-simple-history only hides the button: a form
+    posted there would still be saved, past the services' rules."""
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+
+
+class ReadableHistoryMixin(PastVersionsReadOnly):
     """For a ``SimpleHistoryAdmin``: its history page says what changed in words
-    (:class:`ReadableHistoryContextHelper`)."""
+    (:class:`ReadableHistoryContextHelper`), and its past versions are read-only."""
 
     def get_historical_record_context_helper(self, request: HttpRequest, historical_record: Any) -> Any:
         return ReadableHistoryContextHelper(self.model, historical_record)  # type: ignore[attr-defined]

@@ -387,8 +387,9 @@ class IncidentAdmin(
 
 
 @admin.register(IncidentAction)
-class IncidentActionAdmin(admin.ModelAdmin):
-    """The whole log across cases. Entries are added here or on the case, never edited."""
+class IncidentActionAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
+    """The whole log across cases. Entries are added here or on the case, never edited here; an
+    entry corrected from the field app shows who corrected what on its history page."""
 
     form = IncidentActionForm
     list_display = ["performed_at", "incident", "kind", "from_status", "to_status", "actor"]

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from communities.admin_bulk import ExportMixin
-from communities.admin_site import ReadableHistoryMixin
+from communities.admin_site import PastVersionsReadOnly, ReadableHistoryMixin
 from negotiators.models import (
     EventLanguage,
     EventSeries,
@@ -151,7 +151,9 @@ class NegotiatorAdmin(
 
 
 @admin.register(NegotiatorContact)
-class NegotiatorContactAdmin(PersonalDataAdminMixin, PersonAdminMixin, BlindIndexSearchMixin, SimpleHistoryAdmin):
+class NegotiatorContactAdmin(
+    PersonalDataAdminMixin, PersonAdminMixin, BlindIndexSearchMixin, PastVersionsReadOnly, SimpleHistoryAdmin
+):
     """Encrypted names, phones and e-mails: searched through the blind index, not sortable; the
     change history shows old values, so its pages are logged too."""
 

@@ -55,3 +55,31 @@ def test_empty_values_read_as_a_dash_and_choices_as_labels():
     with translation.override("en"):
         assert str(readable_value(status, "in_progress")) == "In progress"
         assert readable_value(Incident._meta.get_field("police_involved"), False) == "No"
+
+
+def test_a_past_version_is_read_never_written_back(client, staff_user, incident):
+    """Reverting is off (SIMPLE_HISTORY_REVERT_DISABLED); django-simple-history only hides its
+    button, and would save a posted past version past the services' rules."""
+    oldest = incident.history.order_by("history_id").first()
+    url = reverse("admin:incidents_incident_simple_history", args=[incident.pk, oldest.history_id])
+    verified_login(client, staff_user)
+    assert client.get(url).status_code == 200
+    before = incident.history.count()
+
+    response = client.post(url, {"title": "Переписано", "community": incident.community_id, "_save": "1"})
+
+    assert response.status_code == 405
+    incident.refresh_from_db()
+    assert (incident.title, incident.status, incident.history.count()) == ("Суперечка", "in_progress", before)
+
+
+def test_every_admin_with_a_history_keeps_its_past_versions_read_only():
+    from django.contrib import admin
+    from simple_history.admin import SimpleHistoryAdmin
+
+    from communities.admin_site import PastVersionsReadOnly
+
+    with_history = [type(model_admin) for model_admin in admin.site._registry.values()]
+    with_history = [cls for cls in with_history if issubclass(cls, SimpleHistoryAdmin)]
+    assert len(with_history) > 20
+    assert [cls.__name__ for cls in with_history if not issubclass(cls, PastVersionsReadOnly)] == []

@@ -185,6 +185,21 @@ def test_whoever_logged_an_action_corrects_it_with_its_history(negotiator_client
     assert action.history.count() == 2
 
 
+def test_staff_read_who_corrected_an_action_on_its_history_page(client, negotiator_client, action, staff_user):
+    data = loaded(negotiator_client, action_url(action)) | {"description": "Зустріч сторін у бібліотеці."}
+    assert negotiator_client.post(action_url(action), data, HTTP_IDEMPOTENCY_KEY="a-2", **JSON).status_code == 200
+    verified_login(client, staff_user)
+    change = client.get(reverse("admin:incidents_incidentaction_change", args=[action.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    history_url = reverse("admin:incidents_incidentaction_history", args=[action.pk])
+    assert history_url in change.content.decode()
+
+    page = client.get(history_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Зустріч сторін у бібліотеці." in page
+    assert FIELD_APP_REASON in page
+    assert "negotiator-user" in page
+
+
 def test_the_workflows_own_entries_cannot_be_corrected(negotiator_client, incident):
     reported = incident.actions.get(kind=ActionKind.REPORTED)
     response = negotiator_client.get(action_url(reported))
