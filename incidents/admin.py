@@ -19,6 +19,7 @@ from incidents.models import (
     IncidentStatus,
     ResponseMode,
 )
+from incidents.privacy import INCIDENT
 from incidents.services import (
     ensure_action_moment,
     incident_action_add,
@@ -34,10 +35,9 @@ from privacy.admin import (
     PersonalDataInlineMixin,
     PersonInlineMixin,
     PhoneLocationAdminMixin,
+    RedactionAdminMixin,
     log_shown,
-    may_erase_in,
     reads_personal_data,
-    redact_link,
 )
 from privacy.search import BlindIndexSearchMixin
 
@@ -164,9 +164,15 @@ def _move_to(status: IncidentStatus):
 
 @admin.register(Incident)
 class IncidentAdmin(
-    PhoneLocationAdminMixin, ExportMixin, ReadableHistoryMixin, AdminLogWithoutPersonalDataMixin, SimpleHistoryAdmin
+    PhoneLocationAdminMixin,
+    ExportMixin,
+    RedactionAdminMixin,
+    ReadableHistoryMixin,
+    AdminLogWithoutPersonalDataMixin,
+    SimpleHistoryAdmin,
 ):
     form = IncidentAdminForm
+    redaction_kind = INCIDENT
     action_form = IncidentBulkForm
     # The columns staff sort by, Status early, few enough for a 1366 px screen.
     list_display = ["id", "shown_title", "status", "severity", "category", "community", "occurred"]
@@ -289,19 +295,11 @@ class IncidentAdmin(
     def export_personal_records(self, objects):
         return [party for incident in objects for party in incident.parties.all()]
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        return [*fields, "redact_free_text"] if obj is not None and may_erase_in(request) else fields
-
     @admin.display(description=_("occurred at"), ordering="occurred_at")
     def occurred(self, obj):
         # The short form, in the reader's language's own order: the long one took a quarter of a
         # laptop's list.
         return formats.date_format(timezone.localtime(obj.occurred_at), "SHORT_DATETIME_FORMAT")
-
-    @admin.display(description=_("redaction"))
-    def redact_free_text(self, obj):
-        return redact_link("incident", obj)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
@@ -324,7 +322,7 @@ class IncidentAdmin(
                 {"fields": ["description", "location", *self.location_fields(request), "internal_notes"]},
             ),
         ]
-        if obj is not None and may_erase_in(request):
+        if self.shows_redaction(request, obj):
             fieldsets[-1][1]["fields"].append("redact_free_text")
         if obj is not None:
             fieldsets.insert(

@@ -31,11 +31,10 @@ from privacy.admin import (
     PersonalDataInlineMixin,
     PersonInlineMixin,
     PhoneLocationAdminMixin,
+    RedactionAdminMixin,
     log_listed,
     log_shown,
-    may_erase_in,
     reads_personal_data,
-    redact_link,
 )
 from privacy.models import ViewChannel
 from privacy.search import BlindIndexSearchMixin
@@ -309,8 +308,11 @@ class EventSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutreachEvent)
-class OutreachEventAdmin(PhoneLocationAdminMixin, ExportMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
+class OutreachEventAdmin(
+    PhoneLocationAdminMixin, ExportMixin, RedactionAdminMixin, ReadableHistoryMixin, SimpleHistoryAdmin
+):
     form = OutreachEventForm
+    redaction_kind = EVENT
     # Few enough columns for a laptop's screen; who was present is in the filters and the export.
     list_display = ["date", "shown_title", "community", "kind", "status", "topic", "participants_total"]
     list_filter = [
@@ -382,17 +384,9 @@ class OutreachEventAdmin(PhoneLocationAdminMixin, ExportMixin, ReadableHistoryMi
         for _name, options in fieldsets:
             if "place" in options["fields"]:
                 options["fields"] = [*options["fields"], *self.location_fields(request)]
-            if "internal_notes" in options["fields"] and obj is not None and may_erase_in(request):
+            if "internal_notes" in options["fields"] and self.shows_redaction(request, obj):
                 options["fields"] = [*options["fields"], "redact_free_text"]
         return fieldsets
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        return [*fields, "redact_free_text"] if obj is not None and may_erase_in(request) else fields
-
-    @admin.display(description=_("redaction"))
-    def redact_free_text(self, obj):
-        return redact_link(EVENT, obj)
 
     @admin.display(description=_("title"), ordering="title")
     def shown_title(self, obj):

@@ -203,6 +203,26 @@ def may_erase_in(request: HttpRequest) -> bool:
     return request.user.is_authenticated and may_erase(request_viewer(request))
 
 
+class RedactionAdminMixin:
+    """For the admin of a redactable record (``redaction_kind``, a kind of the privacy registry):
+    the read-only field ``redact_free_text``, a link to redact its free text, on a saved record's
+    page for those who erase personal data (:meth:`shows_redaction`). The admin places the field
+    in its fieldsets."""
+
+    redaction_kind: str
+
+    def shows_redaction(self, request: HttpRequest, obj: Any) -> bool:
+        return obj is not None and may_erase_in(request)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        return [*fields, "redact_free_text"] if self.shows_redaction(request, obj) else fields
+
+    @admin.display(description=gettext_lazy("redaction"))
+    def redact_free_text(self, obj: Model) -> str:
+        return redact_link(self.redaction_kind, obj)
+
+
 class PersonAdminMixin:
     """For the admin of a kind of person (``privacy_kind``): the actions to anonymise the selected
     people and export one, for staff only, and the ``personal_data_tools`` column."""

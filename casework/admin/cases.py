@@ -36,9 +36,10 @@ from casework.models import (
     NeedsAssessment,
     Referral,
 )
+from casework.privacy import CASE
 from casework.services import case_assign, case_move, case_open, contact_log, goal_add, goal_set_status, goal_update
 from communities.admin_site import LabelledTabularInline, ReadableHistoryMixin
-from privacy.admin import may_erase_in, redact_link
+from privacy.admin import RedactionAdminMixin
 
 
 class CaseOpenForm(forms.ModelForm):
@@ -260,11 +261,12 @@ class ReferralOfCaseInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(CaseworkAdminMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
+class CaseAdmin(CaseworkAdminMixin, RedactionAdminMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
     """A case on one page: the person (by case code, the identity for who reads it), the life
     cycle with its moves, needs, the individual plan, contacts and referrals."""
 
     case_path = ""
+    redaction_kind = CASE
     list_display = ["__str__", "status", "community", "case_worker", "supervisor", "opened_on", "closed_on", "outcome"]
     list_filter = ["status", "outcome", "programme", "community__region__country", "opened_on"]
     search_fields = ["beneficiary__code"]
@@ -287,7 +289,7 @@ class CaseAdmin(CaseworkAdminMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
             ("community", "programme"),
             ("opened_on", "origin_incident"),
         ]
-        tools = ["redact_free_text"] if may_erase_in(request) else []
+        tools = ["redact_free_text"] if self.shows_redaction(request, obj) else []
         return [
             (None, {"fields": [*readonly, ("case_worker", "supervisor"), "summary", *tools]}),
             (
@@ -308,7 +310,7 @@ class CaseAdmin(CaseworkAdminMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
         if obj is None:
             return []
         frozen = ["summary", "case_worker", "supervisor"] if obj.anonymised_at else []
-        tools = ["redact_free_text"] if may_erase_in(request) else []
+        tools = ["redact_free_text"] if self.shows_redaction(request, obj) else []
         return [
             *frozen,
             *tools,
@@ -341,10 +343,6 @@ class CaseAdmin(CaseworkAdminMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
             return "—"
         parts = [identity.full_name, identity.year_of_birth, identity.phone, identity.email]
         return " · ".join(part for part in parts if part) or "—"
-
-    @admin.display(description=_("redaction"))
-    def redact_free_text(self, obj: Case) -> str:
-        return redact_link("case", obj)
 
     def personal_records(self, objects: Iterable[Any]) -> list[Any]:
         return [
