@@ -2,7 +2,8 @@
 pytest plugin (``tests/conftest.py``) whose ``browser`` fixture any test module may take."""
 
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -57,3 +58,21 @@ def session_cookie(live_server, user) -> dict[str, str]:
 def wider_than_window(page) -> int:
     """How far the page scrolls sideways (0 when it fits its window)."""
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def wait_until(page, check: Callable[[], object], timeout: float = 20, what: str = "") -> None:
+    """Wait until ``check()`` is true, letting Playwright handle the page's events meanwhile."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true after {timeout} s: {what or check}")
+        page.wait_for_timeout(100)
+
+
+def wait_until_true(page, expression: str, timeout: float = 20) -> None:
+    """Wait until the page's JavaScript ``expression`` is true.
+
+    Not Playwright's ``wait_for_function``: its polls after the first ``eval`` the expression in the
+    page, which the portal's policy refuses (no 'unsafe-eval'), so it fails whenever the first poll
+    is false. ``page.evaluate`` goes through DevTools, outside the page's policy."""
+    wait_until(page, lambda: page.evaluate(expression), timeout, expression)

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from access.roles import Role
 from reports.models import MonitoringReport
 from tests.accounts.support import second_factor_of, totp_code
-from tests.browser_support import launched_chromium
+from tests.browser_support import launched_chromium, wait_until_true
 from tests.communities.factories import UserFactory
 from tests.negotiators.factories import NegotiatorFactory
 from tools import chromium
@@ -110,7 +110,7 @@ def test_the_field_app_and_its_service_worker_under_the_policy(context, site, co
     page.click("form[data-login-form] button[type=submit]")
     page.wait_for_url(f"{site}/field/")
     # The service worker registers and takes control (worker-src 'self').
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    wait_until_true(page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
     assert watched.violations() == []
 
 

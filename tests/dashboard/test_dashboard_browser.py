@@ -16,7 +16,7 @@ import pytest
 
 from access.roles import Role
 from incidents.models import Severity
-from tests.browser_support import session_cookie, wider_than_window
+from tests.browser_support import session_cookie, wait_until_true, wider_than_window
 from tests.communities.factories import CommunityFactory, SafetyAssessmentFactory, UserFactory
 from tests.incidents.factories import IncidentFactory
 from tests.negotiators.factories import OutreachEventFactory
@@ -93,7 +93,7 @@ def test_a_change_of_the_filter_shows_the_new_figures_without_a_reload(browser, 
         page.evaluate("window.stillTheSamePage = true")
         page.select_option("#id_community", str(communities[0].pk))
         page.wait_for_url(re.compile(rf"community={communities[0].pk}"))
-        page.wait_for_function("!document.getElementById('dashboard-main').hasAttribute('aria-busy')")
+        wait_until_true(page, "!document.getElementById('dashboard-main').hasAttribute('aria-busy')")
         assert page.evaluate("window.stillTheSamePage === true")
         assert page.get_by_text("Сутичка біля школи 1").count() == 1
         assert page.get_by_text("Сутичка біля школи 2").count() == 0

@@ -16,6 +16,7 @@ from access.roles import Role
 from incidents.models import ActionKind, Incident, IncidentStatus
 from negotiators.models import OutreachEvent
 from tests.accounts.support import second_factor_of, totp_code
+from tests.browser_support import wait_until
 from tests.communities.factories import CommunityFactory, UserFactory
 from tests.field.conftest import PHONE, new_phone
 from tests.incidents.factories import IncidentFactory
@@ -230,6 +231,7 @@ def test_an_event_logged_offline_is_kept_and_arrives_once_when_back_online(phone
     if reload == "reload on reconnecting":
         page.reload()  # the `online` handler and the new page's load both try to send it
         # Whichever page sent it said so: the page left may have shown it just before the reload.
+        wait_until(page, OutreachEvent.objects.exists, what="the event reached the portal")
         expect(badge).to_be_hidden()
         page.goto(f"{live_server.url}/field/")
         expect(page.locator("main")).to_contain_text("Зустріч без зв'язку")

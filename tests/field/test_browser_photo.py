@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from incidents.models import Incident
 from photos.models import Photo
+from tests.browser_support import wait_until_true
 from tests.field.test_browser import log_in, negotiator, shot, wait_until_kept_offline
 from tests.photos.support import has_metadata, jpeg_with_gps
 
@@ -81,7 +82,7 @@ def test_a_photo_attached_offline_is_kept_sent_once_and_stored_without_gps(phone
     assert photo_requests == []  # folded: not loaded until its section is opened
     page.locator("[data-photos-fold] summary").click()
     thumbnail.scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelector('[data-photos-shown] img').naturalWidth > 0")
+    wait_until_true(page, "document.querySelector('[data-photos-shown] img').naturalWidth > 0")
     assert [url.removeprefix(live_server.url) for url in photo_requests] == [f"/field/photos/{photo.pk}/small/"]
     cached = page.evaluate(
         "async () => (await Promise.all((await caches.keys()).map(async (name) =>"
