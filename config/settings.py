@@ -261,6 +261,9 @@ MIDDLEWARE = [
     "api.limits.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    # Reads the field pages' HTML (so inside GZip) and their final headers: 304 to the field app's
+    # service worker when the page it kept is unchanged.
+    "negotiators.field.KeptPageVersionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -613,8 +616,8 @@ if MAP_TILE_URL:
         IMG_SRC.append(tile_origin(MAP_TILE_URL))
     except ValueError as error:
         raise ImproperlyConfigured(str(error)) from error
-# Permissions-Policy (api.headers): feature -> allowed origins; () denies it to every page.
-# The field app will need "self" for geolocation and camera once it records places and photos.
+# Permissions-Policy (api.headers): feature -> allowed origins; () denies it to every page. The field
+# app's incident and event forms allow geolocation to themselves (api.headers.permissions_policy).
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (

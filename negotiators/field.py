@@ -6,6 +6,7 @@ once per ``Idempotency-Key``, with errors as JSON for the offline queue or as a 
 """
 
 import hashlib
+import re
 import secrets
 import uuid
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -51,6 +52,49 @@ DEVICE_SESSION_SALT = "field.device-session"
 DEVICE_SESSION_HEADER = "X-Field-Session"
 # The field pages the service worker keeps; every other signed-in answer is no-store (api.headers).
 KEPT_FOR_OFFLINE = "private, no-cache"
+# A page the service worker keeps comes again only when it changed: the worker asks with its copy's
+# version (If-None-Match) and gets 304 when the page is the same, so a repeat visit costs headers.
+# Not an ETag: a browser without the worker would then reuse its own copy of a form, whose
+# idempotency key was already sent.
+PAGE_VERSION_HEADER = "X-Field-Version"
+# What differs between two renderings of the same page: the CSRF token's mask and each form's fresh
+# idempotency key (field.js sends the cookie's token and a key of its own), a CSP nonce.
+PER_RENDERING = re.compile(rb'(name="(?:csrfmiddlewaretoken|idempotency_key)" value="|nonce=")[^"]*')
+
+
+def page_version(content: bytes) -> str:
+    """The version of a page's HTML, the same for every rendering of the same page."""
+    return hashlib.sha256(PER_RENDERING.sub(rb"\1", content)).hexdigest()[:32]
+
+
+class KeptPageVersionMiddleware:
+    """Gives each page kept for offline use its version, and answers 304 when the service worker
+    asks with it. Inside GZipMiddleware (it reads the HTML) and outside everything else, so that
+    it sees the final headers: a page a view made private (no-store) has no version."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if not (
+            request.method == "GET"
+            and response.status_code == 200
+            and isinstance(response, HttpResponse)
+            and response.get("Cache-Control") == KEPT_FOR_OFFLINE
+            and response.has_header(DEVICE_SESSION_HEADER)
+        ):
+            return response
+        version = page_version(response.content)
+        response[PAGE_VERSION_HEADER] = version
+        if request.headers.get("If-None-Match") != f'"{version}"':
+            return response
+        unchanged = HttpResponseNotModified()
+        for header, value in response.items():
+            if header.lower() not in ("content-type", "content-length"):
+                unchanged[header] = value
+        unchanged.cookies = response.cookies  # a refreshed session or CSRF cookie still arrives
+        return unchanged
 
 
 def device_session(request: HttpRequest) -> str | None:

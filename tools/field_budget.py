@@ -379,25 +379,35 @@ def visit_twice(browser, origin: str, url: str, storage_state) -> tuple[Visit, V
         if scheme in ("http", "https", "ws", "wss") and not request.url.startswith(origin + "/"):
             current[0].foreign.append(request.url)
 
+    def count(visit, request, response, body: int, headers: int) -> None:
+        size = body + headers
+        visit.total += size
+        visit.requests += 1
+        if request.resource_type == "script" or urlsplit(request.url).path.endswith(".js"):
+            visit.javascript += size
+        by = " (service worker)" if request.service_worker else ""
+        encoding = response.headers.get("content-encoding", "identity") if response.status != 304 else "304"
+        visit.detail.append(f"{size:>7} B ({headers:>4} B headers, {encoding:>8})  {request.url}{by}")
+
     def on_finished(request):
         visit = owner.pop(request, current[0])
         response = request.response()
         if not response or (response.from_service_worker and request.service_worker is None):
             return  # answered by the service worker: counted in the worker's own requests, if any
         sizes = request.sizes()
-        size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
-        visit.total += size
-        visit.requests += 1
-        if request.resource_type == "script" or urlsplit(request.url).path.endswith(".js"):
-            visit.javascript += size
-        headers = sizes["responseHeadersSize"]
-        by = " (service worker)" if request.service_worker else ""
-        encoding = response.headers.get("content-encoding", "identity")
-        visit.detail.append(f"{size:>7} B ({headers:>4} B headers, {encoding:>8})  {request.url}{by}")
+        count(visit, request, response, sizes["responseBodySize"], sizes["responseHeadersSize"])
+
+    def on_failed(request):
+        visit = owner.pop(request, None)
+        response = request.response() if visit else None
+        if response and response.status == 304:
+            # The worker's copy is still the page: it answers with that and never reads the 304's
+            # (empty) body, which Chromium reports as an aborted request. Its headers did move.
+            count(visit, request, response, 0, request.sizes()["responseHeadersSize"])
 
     context.on("request", on_request)
     context.on("requestfinished", on_finished)
-    context.on("requestfailed", lambda request: owner.pop(request, None))
+    context.on("requestfailed", on_failed)
     try:
         page = context.new_page()
         page.goto(url)

@@ -440,3 +440,43 @@ def test_training_progress_and_the_language_switch(phone, live_server, negotiato
     page.click('footer button[value="uk"]')
     expect(page.locator("h1")).to_have_text("Моє навчання")
     expect(page.locator("html")).to_have_attribute("lang", "uk")
+
+
+def test_a_kept_page_comes_again_only_when_it_changed_and_its_form_logs_a_new_event(
+    phone, live_server, negotiator, community
+):
+    page = phone.new_page()
+    log_in(page, live_server, "olena")
+    wait_until_kept_offline(page, "/field/", "/field/events/new/")
+    answers: list[tuple[str, int]] = []  # what the service worker got from the server
+
+    def answered(response) -> None:
+        if response.request.service_worker:
+            answers.append((response.url.removeprefix(live_server.url), response.status))
+
+    phone.on("response", answered)
+
+    # Unchanged: the server answers 304 and the page is the copy kept on the phone.
+    page.goto(f"{live_server.url}/field/")
+    expect(page.locator("main")).to_be_visible()
+    assert ("/field/", 304) in answers
+
+    # Changed: the new page comes, and is shown.
+    OutreachEventFactory(community=community, title="Зустріч, додана з порталу", created_by=negotiator)
+    answers.clear()
+    page.goto(f"{live_server.url}/field/")
+    expect(page.locator("main")).to_contain_text("Зустріч, додана з порталу")
+    assert ("/field/", 200) in answers
+
+    # A form served from its kept copy twice logs two events, not one replayed.
+    for title in ("Перша з копії", "Друга з копії"):
+        answers.clear()
+        page.goto(f"{live_server.url}/field/events/new/")
+        fill_event(page, title=title)
+        page.click("form[data-queue] button[type=submit]")
+        expect(page.locator("[data-status]")).to_contain_text(f"Event “{title}” logged.")
+    assert ("/field/events/new/", 304) in answers
+    assert set(OutreachEvent.objects.filter(title__endswith="з копії").values_list("title", flat=True)) == {
+        "Перша з копії",
+        "Друга з копії",
+    }

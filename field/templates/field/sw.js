@@ -1,5 +1,6 @@
 /* Zlagoda field app service worker {{ version }}: pages network-first (a kept copy when there is no
-   connection, or when the network is too slow), static files cache-first. Form posts are never
+   connection, or when the network is too slow, or when the server says it is unchanged), static
+   files cache-first. Form posts are never
    touched here: the page keeps them in its outbox. A page the server marks no-store (personal
    data: a case with its parties, a person's identifying data), or whose path is one of those
    pages', is never kept nor served from here; every page kept carries the
@@ -14,6 +15,7 @@ var LOGIN = "{{ login_url }}";
 var PRIVATE = new RegExp({{ private_paths|safe|default:'"(?!)"' }});
 var NOT_KEPT = [LOGIN, SCOPE + "sw.js", SCOPE + "session/"];
 var SESSION = "X-Field-Session";
+var VERSION = "X-Field-Version";
 var current = null;  // the login the kept pages belong to, once known
 var SLOW_MS = 6000;
 
@@ -86,11 +88,24 @@ function store(cache, request, response) {
   });
 }
 
+/* The request, asking the server to answer 304 if the page is still the copy kept here (its
+   version, X-Field-Version): a repeat visit then moves only headers. */
+function unlessKept(request, copy) {
+  var version = copy && copy.headers.get(VERSION);
+  if (!version) return request;
+  var headers = new Headers(request.headers);
+  headers.set("If-None-Match", '"' + version + '"');
+  return new Request(request, { headers: headers });
+}
+
 function networkFirst(request) {
   return caches.open(CACHE).then(function (cache) {
-    var network = fetch(request).then(function (response) {
-      store(cache, request, response.clone()).catch(function () {});
-      return response;
+    var network = kept(cache, request).then(function (copy) {
+      return fetch(unlessKept(request, copy)).then(function (response) {
+        if (response.status === 304 && copy) return copy;
+        store(cache, request, response.clone()).catch(function () {});
+        return response;
+      });
     });
     // On a weak connection, a kept copy after a few seconds beats a spinner; the network answer
     // still refreshes the copy for next time.
