@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
@@ -164,10 +164,14 @@ def photo_attach(
             delete_stored_file(name)
         logger.error("Could not store a photo of %s %s: %s", field, record.pk, error)
         raise _refuse(_("The photo could not be saved: the file storage is not available. Try again later.")) from error
-    # Written before its row: were the transaction rolled back after this (a database error),
-    # the file would stay, named by no row; the form's own checks all run before, so only such an
-    # error leaves one.
-    photo.save()
+    # The files are written before their row: if the row cannot be written, they go too. (Were
+    # the caller's transaction rolled back later, they would stay, named by no row.)
+    try:
+        photo.save()
+    except DatabaseError:
+        for name in photo.stored_files:
+            delete_stored_file(name)
+        raise
     return photo
 
 

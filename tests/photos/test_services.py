@@ -2,10 +2,12 @@
 is refused."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db import DatabaseError
 from django.utils import translation
 from PIL import Image
 
@@ -125,3 +127,13 @@ def test_deleting_the_incident_deletes_its_photos_files(
     assert not Photo.objects.exists()
     assert not default_storage.exists(photo.file.name)
     assert not default_storage.exists(photo.thumbnail.name)
+
+
+def test_a_photo_whose_row_cannot_be_written_leaves_no_file(media_root, incident, staff_user, monkeypatch):
+    def fails(*args, **kwargs):
+        raise DatabaseError("the database went away")
+
+    monkeypatch.setattr(Photo, "save", fails)
+    with pytest.raises(DatabaseError):
+        photo_attach(record=incident, uploaded_file=upload(jpeg_with_gps(64, 48)), actor=staff_user)
+    assert [path for path in Path(media_root).rglob("*") if path.is_file()] == []
