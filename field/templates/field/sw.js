@@ -1,10 +1,9 @@
 /* Zlagoda field app service worker {{ version }}: pages network-first (a kept copy when there is no
    connection, or when the network is too slow, or when the server says it is unchanged), static
-   files cache-first. Form posts are never
-   touched here: the page keeps them in its outbox. A page the server marks no-store (personal
-   data: a case with its parties, a person's identifying data), or whose path is one of those
-   pages', is never kept nor served from here; every page kept carries the
-   login that saw it (X-Field-Session), and the pages of a login that ended are erased. */
+   files cache-first. Form posts are never touched here: the page keeps them in its outbox. A page
+   the server marks no-store (personal data: a case with its parties, a person's identifying data),
+   or whose path is one of those pages', is never kept nor served from here; every page kept
+   carries the login that saw it (X-Field-Session), and the pages of a login that ended are erased. */
 "use strict";
 var CACHE = "zlagoda-field-{{ version }}";
 var SCOPE = "{{ scope }}";
