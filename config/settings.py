@@ -385,6 +385,8 @@ CELERY_BEAT_SCHEDULE = {
     "event-reminders": {"task": "events.send_reminders", "schedule": 600.0},
     # Spreadsheets checked but never imported are deleted after IMPORT_KEEP_HOURS (imports.tasks).
     "forget-old-import-files": {"task": "imports.forget_old_files", "schedule": crontab(minute=5)},
+    # Photo files no photo names (a submission rolled back, a deletion while the storage was away).
+    "forget-stray-photo-files": {"task": "photos.forget_stray_files", "schedule": crontab(minute=15)},
 }
 # How long the log of partners' API requests is kept.
 API_REQUEST_LOG_DAYS = int(env("API_REQUEST_LOG_DAYS", "365"))

@@ -1,12 +1,14 @@
 """Writes of photos: attach one to an incident or an event (re-encoded, every piece of metadata
-dropped), and delete them (with their files)."""
+dropped), delete them (with their files), and delete the files no photo names."""
 
 from __future__ import annotations
 
 import io
 import logging
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -18,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -164,8 +167,8 @@ def photo_attach(
             delete_stored_file(name)
         logger.error("Could not store a photo of %s %s: %s", field, record.pk, error)
         raise _refuse(_("The photo could not be saved: the file storage is not available. Try again later.")) from error
-    # The files are written before their row: if the row cannot be written, they go too. (Were
-    # the caller's transaction rolled back later, they would stay, named by no row.)
+    # The files are written before their row: if the row cannot be written, they go too. Were the
+    # caller's transaction rolled back later, photos_forget_stray_files deletes them within hours.
     try:
         photo.save()
     except DatabaseError:
@@ -205,3 +208,44 @@ def delete_file_of_deleted_photo(sender: type[Photo], instance: Photo, **kwargs:
     # deletion is committed (a rolled-back deletion keeps the file its row still names).
     for name in instance.stored_files:
         transaction.on_commit(partial(delete_stored_file, name))
+
+
+# Where photo_upload_to writes: photos/<year>/<name>.jpg.
+PHOTOS_FOLDER = "photos"
+# A file younger than this may belong to a submission not yet committed.
+STRAY_FILE_AGE = timedelta(hours=1)
+
+
+def stored_photo_files() -> Iterator[str]:
+    """The names of every file in the storage's photos folder."""
+    try:
+        years, _ = default_storage.listdir(PHOTOS_FOLDER)
+    except FileNotFoundError:
+        return
+    for year in years:
+        folder = f"{PHOTOS_FOLDER}/{year}"
+        for name in default_storage.listdir(folder)[1]:
+            yield f"{folder}/{name}"
+
+
+def photos_forget_stray_files(now: datetime | None = None) -> int:
+    """Delete the files of the photos folder that no photo names, older than ``STRAY_FILE_AGE``:
+    a photo (personal data) left by a submission rolled back after its files were written, or by a
+    deletion while the storage was away. Returns how many were deleted."""
+    now = now or timezone.now()
+    named = {name for pair in Photo.objects.values_list("file", "thumbnail") for name in pair if name}
+    deleted = 0
+    try:
+        for name in stored_photo_files():
+            if name in named:
+                continue
+            try:
+                if now - default_storage.get_modified_time(name) < STRAY_FILE_AGE:
+                    continue
+                default_storage.delete(name)
+            except FileNotFoundError:
+                continue  # deleted meanwhile
+            deleted += 1
+    except STORAGE_ERRORS as error:
+        logger.warning("Could not look for stray photo files (the next run will): %s", error)
+    return deleted

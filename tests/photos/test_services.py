@@ -2,17 +2,27 @@
 is refused."""
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DatabaseError
-from django.utils import translation
+from django.db import DatabaseError, transaction
+from django.utils import timezone, translation
 from PIL import Image
 
 from photos.models import Photo
-from photos.services import THUMBNAIL_SIDE, photo_attach, photo_delete, photo_prepare
+from photos.services import (
+    STRAY_FILE_AGE,
+    THUMBNAIL_SIDE,
+    photo_attach,
+    photo_delete,
+    photo_prepare,
+    photos_forget_stray_files,
+    stored_photo_files,
+)
 from tests.incidents.factories import IncidentFactory
 from tests.negotiators.factories import OutreachEventFactory
 from tests.photos.support import has_metadata, jpeg_with_gps, upload
@@ -137,3 +147,33 @@ def test_a_photo_whose_row_cannot_be_written_leaves_no_file(media_root, incident
     with pytest.raises(DatabaseError):
         photo_attach(record=incident, uploaded_file=upload(jpeg_with_gps(64, 48)), actor=staff_user)
     assert [path for path in Path(media_root).rglob("*") if path.is_file()] == []
+
+
+def test_files_no_photo_names_are_deleted_once_an_hour_old(media_root, incident, staff_user):
+    kept = photo_attach(record=incident, uploaded_file=upload(jpeg_with_gps(64, 48)), actor=staff_user)
+    stray = default_storage.save("photos/2026/left-by-a-rollback.jpg", ContentFile(b"a face"))
+    later = timezone.now() + timedelta(minutes=30)
+    assert photos_forget_stray_files(now=later) == 0  # may belong to a submission still going on
+    assert photos_forget_stray_files(now=later + timedelta(hours=1)) == 1
+    assert not default_storage.exists(stray)
+    assert all(default_storage.exists(name) for name in kept.stored_files)
+
+
+def test_a_submission_rolled_back_after_its_photo_was_written_leaves_a_file_the_sweep_deletes(
+    media_root, incident, staff_user
+):
+    def submission():
+        with transaction.atomic():
+            photo_attach(record=incident, uploaded_file=upload(jpeg_with_gps(64, 48)), actor=staff_user)
+            raise RuntimeError("a later step of the submission failed")
+
+    with pytest.raises(RuntimeError):
+        submission()
+    assert not Photo.objects.exists()
+    assert len(list(stored_photo_files())) == 2  # the photo and its thumbnail, named by no row
+    assert photos_forget_stray_files(now=timezone.now() + STRAY_FILE_AGE + timedelta(minutes=1)) == 2
+    assert list(stored_photo_files()) == []
+
+
+def test_the_sweep_with_no_photo_ever_stored_finds_nothing(media_root):
+    assert photos_forget_stray_files() == 0
